@@ -1,0 +1,17 @@
+// Explicit migration registry. knex's directory loader cannot work inside the electron-vite
+// bundle (no db/ folder at runtime) nor on .ts files in plain Node, so every migration is imported
+// here; a test fails if a file in this folder is missing from the list. Order = name order.
+import type { Knex } from 'knex'
+import * as m20261122090000 from './20261122090000_create_system_tables'
+import * as m20261122090100 from './20261122090100_seed_reference_dictionaries'
+
+export const migrations: Record<string, Knex.Migration> = {
+  '20261122090000_create_system_tables': m20261122090000,
+  '20261122090100_seed_reference_dictionaries': m20261122090100,
+}
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name]!,
+}

@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+// credit-desk command line: the same core as the app, for headless work and offline recovery.
+// Commands that touch data open the data folder exactly like the app (backup, guards, migrations).
+import { userInfo } from 'node:os'
+import { parseArgs } from 'node:util'
+import { fieldMessage } from '../contract/messages.zh-CN'
+import { clearThrottle, setPassword } from '../core/accounts/auth'
+import { findUserByUsername } from '../core/accounts/users-repository'
+import { appendAudit } from '../core/audit/audit-log'
+import { checkCode } from '../core/codes/check-code'
+import { generatePassword, passwordProblems } from '../core/security/password-policy'
+import { AppError } from '../core/shared/app-error'
+import { systemClock } from '../core/shared/clock'
+import { openDatabase } from '../core/shared/open-database'
+import { resolveDataDir } from '../main/data-dir'
+import { startupErrorMessage } from '../main/startup-error'
+import { defaultDataDir } from './default-data-dir'
+
+const USAGE = `用法 / usage: credit-desk <command> [options]
+
+  check-code <code>... [--json]                 校验统一社会信用代码 / 身份证号（全部有效时退出码为 0）
+  db migrate [--data-dir DIR]                   备份后升级数据库结构
+  user reset-password <username> [--password P] [--data-dir DIR]
+                                                重置密码并解除锁定（不给 --password 时生成随机临时密码）；
+                                                用户下次登录须修改密码。需要能访问数据目录的操作系统权限，会记入审计日志。
+
+数据目录 / data folder: --data-dir DIR，或环境变量 CREDIT_DESK_DATA_DIR，默认 ${defaultDataDir()}`
+
+type Out = { log(line: string): void; error(line: string): void }
+
+export async function main(argv: string[], out: Out = console): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      password: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+  const [command, sub, ...rest] = positionals
+  if (values.help || !command) {
+    out.log(USAGE)
+    return command ? 0 : 2
+  }
+  const dataDir = resolveDataDir(values['data-dir'] ? ['--data-dir', values['data-dir']] : [], process.env, defaultDataDir())
+
+  if (command === 'check-code') {
+    const codes = [sub, ...rest].filter((c): c is string => c !== undefined)
+    if (codes.length === 0) {
+      out.error('请提供至少一个代码 / give at least one code')
+      return 2
+    }
+    let allValid = true
+    for (const raw of codes) {
+      const v = checkCode(raw)
+      allValid &&= v.valid
+      const reason = fieldMessage(v.reason)
+      if (values.json) out.log(JSON.stringify({ code: v.code, kind: v.kind, valid: v.valid, reason }))
+      else out.log(`${v.code}\t${{ uscc: '统一社会信用代码', idcard: '身份证号', unknown: '未知' }[v.kind]}\t${v.valid ? '有效' : '无效'}\t${reason}`)
+    }
+    return allValid ? 0 : 1
+  }
+
+  if (command === 'db' && sub === 'migrate') {
+    return withDatabase(dataDir, out, async ({ db, applied, backupPath }) => {
+      if (applied.length) {
+        await appendAudit(db, { at: systemClock.now(), actorUserId: null, actorName: osActor(), procedure: 'cli:db-migrate', affectedIds: applied, result: 'ok', via: 'cli' })
+      }
+      out.log(applied.length ? `已升级 ${applied.length} 项：${applied.join(', ')}` : '数据库已是最新 / already up to date')
+      if (backupPath) out.log(`升级前备份 / backup: ${backupPath}`)
+      return 0
+    })
+  }
+
+  if (command === 'user' && sub === 'reset-password') {
+    const username = rest[0]
+    if (!username) {
+      out.error('请提供用户名 / give the username')
+      return 2
+    }
+    return withDatabase(dataDir, out, async ({ db }) => {
+      const user = await findUserByUsername(db, username)
+      if (!user) {
+        out.error(`用户不存在 / no such user: ${username}`)
+        return 1
+      }
+      const password = values.password ?? generatePassword()
+      const problems = passwordProblems(password, user.username)
+      if (problems.length) {
+        out.error(problems.map((p) => fieldMessage(p)).join('；'))
+        return 1
+      }
+      await db.transaction(async (trx) => {
+        await setPassword(trx, systemClock, user.id, password, true)
+        await clearThrottle(trx, user.username)
+        await appendAudit(trx, {
+          at: systemClock.now(),
+          actorUserId: null,
+          actorName: osActor(),
+          procedure: 'cli:user-reset-password',
+          affectedIds: [`user:${user.id}`],
+          result: 'ok',
+          via: 'cli',
+        })
+      })
+      out.log(`已重置用户 ${user.username} 的密码并解除锁定，下次登录须修改密码。`)
+      if (!values.password) out.log(`临时密码 / temporary password: ${password}`)
+      return 0
+    })
+  }
+
+  out.error(`未知命令 / unknown command: ${positionals.join(' ')}\n\n${USAGE}`)
+  return 2
+}
+
+/** Audit actor for command-line work: the operating-system account, since there is no app login. */
+function osActor(): string {
+  return `os:${userInfo().username}`
+}
+
+async function withDatabase(
+  dataDir: string,
+  out: Out,
+  fn: (opened: Awaited<ReturnType<typeof openDatabase>>) => Promise<number>,
+): Promise<number> {
+  let opened: Awaited<ReturnType<typeof openDatabase>>
+  try {
+    opened = await openDatabase(dataDir)
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err
+    const { title, body } = startupErrorMessage(err, dataDir)
+    out.error(`${title}\n${body}`)
+    return 1
+  }
+  try {
+    return await fn(opened)
+  } finally {
+    await opened.db.destroy()
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err instanceof Error ? err.message : String(err))
+      process.exit(1)
+    },
+  )
+}

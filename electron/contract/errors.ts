@@ -1,0 +1,51 @@
+// Stable error codes crossing the IPC boundary. The renderer maps each to Chinese text
+// (renderer/src/locales/zh-CN/errors.ts); core and main never send user-facing text.
+export const ErrorCode = {
+  Validation: 'VALIDATION',
+  Internal: 'INTERNAL',
+  UnknownProcedure: 'UNKNOWN_PROCEDURE',
+  UntrustedSender: 'UNTRUSTED_SENDER',
+  NotAuthenticated: 'NOT_AUTHENTICATED',
+  SessionLocked: 'SESSION_LOCKED',
+  PasswordChangeRequired: 'PASSWORD_CHANGE_REQUIRED',
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  Conflict: 'CONFLICT',
+  SetupAlreadyDone: 'SETUP_ALREADY_DONE',
+  SetupRequired: 'SETUP_REQUIRED',
+  LoginFailed: 'LOGIN_FAILED',
+  AccountLocked: 'ACCOUNT_LOCKED',
+  AccountDisabled: 'ACCOUNT_DISABLED',
+  WrongPassword: 'WRONG_PASSWORD',
+  PasswordReused: 'PASSWORD_REUSED',
+  UsernameTaken: 'USERNAME_TAKEN',
+  RoleConflict: 'ROLE_CONFLICT',
+  SelfModification: 'SELF_MODIFICATION',
+  LastAdmin: 'LAST_ADMIN',
+  UnitNameTaken: 'UNIT_NAME_TAKEN',
+  UnitInUse: 'UNIT_IN_USE',
+  UnitCycle: 'UNIT_CYCLE',
+  DictValueTaken: 'DICT_VALUE_TAKEN',
+  DictTypeTaken: 'DICT_TYPE_TAKEN',
+  Cancelled: 'CANCELLED',
+  FileWriteFailed: 'FILE_WRITE_FAILED',
+  DbNewerThanApp: 'DB_NEWER_THAN_APP',
+  DbCorrupt: 'DB_CORRUPT',
+  DbLocked: 'DB_LOCKED',
+} as const
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+/** A field-level problem: `path` names the input field, `message` is a message key (see messages.ts). */
+export interface FieldIssue {
+  path: string
+  message: string
+  params?: Record<string, string | number>
+}
+
+export interface IpcError {
+  code: ErrorCode
+  message: string
+  details?: { fields?: FieldIssue[]; incidentId?: string; [key: string]: unknown }
+}
+
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: IpcError }

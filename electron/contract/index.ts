@@ -1,0 +1,65 @@
+// The one typed door between renderer and main. Every procedure has an input schema (checked in
+// the router before anything runs), an output schema (the renderer's types), who may call it, and
+// whether it changes data (then the router writes it to the audit log).
+import type { z } from 'zod'
+import type { ProcedureName } from './names'
+import { Role, type Access } from './roles'
+import * as A from './schemas/auth'
+import * as U from './schemas/users'
+import * as N from './schemas/units'
+import * as D from './schemas/dicts'
+import * as S from './schemas/settings'
+import * as L from './schemas/audit'
+import { Empty, IdResult, Ok } from './schemas/common'
+import { z as zod } from 'zod'
+
+export interface ProcedureSpec {
+  input: z.ZodType
+  output: z.ZodType
+  access: Access
+  /** Written to the audit log (with affected ids and result). Mutations and exports are. */
+  audited: boolean
+}
+
+const admin = [Role.Admin] as const
+const auditor = [Role.Auditor] as const
+const staff = [Role.Admin, Role.Clerk, Role.Supervisor] as const
+
+export const contract = {
+  'setup:status': { input: Empty, output: A.SetupStatus, access: 'public', audited: false },
+  'setup:complete': { input: A.SetupInput, output: Ok, access: 'public', audited: true },
+  'auth:me': { input: Empty, output: A.Me, access: 'public', audited: false },
+  'auth:login': { input: A.LoginInput, output: A.SessionUser, access: 'public', audited: false },
+  'auth:logout': { input: Empty, output: Ok, access: 'public', audited: false },
+  'auth:change-password': { input: A.ChangePasswordInput, output: Ok, access: 'session', audited: true },
+  'auth:unlock': { input: A.UnlockInput, output: Ok, access: 'session', audited: false },
+  'auth:heartbeat': { input: Empty, output: Ok, access: 'session', audited: false },
+  'users:list': { input: U.UserQuery, output: U.UserPage, access: admin, audited: false },
+  'users:create': { input: U.NewUser, output: IdResult, access: admin, audited: true },
+  'users:update': { input: U.UserUpdate, output: IdResult, access: admin, audited: true },
+  'users:set-disabled': { input: U.SetDisabledInput, output: IdResult, access: admin, audited: true },
+  'users:reset-password': { input: U.ResetPasswordInput, output: IdResult, access: admin, audited: true },
+  'units:tree': { input: Empty, output: N.UnitList, access: staff, audited: false },
+  'units:create': { input: N.NewUnit, output: IdResult, access: admin, audited: true },
+  'units:update': { input: N.UnitUpdate, output: IdResult, access: admin, audited: true },
+  'units:delete': { input: N.UnitIdInput, output: IdResult, access: admin, audited: true },
+  'dicts:types': { input: Empty, output: zod.array(D.DictType), access: staff, audited: false },
+  'dicts:items': { input: D.DictItemsInput, output: zod.array(D.DictItem), access: staff, audited: false },
+  'dicts:create-type': { input: D.NewDictType, output: zod.object({ code: zod.string() }), access: admin, audited: true },
+  'dicts:save-item': { input: D.SaveDictItem, output: IdResult, access: admin, audited: true },
+  'settings:get': { input: Empty, output: S.Settings, access: admin, audited: false },
+  'settings:update': { input: S.SettingsUpdate, output: Ok, access: admin, audited: true },
+  'audit:list': { input: L.AuditQuery, output: L.AuditPage, access: auditor, audited: false },
+  'audit:logins': { input: L.LoginQuery, output: L.LoginPage, access: auditor, audited: false },
+  'audit:export': { input: L.AuditExportInput, output: L.ExportResult, access: auditor, audited: true },
+  'audit:verify': { input: Empty, output: L.ChainCheck, access: auditor, audited: false },
+} as const satisfies Record<ProcedureName, ProcedureSpec>
+
+export type Contract = typeof contract
+export type Input<N extends ProcedureName> = z.input<Contract[N]['input']>
+export type ParsedInput<N extends ProcedureName> = z.output<Contract[N]['input']>
+export type Output<N extends ProcedureName> = z.output<Contract[N]['output']>
+
+export * from './names'
+export * from './roles'
+export * from './errors'

@@ -1,0 +1,57 @@
+import type { ProcedureName } from './names'
+import type { Role } from './roles'
+
+// Names users see for procedures (audit log viewer and its Excel export) and roles.
+export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
+  'setup:status': '查询初始化状态',
+  'setup:complete': '系统初始化',
+  'auth:me': '查询当前用户',
+  'auth:login': '登录',
+  'auth:logout': '退出登录',
+  'auth:change-password': '修改本人密码',
+  'auth:unlock': '解除锁屏',
+  'auth:heartbeat': '保持会话',
+  'users:list': '查询用户',
+  'users:create': '新增用户',
+  'users:update': '修改用户',
+  'users:set-disabled': '启用/停用用户',
+  'users:reset-password': '重置用户密码',
+  'units:tree': '查询组织机构',
+  'units:create': '新增单位',
+  'units:update': '修改单位',
+  'units:delete': '删除单位',
+  'dicts:types': '查询字典',
+  'dicts:items': '查询字典项',
+  'dicts:create-type': '新增字典',
+  'dicts:save-item': '保存字典项',
+  'settings:get': '查询系统设置',
+  'settings:update': '修改系统设置',
+  'audit:list': '查询操作日志',
+  'audit:logins': '查询登录日志',
+  'audit:export': '导出日志',
+  'audit:verify': '校验日志完整性',
+}
+
+/** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */
+export const EXTRA_AUDIT_LABELS: Record<string, string> = {
+  'cli:user-reset-password': '命令行重置密码',
+  'cli:db-migrate': '命令行升级数据库',
+}
+
+export function procedureLabel(name: string): string {
+  return (PROCEDURE_LABELS as Record<string, string>)[name] ?? EXTRA_AUDIT_LABELS[name] ?? name
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: '系统管理员',
+  clerk: '业务人员',
+  supervisor: '审核人员',
+  auditor: '安全审计员',
+}
+
+export const LOGIN_RESULT_LABELS: Record<string, string> = {
+  success: '成功',
+  failure: '密码错误或用户不存在',
+  locked: '账户锁定',
+  disabled: '账户已停用',
+}

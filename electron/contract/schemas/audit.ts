@@ -1,0 +1,66 @@
+import { z } from 'zod'
+import { Id, PageQuery, TimestampMs, optionalText, pageOf } from './common'
+
+export const AuditEntry = z.object({
+  id: Id,
+  at: TimestampMs,
+  actorName: z.string().nullable(),
+  procedure: z.string(),
+  affectedIds: z.array(z.string()),
+  result: z.string(),
+})
+export type AuditEntry = z.infer<typeof AuditEntry>
+
+export const AuditFilter = z.object({
+  from: TimestampMs.nullish(),
+  to: TimestampMs.nullish(),
+  actor: optionalText(64),
+  procedure: optionalText(64),
+  result: z.enum(['ok', 'error']).nullish(),
+})
+export type AuditFilter = z.infer<typeof AuditFilter>
+export const AuditQuery = PageQuery.extend(AuditFilter.shape)
+export type AuditQuery = z.infer<typeof AuditQuery>
+export const AuditPage = pageOf(AuditEntry)
+
+export const LoginResult = { Success: 'success', Failure: 'failure', Locked: 'locked', Disabled: 'disabled' } as const
+export type LoginResult = (typeof LoginResult)[keyof typeof LoginResult]
+
+export const LoginEntry = z.object({
+  id: Id,
+  at: TimestampMs,
+  username: z.string(),
+  result: z.enum(Object.values(LoginResult) as [LoginResult, ...LoginResult[]]),
+  via: z.string(),
+})
+export type LoginEntry = z.infer<typeof LoginEntry>
+
+export const LoginFilter = z.object({
+  from: TimestampMs.nullish(),
+  to: TimestampMs.nullish(),
+  username: optionalText(64),
+  result: z.enum(Object.values(LoginResult) as [LoginResult, ...LoginResult[]]).nullish(),
+})
+export type LoginFilter = z.infer<typeof LoginFilter>
+export const LoginQuery = PageQuery.extend(LoginFilter.shape)
+export type LoginQuery = z.infer<typeof LoginQuery>
+export const LoginPage = pageOf(LoginEntry)
+
+export const AuditExportInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('operations'), filter: AuditFilter }),
+  z.object({ kind: z.literal('logins'), filter: LoginFilter }),
+])
+export type AuditExportInput = z.infer<typeof AuditExportInput>
+export const ExportResult = z.object({
+  cancelled: z.boolean(),
+  fileName: z.string().nullable(),
+  rows: z.number().int(),
+})
+export type ExportResult = z.infer<typeof ExportResult>
+
+export const ChainCheck = z.object({
+  intact: z.boolean(),
+  checked: z.number().int(),
+  firstBrokenId: Id.nullable(),
+})
+export type ChainCheck = z.infer<typeof ChainCheck>

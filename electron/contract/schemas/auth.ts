@@ -1,0 +1,48 @@
+import { z } from 'zod'
+import { ROLES } from '../roles'
+import { Id, M, TimestampMs, text } from './common'
+
+export const Username = z
+  .string()
+  .trim()
+  .min(3, 'username.length')
+  .max(32, 'username.length')
+  .regex(/^[A-Za-z0-9_.-]+$/, 'username.chars')
+
+/** Format only; the strength policy lives in core/security/password-policy.ts. */
+export const Password = z.string().min(1, M.required).max(128, M.tooLong)
+
+export const SessionUser = z.object({
+  id: Id,
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  unitId: Id.nullable(),
+  mustChangePassword: z.boolean(),
+  lastLoginAt: TimestampMs.nullable(),
+})
+export type SessionUser = z.infer<typeof SessionUser>
+
+export const Me = z.object({
+  setupDone: z.boolean(),
+  orgName: z.string().nullable(),
+  user: SessionUser.nullable(),
+  locked: z.boolean(),
+  idleLockMinutes: z.number().int(),
+})
+export type Me = z.infer<typeof Me>
+
+export const LoginInput = z.object({ username: z.string().trim().min(1, M.required).max(64), password: Password })
+export const ChangePasswordInput = z.object({ oldPassword: Password, newPassword: Password })
+export const UnlockInput = z.object({ password: Password })
+
+export const SetupStatus = z.object({ needsSetup: z.boolean() })
+export const SetupInput = z.object({
+  orgName: text(100),
+  regionCode: z.string().trim().min(1, M.required),
+  orgCreditCode: z.string().trim().min(1, M.required),
+  adminUsername: Username,
+  adminDisplayName: text(50),
+  adminPassword: Password,
+})
+export type SetupInput = z.infer<typeof SetupInput>

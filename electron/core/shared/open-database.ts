@@ -1,0 +1,101 @@
+// Opens the data folder's database the way the app and the CLI both must: refuse a file that is
+// corrupt or was written by a newer app, copy it aside before migrating, then migrate.
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Knex } from 'knex'
+import { createDb } from '../../../db/connection'
+import { migrations } from '../../../db/migrations'
+import { AppError } from './app-error'
+import { ErrorCode } from '../../contract/errors'
+
+export const DB_FILE = 'credit-desk.sqlite'
+export const BACKUP_DIR = 'backups'
+const KEEP_BACKUPS = 10
+
+export interface OpenedDatabase {
+  db: Knex
+  file: string
+  /** The copy taken before this start's migrations, if any ran. */
+  backupPath: string | null
+  applied: string[]
+}
+
+export async function openDatabase(dataDir: string, now: Date = new Date()): Promise<OpenedDatabase> {
+  mkdirSync(dataDir, { recursive: true })
+  const file = join(dataDir, DB_FILE)
+  const existed = existsSync(file)
+  const db = createDb(file)
+  try {
+    if (existed) await assertHealthy(db, dataDir)
+    const pending = await pendingMigrations(db)
+    let backupPath: string | null = null
+    if (existed && pending.length > 0 && (await hasTables(db))) backupPath = await backupDatabase(db, dataDir, 'before-migrate', now)
+    const [, applied] = (await db.migrate.latest()) as [number, string[]]
+    return { db, file, backupPath, applied }
+  } catch (err) {
+    await db.destroy()
+    throw classifyOpenError(err, dataDir)
+  }
+}
+
+async function assertHealthy(db: Knex, dataDir: string): Promise<void> {
+  const rows = (await db.raw('PRAGMA quick_check')) as Array<{ quick_check: string }>
+  if (rows[0]?.quick_check !== 'ok') {
+    throw new AppError(ErrorCode.DbCorrupt, 'quick_check failed', { backup: latestBackup(dataDir) })
+  }
+  if (!(await db.schema.hasTable('knex_migrations'))) return
+  const applied = (await db('knex_migrations').pluck('name')) as string[]
+  const unknown = applied.filter((name) => !(name in migrations))
+  if (unknown.length > 0) {
+    throw new AppError(ErrorCode.DbNewerThanApp, 'database has migrations this app does not know', {
+      unknownMigrations: unknown,
+      backup: latestBackup(dataDir),
+    })
+  }
+}
+
+async function pendingMigrations(db: Knex): Promise<string[]> {
+  const done = (await db.schema.hasTable('knex_migrations')) ? ((await db('knex_migrations').pluck('name')) as string[]) : []
+  return Object.keys(migrations).filter((name) => !done.includes(name))
+}
+
+async function hasTables(db: Knex): Promise<boolean> {
+  const rows = (await db.raw("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'")) as Array<{ n: number }>
+  return (rows[0]?.n ?? 0) > 0
+}
+
+/** A consistent copy (VACUUM INTO reads through the WAL), named by time and reason; keeps the newest few. */
+export async function backupDatabase(db: Knex, dataDir: string, reason: string, now: Date = new Date()): Promise<string> {
+  const dir = join(dataDir, BACKUP_DIR)
+  mkdirSync(dir, { recursive: true })
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
+  const path = join(dir, `credit-desk-${stamp}-${reason}.sqlite`)
+  if (existsSync(path)) rmSync(path)
+  await db.raw('VACUUM INTO ?', [path])
+  const old = listBackups(dataDir).slice(0, -KEEP_BACKUPS)
+  for (const name of old) rmSync(join(dir, name), { force: true })
+  return path
+}
+
+function listBackups(dataDir: string): string[] {
+  const dir = join(dataDir, BACKUP_DIR)
+  if (!existsSync(dir)) return []
+  return readdirSync(dir).filter((n) => n.endsWith('.sqlite')).sort()
+}
+
+export function latestBackup(dataDir: string): string | null {
+  const names = listBackups(dataDir)
+  return names.length ? join(dataDir, BACKUP_DIR, names[names.length - 1]!) : null
+}
+
+function classifyOpenError(err: unknown, dataDir: string): unknown {
+  if (err instanceof AppError) return err
+  const code = (err as { code?: string }).code
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new AppError(ErrorCode.DbLocked, 'database is locked by another process', { backup: latestBackup(dataDir) })
+  }
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+    return new AppError(ErrorCode.DbCorrupt, 'not a valid database file', { backup: latestBackup(dataDir) })
+  }
+  return err
+}

@@ -1,0 +1,54 @@
+import type { Knex } from 'knex'
+import { ErrorCode } from '../../contract/errors'
+import type { DictItem, DictType, SaveDictItem } from '../../contract/schemas/dicts'
+import { AppError, fieldError } from '../shared/app-error'
+
+export async function listDictTypes(db: Knex): Promise<DictType[]> {
+  const rows = await db('dict_types as t')
+    .select('t.*', db.raw('(SELECT count(*) FROM dict_items i WHERE i.type_code = t.code) AS item_count'))
+    .orderBy([{ column: 't.is_system', order: 'desc' }, { column: 't.code' }])
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    description: r.description ?? null,
+    isSystem: Boolean(r.is_system),
+    itemCount: Number(r.item_count),
+  }))
+}
+
+export async function listDictItems(db: Knex, typeCode: string): Promise<DictItem[]> {
+  if (!(await db('dict_types').where('code', typeCode).first('code'))) throw new AppError(ErrorCode.NotFound, 'dictionary not found')
+  const rows = await db('dict_items').where('type_code', typeCode).orderBy([{ column: 'sort_order' }, { column: 'id' }])
+  return rows.map((r) => ({ id: r.id, value: r.value, label: r.label, sortOrder: r.sort_order, enabled: Boolean(r.enabled) }))
+}
+
+export async function createDictType(db: Knex, input: { code: string; name: string; description: string | null }): Promise<void> {
+  if (await db('dict_types').where('code', input.code).first('code')) throw fieldError([{ path: 'code', message: 'dict.typeTaken' }])
+  await db('dict_types').insert({ code: input.code, name: input.name, description: input.description, is_system: false })
+}
+
+/**
+ * Adds or edits an entry. A stored value is what other tables keep, so it never changes once
+ * created: an edit may change the label, order and enabled flag only.
+ */
+export async function saveDictItem(db: Knex, input: SaveDictItem): Promise<number> {
+  if (!(await db('dict_types').where('code', input.typeCode).first('code'))) throw new AppError(ErrorCode.NotFound, 'dictionary not found')
+  if (input.id != null) {
+    const existing = await db('dict_items').where({ id: input.id, type_code: input.typeCode }).first()
+    if (!existing) throw new AppError(ErrorCode.NotFound, 'dictionary item not found')
+    if (existing.value !== input.value) throw fieldError([{ path: 'value', message: 'dict.valueFixed' }])
+    await db('dict_items').where('id', input.id).update({ label: input.label, sort_order: input.sortOrder, enabled: input.enabled })
+    return input.id
+  }
+  if (await db('dict_items').where({ type_code: input.typeCode, value: input.value }).first('id')) {
+    throw fieldError([{ path: 'value', message: 'dict.valueTaken' }])
+  }
+  const [id] = (await db('dict_items').insert({
+    type_code: input.typeCode,
+    value: input.value,
+    label: input.label,
+    sort_order: input.sortOrder,
+    enabled: input.enabled,
+  })) as number[]
+  return id!
+}

@@ -1,0 +1,28 @@
+import type { Knex } from 'knex'
+import type { Output, ParsedInput, ProcedureName } from '../../contract'
+import type { Session, SessionStore } from '../../core/accounts/session-store'
+import type { Clock } from '../../core/shared/clock'
+import type { Platform } from '../platform'
+
+/** Who is calling: the frame the IPC message came from. The renderer cannot choose these values. */
+export interface Sender {
+  /** Stable id of the calling window (webContents id); sessions are keyed by it. */
+  id: string
+  url: string
+  isMainFrame: boolean
+}
+
+export interface CallContext {
+  /** For audited procedures, the transaction that also writes the audit row. */
+  db: Knex
+  clock: Clock
+  sender: Sender
+  session: Session | null
+  sessions: SessionStore
+  platform: Platform
+  /** Ids the call touched ("user:5"); the router writes them to the audit log. */
+  affected: string[]
+}
+
+export type Handler<N extends ProcedureName> = (input: ParsedInput<N>, ctx: CallContext) => Promise<Output<N>>
+export type Handlers = { [N in ProcedureName]: Handler<N> }

@@ -1,0 +1,165 @@
+// One line of glue per procedure: unpack the context, call core, note the affected ids.
+// Business rules live in core; access rules live in the contract and are enforced by the router.
+import { ErrorCode } from '../../contract'
+import type { SessionUser } from '../../contract/schemas/auth'
+import { authenticate, changeOwnPassword, checkPassword } from '../../core/accounts/auth'
+import { createUser, resetUserPassword, setUserDisabled, updateUser } from '../../core/accounts/user-admin'
+import { findUserById, listUsers, type UserRecord } from '../../core/accounts/users-repository'
+import { exportLogToXlsx } from '../../core/audit/audit-export'
+import { listAudit, listLogins, verifyAuditChain } from '../../core/audit/audit-log'
+import { createDictType, listDictItems, listDictTypes, saveDictItem } from '../../core/system/dictionaries'
+import { getIdleLockMinutes, getSettings, isSetupDone, saveOfficeSettings } from '../../core/system/settings'
+import { completeSetup } from '../../core/system/setup'
+import { createUnit, deleteUnit, listUnits, updateUnit } from '../../core/system/units'
+import { AppError } from '../../core/shared/app-error'
+import type { CallContext, Handlers } from './context'
+
+const MAX_UNLOCK_FAILURES = 5
+
+function toSessionUser(u: UserRecord, lastLoginAt: number | null): SessionUser {
+  return { id: u.id, username: u.username, displayName: u.displayName, roles: u.roles, unitId: u.unitId, mustChangePassword: u.mustChangePassword, lastLoginAt }
+}
+
+function actorId(ctx: CallContext): number {
+  if (!ctx.session) throw new AppError(ErrorCode.NotAuthenticated, 'no session')
+  return ctx.session.userId
+}
+
+const ok = { ok: true as const }
+
+export const handlers: Handlers = {
+  'setup:status': async (_i, { db }) => ({ needsSetup: !(await isSetupDone(db)) }),
+  'setup:complete': async (input, ctx) => {
+    ctx.affected.push(`user:${await completeSetup(ctx.db, ctx.clock, input)}`, 'settings')
+    return ok
+  },
+
+  'auth:me': async (_i, { db, session }) => {
+    const setupDone = await isSetupDone(db)
+    const settings = await getSettings(db)
+    const user = session ? await findUserById(db, session.userId) : undefined
+    return {
+      setupDone,
+      orgName: settings.orgName || null,
+      user: user && !user.disabled ? toSessionUser(user, session!.previousLoginAt) : null,
+      locked: session?.locked ?? false,
+      idleLockMinutes: await getIdleLockMinutes(db),
+    }
+  },
+  'auth:login': async ({ username, password }, ctx) => {
+    if (!(await isSetupDone(ctx.db))) throw new AppError(ErrorCode.SetupRequired, 'setup first')
+    // The record was read before this login was stamped, so lastLoginAt is the previous login.
+    const user = await authenticate(ctx.db, ctx.clock, username, password)
+    const { id: userId, username: name, displayName, roles, lastLoginAt: previousLoginAt } = user
+    ctx.sessions.start(ctx.sender.id, { userId, username: name, displayName, roles, previousLoginAt }, ctx.clock.now())
+    return toSessionUser(user, previousLoginAt)
+  },
+  'auth:logout': async (_i, ctx) => {
+    ctx.sessions.end(ctx.sender.id)
+    return ok
+  },
+  'auth:change-password': async ({ oldPassword, newPassword }, ctx) => {
+    await changeOwnPassword(ctx.db, ctx.clock, actorId(ctx), oldPassword, newPassword)
+    ctx.affected.push(`user:${actorId(ctx)}`)
+    return ok
+  },
+  'auth:unlock': async ({ password }, ctx) => {
+    const session = ctx.session!
+    if (await checkPassword(ctx.db, session.userId, password)) {
+      session.locked = false
+      session.unlockFailures = 0
+      session.lastActivity = ctx.clock.now()
+      return ok
+    }
+    session.unlockFailures++
+    if (session.unlockFailures >= MAX_UNLOCK_FAILURES) {
+      ctx.sessions.end(ctx.sender.id)
+      throw new AppError(ErrorCode.NotAuthenticated, 'too many unlock failures')
+    }
+    throw new AppError(ErrorCode.WrongPassword, 'wrong password', { remaining: MAX_UNLOCK_FAILURES - session.unlockFailures })
+  },
+  'auth:heartbeat': async () => ok,
+
+  'users:list': async (query, { db, clock }) => listUsers(db, query, clock.now()),
+  'users:create': async (input, ctx) => {
+    const id = await createUser(ctx.db, ctx.clock, input)
+    ctx.affected.push(`user:${id}`)
+    return { id }
+  },
+  'users:update': async (input, ctx) => {
+    await updateUser(ctx.db, ctx.clock, actorId(ctx), input)
+    ctx.affected.push(`user:${input.id}`)
+    return { id: input.id }
+  },
+  'users:set-disabled': async ({ id, disabled }, ctx) => {
+    await setUserDisabled(ctx.db, ctx.clock, actorId(ctx), id, disabled)
+    if (disabled) ctx.sessions.endForUser(id)
+    ctx.affected.push(`user:${id}`)
+    return { id }
+  },
+  'users:reset-password': async ({ id, newPassword }, ctx) => {
+    await resetUserPassword(ctx.db, ctx.clock, id, newPassword)
+    ctx.sessions.endForUser(id)
+    ctx.affected.push(`user:${id}`)
+    return { id }
+  },
+
+  'units:tree': async (_i, { db }) => ({ units: await listUnits(db) }),
+  'units:create': async (input, ctx) => {
+    const id = await createUnit(ctx.db, ctx.clock, input)
+    ctx.affected.push(`unit:${id}`)
+    return { id }
+  },
+  'units:update': async (input, ctx) => {
+    await updateUnit(ctx.db, ctx.clock, input)
+    ctx.affected.push(`unit:${input.id}`)
+    return { id: input.id }
+  },
+  'units:delete': async ({ id }, ctx) => {
+    await deleteUnit(ctx.db, id)
+    ctx.affected.push(`unit:${id}`)
+    return { id }
+  },
+
+  'dicts:types': async (_i, { db }) => listDictTypes(db),
+  'dicts:items': async ({ typeCode }, { db }) => listDictItems(db, typeCode),
+  'dicts:create-type': async (input, ctx) => {
+    await createDictType(ctx.db, input)
+    ctx.affected.push(`dict:${input.code}`)
+    return { code: input.code }
+  },
+  'dicts:save-item': async (input, ctx) => {
+    const id = await saveDictItem(ctx.db, input)
+    ctx.affected.push(`dict:${input.typeCode}:${id}`)
+    return { id }
+  },
+
+  'settings:get': async (_i, { db }) => getSettings(db),
+  'settings:update': async (input, ctx) => {
+    await saveOfficeSettings(ctx.db, input)
+    ctx.affected.push('settings')
+    return ok
+  },
+
+  'audit:list': async (query, { db }) => listAudit(db, query),
+  'audit:logins': async (query, { db }) => listLogins(db, query),
+  'audit:export': async (input, ctx) => {
+    const title = input.kind === 'operations' ? '操作日志' : '登录日志'
+    const path = await ctx.platform.chooseSavePath({
+      title: `导出${title}`,
+      defaultName: `${title}-${new Date(ctx.clock.now()).toISOString().slice(0, 10)}.xlsx`,
+      filters: [{ name: 'Excel 工作簿', extensions: ['xlsx'] }],
+    })
+    if (!path) return { cancelled: true, fileName: null, rows: 0 }
+    let rows: number
+    try {
+      rows = await exportLogToXlsx(ctx.db, input, path)
+    } catch (err) {
+      throw new AppError(ErrorCode.FileWriteFailed, 'export failed', { reason: (err as NodeJS.ErrnoException).code ?? 'unknown' })
+    }
+    ctx.affected.push(`export:${input.kind}`)
+    return { cancelled: false, fileName: path, rows }
+  },
+  'audit:verify': async (_i, { db }) => verifyAuditChain(db),
+}
+

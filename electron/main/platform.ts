@@ -1,0 +1,12 @@
+// Services only the desktop shell can provide. Electron implements them in platform-electron.ts;
+// the end-to-end harness implements them with deterministic doubles. Everything else is shared code.
+export interface SaveFileRequest {
+  title: string
+  defaultName: string
+  filters: Array<{ name: string; extensions: string[] }>
+}
+
+export interface Platform {
+  /** Asks the user where to save; null when they cancel. */
+  chooseSavePath(request: SaveFileRequest): Promise<string | null>
+}
