@@ -13,6 +13,7 @@ export const FIELD_MESSAGES: Record<string, string> = {
   'password.tooLong': '密码长度不能超过 128 位',
   'password.reused': '新密码不能与原密码相同',
   'password.wrong': '原密码不正确',
+  'password.mismatch': '两次输入的密码不一致',
   'dict.code': '编码须以小写字母开头，只含小写字母、数字和下划线（2～40 位）',
   'idle.range': '自动锁定时间应为 1～120 分钟',
   'region.length': '行政区划代码应为 6 位数字',

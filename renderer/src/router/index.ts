@@ -1,0 +1,58 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import { Role } from '../../../electron/contract'
+import { useSessionStore } from '../stores/session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Shown in the shell only to users holding one of these roles (main enforces the same). */
+    roles?: Role[]
+    title?: string
+    /** Pages outside the shell that need no login. */
+    public?: boolean
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/setup', component: () => import('../views/setup/SetupWizard.vue'), meta: { public: true } },
+  { path: '/login', component: () => import('../views/auth/LoginPage.vue'), meta: { public: true } },
+  { path: '/change-password', component: () => import('../views/auth/ChangePasswordPage.vue') },
+  {
+    path: '/',
+    component: () => import('../components/AppShell.vue'),
+    children: [
+      { path: '', component: () => import('../views/home/HomePage.vue') },
+      { path: 'system/users', component: () => import('../views/system/UsersPage.vue'), meta: { roles: [Role.Admin] } },
+      { path: 'system/units', component: () => import('../views/system/UnitsPage.vue'), meta: { roles: [Role.Admin] } },
+      { path: 'system/dicts', component: () => import('../views/system/DictsPage.vue'), meta: { roles: [Role.Admin] } },
+      { path: 'system/settings', component: () => import('../views/system/SettingsPage.vue'), meta: { roles: [Role.Admin] } },
+      { path: 'audit/operations', component: () => import('../views/audit/AuditLogPage.vue'), meta: { roles: [Role.Auditor] } },
+      { path: 'audit/logins', component: () => import('../views/audit/LoginLogPage.vue'), meta: { roles: [Role.Auditor] } },
+      { path: 'account/password', component: () => import('../views/auth/ChangePasswordPage.vue') },
+    ],
+  },
+  { path: '/:rest(.*)', redirect: '/' },
+]
+
+export const router = createRouter({ history: createWebHashHistory(), routes })
+
+let loaded = false
+
+router.beforeEach(async (to) => {
+  const session = useSessionStore()
+  if (!loaded) {
+    await session.refresh()
+    if (session.user) session.startIdleWatch()
+    session.onSessionChange(() => void router.replace(router.currentRoute.value.fullPath))
+    loaded = true
+  }
+  const me = session.me!
+  if (!me.setupDone) return to.path === '/setup' ? true : '/setup'
+  if (to.path === '/setup') return '/login'
+  if (!session.user) return to.path === '/login' ? true : '/login'
+  if (to.path === '/login') return '/'
+  if (session.user.mustChangePassword) return to.path === '/change-password' ? true : '/change-password'
+  if (to.path === '/change-password') return '/'
+  const roles = to.meta.roles
+  if (roles && !session.hasRole(...roles)) return '/'
+  return true
+})
