@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { main } from '../../electron/cli/index'
+import { completeSetup } from '../../electron/core/system/setup'
+import { authenticate } from '../../electron/core/accounts/auth'
+import { manualClock } from '../../electron/core/shared/clock'
+import { openDatabase } from '../../electron/core/shared/open-database'
+import { SETUP, tempDir } from '../helpers'
+
+function capture() {
+  const out: string[] = []
+  const err: string[] = []
+  return { out, err, io: { log: (l: string) => out.push(l), error: (l: string) => err.push(l) } }
+}
+
+describe('credit-desk check-code', () => {
+  it('prints one JSON line per code and exits non-zero when any is invalid', async () => {
+    const c = capture()
+    const code = await main(['check-code', '91350100M000100Y43', '11010519491231002x', '110105194912310021', 'abc', '--json'], c.io)
+    expect(code).toBe(1)
+    expect(c.out.map((l) => JSON.parse(l))).toEqual([
+      { code: '91350100M000100Y43', kind: 'uscc', valid: true, reason: '校验通过' },
+      { code: '11010519491231002X', kind: 'idcard', valid: true, reason: '校验通过' },
+      { code: '110105194912310021', kind: 'idcard', valid: false, reason: '身份证号校验位不正确' },
+      { code: 'ABC', kind: 'unknown', valid: false, reason: '长度不正确：统一社会信用代码和身份证号都应为 18 位' },
+    ])
+  })
+
+  it('exits 0 when every code is valid', async () => {
+    expect(await main(['check-code', '91350100M000100Y43'], capture().io)).toBe(0)
+  })
+})
+
+describe('credit-desk db migrate / user reset-password', () => {
+  it('migrates a new data folder, then reports it up to date', async () => {
+    const dir = tempDir()
+    const first = capture()
+    expect(await main(['db', 'migrate', '--data-dir', dir], first.io)).toBe(0)
+    expect(first.out[0]).toMatch(/^已升级 2 项/)
+    const second = capture()
+    expect(await main(['db', 'migrate', '--data-dir', dir], second.io)).toBe(0)
+    expect(second.out[0]).toMatch(/already up to date/)
+  })
+
+  it('recovers a locked-out sole administrator offline, audited as a command-line action', async () => {
+    const dir = tempDir()
+    const clock = manualClock(Date.now())
+    let { db } = await openDatabase(dir)
+    await completeSetup(db, clock, SETUP)
+    for (let i = 0; i < 5; i++) await authenticate(db, clock, 'admin', 'wrong').catch(() => undefined)
+    await db.destroy()
+
+    const c = capture()
+    expect(await main(['user', 'reset-password', 'admin', '--data-dir', dir], c.io)).toBe(0)
+    const temp = c.out.find((l) => l.startsWith('临时密码'))!.split(': ')[1]!
+    ;({ db } = await openDatabase(dir))
+    const user = await authenticate(db, clock, 'admin', temp)
+    expect(user.mustChangePassword).toBe(true)
+    const row = await db('audit_log').where('procedure', 'cli:user-reset-password').first()
+    expect(row).toMatchObject({ via: 'cli', result: 'ok', affected_ids: '["user:1"]' })
+    expect(row.actor_name).toMatch(/^os:/)
+    await db.destroy()
+  })
+
+  it('refuses a weak --password and an unknown user', async () => {
+    const dir = tempDir()
+    const { db } = await openDatabase(dir)
+    await completeSetup(db, manualClock(), SETUP)
+    await db.destroy()
+    const weak = capture()
+    expect(await main(['user', 'reset-password', 'admin', '--password', 'short', '--data-dir', dir], weak.io)).toBe(1)
+    expect(weak.err[0]).toContain('密码长度至少 8 位')
+    const ghost = capture()
+    expect(await main(['user', 'reset-password', 'ghost', '--data-dir', dir], ghost.io)).toBe(1)
+  })
+})

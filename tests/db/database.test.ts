@@ -1,0 +1,104 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { createDb } from '../../db/connection'
+import { migrations } from '../../db/migrations'
+import { BACKUP_DIR, DB_FILE, openDatabase } from '../../electron/core/shared/open-database'
+import { ErrorCode } from '../../electron/contract/errors'
+import { AppError } from '../../electron/core/shared/app-error'
+import { startupErrorMessage } from '../../electron/main/startup-error'
+import { freshDb, tempDir } from '../helpers'
+
+describe('migration registry', () => {
+  it('lists every migration file in the folder, in name order', () => {
+    const files = readdirSync(join(__dirname, '../../db/migrations'))
+      .filter((f) => /^\d{14}_.+\.ts$/.test(f))
+      .map((f) => f.replace(/\.ts$/, ''))
+    expect(Object.keys(migrations)).toEqual(files.sort())
+  })
+})
+
+describe('connection', () => {
+  it('runs with WAL, foreign keys and a busy timeout', async () => {
+    const { db } = await freshDb()
+    expect((await db.raw('PRAGMA journal_mode'))[0].journal_mode).toBe('wal')
+    expect((await db.raw('PRAGMA foreign_keys'))[0].foreign_keys).toBe(1)
+    expect((await db.raw('PRAGMA busy_timeout'))[0].timeout).toBe(5000)
+  })
+
+  it('ships the reference dictionaries, e.g. the 14 处罚类别 of 行政处罚法 art. 9', async () => {
+    const { db } = await freshDb()
+    const labels = await db('dict_items').where('type_code', 'penalty_category').orderBy('sort_order').pluck('label')
+    expect(labels).toHaveLength(14)
+    expect(labels).toContain('通报批评')
+    expect(await db('dict_items').where('type_code', 'license_category').orderBy('sort_order').pluck('label')).toEqual(['普通', '特许', '认可', '核准', '登记', '其他'])
+  })
+
+  it('refuses to change or delete audit and login log rows', async () => {
+    const { db } = await freshDb()
+    await db('audit_log').insert({ at: 1, procedure: 'x', result: 'ok', prev_hash: '0', hash: '1' })
+    await db('login_log').insert({ at: 1, username: 'a', result: 'success' })
+    await expect(db('audit_log').update({ result: 'forged' })).rejects.toThrow(/append-only/)
+    await expect(db('audit_log').del()).rejects.toThrow(/append-only/)
+    await expect(db('login_log').del()).rejects.toThrow(/append-only/)
+    expect(await db('audit_log').count({ n: '*' })).toEqual([{ n: 1 }])
+  })
+})
+
+describe('openDatabase', () => {
+  it('creates the file on first start without a backup, and is a no-op the second time', async () => {
+    const dir = tempDir()
+    const first = await openDatabase(dir)
+    expect(first.applied).toEqual(Object.keys(migrations))
+    expect(first.backupPath).toBeNull()
+    await first.db.destroy()
+    const second = await openDatabase(dir)
+    expect(second.applied).toEqual([])
+    expect(second.backupPath).toBeNull()
+    await second.db.destroy()
+  })
+
+  it('copies the database aside before running pending migrations', async () => {
+    const dir = tempDir()
+    const db = createDb(join(dir, DB_FILE))
+    await db.migrate.up() // only the first migration: an older app's database
+    await db('settings').insert({ key: 'org_name', value: '旧数据' })
+    await db.destroy()
+
+    const opened = await openDatabase(dir, new Date('2026-11-22T10:00:00Z'))
+    expect(opened.applied).toEqual(['20261122090100_seed_reference_dictionaries'])
+    expect(opened.backupPath).toBe(join(dir, BACKUP_DIR, 'credit-desk-20261122-100000-before-migrate.sqlite'))
+    await opened.db.destroy()
+    const backup = createDb(opened.backupPath!)
+    expect(await backup('settings').pluck('value')).toEqual(['旧数据'])
+    expect(await backup('dict_types').count({ n: '*' })).toEqual([{ n: 0 }]) // taken before the migration
+    await backup.destroy()
+  })
+
+  it('refuses a database written by a newer app, naming the latest backup', async () => {
+    const dir = tempDir()
+    const opened = await openDatabase(dir)
+    await opened.db('knex_migrations').insert({ name: '20991231000000_from_the_future', batch: 9, migration_time: new Date() })
+    await opened.db.destroy()
+    const err = await openDatabase(dir).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(AppError)
+    expect((err as AppError).code).toBe(ErrorCode.DbNewerThanApp)
+    // Nothing was changed: the unknown migration is still recorded and nothing ran.
+    const db = createDb(join(dir, DB_FILE))
+    expect(await db('knex_migrations').pluck('name')).toContain('20991231000000_from_the_future')
+    await db.destroy()
+    expect(startupErrorMessage(err, dir).title).toBe('数据库版本过新')
+  })
+
+  it('refuses a file that is not a database and leaves it untouched', async () => {
+    const dir = tempDir()
+    const file = join(dir, DB_FILE)
+    writeFileSync(file, 'this is not sqlite at all, just text that someone renamed'.repeat(200))
+    const err = await openDatabase(dir).catch((e: unknown) => e)
+    expect((err as AppError).code).toBe(ErrorCode.DbCorrupt)
+    expect(existsSync(file)).toBe(true)
+    const msg = startupErrorMessage(err, dir)
+    expect(msg.title).toBe('数据库文件已损坏')
+    expect(msg.body).toContain(dir)
+  })
+})

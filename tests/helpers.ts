@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Knex } from 'knex'
+import { afterEach } from 'vitest'
+import { openDatabase } from '../electron/core/shared/open-database'
+import { manualClock } from '../electron/core/shared/clock'
+import { createBackend, type Backend } from '../electron/main/compose'
+import { trustOrigin } from '../electron/main/ipc/router'
+import { memoryLogger } from '../electron/main/logger'
+import type { Sender } from '../electron/main/ipc/context'
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!()
+})
+
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'credit-desk-test-'))
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** A migrated database in a fresh data folder, closed after the test. */
+export async function freshDb(): Promise<{ db: Knex; dataDir: string }> {
+  const dataDir = tempDir()
+  const { db } = await openDatabase(dataDir)
+  cleanups.push(() => db.destroy())
+  return { db, dataDir }
+}
+
+export const ORIGIN = 'app://credit-desk'
+export const WINDOW: Sender = { id: '1', url: `${ORIGIN}/index.html#/`, isMainFrame: true }
+
+/** The real router and handlers over a fresh data folder, with a clock the test moves. */
+export async function freshBackend(): Promise<Backend & { clock: ReturnType<typeof manualClock>; logger: ReturnType<typeof memoryLogger>; dataDir: string; savePath: { value: string | null } }> {
+  const dataDir = tempDir()
+  const clock = manualClock()
+  const logger = memoryLogger()
+  const savePath = { value: null as string | null }
+  const backend = await createBackend({ dataDir, clock, logger, isTrustedSender: trustOrigin(ORIGIN), platform: { chooseSavePath: async () => savePath.value } })
+  cleanups.push(() => backend.close())
+  return { ...backend, clock, logger, dataDir, savePath }
+}
+
+export const SETUP = {
+  orgName: '示例县信用办',
+  regionCode: '350102',
+  orgCreditCode: '91350100M000100Y43',
+  adminUsername: 'admin',
+  adminDisplayName: '王管理',
+  adminPassword: 'Zhang#2026x',
+}
+
+/** Completes setup and logs the admin in on WINDOW; returns a typed caller. */
+export async function adminSession(b: Backend) {
+  const call = (name: string, input: unknown = {}, sender: Sender = WINDOW) => b.dispatch(sender, name, input)
+  expectOk(await call('setup:complete', SETUP))
+  expectOk(await call('auth:login', { username: 'admin', password: SETUP.adminPassword }))
+  return call
+}
+
+export function expectOk<T>(env: { ok: boolean; data?: T; error?: unknown }): T {
+  if (!env.ok) throw new Error(`expected ok, got ${JSON.stringify(env.error)}`)
+  return env.data as T
+}
+
+export function errorOf(env: { ok: boolean; error?: { code: string; details?: { fields?: Array<{ path: string; message: string }> } } }) {
+  if (env.ok) throw new Error('expected an error')
+  return env.error!
+}
