@@ -45,7 +45,7 @@ export const test = base.extend<{ app: AppUnderTest }>({
       await electronApp.evaluate(({ dialog }, dir) => {
         dialog.showSaveDialog = (async (...args: unknown[]) => {
           const opts = (args.length > 1 ? args[1] : args[0]) as { defaultPath?: string }
-          return { canceled: false, filePath: require('node:path').join(dir, opts.defaultPath ?? 'export.xlsx') }
+          return { canceled: false, filePath: `${dir}/${opts.defaultPath ?? 'export.xlsx'}` }
         }) as typeof dialog.showSaveDialog
       }, exportDir)
     } else {

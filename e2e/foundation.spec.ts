@@ -123,7 +123,7 @@ test('the router refuses what the UI would not offer, and the auditor sees the a
   // Straight through window.api, as injected script would: an auditor may not list users,
   // a malformed payload is refused, and an unknown name does not even exist on the door.
   const results = await page.evaluate(async () => {
-    const api = (window as unknown as { api: Record<string, (i: unknown) => Promise<{ ok: boolean; error?: { code: string } }>> }).api
+    const api = (globalThis as unknown as { api: Record<string, (i: unknown) => Promise<{ ok: boolean; error?: { code: string } }>> }).api
     const forbidden = await api['users:list']!({ page: 1, pageSize: 20 })
     const malformed = await api['audit:list']!({ page: 'one' })
     return { forbidden: forbidden.error?.code, malformed: malformed.error?.code, generic: typeof api['send'], frozen: Object.isFrozen(api) }

@@ -85,7 +85,7 @@ export function createRouter(handlers: Handlers, deps: RouterDeps): Dispatch {
       return failure(validationError(parsed.error))
     }
 
-    let session: Session | null = null
+    let session: Session | null
     try {
       session = await authorize(name, sender)
     } catch (err) {
