@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import sqlite3 from 'sqlite3'
 import { describe, expect, it } from 'vitest'
-import { appendAudit, verifyAuditChain } from '../../electron/core/audit/audit-log'
+import { appendAudit, auditRows, verifyAuditChain } from '../../electron/core/audit/audit-log'
 import { DB_FILE } from '../../electron/core/shared/open-database'
 import { freshDb } from '../helpers'
 
@@ -37,5 +37,18 @@ describe('audit hash chain', () => {
     reopened = await openDatabase(dataDir)
     expect(await verifyAuditChain(reopened.db)).toEqual({ intact: false, checked: 6, firstBrokenId: 8 })
     await reopened.db.destroy()
+  })
+})
+
+describe('audit export stream', () => {
+  it('yields every matching row once, newest first, across batch boundaries', async () => {
+    const { db } = await freshDb()
+    for (let i = 1; i <= 10; i++) await appendAudit(db, { ...entry(i), result: i % 2 ? 'ok' : 'FORBIDDEN' })
+    const all: number[] = []
+    for await (const e of auditRows(db, {}, 3)) all.push(e.at)
+    expect(all).toEqual([1010, 1009, 1008, 1007, 1006, 1005, 1004, 1003, 1002, 1001])
+    const failures: number[] = []
+    for await (const e of auditRows(db, { result: 'error' }, 2)) failures.push(e.at)
+    expect(failures).toEqual([1010, 1008, 1006, 1004, 1002])
   })
 })

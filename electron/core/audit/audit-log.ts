@@ -90,25 +90,23 @@ export async function listLogins(db: Knex, q: LoginQuery): Promise<{ items: Logi
   return { items: rows.map(toLoginEntry), total }
 }
 
-/** Streams every matching row in pages, newest first, for export without loading the table at once. */
-export async function* auditRows(db: Knex, f: AuditFilter, batch = 2000): AsyncGenerator<AuditEntry> {
+/** Streams every row a filtered query matches, newest first, in id-keyed batches (bounded memory for export). */
+async function* newestFirst<T>(filtered: () => Knex.QueryBuilder, toEntry: (row: Record<string, unknown>) => T, batch: number): AsyncGenerator<T> {
   let beforeId = Number.MAX_SAFE_INTEGER
   for (;;) {
-    const rows = await auditWhere(db('audit_log'), f).where('id', '<', beforeId).orderBy('id', 'desc').limit(batch)
-    for (const row of rows) yield toAuditEntry(row)
+    const rows = await filtered().where('id', '<', beforeId).orderBy('id', 'desc').limit(batch)
+    for (const row of rows) yield toEntry(row)
     if (rows.length < batch) return
     beforeId = rows[rows.length - 1].id as number
   }
 }
 
-export async function* loginRows(db: Knex, f: LoginFilter, batch = 2000): AsyncGenerator<LoginEntry> {
-  let beforeId = Number.MAX_SAFE_INTEGER
-  for (;;) {
-    const rows = await loginWhere(db('login_log'), f).where('id', '<', beforeId).orderBy('id', 'desc').limit(batch)
-    for (const row of rows) yield toLoginEntry(row)
-    if (rows.length < batch) return
-    beforeId = rows[rows.length - 1].id as number
-  }
+export function auditRows(db: Knex, f: AuditFilter, batch = 2000): AsyncGenerator<AuditEntry> {
+  return newestFirst(() => auditWhere(db('audit_log'), f), toAuditEntry, batch)
+}
+
+export function loginRows(db: Knex, f: LoginFilter, batch = 2000): AsyncGenerator<LoginEntry> {
+  return newestFirst(() => loginWhere(db('login_log'), f), toLoginEntry, batch)
 }
 
 /** Walks the whole chain in id order and reports the first row whose hash does not follow. */
