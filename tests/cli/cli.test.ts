@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { migrations } from '../../db/migrations'
 import { main } from '../../electron/cli/index'
 import { completeSetup } from '../../electron/core/system/setup'
 import { authenticate } from '../../electron/core/accounts/auth'
@@ -35,7 +36,7 @@ describe('credit-desk db migrate / user reset-password', () => {
     const dir = tempDir()
     const first = capture()
     expect(await main(['db', 'migrate', '--data-dir', dir], first.io)).toBe(0)
-    expect(first.out[0]).toMatch(/^已升级 2 项/)
+    expect(first.out[0]).toMatch(new RegExp(`^已升级 ${Object.keys(migrations).length} 项`))
     const second = capture()
     expect(await main(['db', 'migrate', '--data-dir', dir], second.io)).toBe(0)
     expect(second.out[0]).toMatch(/already up to date/)
