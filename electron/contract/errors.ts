@@ -27,6 +27,8 @@ export const ErrorCode = {
   UnitCycle: 'UNIT_CYCLE',
   DictValueTaken: 'DICT_VALUE_TAKEN',
   DictTypeTaken: 'DICT_TYPE_TAKEN',
+  InvalidState: 'INVALID_STATE',
+  SelfReview: 'SELF_REVIEW',
   Cancelled: 'CANCELLED',
   FileWriteFailed: 'FILE_WRITE_FAILED',
   DbNewerThanApp: 'DB_NEWER_THAN_APP',

@@ -10,6 +10,7 @@ import * as N from './schemas/units'
 import * as D from './schemas/dicts'
 import * as S from './schemas/settings'
 import * as L from './schemas/audit'
+import * as C from './schemas/catalog'
 import { Empty, IdResult, Ok } from './schemas/common'
 import { z as zod } from 'zod'
 
@@ -24,6 +25,8 @@ export interface ProcedureSpec {
 const admin = [Role.Admin] as const
 const auditor = [Role.Auditor] as const
 const staff = [Role.Admin, Role.Clerk, Role.Supervisor] as const
+const editors = [Role.Admin, Role.Clerk] as const
+const reviewers = [Role.Supervisor] as const
 
 export const contract = {
   'setup:status': { input: Empty, output: A.SetupStatus, access: 'public', audited: false },
@@ -53,6 +56,16 @@ export const contract = {
   'audit:logins': { input: L.LoginQuery, output: L.LoginPage, access: auditor, audited: false },
   'audit:export': { input: L.AuditExportInput, output: L.ExportResult, access: auditor, audited: true },
   'audit:verify': { input: Empty, output: L.ChainCheck, access: auditor, audited: false },
+  'catalog:categories': { input: Empty, output: zod.array(C.CatalogCategory), access: staff, audited: false },
+  'catalog:list': { input: C.CatalogQuery, output: C.CatalogPage, access: staff, audited: false },
+  'catalog:get': { input: C.ItemIdInput, output: C.CatalogItem, access: staff, audited: false },
+  'catalog:versions': { input: C.VersionsInput, output: zod.array(C.CatalogSummary), access: staff, audited: false },
+  'catalog:save-draft': { input: C.SaveDraftInput, output: IdResult, access: editors, audited: true },
+  'catalog:submit': { input: C.ItemIdInput, output: IdResult, access: editors, audited: true },
+  'catalog:review': { input: C.ReviewInput, output: IdResult, access: reviewers, audited: true },
+  'catalog:new-version': { input: C.ItemIdInput, output: IdResult, access: editors, audited: true },
+  'catalog:retire': { input: C.ItemIdInput, output: IdResult, access: reviewers, audited: true },
+  'catalog:compare': { input: C.CompareInput, output: C.CompareResult, access: staff, audited: false },
 } as const satisfies Record<ProcedureName, ProcedureSpec>
 
 export type Contract = typeof contract

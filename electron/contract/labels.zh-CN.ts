@@ -30,6 +30,16 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'audit:logins': '查询登录日志',
   'audit:export': '导出日志',
   'audit:verify': '校验日志完整性',
+  'catalog:categories': '查询目录分类',
+  'catalog:list': '查询信用信息目录',
+  'catalog:get': '查看目录事项',
+  'catalog:versions': '查看目录事项版本',
+  'catalog:save-draft': '保存目录事项草稿',
+  'catalog:submit': '提交目录事项审核',
+  'catalog:review': '审核目录事项',
+  'catalog:new-version': '新建目录事项版本',
+  'catalog:retire': '停用目录事项',
+  'catalog:compare': '比较目录事项版本',
 }
 
 /** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */

@@ -28,6 +28,16 @@ export const PROCEDURES = [
   'audit:logins',
   'audit:export',
   'audit:verify',
+  'catalog:categories',
+  'catalog:list',
+  'catalog:get',
+  'catalog:versions',
+  'catalog:save-draft',
+  'catalog:submit',
+  'catalog:review',
+  'catalog:new-version',
+  'catalog:retire',
+  'catalog:compare',
 ] as const
 
 export type ProcedureName = (typeof PROCEDURES)[number]

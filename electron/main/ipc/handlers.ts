@@ -11,6 +11,7 @@ import { createDictType, listDictItems, listDictTypes, saveDictItem } from '../.
 import { getIdleLockMinutes, getSettings, isSetupDone, saveOfficeSettings } from '../../core/system/settings'
 import { completeSetup } from '../../core/system/setup'
 import { createUnit, deleteUnit, listUnits, updateUnit } from '../../core/system/units'
+import { compareItems, getCatalogItem, listCatalog, listCategories, listVersions, newVersion, retireItem, reviewItem, saveDraft, submitItem } from '../../core/catalog/catalog'
 import { AppError } from '../../core/shared/app-error'
 import type { CallContext, Handlers } from './context'
 
@@ -161,5 +162,36 @@ export const handlers: Handlers = {
     return { cancelled: false, fileName: path, rows }
   },
   'audit:verify': async (_i, { db }) => verifyAuditChain(db),
+
+  'catalog:categories': async (_i, { db }) => listCategories(db),
+  'catalog:list': async (query, { db }) => listCatalog(db, query),
+  'catalog:get': async ({ id }, { db }) => getCatalogItem(db, id),
+  'catalog:versions': async ({ code }, { db }) => listVersions(db, code),
+  'catalog:save-draft': async (input, ctx) => {
+    const id = await saveDraft(ctx.db, ctx.clock, actorId(ctx), input)
+    ctx.affected.push(`catalog:${id}`)
+    return { id }
+  },
+  'catalog:submit': async ({ id }, ctx) => {
+    await submitItem(ctx.db, ctx.clock, id)
+    ctx.affected.push(`catalog:${id}`)
+    return { id }
+  },
+  'catalog:review': async ({ id, decision, comment }, ctx) => {
+    await reviewItem(ctx.db, ctx.clock, actorId(ctx), id, decision, comment)
+    ctx.affected.push(`catalog:${id}`)
+    return { id }
+  },
+  'catalog:new-version': async ({ id }, ctx) => {
+    const newId = await newVersion(ctx.db, ctx.clock, actorId(ctx), id)
+    ctx.affected.push(`catalog:${id}`, `catalog:${newId}`)
+    return { id: newId }
+  },
+  'catalog:retire': async ({ id }, ctx) => {
+    await retireItem(ctx.db, ctx.clock, id)
+    ctx.affected.push(`catalog:${id}`)
+    return { id }
+  },
+  'catalog:compare': async ({ fromId, toId }, { db }) => compareItems(db, fromId, toId),
 }
 
