@@ -52,6 +52,10 @@ export function procedureLabel(name: string): string {
   return (PROCEDURE_LABELS as Record<string, string>)[name] ?? EXTRA_AUDIT_LABELS[name] ?? name
 }
 
+export const FIELD_TYPE_LABELS: Record<string, string> = {
+  text: '文本', integer: '整数', decimal: '小数', date: '日期', uscc: '统一社会信用代码', idcard: '身份证号', dict: '字典',
+}
+
 export const ROLE_LABELS: Record<Role, string> = {
   admin: '系统管理员',
   clerk: '业务人员',

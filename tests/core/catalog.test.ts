@@ -83,9 +83,9 @@ describe('catalog item lifecycle', () => {
     expect(versions.map((v) => [v.version, v.status])).toEqual([[2, 'approved'], [1, 'superseded']])
     const diff = expectOk(await clerk('catalog:compare', { fromId: v1, toId: v2 })) as { changes: Array<{ key: string; kind: string; before: string | null; after: string | null }> }
     expect(diff.changes).toEqual([
-      { key: 'updateFrequency', kind: 'changed', before: 'monthly', after: 'quarterly' },
-      { key: 'field:LYQK', kind: 'added', before: null, after: '履约情况 | text | 500 | 选填 |  | ' },
-      { key: 'field:CNLX', kind: 'removed', before: '承诺类型 | text | 50 | 必填 |  | ', after: null },
+      { key: 'updateFrequency', kind: 'changed', before: '每月', after: '每季' },
+      { key: 'field:LYQK', kind: 'added', before: null, after: '履约情况，文本，长度500，选填' },
+      { key: 'field:CNLX', kind: 'removed', before: '承诺类型，文本，长度50，必填', after: null },
     ])
     const live = expectOk(await clerk('catalog:list', { keyword: 'XY_CNLX' })) as { items: Array<{ version: number }> }
     expect(live.items.map((i) => i.version)).toEqual([2])

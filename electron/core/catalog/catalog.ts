@@ -10,6 +10,7 @@ import {
   type CatalogSummary,
   type SaveDraftInput,
 } from '../../contract/schemas/catalog'
+import { FIELD_TYPE_LABELS } from '../../contract/labels.zh-CN'
 import { AppError, fieldError } from '../shared/app-error'
 import type { Clock } from '../shared/clock'
 import { countRows } from '../shared/count-rows'
@@ -269,23 +270,33 @@ const COMPARED: Array<keyof CatalogItem> = [
   'updateFrequency', 'collectionMethod', 'legalBasis', 'source', 'disclosureMonths', 'retentionYears',
 ]
 
-function show(value: unknown): string | null {
-  if (value == null) return null
-  return Array.isArray(value) ? value.join('、') : String(value)
+// Attributes whose stored values are dictionary codes: compared by their Chinese labels.
+const DICT_OF: Partial<Record<keyof CatalogItem, string>> = {
+  infoClass: 'info_class', dishonestyLevel: 'dishonesty_level', subjectTypes: 'subject_type', disclosure: 'disclosure',
+  updateFrequency: 'update_frequency', collectionMethod: 'collection_method', source: 'catalog_source',
 }
 
 function describeField(f: CatalogField): string {
-  return [f.name, f.type, f.maxLength ?? '', f.required ? '必填' : '选填', f.dictTypeCode ?? '', f.checkRule ?? ''].join(' | ')
+  const parts = [f.name, FIELD_TYPE_LABELS[f.type] ?? f.type, f.maxLength ? `长度${f.maxLength}` : '', f.required ? '必填' : '选填', f.dictTypeCode ?? '', f.checkRule ?? '']
+  return parts.filter(Boolean).join('，')
 }
 
 /** What changed between two versions: item attributes, then data items added, removed or changed. */
 export async function compareItems(db: Knex, fromId: number, toId: number) {
   const from = await getCatalogItem(db, fromId)
   const to = await getCatalogItem(db, toId)
+  const labels = new Map<string, string>(
+    (await db('dict_items').whereIn('type_code', Object.values(DICT_OF)).select('type_code', 'value', 'label')).map((r) => [`${r.type_code}:${r.value}`, r.label]),
+  )
+  const show = (key: keyof CatalogItem, value: unknown): string | null => {
+    if (value == null) return null
+    const label = (v: unknown) => (DICT_OF[key] ? (labels.get(`${DICT_OF[key]}:${v}`) ?? String(v)) : String(v))
+    return Array.isArray(value) ? value.map(label).join('、') : label(value)
+  }
   const changes: CatalogChange[] = []
   for (const key of COMPARED) {
-    const a = show(from[key])
-    const b = show(to[key])
+    const a = show(key, from[key])
+    const b = show(key, to[key])
     if (a !== b) changes.push({ key, kind: 'changed', before: a, after: b })
   }
   const before = new Map(from.fields.map((f) => [f.code, f]))

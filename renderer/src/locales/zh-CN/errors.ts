@@ -21,6 +21,8 @@ const TEXT: Record<string, string> = {
   SELF_MODIFICATION: '不能停用自己的账户或取消自己的管理员角色',
   LAST_ADMIN: '这是最后一个可用的系统管理员，不能停用或取消其管理员角色',
   UNIT_IN_USE: '该单位下还有下级单位或用户，不能删除；可以改为停用',
+  INVALID_STATE: '当前状态下不能执行此操作，请刷新后重试',
+  SELF_REVIEW: '不能审核自己起草的目录事项，请由其他审核人员审核',
   CANCELLED: '操作已取消',
   FILE_WRITE_FAILED: '文件写入失败（{reason}），请检查磁盘空间或选择其他位置',
   DB_NEWER_THAN_APP: '数据库版本比程序新，请升级程序',

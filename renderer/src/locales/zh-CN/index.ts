@@ -33,6 +33,7 @@ export const t = {
   lock: { title: '屏幕已锁定', hint: '长时间未操作，已自动锁定。请输入 {name} 的登录密码解锁。', password: '登录密码', unlock: '解 锁', logout: '退出登录' },
   shell: {
     home: '工作台', system: '系统管理', users: '用户管理', units: '组织机构', dicts: '数据字典', settings: '系统设置',
+    catalog: '信用目录', catalogItems: '目录事项',
     audit: '安全审计', auditLog: '操作日志', loginLog: '登录日志', changePassword: '修改密码', logout: '退出登录',
   },
   home: {
@@ -63,6 +64,29 @@ export const t = {
   settings: {
     title: '系统设置', org: '单位信息', security: '安全策略', idleLock: '无操作自动锁屏（分钟）',
     passwordPolicy: '密码策略：至少 8 位、三类字符；连续 5 次登录失败锁定 10 分钟；初始或重置的密码须在首次登录时修改。',
+  },
+  catalog: {
+    title: '信用信息目录', menu: '信用目录', items: '目录事项', keyword: '编码或名称', status: '状态', category: '目录分类',
+    code: '目录编码', name: '信息名称', version: '版本', infoClass: '信息类别', level: '失信等级', subjectTypes: '主体类型',
+    supplier: '提供单位', disclosure: '公开属性', updateFrequency: '更新频率', collectionMethod: '归集方式', legalBasis: '纳入依据',
+    source: '目录来源', disclosureMonths: '公示期限（月）', disclosureMonthsHint: '不填则按失信信息公示期限规则表计算',
+    retentionYears: '保存期限（年）', fieldCount: '数据项', updatedAt: '更新时间', create: '新增目录事项', pendingOnly: '只看待审核',
+    statuses: { draft: '草稿', submitted: '待审核', approved: '已生效', superseded: '已被新版本替代', retired: '已停用' } as Record<string, string>,
+    basic: '基本信息', fields: '数据项', addField: '添加数据项', fieldCode: '编码', fieldName: '名称', fieldType: '类型', maxLength: '长度',
+    required: '必填', dict: '字典', checkRule: '校验规则', moveUp: '上移', remove: '删除',
+    fieldTypes: { text: '文本', integer: '整数', decimal: '小数', date: '日期', uscc: '统一社会信用代码', idcard: '身份证号', dict: '字典' } as Record<string, string>,
+    rules: {
+      decision_date: '决定日期（不晚于今天，用于7个工作日时限）', document_number: '文书号（与主体一起判重）', subject_code: '主体代码（与主体类型前缀一致）',
+      money_wan: '金额（万元）', not_future: '不晚于今天',
+    } as Record<string, string>,
+    notBefore: '不早于 {field}',
+    saveDraft: '保存草稿', submit: '提交审核', approve: '审核通过', return: '退回', returnTitle: '退回意见', newVersion: '新建版本', retire: '停用',
+    versions: '版本记录', compare: '与当前版本比较', compareTitle: '第 {from} 版 → 第 {to} 版', noChanges: '两个版本没有差别',
+    changeKinds: { added: '新增', removed: '删除', changed: '修改' } as Record<string, string>,
+    before: '修改前', after: '修改后', reviewComment: '审核意见', reviewedBy: '审核人', createdBy: '起草人',
+    readonlyHint: '已生效的目录事项不能直接修改；如需调整，请“新建版本”，修改后再提交审核。',
+    submittedHint: '已提交审核，等待审核人员处理。', saved: '草稿已保存', submitted: '已提交审核', approved: '已审核通过', returned: '已退回',
+    confirmRetire: '停用后不再接收该事项的新数据，确定停用？',
   },
   audit: {
     title: '操作日志', loginTitle: '登录日志', time: '时间', actor: '操作人', procedure: '操作', affected: '涉及对象', result: '结果',

@@ -1,0 +1,91 @@
+import { test, expect, snap } from './fixtures'
+import { changeInitialPassword, createUser, login, logout, setUpOfficeAndLogIn } from './pages'
+import type { Page } from '@playwright/test'
+
+const CLERK = { username: 'clerk1', displayName: '李业务', roles: ['业务人员'], password: 'Init#2026a' }
+const SUPERVISOR = { username: 'sup1', displayName: '周审核', roles: ['审核人员'], password: 'Init#2026b' }
+
+async function firstLogin(page: Page, user: { username: string; password: string }, newPassword: string) {
+  await login(page, user.username, user.password)
+  await changeInitialPassword(page, user.password, newPassword)
+}
+
+async function pick(page: Page, testId: string, option: string) {
+  await page.getByTestId(testId).click()
+  await page.locator('.el-select-dropdown:visible').getByText(option, { exact: true }).click()
+}
+
+test('a clerk defines a catalog item, the supervisor returns and then approves it, and versions can be compared', async ({ app }) => {
+  const { page } = app
+  await setUpOfficeAndLogIn(page)
+  await createUser(page, CLERK)
+  await createUser(page, SUPERVISOR)
+  await logout(page)
+
+  await firstLogin(page, CLERK, 'Clerk#2026new')
+  await page.getByTestId('sidebar').getByText('目录事项').click()
+  await expect(page.getByTestId('catalog-table')).toContainText('行政处罚信息')
+  await expect(page.getByTestId('catalog-table')).toContainText('行政许可信息')
+  await snap(page, '15-catalog-list')
+
+  await page.getByTestId('catalog-create').click()
+  await page.getByTestId('catalog-code').fill('XY_CN')
+  await page.getByTestId('catalog-name').fill('信用承诺履约信息')
+  await pick(page, 'catalog-category', '信用承诺及履行情况信息')
+  await page.getByTestId('catalog-info-class').getByText('良好信息').click()
+  await page.getByTestId('catalog-subject-types').getByText('法人和非法人组织').click()
+  await page.getByTestId('field-code-0').fill('XDR_MC')
+  await page.getByTestId('field-name-0').fill('主体名称')
+  await page.getByTestId('catalog-add-field').click()
+  await page.getByTestId('field-code-1').fill('XDR_MC') // duplicate on purpose
+  await page.getByTestId('field-name-1').fill('统一社会信用代码')
+  await page.getByTestId('catalog-save').click()
+  await expect(page.getByTestId('catalog-fields')).toContainText('数据项编码重复')
+  await page.getByTestId('field-code-1').fill('XDR_SHXYM')
+  await page.getByTestId('catalog-submit').click()
+  await expect(page.getByTestId('catalog-item-status')).toHaveText('待审核')
+  await snap(page, '16-catalog-item-submitted')
+  await logout(page)
+
+  await firstLogin(page, SUPERVISOR, 'Revw#2026new')
+  await page.getByTestId('sidebar').getByText('目录事项').click()
+  await expect(page.getByTestId('catalog-table').locator('tbody tr')).toHaveCount(1) // the review queue
+  await page.getByTestId('catalog-table').getByText('信用承诺履约信息').click()
+  await page.getByTestId('catalog-return').click()
+  await page.locator('.el-message-box input').fill('请补充纳入依据')
+  await page.getByRole('button', { name: '确定' }).click()
+  await expect(page.getByTestId('catalog-item-status')).toHaveText('草稿')
+  await logout(page)
+
+  await login(page, CLERK.username, 'Clerk#2026new')
+  await page.getByTestId('sidebar').getByText('目录事项').click()
+  await page.getByTestId('catalog-table').getByText('信用承诺履约信息').click()
+  await expect(page.getByText('审核意见：请补充纳入依据')).toBeVisible()
+  await page.getByTestId('catalog-form').locator('textarea').fill('《某县信用承诺管理办法》第五条')
+  await page.getByTestId('catalog-submit').click()
+  await expect(page.getByTestId('catalog-item-status')).toHaveText('待审核')
+  await logout(page)
+
+  await login(page, SUPERVISOR.username, 'Revw#2026new')
+  await page.getByTestId('sidebar').getByText('目录事项').click()
+  await page.getByTestId('catalog-table').getByText('信用承诺履约信息').click()
+  await page.getByTestId('catalog-approve').click()
+  await expect(page.getByTestId('catalog-item-status')).toHaveText('已生效')
+  await logout(page)
+
+  // A change to an approved item is a new version, compared side by side with the old one.
+  await login(page, CLERK.username, 'Clerk#2026new')
+  await page.getByTestId('sidebar').getByText('目录事项').click()
+  await page.getByTestId('catalog-table').getByText('信用承诺履约信息').click()
+  await expect(page.getByText('已生效的目录事项不能直接修改')).toBeVisible()
+  await page.getByTestId('catalog-new-version').click()
+  await expect(page.getByTestId('catalog-item-status')).toHaveText('草稿')
+  await page.getByTestId('catalog-add-field').click()
+  await page.getByTestId('field-code-2').fill('CNRQ')
+  await page.getByTestId('field-name-2').fill('承诺日期')
+  await page.getByTestId('catalog-save').click()
+  await page.getByTestId('compare-v1').click()
+  await expect(page.getByTestId('catalog-diff')).toContainText('数据项 CNRQ')
+  await expect(page.getByTestId('catalog-diff')).toContainText('新增')
+  await snap(page, '17-catalog-compare')
+})
