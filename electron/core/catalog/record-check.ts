@@ -1,0 +1,149 @@
+import type { CatalogField } from '../../contract/schemas/catalog'
+import type { IsoDate } from '../calendar/working-calendar'
+import { checkIdCard } from '../codes/idcard'
+import { checkUscc } from '../codes/uscc'
+
+export type CellValue = string | number | null
+
+export interface RecordIssue {
+  /** The data item's code (the Excel column is found from it). */
+  column: string
+  /** Message key, see contract/messages.zh-CN.ts. */
+  message: string
+  params?: Record<string, string | number>
+}
+
+export interface CheckContext {
+  today: IsoDate
+  /** Enabled entries per dictionary type: value → label. */
+  dicts: Map<string, Map<string, string>>
+}
+
+export interface CheckedRecord {
+  values: Record<string, CellValue>
+  issues: RecordIssue[]
+}
+
+const EXCEL_EPOCH = Date.UTC(1899, 11, 30)
+
+/** Text as typed or pasted: full-width forms folded (NFKC), outer spaces and NBSPs removed. */
+function cleanText(raw: unknown): string {
+  if (raw == null) return ''
+  return String(raw).normalize('NFKC').replace(/^[\s\u00a0]+|[\s\u00a0]+$/g, '')
+}
+
+/**
+ * Reads a date the ways departments write them: a Date, an Excel serial number, 2025-09-26,
+ * 2025/9/26, 2025.9.26, 2025年9月26日 or 20250926. Null if it is not a real calendar date.
+ */
+export function parseDate(raw: unknown): IsoDate | null {
+  if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? null : raw.toISOString().slice(0, 10)
+  if (typeof raw === 'number') {
+    if (!Number.isInteger(raw) || raw < 1 || raw > 2958465) return null
+    return new Date(EXCEL_EPOCH + raw * 86_400_000).toISOString().slice(0, 10)
+  }
+  const s = cleanText(raw)
+  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s)
+  if (!m) return null
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const date = new Date(Date.UTC(y, mo - 1, d))
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null
+  return date.toISOString().slice(0, 10)
+}
+
+function checkCell(field: CatalogField, raw: unknown, ctx: CheckContext): { value: CellValue; issue?: Omit<RecordIssue, 'column'> } {
+  if (field.type === 'date' && (raw instanceof Date || typeof raw === 'number')) {
+    const iso = parseDate(raw)
+    return iso ? { value: iso } : { value: null, issue: { message: 'date.format' } }
+  }
+  const text = cleanText(raw)
+  if (text === '') return { value: null, issue: field.required ? { message: 'required' } : undefined }
+  switch (field.type) {
+    case 'text':
+      return field.maxLength && [...text].length > field.maxLength
+        ? { value: text, issue: { message: 'text.tooLong', params: { max: field.maxLength } } }
+        : { value: text }
+    case 'integer':
+      return /^-?\d+$/.test(text) ? { value: Number(text) } : { value: null, issue: { message: 'number.integer' } }
+    case 'decimal': {
+      const n = text.replace(/,/g, '')
+      if (!/^-?\d+(\.\d+)?$/.test(n)) return { value: null, issue: { message: 'number.format' } }
+      if (field.checkRule === 'money_wan' && Number(n) < 0) return { value: Number(n), issue: { message: 'money.negative' } }
+      return { value: Number(n) }
+    }
+    case 'date': {
+      const iso = parseDate(text)
+      return iso ? { value: iso } : { value: null, issue: { message: 'date.format' } }
+    }
+    case 'uscc': {
+      const c = checkUscc(text)
+      return c.valid ? { value: c.normalized } : { value: c.normalized, issue: { message: c.reason } }
+    }
+    case 'idcard': {
+      const c = checkIdCard(text, new Date(`${ctx.today}T23:59:59Z`))
+      return c.valid ? { value: c.normalized } : { value: c.normalized, issue: { message: c.reason } }
+    }
+    case 'dict': {
+      // Departments type the label (罚款) more often than the code (fine); both are accepted.
+      const entries = ctx.dicts.get(field.dictTypeCode ?? '') ?? new Map<string, string>()
+      if (entries.has(text)) return { value: text }
+      for (const [value, label] of entries) if (label === text) return { value }
+      return { value: text, issue: { message: 'dict.unknown' } }
+    }
+  }
+}
+
+/**
+ * Checks one record against its catalog item's data items: each cell by type, length, dictionary
+ * and check rule, then the rules that span cells (date order, subject code vs. subject type).
+ * Every problem is reported, not just the first, so a department can fix a row in one go.
+ */
+export function checkRecord(fields: CatalogField[], raw: Record<string, unknown>, ctx: CheckContext): CheckedRecord {
+  const values: Record<string, CellValue> = {}
+  const issues: RecordIssue[] = []
+  for (const field of fields) {
+    const { value, issue } = checkCell(field, raw[field.code], ctx)
+    values[field.code] = value
+    if (issue) issues.push({ column: field.code, ...issue })
+  }
+  const failed = new Set(issues.map((i) => i.column))
+  for (const field of fields) {
+    const v = values[field.code]
+    if (v == null || failed.has(field.code)) continue
+    const rule = field.checkRule ?? ''
+    if ((rule === 'decision_date' || rule === 'not_future') && typeof v === 'string' && v > ctx.today) {
+      issues.push({ column: field.code, message: 'date.future' })
+    }
+    const before = /^not_before:(.+)$/.exec(rule)?.[1]
+    const other = before ? values[before] : null
+    if (before && typeof other === 'string' && typeof v === 'string' && v < other) {
+      issues.push({ column: field.code, message: 'date.before', params: { other: fields.find((f) => f.code === before)?.name ?? before } })
+    }
+  }
+  issues.push(...subjectIssues(fields, values, failed))
+  return { values, issues }
+}
+
+/**
+ * The subject's identifying code must fit its type: 法人和非法人组织 need a 统一社会信用代码 (a 92 prefix
+ * would be an 个体工商户), 个体工商户 codes start with 92, and a 自然人 is identified by ID number.
+ */
+function subjectIssues(fields: CatalogField[], values: Record<string, CellValue>, failed: Set<string>): RecordIssue[] {
+  const typeField = fields.find((f) => f.dictTypeCode === 'subject_type')
+  const codeField = fields.find((f) => f.checkRule === 'subject_code')
+  if (!typeField || !codeField || failed.has(typeField.code) || failed.has(codeField.code)) return []
+  const type = values[typeField.code]
+  const code = values[codeField.code]
+  const idField = fields.find((f) => f.type === 'idcard')
+  if (type === 'legal') {
+    if (code == null) return [{ column: codeField.code, message: 'subject.usccRequired' }]
+    if (String(code).startsWith('92')) return [{ column: codeField.code, message: 'subject.prefix92' }]
+  }
+  if (type === 'individual_business' && code != null && !String(code).startsWith('92')) {
+    return [{ column: codeField.code, message: 'subject.notIndividual' }]
+  }
+  if (type === 'natural_person' && idField && values[idField.code] == null && !failed.has(idField.code)) {
+    return [{ column: idField.code, message: 'subject.idRequired' }]
+  }
+  return []
+}
