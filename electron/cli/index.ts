@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util'
 import { fieldMessage } from '../contract/messages.zh-CN'
 import { clearThrottle, setPassword } from '../core/accounts/auth'
 import { findUserByUsername } from '../core/accounts/users-repository'
+import { listCatalog } from '../core/catalog/catalog'
 import { appendAudit } from '../core/audit/audit-log'
 import { checkCode } from '../core/codes/check-code'
 import { generatePassword, passwordProblems } from '../core/security/password-policy'
@@ -19,6 +20,7 @@ import { defaultDataDir } from './default-data-dir'
 const USAGE = `用法 / usage: credit-desk <command> [options]
 
   check-code <code>... [--json]                 校验统一社会信用代码 / 身份证号（全部有效时退出码为 0）
+  catalog list [--json] [--data-dir DIR]        列出信用信息目录事项（不含已被新版本替代的版本）
   db migrate [--data-dir DIR]                   备份后升级数据库结构
   user reset-password <username> [--password P] [--data-dir DIR]
                                                 重置密码并解除锁定（不给 --password 时生成随机临时密码）；
@@ -61,6 +63,20 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       else out.log(`${v.code}\t${{ uscc: '统一社会信用代码', idcard: '身份证号', unknown: '未知' }[v.kind]}\t${v.valid ? '有效' : '无效'}\t${reason}`)
     }
     return allValid ? 0 : 1
+  }
+
+  if (command === 'catalog' && sub === 'list') {
+    return withDatabase(dataDir, out, async ({ db }) => {
+      const statusText: Record<string, string> = { draft: '草稿', submitted: '待审核', approved: '已生效', superseded: '已替代', retired: '已停用' }
+      for (let page = 1; ; page++) {
+        const { items, total } = await listCatalog(db, { page, pageSize: 200, keyword: null, categoryCode: null, currentOnly: true })
+        for (const i of items) {
+          if (values.json) out.log(JSON.stringify({ code: i.code, version: i.version, status: i.status, name: i.name, category: i.categoryName, infoClass: i.infoClass, fields: i.fieldCount }))
+          else out.log(`${i.code}\tv${i.version}\t${statusText[i.status]}\t${i.name}\t${i.categoryName}\t${i.fieldCount} 项`)
+        }
+        if (page * 200 >= total) return 0
+      }
+    })
   }
 
   if (command === 'db' && sub === 'migrate') {

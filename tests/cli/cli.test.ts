@@ -74,3 +74,15 @@ describe('credit-desk db migrate / user reset-password', () => {
     expect(await main(['user', 'reset-password', 'ghost', '--data-dir', dir], ghost.io)).toBe(1)
   })
 })
+
+describe('credit-desk catalog list', () => {
+  it('lists the live catalog items as JSON lines', async () => {
+    const dir = tempDir()
+    const c = capture()
+    expect(await main(['catalog', 'list', '--json', '--data-dir', dir], c.io)).toBe(0)
+    expect(c.out.map((l) => JSON.parse(l))).toEqual([
+      { code: 'SGS_CF', version: 1, status: 'approved', name: '行政处罚信息', category: '行政处罚', infoClass: 'bad', fields: 30 },
+      { code: 'SGS_XK', version: 1, status: 'approved', name: '行政许可信息', category: '行政许可', infoClass: 'basic', fields: 28 },
+    ])
+  })
+})
