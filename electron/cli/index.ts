@@ -6,7 +6,10 @@ import { parseArgs } from 'node:util'
 import { fieldMessage } from '../contract/messages.zh-CN'
 import { clearThrottle, setPassword } from '../core/accounts/auth'
 import { findUserByUsername } from '../core/accounts/users-repository'
-import { listCatalog } from '../core/catalog/catalog'
+import { writeFileSync } from 'node:fs'
+import { currentItem, listCatalog } from '../core/catalog/catalog'
+import { buildRecordTemplate } from '../core/catalog/record-template'
+import { loadDictEntries } from '../core/system/dictionaries'
 import { appendAudit } from '../core/audit/audit-log'
 import { checkCode } from '../core/codes/check-code'
 import { generatePassword, passwordProblems } from '../core/security/password-policy'
@@ -21,6 +24,7 @@ const USAGE = `用法 / usage: credit-desk <command> [options]
 
   check-code <code>... [--json]                 校验统一社会信用代码 / 身份证号（全部有效时退出码为 0）
   catalog list [--json] [--data-dir DIR]        列出信用信息目录事项（不含已被新版本替代的版本）
+  records template --item CODE --out FILE.xlsx  生成目录事项（已生效版本）的 Excel 导入模板
   db migrate [--data-dir DIR]                   备份后升级数据库结构
   user reset-password <username> [--password P] [--data-dir DIR]
                                                 重置密码并解除锁定（不给 --password 时生成随机临时密码）；
@@ -38,6 +42,8 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       password: { type: 'string' },
+      item: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -76,6 +82,23 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
         }
         if (page * 200 >= total) return 0
       }
+    })
+  }
+
+  if (command === 'records' && sub === 'template') {
+    if (!values.item || !values.out) {
+      out.error('请提供 --item 目录编码 和 --out 文件名 / give --item CODE and --out FILE.xlsx')
+      return 2
+    }
+    return withDatabase(dataDir, out, async ({ db }) => {
+      const item = await currentItem(db, values.item!).catch(() => null)
+      if (!item) {
+        out.error(`没有已生效的目录事项 / no approved catalog item: ${values.item}`)
+        return 1
+      }
+      writeFileSync(values.out!, await buildRecordTemplate(item, await loadDictEntries(db)))
+      out.log(`已生成 ${item.name}（${item.code} v${item.version}，${item.fields.length} 个数据项）的导入模板：${values.out}`)
+      return 0
     })
   }
 

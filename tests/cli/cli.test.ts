@@ -75,6 +75,23 @@ describe('credit-desk db migrate / user reset-password', () => {
   })
 })
 
+describe('credit-desk records template', () => {
+  it('writes the import template of an approved item, and refuses an unknown one', async () => {
+    const dir = tempDir()
+    const file = `${dir}/许可模板.xlsx`
+    const c = capture()
+    expect(await main(['records', 'template', '--item', 'SGS_XK', '--out', file, '--data-dir', dir], c.io)).toBe(0)
+    expect(c.out[0]).toContain('行政许可信息（SGS_XK v1，28 个数据项）')
+    const ExcelJS = (await import('exceljs')).default
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(file)
+    expect(wb.getWorksheet('行政许可信息')!.getRow(2).getCell(1).value).toBe('XDR_MC')
+    const missing = capture()
+    expect(await main(['records', 'template', '--item', 'NOPE', '--out', file, '--data-dir', dir], missing.io)).toBe(1)
+    expect(missing.err[0]).toContain('NOPE')
+  })
+})
+
 describe('credit-desk catalog list', () => {
   it('lists the live catalog items as JSON lines', async () => {
     const dir = tempDir()

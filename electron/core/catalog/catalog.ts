@@ -111,6 +111,13 @@ export async function getCatalogItem(db: Knex, id: number): Promise<CatalogItem>
   }
 }
 
+/** The approved (in force) version of an item code. */
+export async function currentItem(db: Knex, code: string): Promise<CatalogItem> {
+  const row = await db('catalog_items').where({ code, status: CatalogStatus.Approved }).first('id')
+  if (!row) throw new AppError(ErrorCode.NotFound, 'no approved version', { code })
+  return getCatalogItem(db, row.id)
+}
+
 export async function listVersions(db: Knex, code: string): Promise<CatalogSummary[]> {
   const rows = await db('catalog_items as i')
     .join('catalog_categories as c', 'c.code', 'i.category_code')

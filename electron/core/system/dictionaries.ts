@@ -22,6 +22,16 @@ export async function listDictItems(db: Knex, typeCode: string): Promise<DictIte
   return rows.map((r) => ({ id: r.id, value: r.value, label: r.label, sortOrder: r.sort_order, enabled: Boolean(r.enabled) }))
 }
 
+/** Enabled entries of every dictionary, in display order: what forms, checks and templates offer. */
+export async function loadDictEntries(db: Knex): Promise<Map<string, Array<{ value: string; label: string }>>> {
+  const map = new Map<string, Array<{ value: string; label: string }>>()
+  for (const r of await db('dict_items').where('enabled', true).orderBy([{ column: 'type_code' }, { column: 'sort_order' }, { column: 'id' }])) {
+    if (!map.has(r.type_code)) map.set(r.type_code, [])
+    map.get(r.type_code)!.push({ value: r.value, label: r.label })
+  }
+  return map
+}
+
 export async function createDictType(db: Knex, input: { code: string; name: string; description: string | null }): Promise<void> {
   if (await db('dict_types').where('code', input.code).first('code')) throw fieldError([{ path: 'code', message: 'dict.typeTaken' }])
   await db('dict_types').insert({ code: input.code, name: input.name, description: input.description, is_system: false })
