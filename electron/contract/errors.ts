@@ -29,6 +29,7 @@ export const ErrorCode = {
   DictTypeTaken: 'DICT_TYPE_TAKEN',
   InvalidState: 'INVALID_STATE',
   SelfReview: 'SELF_REVIEW',
+  ImportFileRejected: 'IMPORT_FILE_REJECTED',
   Cancelled: 'CANCELLED',
   FileWriteFailed: 'FILE_WRITE_FAILED',
   DbNewerThanApp: 'DB_NEWER_THAN_APP',

@@ -1,0 +1,159 @@
+import { open, stat } from 'node:fs/promises'
+import ExcelJS from 'exceljs'
+import JSZip from 'jszip'
+import { readFile } from 'node:fs/promises'
+import type { CatalogField } from '../../contract/schemas/catalog'
+import { ErrorCode } from '../../contract/errors'
+import { AppError } from '../shared/app-error'
+
+export const MAX_IMPORT_BYTES = 200 * 1024 * 1024
+
+export type WorkbookProblem = 'too_large' | 'encrypted' | 'legacy_xls' | 'corrupt' | 'empty' | 'no_header'
+
+function problem(reason: WorkbookProblem, details: Record<string, unknown> = {}): AppError {
+  return new AppError(ErrorCode.ImportFileRejected, `workbook rejected: ${reason}`, { reason, ...details })
+}
+
+/**
+ * Looks at the file before parsing it: an .xlsx is a zip ("PK"); a password-protected .xlsx and an
+ * old .xls are both OLE compound files (D0 CF 11 E0), told apart by the EncryptionInfo stream name.
+ */
+export async function sniffWorkbook(path: string): Promise<void> {
+  const { size } = await stat(path)
+  if (size > MAX_IMPORT_BYTES) throw problem('too_large', { size, limit: MAX_IMPORT_BYTES })
+  if (size === 0) throw problem('empty')
+  const fh = await open(path, 'r')
+  try {
+    const head = Buffer.alloc(Math.min(size, 64 * 1024))
+    await fh.read(head, 0, head.length, 0)
+    if (head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
+      throw problem(head.includes(Buffer.from('EncryptionInfo', 'utf16le')) ? 'encrypted' : 'legacy_xls')
+    }
+    if (!head.subarray(0, 2).equals(Buffer.from('PK'))) throw problem('corrupt')
+  } finally {
+    await fh.close()
+  }
+}
+
+/** A cell as text or a Date/number the record checker understands. */
+function cellValue(v: ExcelJS.CellValue): unknown {
+  if (v == null) return null
+  if (v instanceof Date || typeof v === 'number' || typeof v === 'string') return v
+  if (typeof v === 'boolean') return v ? '是' : '否'
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((r) => r.text).join('')
+    if ('result' in v) return cellValue(v.result as ExcelJS.CellValue)
+    if ('text' in v) return String(v.text)
+    if ('error' in v) return null
+  }
+  return String(v)
+}
+
+function isBlank(v: unknown): boolean {
+  return v == null || (typeof v === 'string' && v.trim() === '')
+}
+
+export interface HeaderMatch {
+  row: number
+  /** Column number → field code. */
+  columns: Map<number, string>
+  missingRequired: string[]
+  unknownHeaders: string[]
+}
+
+/** A header row names the data items by code (template row 2) or by name (row 1, "*" allowed). */
+function matchHeader(rowNumber: number, cells: unknown[], fields: CatalogField[]): HeaderMatch | null {
+  const byCode = new Map(fields.map((f) => [f.code, f.code]))
+  const byName = new Map(fields.map((f) => [f.name, f.code]))
+  const columns = new Map<number, string>()
+  const unknownHeaders: string[] = []
+  cells.forEach((c, i) => {
+    if (isBlank(c)) return
+    const text = String(c).normalize('NFKC').trim().replace(/^\*/, '')
+    const code = byCode.get(text.toUpperCase()) ?? byName.get(text)
+    if (code && ![...columns.values()].includes(code)) columns.set(i, code)
+    else unknownHeaders.push(text)
+  })
+  // Three matching names tell a header from a title line or a data row.
+  if (columns.size < Math.min(3, fields.length)) return null
+  const present = new Set(columns.values())
+  return { row: rowNumber, columns, unknownHeaders, missingRequired: fields.filter((f) => f.required && !present.has(f.code)).map((f) => f.code) }
+}
+
+export type WorkbookEvent = { kind: 'header'; header: HeaderMatch } | { kind: 'row'; row: number; raw: Record<string, unknown> }
+
+/**
+ * Streams the first worksheet (bounded memory): finds the header within the first 10 rows, skips the
+ * template's hint row and blank rows, and yields each data row keyed by field code with its Excel row
+ * number. Throws an import-file error for unreadable files and missing headers.
+ */
+export async function* readRecordRows(path: string, fields: CatalogField[]): AsyncGenerator<WorkbookEvent> {
+  await sniffWorkbook(path)
+  let header: HeaderMatch | null = null
+  let announced = false
+  try {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore' })
+    for await (const sheet of reader) {
+      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+        const cells = (row.values as ExcelJS.CellValue[]).map(cellValue)
+        if (!header || (!announced && row.number === header.row + 1)) {
+          // The template has names in row 1 and codes in row 2: a second header row right under the
+          // first replaces it, so the code row is never read as data.
+          const candidate = matchHeader(row.number, cells, fields)
+          if (candidate && (!header || candidate.columns.size >= header.columns.size)) {
+            header = candidate
+            continue
+          }
+          if (!header) {
+            if (row.number >= 10) throw problem('no_header')
+            continue
+          }
+        }
+        if (!announced) {
+          announced = true
+          yield { kind: 'header', header }
+        }
+        const values = [...header.columns].map(([col]) => cells[col])
+        if (values.every(isBlank)) continue
+        // The template's hint row ("日期；如 2025-09-26；必填"), directly under the code row.
+        if (row.number === header.row + 1 && values.every((v) => isBlank(v) || /[必选]填$/.test(String(v)))) continue
+        const raw: Record<string, unknown> = {}
+        for (const [col, code] of header.columns) raw[code] = cells[col]
+        yield { kind: 'row', row: row.number, raw }
+      }
+      break // only the first worksheet holds data
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err
+    throw problem('corrupt')
+  }
+  if (!header) throw problem('no_header')
+  if (!announced) yield { kind: 'header', header } // a header and no data rows
+}
+
+/**
+ * Merged ranges in the first worksheet that reach into data rows. Merges make one value stand for
+ * several rows, which an import must not guess at. The streaming reader skips them, so the sheet XML
+ * is scanned as a stream for <mergeCell ref="…"/>.
+ */
+export async function mergedRanges(path: string, firstDataRow: number): Promise<string[]> {
+  const zip = await JSZip.loadAsync(await readFile(path))
+  const sheet = zip.file('xl/worksheets/sheet1.xml') ?? zip.file(/xl\/worksheets\/sheet\d+\.xml$/)[0]
+  if (!sheet) return []
+  const found: string[] = []
+  let carry = ''
+  await new Promise<void>((resolve, reject) => {
+    sheet
+      .nodeStream('nodebuffer')
+      .on('data', (chunk: Buffer) => {
+        const text = carry + chunk.toString('utf8')
+        for (const m of text.matchAll(/<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"/g)) {
+          if (Number(m[4]) >= firstDataRow) found.push(`${m[1]}${m[2]}:${m[3]}${m[4]}`)
+        }
+        carry = text.slice(-64)
+      })
+      .on('end', () => resolve())
+      .on('error', reject)
+  })
+  return [...new Set(found)]
+}

@@ -1,0 +1,109 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import ExcelJS from 'exceljs'
+import type { Knex } from 'knex'
+import { describe, expect, it } from 'vitest'
+import { getCatalogItem } from '../../electron/core/catalog/catalog'
+import { checkRecord } from '../../electron/core/catalog/record-check'
+import { buildRecordTemplate } from '../../electron/core/catalog/record-template'
+import { mergedRanges, readRecordRows, type WorkbookEvent } from '../../electron/core/catalog/record-workbook'
+import { loadDictEntries } from '../../electron/core/system/dictionaries'
+import { freshDb, tempDir } from '../helpers'
+
+async function licenseItem(db: Knex) {
+  return getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_XK').first('id')).id)
+}
+
+const ROW = {
+  XDR_MC: '某某餐饮有限公司', XDR_LB: '法人和非法人组织', XDR_SHXYM: '91350100M000100Y43', XK_XKWS: '食品经营许可决定书', XK_WSH: '闽食许〔2026〕8号',
+  XK_XKLB: '普通', XK_NR: '预包装食品销售', XK_JDRQ: new Date(Date.UTC(2026, 10, 2)), XK_YXQZ: '2026/11/2', XK_YXQZI: '2031年11月1日', XK_XKJG: '某县市场监督管理局',
+  XK_XKJGDM: '91440300708461136T', XK_ZT: '有效', XK_LYDW: '某县市场监督管理局', XK_LYDWDM: '91440300708461136T',
+}
+
+async function collect(path: string, fields: Parameters<typeof readRecordRows>[1]): Promise<WorkbookEvent[]> {
+  const events: WorkbookEvent[] = []
+  for await (const e of readRecordRows(path, fields)) events.push(e)
+  return events
+}
+
+describe('reading department workbooks', () => {
+  it('reads the filled-in template: header by code row, hint row skipped, rows keyed by field code', async () => {
+    const { db } = await freshDb()
+    const item = await licenseItem(db)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load((await buildRecordTemplate(item, await loadDictEntries(db))) as unknown as ArrayBuffer)
+    const ws = wb.worksheets[0]!
+    const codes = item.fields.map((f) => f.code)
+    ws.getRow(4).values = codes.map((c) => (ROW as Record<string, unknown>)[c] ?? null)
+    ws.getRow(6).values = codes.map((c) => (c === 'XDR_MC' ? '另一家公司' : ((ROW as Record<string, unknown>)[c] ?? null))) // row 5 left blank
+    const path = join(tempDir(), '许可.xlsx')
+    await wb.xlsx.writeFile(path)
+
+    const events = await collect(path, item.fields)
+    expect(events[0]).toMatchObject({ kind: 'header', header: { row: 2, missingRequired: [], unknownHeaders: [] } })
+    const rows = events.filter((e) => e.kind === 'row')
+    expect(rows.map((r) => r.row)).toEqual([4, 6])
+    const ctx = { today: '2026-11-22', dicts: new Map([...(await loadDictEntries(db))].map(([k, v]) => [k, new Map(v.map((e) => [e.value, e.label]))])) }
+    const checked = checkRecord(item.fields, rows[0]!.raw, ctx)
+    expect(checked.issues).toEqual([])
+    expect(checked.values).toMatchObject({ XK_JDRQ: '2026-11-02', XK_YXQZ: '2026-11-02', XK_YXQZI: '2031-11-01', XK_XKLB: 'general', XK_ZT: 'valid' })
+  })
+
+  it("reads a department's own sheet with Chinese column names, and reports missing required columns", async () => {
+    const { db } = await freshDb()
+    const item = await licenseItem(db)
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('Sheet1')
+    ws.addRow(['2026年11月行政许可信息报送表']) // a title row above the header
+    ws.addRow(['行政相对人名称', '统一社会信用代码', '行政许可决定文书号', '许可决定日期', '经办人'])
+    ws.addRow(['某某餐饮有限公司 ', '９１３５０１００Ｍ０００１００Ｙ４３', '闽食许〔2026〕8号', 46328, '张三'])
+    const path = join(tempDir(), 'dept.xlsx')
+    await wb.xlsx.writeFile(path)
+    const events = await collect(path, item.fields)
+    const header = events[0]!.kind === 'header' ? events[0]!.header : null
+    expect(header!.row).toBe(2)
+    expect(header!.unknownHeaders).toEqual(['经办人'])
+    expect(header!.missingRequired).toEqual(expect.arrayContaining(['XDR_LB', 'XK_XKWS', 'XK_XKLB', 'XK_NR']))
+    expect(events[1]).toEqual({ kind: 'row', row: 3, raw: { XDR_MC: '某某餐饮有限公司 ', XDR_SHXYM: '９１３５０１００Ｍ０００１００Ｙ４３', XK_WSH: '闽食许〔2026〕8号', XK_JDRQ: 46328 } })
+  })
+
+  it('rejects a sheet without a recognisable header', async () => {
+    const { db } = await freshDb()
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('Sheet1')
+    for (let i = 0; i < 12; i++) ws.addRow(['序号', '名称', '金额'])
+    const path = join(tempDir(), 'wrong.xlsx')
+    await wb.xlsx.writeFile(path)
+    await expect(collect(path, (await licenseItem(db)).fields)).rejects.toMatchObject({ code: 'IMPORT_FILE_REJECTED', details: { reason: 'no_header' } })
+  })
+
+  it('tells a corrupt file, a password-protected workbook and an old .xls apart', async () => {
+    const { db } = await freshDb()
+    const { fields } = await licenseItem(db)
+    const dir = tempDir()
+    const reason = async (name: string, bytes: Buffer) => {
+      writeFileSync(join(dir, name), bytes)
+      return collect(join(dir, name), fields).then(() => 'ok', (e: { details: { reason: string } }) => e.details.reason)
+    }
+    const cfb = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)])
+    // Encrypted OOXML is a compound file holding an "EncryptionInfo" stream (its name in UTF-16LE).
+    expect(await reason('locked.xlsx', Buffer.concat([cfb, Buffer.from('EncryptionInfo', 'utf16le'), Buffer.alloc(512)]))).toBe('encrypted')
+    expect(await reason('old.xls', Buffer.concat([cfb, Buffer.from('Workbook', 'utf16le'), Buffer.alloc(512)]))).toBe('legacy_xls')
+    expect(await reason('text.xlsx', Buffer.from('姓名,代码\n张三,123\n'))).toBe('corrupt')
+    expect(await reason('truncated.xlsx', Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(2000, 7)]))).toBe('corrupt')
+    expect(await reason('empty.xlsx', Buffer.alloc(0))).toBe('empty')
+  })
+
+  it('finds merged cells that reach into the data rows', async () => {
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('Sheet1')
+    ws.addRow(['行政相对人名称', '行政许可决定文书号'])
+    ws.addRow(['甲公司', '文1'])
+    ws.addRow(['', '文2'])
+    ws.mergeCells('A2:A3')
+    ws.mergeCells('C1:D1')
+    const path = join(tempDir(), 'merged.xlsx')
+    await wb.xlsx.writeFile(path)
+    expect(await mergedRanges(path, 2)).toEqual(['A2:A3'])
+  })
+})
