@@ -55,6 +55,8 @@ export const FIELD_MESSAGES: Record<string, string> = {
   'subject.prefix92': '以 92 开头的是个体工商户的代码，与主体类别“法人和非法人组织”不符',
   'subject.notIndividual': '个体工商户的统一社会信用代码应以 92 开头',
   'subject.idRequired': '自然人须填写身份证号',
+  'record.duplicateInFile': '与第 {row} 行的文书号和主体相同（重复数据）',
+  'cell.merged': '含合并单元格（{range}），请取消合并并在每一行填写完整',
   'username.taken': '该用户名已被使用',
   'roles.conflict': '系统管理员与安全审计员不能由同一人兼任（三员分立）',
   'unit.missing': '所选单位不存在或已停用',

@@ -14,7 +14,7 @@ async function licenseItem(db: Knex) {
   return getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_XK').first('id')).id)
 }
 
-const ROW = {
+const ROW: Record<string, ExcelJS.CellValue> = {
   XDR_MC: '某某餐饮有限公司', XDR_LB: '法人和非法人组织', XDR_SHXYM: '91350100M000100Y43', XK_XKWS: '食品经营许可决定书', XK_WSH: '闽食许〔2026〕8号',
   XK_XKLB: '普通', XK_NR: '预包装食品销售', XK_JDRQ: new Date(Date.UTC(2026, 10, 2)), XK_YXQZ: '2026/11/2', XK_YXQZI: '2031年11月1日', XK_XKJG: '某县市场监督管理局',
   XK_XKJGDM: '91440300708461136T', XK_ZT: '有效', XK_LYDW: '某县市场监督管理局', XK_LYDWDM: '91440300708461136T',
@@ -34,8 +34,8 @@ describe('reading department workbooks', () => {
     await wb.xlsx.load((await buildRecordTemplate(item, await loadDictEntries(db))) as unknown as ArrayBuffer)
     const ws = wb.worksheets[0]!
     const codes = item.fields.map((f) => f.code)
-    ws.getRow(4).values = codes.map((c) => (ROW as Record<string, unknown>)[c] ?? null)
-    ws.getRow(6).values = codes.map((c) => (c === 'XDR_MC' ? '另一家公司' : ((ROW as Record<string, unknown>)[c] ?? null))) // row 5 left blank
+    ws.getRow(4).values = codes.map((c) => ROW[c] ?? null)
+    ws.getRow(6).values = codes.map((c) => (c === 'XDR_MC' ? '另一家公司' : (ROW[c] ?? null))) // row 5 left blank
     const path = join(tempDir(), '许可.xlsx')
     await wb.xlsx.writeFile(path)
 
@@ -107,3 +107,5 @@ describe('reading department workbooks', () => {
     expect(await mergedRanges(path, 2)).toEqual(['A2:A3'])
   })
 })
+
+export { ROW }

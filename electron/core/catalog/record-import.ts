@@ -1,0 +1,151 @@
+import { renameSync, rmSync } from 'node:fs'
+import ExcelJS from 'exceljs'
+import { fieldMessage } from '../../contract/messages.zh-CN'
+import type { CatalogItem } from '../../contract/schemas/catalog'
+import { ErrorCode } from '../../contract/errors'
+import type { IsoDate, WorkingCalendar } from '../calendar/working-calendar'
+import { AppError } from '../shared/app-error'
+import { checkRecord, type CheckContext, type CheckedRecord } from './record-check'
+import { mergedRanges, readRecordRows, type HeaderMatch } from './record-workbook'
+
+/** 双公示: decisions must be reported within 7 working days. */
+export const REPORTING_WORKING_DAYS = 7
+/** Issues kept for the preview; the counts stay exact beyond it. */
+const MAX_ISSUES = 10_000
+
+export interface ImportIssue {
+  row: number
+  column: string
+  columnName: string
+  reason: string
+}
+
+export interface ImportPreview {
+  header: HeaderMatch
+  rows: number
+  validRows: number
+  invalidRows: number
+  lateRows: number
+  issues: ImportIssue[]
+  issuesTruncated: boolean
+  /** Years the lateness count had no holiday arrangement for (weekends only were counted). */
+  calendarGaps: number[]
+}
+
+export interface PreviewContext extends CheckContext {
+  calendar: WorkingCalendar
+  /** The day the data reaches the office: lateness is measured against it. */
+  reportedOn: IsoDate
+}
+
+export interface PreviewOptions {
+  onProgress?: (rowsRead: number) => void
+  signal?: AbortSignal
+  /** Receives each checked row (the import step stores the valid ones). */
+  onRow?: (row: number, checked: CheckedRecord) => void | Promise<void>
+}
+
+function rangeRows(range: string): [number, number] {
+  const [, a, b] = /^[A-Z]+(\d+):[A-Z]+(\d+)$/.exec(range)!
+  return [Number(a), Number(b)]
+}
+
+/**
+ * Reads a department's workbook and checks every row the way the import will, writing nothing:
+ * per-cell checks, merged cells, the same document for the same subject twice in the file, and
+ * reports later than 7 working days after the decision (counted, not an error).
+ */
+export async function previewImport(path: string, item: CatalogItem, ctx: PreviewContext, opts: PreviewOptions = {}): Promise<ImportPreview> {
+  const names = new Map(item.fields.map((f) => [f.code, f.name]))
+  const docField = item.fields.find((f) => f.checkRule === 'document_number')?.code
+  const subjectField = item.fields.find((f) => f.checkRule === 'subject_code')?.code
+  const nameField = item.fields.find((f) => f.code === 'XDR_MC')?.code ?? item.fields[0]!.code
+  const decisionField = item.fields.find((f) => f.checkRule === 'decision_date')?.code
+
+  const preview: Omit<ImportPreview, 'header'> & { header: HeaderMatch | null } = {
+    header: null, rows: 0, validRows: 0, invalidRows: 0, lateRows: 0, issues: [], issuesTruncated: false, calendarGaps: [],
+  }
+  const gaps = new Set<number>()
+  const seen = new Map<string, number>()
+  const badRows = new Set<number>()
+  const add = (row: number, column: string, message: string, params?: Record<string, string | number>) => {
+    badRows.add(row)
+    if (preview.issues.length >= MAX_ISSUES) return void (preview.issuesTruncated = true)
+    preview.issues.push({ row, column, columnName: names.get(column) ?? column, reason: fieldMessage(message, params) })
+  }
+
+  for await (const event of readRecordRows(path, item.fields)) {
+    if (opts.signal?.aborted) throw new AppError(ErrorCode.Cancelled, 'preview cancelled')
+    if (event.kind === 'header') {
+      preview.header = event.header
+      if (event.header.missingRequired.length) {
+        throw new AppError(ErrorCode.ImportFileRejected, 'required columns missing', {
+          reason: 'missing_columns',
+          columns: event.header.missingRequired.map((c) => names.get(c) ?? c),
+        })
+      }
+      continue
+    }
+    preview.rows++
+    const checked = checkRecord(item.fields, event.raw, ctx)
+    for (const issue of checked.issues) add(event.row, issue.column, issue.message, issue.params)
+    if (docField && checked.values[docField] != null) {
+      const key = `${checked.values[docField]}|${checked.values[subjectField ?? nameField] ?? checked.values[nameField] ?? ''}`
+      const first = seen.get(key)
+      if (first !== undefined) add(event.row, docField, 'record.duplicateInFile', { row: first })
+      else seen.set(key, event.row)
+    }
+    const decided = decisionField ? checked.values[decisionField] : null
+    if (typeof decided === 'string') {
+      const deadline = ctx.calendar.addWorkingDays(decided, REPORTING_WORKING_DAYS)
+      deadline.yearsWithoutData.forEach((y) => gaps.add(y))
+      if (ctx.reportedOn > deadline.value) preview.lateRows++
+    }
+    await opts.onRow?.(event.row, checked)
+    if (preview.rows % 1000 === 0) opts.onProgress?.(preview.rows)
+  }
+  for (const range of await mergedRanges(path, (preview.header!.row ?? 0) + 1)) {
+    const [from, to] = rangeRows(range)
+    for (let r = from; r <= to; r++) add(r, preview.header!.columns.values().next().value ?? '', 'cell.merged', { range })
+  }
+  preview.invalidRows = badRows.size
+  preview.validRows = preview.rows - [...badRows].filter((r) => r > preview.header!.row).length
+  preview.calendarGaps = [...gaps].sort()
+  opts.onProgress?.(preview.rows)
+  return preview as ImportPreview
+}
+
+/**
+ * The workbook a department gets back: each rejected row as they sent it, with its Excel row number
+ * and every reason in one extra column. Written under a temporary name, then renamed.
+ */
+export async function writeErrorWorkbook(sourcePath: string, item: CatalogItem, preview: ImportPreview, outPath: string): Promise<number> {
+  const reasons = new Map<number, string[]>()
+  for (const i of preview.issues) reasons.set(i.row, [...(reasons.get(i.row) ?? []), `${i.columnName}：${i.reason}`])
+  const tmp = `${outPath}.partial`
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true })
+  const ws = wb.addWorksheet('错误数据')
+  const codes = [...preview.header.columns.values()]
+  const header = ws.addRow(['原行号', ...codes.map((c) => item.fields.find((f) => f.code === c)?.name ?? c), '错误说明'])
+  header.font = { bold: true }
+  header.commit()
+  let written = 0
+  try {
+    for await (const event of readRecordRows(sourcePath, item.fields)) {
+      if (event.kind !== 'row' || !reasons.has(event.row)) continue
+      const cells = codes.map((c) => {
+        const v = event.raw[c]
+        return v instanceof Date ? v.toISOString().slice(0, 10) : (v as ExcelJS.CellValue)
+      })
+      ws.addRow([event.row, ...cells, reasons.get(event.row)!.join('；')]).commit()
+      written++
+    }
+    ws.commit()
+    await wb.commit()
+    renameSync(tmp, outPath)
+    return written
+  } catch (err) {
+    rmSync(tmp, { force: true })
+    throw err
+  }
+}

@@ -1,0 +1,97 @@
+import { join } from 'node:path'
+import ExcelJS from 'exceljs'
+import type { Knex } from 'knex'
+import { describe, expect, it } from 'vitest'
+import { packagedCalendar } from '../../electron/core/calendar/working-calendar'
+import { getCatalogItem } from '../../electron/core/catalog/catalog'
+import { previewImport, writeErrorWorkbook, type PreviewContext } from '../../electron/core/catalog/record-import'
+import { loadDictEntries } from '../../electron/core/system/dictionaries'
+import { freshDb, tempDir } from '../helpers'
+
+async function setup(db: Knex) {
+  const item = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id')).id)
+  const dicts = new Map([...(await loadDictEntries(db))].map(([k, v]) => [k, new Map(v.map((e) => [e.value, e.label]))]))
+  const ctx: PreviewContext = { today: '2026-11-22', dicts, calendar: packagedCalendar(), reportedOn: '2026-11-22' }
+  return { item, ctx }
+}
+
+const BASE = {
+  XDR_MC: '某某食品有限公司', XDR_LB: '法人和非法人组织', XDR_SHXYM: '91350100M000100Y43', CF_WSH: '闽市监罚〔2026〕12号', CF_WFXW: '销售过期食品', CF_SY: '经查属实',
+  CF_YJ: '《食品安全法》第一百二十四条', CF_CFLB: '罚款', CF_NR: '罚款五万元', CF_JDRQ: '2026-11-18', CF_YXQ: '2027-11-18', CF_CFJG: '某县市场监督管理局',
+  CF_CFJGDM: '91440300708461136T', CF_SJLY: '某县市场监督管理局', CF_SJLYDM: '91440300708461136T',
+}
+
+async function workbook(rows: Array<Record<string, unknown>>, merge?: string): Promise<string> {
+  const wb = new ExcelJS.Workbook()
+  const ws = wb.addWorksheet('处罚')
+  const cols = Object.keys(BASE)
+  ws.addRow(cols)
+  for (const r of rows) ws.addRow(cols.map((c) => (r as Record<string, ExcelJS.CellValue>)[c] ?? null))
+  if (merge) ws.mergeCells(merge)
+  const path = join(tempDir(), 'in.xlsx')
+  await wb.xlsx.writeFile(path)
+  return path
+}
+
+describe('import preview', () => {
+  it('counts valid, invalid and late rows and lists every problem with row and column', async () => {
+    const { db } = await freshDb()
+    const { item, ctx } = await setup(db)
+    const path = await workbook([
+      BASE, // decided 2026-11-18, reported 11-22: in time
+      { ...BASE, CF_WSH: '闽市监罚〔2026〕3号', CF_JDRQ: '2026-09-26', CF_YXQ: '2027-09-26' }, // 7th working day was 10-13: late
+      { ...BASE, CF_CFJGDM: '91440300708461136X' },
+      { ...BASE, CF_JDRQ: '2026-13-01' },
+    ])
+    const progress: number[] = []
+    const p = await previewImport(path, item, ctx, { onProgress: (n) => progress.push(n) })
+    expect(p).toMatchObject({ rows: 4, validRows: 2, invalidRows: 2, lateRows: 1, calendarGaps: [] })
+    expect(p.issues).toEqual([
+      { row: 4, column: 'CF_CFJGDM', columnName: '处罚机关统一社会信用代码', reason: '统一社会信用代码校验位不正确' },
+      { row: 4, column: 'CF_WSH', columnName: '行政处罚决定书文号', reason: '与第 2 行的文书号和主体相同（重复数据）' },
+      { row: 5, column: 'CF_JDRQ', columnName: '处罚决定日期', reason: '日期无法识别，请写成 2025-09-26 这样的格式' },
+      { row: 5, column: 'CF_WSH', columnName: '行政处罚决定书文号', reason: '与第 2 行的文书号和主体相同（重复数据）' },
+    ])
+    expect(progress.at(-1)).toBe(4)
+  })
+
+  it('refuses a file missing required columns, naming them', async () => {
+    const { db } = await freshDb()
+    const { item, ctx } = await setup(db)
+    const wb = new ExcelJS.Workbook()
+    wb.addWorksheet('x').addRow(['行政相对人名称', '行政处罚决定书文号', '处罚决定日期'])
+    const path = join(tempDir(), 'short.xlsx')
+    await wb.xlsx.writeFile(path)
+    const err = await previewImport(path, item, ctx).catch((e) => e)
+    expect(err).toMatchObject({ code: 'IMPORT_FILE_REJECTED', details: { reason: 'missing_columns' } })
+    expect(err.details.columns).toEqual(expect.arrayContaining(['行政相对人类别', '违法事实', '处罚机关']))
+  })
+
+  it('flags rows covered by merged cells and stops when cancelled', async () => {
+    const { db } = await freshDb()
+    const { item, ctx } = await setup(db)
+    const path = await workbook([BASE, { ...BASE, CF_WSH: '文2', XDR_MC: null }], 'A2:A3')
+    const p = await previewImport(path, item, ctx)
+    expect(p.issues.filter((i) => i.reason.startsWith('含合并单元格')).map((i) => i.row)).toEqual([2, 3])
+    expect(p.validRows).toBe(0)
+    const abort = new AbortController()
+    abort.abort()
+    await expect(previewImport(path, item, ctx, { signal: abort.signal })).rejects.toMatchObject({ code: 'CANCELLED' })
+  })
+
+  it('writes the rejected rows back with their row numbers and reasons', async () => {
+    const { db } = await freshDb()
+    const { item, ctx } = await setup(db)
+    const path = await workbook([BASE, { ...BASE, CF_WSH: '文2', CF_CFLB: '批评教育', CF_NR_FK: '-1' }])
+    const p = await previewImport(path, item, ctx)
+    const out = join(tempDir(), '错误数据.xlsx')
+    expect(await writeErrorWorkbook(path, item, p, out)).toBe(1)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(out)
+    const ws = wb.getWorksheet('错误数据')!
+    expect(ws.getRow(1).getCell(1).value).toBe('原行号')
+    expect(ws.getRow(2).getCell(1).value).toBe(3)
+    const reasonCell = ws.getRow(2).getCell(ws.getRow(1).cellCount).value
+    expect(reasonCell).toBe('处罚类别：不是允许的取值，请从下拉列表中选择')
+  })
+})
