@@ -30,6 +30,7 @@ export const ErrorCode = {
   InvalidState: 'INVALID_STATE',
   SelfReview: 'SELF_REVIEW',
   ImportFileRejected: 'IMPORT_FILE_REJECTED',
+  ImportHasErrors: 'IMPORT_HAS_ERRORS',
   FieldDecryptFailed: 'FIELD_DECRYPT_FAILED',
   KeysMissing: 'KEYS_MISSING',
   KeysMismatch: 'KEYS_MISMATCH',

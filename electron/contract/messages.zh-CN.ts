@@ -56,6 +56,7 @@ export const FIELD_MESSAGES: Record<string, string> = {
   'subject.notIndividual': '个体工商户的统一社会信用代码应以 92 开头',
   'subject.idRequired': '自然人须填写身份证号',
   'record.duplicateInFile': '与第 {row} 行的文书号和主体相同（重复数据）',
+  'record.duplicateInDb': '系统中已有同一主体的同一文书号（重复数据）',
   'cell.merged': '含合并单元格（{range}），请取消合并并在每一行填写完整',
   'username.taken': '该用户名已被使用',
   'roles.conflict': '系统管理员与安全审计员不能由同一人兼任（三员分立）',

@@ -41,8 +41,11 @@ export interface PreviewContext extends CheckContext {
 export interface PreviewOptions {
   onProgress?: (rowsRead: number) => void
   signal?: AbortSignal
-  /** Receives each checked row (the import step stores the valid ones). */
-  onRow?: (row: number, checked: CheckedRecord) => void | Promise<void>
+  /**
+   * Receives each row that passed every check so far (the import stores them); `reject` marks it
+   * bad after all, e.g. when the database already holds the same document.
+   */
+  onRow?: (row: number, checked: CheckedRecord, reject: (column: string, message: string, params?: Record<string, string | number>) => void) => void | Promise<void>
 }
 
 function rangeRows(range: string): [number, number] {
@@ -101,7 +104,7 @@ export async function previewImport(path: string, item: CatalogItem, ctx: Previe
       deadline.yearsWithoutData.forEach((y) => gaps.add(y))
       if (ctx.reportedOn > deadline.value) preview.lateRows++
     }
-    await opts.onRow?.(event.row, checked)
+    if (!badRows.has(event.row)) await opts.onRow?.(event.row, checked, (column, message, params) => add(event.row, column, message, params))
     if (preview.rows % 1000 === 0) opts.onProgress?.(preview.rows)
   }
   for (const range of await mergedRanges(path, (preview.header!.row ?? 0) + 1)) {

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto'
+import type { Knex } from 'knex'
+import type { CatalogItem } from '../../contract/schemas/catalog'
+import { ErrorCode } from '../../contract/errors'
+import type { FieldKeys } from '../security/field-crypto'
+import { blindIndex, maskIdNumber, sealField } from '../security/field-crypto'
+import { AppError } from '../shared/app-error'
+import type { CellValue } from './record-check'
+import { previewImport, REPORTING_WORKING_DAYS, type ImportPreview, type PreviewContext } from './record-import'
+
+export interface RecordLineage {
+  supplierUnitId: number | null
+  createdBy: number | null
+  batchId: number | null
+  now: number
+}
+
+export interface StoreContext extends PreviewContext {
+  keys: FieldKeys
+}
+
+/** The columns of one record: ID numbers sealed and blind-indexed, shown masked inside `data`. */
+export function recordRow(item: CatalogItem, values: Record<string, CellValue>, lineage: RecordLineage, ctx: StoreContext) {
+  const find = (pred: (f: CatalogItem['fields'][number]) => boolean) => item.fields.find(pred)?.code
+  const nameField = find((f) => f.code === 'XDR_MC') ?? find((f) => f.type === 'text' && f.required) ?? item.fields[0]!.code
+  const typeField = find((f) => f.dictTypeCode === 'subject_type')
+  const codeField = find((f) => f.checkRule === 'subject_code') ?? find((f) => f.type === 'uscc')
+  const docField = find((f) => f.checkRule === 'document_number')
+  const decisionField = find((f) => f.checkRule === 'decision_date')
+  const data: Record<string, CellValue> = { ...values }
+  const sealed: Record<string, string> = {}
+  let idIndex: string | null = null
+  for (const f of item.fields.filter((x) => x.type === 'idcard')) {
+    const v = values[f.code]
+    if (typeof v !== 'string') continue
+    sealed[f.code] = sealField(ctx.keys, v, `records.${f.code}`)
+    data[f.code] = maskIdNumber(v)
+    idIndex ??= blindIndex(ctx.keys, v, 'person.id')
+  }
+  const subjectName = String(values[nameField] ?? '')
+  const subjectCode = codeField && typeof values[codeField] === 'string' ? (values[codeField] as string) : null
+  const decision = decisionField && typeof values[decisionField] === 'string' ? (values[decisionField] as string) : null
+  const deadline = decision ? ctx.calendar.addWorkingDays(decision, REPORTING_WORKING_DAYS).value : null
+  return {
+    uid: randomUUID(),
+    item_code: item.code,
+    item_id: item.id,
+    subject_name: subjectName,
+    subject_type: typeField ? ((values[typeField] as string | null) ?? null) : null,
+    subject_code: subjectCode,
+    subject_id_index: idIndex,
+    subject_key: subjectCode ?? (idIndex ? `id:${idIndex}` : `name:${subjectName}`),
+    doc_number: docField ? ((values[docField] as string | null) ?? null) : null,
+    decision_date: decision,
+    deadline_date: deadline,
+    reported_on: ctx.reportedOn,
+    is_late: deadline != null && ctx.reportedOn > deadline,
+    data: JSON.stringify(data),
+    sealed: Object.keys(sealed).length ? JSON.stringify(sealed) : null,
+    supplier_unit_id: lineage.supplierUnitId,
+    batch_id: lineage.batchId,
+    created_by: lineage.createdBy,
+    created_at: lineage.now,
+  }
+}
+
+export type ImportMode = 'all' | 'valid_only'
+
+export interface ImportOptions {
+  mode: ImportMode
+  fileName: string
+  supplierUnitId: number | null
+  createdBy: number | null
+  via: 'app' | 'cli'
+  now: number
+  signal?: AbortSignal
+  onProgress?: (rowsRead: number) => void
+}
+
+export interface ImportResult {
+  batchId: number | null
+  imported: number
+  preview: ImportPreview
+}
+
+const BATCH = 500
+
+/**
+ * Imports a workbook in one transaction: rows are checked and written as they stream in, so memory
+ * stays bounded. In 'all' mode (the default users get) any bad row, a cancel or a failure rolls
+ * everything back; in 'valid_only' the bad rows are left out and reported. Either way the result
+ * carries the full preview with row-level reasons.
+ */
+export async function importRecords(db: Knex, item: CatalogItem, path: string, ctx: StoreContext, opts: ImportOptions): Promise<ImportResult> {
+  let outcome: ImportResult | undefined
+  try {
+    await db.transaction(async (trx) => {
+      const [batchId] = (await trx('import_batches').insert({
+        item_code: item.code, item_id: item.id, file_name: opts.fileName, mode: opts.mode, rows: 0, imported: 0, rejected: 0, late: 0,
+        supplier_unit_id: opts.supplierUnitId, created_by: opts.createdBy, via: opts.via, created_at: opts.now,
+      })) as number[]
+      const lineage = { supplierUnitId: opts.supplierUnitId, createdBy: opts.createdBy, batchId: batchId!, now: opts.now }
+      const inserted = new Map<number, string>()
+      let pending: Array<{ row: number; record: ReturnType<typeof recordRow>; reject: (c: string, m: string) => void }> = []
+      const docField = item.fields.find((f) => f.checkRule === 'document_number')?.code ?? ''
+
+      const flush = async () => {
+        const docs = pending.map((p) => p.record.doc_number).filter((d): d is string => d != null)
+        const existing = new Set(
+          docs.length
+            ? (await trx('records').where('item_code', item.code).whereIn('doc_number', docs).select('doc_number', 'subject_key')).map((r) => `${r.doc_number}|${r.subject_key}`)
+            : [],
+        )
+        const fresh = pending.filter((p) => {
+          const dup = p.record.doc_number != null && existing.has(`${p.record.doc_number}|${p.record.subject_key}`)
+          if (dup) p.reject(docField, 'record.duplicateInDb')
+          return !dup
+        })
+        if (fresh.length) await trx.batchInsert('records', fresh.map((p) => p.record), 100)
+        for (const p of fresh) inserted.set(p.row, p.record.uid)
+        pending = []
+      }
+
+      const preview = await previewImport(path, item, ctx, {
+        signal: opts.signal,
+        onProgress: opts.onProgress,
+        onRow: async (row, checked, reject) => {
+          pending.push({ row, record: recordRow(item, checked.values, lineage, ctx), reject })
+          if (pending.length >= BATCH) await flush()
+        },
+      })
+      await flush()
+      if (opts.mode === 'all' && preview.invalidRows > 0) {
+        outcome = { batchId: null, imported: 0, preview }
+        throw new AppError(ErrorCode.ImportHasErrors, 'rows with errors; nothing imported', { invalidRows: preview.invalidRows })
+      }
+      // Rows found bad only at the end (merged cells) come out again.
+      const lateBad = [...new Set(preview.issues.map((i) => i.row))].filter((r) => inserted.has(r))
+      for (let i = 0; i < lateBad.length; i += BATCH) await trx('records').whereIn('uid', lateBad.slice(i, i + BATCH).map((r) => inserted.get(r)!)).del()
+      const imported = inserted.size - lateBad.length
+      const late = imported ? Number((await trx('records').where({ batch_id: batchId, is_late: true }).count({ n: '*' }))[0]!.n) : 0
+      await trx('import_batches').where('id', batchId).update({ rows: preview.rows, imported, rejected: preview.invalidRows, late })
+      outcome = { batchId: batchId!, imported, preview }
+    })
+  } catch (err) {
+    if (err instanceof AppError && err.code === ErrorCode.ImportHasErrors && outcome) return outcome
+    throw err
+  }
+  return outcome!
+}
