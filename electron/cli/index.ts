@@ -9,6 +9,11 @@ import { findUserByUsername } from '../core/accounts/users-repository'
 import { writeFileSync } from 'node:fs'
 import { currentItem, listCatalog } from '../core/catalog/catalog'
 import { buildRecordTemplate } from '../core/catalog/record-template'
+import { previewImport, writeErrorWorkbook } from '../core/catalog/record-import'
+import { importRecords } from '../core/catalog/records'
+import { packagedCalendar } from '../core/calendar/working-calendar'
+import { loadFieldKeys, noProtector } from '../core/security/key-store'
+import { basename } from 'node:path'
 import { loadDictEntries } from '../core/system/dictionaries'
 import { appendAudit } from '../core/audit/audit-log'
 import { checkCode } from '../core/codes/check-code'
@@ -25,6 +30,9 @@ const USAGE = `用法 / usage: credit-desk <command> [options]
   check-code <code>... [--json]                 校验统一社会信用代码 / 身份证号（全部有效时退出码为 0）
   catalog list [--json] [--data-dir DIR]        列出信用信息目录事项（不含已被新版本替代的版本）
   records template --item CODE --out FILE.xlsx  生成目录事项（已生效版本）的 Excel 导入模板
+  records import --item CODE FILE [--dry-run] [--valid-only] [--errors OUT.xlsx] [--json]
+                                                导入 Excel：默认有任何错误行则全部不导入；--valid-only 只导入正确的行；
+                                                --dry-run 只检查不写入；--json 每个错误输出一行 {"row","column","reason"}
   db migrate [--data-dir DIR]                   备份后升级数据库结构
   user reset-password <username> [--password P] [--data-dir DIR]
                                                 重置密码并解除锁定（不给 --password 时生成随机临时密码）；
@@ -44,6 +52,9 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       password: { type: 'string' },
       item: { type: 'string' },
       out: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      'valid-only': { type: 'boolean', default: false },
+      errors: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -102,6 +113,45 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
     })
   }
 
+  if (command === 'records' && sub === 'import') {
+    const file = rest[0]
+    if (!values.item || !file) {
+      out.error('请提供 --item 目录编码 和 Excel 文件 / give --item CODE and FILE.xlsx')
+      return 2
+    }
+    return withDatabase(dataDir, out, async ({ db }) => {
+      const item = await currentItem(db, values.item!).catch(() => null)
+      if (!item) {
+        out.error(`没有已生效的目录事项 / no approved catalog item: ${values.item}`)
+        return 1
+      }
+      const dicts = new Map([...(await loadDictEntries(db))].map(([k, v]) => [k, new Map(v.map((e) => [e.value, e.label]))]))
+      const today = beijingDate()
+      const base = { today, reportedOn: today, dicts, calendar: await officeCalendar(db) }
+      try {
+        const result = values['dry-run']
+          ? { imported: 0, preview: await previewImport(file, item, base) }
+          : await importRecords(db, item, file, { ...base, keys: await loadFieldKeys(db, dataDir, noProtector) }, {
+              mode: values['valid-only'] ? 'valid_only' : 'all', fileName: basename(file), supplierUnitId: null, createdBy: null, via: 'cli', now: Date.now(),
+            })
+        const p = result.preview
+        for (const i of p.issues) out.log(values.json ? JSON.stringify({ row: i.row, column: i.columnName, reason: i.reason }) : `第 ${i.row} 行\t${i.columnName}\t${i.reason}`)
+        if (values.errors && p.invalidRows) await writeErrorWorkbook(file, item, p, values.errors)
+        const summary = { rows: p.rows, valid: p.validRows, invalid: p.invalidRows, late: p.lateRows, imported: result.imported, dryRun: values['dry-run'] }
+        if (values.json) out.log(JSON.stringify({ summary }))
+        else out.log(`共 ${p.rows} 行：正确 ${p.validRows}，错误 ${p.invalidRows}，逾期报送 ${p.lateRows}；已导入 ${result.imported} 条${values['dry-run'] ? '（仅检查，未写入）' : ''}`)
+        if (p.calendarGaps.length) out.error(`注意：${p.calendarGaps.join('、')} 年的节假日安排尚未录入，逾期判断只按周末计算`)
+        return p.invalidRows ? 1 : 0
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'IMPORT_FILE_REJECTED') {
+          out.error(importRejectionText(err.details as { reason: string; columns?: string[] }))
+          return 1
+        }
+        throw err
+      }
+    })
+  }
+
   if (command === 'db' && sub === 'migrate') {
     return withDatabase(dataDir, out, async ({ db, applied, backupPath }) => {
       if (applied.length) {
@@ -152,6 +202,31 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
 
   out.error(`未知命令 / unknown command: ${positionals.join(' ')}\n\n${USAGE}`)
   return 2
+}
+
+/** Today in Beijing, whatever the PC's time zone: report dates are Chinese office dates. */
+function beijingDate(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+}
+
+/** The working-day calendar with the office's own holiday entries. */
+async function officeCalendar(db: import('knex').Knex) {
+  const overrides = await db('holiday_overrides').select('date', 'kind', 'name')
+  const years = (await db('calendar_years').pluck('year')) as number[]
+  return packagedCalendar(overrides, years)
+}
+
+function importRejectionText(d: { reason: string; columns?: string[]; limit?: number }): string {
+  const text: Record<string, string> = {
+    too_large: '文件过大（超过 200 MB），请拆分后分批导入',
+    encrypted: '文件设置了打开密码，请在 Excel/WPS 中取消密码后再导入',
+    legacy_xls: '这是旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx 后再导入',
+    corrupt: '文件已损坏或不是 Excel 工作簿（.xlsx）',
+    empty: '文件是空的',
+    no_header: '前 10 行中找不到表头：请使用本系统下载的模板，或让表头使用数据项名称',
+    missing_columns: `缺少必填列：${(d.columns ?? []).join('、')}`,
+  }
+  return text[d.reason] ?? '文件无法导入'
 }
 
 /** Audit actor for command-line work: the operating-system account, since there is no app login. */

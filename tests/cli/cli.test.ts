@@ -92,6 +92,40 @@ describe('credit-desk records template', () => {
   })
 })
 
+describe('credit-desk records import', () => {
+  it('checks with --dry-run, imports valid rows with --valid-only, and explains a rejected file', async () => {
+    const dir = tempDir()
+    const ExcelJS = (await import('exceljs')).default
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('许可')
+    const row = { XDR_MC: '某某餐饮有限公司', XDR_LB: '法人和非法人组织', XDR_SHXYM: '91350100M000100Y43', XK_XKWS: '食品经营许可决定书', XK_WSH: '许〔2026〕1号', XK_XKLB: '普通', XK_NR: '预包装食品销售',
+      XK_JDRQ: '2026-11-02', XK_YXQZ: '2026-11-02', XK_YXQZI: '2031-11-01', XK_XKJG: '某县市场监督管理局', XK_XKJGDM: '91440300708461136T', XK_ZT: '有效', XK_LYDW: '某县市场监督管理局', XK_LYDWDM: '91440300708461136T' }
+    ws.addRow(Object.keys(row))
+    ws.addRow(Object.values(row))
+    ws.addRow(Object.values({ ...row, XK_WSH: '许〔2026〕2号', XK_XKJGDM: '91440300708461136X' }))
+    const file = `${dir}/许可.xlsx`
+    await wb.xlsx.writeFile(file)
+
+    const dry = capture()
+    expect(await main(['records', 'import', '--item', 'SGS_XK', file, '--dry-run', '--json', '--data-dir', dir], dry.io)).toBe(1)
+    expect(JSON.parse(dry.out[0]!)).toEqual({ row: 3, column: '许可机关统一社会信用代码', reason: '统一社会信用代码校验位不正确' })
+    expect(JSON.parse(dry.out.at(-1)!).summary).toMatchObject({ rows: 2, valid: 1, invalid: 1, imported: 0, dryRun: true })
+
+    const all = capture()
+    expect(await main(['records', 'import', '--item', 'SGS_XK', file, '--data-dir', dir, '--errors', `${dir}/错误.xlsx`], all.io)).toBe(1)
+    expect(all.out.at(-1)).toContain('已导入 0 条')
+    const some = capture()
+    expect(await main(['records', 'import', '--item', 'SGS_XK', file, '--valid-only', '--data-dir', dir], some.io)).toBe(1)
+    expect(some.out.at(-1)).toContain('已导入 1 条')
+
+    const bad = capture()
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(`${dir}/x.xlsx`, 'not a workbook')
+    expect(await main(['records', 'import', '--item', 'SGS_XK', `${dir}/x.xlsx`, '--data-dir', dir], bad.io)).toBe(1)
+    expect(bad.err[0]).toBe('文件已损坏或不是 Excel 工作簿（.xlsx）')
+  })
+})
+
 describe('credit-desk catalog list', () => {
   it('lists the live catalog items as JSON lines', async () => {
     const dir = tempDir()
