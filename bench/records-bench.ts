@@ -1,0 +1,115 @@
+// Benchmarks for issue 3 (figures for the notes, not a test):
+//   npm run bench -- [--import-rows 100000] [--records 1000000]
+// 1. Import of an N-row xlsx (check + insert, one transaction) against exceljs merely reading it; peak RSS.
+// 2. A filtered, sorted page over M records: p50/p95 through knex, and the same SQL in the sqlite3 shell.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import ExcelJS from 'exceljs'
+import { packagedCalendar } from '../electron/core/calendar/working-calendar'
+import { currentItem } from '../electron/core/catalog/catalog'
+import { importRecords } from '../electron/core/catalog/records'
+import { usccCheckChar } from '../electron/core/codes/uscc'
+import { loadFieldKeys, noProtector } from '../electron/core/security/key-store'
+import { DB_FILE, openDatabase } from '../electron/core/shared/open-database'
+import { loadDictEntries } from '../electron/core/system/dictionaries'
+
+const { values } = parseArgs({ options: { 'import-rows': { type: 'string', default: '100000' }, records: { type: 'string', default: '1000000' } } })
+const IMPORT_ROWS = Number(values['import-rows'])
+const RECORDS = Number(values.records)
+const CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+
+function uscc(n: number): string {
+  let body = '91350100' // registration dept, category, region digits; then the 9-character subject id
+  for (let i = 0, x = n; i < 9; i++, x = Math.floor(x / 31)) body += CHARS[x % 31]
+  return body + usccCheckChar(body)
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!
+}
+
+async function writeWorkbook(path: string, rows: number): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path })
+  const ws = wb.addWorksheet('处罚')
+  const cols = ['XDR_MC', 'XDR_LB', 'XDR_SHXYM', 'CF_WSH', 'CF_WFXW', 'CF_SY', 'CF_YJ', 'CF_CFLB', 'CF_NR', 'CF_NR_FK', 'CF_JDRQ', 'CF_YXQ', 'CF_CFJG', 'CF_CFJGDM', 'CF_SJLY', 'CF_SJLYDM']
+  ws.addRow(cols).commit()
+  for (let i = 0; i < rows; i++) {
+    const day = String(1 + (i % 28)).padStart(2, '0')
+    const month = String(1 + (i % 10)).padStart(2, '0')
+    ws.addRow([`某某商贸有限公司${i}`, '法人和非法人组织', uscc(i), `罚〔2026〕${i}号`, '未按规定明码标价', '经查，当事人存在违法行为。', '《价格法》第十三条', '罚款', '罚款人民币五千元', 0.5,
+      `2026-${month}-${day}`, `2027-${month}-${day}`, '某县市场监督管理局', '91440300708461136T', '某县市场监督管理局', '91440300708461136T']).commit()
+  }
+  ws.commit()
+  await wb.commit()
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'credit-desk-bench-'))
+  const { db } = await openDatabase(dir)
+  const item = await currentItem(db, 'SGS_CF')
+  const dicts = new Map([...(await loadDictEntries(db))].map(([k, v]) => [k, new Map(v.map((e) => [e.value, e.label]))]))
+  const ctx = { today: '2026-11-22', reportedOn: '2026-11-22', dicts, calendar: packagedCalendar(), keys: await loadFieldKeys(db, dir, noProtector) }
+
+  // 1. Import
+  const file = join(dir, 'import.xlsx')
+  let t = performance.now()
+  await writeWorkbook(file, IMPORT_ROWS)
+  console.log(`import file: ${IMPORT_ROWS} rows, ${(statSync(file).size / 1e6).toFixed(1)} MB, written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  t = performance.now()
+  let n = 0
+  for await (const ws of new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache' })) for await (const _row of ws) n++
+  const readS = (performance.now() - t) / 1000
+  console.log(`exceljs streaming read only: ${n} rows in ${readS.toFixed(2)} s`)
+  let peak = process.memoryUsage().rss
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
+  t = performance.now()
+  const r = await importRecords(db, item, file, ctx, { mode: 'all', fileName: 'import.xlsx', supplierUnitId: null, createdBy: null, via: 'cli', now: Date.now() })
+  const importS = (performance.now() - t) / 1000
+  clearInterval(sampler)
+  if (r.preview.invalidRows) console.log('first problem:', r.preview.issues[0])
+  console.log(`import (check + insert, one transaction): ${r.imported} rows in ${importS.toFixed(2)} s = ${(r.imported / importS).toFixed(0)} rows/s; ratio to read-only ${(importS / readS).toFixed(2)}x; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`)
+
+  // 2. List over many records: fill up with synthetic rows sharing the real columns and indexes.
+  t = performance.now()
+  const have = Number((await db('records').count({ n: '*' }))[0]!.n)
+  await db.transaction(async (trx) => {
+    const batch: Array<Record<string, unknown>> = []
+    for (let i = have; i < RECORDS; i++) {
+      const d = `${2024 + (i % 3)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`
+      batch.push({ uid: `bench-${i}`, item_code: i % 2 ? 'SGS_CF' : 'SGS_XK', item_id: item.id, subject_name: `主体${i}`, subject_type: 'legal', subject_code: uscc(i + 1e7),
+        subject_key: uscc(i + 1e7), doc_number: `文〔${i}〕号`, decision_date: d, deadline_date: d, reported_on: d, is_late: i % 7 === 0, data: '{}', created_at: i })
+      if (batch.length === 500) await trx('records').insert(batch.splice(0))
+    }
+    if (batch.length) await trx('records').insert(batch)
+  })
+  await db.raw('ANALYZE')
+  console.log(`filled to ${RECORDS} records in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+
+  const sql = `SELECT id, subject_name, subject_code, doc_number, decision_date, is_late FROM records
+    WHERE item_code = 'SGS_CF' AND is_late = 1 AND decision_date BETWEEN '2025-01-01' AND '2025-12-31'
+    ORDER BY decision_date DESC, id DESC LIMIT 20 OFFSET 200`
+  const times: number[] = []
+  for (let i = 0; i < 220; i++) {
+    const s = performance.now()
+    await db.raw(sql)
+    if (i >= 20) times.push(performance.now() - s) // first 20 warm the cache
+  }
+  const count = performance.now()
+  await db.raw(`SELECT count(*) FROM records WHERE item_code = 'SGS_CF' AND is_late = 1 AND decision_date BETWEEN '2025-01-01' AND '2025-12-31'`)
+  const countMs = performance.now() - count
+  await db.raw('PRAGMA wal_checkpoint(TRUNCATE)')
+  await db.destroy()
+  const shell = execFileSync('sqlite3', [join(dir, DB_FILE)], { input: `.timer on\n${Array(220).fill(sql.replace(/\s+/g, ' ') + ';').join('\n')}\n`, encoding: 'utf8', maxBuffer: 1 << 26 })
+  const shellMs = [...shell.matchAll(/Run Time: real ([\d.]+)/g)].map((m) => Number(m[1]) * 1000).slice(20)
+  console.log(`page query over ${RECORDS} records: knex p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms; sqlite3 shell p50 ${percentile(shellMs, 50).toFixed(2)} ms, p95 ${percentile(shellMs, 95).toFixed(2)} ms; ratio p95 ${(percentile(times, 95) / Math.max(percentile(shellMs, 95), 0.001)).toFixed(1)}x; matching count ${countMs.toFixed(1)} ms`)
+  console.log(`data folder: ${dir}`)
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
