@@ -109,3 +109,29 @@ describe('reading department workbooks', () => {
 })
 
 export { ROW }
+
+describe('Chinese text survives the streaming reader', () => {
+  // exceljs decoded each compressed-stream chunk separately, so a character split across two chunks
+  // came back as U+FFFD (about 1 row in 4,000); patches/exceljs+4.4.0.patch decodes across chunks.
+  it('reads 30,000 rows of Chinese text back exactly', async () => {
+    const { db } = await freshDb()
+    const { fields } = await licenseItem(db)
+    const path = join(tempDir(), 'many.xlsx')
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path })
+    const ws = wb.addWorksheet('许可')
+    ws.addRow(['XDR_MC', 'XDR_LB', 'XK_WSH']).commit()
+    for (let i = 0; i < 30_000; i++) ws.addRow([`某某商贸有限公司${i}`, '法人和非法人组织', `闽许〔2026〕${i}号`]).commit()
+    ws.commit()
+    await wb.commit()
+    let rows = 0
+    const damaged: number[] = []
+    for await (const e of readRecordRows(path, fields)) {
+      if (e.kind !== 'row') continue
+      rows++
+      const i = e.row - 2
+      if (e.raw.XDR_MC !== `某某商贸有限公司${i}` || e.raw.XDR_LB !== '法人和非法人组织' || e.raw.XK_WSH !== `闽许〔2026〕${i}号`) damaged.push(e.row)
+    }
+    expect(rows).toBe(30_000)
+    expect(damaged).toEqual([])
+  })
+})
