@@ -92,7 +92,7 @@ export async function* readRecordRows(path: string, fields: CatalogField[]): Asy
   let header: HeaderMatch | null = null
   let announced = false
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore' })
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore' })
     for await (const sheet of reader) {
       for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
         const cells = (row.values as ExcelJS.CellValue[]).map(cellValue)
