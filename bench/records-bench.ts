@@ -14,7 +14,7 @@ import { importRecords } from '../electron/core/catalog/records'
 import { usccCheckChar } from '../electron/core/codes/uscc'
 import { loadFieldKeys, noProtector } from '../electron/core/security/key-store'
 import { DB_FILE, openDatabase } from '../electron/core/shared/open-database'
-import { loadDictEntries } from '../electron/core/system/dictionaries'
+import { loadDictLookup } from '../electron/core/system/dictionaries'
 
 const { values } = parseArgs({ options: { 'import-rows': { type: 'string', default: '100000' }, records: { type: 'string', default: '1000000' } } })
 const IMPORT_ROWS = Number(values['import-rows'])
@@ -51,7 +51,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'credit-desk-bench-'))
   const { db } = await openDatabase(dir)
   const item = await currentItem(db, 'SGS_CF')
-  const dicts = new Map([...(await loadDictEntries(db))].map(([k, v]) => [k, new Map(v.map((e) => [e.value, e.label]))]))
+  const dicts = await loadDictLookup(db)
   const ctx = { today: '2026-11-22', reportedOn: '2026-11-22', dicts, calendar: packagedCalendar(), keys: await loadFieldKeys(db, dir, noProtector) }
 
   // 1. Import

@@ -22,7 +22,7 @@ export const USE_ELECTRON = process.env.E2E_ELECTRON === '1'
 export interface AppUnderTest {
   page: Page
   dataDir: string
-  /** Where the (stubbed) save dialog puts a file of this name. */
+  /** Where the save dialog's test double puts a file of this name. */
   savedFile(name: string): string
 }
 
@@ -41,7 +41,7 @@ export const test = base.extend<{ app: AppUnderTest }>({
       const electronApp = await _electron.launch({ args: [ROOT, '--data-dir', dataDir], cwd: ROOT })
       closeApp = () => electronApp.close()
       page = await electronApp.firstWindow()
-      // Stub only the native dialog, as a user picking a folder would.
+      // Replace only the native dialog, answering as a user picking the export folder would.
       await electronApp.evaluate(({ dialog }, dir) => {
         dialog.showSaveDialog = (async (...args: unknown[]) => {
           const opts = (args.length > 1 ? args[1] : args[0]) as { defaultPath?: string }

@@ -14,7 +14,8 @@ import { importRecords } from '../core/catalog/records'
 import { packagedCalendar } from '../core/calendar/working-calendar'
 import { loadFieldKeys, noProtector } from '../core/security/key-store'
 import { basename } from 'node:path'
-import { loadDictEntries } from '../core/system/dictionaries'
+import { loadDictEntries, loadDictLookup } from '../core/system/dictionaries'
+import type { CatalogItem } from '../contract/schemas/catalog'
 import { appendAudit } from '../core/audit/audit-log'
 import { checkCode } from '../core/codes/check-code'
 import { generatePassword, passwordProblems } from '../core/security/password-policy'
@@ -101,12 +102,7 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       out.error('请提供 --item 目录编码 和 --out 文件名 / give --item CODE and --out FILE.xlsx')
       return 2
     }
-    return withDatabase(dataDir, out, async ({ db }) => {
-      const item = await currentItem(db, values.item!).catch(() => null)
-      if (!item) {
-        out.error(`没有已生效的目录事项 / no approved catalog item: ${values.item}`)
-        return 1
-      }
+    return withItem(dataDir, out, values.item, async (db, item) => {
       writeFileSync(values.out!, await buildRecordTemplate(item, await loadDictEntries(db)))
       out.log(`已生成 ${item.name}（${item.code} v${item.version}，${item.fields.length} 个数据项）的导入模板：${values.out}`)
       return 0
@@ -119,15 +115,9 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       out.error('请提供 --item 目录编码 和 Excel 文件 / give --item CODE and FILE.xlsx')
       return 2
     }
-    return withDatabase(dataDir, out, async ({ db }) => {
-      const item = await currentItem(db, values.item!).catch(() => null)
-      if (!item) {
-        out.error(`没有已生效的目录事项 / no approved catalog item: ${values.item}`)
-        return 1
-      }
-      const dicts = new Map([...(await loadDictEntries(db))].map(([k, v]) => [k, new Map(v.map((e) => [e.value, e.label]))]))
+    return withItem(dataDir, out, values.item, async (db, item) => {
       const today = beijingDate()
-      const base = { today, reportedOn: today, dicts, calendar: await officeCalendar(db) }
+      const base = { today, reportedOn: today, dicts: await loadDictLookup(db), calendar: await officeCalendar(db) }
       try {
         const result = values['dry-run']
           ? { imported: 0, preview: await previewImport(file, item, base) }
@@ -232,6 +222,18 @@ function importRejectionText(d: { reason: string; columns?: string[]; limit?: nu
 /** Audit actor for command-line work: the operating-system account, since there is no app login. */
 function osActor(): string {
   return `os:${userInfo().username}`
+}
+
+/** Opens the data folder and finds the approved version of a catalog item, or explains why not. */
+async function withItem(dataDir: string, out: Out, code: string, fn: (db: import('knex').Knex, item: CatalogItem) => Promise<number>): Promise<number> {
+  return withDatabase(dataDir, out, async ({ db }) => {
+    const item = await currentItem(db, code).catch(() => null)
+    if (!item) {
+      out.error(`没有已生效的目录事项 / no approved catalog item: ${code}`)
+      return 1
+    }
+    return fn(db, item)
+  })
 }
 
 async function withDatabase(

@@ -32,6 +32,11 @@ export async function loadDictEntries(db: Knex): Promise<Map<string, Array<{ val
   return map
 }
 
+/** The same, as value → label per type: what the record checker takes. */
+export async function loadDictLookup(db: Knex): Promise<Map<string, Map<string, string>>> {
+  return new Map([...(await loadDictEntries(db))].map(([type, entries]) => [type, new Map(entries.map((e) => [e.value, e.label]))]))
+}
+
 export async function createDictType(db: Knex, input: { code: string; name: string; description: string | null }): Promise<void> {
   if (await db('dict_types').where('code', input.code).first('code')) throw fieldError([{ path: 'code', message: 'dict.typeTaken' }])
   await db('dict_types').insert({ code: input.code, name: input.name, description: input.description, is_system: false })
