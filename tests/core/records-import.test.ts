@@ -68,8 +68,19 @@ describe('record import', () => {
     expect((await importRecords(db, item, path, ctx, { ...opts, mode: 'all' })).imported).toBe(3)
     const again = await importRecords(db, item, path, ctx, { ...opts, mode: 'all' })
     expect(again.imported).toBe(0)
+    expect(again.preview.invalidRows).toBe(3)
     expect(again.preview.issues.map((i) => i.reason)).toEqual(Array(3).fill('系统中已有同一主体的同一文书号（重复数据）'))
     expect(await count(db, 'records')).toBe(3)
+  })
+
+  it('all or nothing also holds when the only problem is a duplicate in the last batch', async () => {
+    const { db, item, ctx, opts } = await setup()
+    expect((await importRecords(db, item, await workbook(rowsOf(1, 700)), ctx, { ...opts, mode: 'all' })).imported).toBe(1)
+    // 701 rows: the first 500 are written as a batch, the duplicate (row 702) is in the final one.
+    const r = await importRecords(db, item, await workbook(rowsOf(701)), ctx, { ...opts, mode: 'all' })
+    expect(r).toMatchObject({ imported: 0, preview: { rows: 701, invalidRows: 1 } })
+    expect(r.preview.issues).toEqual([expect.objectContaining({ row: 702, reason: '系统中已有同一主体的同一文书号（重复数据）' })])
+    expect(await count(db, 'records')).toBe(1)
   })
 
   it('never stores a natural person’s ID number in plain text', async () => {

@@ -44,6 +44,8 @@ export class WorkingCalendar {
   private readonly off = new Set<IsoDate>()
   private readonly on = new Set<IsoDate>()
   private readonly knownYears = new Set<number>()
+  /** Imports ask the same deadline for thousands of rows decided on the same day. */
+  private readonly deadlines = new Map<string, Counted<IsoDate>>()
 
   constructor(data: CalendarData, overrides: DayOverride[] = [], confirmedYears: number[] = []) {
     for (const d of Object.keys(data.holidays)) this.off.add(d)
@@ -82,6 +84,16 @@ export class WorkingCalendar {
    */
   addWorkingDays(date: IsoDate, n: number): Counted<IsoDate> {
     if (!Number.isInteger(n) || n < 0) throw new RangeError('n must be a non-negative integer')
+    const key = `${date}|${n}`
+    const cached = this.deadlines.get(key)
+    if (cached) return { value: cached.value, yearsWithoutData: [...cached.yearsWithoutData] }
+    const result = this.countForward(date, n)
+    if (this.deadlines.size > 20_000) this.deadlines.clear()
+    this.deadlines.set(key, result)
+    return { value: result.value, yearsWithoutData: [...result.yearsWithoutData] }
+  }
+
+  private countForward(date: IsoDate, n: number): Counted<IsoDate> {
     const missing = new Set<number>()
     let t = toUtc(date)
     let left = n

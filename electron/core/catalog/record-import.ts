@@ -47,6 +47,8 @@ export interface PreviewOptions {
    * bad after all, e.g. when the database already holds the same document.
    */
   onRow?: (row: number, checked: CheckedRecord, reject: (column: string, message: string, params?: Record<string, string | number>) => void) => void | Promise<void>
+  /** Runs after the last row and before the counts are taken, so late rejections still count. */
+  beforeFinish?: () => Promise<void>
 }
 
 function rangeRows(range: string): [number, number] {
@@ -110,6 +112,7 @@ export async function previewImport(path: string, item: CatalogItem, ctx: Previe
     if (!badRows.has(event.row)) await opts.onRow?.(event.row, checked, (column, message, params) => add(event.row, column, message, params))
     if (preview.rows % 1000 === 0) opts.onProgress?.(preview.rows)
   }
+  await opts.beforeFinish?.()
   for (const range of await mergedRanges(path, (preview.header!.row ?? 0) + 1)) {
     const [from, to] = rangeRows(range)
     for (let r = from; r <= to; r++) add(r, preview.header!.columns.values().next().value ?? '', 'cell.merged', { range })
