@@ -134,15 +134,23 @@ export async function importRecords(db: Knex, item: CatalogItem, path: string, c
         await inFlight
       }
 
-      const preview = await previewImport(path, item, ctx, {
-        signal: opts.signal,
-        onProgress: opts.onProgress,
-        onRow: async (row, checked, reject) => {
-          pending.push({ row, record: recordRow(item, checked.values, lineage, ctx), reject })
-          if (pending.length >= BATCH) await flush()
-        },
-        beforeFinish: drain,
-      })
+      let preview: ImportPreview
+      try {
+        preview = await previewImport(path, item, ctx, {
+          signal: opts.signal,
+          onProgress: opts.onProgress,
+          onRow: async (row, checked, reject) => {
+            pending.push({ row, record: recordRow(item, checked.values, lineage, ctx), reject })
+            if (pending.length >= BATCH) await flush()
+          },
+          beforeFinish: drain,
+        })
+      } catch (err) {
+        // A cancel or a bad file mid-way: let the batch being written settle before the rollback,
+        // so it cannot fail later against a finished transaction.
+        await inFlight.catch(() => undefined)
+        throw err
+      }
       if (opts.mode === 'all' && preview.invalidRows > 0) {
         outcome = { batchId: null, imported: 0, preview }
         throw new AppError(ErrorCode.ImportHasErrors, 'rows with errors; nothing imported', { invalidRows: preview.invalidRows })
