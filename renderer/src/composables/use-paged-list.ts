@@ -1,33 +1,55 @@
-import { reactive, ref, type Ref } from 'vue'
+import { shallowReactive } from 'vue'
 import { presentError } from '../api/client'
+
+export interface PagedList<T> {
+  page: number
+  pageSize: number
+  rows: T[]
+  total: number
+  loading: boolean
+  /** Reloads the current page. */
+  load(): Promise<void>
+  /** New filters: back to page 1. */
+  search(): void
+  setPage(page: number): void
+  setPageSize(size: number): void
+}
 
 /**
  * The state behind every SQL-paged table: the page the user is on, the rows main returned for it,
- * the total, and a loading flag. `search()` goes back to page 1 (new filters); `load()` keeps the page.
+ * the total and a loading flag, as one object the page and its <ListPager> share.
  */
-export function usePagedList<T>(fetchPage: (paging: { page: number; pageSize: number }) => Promise<{ items: T[]; total: number }>) {
-  const paging = reactive({ page: 1, pageSize: 20 })
-  const rows = ref([]) as Ref<T[]>
-  const total = ref(0)
-  const loading = ref(false)
-
-  async function load(): Promise<void> {
-    loading.value = true
-    try {
-      const result = await fetchPage({ page: paging.page, pageSize: paging.pageSize })
-      rows.value = result.items
-      total.value = result.total
-    } catch (err) {
-      presentError(err)
-    } finally {
-      loading.value = false
-    }
-  }
-
-  function search(): void {
-    paging.page = 1
-    void load()
-  }
-
-  return { paging, rows, total, loading, load, search }
+export function usePagedList<T>(fetchPage: (paging: { page: number; pageSize: number }) => Promise<{ items: T[]; total: number }>): PagedList<T> {
+  const list: PagedList<T> = shallowReactive({
+    page: 1,
+    pageSize: 20,
+    rows: [] as T[],
+    total: 0,
+    loading: false,
+    async load() {
+      list.loading = true
+      try {
+        const result = await fetchPage({ page: list.page, pageSize: list.pageSize })
+        list.rows = result.items
+        list.total = result.total
+      } catch (err) {
+        presentError(err)
+      } finally {
+        list.loading = false
+      }
+    },
+    search() {
+      list.page = 1
+      void list.load()
+    },
+    setPage(page: number) {
+      list.page = page
+      void list.load()
+    },
+    setPageSize(size: number) {
+      list.pageSize = size
+      list.search()
+    },
+  })
+  return list
 }
