@@ -1,7 +1,6 @@
-import { open, stat } from 'node:fs/promises'
+import { open, readFile, stat } from 'node:fs/promises'
 import ExcelJS from 'exceljs'
 import JSZip from 'jszip'
-import { readFile } from 'node:fs/promises'
 import type { CatalogField } from '../../contract/schemas/catalog'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'

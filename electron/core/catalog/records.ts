@@ -19,22 +19,47 @@ export interface StoreContext extends PreviewContext {
   keys: FieldKeys
 }
 
+/** Which data items carry the subject, its code, the document number and the decision date. */
+interface RecordShape {
+  nameField: string
+  typeField?: string
+  codeField?: string
+  docField?: string
+  decisionField?: string
+  idFields: string[]
+}
+
+// Worked out once per catalog item version, not once per imported row.
+const shapes = new WeakMap<CatalogItem, RecordShape>()
+
+function shapeOf(item: CatalogItem): RecordShape {
+  let shape = shapes.get(item)
+  if (!shape) {
+    const find = (pred: (f: CatalogItem['fields'][number]) => boolean) => item.fields.find(pred)?.code
+    shape = {
+      nameField: find((f) => f.code === 'XDR_MC') ?? find((f) => f.type === 'text' && f.required) ?? item.fields[0]!.code,
+      typeField: find((f) => f.dictTypeCode === 'subject_type'),
+      codeField: find((f) => f.checkRule === 'subject_code') ?? find((f) => f.type === 'uscc'),
+      docField: find((f) => f.checkRule === 'document_number'),
+      decisionField: find((f) => f.checkRule === 'decision_date'),
+      idFields: item.fields.filter((f) => f.type === 'idcard').map((f) => f.code),
+    }
+    shapes.set(item, shape)
+  }
+  return shape
+}
+
 /** The columns of one record: ID numbers sealed and blind-indexed, shown masked inside `data`. */
 export function recordRow(item: CatalogItem, values: Record<string, CellValue>, lineage: RecordLineage, ctx: StoreContext) {
-  const find = (pred: (f: CatalogItem['fields'][number]) => boolean) => item.fields.find(pred)?.code
-  const nameField = find((f) => f.code === 'XDR_MC') ?? find((f) => f.type === 'text' && f.required) ?? item.fields[0]!.code
-  const typeField = find((f) => f.dictTypeCode === 'subject_type')
-  const codeField = find((f) => f.checkRule === 'subject_code') ?? find((f) => f.type === 'uscc')
-  const docField = find((f) => f.checkRule === 'document_number')
-  const decisionField = find((f) => f.checkRule === 'decision_date')
+  const { nameField, typeField, codeField, docField, decisionField, idFields } = shapeOf(item)
   const data: Record<string, CellValue> = { ...values }
   const sealed: Record<string, string> = {}
   let idIndex: string | null = null
-  for (const f of item.fields.filter((x) => x.type === 'idcard')) {
-    const v = values[f.code]
+  for (const code of idFields) {
+    const v = values[code]
     if (typeof v !== 'string') continue
-    sealed[f.code] = sealField(ctx.keys, v, `records.${f.code}`)
-    data[f.code] = maskIdNumber(v)
+    sealed[code] = sealField(ctx.keys, v, `records.${code}`)
+    data[code] = maskIdNumber(v)
     idIndex ??= blindIndex(ctx.keys, v, 'person.id')
   }
   const subjectName = String(values[nameField] ?? '')
