@@ -11,6 +11,7 @@ import ExcelJS from 'exceljs'
 import { packagedCalendar } from '../electron/core/calendar/working-calendar'
 import { currentItem } from '../electron/core/catalog/catalog'
 import { importRecords } from '../electron/core/catalog/records'
+import { loadDisclosureRules } from '../electron/core/catalog/disclosure'
 import { usccCheckChar } from '../electron/core/codes/uscc'
 import { loadFieldKeys, noProtector } from '../electron/core/security/key-store'
 import { DB_FILE, openDatabase } from '../electron/core/shared/open-database'
@@ -52,7 +53,7 @@ async function main() {
   const { db } = await openDatabase(dir)
   const item = await currentItem(db, 'SGS_CF')
   const dicts = await loadDictLookup(db)
-  const ctx = { today: '2026-11-22', reportedOn: '2026-11-22', dicts, calendar: packagedCalendar(), keys: await loadFieldKeys(db, dir, noProtector) }
+  const ctx = { today: '2026-11-22', reportedOn: '2026-11-22', dicts, calendar: packagedCalendar(), keys: await loadFieldKeys(db, dir, noProtector), disclosureRules: await loadDisclosureRules(db) }
 
   // 1. Import
   const file = join(dir, 'import.xlsx')

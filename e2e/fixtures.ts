@@ -24,6 +24,8 @@ export interface AppUnderTest {
   dataDir: string
   /** Where the save dialog's test double puts a file of this name. */
   savedFile(name: string): string
+  /** The file the next open dialog answers with (as a user picking it would). */
+  willOpen(path: string): Promise<void>
 }
 
 export const test = base.extend<{ app: AppUnderTest }>({
@@ -36,6 +38,8 @@ export const test = base.extend<{ app: AppUnderTest }>({
     let backend: Backend | undefined
     let closeApp = async () => {}
     let page: Page
+    let openPath: string | null = null
+    let willOpen = async (path: string) => void (openPath = path)
 
     if (USE_ELECTRON) {
       const electronApp = await _electron.launch({ args: [ROOT, '--data-dir', dataDir], cwd: ROOT })
@@ -48,13 +52,18 @@ export const test = base.extend<{ app: AppUnderTest }>({
           return { canceled: false, filePath: `${dir}/${opts.defaultPath ?? 'export.xlsx'}` }
         }) as typeof dialog.showSaveDialog
       }, exportDir)
+      willOpen = async (path) => {
+        await electronApp.evaluate(({ dialog }, file) => {
+          dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [file] })) as unknown as typeof dialog.showOpenDialog
+        }, path)
+      }
     } else {
       page = browserPage
       backend = await createBackend({
         dataDir,
         logger: memoryLogger(),
         isTrustedSender: trustOrigin(HARNESS_ORIGIN),
-        platform: { chooseSavePath: async (req) => join(exportDir, req.defaultName) },
+        platform: { chooseSavePath: async (req) => join(exportDir, req.defaultName), chooseOpenPath: async () => openPath },
       })
       const dispatch = backend.dispatch
       await page.exposeBinding('__creditDeskInvoke', (source, channel: string, name: unknown, input: unknown) => {
@@ -84,7 +93,7 @@ export const test = base.extend<{ app: AppUnderTest }>({
     page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
     if (!USE_ELECTRON) await page.goto(`${HARNESS_ORIGIN}/index.html`)
 
-    await use({ page, dataDir, savedFile: (name) => join(exportDir, name) })
+    await use({ page, dataDir, savedFile: (name) => join(exportDir, name), willOpen: (path) => willOpen(path) })
 
     if (testInfo.status !== testInfo.expectedStatus) await page.screenshot({ path: testInfo.outputPath('failure.png') }).catch(() => {})
     await closeApp()

@@ -33,14 +33,15 @@ export const ORIGIN = 'app://credit-desk'
 export const WINDOW: Sender = { id: '1', url: `${ORIGIN}/index.html#/`, isMainFrame: true }
 
 /** The real router and handlers over a fresh data folder, with a clock the test moves. */
-export async function freshBackend(): Promise<Backend & { clock: ReturnType<typeof manualClock>; logger: ReturnType<typeof memoryLogger>; dataDir: string; savePath: { value: string | null } }> {
+export async function freshBackend(): Promise<Backend & { clock: ReturnType<typeof manualClock>; logger: ReturnType<typeof memoryLogger>; dataDir: string; savePath: { value: string | null }; openPath: { value: string | null } }> {
   const dataDir = tempDir()
   const clock = manualClock()
   const logger = memoryLogger()
   const savePath = { value: null as string | null }
-  const backend = await createBackend({ dataDir, clock, logger, isTrustedSender: trustOrigin(ORIGIN), platform: { chooseSavePath: async () => savePath.value } })
+  const openPath = { value: null as string | null }
+  const backend = await createBackend({ dataDir, clock, logger, isTrustedSender: trustOrigin(ORIGIN), platform: { chooseSavePath: async () => savePath.value, chooseOpenPath: async () => openPath.value } })
   cleanups.push(() => backend.close())
-  return { ...backend, clock, logger, dataDir, savePath }
+  return { ...backend, clock, logger, dataDir, savePath, openPath }
 }
 
 export const SETUP = {

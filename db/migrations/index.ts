@@ -7,6 +7,7 @@ import * as m20261122090100 from './20261122090100_seed_reference_dictionaries'
 import * as m20261122100000 from './20261122100000_create_calendar_and_disclosure_rules'
 import * as m20261122110000 from './20261122110000_create_catalog'
 import * as m20261122120000 from './20261122120000_create_records'
+import * as m20261122130000 from './20261122130000_record_disclosure_and_actions'
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261122090000_create_system_tables': m20261122090000,
@@ -14,6 +15,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261122100000_create_calendar_and_disclosure_rules': m20261122100000,
   '20261122110000_create_catalog': m20261122110000,
   '20261122120000_create_records': m20261122120000,
+  '20261122130000_record_disclosure_and_actions': m20261122130000,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

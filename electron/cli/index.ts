@@ -3,7 +3,7 @@
 // Commands that touch data open the data folder exactly like the app (backup, guards, migrations).
 import { userInfo } from 'node:os'
 import { parseArgs } from 'node:util'
-import { fieldMessage } from '../contract/messages.zh-CN'
+import { fieldMessage, importRejectionText } from '../contract/messages.zh-CN'
 import { clearThrottle, setPassword } from '../core/accounts/auth'
 import { findUserByUsername } from '../core/accounts/users-repository'
 import { writeFileSync } from 'node:fs'
@@ -11,10 +11,10 @@ import { currentItem, listCatalog } from '../core/catalog/catalog'
 import { buildRecordTemplate } from '../core/catalog/record-template'
 import { previewImport, writeErrorWorkbook } from '../core/catalog/record-import'
 import { importRecords } from '../core/catalog/records'
-import { packagedCalendar } from '../core/calendar/working-calendar'
+import { beijingDate, loadPreviewContext, loadStoreContext } from '../core/catalog/record-context'
 import { loadFieldKeys, noProtector } from '../core/security/key-store'
 import { basename } from 'node:path'
-import { loadDictEntries, loadDictLookup } from '../core/system/dictionaries'
+import { loadDictEntries } from '../core/system/dictionaries'
 import type { CatalogItem } from '../contract/schemas/catalog'
 import { appendAudit } from '../core/audit/audit-log'
 import { checkCode } from '../core/codes/check-code'
@@ -116,13 +116,13 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       return 2
     }
     return withItem(dataDir, out, values.item, async (db, item) => {
-      const today = beijingDate()
-      const base = { today, reportedOn: today, dicts: await loadDictLookup(db), calendar: await officeCalendar(db) }
+      const today = beijingDate(Date.now())
       try {
         const result = values['dry-run']
-          ? { imported: 0, preview: await previewImport(file, item, base) }
-          : await importRecords(db, item, file, { ...base, keys: await loadFieldKeys(db, dataDir, noProtector) }, {
+          ? { imported: 0, preview: await previewImport(file, item, await loadPreviewContext(db, today)) }
+          : await importRecords(db, item, file, await loadStoreContext(db, today, await loadFieldKeys(db, dataDir, noProtector)), {
               mode: values['valid-only'] ? 'valid_only' : 'all', fileName: basename(file), supplierUnitId: null, createdBy: null, via: 'cli', now: Date.now(),
+              beforeCommit: (trx, r) => appendAudit(trx, { at: Date.now(), actorUserId: null, actorName: osActor(), procedure: 'cli:records-import', affectedIds: [`batch:${r.batchId}`, `catalog:${item.id}`, `rows:${r.imported}`], result: 'ok', via: 'cli' }),
             })
         const p = result.preview
         for (const i of p.issues) out.log(values.json ? JSON.stringify({ row: i.row, column: i.columnName, reason: i.reason }) : `第 ${i.row} 行\t${i.columnName}\t${i.reason}`)
@@ -134,7 +134,7 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
         return p.invalidRows ? 1 : 0
       } catch (err) {
         if (err instanceof AppError && err.code === 'IMPORT_FILE_REJECTED') {
-          out.error(importRejectionText(err.details as { reason: string; columns?: string[] }))
+          out.error(importRejectionText(err.details ?? {}))
           return 1
         }
         throw err
@@ -192,31 +192,6 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
 
   out.error(`未知命令 / unknown command: ${positionals.join(' ')}\n\n${USAGE}`)
   return 2
-}
-
-/** Today in Beijing, whatever the PC's time zone: report dates are Chinese office dates. */
-function beijingDate(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
-}
-
-/** The working-day calendar with the office's own holiday entries. */
-async function officeCalendar(db: import('knex').Knex) {
-  const overrides = await db('holiday_overrides').select('date', 'kind', 'name')
-  const years = (await db('calendar_years').pluck('year')) as number[]
-  return packagedCalendar(overrides, years)
-}
-
-function importRejectionText(d: { reason: string; columns?: string[]; limit?: number }): string {
-  const text: Record<string, string> = {
-    too_large: '文件过大（超过 200 MB），请拆分后分批导入',
-    encrypted: '文件设置了打开密码，请在 Excel/WPS 中取消密码后再导入',
-    legacy_xls: '这是旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx 后再导入',
-    corrupt: '文件已损坏或不是 Excel 工作簿（.xlsx）',
-    empty: '文件是空的',
-    no_header: '前 10 行中找不到表头：请使用本系统下载的模板，或让表头使用数据项名称',
-    missing_columns: `缺少必填列：${(d.columns ?? []).join('、')}`,
-  }
-  return text[d.reason] ?? '文件无法导入'
 }
 
 /** Audit actor for command-line work: the operating-system account, since there is no app login. */

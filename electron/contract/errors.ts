@@ -37,6 +37,7 @@ export const ErrorCode = {
   KeysUnavailable: 'KEYS_UNAVAILABLE',
   Cancelled: 'CANCELLED',
   FileWriteFailed: 'FILE_WRITE_FAILED',
+  DiskFull: 'DISK_FULL',
   DbNewerThanApp: 'DB_NEWER_THAN_APP',
   DbCorrupt: 'DB_CORRUPT',
   DbLocked: 'DB_LOCKED',

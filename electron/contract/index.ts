@@ -11,6 +11,7 @@ import * as D from './schemas/dicts'
 import * as S from './schemas/settings'
 import * as L from './schemas/audit'
 import * as C from './schemas/catalog'
+import * as R from './schemas/records'
 import { Empty, IdResult, Ok } from './schemas/common'
 import { z as zod } from 'zod'
 
@@ -66,6 +67,24 @@ export const contract = {
   'catalog:new-version': { input: C.ItemIdInput, output: IdResult, access: editors, audited: true },
   'catalog:retire': { input: C.ItemIdInput, output: IdResult, access: reviewers, audited: true },
   'catalog:compare': { input: C.CompareInput, output: C.CompareResult, access: staff, audited: false },
+  'records:list': { input: R.RecordQuery, output: R.RecordPage, access: staff, audited: false },
+  'records:stats': { input: R.StatsInput, output: R.RecordStats, access: staff, audited: false },
+  'records:get': { input: R.RecordIdInput, output: R.RecordDetail, access: staff, audited: false },
+  'records:create': { input: R.NewRecordInput, output: R.NewRecordResult, access: editors, audited: true },
+  'records:template': { input: R.ItemCodeInput, output: R.FileResult, access: staff, audited: false },
+  'records:export': { input: R.RecordExportInput, output: R.FileResult, access: staff, audited: true },
+  // The import job writes its own audit row (outcome, batch, rows) inside the import's transaction.
+  'records:import-open': { input: R.ItemCodeInput, output: R.ImportOpenResult, access: editors, audited: false },
+  'records:import-job': { input: R.JobIdInput, output: R.ImportJob, access: editors, audited: false },
+  'records:import-cancel': { input: R.JobIdInput, output: R.ImportJob, access: editors, audited: false },
+  'records:import-commit': { input: R.ImportCommitInput, output: R.ImportJob, access: editors, audited: true },
+  'records:import-errors': { input: R.JobIdInput, output: R.FileResult, access: editors, audited: false },
+  'records:file-action': { input: R.FileActionInput, output: IdResult, access: editors, audited: true },
+  'records:decide-action': { input: R.DecideActionInput, output: IdResult, access: reviewers, audited: true },
+  'calendar:year': { input: R.CalendarYearInput, output: R.CalendarYearView, access: staff, audited: false },
+  'calendar:save-day': { input: R.SaveOverrideInput, output: Ok, access: admin, audited: true },
+  'calendar:delete-day': { input: R.DeleteOverrideInput, output: Ok, access: admin, audited: true },
+  'calendar:confirm-year': { input: R.CalendarYearInput, output: Ok, access: admin, audited: true },
 } as const satisfies Record<ProcedureName, ProcedureSpec>
 
 export type Contract = typeof contract

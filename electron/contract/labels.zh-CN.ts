@@ -40,12 +40,32 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'catalog:new-version': '新建目录事项版本',
   'catalog:retire': '停用目录事项',
   'catalog:compare': '比较目录事项版本',
+  'records:list': '查询归集数据',
+  'records:stats': '查询归集统计',
+  'records:get': '查看归集数据',
+  'records:create': '录入归集数据',
+  'records:template': '下载导入模板',
+  'records:export': '导出归集数据',
+  'records:import-open': '检查导入文件',
+  'records:import-job': '查询导入进度',
+  'records:import-cancel': '取消导入',
+  'records:import-commit': '开始导入归集数据',
+  'records:import-errors': '下载导入错误报告',
+  'records:file-action': '登记信用修复/异议申请',
+  'records:decide-action': '审核信用修复/异议申请',
+  'calendar:year': '查询节假日安排',
+  'calendar:save-day': '保存节假日安排',
+  'calendar:delete-day': '删除节假日安排',
+  'calendar:confirm-year': '确认全年节假日安排',
 }
 
 /** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */
 export const EXTRA_AUDIT_LABELS: Record<string, string> = {
   'cli:user-reset-password': '命令行重置密码',
   'cli:db-migrate': '命令行升级数据库',
+  'cli:records-import': '命令行导入归集数据',
+  'cli:demo-seed': '命令行生成演示数据',
+  'job:records-import': '导入归集数据（完成）',
 }
 
 export function procedureLabel(name: string): string {

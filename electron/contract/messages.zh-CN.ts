@@ -73,3 +73,19 @@ export function fieldMessage(key: string, params?: Record<string, string | numbe
   const text = FIELD_MESSAGES[key] ?? FIELD_MESSAGES.invalid ?? key
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params?.[name] ?? ''))
 }
+
+/** Why a workbook was refused before any row was read (IMPORT_FILE_REJECTED details.reason). */
+export const IMPORT_REJECTIONS: Record<string, string> = {
+  too_large: '文件过大（超过 200 MB），请拆分后分批导入',
+  encrypted: '文件设置了打开密码，请在 Excel/WPS 中取消密码后再导入',
+  legacy_xls: '这是旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx 后再导入',
+  corrupt: '文件已损坏或不是 Excel 工作簿（.xlsx）',
+  empty: '文件是空的',
+  no_header: '前 10 行中找不到表头：请使用本系统下载的模板，或让表头使用数据项名称',
+  missing_columns: '缺少必填列：{columns}',
+}
+
+export function importRejectionText(details: { reason?: unknown; columns?: unknown }): string {
+  const text = IMPORT_REJECTIONS[String(details.reason)] ?? '文件无法导入'
+  return text.replace('{columns}', Array.isArray(details.columns) ? details.columns.join('、') : '')
+}

@@ -38,6 +38,23 @@ export const PROCEDURES = [
   'catalog:new-version',
   'catalog:retire',
   'catalog:compare',
+  'records:list',
+  'records:stats',
+  'records:get',
+  'records:create',
+  'records:template',
+  'records:export',
+  'records:import-open',
+  'records:import-job',
+  'records:import-cancel',
+  'records:import-commit',
+  'records:import-errors',
+  'records:file-action',
+  'records:decide-action',
+  'calendar:year',
+  'calendar:save-day',
+  'calendar:delete-day',
+  'calendar:confirm-year',
 ] as const
 
 export type ProcedureName = (typeof PROCEDURES)[number]

@@ -7,6 +7,7 @@ import { resolveDataDir } from './data-dir'
 import { registerIpc } from './ipc/register'
 import { trustOrigin } from './ipc/router'
 import { electronPlatform } from './platform-electron'
+import { electronKeyProtector } from './key-protector-electron'
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol'
 import { startupErrorMessage } from './startup-error'
 import { createMainWindow, hardenSessions } from './window'
@@ -36,7 +37,7 @@ async function start(): Promise<void> {
   const origin = devUrl ? new URL(devUrl).origin : APP_ORIGIN
   const isTrusted = trustOrigin(origin)
   try {
-    const backend = await createBackend({ dataDir, platform: electronPlatform(() => mainWindow), isTrustedSender: isTrusted })
+    const backend = await createBackend({ dataDir, platform: electronPlatform(() => mainWindow), isTrustedSender: isTrusted, keyProtector: electronKeyProtector() })
     app.on('will-quit', () => void backend.close())
     registerIpc(backend.dispatch)
   } catch (err) {

@@ -9,5 +9,11 @@ export function electronPlatform(getWindow: () => BrowserWindow | null): Platfor
       const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
       return result.canceled || !result.filePath ? null : result.filePath
     },
+    async chooseOpenPath(request) {
+      const win = getWindow()
+      const options = { title: request.title, filters: request.filters, properties: ['openFile' as const] }
+      const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+      return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]!
+    },
   }
 }

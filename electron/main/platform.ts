@@ -6,7 +6,14 @@ export interface SaveFileRequest {
   filters: Array<{ name: string; extensions: string[] }>
 }
 
+export interface OpenFileRequest {
+  title: string
+  filters: Array<{ name: string; extensions: string[] }>
+}
+
 export interface Platform {
   /** Asks the user where to save; null when they cancel. */
   chooseSavePath(request: SaveFileRequest): Promise<string | null>
+  /** Asks the user for a file to read; null when they cancel. The renderer never names paths. */
+  chooseOpenPath(request: OpenFileRequest): Promise<string | null>
 }

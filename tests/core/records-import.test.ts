@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import type { Knex } from 'knex'
 import { describe, expect, it } from 'vitest'
+import { loadDisclosureRules } from '../../electron/core/catalog/disclosure'
 import { packagedCalendar } from '../../electron/core/calendar/working-calendar'
 import { getCatalogItem } from '../../electron/core/catalog/catalog'
 import { importRecords, type StoreContext } from '../../electron/core/catalog/records'
@@ -32,7 +33,7 @@ async function setup() {
   const { db, dataDir } = await freshDb()
   const item = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id')).id)
   const dicts = new Map([...(await loadDictEntries(db))].map(([k, v]) => [k, new Map(v.map((e) => [e.value, e.label]))]))
-  const ctx: StoreContext = { today: '2026-11-22', reportedOn: '2026-11-22', dicts, calendar: packagedCalendar(), keys: await loadFieldKeys(db, dataDir, noProtector) }
+  const ctx: StoreContext = { today: '2026-11-22', reportedOn: '2026-11-22', dicts, calendar: packagedCalendar(), keys: await loadFieldKeys(db, dataDir, noProtector), disclosureRules: await loadDisclosureRules(db) }
   const opts = { fileName: 'in.xlsx', supplierUnitId: null, createdBy: null, via: 'cli' as const, now: 1 }
   return { db, dataDir, item, ctx, opts }
 }

@@ -5,6 +5,7 @@ import { ErrorCode } from '../../contract/errors'
 import type { FieldKeys } from '../security/field-crypto'
 import { blindIndex, maskIdNumber, sealField } from '../security/field-crypto'
 import { AppError } from '../shared/app-error'
+import { disclosureWindow, type DisclosureRule } from './disclosure'
 import type { CellValue } from './record-check'
 import { previewImport, REPORTING_WORKING_DAYS, type ImportPreview, type PreviewContext } from './record-import'
 
@@ -17,6 +18,8 @@ export interface RecordLineage {
 
 export interface StoreContext extends PreviewContext {
   keys: FieldKeys
+  /** For 失信 (bad) items: the disclosure window of each record follows the rule in force. */
+  disclosureRules: DisclosureRule[]
 }
 
 /** Which data items carry the subject, its code, the document number and the decision date. */
@@ -66,6 +69,8 @@ export function recordRow(item: CatalogItem, values: Record<string, CellValue>, 
   const subjectCode = codeField && typeof values[codeField] === 'string' ? (values[codeField] as string) : null
   const decision = decisionField && typeof values[decisionField] === 'string' ? (values[decisionField] as string) : null
   const deadline = decision ? ctx.calendar.addWorkingDays(decision, REPORTING_WORKING_DAYS).value : null
+  const level = item.infoClass === 'bad' ? (item.dishonestyLevel ?? 'general') : null
+  const window = level && decision ? disclosureWindow(ctx.disclosureRules, decision, level) : null
   return {
     uid: randomUUID(),
     item_code: item.code,
@@ -86,6 +91,9 @@ export function recordRow(item: CatalogItem, values: Record<string, CellValue>, 
     batch_id: lineage.batchId,
     created_by: lineage.createdBy,
     created_at: lineage.now,
+    dishonesty_level: level,
+    repairable_from: window?.repairableFrom ?? null,
+    disclosure_ends_on: window?.endsOn ?? null,
   }
 }
 
@@ -100,6 +108,8 @@ export interface ImportOptions {
   now: number
   signal?: AbortSignal
   onProgress?: (rowsRead: number) => void
+  /** Runs inside the import's transaction once the outcome is known (the audit row goes here). */
+  beforeCommit?: (trx: Knex.Transaction, result: ImportResult) => Promise<void>
 }
 
 export interface ImportResult {
@@ -145,7 +155,7 @@ export async function importRecords(db: Knex, item: CatalogItem, path: string, c
           if (dup) p.reject(docField, 'record.duplicateInDb')
           return !dup
         })
-        if (fresh.length) await trx('records').insert(fresh.map((p) => p.record)) // 500 rows × 19 columns: within SQLite's 32,766 parameters
+        if (fresh.length) await trx('records').insert(fresh.map((p) => p.record)) // 500 rows × 22 columns: within SQLite's 32,766 parameters
         for (const p of fresh) inserted.set(p.row, p.record.uid)
       }
       const flush = async () => {
@@ -187,6 +197,7 @@ export async function importRecords(db: Knex, item: CatalogItem, path: string, c
       const late = imported ? Number((await trx('records').where({ batch_id: batchId, is_late: true }).count({ n: '*' }))[0]!.n) : 0
       await trx('import_batches').where('id', batchId).update({ rows: preview.rows, imported, rejected: preview.invalidRows, late })
       outcome = { batchId: batchId!, imported, preview }
+      await opts.beforeCommit?.(trx, outcome)
     })
   } catch (err) {
     if (err instanceof AppError && err.code === ErrorCode.ImportHasErrors && outcome) return outcome

@@ -2,7 +2,18 @@ import type { Knex } from 'knex'
 import type { Output, ParsedInput, ProcedureName } from '../../contract'
 import type { Session, SessionStore } from '../../core/accounts/session-store'
 import type { Clock } from '../../core/shared/clock'
+import type { FieldKeys } from '../../core/security/field-crypto'
+import type { ImportJobs } from '../import-jobs'
 import type { Platform } from '../platform'
+
+/** Long-lived services of the backend that handlers use beyond the database. */
+export interface Services {
+  /** Field keys of this data folder (ID numbers are sealed and blind-indexed with them). */
+  keys: FieldKeys
+  importJobs: ImportJobs
+  /** Today's office date (Beijing), from the backend's clock. */
+  today(): string
+}
 
 /** Who is calling: the frame the IPC message came from. The renderer cannot choose these values. */
 export interface Sender {
@@ -20,6 +31,7 @@ export interface CallContext {
   session: Session | null
   sessions: SessionStore
   platform: Platform
+  services: Services
   /** Ids the call touched ("user:5"); the router writes them to the audit log. */
   affected: string[]
 }

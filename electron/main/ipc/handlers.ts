@@ -1,5 +1,6 @@
 // One line of glue per procedure: unpack the context, call core, note the affected ids.
 // Business rules live in core; access rules live in the contract and are enforced by the router.
+import { basename } from 'node:path'
 import { ErrorCode } from '../../contract'
 import type { SessionUser } from '../../contract/schemas/auth'
 import { authenticate, changeOwnPassword, checkPassword } from '../../core/accounts/auth'
@@ -11,8 +12,17 @@ import { createDictType, listDictItems, listDictTypes, saveDictItem } from '../.
 import { getIdleLockMinutes, getSettings, isSetupDone, saveOfficeSettings } from '../../core/system/settings'
 import { completeSetup } from '../../core/system/setup'
 import { createUnit, deleteUnit, listUnits, updateUnit } from '../../core/system/units'
-import { compareItems, getCatalogItem, listCatalog, listCategories, listVersions, newVersion, retireItem, reviewItem, saveDraft, submitItem } from '../../core/catalog/catalog'
+import { compareItems, currentItem, getCatalogItem, listCatalog, listCategories, listVersions, newVersion, retireItem, reviewItem, saveDraft, submitItem } from '../../core/catalog/catalog'
+import { createRecord } from '../../core/catalog/record-entry'
+import { decideAction, fileAction } from '../../core/catalog/record-actions'
+import { loadStoreContext } from '../../core/catalog/record-context'
+import { exportRecords, getRecord, listRecords, recordStats } from '../../core/catalog/record-list'
+import { buildRecordTemplate } from '../../core/catalog/record-template'
+import { calendarYear, confirmYear, deleteOverride, saveOverride } from '../../core/calendar/holiday-table'
+import { loadDictEntries } from '../../core/system/dictionaries'
 import { AppError } from '../../core/shared/app-error'
+import { writeFileAtomic } from '../../core/shared/write-file'
+import type { JobOwner } from '../import-jobs'
 import type { CallContext, Handlers } from './context'
 
 const MAX_UNLOCK_FAILURES = 5
@@ -27,6 +37,25 @@ function actorId(ctx: CallContext): number {
 }
 
 const ok = { ok: true as const }
+
+function jobOwner(ctx: CallContext): JobOwner {
+  return { senderId: ctx.sender.id, userId: actorId(ctx), username: ctx.session!.username }
+}
+
+const XLSX_FILTER = [{ name: 'Excel 工作簿', extensions: ['xlsx'] }]
+
+/** Asks where to save, then writes; a failed write is reported with its errno, never half a file. */
+async function saveXlsx(ctx: CallContext, title: string, defaultName: string, write: (path: string) => Promise<number>) {
+  const path = await ctx.platform.chooseSavePath({ title, defaultName, filters: XLSX_FILTER })
+  if (!path) return { cancelled: true, fileName: null, rows: 0 }
+  try {
+    return { cancelled: false, fileName: path, rows: await write(path) }
+  } catch (err) {
+    if (err instanceof AppError) throw err
+    const reason = (err as NodeJS.ErrnoException).code ?? 'unknown'
+    throw new AppError(reason === 'ENOSPC' ? ErrorCode.DiskFull : ErrorCode.FileWriteFailed, 'file write failed', { reason })
+  }
+}
 
 export const handlers: Handlers = {
   'setup:status': async (_i, { db }) => ({ needsSetup: !(await isSetupDone(db)) }),
@@ -193,5 +222,74 @@ export const handlers: Handlers = {
     return { id }
   },
   'catalog:compare': async ({ fromId, toId }, { db }) => compareItems(db, fromId, toId),
+
+  'records:list': async (query, { db, services }) => listRecords(db, query, services.today(), services.keys),
+  'records:stats': async ({ itemCode }, { db, services }) => recordStats(db, itemCode, services.today()),
+  'records:get': async ({ id }, { db, services }) => getRecord(db, id, services.today()),
+  'records:create': async ({ itemCode, supplierUnitId, values }, ctx) => {
+    const item = await currentItem(ctx.db, itemCode)
+    const store = await loadStoreContext(ctx.db, ctx.services.today(), ctx.services.keys)
+    const result = await createRecord(ctx.db, item, values, store, { supplierUnitId, createdBy: actorId(ctx), now: ctx.clock.now() })
+    ctx.affected.push(`record:${result.id}`)
+    return result
+  },
+  'records:template': async ({ itemCode }, ctx) => {
+    const item = await currentItem(ctx.db, itemCode)
+    return saveXlsx(ctx, '保存导入模板', `${item.name}-导入模板.xlsx`, async (path) => {
+      writeFileAtomic(path, await buildRecordTemplate(item, await loadDictEntries(ctx.db)))
+      return 0
+    })
+  },
+  'records:export': async (query, ctx) => {
+    const name = query.itemCode ? ((await currentItem(ctx.db, query.itemCode).catch(() => null))?.name ?? query.itemCode) : '归集数据'
+    const result = await saveXlsx(ctx, '导出归集数据', `${name}-${ctx.services.today()}.xlsx`, (path) => exportRecords(ctx.db, query, ctx.services.today(), ctx.services.keys, path))
+    if (!result.cancelled) ctx.affected.push(`export:records:${query.itemCode ?? 'all'}`, `rows:${result.rows}`)
+    return result
+  },
+  'records:import-open': async ({ itemCode }, ctx) => {
+    const item = await currentItem(ctx.db, itemCode)
+    const path = await ctx.platform.chooseOpenPath({ title: `选择要导入“${item.name}”的 Excel 文件`, filters: XLSX_FILTER })
+    if (!path) return { job: null }
+    return { job: ctx.services.importJobs.startPreview(jobOwner(ctx), item, path, basename(path)) }
+  },
+  'records:import-job': async ({ jobId }, ctx) => ctx.services.importJobs.get(jobOwner(ctx), jobId),
+  'records:import-cancel': async ({ jobId }, ctx) => ctx.services.importJobs.cancel(jobOwner(ctx), jobId),
+  'records:import-commit': async ({ jobId, mode, supplierUnitId }, ctx) => {
+    const job = ctx.services.importJobs.commit(jobOwner(ctx), jobId, mode, supplierUnitId)
+    ctx.affected.push(`import-job:${jobId}`, `mode:${mode}`)
+    return job
+  },
+  'records:import-errors': async ({ jobId }, ctx) => {
+    const job = ctx.services.importJobs.get(jobOwner(ctx), jobId)
+    const stem = job.fileName.replace(/\.xlsx$/i, '')
+    return saveXlsx(ctx, '保存错误报告', `${stem}-错误数据.xlsx`, (path) => ctx.services.importJobs.writeErrors(jobOwner(ctx), jobId, path))
+  },
+  'records:file-action': async (input, ctx) => {
+    const id = await fileAction(ctx.db, input, actorId(ctx), ctx.clock.now(), ctx.services.today())
+    ctx.affected.push(`record:${input.recordId}`, `record-action:${id}`)
+    return { id }
+  },
+  'records:decide-action': async ({ id, decision, comment }, ctx) => {
+    const recordId = await decideAction(ctx.db, id, decision, comment, actorId(ctx), ctx.clock.now(), ctx.services.today())
+    ctx.affected.push(`record:${recordId}`, `record-action:${id}`, `decision:${decision}`)
+    return { id }
+  },
+
+  'calendar:year': async ({ year }, { db }) => calendarYear(db, year),
+  'calendar:save-day': async (input, ctx) => {
+    await saveOverride(ctx.db, input, ctx.clock.now())
+    ctx.affected.push(`holiday:${input.date}`)
+    return ok
+  },
+  'calendar:delete-day': async ({ date }, ctx) => {
+    if (!(await deleteOverride(ctx.db, date))) throw new AppError(ErrorCode.NotFound, 'no entry for that day')
+    ctx.affected.push(`holiday:${date}`)
+    return ok
+  },
+  'calendar:confirm-year': async ({ year }, ctx) => {
+    await confirmYear(ctx.db, year, ctx.clock.now())
+    ctx.affected.push(`calendar-year:${year}`)
+    return ok
+  },
 }
 

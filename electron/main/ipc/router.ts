@@ -14,13 +14,14 @@ import { AppError } from '../../core/shared/app-error'
 import type { Clock } from '../../core/shared/clock'
 import type { Logger } from '../logger'
 import type { Platform } from '../platform'
-import type { CallContext, Handlers, Sender } from './context'
+import type { CallContext, Handlers, Sender, Services } from './context'
 
 export interface RouterDeps {
   db: Knex
   clock: Clock
   sessions: SessionStore
   platform: Platform
+  services: Services
   logger: Logger
   /** True only for the app's own top-level page (its origin and the main frame). */
   isTrustedSender(sender: Sender): boolean
@@ -95,7 +96,7 @@ export function createRouter(handlers: Handlers, deps: RouterDeps): Dispatch {
     }
     if (session && !session.locked) session.lastActivity = clock.now()
 
-    const ctx: CallContext = { db, clock, sender, session, sessions, platform: deps.platform, affected: [] }
+    const ctx: CallContext = { db, clock, sender, session, sessions, platform: deps.platform, services: deps.services, affected: [] }
     const handler = handlers[name] as (input: unknown, ctx: CallContext) => Promise<unknown>
     try {
       let data: unknown

@@ -1,4 +1,5 @@
 import type { IpcError } from '../../../../electron/contract'
+import { importRejectionText } from '../../../../electron/contract/messages.zh-CN'
 import { formatTime } from '../../utils/format'
 
 const TEXT: Record<string, string> = {
@@ -22,7 +23,24 @@ const TEXT: Record<string, string> = {
   LAST_ADMIN: '这是最后一个可用的系统管理员，不能停用或取消其管理员角色',
   UNIT_IN_USE: '该单位下还有下级单位或用户，不能删除；可以改为停用',
   INVALID_STATE: '当前状态下不能执行此操作，请刷新后重试',
-  SELF_REVIEW: '不能审核自己起草的目录事项，请由其他审核人员审核',
+  SELF_REVIEW: '不能审核自己起草或登记的内容，请由其他审核人员审核',
+  'INVALID_STATE:too_early': '尚未达到最短公示期，{repairableFrom} 起方可申请信用修复',
+  'INVALID_STATE:expired': '公示期已满，该信息已不再公示，无需信用修复',
+  'INVALID_STATE:closed': '该记录已修复或已撤销公示',
+  'INVALID_STATE:pending': '该记录已有待审核的申请，请先审核',
+  'INVALID_STATE:not_disclosed': '只有公示中的失信（不良）信息才能办理信用修复或异议',
+  'INVALID_STATE:decided': '该申请已审核，不能重复审核',
+  'INVALID_STATE:has_errors': '文件中有错误行：请修改后重新导入，或选择“只导入正确的行”',
+  'INVALID_STATE:nothing_valid': '文件中没有可导入的正确行',
+  'INVALID_STATE:busy': '另一个导入正在进行，请等待其完成后再试',
+  'INVALID_STATE:file_changed': '文件在预览后被修改过，请重新选择文件并预览',
+  'INVALID_STATE:no_errors': '没有错误行，无需下载错误报告',
+  'INVALID_STATE:not_previewed': '请先完成文件检查',
+  IMPORT_HAS_ERRORS: '有 {invalidRows} 行数据有错误。按“全部导入或全部不导入”的规则，本次未导入任何数据',
+  DISK_FULL: '磁盘空间不足，操作未完成，已写入的数据已全部撤回（事件编号 {incidentId}）',
+  KEYS_MISSING: '数据加密密钥文件缺失或损坏（{dir}），请从备份恢复 keys 文件夹',
+  KEYS_MISMATCH: '数据加密密钥与数据库不匹配（{dir}），请恢复与该数据库配套的 keys 文件夹',
+  KEYS_UNAVAILABLE: '数据加密密钥受操作系统保护，只能在本机桌面程序中使用',
   CANCELLED: '操作已取消',
   FILE_WRITE_FAILED: '文件写入失败（{reason}），请检查磁盘空间或选择其他位置',
   DB_NEWER_THAN_APP: '数据库版本比程序新，请升级程序',
@@ -33,7 +51,9 @@ const TEXT: Record<string, string> = {
 /** Chinese text for an error from main, filled from its details (never string concatenation of codes). */
 export function errorText(error: IpcError): string {
   const details = error.details ?? {}
-  const template = TEXT[error.code] ?? TEXT.INTERNAL!
+  if (error.code === 'IMPORT_FILE_REJECTED') return importRejectionText(details)
+  // A state refusal says which state: INVALID_STATE with details.reason picks its own sentence.
+  const template = TEXT[`${error.code}:${String(details.reason)}`] ?? TEXT[error.code] ?? TEXT.INTERNAL!
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {
     const value = details[key]
     if (key === 'retryAt' && typeof value === 'number') return formatTime(value)

@@ -1,0 +1,164 @@
+import { z } from 'zod'
+import { Id, PageQuery, TimestampMs, optionalText, pageOf, text } from './common'
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date.format')
+
+export const DISCLOSURE_FILTERS = ['disclosed', 'repairable', 'expiring', 'expired', 'repaired', 'revoked'] as const
+export type DisclosureFilter = (typeof DISCLOSURE_FILTERS)[number]
+export const RECORD_SORTS = ['decisionDate', 'reportedOn', 'subjectName', 'createdAt', 'disclosureEndsOn'] as const
+
+/** Filters of the records list; everything is applied in SQL. */
+export const RecordQuery = PageQuery.extend({
+  itemCode: z.string().trim().max(40).nullish().transform((v) => v || null),
+  /** Subject name (beginning), or an exact 统一社会信用代码, 身份证号 or 文书号. */
+  keyword: optionalText(100),
+  supplierUnitId: Id.nullish().transform((v) => v ?? null),
+  dateFrom: IsoDate.nullish().transform((v) => v ?? null),
+  dateTo: IsoDate.nullish().transform((v) => v ?? null),
+  late: z.boolean().nullish().transform((v) => v ?? null),
+  disclosure: z.enum(DISCLOSURE_FILTERS).nullish().transform((v) => v ?? null),
+  batchId: Id.nullish().transform((v) => v ?? null),
+  sort: z.enum(RECORD_SORTS).default('decisionDate'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+})
+export type RecordQuery = z.output<typeof RecordQuery>
+
+export const DisclosureState = z.enum(['公示中', '可申请修复', '已修复', '已到期', '已撤销'])
+
+export const RecordSummary = z.object({
+  id: Id,
+  itemCode: z.string(),
+  itemName: z.string(),
+  subjectName: z.string(),
+  subjectType: z.string().nullable(),
+  /** 统一社会信用代码, or the masked 身份证号 of a natural person. */
+  subjectCode: z.string().nullable(),
+  docNumber: z.string().nullable(),
+  decisionDate: z.string().nullable(),
+  deadlineDate: z.string().nullable(),
+  reportedOn: z.string(),
+  isLate: z.boolean(),
+  disclosure: DisclosureState.nullable(),
+  repairableFrom: z.string().nullable(),
+  disclosureEndsOn: z.string().nullable(),
+  supplierUnitName: z.string().nullable(),
+  createdAt: TimestampMs,
+})
+export type RecordSummary = z.infer<typeof RecordSummary>
+export const RecordPage = pageOf(RecordSummary)
+
+export const RecordAction = z.object({
+  id: Id,
+  kind: z.enum(['repair', 'objection']),
+  status: z.enum(['pending', 'approved', 'rejected']),
+  reason: z.string(),
+  documents: z.string(),
+  applicant: z.string(),
+  filedByName: z.string(),
+  filedAt: TimestampMs,
+  decidedByName: z.string().nullable(),
+  decidedAt: TimestampMs.nullable(),
+  decisionComment: z.string().nullable(),
+})
+export type RecordAction = z.infer<typeof RecordAction>
+
+const CellValue = z.union([z.string(), z.number(), z.null()])
+
+export const RecordDetail = RecordSummary.extend({
+  itemId: Id,
+  itemVersion: z.number().int(),
+  /** Values by data-item code; ID numbers masked. */
+  values: z.record(z.string(), CellValue),
+  fields: z.array(z.object({ code: z.string(), name: z.string(), type: z.string() })),
+  dishonestyLevel: z.string().nullable(),
+  repairedOn: z.string().nullable(),
+  revokedOn: z.string().nullable(),
+  batchId: Id.nullable(),
+  batchFileName: z.string().nullable(),
+  createdByName: z.string().nullable(),
+  actions: z.array(RecordAction),
+})
+export type RecordDetail = z.infer<typeof RecordDetail>
+
+export const RecordIdInput = z.object({ id: Id })
+
+/** One record typed into the generated form. Values are checked in main against the item's data items. */
+export const NewRecordInput = z.object({
+  itemCode: text(40),
+  supplierUnitId: Id.nullish().transform((v) => v ?? null),
+  values: z.record(z.string().max(40), z.union([z.string().max(10_000), z.number(), z.null()])),
+})
+export const NewRecordResult = z.object({ id: Id, isLate: z.boolean(), deadlineDate: z.string().nullable(), calendarGaps: z.array(z.number().int()) })
+
+export const ItemCodeInput = z.object({ itemCode: text(40) })
+export const RecordExportInput = RecordQuery.omit({ page: true, pageSize: true })
+export const FileResult = z.object({ cancelled: z.boolean(), fileName: z.string().nullable(), rows: z.number().int() })
+
+export const FileActionInput = z.object({
+  recordId: Id,
+  kind: z.enum(['repair', 'objection']),
+  applicant: text(200),
+  reason: text(2000),
+  documents: text(2000),
+})
+export const DecideActionInput = z.object({
+  id: Id,
+  decision: z.enum(['approved', 'rejected']),
+  comment: text(2000),
+})
+
+export const RecordStats = z.object({
+  total: z.number().int(),
+  late: z.number().int(),
+  disclosed: z.number().int(),
+  expiringSoon: z.number().int(),
+  pendingActions: z.number().int(),
+  byUnit: z.array(z.object({ unitName: z.string().nullable(), total: z.number().int(), late: z.number().int() })),
+})
+export const StatsInput = z.object({ itemCode: z.string().trim().max(40).nullish().transform((v) => v || null) })
+
+// Import jobs: the file is chosen in main (the renderer never names a path), read as a preview, then
+// imported on request; the renderer polls the job for progress and may cancel it.
+export const ImportIssue = z.object({ row: z.number().int(), column: z.string(), columnName: z.string(), reason: z.string() })
+export const ImportPreviewView = z.object({
+  rows: z.number().int(),
+  validRows: z.number().int(),
+  invalidRows: z.number().int(),
+  lateRows: z.number().int(),
+  /** The first issues, for the preview table; the error workbook has them all. */
+  issues: z.array(ImportIssue),
+  issueCount: z.number().int(),
+  unknownColumns: z.array(z.string()),
+  calendarGaps: z.array(z.number().int()),
+})
+export const ImportJob = z.object({
+  id: z.string(),
+  itemCode: z.string(),
+  fileName: z.string(),
+  phase: z.enum(['preview', 'import']),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  rowsRead: z.number().int(),
+  /** Known once the preview has read the file; the import's progress is rowsRead / totalRows. */
+  totalRows: z.number().int().nullable(),
+  preview: ImportPreviewView.nullable(),
+  imported: z.number().int().nullable(),
+  batchId: Id.nullable(),
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }).nullable(),
+})
+export type ImportJob = z.infer<typeof ImportJob>
+export const ImportOpenResult = z.object({ job: ImportJob.nullable() })
+export const JobIdInput = z.object({ jobId: z.string().uuid() })
+export const ImportCommitInput = z.object({ jobId: z.string().uuid(), mode: z.enum(['all', 'valid_only']), supplierUnitId: Id.nullish().transform((v) => v ?? null) })
+
+// The office's holiday table (节假日维护).
+export const CalendarYearInput = z.object({ year: z.number().int().min(2000).max(2100) })
+export const CalendarYearView = z.object({
+  year: z.number().int(),
+  /** Whether the packaged State Council arrangement covers the year. */
+  packaged: z.boolean(),
+  confirmed: z.boolean(),
+  packagedDays: z.array(z.object({ date: z.string(), kind: z.enum(['holiday', 'workday']), name: z.string() })),
+  overrides: z.array(z.object({ date: z.string(), kind: z.enum(['holiday', 'workday']), name: z.string() })),
+})
+export const SaveOverrideInput = z.object({ date: IsoDate, kind: z.enum(['holiday', 'workday']), name: text(40) })
+export const DeleteOverrideInput = z.object({ date: IsoDate })

@@ -1,0 +1,282 @@
+// The records list: filters, sort and paging in SQL over indexed columns, never a whole table in
+// memory; the detail of one record with its lineage; and an Excel export of the current query.
+import { renameSync, rmSync } from 'node:fs'
+import dayjs from 'dayjs'
+import ExcelJS from 'exceljs'
+import type { Knex } from 'knex'
+import { ErrorCode } from '../../contract/errors'
+import type { RecordAction, RecordDetail, RecordQuery, RecordSummary } from '../../contract/schemas/records'
+import type { IsoDate } from '../calendar/working-calendar'
+import { checkIdCard } from '../codes/idcard'
+import { checkUscc } from '../codes/uscc'
+import type { FieldKeys } from '../security/field-crypto'
+import { blindIndex } from '../security/field-crypto'
+import { AppError } from '../shared/app-error'
+import { countRows } from '../shared/count-rows'
+import { loadDictLookup } from '../system/dictionaries'
+import { DisclosureStatus } from './disclosure'
+
+/** "Expiring" means the disclosure period ends within this many days. */
+export const EXPIRING_DAYS = 30
+
+const SORT_COLUMNS = {
+  decisionDate: 'r.decision_date',
+  reportedOn: 'r.reported_on',
+  subjectName: 'r.subject_name',
+  createdAt: 'r.created_at',
+  disclosureEndsOn: 'r.disclosure_ends_on',
+} as const
+
+export type RecordFilter = Omit<RecordQuery, 'page' | 'pageSize'>
+
+interface RecordRowDb {
+  id: number
+  item_code: string
+  item_name: string
+  subject_name: string
+  subject_type: string | null
+  subject_code: string | null
+  doc_number: string | null
+  decision_date: string | null
+  deadline_date: string | null
+  reported_on: string
+  is_late: number | boolean
+  repairable_from: string | null
+  disclosure_ends_on: string | null
+  repaired_on: string | null
+  revoked_on: string | null
+  supplier_unit_name: string | null
+  created_at: number
+  data: string
+}
+
+export function disclosureOf(r: Pick<RecordRowDb, 'repairable_from' | 'disclosure_ends_on' | 'repaired_on' | 'revoked_on'>, today: IsoDate): RecordSummary['disclosure'] {
+  if (!r.disclosure_ends_on) return null
+  if (r.revoked_on) return '已撤销'
+  if (r.repaired_on) return DisclosureStatus.Repaired
+  if (r.disclosure_ends_on <= today) return DisclosureStatus.Expired
+  if (r.repairable_from && r.repairable_from <= today) return DisclosureStatus.Repairable
+  return DisclosureStatus.Disclosed
+}
+
+/** Applies the filters; `keys` lets a typed 身份证号 be found through its blind index. */
+function filtered(db: Knex, q: RecordFilter, today: IsoDate, keys: FieldKeys | null): Knex.QueryBuilder {
+  const b = db('records as r')
+  if (q.itemCode) b.where('r.item_code', q.itemCode)
+  if (q.keyword) {
+    const kw = q.keyword.normalize('NFKC').trim()
+    const upper = kw.toUpperCase()
+    if (/^\d{17}[\dX]$/.test(upper) && checkIdCard(upper).valid) {
+      b.where('r.subject_id_index', keys ? blindIndex(keys, upper, 'person.id') : '-')
+    } else if (/^[0-9A-Z]{18}$/.test(upper) && checkUscc(upper).valid) {
+      b.where('r.subject_code', upper)
+    } else {
+      // Name by its beginning: a range on the indexed column (LIKE would not use a BINARY index).
+      b.where((w) => w.where((n) => n.where('r.subject_name', '>=', kw).andWhere('r.subject_name', '<', `${kw}\u{10FFFF}`)).orWhere('r.doc_number', kw))
+    }
+  }
+  if (q.supplierUnitId) b.where('r.supplier_unit_id', q.supplierUnitId)
+  if (q.dateFrom) b.where('r.decision_date', '>=', q.dateFrom)
+  if (q.dateTo) b.where('r.decision_date', '<=', q.dateTo)
+  if (q.late != null) b.where('r.is_late', q.late)
+  if (q.batchId) b.where('r.batch_id', q.batchId)
+  const live = (w: Knex.QueryBuilder) => w.whereNull('r.revoked_on').whereNull('r.repaired_on').whereNotNull('r.disclosure_ends_on')
+  const soon = dayjs(today).add(EXPIRING_DAYS, 'day').format('YYYY-MM-DD')
+  switch (q.disclosure) {
+    case 'disclosed': live(b).where('r.repairable_from', '>', today); break
+    case 'repairable': live(b).where('r.repairable_from', '<=', today).where('r.disclosure_ends_on', '>', today); break
+    case 'expiring': live(b).where('r.disclosure_ends_on', '>', today).where('r.disclosure_ends_on', '<=', soon); break
+    case 'expired': live(b).where('r.disclosure_ends_on', '<=', today); break
+    case 'repaired': b.whereNotNull('r.repaired_on').whereNull('r.revoked_on'); break
+    case 'revoked': b.whereNotNull('r.revoked_on'); break
+  }
+  return b
+}
+
+function withColumns(b: Knex.QueryBuilder): Knex.QueryBuilder {
+  return b
+    .join('catalog_items as i', 'i.id', 'r.item_id')
+    .leftJoin('org_units as u', 'u.id', 'r.supplier_unit_id')
+    .select(
+      'r.id', 'r.item_code', 'i.name as item_name', 'r.subject_name', 'r.subject_type', 'r.subject_code', 'r.doc_number', 'r.decision_date',
+      'r.deadline_date', 'r.reported_on', 'r.is_late', 'r.repairable_from', 'r.disclosure_ends_on', 'r.repaired_on', 'r.revoked_on',
+      'u.name as supplier_unit_name', 'r.created_at', 'r.data', 'r.subject_id_index',
+    )
+}
+
+function toSummary(r: RecordRowDb & { subject_id_index?: string | null }, today: IsoDate, subjectTypes: Map<string, string>, idFields: (itemCode: string) => string[]): RecordSummary {
+  let code = r.subject_code
+  if (!code && r.subject_id_index) {
+    const data = JSON.parse(r.data) as Record<string, unknown>
+    code = (idFields(r.item_code).map((f) => data[f]).find((v) => typeof v === 'string') as string | undefined) ?? null
+  }
+  return {
+    id: r.id,
+    itemCode: r.item_code,
+    itemName: r.item_name,
+    subjectName: r.subject_name,
+    subjectType: r.subject_type ? (subjectTypes.get(r.subject_type) ?? r.subject_type) : null,
+    subjectCode: code,
+    docNumber: r.doc_number,
+    decisionDate: r.decision_date,
+    deadlineDate: r.deadline_date,
+    reportedOn: r.reported_on,
+    isLate: Boolean(r.is_late),
+    disclosure: disclosureOf(r, today),
+    repairableFrom: r.repairable_from,
+    disclosureEndsOn: r.disclosure_ends_on,
+    supplierUnitName: r.supplier_unit_name,
+    createdAt: Number(r.created_at),
+  }
+}
+
+async function labelsFor(db: Knex) {
+  const subjectTypes = new Map<string, string>(
+    (await db('dict_items').where('type_code', 'subject_type').select('value', 'label')).map((d: { value: string; label: string }) => [d.value, d.label]),
+  )
+  const idFieldRows = (await db('catalog_fields').where('type', 'idcard').distinct('code')) as Array<{ code: string }>
+  const idCodes = idFieldRows.map((f) => f.code)
+  return { subjectTypes, idFields: () => idCodes }
+}
+
+export async function listRecords(db: Knex, q: RecordQuery, today: IsoDate, keys: FieldKeys | null): Promise<{ items: RecordSummary[]; total: number }> {
+  const total = await countRows(filtered(db, q, today, keys))
+  const rows = (await withColumns(filtered(db, q, today, keys))
+    .orderBy([{ column: SORT_COLUMNS[q.sort], order: q.order }, { column: 'r.id', order: q.order }])
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)) as RecordRowDb[]
+  const { subjectTypes, idFields } = await labelsFor(db)
+  return { items: rows.map((r) => toSummary(r, today, subjectTypes, idFields)), total }
+}
+
+export async function recordStats(db: Knex, itemCode: string | null, today: IsoDate) {
+  const base = () => {
+    const b = db('records as r')
+    if (itemCode) b.where('r.item_code', itemCode)
+    return b
+  }
+  const soon = dayjs(today).add(EXPIRING_DAYS, 'day').format('YYYY-MM-DD')
+  const live = () => base().whereNull('r.revoked_on').whereNull('r.repaired_on').whereNotNull('r.disclosure_ends_on')
+  const byUnit = (await base()
+    .leftJoin('org_units as u', 'u.id', 'r.supplier_unit_id')
+    .groupBy('r.supplier_unit_id', 'u.name')
+    .select('u.name as unitName')
+    .count({ total: '*' })
+    .sum({ late: db.raw('CASE WHEN r.is_late THEN 1 ELSE 0 END') })
+    .orderBy('total', 'desc')
+    .limit(50)) as Array<{ unitName: string | null; total: number; late: number | null }>
+  const pending = db('record_actions as a').join('records as r', 'r.id', 'a.record_id').where('a.status', 'pending')
+  if (itemCode) pending.where('r.item_code', itemCode)
+  return {
+    total: await countRows(base()),
+    late: await countRows(base().where('r.is_late', true)),
+    disclosed: await countRows(live().where('r.disclosure_ends_on', '>', today)),
+    expiringSoon: await countRows(live().where('r.disclosure_ends_on', '>', today).where('r.disclosure_ends_on', '<=', soon)),
+    pendingActions: await countRows(pending),
+    byUnit: byUnit.map((u) => ({ unitName: u.unitName, total: Number(u.total), late: Number(u.late ?? 0) })),
+  }
+}
+
+export async function getRecord(db: Knex, id: number, today: IsoDate): Promise<RecordDetail> {
+  const row = (await withColumns(db('records as r').where('r.id', id))
+    .leftJoin('import_batches as b', 'b.id', 'r.batch_id')
+    .leftJoin('users as cu', 'cu.id', 'r.created_by')
+    .select('r.item_id', 'i.version as item_version', 'r.dishonesty_level', 'r.batch_id', 'b.file_name as batch_file_name', 'cu.display_name as created_by_name')
+    .first()) as (RecordRowDb & { item_id: number; item_version: number; dishonesty_level: string | null; batch_id: number | null; batch_file_name: string | null; created_by_name: string | null }) | undefined
+  if (!row) throw new AppError(ErrorCode.NotFound, 'record not found')
+  const fields = (await db('catalog_fields').where('item_id', row.item_id).orderBy('sort_order').select('code', 'name', 'type')) as RecordDetail['fields']
+  const { subjectTypes } = await labelsFor(db)
+  const idCodes = fields.filter((f) => f.type === 'idcard').map((f) => f.code)
+  return {
+    ...toSummary(row, today, subjectTypes, () => idCodes),
+    itemId: row.item_id,
+    itemVersion: row.item_version,
+    values: JSON.parse(row.data),
+    fields,
+    dishonestyLevel: row.dishonesty_level,
+    repairedOn: row.repaired_on,
+    revokedOn: row.revoked_on,
+    batchId: row.batch_id,
+    batchFileName: row.batch_file_name,
+    createdByName: row.created_by_name,
+    actions: await listActions(db, id),
+  }
+}
+
+export async function listActions(db: Knex, recordId: number): Promise<RecordAction[]> {
+  const rows = await db('record_actions as a')
+    .join('users as f', 'f.id', 'a.filed_by')
+    .leftJoin('users as d', 'd.id', 'a.decided_by')
+    .where('a.record_id', recordId)
+    .orderBy('a.id')
+    .select('a.*', 'f.display_name as filed_by_name', 'd.display_name as decided_by_name')
+  return rows.map((a) => ({
+    id: a.id,
+    kind: a.kind,
+    status: a.status,
+    reason: a.reason,
+    documents: a.documents,
+    applicant: a.applicant,
+    filedByName: a.filed_by_name,
+    filedAt: Number(a.filed_at),
+    decidedByName: a.decided_by_name ?? null,
+    decidedAt: a.decided_at == null ? null : Number(a.decided_at),
+    decisionComment: a.decision_comment ?? null,
+  }))
+}
+
+const EXPORT_CHUNK = 2000
+
+/**
+ * Writes the records matching the filter to an xlsx: the item's data items (ID numbers masked, as
+ * on screen) and then the lineage and status columns. Streamed in chunks; written under a
+ * temporary name and renamed, so a failure leaves no half file behind.
+ */
+export async function exportRecords(db: Knex, q: RecordFilter, today: IsoDate, keys: FieldKeys | null, outPath: string): Promise<number> {
+  const itemFields = q.itemCode
+    ? ((await db('catalog_fields as f').join('catalog_items as i', 'i.id', 'f.item_id').where('i.code', q.itemCode).whereIn('i.status', ['approved', 'retired', 'superseded'])
+        .orderBy([{ column: 'i.version', order: 'desc' }, { column: 'f.sort_order' }]).select('f.code', 'f.name', 'f.dict_type_code', 'i.version')) as Array<{ code: string; name: string; dict_type_code: string | null; version: number }>)
+    : []
+  const latest = itemFields[0]?.version
+  const fields = itemFields.filter((f) => f.version === latest)
+  const tmp = `${outPath}.partial`
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true })
+  const ws = wb.addWorksheet('归集数据')
+  const lineage = ['报送日期', '报送期限', '是否逾期', '公示状态', '公示截止', '报送单位', '入库时间']
+  const head = fields.length ? [...fields.map((f) => f.name), ...lineage] : ['目录事项', '主体名称', '主体类型', '主体代码', '文书号', '决定日期', ...lineage]
+  const header = ws.addRow(head)
+  header.font = { bold: true }
+  header.commit()
+  ws.views = [{ state: 'frozen', ySplit: 1 }]
+  const { subjectTypes, idFields } = await labelsFor(db)
+  const dicts = await loadDictLookup(db)
+  let written = 0
+  try {
+    for (let offset = 0; ; offset += EXPORT_CHUNK) {
+      const rows = (await withColumns(filtered(db, q, today, keys))
+        .orderBy([{ column: SORT_COLUMNS[q.sort], order: q.order }, { column: 'r.id', order: q.order }])
+        .limit(EXPORT_CHUNK)
+        .offset(offset)) as RecordRowDb[]
+      for (const r of rows) {
+        const s = toSummary(r, today, subjectTypes, idFields)
+        const tail = [s.reportedOn, s.deadlineDate, s.isLate ? '逾期' : '按时', s.disclosure ?? '', s.disclosureEndsOn ?? '', s.supplierUnitName ?? '', dayjs(s.createdAt).format('YYYY-MM-DD HH:mm')]
+        if (fields.length) {
+          const data = JSON.parse(r.data) as Record<string, string | number | null>
+          // Dictionary values go out as their labels (罚款, not fine), as departments typed them.
+          ws.addRow([...fields.map((f) => (f.dict_type_code ? (dicts.get(f.dict_type_code)?.get(String(data[f.code])) ?? data[f.code]) : data[f.code]) ?? null), ...tail]).commit()
+        } else {
+          ws.addRow([s.itemName, s.subjectName, s.subjectType, s.subjectCode, s.docNumber, s.decisionDate, ...tail]).commit()
+        }
+        written++
+      }
+      if (rows.length < EXPORT_CHUNK) break
+    }
+    ws.commit()
+    await wb.commit()
+    renameSync(tmp, outPath)
+    return written
+  } catch (err) {
+    rmSync(tmp, { force: true })
+    throw err
+  }
+}
