@@ -70,3 +70,12 @@ export function errorOf(env: { ok: boolean; error?: { code: string; details?: { 
   if (env.ok) throw new Error('expected an error')
   return env.error!
 }
+
+/** Creates a user with the given roles (through the admin's caller) and logs them in on a window of their own. */
+export async function userSession(b: Backend, adminCall: (name: string, input?: unknown) => Promise<{ ok: boolean }>, username: string, roles: string[]) {
+  const sender: Sender = { ...WINDOW, id: `window-${username}` }
+  expectOk(await adminCall('users:create', { username, displayName: username, roles, initialPassword: 'Init#2026b' }))
+  expectOk(await b.dispatch(sender, 'auth:login', { username, password: 'Init#2026b' }))
+  expectOk(await b.dispatch(sender, 'auth:change-password', { oldPassword: 'Init#2026b', newPassword: 'Work#2026cc' }))
+  return (name: string, input: unknown = {}) => b.dispatch(sender, name, input)
+}

@@ -241,13 +241,12 @@ export async function exportRecords(db: Knex, q: RecordFilter, today: IsoDate, k
   const fields = itemFields.filter((f) => f.version === latest)
   const tmp = `${outPath}.partial`
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true })
-  const ws = wb.addWorksheet('归集数据')
+  const ws = wb.addWorksheet('归集数据', { views: [{ state: 'frozen', ySplit: 1 }] })
   const lineage = ['报送日期', '报送期限', '是否逾期', '公示状态', '公示截止', '报送单位', '入库时间']
   const head = fields.length ? [...fields.map((f) => f.name), ...lineage] : ['目录事项', '主体名称', '主体类型', '主体代码', '文书号', '决定日期', ...lineage]
   const header = ws.addRow(head)
   header.font = { bold: true }
   header.commit()
-  ws.views = [{ state: 'frozen', ySplit: 1 }]
   const { subjectTypes, idFields } = await labelsFor(db)
   const dicts = await loadDictLookup(db)
   let written = 0

@@ -51,8 +51,9 @@ async function saveXlsx(ctx: CallContext, title: string, defaultName: string, wr
   try {
     return { cancelled: false, fileName: path, rows: await write(path) }
   } catch (err) {
-    if (err instanceof AppError) throw err
-    const reason = (err as NodeJS.ErrnoException).code ?? 'unknown'
+    // Only file-system failures (errno codes) are the user's to fix; anything else is our bug.
+    const reason = (err as NodeJS.ErrnoException).syscall ? (err as NodeJS.ErrnoException).code : undefined
+    if (!reason) throw err
     throw new AppError(reason === 'ENOSPC' ? ErrorCode.DiskFull : ErrorCode.FileWriteFailed, 'file write failed', { reason })
   }
 }
