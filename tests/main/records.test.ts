@@ -1,6 +1,6 @@
 // Records through the real router: entry, list filters, detail lineage, export, import jobs,
 // 信用修复/异议, the holiday table, and who may do each.
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
@@ -170,7 +170,7 @@ describe('records through the router', () => {
     expect(errorOf(await clerk('records:import-commit', { jobId: job.id, mode: 'all' })).details).toMatchObject({ reason: 'file_changed' })
 
     const notXlsx = join(dir, 'notes.xlsx')
-    require('node:fs').writeFileSync(notXlsx, 'not a workbook')
+    writeFileSync(notXlsx, 'not a workbook')
     b.openPath.value = notXlsx
     const bad = (expectOk(await clerk('records:import-open', { itemCode: 'SGS_CF' })) as { job: ImportJob }).job
     expect(await untilSettled(clerk, bad.id)).toMatchObject({ state: 'failed', error: { code: 'IMPORT_FILE_REJECTED', details: { reason: 'corrupt' } } })

@@ -69,7 +69,7 @@ export const RecordDetail = RecordSummary.extend({
   itemVersion: z.number().int(),
   /** Values by data-item code; ID numbers masked. */
   values: z.record(z.string(), CellValue),
-  fields: z.array(z.object({ code: z.string(), name: z.string(), type: z.string() })),
+  fields: z.array(z.object({ code: z.string(), name: z.string(), type: z.string(), dictTypeCode: z.string().nullable() })),
   dishonestyLevel: z.string().nullable(),
   repairedOn: z.string().nullable(),
   revokedOn: z.string().nullable(),

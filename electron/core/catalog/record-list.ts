@@ -184,7 +184,7 @@ export async function getRecord(db: Knex, id: number, today: IsoDate): Promise<R
     .select('r.item_id', 'i.version as item_version', 'r.dishonesty_level', 'r.batch_id', 'b.file_name as batch_file_name', 'cu.display_name as created_by_name')
     .first()) as (RecordRowDb & { item_id: number; item_version: number; dishonesty_level: string | null; batch_id: number | null; batch_file_name: string | null; created_by_name: string | null }) | undefined
   if (!row) throw new AppError(ErrorCode.NotFound, 'record not found')
-  const fields = (await db('catalog_fields').where('item_id', row.item_id).orderBy('sort_order').select('code', 'name', 'type')) as RecordDetail['fields']
+  const fields = (await db('catalog_fields').where('item_id', row.item_id).orderBy('sort_order').select('code', 'name', 'type', 'dict_type_code as dictTypeCode')) as RecordDetail['fields']
   const { subjectTypes } = await labelsFor(db)
   const idCodes = fields.filter((f) => f.type === 'idcard').map((f) => f.code)
   return {

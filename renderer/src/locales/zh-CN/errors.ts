@@ -51,7 +51,7 @@ const TEXT: Record<string, string> = {
 /** Chinese text for an error from main, filled from its details (never string concatenation of codes). */
 export function errorText(error: IpcError): string {
   const details = error.details ?? {}
-  if (error.code === 'IMPORT_FILE_REJECTED') return importRejectionText(details)
+  if (error.code === 'IMPORT_FILE_REJECTED') return importRejectionText(details as { reason?: unknown; columns?: unknown })
   // A state refusal says which state: INVALID_STATE with details.reason picks its own sentence.
   const template = TEXT[`${error.code}:${String(details.reason)}`] ?? TEXT[error.code] ?? TEXT.INTERNAL!
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {
