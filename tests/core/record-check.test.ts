@@ -63,6 +63,13 @@ describe('checkRecord against the national 行政处罚 item', () => {
     expect(r.values).toMatchObject({ XDR_SHXYM: '91350100M000100Y43', CF_NR_FK: 1200.5, XDR_MC: '某某食品有限公司' })
   })
 
+  it('keeps Chinese punctuation in free text, folding only full-width letters and digits', async () => {
+    const { db } = await freshDb()
+    const r = checkRecord((await penaltyItem(db)).fields, { ...GOOD, CF_SY: '\u3000经查，当事人（某某）：属实。', CF_WSH: '罚〔２０２６〕１号' }, await context(db))
+    expect(r.issues).toEqual([])
+    expect(r.values).toMatchObject({ CF_SY: '经查，当事人（某某）：属实。', CF_WSH: '罚〔2026〕1号' })
+  })
+
   it('reports every problem of a bad row with its column', async () => {
     const { db } = await freshDb()
     const r = checkRecord(

@@ -55,7 +55,8 @@ describe('reading department workbooks', () => {
     const wb = new ExcelJS.Workbook()
     const ws = wb.addWorksheet('Sheet1')
     ws.addRow(['2026年11月行政许可信息报送表']) // a title row above the header
-    ws.addRow(['行政相对人名称', '统一社会信用代码', '行政许可决定文书号', '许可决定日期', '经办人'])
+    // Headers typed by hand: a space inside, a required mark.
+    ws.addRow(['行政相对人 名称', '*统一社会信用代码', '行政许可决定文书号', '许可决定日期', '经办人'])
     ws.addRow(['某某餐饮有限公司 ', '９１３５０１００Ｍ０００１００Ｙ４３', '闽食许〔2026〕8号', 46328, '张三'])
     const path = join(tempDir(), 'dept.xlsx')
     await wb.xlsx.writeFile(path)
@@ -65,6 +66,19 @@ describe('reading department workbooks', () => {
     expect(header!.unknownHeaders).toEqual(['经办人'])
     expect(header!.missingRequired).toEqual(expect.arrayContaining(['XDR_LB', 'XK_XKWS', 'XK_XKLB', 'XK_NR']))
     expect(events[1]).toEqual({ kind: 'row', row: 3, raw: { XDR_MC: '某某餐饮有限公司 ', XDR_SHXYM: '９１３５０１００Ｍ０００１００Ｙ４３', XK_WSH: '闽食许〔2026〕8号', XK_JDRQ: 46328 } })
+  })
+
+  it('matches a header written with half-width brackets to a name with full-width ones', async () => {
+    const { db } = await freshDb()
+    const penalty = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id')).id)
+    const wb = new ExcelJS.Workbook()
+    wb.addWorksheet('Sheet1').addRow(['行政相对人名称', '行政处罚决定书文号', '罚款金额(万元)', '处罚决定日期'])
+    const path = join(tempDir(), 'dept.xlsx')
+    await wb.xlsx.writeFile(path)
+    const [first] = await collect(path, penalty.fields)
+    const header = first!.kind === 'header' ? first!.header : null
+    expect([...header!.columns.values()]).toEqual(['XDR_MC', 'CF_WSH', 'CF_NR_FK', 'CF_JDRQ'])
+    expect(header!.unknownHeaders).toEqual([])
   })
 
   it('rejects a sheet without a recognisable header', async () => {

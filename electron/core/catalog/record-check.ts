@@ -26,10 +26,23 @@ export interface CheckedRecord {
 
 const EXCEL_EPOCH = Date.UTC(1899, 11, 30)
 
-/** Text as typed or pasted: full-width forms folded (NFKC), outer spaces and NBSPs removed. */
-function cleanText(raw: unknown): string {
+/** Outer spaces of any width (incl. NBSP and the ideographic space) removed; the content untouched. */
+function trimText(raw: unknown): string {
   if (raw == null) return ''
-  return String(raw).normalize('NFKC').replace(/^[\s\u00a0]+|[\s\u00a0]+$/g, '')
+  return String(raw).replace(/^[\s\u00a0\u3000]+|[\s\u00a0\u3000]+$/g, '')
+}
+
+/** Codes, numbers and dates as typed or pasted: full-width letters and digits folded (NFKC), trimmed. */
+function cleanText(raw: unknown): string {
+  return trimText(trimText(raw).normalize('NFKC'))
+}
+
+/**
+ * Free text keeps its Chinese punctuation (，（）：stay full-width); only full-width letters and
+ * digits fold, so 罚〔２０２６〕１号 and 罚〔2026〕1号 are the same document for the duplicate check.
+ */
+function cleanFreeText(raw: unknown): string {
+  return trimText(raw).replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
 }
 
 /**
@@ -56,7 +69,7 @@ function checkCell(field: CatalogField, raw: unknown, ctx: CheckContext): { valu
     const iso = parseDate(raw)
     return iso ? { value: iso } : { value: null, issue: { message: 'date.format' } }
   }
-  const text = cleanText(raw)
+  const text = field.type === 'text' ? cleanFreeText(raw) : cleanText(raw)
   if (text === '') return { value: null, issue: field.required ? { message: 'required' } : undefined }
   switch (field.type) {
     case 'text':

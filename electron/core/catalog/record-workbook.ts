@@ -60,15 +60,20 @@ export interface HeaderMatch {
   unknownHeaders: string[]
 }
 
+/** A header as people type it: full-width or half-width brackets and digits, stray spaces, a "*" mark. */
+function headerKey(text: string): string {
+  return text.normalize('NFKC').replace(/[\s\u00a0]+/g, '').replace(/^\*/, '')
+}
+
 /** A header row names the data items by code (template row 2) or by name (row 1, "*" allowed). */
 function matchHeader(rowNumber: number, cells: unknown[], fields: CatalogField[]): HeaderMatch | null {
   const byCode = new Map(fields.map((f) => [f.code, f.code]))
-  const byName = new Map(fields.map((f) => [f.name, f.code]))
+  const byName = new Map(fields.map((f) => [headerKey(f.name), f.code]))
   const columns = new Map<number, string>()
   const unknownHeaders: string[] = []
   cells.forEach((c, i) => {
     if (isBlank(c)) return
-    const text = String(c).normalize('NFKC').trim().replace(/^\*/, '')
+    const text = headerKey(String(c))
     const code = byCode.get(text.toUpperCase()) ?? byName.get(text)
     if (code && ![...columns.values()].includes(code)) columns.set(i, code)
     else unknownHeaders.push(text)
