@@ -11,6 +11,11 @@ export async function up(knex: Knex): Promise<void> {
     t.string('repaired_on') // set when a 信用修复 application is approved
     t.string('revoked_on') // set when an 异议 is upheld: the record is withdrawn from disclosure
     t.index(['item_code', 'disclosure_ends_on'])
+    // The list's other sort orders and its unit filter, each under the item (lists are per item).
+    t.index(['item_code', 'reported_on'])
+    t.index(['item_code', 'created_at'])
+    t.index(['item_code', 'supplier_unit_id', 'decision_date'])
+    t.index(['decision_date']) // the all-items list, newest first
   })
   await knex.schema.createTable('record_actions', (t) => {
     t.increments('id')
@@ -34,6 +39,10 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('record_actions')
   await knex.schema.alterTable('records', (t) => {
     t.dropIndex(['item_code', 'disclosure_ends_on'])
+    t.dropIndex(['item_code', 'reported_on'])
+    t.dropIndex(['item_code', 'created_at'])
+    t.dropIndex(['item_code', 'supplier_unit_id', 'decision_date'])
+    t.dropIndex(['decision_date'])
     t.dropColumn('dishonesty_level')
     t.dropColumn('repairable_from')
     t.dropColumn('disclosure_ends_on')

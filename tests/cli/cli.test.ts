@@ -137,3 +137,33 @@ describe('credit-desk catalog list', () => {
     ])
   })
 })
+
+describe('credit-desk demo seed', () => {
+  it('fills a data folder with valid, traceable records, some late and some past disclosure, and prints a JSON summary', async () => {
+    const dir = tempDir()
+    const c = capture()
+    expect(await main(['demo', 'seed', '--records', '600', '--data-dir', dir, '--json'], c.io)).toBe(0)
+    const summary = JSON.parse(c.out.at(-1)!)
+    expect(summary).toMatchObject({ dataDir: dir, units: { created: 10 }, records: { total: 600, byItem: { SGS_XK: 200, SGS_CF: 400 } } })
+    expect(summary.records.late).toBeGreaterThan(20)
+    expect(summary.records.disclosureEnded).toBeGreaterThan(20)
+    expect(summary.records.naturalPersons).toBeGreaterThan(20)
+
+    const { db } = await openDatabase(dir)
+    try {
+      const { checkUscc } = await import('../../electron/core/codes/uscc')
+      const codes = (await db('records').whereNotNull('subject_code').pluck('subject_code')) as string[]
+      expect(codes.length).toBeGreaterThan(400)
+      expect(codes.every((code) => checkUscc(code).valid)).toBe(true)
+      expect(Number((await db('records').where('is_late', true).count({ n: '*' }))[0]!.n)).toBe(summary.records.late)
+      // Every record names the department that supplied it; ID numbers are sealed, not stored in the clear.
+      expect(Number((await db('records').whereNull('supplier_unit_id').count({ n: '*' }))[0]!.n)).toBe(0)
+      const persons = await db('records').whereNotNull('subject_id_index').select('data', 'sealed')
+      expect(persons.length).toBe(summary.records.naturalPersons)
+      expect(JSON.parse(persons[0].data).ZJHM).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/)
+      expect(await db('audit_log').where('procedure', 'cli:demo-seed').count({ n: '*' })).toEqual([{ n: 1 }])
+    } finally {
+      await db.destroy()
+    }
+  })
+})

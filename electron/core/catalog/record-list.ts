@@ -139,12 +139,18 @@ async function labelsFor(db: Knex) {
   return { subjectTypes, idFields: () => idCodes }
 }
 
+/** The SQL of one page of the list (exported for the benchmark, which also runs it in the sqlite3 shell). */
+export function recordPageQuery(db: Knex, q: RecordQuery, today: IsoDate, keys: FieldKeys | null): Knex.QueryBuilder {
+  const order = [{ column: SORT_COLUMNS[q.sort], order: q.order }, { column: 'r.id', order: q.order }]
+  // Choose the page by sort key and id alone, then read the 20 full rows: sorting whole rows (with
+  // their JSON) when no index gives the order made a filtered page several times slower.
+  const ids = filtered(db, q, today, keys).select('r.id').orderBy(order).limit(q.pageSize).offset((q.page - 1) * q.pageSize)
+  return withColumns(db('records as r').whereIn('r.id', ids)).orderBy(order)
+}
+
 export async function listRecords(db: Knex, q: RecordQuery, today: IsoDate, keys: FieldKeys | null): Promise<{ items: RecordSummary[]; total: number }> {
   const total = await countRows(filtered(db, q, today, keys))
-  const rows = (await withColumns(filtered(db, q, today, keys))
-    .orderBy([{ column: SORT_COLUMNS[q.sort], order: q.order }, { column: 'r.id', order: q.order }])
-    .limit(q.pageSize)
-    .offset((q.page - 1) * q.pageSize)) as RecordRowDb[]
+  const rows = (await recordPageQuery(db, q, today, keys)) as RecordRowDb[]
   const { subjectTypes, idFields } = await labelsFor(db)
   return { items: rows.map((r) => toSummary(r, today, subjectTypes, idFields)), total }
 }
