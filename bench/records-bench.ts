@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs'
 import { packagedCalendar } from '../electron/core/calendar/working-calendar'
 import { currentItem } from '../electron/core/catalog/catalog'
 import { importRecords } from '../electron/core/catalog/records'
-import { listRecords, recordPageQuery } from '../electron/core/catalog/record-list'
+import { listRecords, recordPageQuery, recordStats } from '../electron/core/catalog/record-list'
 import { seedDemo } from '../electron/core/demo/demo-seed'
 import { systemClock } from '../electron/core/shared/clock'
 import type { RecordQuery } from '../electron/contract/schemas/records'
@@ -122,6 +122,13 @@ async function main() {
     console.log(`  ${name}: ${total} matching; list call (count + page) p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms; page SQL via knex p95 ${percentile(pageTimes, 95).toFixed(2)} ms`)
     pageP95.push(percentile(pageTimes, 95))
   }
+  const statTimes: number[] = []
+  for (let i = 0; i < 30; i++) {
+    const s = performance.now()
+    await recordStats(db, 'SGS_CF', ctx.today)
+    if (i >= 5) statTimes.push(performance.now() - s)
+  }
+  console.log(`  statistics panel (total, late, in disclosure, expiring, pending, per unit): p50 ${percentile(statTimes, 50).toFixed(1)} ms, p95 ${percentile(statTimes, 95).toFixed(1)} ms`)
   await db.raw('PRAGMA wal_checkpoint(TRUNCATE)')
   await db.destroy()
   for (const [i, sql] of shellSql.entries()) {

@@ -16,7 +16,12 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['item_code', 'created_at'])
     t.index(['item_code', 'supplier_unit_id', 'decision_date'])
     t.index(['decision_date']) // the all-items list, newest first
+    // Name search sorted by date reads the index alone.
+    t.dropIndex(['item_code', 'subject_name'])
+    t.index(['item_code', 'subject_name', 'decision_date'])
   })
+  // Records still in disclosure (not repaired, not withdrawn): the status filters read this alone.
+  await knex.raw('CREATE INDEX records_live_disclosure ON records (item_code, disclosure_ends_on, repairable_from) WHERE repaired_on IS NULL AND revoked_on IS NULL')
   await knex.schema.createTable('record_actions', (t) => {
     t.increments('id')
     t.integer('record_id').notNullable().references('records.id')
@@ -37,7 +42,10 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('record_actions')
+  await knex.raw('DROP INDEX records_live_disclosure')
   await knex.schema.alterTable('records', (t) => {
+    t.dropIndex(['item_code', 'subject_name', 'decision_date'])
+    t.index(['item_code', 'subject_name'])
     t.dropIndex(['item_code', 'disclosure_ends_on'])
     t.dropIndex(['item_code', 'reported_on'])
     t.dropIndex(['item_code', 'created_at'])

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+import { statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import type { Knex } from 'knex'
@@ -93,5 +95,42 @@ describe('import preview', () => {
     expect(ws.getRow(2).getCell(1).value).toBe(3)
     const reasonCell = ws.getRow(2).getCell(ws.getRow(1).cellCount).value
     expect(reasonCell).toBe('处罚类别：不是允许的取值，请从下拉列表中选择')
+  })
+})
+
+describe('large and empty files', () => {
+  it('reads a 50 MB workbook row by row and reports over-long text per row', async () => {
+    const { db } = await freshDb()
+    const { item, ctx } = await setup(db)
+    const path = join(tempDir(), 'big.xlsx')
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path })
+    const ws = wb.addWorksheet('处罚')
+    ws.addRow([...Object.keys(BASE), '附件说明']).commit()
+    // Incompressible text makes the file large on disk: 2,600 rows × ~20 KB of a 附件说明 column the
+    // item does not have (ignored), and every 100th row's 违法事实 over its 5,000-character limit.
+    for (let i = 1; i <= 2600; i++) {
+      const row = { ...BASE, CF_WSH: `罚〔2026〕${i}号`, CF_SY: i % 100 === 0 ? '查'.repeat(5001) : '经查属实' }
+      ws.addRow([...Object.values(row), randomBytes(15_000).toString('base64')]).commit()
+    }
+    ws.commit()
+    await wb.commit()
+    expect(statSync(path).size).toBeGreaterThan(50e6)
+    const preview = await previewImport(path, item, ctx)
+    expect(preview).toMatchObject({ rows: 2600, invalidRows: 26, validRows: 2574 })
+    expect(preview.header.unknownHeaders).toEqual(['附件说明'])
+    expect(preview.issues[0]).toMatchObject({ row: 101, columnName: '违法事实', reason: '超过最大长度 5000 个字' })
+  }, 120_000)
+
+  it('refuses an empty workbook and a zero-byte file in plain words', async () => {
+    const { db } = await freshDb()
+    const { item, ctx } = await setup(db)
+    const blank = join(tempDir(), 'blank.xlsx')
+    const wb = new ExcelJS.Workbook()
+    wb.addWorksheet('Sheet1')
+    await wb.xlsx.writeFile(blank)
+    await expect(previewImport(blank, item, ctx)).rejects.toMatchObject({ code: 'IMPORT_FILE_REJECTED', details: { reason: 'no_header' } })
+    const zero = join(tempDir(), 'zero.xlsx')
+    writeFileSync(zero, '')
+    await expect(previewImport(zero, item, ctx)).rejects.toMatchObject({ code: 'IMPORT_FILE_REJECTED', details: { reason: 'empty' } })
   })
 })

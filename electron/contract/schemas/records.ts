@@ -45,7 +45,8 @@ export const RecordSummary = z.object({
   createdAt: TimestampMs,
 })
 export type RecordSummary = z.infer<typeof RecordSummary>
-export const RecordPage = pageOf(RecordSummary)
+/** `capped`: more than `total` records match (counting stops at 10,000). */
+export const RecordPage = pageOf(RecordSummary).extend({ capped: z.boolean() })
 
 export const RecordAction = z.object({
   id: Id,

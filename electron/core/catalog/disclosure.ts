@@ -35,6 +35,20 @@ export async function loadDisclosureRules(db: Knex): Promise<DisclosureRule[]> {
  * level (轻微 before 2026) falls back to its 一般 rule. Null before the first regime.
  */
 export function disclosureWindow(rules: DisclosureRule[], decisionDate: IsoDate, level: DishonestyLevel): DisclosureWindow | null {
+  // An import asks for the same few hundred decision dates thousands of times.
+  let cache = windows.get(rules)
+  if (!cache) windows.set(rules, (cache = new Map()))
+  const key = `${decisionDate}|${level}`
+  if (!cache.has(key)) {
+    if (cache.size > 20_000) cache.clear()
+    cache.set(key, computeWindow(rules, decisionDate, level))
+  }
+  return cache.get(key)!
+}
+
+const windows = new WeakMap<DisclosureRule[], Map<string, DisclosureWindow | null>>()
+
+function computeWindow(rules: DisclosureRule[], decisionDate: IsoDate, level: DishonestyLevel): DisclosureWindow | null {
   const inForce = rules.filter((r) => r.effectiveFrom <= decisionDate)
   if (inForce.length === 0) return null
   const latest = inForce.reduce((a, b) => (b.effectiveFrom > a.effectiveFrom ? b : a)).effectiveFrom

@@ -6,6 +6,8 @@ export interface PagedList<T> {
   pageSize: number
   rows: T[]
   total: number
+  /** More rows match than were counted (main stops counting at a cap). */
+  capped: boolean
   loading: boolean
   /** Reloads the current page. */
   load(): Promise<void>
@@ -19,12 +21,13 @@ export interface PagedList<T> {
  * The state behind every SQL-paged table: the page the user is on, the rows main returned for it,
  * the total and a loading flag, as one object the page and its <ListPager> share.
  */
-export function usePagedList<T>(fetchPage: (paging: { page: number; pageSize: number }) => Promise<{ items: T[]; total: number }>): PagedList<T> {
+export function usePagedList<T>(fetchPage: (paging: { page: number; pageSize: number }) => Promise<{ items: T[]; total: number; capped?: boolean }>): PagedList<T> {
   const list: PagedList<T> = shallowReactive({
     page: 1,
     pageSize: 20,
     rows: [] as T[],
     total: 0,
+    capped: false,
     loading: false,
     async load() {
       list.loading = true
@@ -32,6 +35,7 @@ export function usePagedList<T>(fetchPage: (paging: { page: number; pageSize: nu
         const result = await fetchPage({ page: list.page, pageSize: list.pageSize })
         list.rows = result.items
         list.total = result.total
+        list.capped = result.capped ?? false
       } catch (err) {
         presentError(err)
       } finally {

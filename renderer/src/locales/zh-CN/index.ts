@@ -7,7 +7,7 @@ export const t = {
   common: {
     save: '保存', cancel: '取消', confirm: '确定', edit: '编辑', delete: '删除', create: '新增', search: '查询',
     reset: '重置', actions: '操作', enabled: '启用', disabled: '停用', status: '状态', yes: '是', no: '否',
-    saved: '已保存', loading: '加载中…', none: '无', all: '全部', export: '导出 Excel', total: '共 {n} 条',
+    saved: '已保存', loading: '加载中…', none: '无', all: '全部', export: '导出 Excel', total: '共 {n} 条', totalCapped: '超过 10000 条，请缩小查询范围',
   },
   setup: {
     title: '系统初始化',
