@@ -63,7 +63,12 @@ export const test = base.extend<{ app: AppUnderTest }>({
         dataDir,
         logger: memoryLogger(),
         isTrustedSender: trustOrigin(HARNESS_ORIGIN),
-        platform: { chooseSavePath: async (req) => join(exportDir, req.defaultName), chooseOpenPath: async () => openPath },
+        platform: {
+          chooseSavePath: async (req) => join(exportDir, req.defaultName),
+          chooseOpenPath: async () => openPath,
+          // Headless Chromium prints the page the way Electron's printToPDF does (A4, fonts embedded).
+          printToPdf: async (_sender, path) => void (await page.pdf({ path, format: 'A4', printBackground: true })),
+        },
       })
       const dispatch = backend.dispatch
       await page.exposeBinding('__creditDeskInvoke', (source, channel: string, name: unknown, input: unknown) => {

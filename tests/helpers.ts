@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Knex } from 'knex'
@@ -39,7 +39,13 @@ export async function freshBackend(): Promise<Backend & { clock: ReturnType<type
   const logger = memoryLogger()
   const savePath = { value: null as string | null }
   const openPath = { value: null as string | null }
-  const backend = await createBackend({ dataDir, clock, logger, isTrustedSender: trustOrigin(ORIGIN), platform: { chooseSavePath: async () => savePath.value, chooseOpenPath: async () => openPath.value } })
+  const backend = await createBackend({ dataDir, clock, logger, isTrustedSender: trustOrigin(ORIGIN), platform: {
+      chooseSavePath: async () => savePath.value,
+      chooseOpenPath: async () => openPath.value,
+      // Rendering a page to PDF needs a browser: the end-to-end specs check the real output.
+      printToPdf: async (_sender, path) => writeFileSync(path, '%PDF-1.7 stand-in'),
+    },
+  })
   cleanups.push(() => backend.close())
   return { ...backend, clock, logger, dataDir, savePath, openPath }
 }

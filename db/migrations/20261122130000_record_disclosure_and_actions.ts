@@ -10,17 +10,20 @@ export async function up(knex: Knex): Promise<void> {
     t.string('disclosure_ends_on')
     t.string('repaired_on') // set when a 信用修复 application is approved
     t.string('revoked_on') // set when an 异议 is upheld: the record is withdrawn from disclosure
-    t.index(['item_code', 'disclosure_ends_on'])
     // The list's other sort orders and its unit filter, each under the item (lists are per item).
+    // is_late rides along so the per-unit late counts read the index alone.
     t.index(['item_code', 'reported_on'])
     t.index(['item_code', 'created_at'])
-    t.index(['item_code', 'supplier_unit_id', 'decision_date'])
+    t.index(['item_code', 'supplier_unit_id', 'decision_date', 'is_late'])
+    t.index(['item_code', 'supplier_unit_id', 'reported_on'])
     t.index(['decision_date']) // the all-items list, newest first
+    t.dropIndex(['supplier_unit_id', 'decision_date']) // superseded by the per-item unit index
     // Name search sorted by date reads the index alone.
     t.dropIndex(['item_code', 'subject_name'])
     t.index(['item_code', 'subject_name', 'decision_date'])
   })
-  // Records still in disclosure (not repaired, not withdrawn): the status filters read this alone.
+  // Records still in disclosure (not repaired, not withdrawn): the status filters and counts read this
+  // alone. (A plain (item, disclosure end) index made the planner prefer it and look up every row.)
   await knex.raw('CREATE INDEX records_live_disclosure ON records (item_code, disclosure_ends_on, repairable_from) WHERE repaired_on IS NULL AND revoked_on IS NULL')
   await knex.schema.createTable('record_actions', (t) => {
     t.increments('id')
@@ -46,11 +49,12 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('records', (t) => {
     t.dropIndex(['item_code', 'subject_name', 'decision_date'])
     t.index(['item_code', 'subject_name'])
-    t.dropIndex(['item_code', 'disclosure_ends_on'])
     t.dropIndex(['item_code', 'reported_on'])
     t.dropIndex(['item_code', 'created_at'])
-    t.dropIndex(['item_code', 'supplier_unit_id', 'decision_date'])
+    t.dropIndex(['item_code', 'supplier_unit_id', 'decision_date', 'is_late'])
+    t.dropIndex(['item_code', 'supplier_unit_id', 'reported_on'])
     t.dropIndex(['decision_date'])
+    t.index(['supplier_unit_id', 'decision_date'])
     t.dropColumn('dishonesty_level')
     t.dropColumn('repairable_from')
     t.dropColumn('disclosure_ends_on')

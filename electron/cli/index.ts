@@ -36,7 +36,9 @@ const USAGE = `用法 / usage: credit-desk <command> [options]
   records import --item CODE FILE [--dry-run] [--valid-only] [--errors OUT.xlsx] [--json]
                                                 导入 Excel：默认有任何错误行则全部不导入；--valid-only 只导入正确的行；
                                                 --dry-run 只检查不写入；--json 每个错误输出一行 {"row","column","reason"}
-  demo seed --records N [--seed S] [--json]     生成演示数据（县直部门、行政许可和行政处罚记录，含逾期和公示期满的记录），最后输出 JSON 摘要
+  demo seed --records N [--people N] [--seed S] [--json]
+                                                生成演示数据：县直部门、行政许可和行政处罚记录（含逾期和公示期满的），
+                                                公务员诚信档案（年度考核、个人有关事项报告、表彰、处分），最后输出 JSON 摘要
   db migrate [--data-dir DIR]                   备份后升级数据库结构
   user reset-password <username> [--password P] [--data-dir DIR]
                                                 重置密码并解除锁定（不给 --password 时生成随机临时密码）；
@@ -60,6 +62,7 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       'valid-only': { type: 'boolean', default: false },
       errors: { type: 'string' },
       records: { type: 'string' },
+      people: { type: 'string' },
       seed: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -149,8 +152,9 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
 
   if (command === 'demo' && sub === 'seed') {
     const records = Number(values.records ?? '0')
-    if (!Number.isInteger(records) || records < 0 || records > 5_000_000) {
-      out.error('请用 --records N 给出记录数（0～5000000）/ give --records N')
+    const people = Number(values.people ?? '0')
+    if (!Number.isInteger(records) || records < 0 || records > 5_000_000 || !Number.isInteger(people) || people < 0 || people > 100_000) {
+      out.error('请用 --records N（0～5000000）和/或 --people N（0～100000）给出数量 / give --records N and/or --people N')
       return 2
     }
     return withDatabase(dataDir, out, async ({ db }) => {
@@ -158,9 +162,9 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       const settings = await getSettings(db)
       const ctx = await loadStoreContext(db, today, await loadFieldKeys(db, dataDir, noProtector))
       const started = Date.now()
-      const summary = await seedDemo(db, systemClock, ctx, { records, seed: Number(values.seed ?? '1'), today, regionCode: settings.regionCode || '350102' })
-      await appendAudit(db, { at: Date.now(), actorUserId: null, actorName: osActor(), procedure: 'cli:demo-seed', affectedIds: [`records:${summary.records.total}`], result: 'ok', via: 'cli' })
-      if (!values.json) out.error(`已生成 ${summary.records.total} 条记录（${((Date.now() - started) / 1000).toFixed(1)} 秒），数据目录：${dataDir}`)
+      const summary = await seedDemo(db, systemClock, ctx, { records, people, seed: Number(values.seed ?? '1'), today, regionCode: settings.regionCode || '350102' })
+      await appendAudit(db, { at: Date.now(), actorUserId: null, actorName: osActor(), procedure: 'cli:demo-seed', affectedIds: [`records:${summary.records.total}`, `people:${summary.people.total}`], result: 'ok', via: 'cli' })
+      if (!values.json) out.error(`已生成 ${summary.records.total} 条记录、${summary.people.total} 份诚信档案（${((Date.now() - started) / 1000).toFixed(1)} 秒），数据目录：${dataDir}`)
       out.log(JSON.stringify({ dataDir, ...summary }))
       return 0
     })

@@ -38,6 +38,7 @@ export const ErrorCode = {
   Cancelled: 'CANCELLED',
   FileWriteFailed: 'FILE_WRITE_FAILED',
   DiskFull: 'DISK_FULL',
+  AttachmentRejected: 'ATTACHMENT_REJECTED',
   DbNewerThanApp: 'DB_NEWER_THAN_APP',
   DbCorrupt: 'DB_CORRUPT',
   DbLocked: 'DB_LOCKED',

@@ -12,6 +12,7 @@ import * as S from './schemas/settings'
 import * as L from './schemas/audit'
 import * as C from './schemas/catalog'
 import * as R from './schemas/records'
+import * as P from './schemas/archives'
 import { Empty, IdResult, Ok } from './schemas/common'
 import { z as zod } from 'zod'
 
@@ -28,6 +29,10 @@ const auditor = [Role.Auditor] as const
 const staff = [Role.Admin, Role.Clerk, Role.Supervisor] as const
 const editors = [Role.Admin, Role.Clerk] as const
 const reviewers = [Role.Supervisor] as const
+// Integrity archives are business data of the archive keepers (clerks) and supervisors only: the
+// system administrator and the auditor (三员) do not read them.
+const archivists = [Role.Clerk, Role.Supervisor] as const
+const keepers = [Role.Clerk] as const
 
 export const contract = {
   'setup:status': { input: Empty, output: A.SetupStatus, access: 'public', audited: false },
@@ -85,6 +90,26 @@ export const contract = {
   'calendar:save-day': { input: R.SaveOverrideInput, output: Ok, access: admin, audited: true },
   'calendar:delete-day': { input: R.DeleteOverrideInput, output: Ok, access: admin, audited: true },
   'calendar:confirm-year': { input: R.CalendarYearInput, output: Ok, access: admin, audited: true },
+  'people:list': { input: P.PersonQuery, output: P.PersonPage, access: archivists, audited: false },
+  'people:get': { input: P.PersonIdInput, output: P.PersonSummary, access: archivists, audited: false },
+  'people:create': { input: P.NewPerson, output: IdResult, access: keepers, audited: true },
+  'people:update': { input: P.PersonUpdate, output: IdResult, access: keepers, audited: true },
+  'people:import': { input: Empty, output: P.PeopleImportResult, access: keepers, audited: true },
+  'people:template': { input: Empty, output: R.FileResult, access: keepers, audited: false },
+  'archives:request-access': { input: P.AccessRequestInput, output: IdResult, access: archivists, audited: true },
+  'archives:requests': { input: P.AccessRequestQuery, output: P.AccessRequestPage, access: archivists, audited: false },
+  'archives:decide-access': { input: P.DecideAccessInput, output: IdResult, access: reviewers, audited: true },
+  // Every look at a full archive, every unmasking, print and export is an audited call.
+  'archives:open': { input: P.PersonIdInput, output: P.Archive, access: archivists, audited: true },
+  'archives:reveal-id': { input: P.PersonIdInput, output: P.RevealResult, access: archivists, audited: true },
+  'archives:add-entry': { input: P.EntryInput, output: zod.object({ id: zod.number().int(), gradeChanged: zod.boolean() }), access: keepers, audited: true },
+  'archives:attach': { input: P.AttachInput, output: zod.object({ attached: zod.boolean(), fileName: zod.string().nullable() }), access: keepers, audited: true },
+  'archives:grade-override': { input: P.GradeOverrideInput, output: Ok, access: reviewers, audited: true },
+  'archives:rules': { input: Empty, output: zod.array(P.GradeRule.extend({ id: zod.number().int() })), access: archivists, audited: false },
+  'archives:save-rule': { input: P.GradeRule, output: zod.object({ id: zod.number().int(), regraded: zod.number().int() }), access: reviewers, audited: true },
+  'archives:recuse': { input: P.RecusalInput, output: IdResult, access: reviewers, audited: true },
+  'archives:log-print': { input: P.PersonIdInput, output: Ok, access: archivists, audited: true },
+  'archives:export-pdf': { input: P.PersonIdInput, output: R.FileResult, access: archivists, audited: true },
 } as const satisfies Record<ProcedureName, ProcedureSpec>
 
 export type Contract = typeof contract

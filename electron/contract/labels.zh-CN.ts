@@ -57,6 +57,25 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'calendar:save-day': '保存节假日安排',
   'calendar:delete-day': '删除节假日安排',
   'calendar:confirm-year': '确认全年节假日安排',
+  'people:list': '查询诚信档案人员',
+  'people:get': '查看人员概况',
+  'people:create': '新建诚信档案',
+  'people:update': '修改人员信息',
+  'people:import': '批量导入人员',
+  'people:template': '下载人员导入模板',
+  'archives:request-access': '申请查阅诚信档案',
+  'archives:requests': '查询查阅申请',
+  'archives:decide-access': '审批查阅申请',
+  'archives:open': '查阅诚信档案',
+  'archives:reveal-id': '查看完整身份证号',
+  'archives:add-entry': '记录档案事项',
+  'archives:attach': '上传档案附件',
+  'archives:grade-override': '调整诚信等级',
+  'archives:rules': '查询分级规则',
+  'archives:save-rule': '修改分级规则',
+  'archives:recuse': '登记回避',
+  'archives:log-print': '打印诚信档案',
+  'archives:export-pdf': '导出诚信档案 PDF',
 }
 
 /** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */
@@ -71,6 +90,30 @@ export const EXTRA_AUDIT_LABELS: Record<string, string> = {
 export function procedureLabel(name: string): string {
   return (PROCEDURE_LABELS as Record<string, string>)[name] ?? EXTRA_AUDIT_LABELS[name] ?? name
 }
+
+/** Short Chinese names of refusal and failure codes, for the audit log (the code follows in brackets). */
+export const RESULT_LABELS: Record<string, string> = {
+  FORBIDDEN: '无权限', NOT_AUTHENTICATED: '未登录', VALIDATION: '输入无效', NOT_FOUND: '对象不存在', INVALID_STATE: '状态不允许',
+  SELF_REVIEW: '不能审核本人提交的内容', CANCELLED: '已取消', IMPORT_HAS_ERRORS: '数据有错误', IMPORT_FILE_REJECTED: '文件无法导入',
+  UNTRUSTED_SENDER: '来源不可信', UNKNOWN_PROCEDURE: '未知操作', INTERNAL: '内部错误', SESSION_LOCKED: '屏幕已锁定',
+  ATTACHMENT_REJECTED: '附件不符合要求', DISK_FULL: '磁盘空间不足', FILE_WRITE_FAILED: '文件写入失败',
+}
+
+export function resultLabel(code: string): string {
+  return RESULT_LABELS[code] ? `${RESULT_LABELS[code]}（${code}）` : code
+}
+
+export const ENTRY_KIND_LABELS: Record<string, string> = {
+  personal_report: '个人有关事项报告', integrity: '廉政记录', assessment: '年度考核', award: '表彰奖励', violation: '违法违纪违约',
+  accountability: '问责处理', commitment: '诚信承诺', repair: '信用修复',
+}
+export const ENTRY_RESULT_LABELS: Record<string, string> = {
+  truthful: '如实报告', omitted: '漏报', concealed: '瞒报',
+  excellent: '优秀', competent: '称职', basically_competent: '基本称职', incompetent: '不称职', ungraded: '不定等次',
+  warning: '警告', demerit: '记过', major_demerit: '记大过', demotion: '降级', removal: '撤职', dismissal: '开除',
+}
+export const GRADE_LABELS: Record<string, string> = { trustworthy: '守信', basically_trustworthy: '基本守信', dishonest: '失信', seriously_dishonest: '严重失信' }
+export const PERSON_STATUS_LABELS: Record<string, string> = { serving: '在职', transferred: '调离', retired: '退休', deceased: '离世' }
 
 export const FIELD_TYPE_LABELS: Record<string, string> = {
   text: '文本', integer: '整数', decimal: '小数', date: '日期', uscc: '统一社会信用代码', idcard: '身份证号', dict: '字典',

@@ -49,7 +49,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     clock,
     sessions: new SessionStore(),
     platform: opts.platform,
-    services: { keys, importJobs, today },
+    services: { keys, importJobs, today, dataDir: opts.dataDir },
     logger,
     isTrustedSender: opts.isTrustedSender,
   })

@@ -16,4 +16,6 @@ export interface Platform {
   chooseSavePath(request: SaveFileRequest): Promise<string | null>
   /** Asks the user for a file to read; null when they cancel. The renderer never names paths. */
   chooseOpenPath(request: OpenFileRequest): Promise<string | null>
+  /** Prints the calling window's current page to a PDF file (A4, fonts embedded). */
+  printToPdf(senderId: string, path: string): Promise<void>
 }

@@ -10,7 +10,7 @@ async function office() {
   const { db } = await freshDb()
   const clock = manualClock()
   const adminId = await completeSetup(db, clock, SETUP)
-  const clerkId = await createUser(db, clock, { username: 'clerk1', displayName: '李业务', roles: ['clerk'], unitId: null, initialPassword: 'Init#2026a' })
+  const clerkId = await createUser(db, clock, { username: 'clerk1', displayName: '李业务', roles: ['clerk'], unitId: null, archiveScope: 'unit' as const, initialPassword: 'Init#2026a' })
   return { db, clock, adminId, clerkId }
 }
 
@@ -80,24 +80,24 @@ describe('login and lockout', () => {
 describe('user administration rules', () => {
   it('does not let one person both administer and audit (三员分立)', async () => {
     const { db, clock } = await office()
-    const err = await createUser(db, clock, { username: 'both', displayName: '兼任', roles: ['admin', 'auditor'], unitId: null, initialPassword: 'Init#2026a' }).catch((e) => e)
+    const err = await createUser(db, clock, { username: 'both', displayName: '兼任', roles: ['admin', 'auditor'], unitId: null, archiveScope: 'unit' as const, initialPassword: 'Init#2026a' }).catch((e) => e)
     expect(err.details.fields).toEqual([{ path: 'roles', message: 'roles.conflict' }])
   })
 
   it('keeps at least one administrator and stops self-lockout', async () => {
     const { db, clock, adminId, clerkId } = await office()
     expect(await codeOf(setUserDisabled(db, clock, adminId, adminId, true))).toBe(ErrorCode.SelfModification)
-    expect(await codeOf(updateUser(db, clock, adminId, { id: adminId, displayName: 'x', roles: ['clerk'], unitId: null }))).toBe(ErrorCode.SelfModification)
+    expect(await codeOf(updateUser(db, clock, adminId, { id: adminId, displayName: 'x', roles: ['clerk'], unitId: null, archiveScope: 'unit' as const }))).toBe(ErrorCode.SelfModification)
     // A second admin may demote the first only while another admin remains.
-    await updateUser(db, clock, adminId, { id: clerkId, displayName: '李业务', roles: ['admin'], unitId: null })
+    await updateUser(db, clock, adminId, { id: clerkId, displayName: '李业务', roles: ['admin'], unitId: null, archiveScope: 'unit' as const })
     expect(await codeOf(setUserDisabled(db, clock, clerkId, adminId, true))).toBe('ok')
-    const third = await createUser(db, clock, { username: 'third', displayName: '第三', roles: ['clerk'], unitId: null, initialPassword: 'Init#2026a' })
-    expect(await codeOf(updateUser(db, clock, third, { id: clerkId, displayName: '李业务', roles: ['clerk'], unitId: null }))).toBe(ErrorCode.LastAdmin)
+    const third = await createUser(db, clock, { username: 'third', displayName: '第三', roles: ['clerk'], unitId: null, archiveScope: 'unit' as const, initialPassword: 'Init#2026a' })
+    expect(await codeOf(updateUser(db, clock, third, { id: clerkId, displayName: '李业务', roles: ['clerk'], unitId: null, archiveScope: 'unit' as const }))).toBe(ErrorCode.LastAdmin)
   })
 
   it('rejects a duplicate user name regardless of case', async () => {
     const { db, clock } = await office()
-    const err = await createUser(db, clock, { username: 'Clerk1', displayName: '重复', roles: ['clerk'], unitId: null, initialPassword: 'Init#2026a' }).catch((e) => e)
+    const err = await createUser(db, clock, { username: 'Clerk1', displayName: '重复', roles: ['clerk'], unitId: null, archiveScope: 'unit' as const, initialPassword: 'Init#2026a' }).catch((e) => e)
     expect(err.details.fields[0]).toEqual({ path: 'username', message: 'username.taken' })
   })
 })

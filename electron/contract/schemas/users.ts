@@ -10,6 +10,8 @@ export const UserRow = z.object({
   roles: z.array(z.enum(ROLES)),
   unitId: Id.nullable(),
   unitName: z.string().nullable(),
+  /** Whose integrity archives the user may list: own unit, own unit and below, or all. */
+  archiveScope: z.enum(['unit', 'subtree', 'all']),
   disabled: z.boolean(),
   lockedUntil: TimestampMs.nullable(),
   mustChangePassword: z.boolean(),
@@ -33,6 +35,7 @@ export const NewUser = z.object({
   displayName: text(50),
   roles: Roles,
   unitId: Id.nullish().transform((v) => v ?? null),
+  archiveScope: z.enum(['unit', 'subtree', 'all']).default('unit'),
   initialPassword: Password,
 })
 export type NewUser = z.infer<typeof NewUser>
@@ -42,6 +45,7 @@ export const UserUpdate = z.object({
   displayName: text(50),
   roles: Roles,
   unitId: Id.nullish().transform((v) => v ?? null),
+  archiveScope: z.enum(['unit', 'subtree', 'all']).default('unit'),
 })
 export type UserUpdate = z.infer<typeof UserUpdate>
 

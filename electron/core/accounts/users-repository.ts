@@ -94,6 +94,7 @@ export async function listUsers(db: Knex, q: UserQuery, lockedNow: number): Prom
         roles: rec.roles,
         unitId: rec.unitId,
         unitName: (row.unit_name as string | null) ?? null,
+        archiveScope: (row.archive_scope as 'unit' | 'subtree' | 'all') ?? 'unit',
         disabled: rec.disabled,
         lockedUntil: lockedUntil != null && lockedUntil > lockedNow ? lockedUntil : null,
         mustChangePassword: rec.mustChangePassword,

@@ -2,7 +2,7 @@ import { renameSync, rmSync } from 'node:fs'
 import ExcelJS from 'exceljs'
 import type { Knex } from 'knex'
 import type { AuditExportInput } from '../../contract/schemas/audit'
-import { LOGIN_RESULT_LABELS, procedureLabel } from '../../contract/labels.zh-CN'
+import { LOGIN_RESULT_LABELS, procedureLabel, resultLabel } from '../../contract/labels.zh-CN'
 import { auditRows, loginRows } from './audit-log'
 
 function formatTime(ms: number): string {
@@ -38,7 +38,7 @@ export async function exportLogToXlsx(db: Knex, input: AuditExportInput, path: s
           procedure: procedureLabel(e.procedure),
           code: e.procedure,
           affected: e.affectedIds.join(', '),
-          result: e.result === 'ok' ? '成功' : `失败：${e.result}`,
+          result: e.result === 'ok' ? '成功' : `失败：${resultLabel(e.result)}`,
         }).commit()
         rows++
       }

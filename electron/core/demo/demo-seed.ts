@@ -13,9 +13,13 @@ import { recordRow, type StoreContext } from '../catalog/records'
 import type { IsoDate } from '../calendar/working-calendar'
 import type { Clock } from '../shared/clock'
 import { createUnit } from '../system/units'
+import { createPerson } from '../archives/people'
+import { addEntry } from '../archives/entries'
+import type { EntryInput } from '../../contract/schemas/archives'
 
 export interface SeedOptions {
   records: number
+  people?: number
   /** Same seed, same data: demos and benchmark runs are repeatable. */
   seed: number
   today: IsoDate
@@ -25,6 +29,7 @@ export interface SeedOptions {
 export interface SeedSummary {
   units: { created: number; total: number }
   records: { total: number; byItem: Record<string, number>; late: number; naturalPersons: number; disclosureEnded: number }
+  people: { total: number; entries: number; byGrade: Record<string, number> }
 }
 
 /** mulberry32: a small seeded generator for repeatable demo data (not for anything secret). */
@@ -148,6 +153,58 @@ export async function seedDemo(db: Knex, clock: Clock, ctx: StoreContext, opts: 
     return {
       units: { created, total: existing.size },
       records: { total: opts.records, byItem, late, naturalPersons: persons, disclosureEnded: ended },
+      people: await seedPeople(trx, ctx, opts, rnd, unitIds, clock.now()),
     }
   })
+}
+
+const POSTS = [['科员', '一级科员'], ['副科长', '四级主任科员'], ['科长', '二级主任科员'], ['副局长', '一级主任科员'], ['局长', '一级调研员']] as const
+const POLITICAL = ['中共党员', '中共党员', '中共党员', '群众', '中共预备党员', '民主党派']
+
+/** Civil servants of the seeded departments, each with the archive a county would have kept. */
+async function seedPeople(db: Knex, ctx: StoreContext, opts: SeedOptions, rnd: () => number, unitIds: number[], now: number): Promise<SeedSummary['people']> {
+  const count = opts.people ?? 0
+  const pickOf = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!
+  const thisYear = Number(opts.today.slice(0, 4))
+  let entries = 0
+  const used = new Set<string>()
+  for (let n = 0; n < count; n++) {
+    let idNumber: string
+    do {
+      const birth = dayjs('1965-01-01').add(Math.floor(rnd() * 32 * 365), 'day')
+      const first17 = `${opts.regionCode}${birth.format('YYYYMMDD')}${String(Math.floor(rnd() * 1000)).padStart(3, '0')}`
+      idNumber = first17 + idCardCheckChar(first17)
+    } while (used.has(idNumber))
+    used.add(idNumber)
+    const birthYear = Number(idNumber.slice(6, 10))
+    const entryYear = Math.min(thisYear - 1, birthYear + 22 + Math.floor(rnd() * 4))
+    const [post, rank] = pickOf(POSTS)
+    const name = pickOf([...SURNAMES]) + pickOf(GIVEN) + (rnd() < 0.5 ? pickOf(GIVEN) : '')
+    const unitId = pickOf(unitIds)
+    const issuer = (await db('org_units').where('id', unitId).first('name')).name as string
+    const personId = await createPerson(db, ctx.keys, {
+      name, idNumber, unitId, post, rank, politicalStatus: pickOf(POLITICAL), entryDate: `${entryYear}-07-01`, status: 'serving', statusDate: null, userId: null,
+    }, null, now, opts.today)
+    // Entries go through the same checks as typed ones (service years, dates, results) and regrade.
+    const add = async (e: Omit<EntryInput, 'personId'>) => {
+      await addEntry(db, { personId, ...e }, null, now, opts.today)
+      entries++
+    }
+    // The last five annual assessments, mostly 称职, some 优秀, rarely 基本称职.
+    for (let y = Math.max(entryYear + 1, thisYear - 5); y < thisYear; y++) {
+      const r = rnd()
+      const result = r < 0.2 ? 'excellent' : r < 0.97 ? 'competent' : 'basically_competent'
+      await add({ kind: 'assessment', year: y, result, title: `${y}年度考核`, docNumber: `${issuer.slice(1, 3)}人〔${y + 1}〕${1 + (n % 40)}号`, docDate: `${y + 1}-01-${String(10 + (n % 15)).padStart(2, '0')}`, issuer, details: null, effectUntil: null })
+    }
+    await add({ kind: 'personal_report', year: thisYear - 1, result: rnd() < 0.95 ? 'truthful' : 'omitted', title: `${thisYear - 1}年个人有关事项报告查核`, docNumber: null, docDate: `${thisYear - 1}-11-15`, issuer: '县委组织部', details: null, effectUntil: null })
+    if (rnd() < 0.15) await add({ kind: 'award', year: thisYear - 1, result: null, title: '嘉奖', docNumber: `县政人〔${thisYear - 1}〕${n + 1}号`, docDate: `${thisYear - 1}-12-20`, issuer: '县人民政府', details: null, effectUntil: null })
+    if (rnd() < 0.05) {
+      const decided = dayjs(opts.today).subtract(30 + Math.floor(rnd() * 900), 'day')
+      const sanction = pickOf(['warning', 'warning', 'demerit', 'major_demerit', 'demotion'] as const)
+      await add({ kind: 'violation', year: null, result: sanction, title: pickOf(['违反工作纪律', '违规收受礼金', '违反中央八项规定精神']), docNumber: `县纪〔${decided.year()}〕${n + 1}号`, docDate: decided.format('YYYY-MM-DD'), issuer: '县纪委监委', details: null, effectUntil: decided.add(18, 'month').format('YYYY-MM-DD') })
+    }
+  }
+  const byGrade: Record<string, number> = {}
+  for (const r of (await db('people').groupBy('grade').select('grade').count({ n: '*' })) as Array<{ grade: string; n: number }>) byGrade[r.grade] = Number(r.n)
+  return { total: count, entries, byGrade }
 }

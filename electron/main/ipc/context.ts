@@ -11,6 +11,8 @@ export interface Services {
   /** Field keys of this data folder (ID numbers are sealed and blind-indexed with them). */
   keys: FieldKeys
   importJobs: ImportJobs
+  /** The data folder (attachments live under it). */
+  dataDir: string
   /** Today's office date (Beijing), from the backend's clock. */
   today(): string
 }

@@ -20,9 +20,16 @@ import { exportRecords, getRecord, listRecords, recordStats } from '../../core/c
 import { buildRecordTemplate } from '../../core/catalog/record-template'
 import { calendarYear, confirmYear, deleteOverride, saveOverride } from '../../core/calendar/holiday-table'
 import { loadDictEntries } from '../../core/system/dictionaries'
-import { AppError } from '../../core/shared/app-error'
+import { AppError, fieldError } from '../../core/shared/app-error'
 import { writeFileAtomic } from '../../core/shared/write-file'
 import type { JobOwner } from '../import-jobs'
+import { decideAccess, listAccessRequests, requestAccess, requireGrant } from '../../core/archives/access'
+import { ATTACHMENT_EXTENSIONS, storeAttachment } from '../../core/archives/attachments'
+import { addEntry, listEntries } from '../../core/archives/entries'
+import { gradeOf, loadGradeRules, overrideGrade, regradeAll, saveGradeRule } from '../../core/archives/grading'
+import { buildPeopleTemplate, importPeople } from '../../core/archives/people-import'
+import { createPerson, getPersonSummary, listPeople, revealIdNumber, toPersonSummary, updatePerson } from '../../core/archives/people'
+import { archiveViewer, personInScope, refusal, visibleUnits } from '../../core/archives/scope'
 import type { CallContext, Handlers } from './context'
 
 const MAX_UNLOCK_FAILURES = 5
@@ -40,6 +47,19 @@ const ok = { ok: true as const }
 
 function jobOwner(ctx: CallContext): JobOwner {
   return { senderId: ctx.sender.id, userId: actorId(ctx), username: ctx.session!.username }
+}
+
+async function viewerOf(ctx: CallContext) {
+  return archiveViewer(ctx.db, actorId(ctx))
+}
+
+/** Writing to an archive: in the keeper's scope, and never their own or one they are recused from. */
+async function writableArchive(ctx: CallContext, personId: number) {
+  const viewer = await viewerOf(ctx)
+  const person = await personInScope(ctx.db, viewer, personId)
+  const refused = await refusal(ctx.db, viewer, person)
+  if (refused) throw new AppError(ErrorCode.Forbidden, 'may not handle this archive', { reason: refused })
+  return person
 }
 
 const XLSX_FILTER = [{ name: 'Excel 工作簿', extensions: ['xlsx'] }]
@@ -274,6 +294,119 @@ export const handlers: Handlers = {
     const recordId = await decideAction(ctx.db, id, decision, comment, actorId(ctx), ctx.clock.now(), ctx.services.today())
     ctx.affected.push(`record:${recordId}`, `record-action:${id}`, `decision:${decision}`)
     return { id }
+  },
+
+  'people:list': async (q, ctx) => listPeople(ctx.db, ctx.services.keys, q, await viewerOf(ctx), ctx.clock.now()),
+  'people:get': async ({ personId }, ctx) => {
+    const viewer = await viewerOf(ctx)
+    await personInScope(ctx.db, viewer, personId)
+    return getPersonSummary(ctx.db, personId, viewer, ctx.clock.now())
+  },
+  'people:create': async (input, ctx) => {
+    const units = await visibleUnits(ctx.db, await viewerOf(ctx))
+    if (units && !units.includes(input.unitId)) throw fieldError([{ path: 'unitId', message: 'unit.outOfScope' }])
+    const id = await createPerson(ctx.db, ctx.services.keys, input, actorId(ctx), ctx.clock.now(), ctx.services.today())
+    ctx.affected.push(`person:${id}`)
+    return { id }
+  },
+  'people:update': async (input, ctx) => {
+    await writableArchive(ctx, input.id)
+    await updatePerson(ctx.db, input, ctx.clock.now(), ctx.services.today())
+    ctx.affected.push(`person:${input.id}`)
+    return { id: input.id }
+  },
+  'people:import': async (_i, ctx) => {
+    const path = await ctx.platform.chooseOpenPath({ title: '选择人员名单 Excel 文件', filters: XLSX_FILTER })
+    if (!path) return { cancelled: true, fileName: null, rows: 0, imported: 0, issues: [] }
+    const result = await importPeople(ctx.db, ctx.services.keys, path, actorId(ctx), ctx.clock.now(), ctx.services.today())
+    ctx.affected.push(`people-import:${basename(path)}`, `rows:${result.imported}`)
+    return { cancelled: false, fileName: basename(path), ...result, issues: result.issues.slice(0, 500) }
+  },
+  'people:template': async (_i, ctx) =>
+    saveXlsx(ctx, '保存人员导入模板', '人员名单-导入模板.xlsx', async (path) => {
+      writeFileAtomic(path, await buildPeopleTemplate())
+      return 0
+    }),
+  'archives:request-access': async (input, ctx) => {
+    const id = await requestAccess(ctx.db, await viewerOf(ctx), input, ctx.clock.now())
+    ctx.affected.push(`person:${input.personId}`, `archive-access:${id}`)
+    return { id }
+  },
+  'archives:requests': async (q, ctx) => listAccessRequests(ctx.db, q, actorId(ctx)),
+  'archives:decide-access': async ({ id, decision, comment }, ctx) => {
+    const { personId, requesterId } = await decideAccess(ctx.db, actorId(ctx), id, decision, comment, ctx.clock.now())
+    ctx.affected.push(`archive-access:${id}`, `person:${personId}`, `user:${requesterId}`, `decision:${decision}`)
+    return { id }
+  },
+  'archives:open': async ({ personId }, ctx) => {
+    const viewer = await viewerOf(ctx)
+    const now = ctx.clock.now()
+    const { person, until } = await requireGrant(ctx.db, viewer, personId, now)
+    ctx.affected.push(`person:${personId}`, 'view:archive')
+    const row = await ctx.db('people as p').join('org_units as u', 'u.id', 'p.unit_id').where('p.id', person.id).first('p.*', 'u.name as unit_name')
+    const history = await ctx.db('grade_history as h').leftJoin('users as u', 'u.id', 'h.decided_by').where('h.person_id', personId).orderBy('h.id', 'desc').select('h.*', 'u.display_name as by_name')
+    return {
+      person: await toPersonSummary(ctx.db, row, viewer, now),
+      entries: await listEntries(ctx.db, personId),
+      gradeReasons: (await gradeOf(ctx.db, personId, ctx.services.today())).reasons,
+      gradeHistory: history.map((h) => ({ grade: h.grade, source: h.source, reasons: JSON.parse(h.reasons), decidedByName: h.by_name ?? null, at: Number(h.at) })),
+      grantedUntil: until,
+    }
+  },
+  'archives:reveal-id': async ({ personId }, ctx) => {
+    await requireGrant(ctx.db, await viewerOf(ctx), personId, ctx.clock.now())
+    ctx.affected.push(`person:${personId}`, 'unmask:id')
+    return { idNumber: await revealIdNumber(ctx.db, ctx.services.keys, personId) }
+  },
+  'archives:add-entry': async (input, ctx) => {
+    await writableArchive(ctx, input.personId)
+    const result = await addEntry(ctx.db, input, actorId(ctx), ctx.clock.now(), ctx.services.today())
+    ctx.affected.push(`person:${input.personId}`, `archive-entry:${result.id}`)
+    return result
+  },
+  'archives:attach': async ({ entryId }, ctx) => {
+    const entry = await ctx.db('archive_entries').where('id', entryId).first('person_id')
+    if (!entry) throw new AppError(ErrorCode.NotFound, 'no such entry')
+    await writableArchive(ctx, entry.person_id)
+    const path = await ctx.platform.chooseOpenPath({ title: '选择扫描件（PDF、JPG、PNG、TIF，不超过 20 MB）', filters: [{ name: '扫描件', extensions: ATTACHMENT_EXTENSIONS }] })
+    if (!path) return { attached: false, fileName: null }
+    const stored = await storeAttachment(ctx.db, ctx.services.dataDir, path, ctx.clock.now())
+    await ctx.db('entry_attachments').insert({ entry_id: entryId, sha256: stored.sha256, file_name: basename(path) }).onConflict(['entry_id', 'sha256']).ignore()
+    ctx.affected.push(`person:${entry.person_id}`, `archive-entry:${entryId}`, `attachment:${stored.sha256.slice(0, 16)}`)
+    return { attached: true, fileName: basename(path) }
+  },
+  'archives:grade-override': async ({ personId, grade, reason }, ctx) => {
+    await writableArchive(ctx, personId)
+    await overrideGrade(ctx.db, personId, grade, reason, actorId(ctx), ctx.clock.now())
+    ctx.affected.push(`person:${personId}`, `grade:${grade}`)
+    return ok
+  },
+  'archives:rules': async (_i, { db }) => (await loadGradeRules(db)).map((r) => ({ ...r })),
+  'archives:save-rule': async (rule, ctx) => {
+    const id = await saveGradeRule(ctx.db, rule, ctx.clock.now())
+    const regraded = await regradeAll(ctx.db, ctx.services.today(), ctx.clock.now())
+    ctx.affected.push(`grade-rule:${id}`, `regraded:${regraded}`)
+    return { id, regraded }
+  },
+  'archives:recuse': async ({ userId, personId, reason }, ctx) => {
+    await personInScope(ctx.db, await viewerOf(ctx), personId)
+    const [id] = (await ctx.db('archive_recusals').insert({ user_id: userId, person_id: personId, reason, created_at: ctx.clock.now() }).onConflict(['user_id', 'person_id']).merge(['reason'])) as number[]
+    ctx.affected.push(`person:${personId}`, `user:${userId}`)
+    return { id: id! }
+  },
+  'archives:log-print': async ({ personId }, ctx) => {
+    await requireGrant(ctx.db, await viewerOf(ctx), personId, ctx.clock.now())
+    ctx.affected.push(`person:${personId}`, 'print:archive')
+    return ok
+  },
+  'archives:export-pdf': async ({ personId }, ctx) => {
+    await requireGrant(ctx.db, await viewerOf(ctx), personId, ctx.clock.now())
+    const person = await ctx.db('people').where('id', personId).first('name')
+    const path = await ctx.platform.chooseSavePath({ title: '导出诚信档案', defaultName: `诚信档案-${person.name}-${ctx.services.today()}.pdf`, filters: [{ name: 'PDF 文件', extensions: ['pdf'] }] })
+    if (!path) return { cancelled: true, fileName: null, rows: 0 }
+    await ctx.platform.printToPdf(ctx.sender.id, path)
+    ctx.affected.push(`person:${personId}`, 'export:archive-pdf')
+    return { cancelled: false, fileName: path, rows: 1 }
   },
 
   'calendar:year': async ({ year }, { db }) => calendarYear(db, year),

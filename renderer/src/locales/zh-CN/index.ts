@@ -34,6 +34,7 @@ export const t = {
   shell: {
     home: '工作台', system: '系统管理', users: '用户管理', units: '组织机构', dicts: '数据字典', settings: '系统设置',
     catalog: '信用目录', catalogItems: '目录事项', records: '归集数据', holidays: '节假日维护',
+    archives: '诚信档案', people: '人员档案', accessRequests: '查阅审批', gradeRules: '分级规则',
     audit: '安全审计', auditLog: '操作日志', loginLog: '登录日志', changePassword: '修改密码', logout: '退出登录',
   },
   home: {
@@ -48,6 +49,7 @@ export const t = {
     resetPassword: '重置密码', resetTitle: '重置 {name} 的密码', newPassword: '临时密码', resetDone: '密码已重置，该用户下次登录须修改密码',
     disable: '停用', enable: '启用', confirmDisable: '确定停用用户 {name}？停用后该用户立即退出且不能登录。',
     created: '用户已创建', noUnit: '（未指定）', active: '正常',
+    archiveScope: '档案范围', archiveScopes: { unit: '本单位', subtree: '本单位及下级', all: '全部' } as Record<'unit' | 'subtree' | 'all', string>,
   },
   units: {
     title: '组织机构', tree: '单位树', addRoot: '新增顶级单位', addChild: '新增下级单位', name: '单位名称', kind: '单位类型',
@@ -118,6 +120,31 @@ export const t = {
     unknownColumns: '以下列不属于该目录事项，将被忽略：{cols}', start: '开始导入', importing: '正在导入…{done} / {total} 行',
     done: '导入完成：已导入 {n} 条，批次号 {batch}。', cancelled: '已取消，未导入任何数据。', failed: '导入失败，未导入任何数据。',
     close: '关闭', again: '重新选择文件', errorsSaved: '错误报告已保存到 {file}',
+  },
+  archives: {
+    title: '公务员诚信档案', keyword: '姓名（开头）或完整身份证号', unit: '单位', grade: '诚信等级', entryKind: '事项类型', year: '年度', status: '状态',
+    name: '姓名', idNumber: '身份证号', sex: '性别', birthDate: '出生日期', post: '职务', rank: '职级', politicalStatus: '政治面貌', entryDate: '参加工作日期',
+    statusDate: '状态变更日期', userId: '本人登录账号', userIdHint: '关联后本人不能查阅自己的档案', create: '新建档案', import: '批量导入', template: '下载导入模板',
+    createTitle: '新建诚信档案', editTitle: '修改人员信息', sexes: { M: '男', F: '女' } as Record<string, string>,
+    override: '（人工调整）', access: '查阅权限', granted: '可查阅至 {until}', pending: '查阅申请待审批', refusedSelf: '本人档案，不能查阅', refusedRecused: '已回避',
+    request: '申请查阅', requestTitle: '申请查阅 {name} 的诚信档案', reason: '查阅事由', reasonPh: '例如：干部任用前考察、年度考核、评先评优', days: '有效天数',
+    requested: '申请已提交，等待审核人员审批', open: '查阅档案', imported: '已导入 {n} 人', importFailed: '名单中有 {n} 处错误，未导入任何人员：',
+    masked: '已脱敏', reveal: '显示完整号码', revealed: '完整号码已显示（已记录）',
+    entries: '档案事项', addEntry: '记录事项', entryTitle: '标题', result: '结果', docNumber: '文号', docDate: '文件日期', issuer: '作出机关', details: '说明',
+    effectUntil: '影响期至', attachments: '附件', attach: '上传扫描件', attached: '已上传 {name}', noEntries: '暂无档案事项',
+    gradeReasons: '等级依据', noReasons: '没有降低等级的事项', gradeHistory: '等级变更记录', overrideGrade: '调整等级', overrideTitle: '调整诚信等级',
+    overrideReason: '调整理由', sourceRules: '按规则', sourceOverride: '人工调整', print: '打印', exportPdf: '导出 PDF', pdfSaved: '已导出到 {file}',
+    grantUntil: '本次查阅有效期至 {until}，所有查阅、打印和导出均记入审计日志', report: '诚信情况报告', reportOrg: '出具单位', reportDate: '出具日期',
+    reportFooter: '本报告依据诚信档案记录生成，仅供 {reason} 使用。', recuse: '登记回避', recuseTitle: '登记回避', recuseUser: '回避人员', recuseReason: '回避原因',
+  },
+  accessRequests: {
+    title: '查阅审批', mine: '只看我的申请', person: '被查阅人', unit: '单位', requester: '申请人', reason: '事由', days: '天数', status: '状态',
+    approver: '审批人', validUntil: '有效期至', createdAt: '申请时间', approve: '同意', reject: '不同意', comment: '审批意见', decided: '已审批',
+    statuses: { pending: '待审批', approved: '已同意', rejected: '未同意' } as Record<string, string>,
+  },
+  gradeRules: {
+    title: '分级管理规则', hint: '规则：在规定期限内有某类事项（及所列结果）的，诚信等级最高为所列等级；多条规则命中时取最低等级。修改规则后全部人员按新规则重新评定，变更记入等级记录。',
+    name: '规则名称', entryKind: '事项类型', results: '事项结果（不选为任何结果）', withinMonths: '期限（月）', grade: '等级最高为', enabled: '启用', add: '新增规则', saved: '已保存，{n} 人的等级随之变化',
   },
   holidays: {
     title: '节假日维护', year: '年份', packaged: '内置国务院安排', noPackaged: '程序内置数据不含 {year} 年的安排',

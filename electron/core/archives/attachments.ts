@@ -1,0 +1,55 @@
+// Scanned documents behind archive entries, stored once by content (SHA-256) under attachments/.
+// The file must be what its name says (checked by its first bytes) and within the size limit.
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs'
+import { extname, join } from 'node:path'
+import type { Knex } from 'knex'
+import { ErrorCode } from '../../contract/errors'
+import { AppError } from '../shared/app-error'
+import { writeFileAtomic } from '../shared/write-file'
+
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+export const ATTACHMENT_DIR = 'attachments'
+
+const TYPES: Array<{ mime: string; extensions: string[]; magic: (b: Buffer) => boolean }> = [
+  { mime: 'application/pdf', extensions: ['.pdf'], magic: (b) => b.subarray(0, 5).toString('latin1') === '%PDF-' },
+  { mime: 'image/jpeg', extensions: ['.jpg', '.jpeg'], magic: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { mime: 'image/png', extensions: ['.png'], magic: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { mime: 'image/tiff', extensions: ['.tif', '.tiff'], magic: (b) => ['II*\0', 'MM\0*'].includes(b.subarray(0, 4).toString('latin1')) },
+]
+
+export const ATTACHMENT_EXTENSIONS = TYPES.flatMap((t) => t.extensions.map((e) => e.slice(1)))
+
+function head(path: string): Buffer {
+  const fd = openSync(path, 'r')
+  try {
+    const b = Buffer.alloc(16)
+    readSync(fd, b, 0, 16, 0)
+    return b
+  } finally {
+    closeSync(fd)
+  }
+}
+
+export function attachmentPath(dataDir: string, sha256: string): string {
+  return join(dataDir, ATTACHMENT_DIR, sha256.slice(0, 2), sha256)
+}
+
+/** Stores the file (once per content) and returns its hash and type; refuses a file that lies about its type. */
+export async function storeAttachment(db: Knex, dataDir: string, path: string, now: number): Promise<{ sha256: string; mime: string; size: number }> {
+  const size = statSync(path).size
+  if (size > MAX_ATTACHMENT_BYTES) throw new AppError(ErrorCode.AttachmentRejected, 'too large', { reason: 'too_large', limitMb: MAX_ATTACHMENT_BYTES / 1024 / 1024 })
+  if (size === 0) throw new AppError(ErrorCode.AttachmentRejected, 'empty', { reason: 'empty' })
+  const claimed = TYPES.find((t) => t.extensions.includes(extname(path).toLowerCase()))
+  if (!claimed) throw new AppError(ErrorCode.AttachmentRejected, 'unsupported type', { reason: 'unsupported' })
+  if (!claimed.magic(head(path))) throw new AppError(ErrorCode.AttachmentRejected, 'content does not match the extension', { reason: 'mismatch', claimed: extname(path).toLowerCase() })
+  const bytes = readFileSync(path)
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  const target = attachmentPath(dataDir, sha256)
+  if (!existsSync(target)) {
+    mkdirSync(join(dataDir, ATTACHMENT_DIR, sha256.slice(0, 2)), { recursive: true })
+    writeFileAtomic(target, bytes)
+  }
+  await db('attachments').insert({ sha256, size, mime: claimed.mime, created_at: now }).onConflict('sha256').ignore()
+  return { sha256, mime: claimed.mime, size }
+}
