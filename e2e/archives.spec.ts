@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs'
 import { readFileSync, readdirSync } from 'node:fs'
+import { inflateSync } from 'node:zlib'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { idCardCheckChar } from '../electron/core/codes/idcard'
@@ -21,6 +22,23 @@ function roster(): Array<[string, string, string, string, string]> {
 
 async function api(page: Page, name: string, input: unknown = {}) {
   return page.evaluate(([n, i]) => (globalThis as unknown as { api: Record<string, (x: unknown) => Promise<{ ok: boolean; error?: { code: string }; data?: unknown }>> }).api[n as string]!(i), [name, input] as const)
+}
+
+/** The PDF's own objects plus the inflated content of every Flate stream, as text. */
+function pdfObjects(pdf: Buffer): string {
+  const parts = [pdf.toString('latin1')]
+  for (let at = pdf.indexOf('stream'); at >= 0; at = pdf.indexOf('stream', at + 6)) {
+    const start = pdf[at + 6] === 0x0d ? at + 8 : at + 7
+    const end = pdf.indexOf('endstream', start)
+    if (end < 0) break
+    try {
+      parts.push(inflateSync(pdf.subarray(start, end)).toString('latin1'))
+    } catch {
+      // not a Flate stream (or an image): skip
+    }
+    at = end
+  }
+  return parts.join('\n')
 }
 
 async function firstLogin(page: Page, user: { username: string; password: string }, newPassword: string) {
@@ -69,7 +87,7 @@ test('integrity archives: import 50 people, request and approve access, record e
   await page.getByTestId('people-keyword').fill(idNumber)
   await page.getByTestId('people-search').click()
   await expect(page.getByTestId('people-table').locator('tbody tr')).toHaveCount(1)
-  await page.getByTestId('people-table').getByText(name).click()
+  await page.getByTestId('people-table').getByText(name, { exact: true }).click()
   await expect(page.getByTestId('access-panel')).toBeVisible()
   const personId = Number(page.url().split('/').pop())
   expect(await api(page, 'archives:open', { personId })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
@@ -91,7 +109,7 @@ test('integrity archives: import 50 people, request and approve access, record e
   await page.getByTestId('sidebar').getByText('人员档案').click()
   await page.getByTestId('people-keyword').fill(name)
   await page.getByTestId('people-search').click()
-  await page.getByTestId('people-table').getByText(name).click()
+  await page.getByTestId('people-table').getByText(name, { exact: true }).click()
   await expect(page.getByTestId('entries-table')).toBeVisible()
   await expect(page.getByTestId('person-grade')).toHaveText('守信')
   await page.getByTestId('entry-add').click()
@@ -122,7 +140,14 @@ test('integrity archives: import 50 people, request and approve access, record e
   const pdfName = readdirSync(join(app.dataDir, 'exports')).find((f) => f.endsWith('.pdf'))!
   const pdf = readFileSync(join(app.dataDir, 'exports', pdfName))
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')
-  expect(pdf.includes(Buffer.from('/FontFile'))).toBe(true)
+  // Chromium (Skia) embeds the CJK font as Type 3 glyph programs (or as a FontFile for other fonts),
+  // with a ToUnicode map so the text stays searchable: no font has to exist on the reader's PC.
+  const objects = pdfObjects(pdf)
+  expect(objects).toMatch(/\/Subtype \/Type3|\/FontFile/)
+  expect(objects).toContain('/ToUnicode')
+  const fonts = objects.match(/\/Type \/Font\b[\s\S]*?>>/g) ?? []
+  expect(fonts.length).toBeGreaterThan(0)
+  for (const font of fonts) expect(font.includes('/Type3') || font.includes('/FontDescriptor') || font.includes('/Type0')).toBe(true)
   // A different person: still no access through the router.
   const other = ((await api(page, 'people:list', { page: 1, pageSize: 1, keyword: people[2]![1] })).data as { items: Array<{ id: number }> }).items[0]!.id
   expect(await api(page, 'archives:open', { personId: other })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })

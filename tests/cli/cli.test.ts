@@ -142,9 +142,11 @@ describe('credit-desk demo seed', () => {
   it('fills a data folder with valid, traceable records, some late and some past disclosure, and prints a JSON summary', async () => {
     const dir = tempDir()
     const c = capture()
-    expect(await main(['demo', 'seed', '--records', '600', '--data-dir', dir, '--json'], c.io)).toBe(0)
+    expect(await main(['demo', 'seed', '--records', '600', '--people', '60', '--data-dir', dir, '--json'], c.io)).toBe(0)
     const summary = JSON.parse(c.out.at(-1)!)
-    expect(summary).toMatchObject({ dataDir: dir, units: { created: 10 }, records: { total: 600, byItem: { SGS_XK: 200, SGS_CF: 400 } } })
+    expect(summary).toMatchObject({ dataDir: dir, units: { created: 10 }, records: { total: 600, byItem: { SGS_XK: 200, SGS_CF: 400 } }, people: { total: 60 } })
+    expect(summary.people.entries).toBeGreaterThan(60 * 3)
+    expect(Object.values(summary.people.byGrade as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(60)
     expect(summary.records.late).toBeGreaterThan(20)
     expect(summary.records.disclosureEnded).toBeGreaterThan(20)
     expect(summary.records.naturalPersons).toBeGreaterThan(20)
@@ -162,6 +164,9 @@ describe('credit-desk demo seed', () => {
       expect(persons.length).toBe(summary.records.naturalPersons)
       expect(JSON.parse(persons[0].data).ZJHM).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/)
       expect(await db('audit_log').where('procedure', 'cli:demo-seed').count({ n: '*' })).toEqual([{ n: 1 }])
+      // Archive entries fit each person's service (the same checks as typed entries).
+      const early = await db('archive_entries as e').join('people as p', 'p.id', 'e.person_id').whereRaw('e.year < CAST(substr(p.entry_date, 1, 4) AS INTEGER)').count({ n: '*' })
+      expect(early).toEqual([{ n: 0 }])
     } finally {
       await db.destroy()
     }

@@ -62,6 +62,7 @@ describe('integrity archives through the router', () => {
 
     const log = expectOk(await auditor('audit:list', { pageSize: 50 })) as { items: Array<{ procedure: string; actorName: string; result: string; affectedIds: string[] }> }
     const trail = log.items.filter((i) => i.procedure.startsWith('archives:')).map((i) => `${i.actorName} ${i.procedure} ${i.result}`).reverse()
+    expect(log.items.find((i) => i.procedure === 'archives:open' && i.result === 'FORBIDDEN')!.affectedIds).toEqual([`person:${id}`, 'view:archive'])
     expect(trail).toEqual([
       'keeper archives:open FORBIDDEN',
       'keeper archives:reveal-id FORBIDDEN',

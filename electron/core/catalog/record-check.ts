@@ -55,14 +55,23 @@ export function parseDate(raw: unknown): IsoDate | null {
     if (!Number.isInteger(raw) || raw < 1 || raw > 2958465) return null
     return new Date(EXCEL_EPOCH + raw * 86_400_000).toISOString().slice(0, 10)
   }
+  const key = String(raw)
+  // A department's file repeats the same few hundred dates across thousands of rows.
+  if (parsedDates.has(key)) return parsedDates.get(key)!
+  if (parsedDates.size > 10_000) parsedDates.clear()
   const s = cleanText(raw)
   const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s)
-  if (!m) return null
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  const date = new Date(Date.UTC(y, mo - 1, d))
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null
-  return date.toISOString().slice(0, 10)
+  let iso: IsoDate | null = null
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+    const date = new Date(Date.UTC(y, mo - 1, d))
+    if (date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d) iso = date.toISOString().slice(0, 10)
+  }
+  parsedDates.set(key, iso)
+  return iso
 }
+
+const parsedDates = new Map<string, IsoDate | null>()
 
 function checkCell(field: CatalogField, raw: unknown, ctx: CheckContext): { value: CellValue; issue?: Omit<RecordIssue, 'column'> } {
   if (field.type === 'date' && (raw instanceof Date || typeof raw === 'number')) {

@@ -339,10 +339,11 @@ export const handlers: Handlers = {
     return { id }
   },
   'archives:open': async ({ personId }, ctx) => {
+    // Named before the check, so a refused attempt is logged with the archive it aimed at.
+    ctx.affected.push(`person:${personId}`, 'view:archive')
     const viewer = await viewerOf(ctx)
     const now = ctx.clock.now()
     const { person, until } = await requireGrant(ctx.db, viewer, personId, now)
-    ctx.affected.push(`person:${personId}`, 'view:archive')
     const row = await ctx.db('people as p').join('org_units as u', 'u.id', 'p.unit_id').where('p.id', person.id).first('p.*', 'u.name as unit_name')
     const history = await ctx.db('grade_history as h').leftJoin('users as u', 'u.id', 'h.decided_by').where('h.person_id', personId).orderBy('h.id', 'desc').select('h.*', 'u.display_name as by_name')
     return {
@@ -354,8 +355,8 @@ export const handlers: Handlers = {
     }
   },
   'archives:reveal-id': async ({ personId }, ctx) => {
-    await requireGrant(ctx.db, await viewerOf(ctx), personId, ctx.clock.now())
     ctx.affected.push(`person:${personId}`, 'unmask:id')
+    await requireGrant(ctx.db, await viewerOf(ctx), personId, ctx.clock.now())
     return { idNumber: await revealIdNumber(ctx.db, ctx.services.keys, personId) }
   },
   'archives:add-entry': async (input, ctx) => {
@@ -395,8 +396,8 @@ export const handlers: Handlers = {
     return { id: id! }
   },
   'archives:log-print': async ({ personId }, ctx) => {
-    await requireGrant(ctx.db, await viewerOf(ctx), personId, ctx.clock.now())
     ctx.affected.push(`person:${personId}`, 'print:archive')
+    await requireGrant(ctx.db, await viewerOf(ctx), personId, ctx.clock.now())
     return ok
   },
   'archives:export-pdf': async ({ personId }, ctx) => {
