@@ -106,11 +106,11 @@ describe('large and empty files', () => {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path })
     const ws = wb.addWorksheet('处罚')
     ws.addRow([...Object.keys(BASE), '附件说明']).commit()
-    // Incompressible text makes the file large on disk: 2,600 rows × ~20 KB of a 附件说明 column the
+    // Incompressible text makes the file large on disk: 2,600 rows × ~20 KB compressed of a 附件说明 column the
     // item does not have (ignored), and every 100th row's 违法事实 over its 5,000-character limit.
     for (let i = 1; i <= 2600; i++) {
       const row = { ...BASE, CF_WSH: `罚〔2026〕${i}号`, CF_SY: i % 100 === 0 ? '查'.repeat(5001) : '经查属实' }
-      ws.addRow([...Object.values(row), randomBytes(15_000).toString('base64')]).commit()
+      ws.addRow([...Object.values(row), randomBytes(20_000).toString('base64')]).commit()
     }
     ws.commit()
     await wb.commit()
