@@ -65,17 +65,19 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['person_id', 'doc_date'])
     t.index(['kind', 'year'])
   })
+  // Scans are stored sealed (SM4-GCM) under a keyed content address (HMAC-SHA256 with the index key):
+  // the same file is kept once, and nobody can confirm a known document by hashing it.
   await knex.schema.createTable('attachments', (t) => {
-    t.string('sha256').primary()
+    t.string('digest').primary()
     t.integer('size').notNullable()
     t.string('mime').notNullable()
     t.bigInteger('created_at').notNullable()
   })
   await knex.schema.createTable('entry_attachments', (t) => {
     t.integer('entry_id').notNullable().references('archive_entries.id')
-    t.string('sha256').notNullable().references('attachments.sha256')
+    t.string('digest').notNullable().references('attachments.digest')
     t.string('file_name').notNullable()
-    t.primary(['entry_id', 'sha256'])
+    t.primary(['entry_id', 'digest'])
   })
   await knex.schema.createTable('grade_rules', (t) => {
     t.increments('id')

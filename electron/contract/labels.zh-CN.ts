@@ -76,6 +76,7 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'archives:recuse': '登记回避',
   'archives:log-print': '打印诚信档案',
   'archives:export-pdf': '导出诚信档案 PDF',
+  'archives:import-assessments': '批量导入年度考核结果',
 }
 
 /** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */

@@ -74,6 +74,7 @@ export const PROCEDURES = [
   'archives:recuse',
   'archives:log-print',
   'archives:export-pdf',
+  'archives:import-assessments',
 ] as const
 
 export type ProcedureName = (typeof PROCEDURES)[number]

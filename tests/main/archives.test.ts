@@ -7,6 +7,8 @@ import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
 import type { Archive, PersonSummary } from '../../electron/contract/schemas/archives'
 import { DB_FILE } from '../../electron/core/shared/open-database'
+import { attachmentPath, readAttachment } from '../../electron/core/archives/attachments'
+import { loadFieldKeys, noProtector } from '../../electron/core/security/key-store'
 import { WINDOW, adminSession, errorOf, expectOk, freshBackend, tempDir, userSession } from '../helpers'
 
 const ID = '11010519491231002X'
@@ -152,7 +154,7 @@ describe('integrity archives through the router', () => {
     ])
   })
 
-  it('stores a scan once by content and refuses a file that is not what its name says', async () => {
+  it('stores a scan once by content, sealed, and refuses a file that is not what its name says or too large', async () => {
     const { b, clerk, units } = await setup()
     const { id } = expectOk(await clerk('people:create', person(units.office))) as { id: number }
     const entry = (expectOk(await clerk('archives:add-entry', { personId: id, kind: 'award', title: '优秀公务员', docDate: '2025-12-30', issuer: '县人民政府' })) as { id: number }).id
@@ -169,6 +171,17 @@ describe('integrity archives through the router', () => {
     expectOk(await clerk('archives:attach', { entryId: second }))
     expect(await b.db('attachments').count({ n: '*' })).toEqual([{ n: 1 }])
     expect(await b.db('entry_attachments').count({ n: '*' })).toEqual([{ n: 2 }])
+    // Stored sealed: the file on disk is not the scan, and opens back to it with the key.
+    const { digest } = await b.db('attachments').first('digest')
+    const stored = readFileSync(attachmentPath(b.dataDir, digest))
+    expect(stored.includes(Buffer.from('%PDF-1.4'))).toBe(false)
+    const keys = await loadFieldKeys(b.db, b.dataDir, noProtector)
+    expect(readAttachment(keys, b.dataDir, digest)).toEqual(readFileSync(pdf))
+    // Over the size limit: refused before anything is stored.
+    const big = join(dir, '全卷扫描.pdf')
+    writeFileSync(big, Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(21 * 1024 * 1024)]))
+    b.openPath.value = big
+    expect(errorOf(await clerk('archives:attach', { entryId: entry }))).toMatchObject({ code: 'ATTACHMENT_REJECTED', details: { reason: 'too_large', limitMb: 20 } })
   })
 
   it('imports a roster all or nothing, with row-level reasons', async () => {
@@ -198,5 +211,35 @@ describe('integrity archives through the router', () => {
     b.openPath.value = await write([['张伟', ID, '县信用办', '科员', '2008-07-01'], ['王五', '110101199003071233', '县财政局', '科员', '2012-07-01']])
     expect(expectOk(await clerk('people:import'))).toMatchObject({ rows: 2, imported: 2, issues: [] })
   })
-})
 
+  it('imports a year of assessment results by ID number, all or nothing', async () => {
+    const { b, clerk, units } = await setup()
+    const a = (expectOk(await clerk('people:create', person(units.office, { entryDate: '2020-07-01' }))) as { id: number }).id
+    expectOk(await clerk('people:create', person(units.office, { name: '李四', idNumber: '110101199003077774', entryDate: '2026-07-01' })))
+    const dir = tempDir()
+    const write = async (rows: unknown[][]) => {
+      const wb = new ExcelJS.Workbook()
+      const ws = wb.addWorksheet('2025年度考核')
+      ws.addRow(['姓名', '身份证号', '考核等次'])
+      rows.forEach((r) => ws.addRow(r))
+      const path = join(dir, `kh-${rows.length}.xlsx`)
+      await wb.xlsx.writeFile(path)
+      return path
+    }
+    const batch = { year: 2025, docNumber: '县人社〔2026〕2号', docDate: '2026-01-30', issuer: '县公务员局' }
+    b.openPath.value = await write([['张伟', ID, '优秀'], ['李四', '110101199003077774', '称职'], ['王五', '110101199003071233', '称职'], ['张伟', ID, '良好']])
+    const bad = expectOk(await clerk('archives:import-assessments', batch)) as { imported: number; issues: Array<{ row: number; reason: string }> }
+    expect(bad.imported).toBe(0)
+    // Unknown person and unknown 等次 are found while reading; nothing is written.
+    expect(bad.issues.map((i) => `${i.row} ${i.reason}`)).toEqual(['4 没有这个身份证号的档案（或不在您的档案管理范围内）', '5 考核等次只能是 优秀、称职、基本称职、不称职、不定等次'])
+    expect(await b.db('archive_entries').count({ n: '*' })).toEqual([{ n: 0 }])
+    // Fixed file: the person who joined in 2026 cannot have a 2025 assessment; nothing goes in.
+    b.openPath.value = await write([['张伟', ID, '优秀'], ['李四', '110101199003077774', '称职']])
+    const late = expectOk(await clerk('archives:import-assessments', batch)) as { imported: number; issues: Array<{ row: number; reason: string }> }
+    expect(late).toMatchObject({ imported: 0, issues: [{ row: 3, reason: '此人 2026～2026 年在职，该年度不在其中' }] })
+    expect(await b.db('archive_entries').count({ n: '*' })).toEqual([{ n: 0 }])
+    b.openPath.value = await write([['张伟', ID, '优秀']])
+    expect(expectOk(await clerk('archives:import-assessments', batch))).toMatchObject({ imported: 1, issues: [] })
+    expect(await b.db('archive_entries').where({ person_id: a, kind: 'assessment', year: 2025 }).first('result', 'doc_number')).toEqual({ result: 'excellent', doc_number: '县人社〔2026〕2号' })
+  })
+})

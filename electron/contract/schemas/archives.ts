@@ -92,7 +92,7 @@ export const EntryInput = z.object({
 })
 export type EntryInput = z.output<typeof EntryInput>
 
-export const Attachment = z.object({ sha256: z.string(), fileName: z.string(), size: z.number().int(), mime: z.string() })
+export const Attachment = z.object({ digest: z.string(), fileName: z.string(), size: z.number().int(), mime: z.string() })
 export const ArchiveEntry = z.object({
   id: Id,
   kind: z.enum(ENTRY_KINDS),
@@ -168,4 +168,11 @@ export const PeopleImportResult = z.object({
   rows: z.number().int(),
   imported: z.number().int(),
   issues: z.array(z.object({ row: z.number().int(), column: z.string(), columnName: z.string(), reason: z.string() })),
+})
+
+export const AssessmentImportInput = z.object({
+  year: z.number().int().min(1950).max(2100),
+  docNumber: optionalText(100),
+  docDate: IsoDate,
+  issuer: text(100),
 })

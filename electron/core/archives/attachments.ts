@@ -1,11 +1,14 @@
-// Scanned documents behind archive entries, stored once by content (SHA-256) under attachments/.
-// The file must be what its name says (checked by its first bytes) and within the size limit.
-import { createHash } from 'node:crypto'
+// Scanned documents behind archive entries, stored once by content under attachments/, sealed with
+// SM4-GCM. The address is a keyed digest (HMAC-SHA256 with the index key), so equal files share one
+// copy but nobody without the key can confirm a known document. The file must be what its name says
+// (checked by its first bytes) and within the size limit.
+import { createHmac } from 'node:crypto'
 import { existsSync, mkdirSync, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import type { Knex } from 'knex'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
+import { openBytes, sealBytes, type FieldKeys } from '../security/field-crypto'
 import { writeFileAtomic } from '../shared/write-file'
 
 export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -31,12 +34,19 @@ function head(path: string): Buffer {
   }
 }
 
-export function attachmentPath(dataDir: string, sha256: string): string {
-  return join(dataDir, ATTACHMENT_DIR, sha256.slice(0, 2), sha256)
+export function attachmentPath(dataDir: string, digest: string): string {
+  return join(dataDir, ATTACHMENT_DIR, digest.slice(0, 2), digest)
+}
+
+const CONTEXT = 'attachments'
+
+/** The plaintext of a stored scan (for viewing by someone holding an access grant). */
+export function readAttachment(keys: FieldKeys, dataDir: string, digest: string): Buffer {
+  return openBytes(keys, readFileSync(attachmentPath(dataDir, digest)), CONTEXT)
 }
 
 /** Stores the file (once per content) and returns its hash and type; refuses a file that lies about its type. */
-export async function storeAttachment(db: Knex, dataDir: string, path: string, now: number): Promise<{ sha256: string; mime: string; size: number }> {
+export async function storeAttachment(db: Knex, keys: FieldKeys, dataDir: string, path: string, now: number): Promise<{ digest: string; mime: string; size: number }> {
   const size = statSync(path).size
   if (size > MAX_ATTACHMENT_BYTES) throw new AppError(ErrorCode.AttachmentRejected, 'too large', { reason: 'too_large', limitMb: MAX_ATTACHMENT_BYTES / 1024 / 1024 })
   if (size === 0) throw new AppError(ErrorCode.AttachmentRejected, 'empty', { reason: 'empty' })
@@ -44,12 +54,12 @@ export async function storeAttachment(db: Knex, dataDir: string, path: string, n
   if (!claimed) throw new AppError(ErrorCode.AttachmentRejected, 'unsupported type', { reason: 'unsupported' })
   if (!claimed.magic(head(path))) throw new AppError(ErrorCode.AttachmentRejected, 'content does not match the extension', { reason: 'mismatch', claimed: extname(path).toLowerCase() })
   const bytes = readFileSync(path)
-  const sha256 = createHash('sha256').update(bytes).digest('hex')
-  const target = attachmentPath(dataDir, sha256)
+  const digest = createHmac('sha256', keys.indexKey).update(bytes).digest('hex')
+  const target = attachmentPath(dataDir, digest)
   if (!existsSync(target)) {
-    mkdirSync(join(dataDir, ATTACHMENT_DIR, sha256.slice(0, 2)), { recursive: true })
-    writeFileAtomic(target, bytes)
+    mkdirSync(join(dataDir, ATTACHMENT_DIR, digest.slice(0, 2)), { recursive: true })
+    writeFileAtomic(target, sealBytes(keys, bytes, CONTEXT))
   }
-  await db('attachments').insert({ sha256, size, mime: claimed.mime, created_at: now }).onConflict('sha256').ignore()
-  return { sha256, mime: claimed.mime, size }
+  await db('attachments').insert({ digest, size, mime: claimed.mime, created_at: now }).onConflict('digest').ignore()
+  return { digest, mime: claimed.mime, size }
 }

@@ -42,10 +42,10 @@ export async function addEntry(db: Knex, input: EntryInput, userId: number | nul
 export async function listEntries(db: Knex, personId: number): Promise<ArchiveEntry[]> {
   const rows = await db('archive_entries as e').leftJoin('users as u', 'u.id', 'e.created_by').where('e.person_id', personId)
     .orderBy([{ column: 'e.doc_date', order: 'desc' }, { column: 'e.id', order: 'desc' }]).select('e.*', 'u.display_name as created_by_name')
-  const files = await db('entry_attachments as ea').join('attachments as a', 'a.sha256', 'ea.sha256').whereIn('ea.entry_id', rows.map((r) => r.id)).select('ea.entry_id', 'ea.sha256', 'ea.file_name', 'a.size', 'a.mime')
+  const files = await db('entry_attachments as ea').join('attachments as a', 'a.digest', 'ea.digest').whereIn('ea.entry_id', rows.map((r) => r.id)).select('ea.entry_id', 'ea.digest', 'ea.file_name', 'a.size', 'a.mime')
   return rows.map((r) => ({
     id: r.id, kind: r.kind, year: r.year ?? null, result: r.result ?? null, title: r.title, docNumber: r.doc_number ?? null, docDate: r.doc_date, issuer: r.issuer,
     details: r.details ?? null, effectUntil: r.effect_until ?? null, createdByName: r.created_by_name ?? null, createdAt: Number(r.created_at),
-    attachments: files.filter((f) => f.entry_id === r.id).map((f) => ({ sha256: f.sha256, fileName: f.file_name, size: f.size, mime: f.mime })),
+    attachments: files.filter((f) => f.entry_id === r.id).map((f) => ({ digest: f.digest, fileName: f.file_name, size: f.size, mime: f.mime })),
   }))
 }

@@ -9,8 +9,10 @@ export const MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
 export type WorkbookProblem = 'too_large' | 'encrypted' | 'legacy_xls' | 'corrupt' | 'empty' | 'no_header'
 
-function problem(reason: WorkbookProblem, details: Record<string, unknown> = {}): AppError {
-  return new AppError(ErrorCode.ImportFileRejected, `workbook rejected: ${reason}`, { reason, ...details })
+function problem(reason: WorkbookProblem, extra: Record<string, unknown> = {}, cause?: unknown): AppError {
+  // The parser's own words go into the developer message (and so the log), never to the user.
+  const why = cause instanceof Error ? ` (${cause.name}: ${cause.message})` : ''
+  return new AppError(ErrorCode.ImportFileRejected, `workbook rejected: ${reason}${why}`, { reason, ...extra })
 }
 
 /**
@@ -129,7 +131,7 @@ export async function* readRecordRows(path: string, fields: CatalogField[]): Asy
     }
   } catch (err) {
     if (err instanceof AppError) throw err
-    throw problem('corrupt')
+    throw problem('corrupt', {}, err)
   }
   if (!header) throw problem('no_header')
   if (!announced) yield { kind: 'header', header } // a header and no data rows

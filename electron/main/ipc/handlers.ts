@@ -28,6 +28,7 @@ import { ATTACHMENT_EXTENSIONS, storeAttachment } from '../../core/archives/atta
 import { addEntry, listEntries } from '../../core/archives/entries'
 import { gradeOf, loadGradeRules, overrideGrade, regradeAll, saveGradeRule } from '../../core/archives/grading'
 import { buildPeopleTemplate, importPeople } from '../../core/archives/people-import'
+import { importAssessments } from '../../core/archives/assessment-import'
 import { createPerson, getPersonSummary, listPeople, revealIdNumber, toPersonSummary, updatePerson } from '../../core/archives/people'
 import { archiveViewer, personInScope, refusal, visibleUnits } from '../../core/archives/scope'
 import type { CallContext, Handlers } from './context'
@@ -371,10 +372,18 @@ export const handlers: Handlers = {
     await writableArchive(ctx, entry.person_id)
     const path = await ctx.platform.chooseOpenPath({ title: '选择扫描件（PDF、JPG、PNG、TIF，不超过 20 MB）', filters: [{ name: '扫描件', extensions: ATTACHMENT_EXTENSIONS }] })
     if (!path) return { attached: false, fileName: null }
-    const stored = await storeAttachment(ctx.db, ctx.services.dataDir, path, ctx.clock.now())
-    await ctx.db('entry_attachments').insert({ entry_id: entryId, sha256: stored.sha256, file_name: basename(path) }).onConflict(['entry_id', 'sha256']).ignore()
-    ctx.affected.push(`person:${entry.person_id}`, `archive-entry:${entryId}`, `attachment:${stored.sha256.slice(0, 16)}`)
+    const stored = await storeAttachment(ctx.db, ctx.services.keys, ctx.services.dataDir, path, ctx.clock.now())
+    await ctx.db('entry_attachments').insert({ entry_id: entryId, digest: stored.digest, file_name: basename(path) }).onConflict(['entry_id', 'digest']).ignore()
+    ctx.affected.push(`person:${entry.person_id}`, `archive-entry:${entryId}`, `attachment:${stored.digest.slice(0, 16)}`)
     return { attached: true, fileName: basename(path) }
+  },
+  'archives:import-assessments': async (batch, ctx) => {
+    const path = await ctx.platform.chooseOpenPath({ title: `选择 ${batch.year} 年度考核结果 Excel 文件`, filters: XLSX_FILTER })
+    if (!path) return { cancelled: true, fileName: null, rows: 0, imported: 0, issues: [] }
+    const units = await visibleUnits(ctx.db, await viewerOf(ctx))
+    const result = await importAssessments(ctx.db, ctx.services.keys, path, batch, (u) => !units || units.includes(u), actorId(ctx), ctx.clock.now(), ctx.services.today())
+    ctx.affected.push(`assessments:${batch.year}`, `file:${basename(path)}`, `rows:${result.imported}`)
+    return { cancelled: false, fileName: basename(path), ...result, issues: result.issues.slice(0, 500) }
   },
   'archives:grade-override': async ({ personId, grade, reason }, ctx) => {
     await writableArchive(ctx, personId)
