@@ -109,6 +109,8 @@ export const contract = {
   'archives:save-rule': { input: P.GradeRule, output: zod.object({ id: zod.number().int(), regraded: zod.number().int() }), access: reviewers, audited: true },
   'archives:recuse': { input: P.RecusalInput, output: IdResult, access: reviewers, audited: true },
   'archives:log-print': { input: P.PersonIdInput, output: Ok, access: archivists, audited: true },
+  'archives:attachment': { input: P.AttachmentInput, output: P.AttachmentContent, access: archivists, audited: true },
+  'archives:save-attachment': { input: P.AttachmentInput, output: R.FileResult, access: archivists, audited: true },
   'archives:import-assessments': { input: P.AssessmentImportInput, output: P.PeopleImportResult, access: keepers, audited: true },
   'archives:export-pdf': { input: P.PersonIdInput, output: R.FileResult, access: archivists, audited: true },
 } as const satisfies Record<ProcedureName, ProcedureSpec>

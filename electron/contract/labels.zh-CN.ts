@@ -77,6 +77,8 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'archives:log-print': '打印诚信档案',
   'archives:export-pdf': '导出诚信档案 PDF',
   'archives:import-assessments': '批量导入年度考核结果',
+  'archives:attachment': '查看档案附件',
+  'archives:save-attachment': '另存档案附件',
 }
 
 /** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */

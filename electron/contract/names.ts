@@ -75,6 +75,8 @@ export const PROCEDURES = [
   'archives:log-print',
   'archives:export-pdf',
   'archives:import-assessments',
+  'archives:attachment',
+  'archives:save-attachment',
 ] as const
 
 export type ProcedureName = (typeof PROCEDURES)[number]

@@ -155,7 +155,8 @@ describe('integrity archives through the router', () => {
   })
 
   it('stores a scan once by content, sealed, and refuses a file that is not what its name says or too large', async () => {
-    const { b, clerk, units } = await setup()
+    const ctx = await setup()
+    const { b, clerk, units } = ctx
     const { id } = expectOk(await clerk('people:create', person(units.office))) as { id: number }
     const entry = (expectOk(await clerk('archives:add-entry', { personId: id, kind: 'award', title: '优秀公务员', docDate: '2025-12-30', issuer: '县人民政府' })) as { id: number }).id
     const dir = tempDir()
@@ -177,6 +178,13 @@ describe('integrity archives through the router', () => {
     expect(stored.includes(Buffer.from('%PDF-1.4'))).toBe(false)
     const keys = await loadFieldKeys(b.db, b.dataDir, noProtector)
     expect(readAttachment(keys, b.dataDir, digest)).toEqual(readFileSync(pdf))
+    // Viewing needs the grant; then the scan comes back whole.
+    expect(errorOf(await clerk('archives:attachment', { personId: id, digest })).details).toMatchObject({ reason: 'no_grant' })
+    const req = (expectOk(await clerk('archives:request-access', { personId: id, reason: '核对材料', days: 1 })) as { id: number }).id
+    expectOk(await ctx.supervisor('archives:decide-access', { id: req, decision: 'approved', comment: '同意' }))
+    const shown = expectOk(await clerk('archives:attachment', { personId: id, digest })) as { fileName: string; mime: string; base64: string }
+    expect(shown).toMatchObject({ fileName: '嘉奖令.pdf', mime: 'application/pdf' })
+    expect(Buffer.from(shown.base64, 'base64')).toEqual(readFileSync(pdf))
     // Over the size limit: refused before anything is stored.
     const big = join(dir, '全卷扫描.pdf')
     writeFileSync(big, Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(21 * 1024 * 1024)]))

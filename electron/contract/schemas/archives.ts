@@ -176,3 +176,6 @@ export const AssessmentImportInput = z.object({
   docDate: IsoDate,
   issuer: text(100),
 })
+
+export const AttachmentInput = z.object({ personId: Id, digest: z.string().regex(/^[0-9a-f]{64}$/, 'invalid') })
+export const AttachmentContent = z.object({ fileName: z.string(), mime: z.string(), base64: z.string() })

@@ -24,7 +24,7 @@ import { AppError, fieldError } from '../../core/shared/app-error'
 import { writeFileAtomic } from '../../core/shared/write-file'
 import type { JobOwner } from '../import-jobs'
 import { decideAccess, listAccessRequests, requestAccess, requireGrant } from '../../core/archives/access'
-import { ATTACHMENT_EXTENSIONS, storeAttachment } from '../../core/archives/attachments'
+import { ATTACHMENT_EXTENSIONS, readAttachment, storeAttachment } from '../../core/archives/attachments'
 import { addEntry, listEntries } from '../../core/archives/entries'
 import { gradeOf, loadGradeRules, overrideGrade, regradeAll, saveGradeRule } from '../../core/archives/grading'
 import { buildPeopleTemplate, importPeople } from '../../core/archives/people-import'
@@ -61,6 +61,15 @@ async function writableArchive(ctx: CallContext, personId: number) {
   const refused = await refusal(ctx.db, viewer, person)
   if (refused) throw new AppError(ErrorCode.Forbidden, 'may not handle this archive', { reason: refused })
   return person
+}
+
+/** A scan of this person's archive, for a viewer holding a grant. */
+async function grantedAttachment(ctx: CallContext, personId: number, digest: string) {
+  await requireGrant(ctx.db, await viewerOf(ctx), personId, ctx.clock.now())
+  const file = await ctx.db('entry_attachments as ea').join('archive_entries as e', 'e.id', 'ea.entry_id').join('attachments as a', 'a.digest', 'ea.digest')
+    .where({ 'e.person_id': personId, 'ea.digest': digest }).first('ea.file_name', 'a.mime')
+  if (!file) throw new AppError(ErrorCode.NotFound, 'no such attachment in this archive')
+  return file as { file_name: string; mime: string }
 }
 
 const XLSX_FILTER = [{ name: 'Excel 工作簿', extensions: ['xlsx'] }]
@@ -376,6 +385,19 @@ export const handlers: Handlers = {
     await ctx.db('entry_attachments').insert({ entry_id: entryId, digest: stored.digest, file_name: basename(path) }).onConflict(['entry_id', 'digest']).ignore()
     ctx.affected.push(`person:${entry.person_id}`, `archive-entry:${entryId}`, `attachment:${stored.digest.slice(0, 16)}`)
     return { attached: true, fileName: basename(path) }
+  },
+  'archives:attachment': async ({ personId, digest }, ctx) => {
+    ctx.affected.push(`person:${personId}`, `view:attachment:${digest.slice(0, 16)}`)
+    const file = await grantedAttachment(ctx, personId, digest)
+    return { fileName: file.file_name, mime: file.mime, base64: readAttachment(ctx.services.keys, ctx.services.dataDir, digest).toString('base64') }
+  },
+  'archives:save-attachment': async ({ personId, digest }, ctx) => {
+    ctx.affected.push(`person:${personId}`, `export:attachment:${digest.slice(0, 16)}`)
+    const file = await grantedAttachment(ctx, personId, digest)
+    const path = await ctx.platform.chooseSavePath({ title: '另存附件', defaultName: file.file_name, filters: [{ name: '扫描件', extensions: ATTACHMENT_EXTENSIONS }] })
+    if (!path) return { cancelled: true, fileName: null, rows: 0 }
+    writeFileAtomic(path, readAttachment(ctx.services.keys, ctx.services.dataDir, digest))
+    return { cancelled: false, fileName: path, rows: 1 }
   },
   'archives:import-assessments': async (batch, ctx) => {
     const path = await ctx.platform.chooseOpenPath({ title: `选择 ${batch.year} 年度考核结果 Excel 文件`, filters: XLSX_FILTER })

@@ -135,7 +135,7 @@ export const t = {
     gradeReasons: '等级依据', noReasons: '没有降低等级的事项', gradeHistory: '等级变更记录', overrideGrade: '调整等级', overrideTitle: '调整诚信等级',
     overrideReason: '调整理由', sourceRules: '按规则', sourceOverride: '人工调整', print: '打印', exportPdf: '导出 PDF', pdfSaved: '已导出到 {file}',
     grantUntil: '本次查阅有效期至 {until}，所有查阅、打印和导出均记入审计日志', report: '诚信情况报告', reportOrg: '出具单位', reportDate: '出具日期',
-    importAssessments: '导入年度考核', chooseFile: '选择 Excel 文件',
+    importAssessments: '导入年度考核', chooseFile: '选择 Excel 文件', saveCopy: '另存副本（记入审计日志）', noPreview: '该格式不能在程序内预览，请另存副本后用看图软件打开',
     assessmentsHint: 'Excel 表头为：姓名、身份证号、考核等次（优秀、称职、基本称职、不称职、不定等次）。全部正确才导入。', recuse: '登记回避', recuseTitle: '登记回避', recuseUser: '回避人员', recuseReason: '回避原因',
   },
   accessRequests: {
