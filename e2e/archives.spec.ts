@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs'
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { inflateSync } from 'node:zlib'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
@@ -124,6 +124,15 @@ test('integrity archives: import 50 people, request and approve access, record e
   await page.getByTestId('entry-save').click()
   await expect(page.getByTestId('person-grade')).toHaveText('基本守信')
   await expect(page.getByTestId('grade-reasons')).toContainText('受到警告、记过处分：2026-05-12 违反工作纪律')
+  // A stamped scan behind the entry: stored sealed, shown back from main.
+  const scan = join(app.dataDir, '处分决定书.png')
+  writeFileSync(scan, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64'))
+  await app.willOpen(scan)
+  await page.getByTestId('entries-table').getByText('上传扫描件').click()
+  await expect(page.getByText('已上传 处分决定书.png')).toBeVisible()
+  await page.getByTestId('file-处分决定书.png').click()
+  await expect(page.getByTestId('attachment-preview').locator('img')).toBeVisible()
+  await page.getByTestId('attachment-preview').getByRole('button', { name: '关闭' }).click()
   await page.getByTestId('reveal-id').click()
   await expect(page.getByTestId('person-id-number')).toHaveText(idNumber)
   await snap(page, '31-person-archive')
@@ -157,7 +166,7 @@ test('integrity archives: import 50 people, request and approve access, record e
   await firstLogin(page, AUDITOR, 'Audit#2026new')
   await page.getByTestId('sidebar').getByText('操作日志').click()
   const audit = page.getByTestId('audit-table')
-  for (const step of ['批量导入人员', '申请查阅诚信档案', '审批查阅申请', '查阅诚信档案', '查看完整身份证号', '记录档案事项', '打印诚信档案', '导出诚信档案 PDF']) {
+  for (const step of ['批量导入人员', '申请查阅诚信档案', '审批查阅申请', '查阅诚信档案', '查看完整身份证号', '记录档案事项', '上传档案附件', '查看档案附件', '打印诚信档案', '导出诚信档案 PDF']) {
     await expect(audit).toContainText(step)
   }
   await expect(audit.locator('tbody tr').filter({ hasText: '查阅诚信档案' }).filter({ hasText: '失败：无权限' })).toHaveCount(2)

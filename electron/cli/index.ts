@@ -17,6 +17,8 @@ import { basename } from 'node:path'
 import { loadDictEntries } from '../core/system/dictionaries'
 import { getSettings } from '../core/system/settings'
 import { seedDemo } from '../core/demo/demo-seed'
+import { parsePlan } from '../core/supervision/plan-parser'
+import { readPlanText } from '../core/supervision/plan-text'
 import type { CatalogItem } from '../contract/schemas/catalog'
 import { appendAudit } from '../core/audit/audit-log'
 import { checkCode } from '../core/codes/check-code'
@@ -39,6 +41,7 @@ const USAGE = `用法 / usage: credit-desk <command> [options]
   demo seed --records N [--people N] [--seed S] [--json]
                                                 生成演示数据：县直部门、行政许可和行政处罚记录（含逾期和公示期满的），
                                                 公务员诚信档案（年度考核、个人有关事项报告、表彰、处分），最后输出 JSON 摘要
+  plan parse FILE [--json]                      把工作要点（.txt / .docx）分解为督办任务（序号、标题、牵头/责任/配合单位、期限、周期）
   db migrate [--data-dir DIR]                   备份后升级数据库结构
   user reset-password <username> [--password P] [--data-dir DIR]
                                                 重置密码并解除锁定（不给 --password 时生成随机临时密码）；
@@ -168,6 +171,35 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       out.log(JSON.stringify({ dataDir, ...summary }))
       return 0
     })
+  }
+
+  if (command === 'plan' && sub === 'parse') {
+    const file = rest[0]
+    if (!file) {
+      out.error('请提供文件 / give the plan file (.txt or .docx)')
+      return 2
+    }
+    try {
+      const plan = parsePlan(await readPlanText(file))
+      if (values.json) {
+        out.log(JSON.stringify({ ...plan, tasks: plan.tasks.map(({ source: _source, ...t }) => t) }, null, 2))
+      } else {
+        out.log(`${plan.issuer ?? '（未识别发文机关）'}　${plan.docNumber ?? ''}　${plan.year ?? ''} 年，${plan.tasks.length} 项任务`)
+        for (const t of plan.tasks) {
+          const roles: Array<[string, string[]]> = [['牵头', t.units.lead], ['责任', t.units.responsible], ['配合', t.units.cooperating]]
+          const units = roles.filter(([, u]) => u.length).map(([r, u]) => `${r}：${u.join('、')}`).join('；')
+          out.log(`${t.path.join('.')}\t${t.title}\t${units || '（无责任单位）'}\t${t.deadline ?? ''}${t.recurring ? `\t${t.recurring}` : ''}`)
+        }
+      }
+      return plan.tasks.length ? 0 : 1
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'IMPORT_FILE_REJECTED') {
+        const reason = (err.details as { reason?: string }).reason
+        out.error(reason === 'pdf' ? 'PDF 暂不能直接读取：请在 WPS/Acrobat 中另存为 .txt 或 .docx 后再分解' : reason === 'legacy_doc' ? '旧版 .doc 文件：请另存为 .docx 后再分解' : '文件已损坏或不是 .docx 文档')
+        return 1
+      }
+      throw err
+    }
   }
 
   if (command === 'db' && sub === 'migrate') {

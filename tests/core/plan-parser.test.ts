@@ -1,0 +1,101 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import JSZip from 'jszip'
+import { describe, expect, it } from 'vitest'
+import { main } from '../../electron/cli/index'
+import { parsePlan, parseUnits } from '../../electron/core/supervision/plan-parser'
+import { readPlanText } from '../../electron/core/supervision/plan-text'
+import { tempDir } from '../helpers'
+
+// A made-up county plan in the styles real ones use: a header, both bracket widths, unit clauses in
+// brackets and on their own lines, PDF line-break spaces, markdown bullets and a numbering gap.
+const PLAN = `某某县社会信用体系建设领导小组文件
+
+某信用〔2026〕3号
+
+关于印发《某某县2026年社会信用体系建设工作要点》的通知
+
+一、总体要求
+
+坚持问题导向，统筹推进。
+
+二、完善信用信息系统
+
+1. 推进平台建 设。年底前完成县级平台升级改造，每月22日前报送数据。（责任部门：县发展改革局牵头，县数据局、县财政局配合）
+
+2. 规范双公示。10月前完成目录梳理。（责任单位：各乡（镇、街道）、县直有关部门负责）
+
+（1）行政许可信息公示。每季度通报一次。（责任单位：县市场监管局牵头、县司法局负责）
+
+(2)行政处罚信息公示。2026年6月底前实现全覆盖。
+
+负责单位:县市场监管局,县税务局牵头;县公安局参加,县交通运输局配合。
+
+4. 建立信用承诺制度。上半年出台实施办法。
+
+负责单位: 县发展改革局负责,各成员单位以及有关行业部门等按职责分工负责。
+
+- (一)加强诚信宣传。围绕“诚信建设万里行”开展主题活动。（责任单位：县委宣传部牵头，县文明办配合）
+
+三、保障措施
+
+（一）加强组织领导。各单位要高度重视。
+`
+
+describe('plan decomposition', () => {
+  const plan = parsePlan(PLAN)
+
+  it('reads the issuer, the document number and the plan year', () => {
+    expect(plan).toMatchObject({ issuer: '某某县社会信用体系建设领导小组', docNumber: '某信用〔2026〕3号', year: 2026 })
+  })
+
+  it('finds every actionable item, parents and sub-items, and skips sections without units', () => {
+    expect(plan.tasks.map((t) => t.path.join('/'))).toEqual(['二/1', '二/2', '二/2/(1)', '二/2/(2)', '二/4', '二/(一)'])
+    expect(plan.tasks[0]).toMatchObject({ number: '1', title: '推进平台建设', section: '完善信用信息系统' })
+    expect(plan.tasks[2]).toMatchObject({ number: '(1)', title: '行政许可信息公示', section: '规范双公示' })
+  })
+
+  it('assigns units to roles, with a role word reaching back over its group and brackets kept whole', () => {
+    expect(plan.tasks[0]!.units).toEqual({ lead: ['县发展改革局'], responsible: [], cooperating: ['县数据局', '县财政局'] })
+    expect(plan.tasks[1]!.units).toEqual({ lead: ['各乡（镇、街道）', '县直有关部门'], responsible: [], cooperating: [] })
+    expect(plan.tasks[2]!.units).toEqual({ lead: ['县市场监管局'], responsible: ['县司法局'], cooperating: [] })
+    expect(plan.tasks[3]!.units).toEqual({ lead: ['县市场监管局', '县税务局'], responsible: [], cooperating: ['县公安局', '县交通运输局'] })
+    expect(plan.tasks[4]!.units).toEqual({ lead: ['县发展改革局'], responsible: ['各成员单位', '有关行业部门'], cooperating: [] })
+  })
+
+  it('resolves deadline phrases against the plan year and recognises recurring duties', () => {
+    expect(plan.tasks.map((t) => [t.deadline, t.deadlineText, t.recurring])).toEqual([
+      ['2026-12-31', '年底前', 'monthly:22'],
+      ['2026-09-30', '10月前', null],
+      [null, null, 'quarterly'],
+      ['2026-06-30', '2026年6月底前', null],
+      ['2026-06-30', '上半年', null],
+      [null, null, null],
+    ])
+  })
+
+  it('splits unit lists on any separator outside brackets and drops trailing 等', () => {
+    expect(parseUnits('市信用办、市人社局等部门负责')).toEqual({ lead: ['市信用办', '市人社局'], responsible: [], cooperating: [] })
+    expect(parseUnits('编委办(审改办)，民政局')).toEqual({ lead: [], responsible: ['编委办(审改办)', '民政局'], cooperating: [] })
+  })
+
+  it('reads .docx paragraphs and prints JSON from the command line', async () => {
+    const dir = tempDir()
+    const zip = new JSZip()
+    const paragraphs = PLAN.split('\n').map((l) => `<w:p><w:r><w:t xml:space="preserve">${l.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</w:t></w:r></w:p>`).join('')
+    zip.file('word/document.xml', `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${paragraphs}</w:body></w:document>`)
+    const docx = join(dir, '工作要点.docx')
+    writeFileSync(docx, await zip.generateAsync({ type: 'nodebuffer' }))
+    expect(parsePlan(await readPlanText(docx)).tasks).toHaveLength(6)
+    const lines: string[] = []
+    expect(await main(['plan', 'parse', docx, '--json'], { log: (l) => lines.push(l), error: () => {} })).toBe(0)
+    const json = JSON.parse(lines.join('\n'))
+    expect(json).toMatchObject({ docNumber: '某信用〔2026〕3号', year: 2026 })
+    expect(Object.keys(json.tasks[0]).sort()).toEqual(['deadline', 'deadlineText', 'number', 'path', 'recurring', 'section', 'title', 'units'])
+    const pdf = join(dir, 'plan.pdf')
+    writeFileSync(pdf, '%PDF-1.7')
+    const errors: string[] = []
+    expect(await main(['plan', 'parse', pdf], { log: () => {}, error: (l) => errors.push(l) })).toBe(1)
+    expect(errors[0]).toContain('另存为 .txt 或 .docx')
+  })
+})
