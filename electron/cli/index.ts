@@ -184,7 +184,7 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       if (values.json) {
         out.log(JSON.stringify({ ...plan, tasks: plan.tasks.map(({ source: _source, ...t }) => t) }, null, 2))
       } else {
-        out.log(`${plan.issuer ?? '（未识别发文机关）'}　${plan.docNumber ?? ''}　${plan.year ?? ''} 年，${plan.tasks.length} 项任务`)
+        out.log(`${plan.issuer ?? '（未识别发文机关）'} ${plan.docNumber ?? ''} ${plan.year ?? ''} 年，${plan.tasks.length} 项任务`)
         for (const t of plan.tasks) {
           const roles: Array<[string, string[]]> = [['牵头', t.units.lead], ['责任', t.units.responsible], ['配合', t.units.cooperating]]
           const units = roles.filter(([, u]) => u.length).map(([r, u]) => `${r}：${u.join('、')}`).join('；')
