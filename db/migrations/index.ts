@@ -9,6 +9,7 @@ import * as m20261122110000 from './20261122110000_create_catalog'
 import * as m20261122120000 from './20261122120000_create_records'
 import * as m20261122130000 from './20261122130000_record_disclosure_and_actions'
 import * as m20261123090000 from './20261123090000_create_archives'
+import * as m20261123100000 from './20261123100000_create_supervision'
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261122090000_create_system_tables': m20261122090000,
@@ -18,6 +19,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261122120000_create_records': m20261122120000,
   '20261122130000_record_disclosure_and_actions': m20261122130000,
   '20261123090000_create_archives': m20261123090000,
+  '20261123100000_create_supervision': m20261123100000,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

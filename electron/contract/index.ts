@@ -13,6 +13,7 @@ import * as L from './schemas/audit'
 import * as C from './schemas/catalog'
 import * as R from './schemas/records'
 import * as P from './schemas/archives'
+import * as V from './schemas/supervision'
 import { Empty, IdResult, Ok } from './schemas/common'
 import { z as zod } from 'zod'
 
@@ -111,6 +112,10 @@ export const contract = {
   'archives:log-print': { input: P.PersonIdInput, output: Ok, access: archivists, audited: true },
   'archives:attachment': { input: P.AttachmentInput, output: P.AttachmentContent, access: archivists, audited: true },
   'archives:save-attachment': { input: P.AttachmentInput, output: R.FileResult, access: archivists, audited: true },
+  'plans:parse': { input: Empty, output: V.PlanDraft, access: editors, audited: false },
+  'plans:confirm': { input: V.PlanConfirmInput, output: V.PlanConfirmResult, access: editors, audited: true },
+  'plans:list': { input: Empty, output: zod.array(V.PlanSummary), access: staff, audited: false },
+  'plans:tasks': { input: V.PlanIdInput, output: zod.array(V.SavedTask), access: staff, audited: false },
   'archives:import-assessments': { input: P.AssessmentImportInput, output: P.PeopleImportResult, access: keepers, audited: true },
   'archives:export-pdf': { input: P.PersonIdInput, output: R.FileResult, access: archivists, audited: true },
 } as const satisfies Record<ProcedureName, ProcedureSpec>

@@ -79,6 +79,10 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'archives:import-assessments': '批量导入年度考核结果',
   'archives:attachment': '查看档案附件',
   'archives:save-attachment': '另存档案附件',
+  'plans:parse': '分解工作要点',
+  'plans:confirm': '确认工作要点任务',
+  'plans:list': '查询工作要点',
+  'plans:tasks': '查询督办任务',
 }
 
 /** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */

@@ -77,6 +77,10 @@ export const PROCEDURES = [
   'archives:import-assessments',
   'archives:attachment',
   'archives:save-attachment',
+  'plans:parse',
+  'plans:confirm',
+  'plans:list',
+  'plans:tasks',
 ] as const
 
 export type ProcedureName = (typeof PROCEDURES)[number]

@@ -6,41 +6,7 @@ import { main } from '../../electron/cli/index'
 import { parsePlan, parseUnits } from '../../electron/core/supervision/plan-parser'
 import { readPlanText } from '../../electron/core/supervision/plan-text'
 import { tempDir } from '../helpers'
-
-// A made-up county plan in the styles real ones use: a header, both bracket widths, unit clauses in
-// brackets and on their own lines, PDF line-break spaces, markdown bullets and a numbering gap.
-const PLAN = `某某县社会信用体系建设领导小组文件
-
-某信用〔2026〕3号
-
-关于印发《某某县2026年社会信用体系建设工作要点》的通知
-
-一、总体要求
-
-坚持问题导向，统筹推进。
-
-二、完善信用信息系统
-
-1. 推进平台建 设。年底前完成县级平台升级改造，每月22日前报送数据。（责任部门：县发展改革局牵头，县数据局、县财政局配合）
-
-2. 规范双公示。10月前完成目录梳理。（责任单位：各乡（镇、街道）、县直有关部门负责）
-
-（1）行政许可信息公示。每季度通报一次。（责任单位：县市场监管局牵头、县司法局负责）
-
-(2)行政处罚信息公示。2026年6月底前实现全覆盖。
-
-负责单位:县市场监管局,县税务局牵头;县公安局参加,县交通运输局配合。
-
-4. 建立信用承诺制度。上半年出台实施办法。
-
-负责单位: 县发展改革局负责,各成员单位以及有关行业部门等按职责分工负责。
-
-- (一)加强诚信宣传。围绕“诚信建设万里行”开展主题活动。（责任单位：县委宣传部牵头，县文明办配合）
-
-三、保障措施
-
-（一）加强组织领导。各单位要高度重视。
-`
+import { PLAN } from '../fixtures/sample-plan'
 
 describe('plan decomposition', () => {
   const plan = parsePlan(PLAN)

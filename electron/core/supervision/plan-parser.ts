@@ -291,3 +291,11 @@ export function parsePlan(raw: string): ParsedPlan {
   for (const root of roots) walk(root, [], hasClause(root))
   return { ...header, year, tasks }
 }
+
+/** The plan's own title (《…工作要点》 in the covering notice, or the heading line), for the office's list. */
+export function planTitle(raw: string): string | null {
+  const quoted = /《([^》]{4,60}(?:工作要点|工作方案|实施方案|实施意见|行动计划|任务分工)[^》]{0,10})》/.exec(raw)?.[1]
+  if (quoted) return squeeze(quoted)
+  const line = raw.split('\n').map(cleanLine).find((l) => /^.{4,60}(?:工作要点|工作方案|实施方案|实施意见)$/.test(l))
+  return line ? squeeze(line) : null
+}

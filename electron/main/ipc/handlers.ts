@@ -29,6 +29,10 @@ import { addEntry, listEntries } from '../../core/archives/entries'
 import { gradeOf, loadGradeRules, overrideGrade, regradeAll, saveGradeRule } from '../../core/archives/grading'
 import { buildPeopleTemplate, importPeople } from '../../core/archives/people-import'
 import { importAssessments } from '../../core/archives/assessment-import'
+import { parsePlan, planTitle } from '../../core/supervision/plan-parser'
+import { readPlanText } from '../../core/supervision/plan-text'
+import { matchUnits } from '../../core/supervision/unit-matching'
+import { listPlans, planTasks, savePlan } from '../../core/supervision/plan-store'
 import { createPerson, getPersonSummary, listPeople, revealIdNumber, toPersonSummary, updatePerson } from '../../core/archives/people'
 import { archiveViewer, personInScope, refusal, visibleUnits } from '../../core/archives/scope'
 import type { CallContext, Handlers } from './context'
@@ -399,6 +403,22 @@ export const handlers: Handlers = {
     writeFileAtomic(path, readAttachment(ctx.services.keys, ctx.services.dataDir, digest))
     return { cancelled: false, fileName: path, rows: 1 }
   },
+  'plans:parse': async (_i, ctx) => {
+    const path = await ctx.platform.chooseOpenPath({ title: '选择工作要点文件（.txt 或 .docx）', filters: [{ name: '工作要点', extensions: ['txt', 'docx'] }] })
+    const empty = { cancelled: true, fileName: null, title: null, issuer: null, docNumber: null, year: null, tasks: [], matches: [] }
+    if (!path) return empty
+    const text = await readPlanText(path)
+    const plan = parsePlan(text)
+    const names = plan.tasks.flatMap((t) => [...t.units.lead, ...t.units.responsible, ...t.units.cooperating])
+    return { cancelled: false, fileName: basename(path), title: planTitle(text), ...plan, matches: await matchUnits(ctx.db, names) }
+  },
+  'plans:confirm': async (input, ctx) => {
+    const result = await savePlan(ctx.db, ctx.clock, input, actorId(ctx))
+    ctx.affected.push(`plan:${result.planId}`, `tasks:${result.tasks}`, `units-created:${result.unitsCreated}`)
+    return result
+  },
+  'plans:list': async (_i, { db }) => listPlans(db),
+  'plans:tasks': async ({ planId }, { db }) => planTasks(db, planId),
   'archives:import-assessments': async (batch, ctx) => {
     const path = await ctx.platform.chooseOpenPath({ title: `选择 ${batch.year} 年度考核结果 Excel 文件`, filters: XLSX_FILTER })
     if (!path) return { cancelled: true, fileName: null, rows: 0, imported: 0, issues: [] }

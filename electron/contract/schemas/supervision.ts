@@ -1,0 +1,54 @@
+import { z } from 'zod'
+import { Id, TimestampMs, optionalText, text } from './common'
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date.format')
+const Names = z.array(text(100)).max(100)
+export const PlanUnits = z.object({ lead: Names, responsible: Names, cooperating: Names })
+
+export const ParsedTask = z.object({
+  path: z.array(z.string().max(10)).min(1).max(6),
+  number: z.string().max(10),
+  title: text(500),
+  section: z.string().max(500),
+  deadline: IsoDate.nullable(),
+  deadlineText: z.string().max(50).nullable(),
+  recurring: z.string().max(20).nullable(),
+  source: z.string().max(20_000),
+  units: PlanUnits,
+})
+
+export const UnitMatch = z.object({
+  name: z.string(),
+  unitId: Id.nullable(),
+  unitName: z.string().nullable(),
+  how: z.enum(['exact', 'alias', 'normalised']).nullable(),
+})
+
+export const PlanDraft = z.object({
+  cancelled: z.boolean(),
+  fileName: z.string().nullable(),
+  title: z.string().nullable(),
+  issuer: z.string().nullable(),
+  docNumber: z.string().nullable(),
+  year: z.number().int().nullable(),
+  tasks: z.array(ParsedTask),
+  matches: z.array(UnitMatch),
+})
+
+export const PlanConfirmInput = z.object({
+  title: text(200),
+  issuer: optionalText(200),
+  docNumber: optionalText(100),
+  year: z.number().int().min(2000).max(2100),
+  sourceFile: optionalText(260),
+  tasks: z.array(ParsedTask).min(1, 'plan.noTasks').max(2000),
+  resolutions: z.array(z.object({ name: text(100), unitId: Id.nullable(), create: z.boolean() })).max(2000),
+})
+export const PlanConfirmResult = z.object({ planId: Id, tasks: z.number().int(), unitsCreated: z.number().int() })
+
+export const PlanSummary = z.object({ id: Id, title: z.string(), issuer: z.string().nullable(), docNumber: z.string().nullable(), year: z.number().int(), tasks: z.number().int(), createdAt: TimestampMs })
+export const PlanIdInput = z.object({ planId: Id })
+export const SavedTask = z.object({
+  id: Id, path: z.array(z.string()), number: z.string(), title: z.string(), section: z.string(), deadline: z.string().nullable(), recurring: z.string().nullable(), status: z.string(),
+  units: z.object({ lead: z.array(z.string()), responsible: z.array(z.string()), cooperating: z.array(z.string()) }),
+})

@@ -1,0 +1,112 @@
+// Saving a reviewed plan: the plan, its task tree and each task's units in one transaction. Unit
+// names were resolved by the user on the review screen (matched, mapped to an existing unit — kept as
+// an alias for next time — or created); a task keeps one 牵头 unit, further ones become 责任.
+import { randomUUID } from 'node:crypto'
+import type { Knex } from 'knex'
+import { ErrorCode, type FieldIssue } from '../../contract/errors'
+import { AppError, fieldError } from '../shared/app-error'
+import type { Clock } from '../shared/clock'
+import { createUnit } from '../system/units'
+
+export interface ReviewedTask {
+  path: string[]
+  number: string
+  title: string
+  section: string
+  deadline: string | null
+  deadlineText: string | null
+  recurring: string | null
+  source: string
+  units: { lead: string[]; responsible: string[]; cooperating: string[] }
+}
+
+export interface UnitResolution {
+  name: string
+  /** An existing unit, or null with create = true to add the name as a new top-level unit. */
+  unitId: number | null
+  create: boolean
+}
+
+export interface PlanInput {
+  title: string
+  issuer: string | null
+  docNumber: string | null
+  year: number
+  sourceFile: string | null
+  tasks: ReviewedTask[]
+  resolutions: UnitResolution[]
+}
+
+export async function savePlan(db: Knex, clock: Clock, input: PlanInput, userId: number): Promise<{ planId: number; tasks: number; unitsCreated: number }> {
+  const now = clock.now()
+  const named = new Set(input.tasks.flatMap((t) => [...t.units.lead, ...t.units.responsible, ...t.units.cooperating]))
+  const resolution = new Map(input.resolutions.map((r) => [r.name, r]))
+  const issues: FieldIssue[] = [...named].filter((n) => !resolution.has(n) || (!resolution.get(n)!.unitId && !resolution.get(n)!.create)).map((n) => ({ path: 'resolutions', message: 'plan.unitUnresolved', params: { name: n } }))
+  const paths = new Set<string>()
+  for (const [i, t] of input.tasks.entries()) {
+    const key = t.path.join('/')
+    if (paths.has(key)) issues.push({ path: `tasks.${i}.path`, message: 'plan.duplicatePath', params: { path: key } })
+    paths.add(key)
+    if (t.path.length > 1 && !paths.has(t.path.slice(0, -1).join('/')) && input.tasks.some((o) => o.path.join('/') === t.path.slice(0, -1).join('/'))) {
+      issues.push({ path: `tasks.${i}.path`, message: 'plan.parentAfterChild' })
+    }
+  }
+  if (issues.length) throw fieldError(issues)
+
+  return db.transaction(async (trx) => {
+    if (input.docNumber && (await trx('plans').where('doc_number', input.docNumber).first('id'))) {
+      throw new AppError(ErrorCode.Conflict, 'plan already saved', { reason: 'plan_exists', docNumber: input.docNumber })
+    }
+    let unitsCreated = 0
+    const unitOf = new Map<string, number>()
+    for (const name of named) {
+      const r = resolution.get(name)!
+      if (r.unitId) {
+        unitOf.set(name, r.unitId)
+        const unit = await trx('org_units').where('id', r.unitId).first('name')
+        if (!unit) throw fieldError([{ path: 'resolutions', message: 'unit.missing' }])
+        // The document's spelling becomes an alias, so the next plan matches it by itself.
+        if (unit.name !== name) await trx('unit_aliases').insert({ alias: name, unit_id: r.unitId, created_at: now }).onConflict('alias').merge()
+      } else {
+        const existing = await trx('org_units').where({ name, parent_id: null }).first('id')
+        unitOf.set(name, existing?.id ?? (await createUnit(trx, clock, { parentId: null, name, kind: 'other', creditCode: null, regionCode: null, sortOrder: 900 })))
+        if (!existing) unitsCreated++
+      }
+    }
+    const [planId] = (await trx('plans').insert({
+      uid: randomUUID(), title: input.title, issuer: input.issuer, doc_number: input.docNumber, year: input.year, source_file: input.sourceFile, created_by: userId, created_at: now,
+    })) as number[]
+    const idOf = new Map<string, number>()
+    for (const [i, t] of input.tasks.entries()) {
+      const parentId = t.path.length > 1 ? (idOf.get(t.path.slice(0, -1).join('/')) ?? null) : null
+      const [taskId] = (await trx('tasks').insert({
+        uid: randomUUID(), plan_id: planId, parent_id: parentId, path: t.path.join('/'), number: t.number, title: t.title, section: t.section, deadline: t.deadline,
+        deadline_text: t.deadlineText, recurring: t.recurring, source_text: t.source, status: 'created', sort_order: i, created_at: now,
+      })) as number[]
+      idOf.set(t.path.join('/'), taskId!)
+      const rows = new Map<number, string>()
+      const [lead, ...moreLeads] = t.units.lead
+      if (lead) rows.set(unitOf.get(lead)!, 'lead')
+      for (const n of [...moreLeads, ...t.units.responsible]) if (!rows.has(unitOf.get(n)!)) rows.set(unitOf.get(n)!, 'responsible')
+      for (const n of t.units.cooperating) if (!rows.has(unitOf.get(n)!)) rows.set(unitOf.get(n)!, 'cooperating')
+      if (rows.size) await trx('task_units').insert([...rows].map(([unitId, role]) => ({ task_id: taskId, unit_id: unitId, role, status: 'pending' })))
+    }
+    return { planId: planId!, tasks: input.tasks.length, unitsCreated }
+  })
+}
+
+export async function listPlans(db: Knex) {
+  const rows = (await db('plans as p').leftJoin('tasks as t', 't.plan_id', 'p.id').groupBy('p.id').orderBy('p.id', 'desc')
+    .select('p.id', 'p.title', 'p.issuer', 'p.doc_number', 'p.year', 'p.created_at').count({ tasks: 't.id' })) as Array<Record<string, unknown>>
+  return rows.map((r) => ({ id: r.id as number, title: r.title as string, issuer: (r.issuer as string) ?? null, docNumber: (r.doc_number as string) ?? null, year: r.year as number, tasks: Number(r.tasks), createdAt: Number(r.created_at) }))
+}
+
+export async function planTasks(db: Knex, planId: number) {
+  const tasks = await db('tasks').where('plan_id', planId).orderBy('sort_order')
+  const units = await db('task_units as tu').join('org_units as u', 'u.id', 'tu.unit_id').whereIn('tu.task_id', tasks.map((t) => t.id)).orderBy('tu.id').select('tu.task_id', 'tu.role', 'u.name')
+  return tasks.map((t) => ({
+    id: t.id as number, path: (t.path as string).split('/'), number: t.number as string, title: t.title as string, section: t.section as string,
+    deadline: (t.deadline as string) ?? null, recurring: (t.recurring as string) ?? null, status: t.status as string,
+    units: { lead: units.filter((u) => u.task_id === t.id && u.role === 'lead').map((u) => u.name as string), responsible: units.filter((u) => u.task_id === t.id && u.role === 'responsible').map((u) => u.name as string), cooperating: units.filter((u) => u.task_id === t.id && u.role === 'cooperating').map((u) => u.name as string) },
+  }))
+}
