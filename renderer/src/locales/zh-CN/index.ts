@@ -35,6 +35,7 @@ export const t = {
     home: '工作台', system: '系统管理', users: '用户管理', units: '组织机构', dicts: '数据字典', settings: '系统设置',
     catalog: '信用目录', catalogItems: '目录事项', records: '归集数据', holidays: '节假日维护',
     archives: '诚信档案', people: '人员档案', accessRequests: '查阅审批', gradeRules: '分级规则',
+    supervision: '督查督办', plans: '工作要点',
     audit: '安全审计', auditLog: '操作日志', loginLog: '登录日志', changePassword: '修改密码', logout: '退出登录',
   },
   home: {
@@ -146,6 +147,17 @@ export const t = {
   gradeRules: {
     title: '分级管理规则', hint: '规则：在规定期限内有某类事项（及所列结果）的，诚信等级最高为所列等级；多条规则命中时取最低等级。修改规则后全部人员按新规则重新评定，变更记入等级记录。',
     name: '规则名称', entryKind: '事项类型', results: '事项结果（不选为任何结果）', withinMonths: '期限（月）', grade: '等级最高为', enabled: '启用', add: '新增规则', saved: '已保存，{n} 人的等级随之变化',
+  },
+  plans: {
+    title: '工作要点与督办任务', parse: '分解工作要点', choose: '选择文件（.txt / .docx）', found: '识别出 {n} 项任务',
+    hint: '打开市里下发的社会信用体系建设工作要点，程序自动分解出任务、牵头/责任/配合单位、完成期限和周期性要求。请逐项核对（展开一行可看原文），确认后保存。PDF 请先另存为 .txt 或 .docx。',
+    planTitle: '标题', issuer: '发文机关', docNumber: '文号', year: '年度', taskCount: '任务数', createdAt: '导入时间',
+    number: '序号', taskTitle: '任务', units: '单位', lead: '牵头', responsible: '责任', cooperating: '配合', deadline: '完成期限', recurring: '周期',
+    unitsTitle: '单位对应', unitsHint: '绿色：与组织机构同名；蓝色：按简称或别名对应；红色：未对应，请选择已有单位或勾选“新建”。手工对应的名称会记为别名，下次自动识别。',
+    pickUnit: '对应到组织机构中的单位', create: '新建', unresolved: '还有 {n} 个单位名称未对应', confirm: '确认并保存任务',
+    saved: '已保存 {tasks} 项任务，新建单位 {units} 个',
+    how: { exact: '同名', alias: '别名', normalised: '简称' } as Record<string, string>,
+    recurrence: (r: string) => (r.startsWith('monthly:') ? `每月${r.slice(8)}日前` : ({ monthly: '每月', quarterly: '每季度', semiannual: '每半年', annual: '每年' } as Record<string, string>)[r] ?? r),
   },
   holidays: {
     title: '节假日维护', year: '年份', packaged: '内置国务院安排', noPackaged: '程序内置数据不含 {year} 年的安排',
