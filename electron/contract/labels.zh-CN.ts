@@ -83,6 +83,15 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'plans:confirm': '确认工作要点任务',
   'plans:list': '查询工作要点',
   'plans:tasks': '查询督办任务',
+  'tasks:get': '查看督办任务',
+  'tasks:assign': '交办任务',
+  'tasks:sign': '签收任务',
+  'tasks:progress': '反馈任务进展',
+  'tasks:request-extension': '申请延期',
+  'tasks:decide-extension': '审批延期申请',
+  'tasks:submit': '提交办结',
+  'tasks:review': '审核办结',
+  'tasks:archive': '任务归档',
 }
 
 /** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */

@@ -81,6 +81,15 @@ export const PROCEDURES = [
   'plans:confirm',
   'plans:list',
   'plans:tasks',
+  'tasks:get',
+  'tasks:assign',
+  'tasks:sign',
+  'tasks:progress',
+  'tasks:request-extension',
+  'tasks:decide-extension',
+  'tasks:submit',
+  'tasks:review',
+  'tasks:archive',
 ] as const
 
 export type ProcedureName = (typeof PROCEDURES)[number]

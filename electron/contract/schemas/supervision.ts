@@ -52,3 +52,21 @@ export const SavedTask = z.object({
   id: Id, path: z.array(z.string()), number: z.string(), title: z.string(), section: z.string(), deadline: z.string().nullable(), recurring: z.string().nullable(), status: z.string(),
   units: z.object({ lead: z.array(z.string()), responsible: z.array(z.string()), cooperating: z.array(z.string()) }),
 })
+
+export const TaskIdInput = z.object({ taskId: Id })
+export const TaskUnitInput = z.object({ taskUnitId: Id })
+export const ProgressInput = z.object({ taskUnitId: Id, text: text(4000), percent: z.number().int().min(0).max(100) })
+export const ExtensionInput = z.object({ taskUnitId: Id, reason: text(2000), newDeadline: IsoDate })
+export const ExtensionDecision = z.object({ eventId: Id, decision: z.enum(['approved', 'refused']), comment: text(2000) })
+export const SubmitInput = z.object({ taskUnitId: Id, text: text(4000) })
+export const ReviewInput = z.object({ taskUnitId: Id, decision: z.enum(['approved', 'returned']), comment: text(2000) })
+const Light = z.enum(['green', 'yellow', 'red', 'done', 'none'])
+export const TaskDetail = z.object({
+  id: Id, planTitle: z.string(), path: z.array(z.string()), title: z.string(), section: z.string(), deadline: z.string().nullable(), recurring: z.string().nullable(),
+  status: z.string(), source: z.string(), light: Light,
+  units: z.array(z.object({ id: Id, unitName: z.string(), role: z.string(), status: z.string(), percent: z.number().int(), deadline: z.string().nullable(), light: Light })),
+  events: z.array(z.object({
+    id: Id, kind: z.string(), unitName: z.string().nullable(), text: z.string().nullable(), percent: z.number().int().nullable(), newDeadline: z.string().nullable(),
+    decision: z.string().nullable(), status: z.string(), actorName: z.string(), at: TimestampMs,
+  })),
+})

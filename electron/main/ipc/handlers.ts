@@ -18,7 +18,7 @@ import { decideAction, fileAction } from '../../core/catalog/record-actions'
 import { loadStoreContext } from '../../core/catalog/record-context'
 import { exportRecords, getRecord, listRecords, recordStats } from '../../core/catalog/record-list'
 import { buildRecordTemplate } from '../../core/catalog/record-template'
-import { calendarYear, confirmYear, deleteOverride, saveOverride } from '../../core/calendar/holiday-table'
+import { calendarYear, confirmYear, deleteOverride, officeCalendar, saveOverride } from '../../core/calendar/holiday-table'
 import { loadDictEntries } from '../../core/system/dictionaries'
 import { AppError, fieldError } from '../../core/shared/app-error'
 import { writeFileAtomic } from '../../core/shared/write-file'
@@ -33,6 +33,7 @@ import { parsePlan, planTitle } from '../../core/supervision/plan-parser'
 import { readPlanText } from '../../core/supervision/plan-text'
 import { matchUnits } from '../../core/supervision/unit-matching'
 import { listPlans, planTasks, savePlan } from '../../core/supervision/plan-store'
+import { archiveTask, assignTask, decideExtension, reportProgress, requestExtension, reviewCompletion, signTask, submitCompletion, taskDetail } from '../../core/supervision/task-lifecycle'
 import { createPerson, getPersonSummary, listPeople, revealIdNumber, toPersonSummary, updatePerson } from '../../core/archives/people'
 import { archiveViewer, personInScope, refusal, visibleUnits } from '../../core/archives/scope'
 import type { CallContext, Handlers } from './context'
@@ -52,6 +53,10 @@ const ok = { ok: true as const }
 
 function jobOwner(ctx: CallContext): JobOwner {
   return { senderId: ctx.sender.id, userId: actorId(ctx), username: ctx.session!.username }
+}
+
+function actor(ctx: CallContext) {
+  return { userId: actorId(ctx), now: ctx.clock.now(), today: ctx.services.today() }
 }
 
 async function viewerOf(ctx: CallContext) {
@@ -419,6 +424,47 @@ export const handlers: Handlers = {
   },
   'plans:list': async (_i, { db }) => listPlans(db),
   'plans:tasks': async ({ planId }, { db }) => planTasks(db, planId),
+  'tasks:get': async ({ taskId }, { db, services }) => taskDetail(db, taskId, services.today(), await officeCalendar(db)),
+  'tasks:assign': async ({ taskId }, ctx) => {
+    await assignTask(ctx.db, taskId, actor(ctx))
+    ctx.affected.push(`task:${taskId}`)
+    return ok
+  },
+  'tasks:sign': async ({ taskUnitId }, ctx) => {
+    await signTask(ctx.db, taskUnitId, actor(ctx))
+    ctx.affected.push(`task-unit:${taskUnitId}`)
+    return ok
+  },
+  'tasks:progress': async ({ taskUnitId, text, percent }, ctx) => {
+    const id = await reportProgress(ctx.db, taskUnitId, text, percent, actor(ctx))
+    ctx.affected.push(`task-unit:${taskUnitId}`, `percent:${percent}`)
+    return { id }
+  },
+  'tasks:request-extension': async ({ taskUnitId, reason, newDeadline }, ctx) => {
+    const id = await requestExtension(ctx.db, taskUnitId, reason, newDeadline, actor(ctx))
+    ctx.affected.push(`task-unit:${taskUnitId}`, `task-event:${id}`)
+    return { id }
+  },
+  'tasks:decide-extension': async ({ eventId, decision, comment }, ctx) => {
+    await decideExtension(ctx.db, eventId, decision, comment, actor(ctx))
+    ctx.affected.push(`task-event:${eventId}`, `decision:${decision}`)
+    return ok
+  },
+  'tasks:submit': async ({ taskUnitId, text }, ctx) => {
+    await submitCompletion(ctx.db, taskUnitId, text, actor(ctx))
+    ctx.affected.push(`task-unit:${taskUnitId}`)
+    return ok
+  },
+  'tasks:review': async ({ taskUnitId, decision, comment }, ctx) => {
+    await reviewCompletion(ctx.db, taskUnitId, decision, comment, actor(ctx))
+    ctx.affected.push(`task-unit:${taskUnitId}`, `decision:${decision}`)
+    return ok
+  },
+  'tasks:archive': async ({ taskId }, ctx) => {
+    await archiveTask(ctx.db, taskId, actor(ctx))
+    ctx.affected.push(`task:${taskId}`)
+    return ok
+  },
   'archives:import-assessments': async (batch, ctx) => {
     const path = await ctx.platform.chooseOpenPath({ title: `选择 ${batch.year} 年度考核结果 Excel 文件`, filters: XLSX_FILTER })
     if (!path) return { cancelled: true, fileName: null, rows: 0, imported: 0, issues: [] }

@@ -1,0 +1,145 @@
+// The supervision loop. Per unit of a task: pending → (交办) assigned → (签收) signed → (进展反馈)
+// in_progress → (提交办结) submitted → (审核) done, or returned → in_progress again. A unit may ask
+// for more time (申请延期); a supervisor approves (its own deadline moves) or refuses. The task is
+// completed when every unit is done, then archived. Each step is a task_events row: who, when, what.
+// Deadlines and traffic lights count working days on the office calendar.
+import type { Knex } from 'knex'
+import { ErrorCode } from '../../contract/errors'
+import type { IsoDate, WorkingCalendar } from '../calendar/working-calendar'
+import { AppError, fieldError } from '../shared/app-error'
+
+export type UnitStatus = 'pending' | 'assigned' | 'signed' | 'in_progress' | 'submitted' | 'returned' | 'done'
+export type Light = 'green' | 'yellow' | 'red' | 'done' | 'none'
+
+interface Actor {
+  userId: number
+  now: number
+  today: IsoDate
+}
+
+function refuse(reason: string, extra: Record<string, unknown> = {}): never {
+  throw new AppError(ErrorCode.InvalidState, reason, { reason, ...extra })
+}
+
+async function taskUnit(db: Knex, id: number) {
+  const tu = await db('task_units as tu').join('tasks as t', 't.id', 'tu.task_id').where('tu.id', id).first('tu.*', 't.status as task_status', 't.deadline as task_deadline')
+  if (!tu) throw new AppError(ErrorCode.NotFound, 'no such task unit')
+  if (tu.task_status === 'archived') refuse('archived')
+  return tu
+}
+
+async function event(db: Knex, e: { taskId: number; taskUnitId?: number | null; kind: string; text?: string | null; percent?: number | null; newDeadline?: string | null; decision?: string | null; status?: string }, a: Actor): Promise<number> {
+  const [id] = (await db('task_events').insert({
+    task_id: e.taskId, task_unit_id: e.taskUnitId ?? null, kind: e.kind, text: e.text ?? null, percent: e.percent ?? null, new_deadline: e.newDeadline ?? null,
+    decision: e.decision ?? null, status: e.status ?? 'done', actor_id: a.userId, at: a.now,
+  })) as number[]
+  return id!
+}
+
+/** 交办: every unit of the task gets it. */
+export async function assignTask(db: Knex, taskId: number, a: Actor): Promise<void> {
+  const task = await db('tasks').where('id', taskId).first('status')
+  if (!task) throw new AppError(ErrorCode.NotFound, 'no such task')
+  if (task.status !== 'created') refuse('already_assigned')
+  const n = await db('task_units').where({ task_id: taskId, status: 'pending' }).update({ status: 'assigned' })
+  if (!n) refuse('no_units')
+  await db('tasks').where('id', taskId).update({ status: 'assigned' })
+  await event(db, { taskId, kind: 'assign' }, a)
+}
+
+export async function signTask(db: Knex, taskUnitId: number, a: Actor): Promise<void> {
+  const tu = await taskUnit(db, taskUnitId)
+  if (tu.status !== 'assigned') refuse('not_assigned')
+  await db('task_units').where('id', taskUnitId).update({ status: 'signed' })
+  await event(db, { taskId: tu.task_id, taskUnitId, kind: 'sign' }, a)
+}
+
+export async function reportProgress(db: Knex, taskUnitId: number, text: string, percent: number, a: Actor): Promise<number> {
+  const tu = await taskUnit(db, taskUnitId)
+  if (!['signed', 'in_progress', 'returned'].includes(tu.status)) refuse('not_signed')
+  if (percent < tu.percent) throw fieldError([{ path: 'percent', message: 'task.percentBack', params: { percent: tu.percent } }])
+  await db('task_units').where('id', taskUnitId).update({ status: 'in_progress', percent })
+  await db('tasks').where({ id: tu.task_id, status: 'assigned' }).update({ status: 'in_progress' })
+  return event(db, { taskId: tu.task_id, taskUnitId, kind: 'progress', text, percent }, a)
+}
+
+export async function requestExtension(db: Knex, taskUnitId: number, reason: string, newDeadline: IsoDate, a: Actor): Promise<number> {
+  const tu = await taskUnit(db, taskUnitId)
+  if (['pending', 'submitted', 'done'].includes(tu.status)) refuse('not_open')
+  const current = (tu.deadline ?? tu.task_deadline) as string | null
+  if (current && newDeadline <= current) throw fieldError([{ path: 'newDeadline', message: 'task.extensionNotLater', params: { current } }])
+  if (newDeadline <= a.today) throw fieldError([{ path: 'newDeadline', message: 'task.extensionPast' }])
+  if (await db('task_events').where({ task_unit_id: taskUnitId, kind: 'extension', status: 'pending' }).first('id')) refuse('extension_pending')
+  return event(db, { taskId: tu.task_id, taskUnitId, kind: 'extension', text: reason, newDeadline, status: 'pending' }, a)
+}
+
+export async function decideExtension(db: Knex, eventId: number, decision: 'approved' | 'refused', comment: string, a: Actor): Promise<void> {
+  const req = await db('task_events').where({ id: eventId, kind: 'extension' }).first()
+  if (!req) throw new AppError(ErrorCode.NotFound, 'no such request')
+  if (req.status !== 'pending') refuse('decided')
+  if (req.actor_id === a.userId) throw new AppError(ErrorCode.SelfReview, 'own request')
+  await db('task_events').where('id', eventId).update({ status: decision })
+  if (decision === 'approved') await db('task_units').where('id', req.task_unit_id).update({ deadline: req.new_deadline })
+  await event(db, { taskId: req.task_id, taskUnitId: req.task_unit_id, kind: 'extension_decision', text: comment, decision, newDeadline: req.new_deadline }, a)
+}
+
+export async function submitCompletion(db: Knex, taskUnitId: number, text: string, a: Actor): Promise<void> {
+  const tu = await taskUnit(db, taskUnitId)
+  if (!['signed', 'in_progress', 'returned'].includes(tu.status)) refuse('not_signed')
+  await db('task_units').where('id', taskUnitId).update({ status: 'submitted', percent: 100, submitted_by: a.userId })
+  await event(db, { taskId: tu.task_id, taskUnitId, kind: 'submit', text, percent: 100 }, a)
+}
+
+/** 审核: approve (the unit is done; the task completes when all are) or return with comments. */
+export async function reviewCompletion(db: Knex, taskUnitId: number, decision: 'approved' | 'returned', comment: string, a: Actor): Promise<void> {
+  const tu = await taskUnit(db, taskUnitId)
+  if (tu.status !== 'submitted') refuse('not_submitted')
+  if (tu.submitted_by === a.userId) throw new AppError(ErrorCode.SelfReview, 'own submission')
+  await db('task_units').where('id', taskUnitId).update(decision === 'approved' ? { status: 'done' } : { status: 'returned' })
+  await event(db, { taskId: tu.task_id, taskUnitId, kind: 'review', text: comment, decision }, a)
+  if (decision === 'approved' && !(await db('task_units').where('task_id', tu.task_id).whereNot('status', 'done').first('id'))) {
+    await db('tasks').where('id', tu.task_id).update({ status: 'completed' })
+    await event(db, { taskId: tu.task_id, kind: 'complete' }, a)
+  }
+}
+
+export async function archiveTask(db: Knex, taskId: number, a: Actor): Promise<void> {
+  const task = await db('tasks').where('id', taskId).first('status')
+  if (!task) throw new AppError(ErrorCode.NotFound, 'no such task')
+  if (task.status !== 'completed') refuse('not_completed')
+  await db('tasks').where('id', taskId).update({ status: 'archived' })
+  await event(db, { taskId, kind: 'archive' }, a)
+}
+
+/** Green, yellow (within N working days of the deadline) or red (past it); done when done. */
+export function lightOf(status: UnitStatus, deadline: IsoDate | null, today: IsoDate, yellowDays: number, calendar: WorkingCalendar): Light {
+  if (status === 'done') return 'done'
+  if (!deadline) return 'none'
+  if (today > deadline) return 'red'
+  return calendar.workingDaysBetween(today, deadline).value <= yellowDays ? 'yellow' : 'green'
+}
+
+const ORDER: Light[] = ['none', 'done', 'green', 'yellow', 'red']
+
+export async function taskDetail(db: Knex, taskId: number, today: IsoDate, calendar: WorkingCalendar) {
+  const task = await db('tasks as t').join('plans as p', 'p.id', 't.plan_id').where('t.id', taskId).first('t.*', 'p.title as plan_title')
+  if (!task) throw new AppError(ErrorCode.NotFound, 'no such task')
+  const yellow = Number((await db('settings').where('key', 'task_yellow_working_days').first('value'))?.value ?? 5)
+  const units = await db('task_units as tu').join('org_units as u', 'u.id', 'tu.unit_id').where('tu.task_id', taskId).orderBy('tu.id').select('tu.*', 'u.name as unit_name')
+  const events = await db('task_events as e').join('users as u', 'u.id', 'e.actor_id').leftJoin('task_units as tu', 'tu.id', 'e.task_unit_id').leftJoin('org_units as o', 'o.id', 'tu.unit_id')
+    .where('e.task_id', taskId).orderBy('e.id').select('e.*', 'u.display_name as actor_name', 'o.name as unit_name')
+  const unitViews = units.map((u) => {
+    const deadline = (u.deadline ?? task.deadline) as string | null
+    return { id: u.id as number, unitName: u.unit_name as string, role: u.role as string, status: u.status as UnitStatus, percent: u.percent as number, deadline, light: lightOf(u.status, deadline, today, yellow, calendar) }
+  })
+  return {
+    id: task.id as number, planTitle: task.plan_title as string, path: (task.path as string).split('/'), title: task.title as string, section: task.section as string,
+    deadline: (task.deadline as string) ?? null, recurring: (task.recurring as string) ?? null, status: task.status as string, source: task.source_text as string,
+    light: unitViews.reduce<Light>((w, u) => (ORDER.indexOf(u.light) > ORDER.indexOf(w) ? u.light : w), 'none'),
+    units: unitViews,
+    events: events.map((e) => ({
+      id: e.id as number, kind: e.kind as string, unitName: (e.unit_name as string) ?? null, text: (e.text as string) ?? null, percent: (e.percent as number) ?? null,
+      newDeadline: (e.new_deadline as string) ?? null, decision: (e.decision as string) ?? null, status: e.status as string, actorName: e.actor_name as string, at: Number(e.at),
+    })),
+  }
+}

@@ -1,0 +1,86 @@
+// The supervision loop through the router: 交办 → 签收 → 进展 → 延期 (approved by someone else) →
+// 提交办结 → 退回 → again → 通过 → completed → 归档, each step attributed; traffic lights in working days.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { packagedCalendar } from '../../electron/core/calendar/working-calendar'
+import { lightOf } from '../../electron/core/supervision/task-lifecycle'
+import { PLAN } from '../fixtures/sample-plan'
+import { adminSession, errorOf, expectOk, freshBackend, tempDir, userSession } from '../helpers'
+
+type Detail = { status: string; light: string; units: Array<{ id: number; unitName: string; role: string; status: string; percent: number; deadline: string | null; light: string }>; events: Array<{ id: number; kind: string; actorName: string; status: string; decision: string | null }> }
+
+async function savedPlan() {
+  const b = await freshBackend() // clock: 2026-11-22 (Sunday)
+  const admin = await adminSession(b)
+  const clerk = await userSession(b, admin, 'clerk1', ['clerk'])
+  const boss = await userSession(b, admin, 'boss', ['supervisor'])
+  const file = join(tempDir(), 'plan.txt')
+  writeFileSync(file, PLAN)
+  b.openPath.value = file
+  const draft = expectOk(await clerk('plans:parse')) as { title: string; year: number; docNumber: string; tasks: unknown[]; matches: Array<{ name: string; unitId: number | null }> }
+  const { planId } = expectOk(await clerk('plans:confirm', {
+    title: draft.title, issuer: null, docNumber: draft.docNumber, year: draft.year, sourceFile: null, tasks: draft.tasks,
+    resolutions: draft.matches.map((m) => ({ name: m.name, unitId: m.unitId, create: true })),
+  })) as { planId: number }
+  const tasks = expectOk(await clerk('plans:tasks', { planId })) as Array<{ id: number; path: string[] }>
+  return { b, clerk, boss, taskId: tasks[0]!.id } // 二/1: deadline 2026-12-31; lead 县发展改革局, cooperating 县数据局, 县财政局
+}
+
+describe('supervision tasks through the router', () => {
+  it('runs the loop for each unit, with every step attributed, until the task is archived', async () => {
+    const { clerk, boss, taskId } = await savedPlan()
+    const get = async () => expectOk(await clerk('tasks:get', { taskId })) as Detail
+    expect(errorOf(await clerk('tasks:sign', { taskUnitId: (await get()).units[0]!.id })).details).toMatchObject({ reason: 'not_assigned' })
+    expectOk(await clerk('tasks:assign', { taskId }))
+    const [lead, ...others] = (await get()).units
+    expect(lead).toMatchObject({ unitName: '县发展改革局', role: 'lead', status: 'assigned', deadline: '2026-12-31', light: 'green' })
+
+    expectOk(await clerk('tasks:sign', { taskUnitId: lead!.id }))
+    expectOk(await clerk('tasks:progress', { taskUnitId: lead!.id, text: '已完成平台需求调研', percent: 40 }))
+    expect(errorOf(await clerk('tasks:progress', { taskUnitId: lead!.id, text: '倒退', percent: 30 })).details!.fields).toEqual([{ path: 'percent', message: 'task.percentBack', params: { percent: 40 } }])
+
+    // An extension: not earlier than the current deadline, decided by a supervisor, never by the requester.
+    expect(errorOf(await clerk('tasks:request-extension', { taskUnitId: lead!.id, reason: '设备到货延迟', newDeadline: '2026-12-01' })).details!.fields).toEqual([
+      { path: 'newDeadline', message: 'task.extensionNotLater', params: { current: '2026-12-31' } },
+    ])
+    const ext = (expectOk(await clerk('tasks:request-extension', { taskUnitId: lead!.id, reason: '设备到货延迟', newDeadline: '2027-01-31' })) as { id: number }).id
+    expect(errorOf(await clerk('tasks:decide-extension', { eventId: ext, decision: 'approved', comment: '同意' })).code).toBe('FORBIDDEN')
+    expectOk(await boss('tasks:decide-extension', { eventId: ext, decision: 'approved', comment: '同意延期一个月' }))
+    expect((await get()).units[0]).toMatchObject({ deadline: '2027-01-31', status: 'in_progress', percent: 40 })
+
+    // Submit, returned with comments, submit again, approved.
+    expectOk(await clerk('tasks:submit', { taskUnitId: lead!.id, text: '平台已上线，附验收报告' }))
+    expect(errorOf(await clerk('tasks:review', { taskUnitId: lead!.id, decision: 'approved', comment: '好' })).code).toBe('FORBIDDEN')
+    expectOk(await boss('tasks:review', { taskUnitId: lead!.id, decision: 'returned', comment: '缺少验收报告盖章页' }))
+    expect((await get()).units[0]!.status).toBe('returned')
+    expectOk(await clerk('tasks:submit', { taskUnitId: lead!.id, text: '补充盖章页' }))
+    expectOk(await boss('tasks:review', { taskUnitId: lead!.id, decision: 'approved', comment: '通过' }))
+    expect(errorOf(await boss('tasks:archive', { taskId })).details).toMatchObject({ reason: 'not_completed' })
+    for (const u of others) {
+      expectOk(await clerk('tasks:sign', { taskUnitId: u.id }))
+      expectOk(await clerk('tasks:submit', { taskUnitId: u.id, text: '已配合完成' }))
+      expectOk(await boss('tasks:review', { taskUnitId: u.id, decision: 'approved', comment: '通过' }))
+    }
+    expect((await get())).toMatchObject({ status: 'completed', light: 'done' })
+    expectOk(await boss('tasks:archive', { taskId }))
+    const done = await get()
+    expect(done.status).toBe('archived')
+    expect(done.events.map((e) => `${e.kind}:${e.actorName}`).slice(0, 9)).toEqual([
+      'assign:clerk1', 'sign:clerk1', 'progress:clerk1', 'extension:clerk1', 'extension_decision:boss', 'submit:clerk1', 'review:boss', 'submit:clerk1', 'review:boss',
+    ])
+    expect(done.events.find((e) => e.kind === 'extension')).toMatchObject({ status: 'approved' })
+    expect(errorOf(await clerk('tasks:progress', { taskUnitId: lead!.id, text: '归档后', percent: 100 })).details).toMatchObject({ reason: 'archived' })
+  })
+
+  it('lights: green, yellow within N working days, red past the deadline; holidays do not count', () => {
+    const cal = packagedCalendar()
+    expect(lightOf('in_progress', '2026-12-31', '2026-11-23', 5, cal)).toBe('green')
+    expect(lightOf('in_progress', '2026-11-27', '2026-11-23', 5, cal)).toBe('yellow')
+    expect(lightOf('in_progress', '2026-11-20', '2026-11-23', 5, cal)).toBe('red')
+    expect(lightOf('done', '2026-11-20', '2026-11-23', 5, cal)).toBe('done')
+    // 2026-10-01…07 is the National Day holiday: from 30 Sep to 9 Oct is 2 working days (8th, 9th).
+    expect(lightOf('signed', '2026-10-09', '2026-09-30', 2, cal)).toBe('yellow')
+    expect(lightOf('signed', '2026-10-12', '2026-09-30', 2, cal)).toBe('green')
+  })
+})
