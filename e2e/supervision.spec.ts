@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PLAN } from '../tests/fixtures/sample-plan'
 import { test, expect, snap } from './fixtures'
-import { setUpOfficeAndLogIn } from './pages'
+import { changeInitialPassword, createUser, login, logout, setUpOfficeAndLogIn } from './pages'
+
+const SUPERVISOR = { username: 'sup1', displayName: '周审核', roles: ['审核人员'], password: 'Init#2026b' }
 
 test('a work plan becomes reviewed tasks: parsed, units matched or created, confirmed', async ({ app }) => {
   const { page } = app
@@ -21,13 +23,13 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   await page.getByTestId('plan-choose').click()
   await expect(page.getByText('识别出 6 项任务')).toBeVisible()
   await expect(page.getByTestId('plan-title').locator('input').or(page.getByTestId('plan-title'))).toHaveValue('某某县2026年社会信用体系建设工作要点')
-  const units = page.getByTestId('plan-units')
-  await expect(units).toContainText('县发展改革局')
-  await expect(units).toContainText('简称') // matched to 县发展和改革局 by its normalised name
+  const unitPanel = page.getByTestId('plan-units')
+  await expect(unitPanel).toContainText('县发展改革局')
+  await expect(unitPanel).toContainText('简称') // matched to 县发展和改革局 by its normalised name
   await expect(page.getByTestId('plan-confirm')).toBeDisabled()
   await snap(page, '40-plan-review')
   // Every other name is new to this office: create them.
-  for (const box of await units.locator('label.el-checkbox:not(.is-disabled)').all()) await box.click()
+  for (const box of await unitPanel.locator('label.el-checkbox:not(.is-disabled)').all()) await box.click()
   await page.getByTestId('plan-confirm').click()
   await expect(page.getByText('已保存 6 项任务')).toBeVisible()
   await expect(page.getByTestId('plans-table')).toContainText('某信用〔2026〕3号')
@@ -36,4 +38,36 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   await expect(tasks.locator('tbody tr').first()).toContainText('县发展和改革局')
   await expect(tasks.locator('tbody tr').first()).toContainText('每月22日前')
   await snap(page, '41-plan-tasks')
+
+  // The loop for the first task: 交办, the lead unit signs, reports progress, submits; a supervisor returns it once, then passes it.
+  await tasks.locator('tbody tr').first().click()
+  await page.getByTestId('task-assign').click()
+  await expect(page.getByTestId('task-status')).toHaveText('已交办')
+  const units = page.getByTestId('task-units')
+  const lead = units.locator('tbody tr').first()
+  await lead.getByRole('button', { name: '签收', exact: true }).click()
+  await lead.getByRole('button', { name: '反馈进展' }).click()
+  await page.getByTestId('task-text').fill('已完成平台升级方案评审')
+  await page.getByTestId('task-confirm').click()
+  await expect(lead).toContainText('办理中')
+  await lead.getByRole('button', { name: '提交办结' }).click()
+  await page.getByTestId('task-text').fill('平台已升级上线，附验收报告')
+  await page.getByTestId('task-confirm').click()
+  await expect(lead).toContainText('待审核')
+  await expect(page.getByTestId('task-light')).toBeVisible()
+  const taskUrl = page.url()
+  await createUser(page, SUPERVISOR)
+  await logout(page)
+  await login(page, SUPERVISOR.username, SUPERVISOR.password)
+  await changeInitialPassword(page, SUPERVISOR.password, 'Revw#2026new')
+  await page.goto(taskUrl)
+  await units.locator('tbody tr').first().getByRole('button', { name: '审核', exact: true }).click()
+  await page.getByTestId('task-dialog').getByText('退回').click()
+  await page.getByTestId('task-text').fill('缺少验收报告盖章页')
+  await page.getByTestId('task-confirm').click()
+  await expect(units.locator('tbody tr').first()).toContainText('已退回')
+  const history = page.getByTestId('task-history')
+  for (const step of ['交办', '签收', '进展反馈', '提交办结', '审核']) await expect(history).toContainText(step)
+  await expect(history).toContainText('缺少验收报告盖章页')
+  await snap(page, '42-task-loop')
 })

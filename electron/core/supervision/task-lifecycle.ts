@@ -95,7 +95,9 @@ export async function reviewCompletion(db: Knex, taskUnitId: number, decision: '
   const tu = await taskUnit(db, taskUnitId)
   if (tu.status !== 'submitted') refuse('not_submitted')
   if (tu.submitted_by === a.userId) throw new AppError(ErrorCode.SelfReview, 'own submission')
-  await db('task_units').where('id', taskUnitId).update(decision === 'approved' ? { status: 'done' } : { status: 'returned' })
+  // A returned unit is back at the progress it last reported, not at the 100% of its submission.
+  const last = await db('task_events').where({ task_unit_id: taskUnitId, kind: 'progress' }).orderBy('id', 'desc').first('percent')
+  await db('task_units').where('id', taskUnitId).update(decision === 'approved' ? { status: 'done' } : { status: 'returned', percent: last?.percent ?? 0 })
   await event(db, { taskId: tu.task_id, taskUnitId, kind: 'review', text: comment, decision }, a)
   if (decision === 'approved' && !(await db('task_units').where('task_id', tu.task_id).whereNot('status', 'done').first('id'))) {
     await db('tasks').where('id', tu.task_id).update({ status: 'completed' })

@@ -34,6 +34,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'archives/requests', component: () => import('../views/archives/AccessRequestsPage.vue'), meta: { roles: [Role.Clerk, Role.Supervisor] } },
       { path: 'archives/rules', component: () => import('../views/archives/GradeRulesPage.vue'), meta: { roles: [Role.Clerk, Role.Supervisor] } },
       { path: 'supervision/plans', component: () => import('../views/supervision/PlansPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
+      { path: 'supervision/tasks/:id', component: () => import('../views/supervision/TaskPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
       { path: 'supervision/plans/new', component: () => import('../views/supervision/PlanReviewPage.vue'), meta: { roles: [Role.Admin, Role.Clerk] } },
       { path: 'system/holidays', component: () => import('../views/system/HolidaysPage.vue'), meta: { roles: [Role.Admin] } },
       { path: 'audit/operations', component: () => import('../views/audit/AuditLogPage.vue'), meta: { roles: [Role.Auditor] } },

@@ -159,6 +159,16 @@ export const t = {
     how: { exact: '同名', alias: '别名', normalised: '简称' } as Record<string, string>,
     recurrence: (r: string) => (r.startsWith('monthly:') ? `每月${r.slice(8)}日前` : ({ monthly: '每月', quarterly: '每季度', semiannual: '每半年', annual: '每年' } as Record<string, string>)[r] ?? r),
   },
+  tasks: {
+    assign: '交办', archive: '归档', sign: '签收', progress: '反馈进展', extension: '申请延期', submit: '提交办结', review: '审核', decide: '审批',
+    unit: '单位', role: '角色', status: '状态', percent: '进度', light: '预警', history: '办理过程', extensionAsk: '申请延期至', decision: '结论',
+    pass: '通过', return: '退回', agree: '同意', refuse: '不同意', newDeadline: '新的期限', text: '说明',
+    statuses: { created: '待交办', assigned: '已交办', in_progress: '办理中', completed: '已办结', archived: '已归档' } as Record<string, string>,
+    unitStatuses: { pending: '待交办', assigned: '待签收', signed: '已签收', in_progress: '办理中', submitted: '待审核', returned: '已退回', done: '已办结' } as Record<string, string>,
+    events: { assign: '交办', sign: '签收', progress: '进展反馈', extension: '申请延期', extension_decision: '延期审批', submit: '提交办结', review: '审核', complete: '任务办结', archive: '归档' } as Record<string, string>,
+    decisions: { approved: '同意/通过', refused: '不同意', returned: '退回' } as Record<string, string>,
+    dialogs: { progress: '反馈进展', extension: '申请延期', submit: '提交办结', review: '审核办结', decide: '审批延期申请' } as Record<string, string>,
+  },
   holidays: {
     title: '节假日维护', year: '年份', packaged: '内置国务院安排', noPackaged: '程序内置数据不含 {year} 年的安排',
     confirmed: '本单位已确认 {year} 年安排完整', notConfirmed: '{year} 年尚未确认：超出内置数据的年份，逾期判断只按周末计算',
