@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import JSZip from 'jszip'
 import { join } from 'node:path'
 import { PLAN } from '../tests/fixtures/sample-plan'
 import { test, expect, snap } from './fixtures'
@@ -56,6 +57,11 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   await expect(lead).toContainText('待审核')
   await expect(page.getByTestId('task-light')).toBeVisible()
   const taskUrl = page.url()
+  // 二.2 was due by 10月前 (30 Sep): assigned now, it is overdue at once.
+  await page.getByRole('button', { name: '← 工作要点与督办任务' }).click()
+  await page.getByTestId('plan-tasks').locator('tbody tr').nth(1).click()
+  await page.getByTestId('task-assign').click()
+  await expect(page.getByTestId('task-light')).toHaveText('逾期')
   await createUser(page, SUPERVISOR)
   await logout(page)
   await login(page, SUPERVISOR.username, SUPERVISOR.password)
@@ -70,4 +76,24 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   for (const step of ['交办', '签收', '进展反馈', '提交办结', '审核']) await expect(history).toContainText(step)
   await expect(history).toContainText('缺少验收报告盖章页')
   await snap(page, '42-task-loop')
+
+  // 催办: the overdue units, and a 督办函 with the year's first number, printable and as Word.
+  await page.getByTestId('sidebar').getByText('催办清单').click()
+  const due = page.getByTestId('due-table')
+  await expect(due.locator('tbody tr')).toHaveCount(2)
+  await expect(due).toContainText('规范双公示')
+  await due.locator('tbody tr').first().getByRole('button', { name: '发督办函' }).click()
+  const deadline = new Date(Date.now() + 14 * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10)
+  await page.locator('[data-field="newDeadline"] input').fill(deadline)
+  await page.locator('[data-field="newDeadline"] input').press('Enter')
+  await page.getByTestId('letter-issue').click()
+  const officeYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear() // the letter is numbered in Beijing's year
+  await expect(page.getByTestId('letter-number')).toHaveText(`信用督〔${officeYear}〕1号`)
+  await expect(page.getByTestId('letter-page')).toContainText('各乡（镇、街道）、县直有关部门')
+  await snap(page, '43-letter')
+  await page.getByTestId('letter-docx').click()
+  await expect(page.getByText('已导出到')).toBeVisible()
+  const docx = readdirSync(join(app.dataDir, 'exports')).find((f) => f.endsWith('.docx'))!
+  const xml = await (await JSZip.loadAsync(readFileSync(join(app.dataDir, 'exports', docx)))).file('word/document.xml')!.async('string')
+  expect(xml).toContain('督 办 函')
 })

@@ -11,6 +11,7 @@ import * as m20261122130000 from './20261122130000_record_disclosure_and_actions
 import * as m20261123090000 from './20261123090000_create_archives'
 import * as m20261123100000 from './20261123100000_create_supervision'
 import * as m20261123110000 from './20261123110000_create_task_lifecycle'
+import * as m20261123120000 from './20261123120000_create_supervision_letters'
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261122090000_create_system_tables': m20261122090000,
@@ -22,6 +23,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261123090000_create_archives': m20261123090000,
   '20261123100000_create_supervision': m20261123100000,
   '20261123110000_create_task_lifecycle': m20261123110000,
+  '20261123120000_create_supervision_letters': m20261123120000,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

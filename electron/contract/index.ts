@@ -125,6 +125,11 @@ export const contract = {
   'tasks:submit': { input: V.SubmitInput, output: Ok, access: editors, audited: true },
   'tasks:review': { input: V.ReviewInput, output: Ok, access: reviewers, audited: true },
   'tasks:archive': { input: V.TaskIdInput, output: Ok, access: reviewers, audited: true },
+  'tasks:due': { input: Empty, output: zod.array(V.DueItem), access: staff, audited: false },
+  'letters:issue': { input: V.IssueLetterInput, output: zod.object({ id: zod.number().int(), docNumber: zod.string() }), access: reviewers, audited: true },
+  'letters:get': { input: V.LetterIdInput, output: V.Letter, access: staff, audited: false },
+  'letters:export-docx': { input: V.LetterIdInput, output: R.FileResult, access: staff, audited: true },
+  'letters:log-print': { input: V.LetterIdInput, output: Ok, access: staff, audited: true },
   'archives:import-assessments': { input: P.AssessmentImportInput, output: P.PeopleImportResult, access: keepers, audited: true },
   'archives:export-pdf': { input: P.PersonIdInput, output: R.FileResult, access: archivists, audited: true },
 } as const satisfies Record<ProcedureName, ProcedureSpec>

@@ -92,6 +92,11 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'tasks:submit': '提交办结',
   'tasks:review': '审核办结',
   'tasks:archive': '任务归档',
+  'tasks:due': '查询催办清单',
+  'letters:issue': '签发督办函',
+  'letters:get': '查看督办函',
+  'letters:export-docx': '导出督办函 Word',
+  'letters:log-print': '打印督办函',
 }
 
 /** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */

@@ -70,6 +70,7 @@ export const FIELD_MESSAGES: Record<string, string> = {
   'task.percentBack': '进度不能低于上次反馈的 {percent}%',
   'task.extensionNotLater': '新的期限应晚于当前期限 {current}',
   'task.extensionPast': '新的期限应晚于今天',
+  'letter.noUnits': '请选择至少一个未办结的单位',
   'person.duplicate': '该身份证号已建档（一人一档），请在列表中查找此人',
   'person.entryBeforeBirth': '参加工作日期早于出生日期',
   'person.statusDateRequired': '调离、退休或离世须填写日期',

@@ -90,6 +90,11 @@ export const PROCEDURES = [
   'tasks:submit',
   'tasks:review',
   'tasks:archive',
+  'tasks:due',
+  'letters:issue',
+  'letters:get',
+  'letters:export-docx',
+  'letters:log-print',
 ] as const
 
 export type ProcedureName = (typeof PROCEDURES)[number]

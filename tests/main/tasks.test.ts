@@ -1,6 +1,7 @@
 // The supervision loop through the router: 交办 → 签收 → 进展 → 延期 (approved by someone else) →
 // 提交办结 → 退回 → again → 通过 → completed → 归档, each step attributed; traffic lights in working days.
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import JSZip from 'jszip'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { packagedCalendar } from '../../electron/core/calendar/working-calendar'
@@ -24,7 +25,7 @@ async function savedPlan() {
     resolutions: draft.matches.map((m) => ({ name: m.name, unitId: m.unitId, create: true })),
   })) as { planId: number }
   const tasks = expectOk(await clerk('plans:tasks', { planId })) as Array<{ id: number; path: string[] }>
-  return { b, clerk, boss, taskId: tasks[0]!.id } // 二/1: deadline 2026-12-31; lead 县发展改革局, cooperating 县数据局, 县财政局
+  return { b, clerk, boss, taskId: tasks[0]!.id, tasks } // 二/1: deadline 2026-12-31; lead 县发展改革局, cooperating 县数据局, 县财政局
 }
 
 describe('supervision tasks through the router', () => {
@@ -82,5 +83,30 @@ describe('supervision tasks through the router', () => {
     // 2026-10-01…07 is the National Day holiday: from 30 Sep to 9 Oct is 2 working days (8th, 9th).
     expect(lightOf('signed', '2026-10-09', '2026-09-30', 2, cal)).toBe('yellow')
     expect(lightOf('signed', '2026-10-12', '2026-09-30', 2, cal)).toBe('green')
+  })
+
+  it('lists what is overdue, and a 督办函 gets the next number of the year and comes out as a Word file', async () => {
+    const { b, clerk, boss, tasks } = await savedPlan()
+    const late = tasks.find((t) => t.path.join('/') === '二/2')!.id // 10月前 → due 2026-09-30, today 2026-11-22
+    expect(expectOk(await clerk('tasks:due'))).toEqual([]) // nothing is due before it is assigned
+    expectOk(await clerk('tasks:assign', { taskId: late }))
+    const due = expectOk(await clerk('tasks:due')) as Array<{ taskId: number; taskUnitId: number; unitName: string; light: string; overdueDays: number }>
+    expect(due.map((d) => [d.unitName, d.light])).toEqual([['各乡（镇、街道）', 'red'], ['县直有关部门', 'red']])
+    expect(due[0]!.overdueDays).toBeGreaterThan(30)
+    expect(errorOf(await clerk('letters:issue', { taskId: late, taskUnitIds: [due[0]!.taskUnitId], newDeadline: '2026-12-15', note: null })).code).toBe('FORBIDDEN')
+    const first = expectOk(await boss('letters:issue', { taskId: late, taskUnitIds: due.map((d) => d.taskUnitId), newDeadline: '2026-12-15', note: '逾期未办结的，将在全县通报。' })) as { id: number; docNumber: string }
+    expect(first.docNumber).toBe('信用督〔2026〕1号')
+    const second = expectOk(await boss('letters:issue', { taskId: late, taskUnitIds: [due[0]!.taskUnitId], newDeadline: '2026-12-20', note: null })) as { docNumber: string }
+    expect(second.docNumber).toBe('信用督〔2026〕2号')
+    const letter = expectOk(await clerk('letters:get', { letterId: first.id })) as { body: string; unitNames: string[] }
+    expect(letter.unitNames).toEqual(['各乡（镇、街道）', '县直有关部门'])
+    expect(letter.body).toContain('于 2026-12-15 前办结')
+    const out = join(tempDir(), 'letter.docx')
+    b.savePath.value = out
+    expect(expectOk(await clerk('letters:export-docx', { letterId: first.id }))).toMatchObject({ cancelled: false })
+    const xml = await (await JSZip.loadAsync(readFileSync(out))).file('word/document.xml')!.async('string')
+    expect(xml).toContain('督 办 函')
+    expect(xml).toContain('信用督〔2026〕1号')
+    expect(xml).toContain('逾期未办结的，将在全县通报。')
   })
 })

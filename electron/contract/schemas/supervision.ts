@@ -70,3 +70,13 @@ export const TaskDetail = z.object({
     decision: z.string().nullable(), status: z.string(), actorName: z.string(), at: TimestampMs,
   })),
 })
+
+export const DueItem = z.object({
+  taskUnitId: Id, taskId: Id, path: z.array(z.string()), title: z.string(), unitName: z.string(), role: z.string(), status: z.string(), percent: z.number().int(),
+  deadline: z.string().nullable(), light: z.enum(['green', 'yellow', 'red', 'done', 'none']), overdueDays: z.number().int(),
+})
+export const IssueLetterInput = z.object({ taskId: Id, taskUnitIds: z.array(Id).min(1, 'letter.noUnits'), newDeadline: IsoDate, note: optionalText(1000) })
+export const LetterIdInput = z.object({ letterId: Id })
+export const Letter = z.object({
+  id: Id, docNumber: z.string(), taskId: Id, unitNames: z.array(z.string()), newDeadline: z.string(), body: z.string(), issuer: z.string(), createdByName: z.string(), createdAt: TimestampMs,
+})

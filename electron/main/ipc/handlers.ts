@@ -33,6 +33,7 @@ import { parsePlan, planTitle } from '../../core/supervision/plan-parser'
 import { readPlanText } from '../../core/supervision/plan-text'
 import { matchUnits } from '../../core/supervision/unit-matching'
 import { listPlans, planTasks, savePlan } from '../../core/supervision/plan-store'
+import { dueList, getLetter, issueLetter, letterDocx } from '../../core/supervision/letters'
 import { archiveTask, assignTask, decideExtension, reportProgress, requestExtension, reviewCompletion, signTask, submitCompletion, taskDetail } from '../../core/supervision/task-lifecycle'
 import { createPerson, getPersonSummary, listPeople, revealIdNumber, toPersonSummary, updatePerson } from '../../core/archives/people'
 import { archiveViewer, personInScope, refusal, visibleUnits } from '../../core/archives/scope'
@@ -463,6 +464,26 @@ export const handlers: Handlers = {
   'tasks:archive': async ({ taskId }, ctx) => {
     await archiveTask(ctx.db, taskId, actor(ctx))
     ctx.affected.push(`task:${taskId}`)
+    return ok
+  },
+  'tasks:due': async (_i, { db, services }) => dueList(db, services.today(), await officeCalendar(db)),
+  'letters:issue': async (input, ctx) => {
+    const letter = await issueLetter(ctx.db, input, actorId(ctx), ctx.clock.now(), ctx.services.today())
+    ctx.affected.push(`task:${input.taskId}`, `letter:${letter.id}`, letter.docNumber)
+    return letter
+  },
+  'letters:get': async ({ letterId }, { db }) => getLetter(db, letterId),
+  'letters:export-docx': async ({ letterId }, ctx) => {
+    const letter = await getLetter(ctx.db, letterId)
+    const path = await ctx.platform.chooseSavePath({ title: '导出督办函', defaultName: `督办函-${letter.docNumber}.docx`, filters: [{ name: 'Word 文档', extensions: ['docx'] }] })
+    if (!path) return { cancelled: true, fileName: null, rows: 0 }
+    writeFileAtomic(path, await letterDocx(letter))
+    ctx.affected.push(`letter:${letterId}`, 'export:docx')
+    return { cancelled: false, fileName: path, rows: 1 }
+  },
+  'letters:log-print': async ({ letterId }, ctx) => {
+    await getLetter(ctx.db, letterId)
+    ctx.affected.push(`letter:${letterId}`, 'print')
     return ok
   },
   'archives:import-assessments': async (batch, ctx) => {
