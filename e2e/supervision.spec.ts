@@ -96,4 +96,13 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   const docx = readdirSync(join(app.dataDir, 'exports')).find((f) => f.endsWith('.docx'))!
   const xml = await (await JSZip.loadAsync(readFileSync(join(app.dataDir, 'exports', docx)))).file('word/document.xml')!.async('string')
   expect(xml).toContain('督 办 函')
+
+  // The supervisor's picture: charts drawn, units ranked, the 通报 as Excel.
+  await page.getByTestId('sidebar').getByText('督办统计').click()
+  await expect(page.getByTestId('dashboard-page').locator('canvas')).toHaveCount(4)
+  await expect(page.getByTestId('scores-table')).toContainText('县发展和改革局')
+  await page.getByTestId('export-circular').click()
+  await expect(page.getByText('已导出到')).toBeVisible()
+  await snap(page, '44-dashboard')
+  expect(readdirSync(join(app.dataDir, 'exports')).some((f) => f.startsWith('督办通报-'))).toBe(true)
 })

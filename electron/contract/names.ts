@@ -95,6 +95,8 @@ export const PROCEDURES = [
   'letters:get',
   'letters:export-docx',
   'letters:log-print',
+  'supervision:stats',
+  'supervision:export-circular',
 ] as const
 
 export type ProcedureName = (typeof PROCEDURES)[number]

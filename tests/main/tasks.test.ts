@@ -2,6 +2,7 @@
 // 提交办结 → 退回 → again → 通过 → completed → 归档, each step attributed; traffic lights in working days.
 import { readFileSync, writeFileSync } from 'node:fs'
 import JSZip from 'jszip'
+import ExcelJS from 'exceljs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { packagedCalendar } from '../../electron/core/calendar/working-calendar'
@@ -72,6 +73,13 @@ describe('supervision tasks through the router', () => {
     ])
     expect(done.events.find((e) => e.kind === 'extension')).toMatchObject({ status: 'approved' })
     expect(errorOf(await clerk('tasks:progress', { taskUnitId: lead!.id, text: '归档后', percent: 100 })).details).toMatchObject({ reason: 'archived' })
+
+    // Statistics: all three units done on time; the lead was returned once (−2 points).
+    const stats = expectOk(await clerk('supervision:stats', {})) as { byUnit: Array<{ unitName: string; done: number; onTimeRate: number; returns: number; score: number }>; bySection: Array<{ section: string; completionRate: number }>; trend: Array<{ month: string; completed: number }> }
+    expect(stats.byUnit.find((u) => u.unitName === '县发展改革局')).toMatchObject({ done: 1, onTimeRate: 100, returns: 1, score: 98 })
+    expect(stats.byUnit.find((u) => u.unitName === '县数据局')).toMatchObject({ score: 100 })
+    expect(stats.bySection).toEqual([{ section: '完善信用信息系统', total: 3, done: 3, completionRate: 100 }])
+    expect(stats.trend).toEqual([{ month: '2026-11', completed: 3 }])
   })
 
   it('lights: green, yellow within N working days, red past the deadline; holidays do not count', () => {
@@ -101,6 +109,16 @@ describe('supervision tasks through the router', () => {
     const letter = expectOk(await clerk('letters:get', { letterId: first.id })) as { body: string; unitNames: string[] }
     expect(letter.unitNames).toEqual(['各乡（镇、街道）', '县直有关部门'])
     expect(letter.body).toContain('于 2026-12-15 前办结')
+    // The circular ranks units by score: the two overdue units lose 5 points per overdue item.
+    const stats = expectOk(await clerk('supervision:stats', {})) as { byUnit: Array<{ unitName: string; overdue: number; score: number }>; overdueRanking: Array<{ unitName: string }> }
+    expect(stats.byUnit.map((u) => [u.unitName, u.overdue, u.score])).toEqual([['县直有关部门', 1, 0], ['各乡（镇、街道）', 1, 0]])
+    expect(stats.overdueRanking).toHaveLength(2)
+    const circular = join(tempDir(), 'circular.xlsx')
+    b.savePath.value = circular
+    expect(expectOk(await clerk('supervision:export-circular', {}))).toMatchObject({ cancelled: false, rows: 2 })
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(circular)
+    expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, '名次', '单位', '任务数', '已办结', '办结率(%)', '按期办结率(%)', '逾期', '退回', '得分'])
     const out = join(tempDir(), 'letter.docx')
     b.savePath.value = out
     expect(expectOk(await clerk('letters:export-docx', { letterId: first.id }))).toMatchObject({ cancelled: false })

@@ -80,3 +80,12 @@ export const LetterIdInput = z.object({ letterId: Id })
 export const Letter = z.object({
   id: Id, docNumber: z.string(), taskId: Id, unitNames: z.array(z.string()), newDeadline: z.string(), body: z.string(), issuer: z.string(), createdByName: z.string(), createdAt: TimestampMs,
 })
+
+export const StatsInput = z.object({ planId: Id.nullish().transform((v) => v ?? null) })
+export const SupervisionStats = z.object({
+  weights: z.object({ onTime: z.number(), perReturn: z.number(), perOverdue: z.number() }),
+  byUnit: z.array(z.object({ unitName: z.string(), total: z.number().int(), done: z.number().int(), completionRate: z.number(), onTimeRate: z.number(), overdue: z.number().int(), returns: z.number().int(), score: z.number() })),
+  bySection: z.array(z.object({ section: z.string(), total: z.number().int(), done: z.number().int(), completionRate: z.number() })),
+  overdueRanking: z.array(z.object({ unitName: z.string(), overdue: z.number().int() })),
+  trend: z.array(z.object({ month: z.string(), completed: z.number().int() })),
+})

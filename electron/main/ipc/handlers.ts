@@ -34,6 +34,7 @@ import { readPlanText } from '../../core/supervision/plan-text'
 import { matchUnits } from '../../core/supervision/unit-matching'
 import { listPlans, planTasks, savePlan } from '../../core/supervision/plan-store'
 import { dueList, getLetter, issueLetter, letterDocx } from '../../core/supervision/letters'
+import { supervisionStats, writeCircular } from '../../core/supervision/statistics'
 import { archiveTask, assignTask, decideExtension, reportProgress, requestExtension, reviewCompletion, signTask, submitCompletion, taskDetail } from '../../core/supervision/task-lifecycle'
 import { createPerson, getPersonSummary, listPeople, revealIdNumber, toPersonSummary, updatePerson } from '../../core/archives/people'
 import { archiveViewer, personInScope, refusal, visibleUnits } from '../../core/archives/scope'
@@ -485,6 +486,14 @@ export const handlers: Handlers = {
     await getLetter(ctx.db, letterId)
     ctx.affected.push(`letter:${letterId}`, 'print')
     return ok
+  },
+  'supervision:stats': async ({ planId }, { db, services }) => supervisionStats(db, planId, services.today()),
+  'supervision:export-circular': async ({ planId }, ctx) => {
+    const stats = await supervisionStats(ctx.db, planId, ctx.services.today())
+    const title = `社会信用体系建设重点任务推进情况通报（截至 ${ctx.services.today()}）`
+    const result = await saveXlsx(ctx, '导出通报', `督办通报-${ctx.services.today()}.xlsx`, (path) => writeCircular(stats, title, path))
+    if (!result.cancelled) ctx.affected.push(`circular:${planId ?? 'all'}`, `units:${result.rows}`)
+    return result
   },
   'archives:import-assessments': async (batch, ctx) => {
     const path = await ctx.platform.chooseOpenPath({ title: `选择 ${batch.year} 年度考核结果 Excel 文件`, filters: XLSX_FILTER })

@@ -35,6 +35,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'archives/rules', component: () => import('../views/archives/GradeRulesPage.vue'), meta: { roles: [Role.Clerk, Role.Supervisor] } },
       { path: 'supervision/plans', component: () => import('../views/supervision/PlansPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
       { path: 'supervision/tasks/:id', component: () => import('../views/supervision/TaskPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
+      { path: 'supervision/dashboard', component: () => import('../views/supervision/DashboardPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
       { path: 'supervision/due', component: () => import('../views/supervision/DuePage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
       { path: 'supervision/letters/:id', component: () => import('../views/supervision/LetterPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
       { path: 'supervision/plans/new', component: () => import('../views/supervision/PlanReviewPage.vue'), meta: { roles: [Role.Admin, Role.Clerk] } },

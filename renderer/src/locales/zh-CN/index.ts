@@ -35,7 +35,7 @@ export const t = {
     home: '工作台', system: '系统管理', users: '用户管理', units: '组织机构', dicts: '数据字典', settings: '系统设置',
     catalog: '信用目录', catalogItems: '目录事项', records: '归集数据', holidays: '节假日维护',
     archives: '诚信档案', people: '人员档案', accessRequests: '查阅审批', gradeRules: '分级规则',
-    supervision: '督查督办', plans: '工作要点', due: '催办清单',
+    supervision: '督查督办', plans: '工作要点', due: '催办清单', dashboard: '督办统计',
     audit: '安全审计', auditLog: '操作日志', loginLog: '登录日志', changePassword: '修改密码', logout: '退出登录',
   },
   home: {
@@ -172,6 +172,12 @@ export const t = {
   due: {
     title: '催办清单', hint: '列出已交办、尚未办结且临近期限（预警工作日内）或已逾期的单位，逾期在前。审核人员可对逾期任务签发督办函。',
     empty: '没有临期或逾期的任务', overdue: '已逾期', issue: '发督办函', issueConfirm: '签发', note: '补充要求', docx: '导出 Word',
+  },
+  dashboard: {
+    title: '督办统计', allPlans: '全部工作要点', exportCircular: '导出通报 Excel', byUnit: '各单位办结率', bySection: '各板块办结率',
+    overdue: '逾期未办结排名', trend: '每月办结数', scores: '目标考核得分', rank: '名次', done: '已办结', completionRate: '办结率(%)',
+    onTimeRate: '按期办结率(%)', returns: '退回', score: '得分',
+    method: '得分 = 按期办结率 × {onTime} − 退回次数 × {perReturn} − 逾期未办结 × {perOverdue}（最低 0 分）',
   },
   holidays: {
     title: '节假日维护', year: '年份', packaged: '内置国务院安排', noPackaged: '程序内置数据不含 {year} 年的安排',
