@@ -195,7 +195,7 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
     } catch (err) {
       if (err instanceof AppError && err.code === 'IMPORT_FILE_REJECTED') {
         const reason = (err.details as { reason?: string }).reason
-        out.error(reason === 'pdf' ? 'PDF 暂不能直接读取：请在 WPS/Acrobat 中另存为 .txt 或 .docx 后再分解' : reason === 'legacy_doc' ? '旧版 .doc 文件：请另存为 .docx 后再分解' : '文件已损坏或不是 .docx 文档')
+        out.error(reason === 'pdf' ? 'PDF 暂不能直接读取：请在 WPS/Acrobat 中另存为 .txt 或 .docx 后再分解（扫描件需先 OCR 识别文字）' : reason === 'legacy_doc' ? '旧版 .doc 文件：请另存为 .docx 后再分解' : '文件已损坏或不是 .docx 文档')
         return 1
       }
       throw err

@@ -45,6 +45,26 @@ describe('plan decomposition', () => {
     expect(parseUnits('编委办(审改办)，民政局')).toEqual({ lead: [], responsible: ['编委办(审改办)', '民政局'], cooperating: [] })
   })
 
+  it('keeps a non-date time phrase as the deadline text and never invents a date', () => {
+    const p = parsePlan('一、重点工作\n1. 加强诚信宣传。长期坚持，每年开展主题活动。（责任单位：县委宣传部）\n2. 开展专项治理。第三季度完成排查。（责任单位：县市场监管局）')
+    expect(p.tasks.map((t) => [t.deadline, t.deadlineText])).toEqual([[null, '长期坚持'], [null, '第三季度']])
+  })
+
+  it('reads a 任务分工表 in a .docx as numbered tasks', async () => {
+    const cell = (t: string) => `<w:tc><w:p><w:r><w:t>${t}</w:t></w:r></w:p></w:tc>`
+    const row = (cells: string[]) => `<w:tr>${cells.map(cell).join('')}</w:tr>`
+    const table = `<w:tbl>${row(['序号', '工作任务', '责任单位', '完成时限'])}${row(['1', '完成信用平台升级', '县发展改革局牵头，县数据局配合', '2026年10月底'])}${row(['2', '开展诚信宣传月活动', '县委宣传部', '长期坚持'])}</w:tbl>`
+    const zip = new JSZip()
+    zip.file('word/document.xml', `<w:document><w:body><w:p><w:r><w:t>某县2026年社会信用体系建设任务分工</w:t></w:r></w:p>${table}</w:body></w:document>`)
+    const path = join(tempDir(), '分工表.docx')
+    writeFileSync(path, await zip.generateAsync({ type: 'nodebuffer' }))
+    const p = parsePlan(await readPlanText(path))
+    expect(p.tasks.map((t) => [t.path.join('/'), t.title, t.units.lead, t.units.cooperating, t.units.responsible, t.deadline, t.deadlineText])).toEqual([
+      ['一/1', '完成信用平台升级', ['县发展改革局'], ['县数据局'], [], '2026-10-31', '2026年10月底前'],
+      ['一/2', '开展诚信宣传月活动', [], [], ['县委宣传部'], null, '长期坚持'],
+    ])
+  })
+
   it('reads .docx paragraphs and prints JSON from the command line', async () => {
     const dir = tempDir()
     const zip = new JSZip()

@@ -203,6 +203,9 @@ const DEADLINES: Array<[RegExp, (m: RegExpExecArray, year: number) => string | n
   [/(?<![\d年])上半年/, (_m, y) => iso(y, 6, 30)],
 ]
 
+/** Time phrases that are not dates: kept as the deadline text, never turned into an invented date. */
+const NOT_A_DATE = /第[一二三四1-4]季度(?:末|内)?|长期坚持|持续推进|长期|常态化|适时|逐步推进/
+
 function findDeadline(text: string, year: number | null): { deadline: string | null; text: string | null } {
   let best: { at: number; deadline: string | null; text: string } | null = null
   for (const [re, resolve] of DEADLINES) {
@@ -211,7 +214,9 @@ function findDeadline(text: string, year: number | null): { deadline: string | n
     if (!/^\d{4}/.test(m[0]) && year == null) continue
     best = { at: m.index, deadline: resolve(m, year ?? 0), text: m[0] }
   }
-  return best ? { deadline: best.deadline, text: best.text } : { deadline: null, text: null }
+  if (best) return { deadline: best.deadline, text: best.text }
+  const vague = NOT_A_DATE.exec(text)
+  return { deadline: null, text: vague ? vague[0] : null }
 }
 
 function findRecurring(text: string): string | null {

@@ -14,6 +14,32 @@ function decodeText(bytes: Buffer): string {
   return utf8.replace(/^\uFEFF/, '')
 }
 
+const decodeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')
+const cellText = (xml: string) => decodeXml(xml.replace(/<\/w:p>/g, ' ').replace(/<[^>]+>/g, '')).replace(/\s+/g, ' ').trim()
+
+/**
+ * A 任务分工表 (序号 | 任务 | 责任单位 | 完成时限) becomes numbered items the parser reads like paragraphs:
+ * "1. 任务（责任单位：…）完成时限：…". Other tables are read row by row.
+ */
+function tableLines(tableXml: string, textBefore: string): string[] {
+  const rows = [...tableXml.matchAll(/<w:tr[ >][\s\S]*?<\/w:tr>/g)].map((r) => [...r[0].matchAll(/<w:tc>[\s\S]*?<\/w:tc>/g)].map((c) => cellText(c[0])))
+  if (rows.length < 2) return rows.map((r) => r.join(' '))
+  const head = rows[0]!
+  const col = (re: RegExp) => head.findIndex((h) => re.test(h))
+  const unitCol = col(/单位|部门/)
+  const taskCol = col(/任务|内容|事项|工作/)
+  if (unitCol < 0 || taskCol < 0) return rows.map((r) => r.join(' '))
+  const timeCol = col(/时限|时间|期限/)
+  const lines = /(^|\n)\s*[一二三四五六七八九十]+、/.test(textBefore) ? [] : ['一、任务分工']
+  rows.slice(1).forEach((r, i) => {
+    if (!r[taskCol]) return
+    const time = timeCol >= 0 ? (r[timeCol] ?? '') : ''
+    const due = time ? `完成时限：${time}${/(?:月|日|月底|年底)$/.test(time) ? '前' : ''}。` : ''
+    lines.push(`${i + 1}. ${r[taskCol]!.replace(/。?$/, '。')}${due}（责任单位：${r[unitCol] ?? ''}）`)
+  })
+  return lines
+}
+
 async function docxText(bytes: Buffer): Promise<string> {
   let xml: string | undefined
   try {
@@ -22,11 +48,15 @@ async function docxText(bytes: Buffer): Promise<string> {
     xml = undefined
   }
   if (!xml) throw new AppError(ErrorCode.ImportFileRejected, 'not a docx', { reason: 'corrupt' })
-  return xml
-    .replace(/<w:tab\/>/g, '\t')
-    .replace(/<\/w:p>/g, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')
+  const paragraphs = (part: string) => decodeXml(part.replace(/<w:tab\/>/g, '\t').replace(/<\/w:p>/g, '\n').replace(/<[^>]+>/g, ''))
+  let text = ''
+  let at = 0
+  for (const table of xml.matchAll(/<w:tbl>[\s\S]*?<\/w:tbl>/g)) {
+    text += paragraphs(xml.slice(at, table.index))
+    text += `\n${tableLines(table[0], text).join('\n')}\n`
+    at = table.index + table[0].length
+  }
+  return text + paragraphs(xml.slice(at))
 }
 
 export async function readPlanText(path: string): Promise<string> {

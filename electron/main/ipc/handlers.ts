@@ -416,6 +416,7 @@ export const handlers: Handlers = {
     if (!path) return empty
     const text = await readPlanText(path)
     const plan = parsePlan(text)
+    if (!plan.tasks.length) throw new AppError(ErrorCode.ImportFileRejected, 'no items', { reason: 'no_items' })
     const names = plan.tasks.flatMap((t) => [...t.units.lead, ...t.units.responsible, ...t.units.cooperating])
     return { cancelled: false, fileName: basename(path), title: planTitle(text), ...plan, matches: await matchUnits(ctx.db, names) }
   },
