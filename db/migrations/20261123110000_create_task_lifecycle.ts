@@ -23,10 +23,18 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['task_id', 'at'])
     t.index(['kind', 'status'])
   })
+  // Stamped scans behind a progress report or a completion, stored like archive scans (sealed, once).
+  await knex.schema.createTable('task_event_attachments', (t) => {
+    t.integer('event_id').notNullable().references('task_events.id')
+    t.string('digest').notNullable().references('attachments.digest')
+    t.string('file_name').notNullable()
+    t.primary(['event_id', 'digest'])
+  })
   await knex('settings').insert({ key: 'task_yellow_working_days', value: '5' }).onConflict('key').ignore()
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('task_event_attachments')
   await knex.schema.dropTable('task_events')
   await knex.schema.alterTable('task_units', (t) => {
     t.dropColumn('deadline')

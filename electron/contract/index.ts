@@ -130,6 +130,8 @@ export const contract = {
   'letters:get': { input: V.LetterIdInput, output: V.Letter, access: staff, audited: false },
   'letters:export-docx': { input: V.LetterIdInput, output: R.FileResult, access: staff, audited: true },
   'letters:log-print': { input: V.LetterIdInput, output: Ok, access: staff, audited: true },
+  'tasks:attach': { input: V.EventIdInput, output: zod.object({ attached: zod.boolean(), fileName: zod.string().nullable() }), access: editors, audited: true },
+  'tasks:attachment': { input: V.EventAttachmentInput, output: P.AttachmentContent, access: staff, audited: true },
   'supervision:stats': { input: V.StatsInput, output: V.SupervisionStats, access: staff, audited: false },
   'supervision:export-circular': { input: V.StatsInput, output: R.FileResult, access: staff, audited: true },
   'archives:import-assessments': { input: P.AssessmentImportInput, output: P.PeopleImportResult, access: keepers, audited: true },

@@ -97,6 +97,8 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'letters:get': '查看督办函',
   'letters:export-docx': '导出督办函 Word',
   'letters:log-print': '打印督办函',
+  'tasks:attach': '上传办理材料',
+  'tasks:attachment': '查看办理材料',
   'supervision:stats': '查看督办统计',
   'supervision:export-circular': '导出督办通报',
 }

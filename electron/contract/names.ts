@@ -95,6 +95,8 @@ export const PROCEDURES = [
   'letters:get',
   'letters:export-docx',
   'letters:log-print',
+  'tasks:attach',
+  'tasks:attachment',
   'supervision:stats',
   'supervision:export-circular',
 ] as const

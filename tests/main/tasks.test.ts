@@ -31,7 +31,7 @@ async function savedPlan() {
 
 describe('supervision tasks through the router', () => {
   it('runs the loop for each unit, with every step attributed, until the task is archived', async () => {
-    const { clerk, boss, taskId } = await savedPlan()
+    const { b, clerk, boss, taskId } = await savedPlan()
     const get = async () => expectOk(await clerk('tasks:get', { taskId })) as Detail
     expect(errorOf(await clerk('tasks:sign', { taskUnitId: (await get()).units[0]!.id })).details).toMatchObject({ reason: 'not_assigned' })
     expectOk(await clerk('tasks:assign', { taskId }))
@@ -41,6 +41,18 @@ describe('supervision tasks through the router', () => {
     expectOk(await clerk('tasks:sign', { taskUnitId: lead!.id }))
     expectOk(await clerk('tasks:progress', { taskUnitId: lead!.id, text: '已完成平台需求调研', percent: 40 }))
     expect(errorOf(await clerk('tasks:progress', { taskUnitId: lead!.id, text: '倒退', percent: 30 })).details!.fields).toEqual([{ path: 'percent', message: 'task.percentBack', params: { percent: 40 } }])
+    // A stamped scan behind the progress report: stored sealed, shown back whole.
+    const progressEvent = (await get()).events.find((e) => e.kind === 'progress')!.id
+    const scan = join(tempDir(), '进展报告（盖章）.png')
+    writeFileSync(scan, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64'))
+    b.openPath.value = scan
+    expect(expectOk(await clerk('tasks:attach', { eventId: progressEvent }))).toEqual({ attached: true, fileName: '进展报告（盖章）.png' })
+    const assignEvent = (await get()).events.find((e) => e.kind === 'assign')!.id
+    expect(errorOf(await clerk('tasks:attach', { eventId: assignEvent })).details).toMatchObject({ reason: 'not_attachable' })
+    const withFile = (await get()).events.find((e) => e.id === progressEvent) as unknown as { attachments: Array<{ digest: string; fileName: string }> }
+    const shown = expectOk(await boss('tasks:attachment', { eventId: progressEvent, digest: withFile.attachments[0]!.digest })) as { base64: string; mime: string }
+    expect(shown.mime).toBe('image/png')
+    expect(Buffer.from(shown.base64, 'base64')).toEqual(readFileSync(scan))
 
     // An extension: not earlier than the current deadline, decided by a supervisor, never by the requester.
     expect(errorOf(await clerk('tasks:request-extension', { taskUnitId: lead!.id, reason: '设备到货延迟', newDeadline: '2026-12-01' })).details!.fields).toEqual([

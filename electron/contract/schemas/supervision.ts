@@ -66,6 +66,7 @@ export const TaskDetail = z.object({
   status: z.string(), source: z.string(), light: Light,
   units: z.array(z.object({ id: Id, unitName: z.string(), role: z.string(), status: z.string(), percent: z.number().int(), deadline: z.string().nullable(), light: Light })),
   events: z.array(z.object({
+    attachments: z.array(z.object({ digest: z.string(), fileName: z.string(), mime: z.string() })),
     id: Id, kind: z.string(), unitName: z.string().nullable(), text: z.string().nullable(), percent: z.number().int().nullable(), newDeadline: z.string().nullable(),
     decision: z.string().nullable(), status: z.string(), actorName: z.string(), at: TimestampMs,
   })),
@@ -89,3 +90,6 @@ export const SupervisionStats = z.object({
   overdueRanking: z.array(z.object({ unitName: z.string(), overdue: z.number().int() })),
   trend: z.array(z.object({ month: z.string(), completed: z.number().int() })),
 })
+
+export const EventIdInput = z.object({ eventId: Id })
+export const EventAttachmentInput = z.object({ eventId: Id, digest: z.string().regex(/^[0-9a-f]{64}$/, 'invalid') })

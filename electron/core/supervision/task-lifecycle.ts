@@ -130,6 +130,7 @@ export async function taskDetail(db: Knex, taskId: number, today: IsoDate, calen
   const units = await db('task_units as tu').join('org_units as u', 'u.id', 'tu.unit_id').where('tu.task_id', taskId).orderBy('tu.id').select('tu.*', 'u.name as unit_name')
   const events = await db('task_events as e').join('users as u', 'u.id', 'e.actor_id').leftJoin('task_units as tu', 'tu.id', 'e.task_unit_id').leftJoin('org_units as o', 'o.id', 'tu.unit_id')
     .where('e.task_id', taskId).orderBy('e.id').select('e.*', 'u.display_name as actor_name', 'o.name as unit_name')
+  const files = await db('task_event_attachments as a').join('attachments as f', 'f.digest', 'a.digest').whereIn('a.event_id', events.map((e) => e.id)).select('a.event_id', 'a.digest', 'a.file_name', 'f.mime')
   const unitViews = units.map((u) => {
     const deadline = (u.deadline ?? task.deadline) as string | null
     return { id: u.id as number, unitName: u.unit_name as string, role: u.role as string, status: u.status as UnitStatus, percent: u.percent as number, deadline, light: lightOf(u.status, deadline, today, yellow, calendar) }
@@ -140,8 +141,18 @@ export async function taskDetail(db: Knex, taskId: number, today: IsoDate, calen
     light: unitViews.reduce<Light>((w, u) => (ORDER.indexOf(u.light) > ORDER.indexOf(w) ? u.light : w), 'none'),
     units: unitViews,
     events: events.map((e) => ({
+      attachments: files.filter((f) => f.event_id === e.id).map((f) => ({ digest: f.digest as string, fileName: f.file_name as string, mime: f.mime as string })),
       id: e.id as number, kind: e.kind as string, unitName: (e.unit_name as string) ?? null, text: (e.text as string) ?? null, percent: (e.percent as number) ?? null,
       newDeadline: (e.new_deadline as string) ?? null, decision: (e.decision as string) ?? null, status: e.status as string, actorName: e.actor_name as string, at: Number(e.at),
     })),
   }
+}
+
+/** Scans may be attached to progress reports and completions of tasks that are still open. */
+export async function attachableEvent(db: Knex, eventId: number) {
+  const e = await db('task_events as e').join('tasks as t', 't.id', 'e.task_id').where('e.id', eventId).first('e.id', 'e.kind', 'e.task_id', 't.status')
+  if (!e) throw new AppError(ErrorCode.NotFound, 'no such event')
+  if (!['progress', 'submit'].includes(e.kind)) refuse('not_attachable')
+  if (e.status === 'archived') refuse('archived')
+  return e as { id: number; task_id: number }
 }

@@ -35,7 +35,7 @@ import { matchUnits } from '../../core/supervision/unit-matching'
 import { listPlans, planTasks, savePlan } from '../../core/supervision/plan-store'
 import { dueList, getLetter, issueLetter, letterDocx } from '../../core/supervision/letters'
 import { supervisionStats, writeCircular } from '../../core/supervision/statistics'
-import { archiveTask, assignTask, decideExtension, reportProgress, requestExtension, reviewCompletion, signTask, submitCompletion, taskDetail } from '../../core/supervision/task-lifecycle'
+import { archiveTask, assignTask, attachableEvent, decideExtension, reportProgress, requestExtension, reviewCompletion, signTask, submitCompletion, taskDetail } from '../../core/supervision/task-lifecycle'
 import { createPerson, getPersonSummary, listPeople, revealIdNumber, toPersonSummary, updatePerson } from '../../core/archives/people'
 import { archiveViewer, personInScope, refusal, visibleUnits } from '../../core/archives/scope'
 import type { CallContext, Handlers } from './context'
@@ -487,6 +487,21 @@ export const handlers: Handlers = {
     await getLetter(ctx.db, letterId)
     ctx.affected.push(`letter:${letterId}`, 'print')
     return ok
+  },
+  'tasks:attach': async ({ eventId }, ctx) => {
+    const e = await attachableEvent(ctx.db, eventId)
+    const path = await ctx.platform.chooseOpenPath({ title: '选择盖章扫描件（PDF、JPG、PNG、TIF，不超过 20 MB）', filters: [{ name: '扫描件', extensions: ATTACHMENT_EXTENSIONS }] })
+    if (!path) return { attached: false, fileName: null }
+    const stored = await storeAttachment(ctx.db, ctx.services.keys, ctx.services.dataDir, path, ctx.clock.now())
+    await ctx.db('task_event_attachments').insert({ event_id: eventId, digest: stored.digest, file_name: basename(path) }).onConflict(['event_id', 'digest']).ignore()
+    ctx.affected.push(`task:${e.task_id}`, `task-event:${eventId}`, `attachment:${stored.digest.slice(0, 16)}`)
+    return { attached: true, fileName: basename(path) }
+  },
+  'tasks:attachment': async ({ eventId, digest }, ctx) => {
+    ctx.affected.push(`task-event:${eventId}`, `view:attachment:${digest.slice(0, 16)}`)
+    const file = await ctx.db('task_event_attachments as a').join('attachments as f', 'f.digest', 'a.digest').where({ 'a.event_id': eventId, 'a.digest': digest }).first('a.file_name', 'f.mime')
+    if (!file) throw new AppError(ErrorCode.NotFound, 'no such attachment')
+    return { fileName: file.file_name, mime: file.mime, base64: readAttachment(ctx.services.keys, ctx.services.dataDir, digest).toString('base64') }
   },
   'supervision:stats': async ({ planId }, { db, services }) => supervisionStats(db, planId, services.today()),
   'supervision:export-circular': async ({ planId }, ctx) => {

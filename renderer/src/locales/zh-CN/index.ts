@@ -160,7 +160,7 @@ export const t = {
     recurrence: (r: string) => (r.startsWith('monthly:') ? `每月${r.slice(8)}日前` : ({ monthly: '每月', quarterly: '每季度', semiannual: '每半年', annual: '每年' } as Record<string, string>)[r] ?? r),
   },
   tasks: {
-    assign: '交办', archive: '归档', sign: '签收', progress: '反馈进展', extension: '申请延期', submit: '提交办结', review: '审核', decide: '审批',
+    attach: '上传盖章扫描件', assign: '交办', archive: '归档', sign: '签收', progress: '反馈进展', extension: '申请延期', submit: '提交办结', review: '审核', decide: '审批',
     unit: '单位', role: '角色', status: '状态', percent: '进度', light: '预警', history: '办理过程', extensionAsk: '申请延期至', decision: '结论',
     pass: '通过', return: '退回', agree: '同意', refuse: '不同意', newDeadline: '新的期限', text: '说明',
     statuses: { created: '待交办', assigned: '已交办', in_progress: '办理中', completed: '已办结', archived: '已归档' } as Record<string, string>,
