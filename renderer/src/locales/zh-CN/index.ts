@@ -111,7 +111,7 @@ export const t = {
     decisionComment: '审核意见', decided: '已审核', filedBy: '登记人', decidedBy: '审核人',
     actionKinds: { repair: '信用修复', objection: '异议' } as Record<string, string>,
     actionStatuses: { pending: '待审核', approved: '已同意', rejected: '未同意' } as Record<string, string>,
-    masked: '身份证号已脱敏显示',
+    masked: '身份证号已脱敏显示', moneyUnit: '单位：万元', until: '至 {date}',
   },
   importWizard: {
     title: '导入：{name}', choose: '选择 Excel 文件', chooseHint: '请使用“下载模板”生成的文件，或表头为数据项名称的工作表。单个文件不超过 200 MB。',
@@ -137,7 +137,11 @@ export const t = {
     overrideReason: '调整理由', sourceRules: '按规则', sourceOverride: '人工调整', print: '打印', exportPdf: '导出 PDF', pdfSaved: '已导出到 {file}',
     grantUntil: '本次查阅有效期至 {until}，所有查阅、打印和导出均记入审计日志', report: '诚信情况报告', reportOrg: '出具单位', reportDate: '出具日期',
     importAssessments: '导入年度考核', chooseFile: '选择 Excel 文件', saveCopy: '另存副本（记入审计日志）', noPreview: '该格式不能在程序内预览，请另存副本后用看图软件打开',
-    assessmentsHint: 'Excel 表头为：姓名、身份证号、考核等次（优秀、称职、基本称职、不称职、不定等次）。全部正确才导入。', recuse: '登记回避', recuseTitle: '登记回避', recuseUser: '回避人员', recuseReason: '回避原因',
+    assessmentsHint: 'Excel 表头为：姓名、身份证号、考核等次（优秀、称职、基本称职、不称职、不定等次）。全部正确才导入。', issueLine: '第 {row} 行 {column}：{reason}', recuse: '登记回避', recuseTitle: '登记回避', recuseUser: '回避人员', recuseReason: '回避原因',
+  },
+  report: {
+    title: '公务员诚信情况报告', postRank: '职务职级', adjusted: '（经审核调整）', org: '出具单位：', date: '出具日期：', handler: '经办人：',
+    footer: '本报告依据诚信档案记录生成，仅供经批准的查阅事由使用，不得复制、外借。',
   },
   accessRequests: {
     title: '查阅审批', mine: '只看我的申请', person: '被查阅人', unit: '单位', requester: '申请人', reason: '事由', days: '天数', status: '状态',
@@ -146,7 +150,7 @@ export const t = {
   },
   gradeRules: {
     title: '分级管理规则', hint: '规则：在规定期限内有某类事项（及所列结果）的，诚信等级最高为所列等级；多条规则命中时取最低等级。修改规则后全部人员按新规则重新评定，变更记入等级记录。',
-    name: '规则名称', entryKind: '事项类型', results: '事项结果（不选为任何结果）', withinMonths: '期限（月）', grade: '等级最高为', enabled: '启用', add: '新增规则', saved: '已保存，{n} 人的等级随之变化',
+    anyResult: '任何结果', name: '规则名称', entryKind: '事项类型', results: '事项结果（不选为任何结果）', withinMonths: '期限（月）', grade: '等级最高为', enabled: '启用', add: '新增规则', saved: '已保存，{n} 人的等级随之变化',
   },
   plans: {
     title: '工作要点与督办任务', parse: '分解工作要点', choose: '选择文件（.txt / .docx）', found: '识别出 {n} 项任务',
@@ -160,6 +164,7 @@ export const t = {
     recurrence: (r: string) => (r.startsWith('monthly:') ? `每月${r.slice(8)}日前` : ({ monthly: '每月', quarterly: '每季度', semiannual: '每半年', annual: '每年' } as Record<string, string>)[r] ?? r),
   },
   tasks: {
+    lights: { green: '正常', yellow: '临期', red: '逾期', done: '已办结', none: '无期限' } as Record<string, string>,
     attach: '上传盖章扫描件', assign: '交办', archive: '归档', sign: '签收', progress: '反馈进展', extension: '申请延期', submit: '提交办结', review: '审核', decide: '审批',
     unit: '单位', role: '角色', status: '状态', percent: '进度', light: '预警', history: '办理过程', extensionAsk: '申请延期至', decision: '结论',
     pass: '通过', return: '退回', agree: '同意', refuse: '不同意', newDeadline: '新的期限', text: '说明',
@@ -171,7 +176,7 @@ export const t = {
   },
   due: {
     title: '催办清单', hint: '列出已交办、尚未办结且临近期限（预警工作日内）或已逾期的单位，逾期在前。审核人员可对逾期任务签发督办函。',
-    empty: '没有临期或逾期的任务', overdue: '已逾期', issue: '发督办函', issueConfirm: '签发', note: '补充要求', docx: '导出 Word',
+    empty: '没有临期或逾期的任务', overdue: '已逾期', days: '{n} 个工作日', letterTitle: '督 办 函', dateCn: '{y}年{m}月{d}日', issue: '发督办函', issueConfirm: '签发', note: '补充要求', docx: '导出 Word',
   },
   dashboard: {
     title: '督办统计', allPlans: '全部工作要点', exportCircular: '导出通报 Excel', byUnit: '各单位办结率', bySection: '各板块办结率',
