@@ -102,6 +102,17 @@ test('integrity archives: import 50 people, request and approve access, record e
   await page.getByTestId('requests-table').getByText('同意').first().click()
   await page.getByRole('button', { name: '确定' }).click()
   await expect(page.getByTestId('requests-table').locator('tbody tr')).toHaveCount(0) // the pending queue is empty
+  // The keeper is related to another person on the roster: the supervisor records the recusal.
+  await page.getByTestId('sidebar').getByText('人员档案').click()
+  await page.getByTestId('people-keyword').fill(people[2]![1])
+  await page.getByTestId('people-search').click()
+  await page.getByTestId('people-table').getByText(people[2]![0], { exact: true }).click()
+  await page.getByTestId('recuse-open').click()
+  await page.getByTestId('recuse-user').click()
+  await page.locator('.el-select-dropdown:visible').getByText(KEEPER.displayName, { exact: true }).click()
+  await page.getByTestId('recuse-reason').fill('近亲属')
+  await page.getByTestId('recuse-save').click()
+  await expect(page.getByText('已保存')).toBeVisible()
   await logout(page)
 
   // The keeper opens the archive, records a 记过, and the grade follows the rules.
@@ -158,6 +169,11 @@ test('integrity archives: import 50 people, request and approve access, record e
   const fonts = objects.match(/\/Type \/Font\b[\s\S]*?>>/g) ?? []
   expect(fonts.length).toBeGreaterThan(0)
   for (const font of fonts) expect(font.includes('/Type3') || font.includes('/FontDescriptor') || font.includes('/Type0')).toBe(true)
+  // The recused archive says so in the list, and stays closed through the router.
+  await page.getByTestId('sidebar').getByText('人员档案').click()
+  await page.getByTestId('people-keyword').fill(people[2]![1])
+  await page.getByTestId('people-search').click()
+  await expect(page.getByTestId('people-table')).toContainText('已回避')
   // A different person: still no access through the router.
   const other = ((await api(page, 'people:list', { page: 1, pageSize: 1, keyword: people[2]![1] })).data as { items: Array<{ id: number }> }).items[0]!.id
   expect(await api(page, 'archives:open', { personId: other })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })

@@ -109,6 +109,8 @@ export const contract = {
   'archives:rules': { input: Empty, output: zod.array(P.GradeRule.extend({ id: zod.number().int() })), access: archivists, audited: false },
   'archives:save-rule': { input: P.GradeRule, output: zod.object({ id: zod.number().int(), regraded: zod.number().int() }), access: reviewers, audited: true },
   'archives:recuse': { input: P.RecusalInput, output: IdResult, access: reviewers, audited: true },
+  // Names of the people who work on archives, for choosing whom a recusal applies to (no other account data).
+  'archives:colleagues': { input: Empty, output: zod.array(zod.object({ id: zod.number().int(), displayName: zod.string() })), access: reviewers, audited: false },
   'archives:log-print': { input: P.PersonIdInput, output: Ok, access: archivists, audited: true },
   'archives:attachment': { input: P.AttachmentInput, output: P.AttachmentContent, access: archivists, audited: true },
   'archives:save-attachment': { input: P.AttachmentInput, output: R.FileResult, access: archivists, audited: true },

@@ -74,6 +74,7 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'archives:rules': '查询分级规则',
   'archives:save-rule': '修改分级规则',
   'archives:recuse': '登记回避',
+  'archives:colleagues': '查询档案工作人员',
   'archives:log-print': '打印诚信档案',
   'archives:export-pdf': '导出诚信档案 PDF',
   'archives:import-assessments': '批量导入年度考核结果',

@@ -72,6 +72,7 @@ export const PROCEDURES = [
   'archives:rules',
   'archives:save-rule',
   'archives:recuse',
+  'archives:colleagues',
   'archives:log-print',
   'archives:export-pdf',
   'archives:import-assessments',

@@ -92,6 +92,9 @@ describe('integrity archives through the router', () => {
     const own = (expectOk(await clerk('people:create', person(units.county, { name: '周审核', userId: bossId }))) as { id: number }).id
     expect(errorOf(await supervisor('archives:request-access', { personId: own, reason: '看看', days: 1 })).details).toMatchObject({ reason: 'self' })
     const other = (expectOk(await clerk('people:create', person(units.office, { name: '李四', idNumber: '110101199003077774' }))) as { id: number }).id
+    // The supervisor picks whom a recusal applies to from the archive workers' names.
+    expect(expectOk(await supervisor('archives:colleagues'))).toEqual(expect.arrayContaining([{ id: bossId, displayName: 'boss' }]))
+    expect(errorOf(await clerk('archives:colleagues')).code).toBe('FORBIDDEN')
     expectOk(await supervisor('archives:recuse', { userId: bossId, personId: other, reason: '近亲属' }))
     const req = (expectOk(await clerk('archives:request-access', { personId: other, reason: '考察', days: 1 })) as { id: number }).id
     // A recused supervisor cannot approve access to that archive either.

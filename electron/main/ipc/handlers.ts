@@ -538,6 +538,9 @@ export const handlers: Handlers = {
     ctx.affected.push(`person:${personId}`, `user:${userId}`)
     return { id: id! }
   },
+  'archives:colleagues': async (_i, { db }) =>
+    (await db('users as u').join('user_roles as r', 'r.user_id', 'u.id').whereIn('r.role', ['clerk', 'supervisor']).where('u.disabled', false)
+      .distinct('u.id', 'u.display_name').orderBy('u.display_name')).map((u) => ({ id: u.id as number, displayName: u.display_name as string })),
   'archives:log-print': async ({ personId }, ctx) => {
     ctx.affected.push(`person:${personId}`, 'print:archive')
     await requireGrant(ctx.db, await viewerOf(ctx), personId, ctx.clock.now())
