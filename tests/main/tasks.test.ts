@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { packagedCalendar } from '../../electron/core/calendar/working-calendar'
-import { lightOf } from '../../electron/core/supervision/task-lifecycle'
+import { lightOf, recurrenceInstances } from '../../electron/core/supervision/task-lifecycle'
 import { PLAN } from '../fixtures/sample-plan'
 import { adminSession, errorOf, expectOk, freshBackend, tempDir, userSession } from '../helpers'
 
@@ -26,7 +26,7 @@ async function savedPlan() {
     resolutions: draft.matches.map((m) => ({ name: m.name, unitId: m.unitId, create: true })),
   })) as { planId: number }
   const tasks = expectOk(await clerk('plans:tasks', { planId })) as Array<{ id: number; path: string[] }>
-  return { b, clerk, boss, taskId: tasks[0]!.id, tasks } // 二/1: deadline 2026-12-31; lead 县发展改革局, cooperating 县数据局, 县财政局
+  return { b, clerk, boss, taskId: tasks[0]!.id, tasks, planId } // 二/1: deadline 2026-12-31; lead 县发展改革局, cooperating 县数据局, 县财政局
 }
 
 describe('supervision tasks through the router', () => {
@@ -90,8 +90,22 @@ describe('supervision tasks through the router', () => {
     const stats = expectOk(await clerk('supervision:stats', {})) as { byUnit: Array<{ unitName: string; done: number; onTimeRate: number; returns: number; score: number }>; bySection: Array<{ section: string; completionRate: number }>; trend: Array<{ month: string; completed: number }> }
     expect(stats.byUnit.find((u) => u.unitName === '县发展改革局')).toMatchObject({ done: 1, onTimeRate: 100, returns: 1, score: 98 })
     expect(stats.byUnit.find((u) => u.unitName === '县数据局')).toMatchObject({ score: 100 })
-    expect(stats.bySection).toEqual([{ section: '完善信用信息系统', total: 3, done: 3, completionRate: 100 }])
+    expect(stats.bySection).toContainEqual({ section: '完善信用信息系统', total: 3, done: 3, completionRate: 100 })
+    // (its monthly instances, created at assignment, are still open under the task's own name)
+    expect(stats.bySection).toContainEqual({ section: '推进平台建设', total: 6, done: 0, completionRate: 0 })
     expect(stats.trend).toEqual([{ month: '2026-11', completed: 3 }])
+  })
+
+  it('a recurring duty gets its instances when assigned: 月报 by the 22nd of each remaining month', async () => {
+    const { clerk, taskId, planId } = await savedPlan() // 二/1 carries 每月22日前; today 2026-11-22
+    expectOk(await clerk('tasks:assign', { taskId }))
+    const all = expectOk(await clerk('plans:tasks', { planId })) as Array<{ path: string[]; deadline: string | null; status: string; units: Record<string, string[]> }>
+    const instances = all.filter((t) => t.path.length === 3 && t.path[1] === '1')
+    expect(instances.map((t) => [t.path.join('/'), t.deadline, t.status])).toEqual([['二/1/11月', '2026-11-22', 'assigned'], ['二/1/12月', '2026-12-22', 'assigned']])
+    expect(instances[0]!.units).toEqual({ lead: ['县发展改革局'], responsible: [], cooperating: ['县数据局', '县财政局'] })
+    expect(all.findIndex((t) => t.path.join('/') === '二/1/11月')).toBe(all.findIndex((t) => t.path.join('/') === '二/1') + 1)
+    expect(recurrenceInstances('quarterly', 2026, '2026-05-01').map((i) => [i.label, i.deadline])).toEqual([['第二季度', '2026-06-30'], ['第三季度', '2026-09-30'], ['第四季度', '2026-12-31']])
+    expect(recurrenceInstances('monthly:31', 2026, '2026-11-01').map((i) => i.deadline)).toEqual(['2026-11-30', '2026-12-31'])
   })
 
   it('lights: green, yellow within N working days, red past the deadline; holidays do not count', () => {

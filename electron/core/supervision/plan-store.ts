@@ -102,7 +102,7 @@ export async function listPlans(db: Knex) {
 }
 
 export async function planTasks(db: Knex, planId: number) {
-  const tasks = await db('tasks').where('plan_id', planId).orderBy('sort_order')
+  const tasks = await db('tasks').where('plan_id', planId).orderBy([{ column: 'sort_order' }, { column: 'id' }])
   const units = await db('task_units as tu').join('org_units as u', 'u.id', 'tu.unit_id').whereIn('tu.task_id', tasks.map((t) => t.id)).orderBy('tu.id').select('tu.task_id', 'tu.role', 'u.name')
   return tasks.map((t) => ({
     id: t.id as number, path: (t.path as string).split('/'), number: t.number as string, title: t.title as string, section: t.section as string,

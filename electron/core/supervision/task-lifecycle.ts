@@ -3,6 +3,7 @@
 // for more time (申请延期); a supervisor approves (its own deadline moves) or refuses. The task is
 // completed when every unit is done, then archived. Each step is a task_events row: who, when, what.
 // Deadlines and traffic lights count working days on the office calendar.
+import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import { ErrorCode } from '../../contract/errors'
 import type { IsoDate, WorkingCalendar } from '../calendar/working-calendar'
@@ -36,15 +37,46 @@ async function event(db: Knex, e: { taskId: number; taskUnitId?: number | null; 
   return id!
 }
 
-/** 交办: every unit of the task gets it. */
+const lastDayOf = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate()
+const isoDay = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
+
+/**
+ * The instances a recurring duty owes from today to the end of the plan year: 月报 by the 22nd of
+ * each month (monthly:22), month ends (monthly), quarter ends, half-year ends, the year end.
+ */
+export function recurrenceInstances(recurring: string, year: number, today: IsoDate): Array<{ label: string; deadline: IsoDate }> {
+  const monthly = /^monthly(?::(\d{1,2}))?$/.exec(recurring)
+  const all: Array<{ label: string; deadline: IsoDate }> = monthly
+    ? Array.from({ length: 12 }, (_, i) => ({ label: `${i + 1}月`, deadline: isoDay(year, i + 1, Math.min(Number(monthly[1] ?? 31), lastDayOf(year, i + 1))) }))
+    : recurring === 'quarterly'
+      ? [3, 6, 9, 12].map((m, i) => ({ label: `第${'一二三四'[i]}季度`, deadline: isoDay(year, m, lastDayOf(year, m)) }))
+      : recurring === 'semiannual'
+        ? [{ label: '上半年', deadline: `${year}-06-30` }, { label: '下半年', deadline: `${year}-12-31` }]
+        : recurring === 'annual'
+          ? [{ label: `${year}年`, deadline: `${year}-12-31` }]
+          : []
+  return all.filter((i) => i.deadline >= today)
+}
+
+/** 交办: every unit of the task gets it; a recurring duty also gets its instances, each with the same units. */
 export async function assignTask(db: Knex, taskId: number, a: Actor): Promise<void> {
-  const task = await db('tasks').where('id', taskId).first('status')
+  const task = await db('tasks as t').join('plans as p', 'p.id', 't.plan_id').where('t.id', taskId).first('t.*', 'p.year')
   if (!task) throw new AppError(ErrorCode.NotFound, 'no such task')
   if (task.status !== 'created') refuse('already_assigned')
-  const n = await db('task_units').where({ task_id: taskId, status: 'pending' }).update({ status: 'assigned' })
-  if (!n) refuse('no_units')
+  const units = await db('task_units').where({ task_id: taskId, status: 'pending' }).select('unit_id', 'role')
+  if (!units.length) refuse('no_units')
+  await db('task_units').where({ task_id: taskId, status: 'pending' }).update({ status: 'assigned' })
   await db('tasks').where('id', taskId).update({ status: 'assigned' })
   await event(db, { taskId, kind: 'assign' }, a)
+  if (!task.recurring || (await db('tasks').where('parent_id', taskId).first('id'))) return
+  for (const [i, inst] of recurrenceInstances(task.recurring, task.year, a.today).entries()) {
+    const [childId] = (await db('tasks').insert({
+      uid: randomUUID(), plan_id: task.plan_id, parent_id: taskId, path: `${task.path}/${inst.label}`, number: inst.label, title: `${task.title}（${inst.label}）`,
+      section: task.title, deadline: inst.deadline, deadline_text: null, recurring: null, source_text: task.source_text, status: 'assigned', sort_order: task.sort_order, created_at: a.now, // after the parent: same order, later id
+    })) as number[]
+    await db('task_units').insert(units.map((u) => ({ task_id: childId, unit_id: u.unit_id, role: u.role, status: 'assigned' })))
+    await event(db, { taskId: childId!, kind: 'assign' }, a)
+  }
 }
 
 export async function signTask(db: Knex, taskUnitId: number, a: Actor): Promise<void> {
