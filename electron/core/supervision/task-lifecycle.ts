@@ -69,7 +69,7 @@ export async function assignTask(db: Knex, taskId: number, a: Actor): Promise<vo
   await db('tasks').where('id', taskId).update({ status: 'assigned' })
   await event(db, { taskId, kind: 'assign' }, a)
   if (!task.recurring || (await db('tasks').where('parent_id', taskId).first('id'))) return
-  for (const [i, inst] of recurrenceInstances(task.recurring, task.year, a.today).entries()) {
+  for (const inst of recurrenceInstances(task.recurring, task.year, a.today)) {
     const [childId] = (await db('tasks').insert({
       uid: randomUUID(), plan_id: task.plan_id, parent_id: taskId, path: `${task.path}/${inst.label}`, number: inst.label, title: `${task.title}（${inst.label}）`,
       section: task.title, deadline: inst.deadline, deadline_text: null, recurring: null, source_text: task.source_text, status: 'assigned', sort_order: task.sort_order, created_at: a.now, // after the parent: same order, later id
