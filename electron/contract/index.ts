@@ -44,6 +44,12 @@ export const contract = {
   'auth:change-password': { input: A.ChangePasswordInput, output: Ok, access: 'session', audited: true },
   'auth:unlock': { input: A.UnlockInput, output: Ok, access: 'session', audited: false },
   'auth:heartbeat': { input: Empty, output: Ok, access: 'session', audited: false },
+  'home:todo': {
+    input: Empty,
+    output: zod.object({ catalogToReview: zod.number().int(), accessToDecide: zod.number().int(), repairsToDecide: zod.number().int(), extensionsToDecide: zod.number().int(), completionsToReview: zod.number().int(), tasksToAssign: zod.number().int() }),
+    access: staff,
+    audited: false,
+  },
   'users:list': { input: U.UserQuery, output: U.UserPage, access: admin, audited: false },
   'users:create': { input: U.NewUser, output: IdResult, access: admin, audited: true },
   'users:update': { input: U.UserUpdate, output: IdResult, access: admin, audited: true },

@@ -11,6 +11,7 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'auth:change-password': '修改本人密码',
   'auth:unlock': '解除锁屏',
   'auth:heartbeat': '保持会话',
+  'home:todo': '查询待办',
   'users:list': '查询用户',
   'users:create': '新增用户',
   'users:update': '修改用户',

@@ -9,6 +9,7 @@ export const PROCEDURES = [
   'auth:change-password',
   'auth:unlock',
   'auth:heartbeat',
+  'home:todo',
   'users:list',
   'users:create',
   'users:update',

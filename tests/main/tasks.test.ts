@@ -33,6 +33,8 @@ describe('supervision tasks through the router', () => {
   it('runs the loop for each unit, with every step attributed, until the task is archived', async () => {
     const { b, clerk, boss, taskId } = await savedPlan()
     const get = async () => expectOk(await clerk('tasks:get', { taskId })) as Detail
+    // The 工作台 counts what waits: four top-level tasks to assign for the clerk.
+    expect(expectOk(await clerk('home:todo'))).toMatchObject({ tasksToAssign: 4, completionsToReview: 0 })
     expect(errorOf(await clerk('tasks:sign', { taskUnitId: (await get()).units[0]!.id })).details).toMatchObject({ reason: 'not_assigned' })
     expectOk(await clerk('tasks:assign', { taskId }))
     const [lead, ...others] = (await get()).units
@@ -60,12 +62,14 @@ describe('supervision tasks through the router', () => {
     ])
     const ext = (expectOk(await clerk('tasks:request-extension', { taskUnitId: lead!.id, reason: '设备到货延迟', newDeadline: '2027-01-31' })) as { id: number }).id
     expect(errorOf(await clerk('tasks:decide-extension', { eventId: ext, decision: 'approved', comment: '同意' })).code).toBe('FORBIDDEN')
+    expect(expectOk(await boss('home:todo'))).toMatchObject({ extensionsToDecide: 1, tasksToAssign: 0 })
     expectOk(await boss('tasks:decide-extension', { eventId: ext, decision: 'approved', comment: '同意延期一个月' }))
     expect((await get()).units[0]).toMatchObject({ deadline: '2027-01-31', status: 'in_progress', percent: 40 })
 
     // Submit, returned with comments, submit again, approved.
     expectOk(await clerk('tasks:submit', { taskUnitId: lead!.id, text: '平台已上线，附验收报告' }))
     expect(errorOf(await clerk('tasks:review', { taskUnitId: lead!.id, decision: 'approved', comment: '好' })).code).toBe('FORBIDDEN')
+    expect(expectOk(await boss('home:todo'))).toMatchObject({ completionsToReview: 1, extensionsToDecide: 0 })
     expectOk(await boss('tasks:review', { taskUnitId: lead!.id, decision: 'returned', comment: '缺少验收报告盖章页' }))
     expect((await get()).units[0]).toMatchObject({ status: 'returned', percent: 40 })
     expectOk(await clerk('tasks:submit', { taskUnitId: lead!.id, text: '补充盖章页' }))

@@ -20,6 +20,7 @@ import { exportRecords, getRecord, listRecords, recordStats } from '../../core/c
 import { buildRecordTemplate } from '../../core/catalog/record-template'
 import { calendarYear, confirmYear, deleteOverride, officeCalendar, saveOverride } from '../../core/calendar/holiday-table'
 import { loadDictEntries } from '../../core/system/dictionaries'
+import { todoCounts } from '../../core/system/todo'
 import { AppError, fieldError } from '../../core/shared/app-error'
 import { writeFileAtomic } from '../../core/shared/write-file'
 import type { JobOwner } from '../import-jobs'
@@ -151,6 +152,7 @@ export const handlers: Handlers = {
     throw new AppError(ErrorCode.WrongPassword, 'wrong password', { remaining: MAX_UNLOCK_FAILURES - session.unlockFailures })
   },
   'auth:heartbeat': async () => ok,
+  'home:todo': async (_i, ctx) => todoCounts(ctx.db, ctx.session!.roles),
 
   'users:list': async (query, { db, clock }) => listUsers(db, query, clock.now()),
   'users:create': async (input, ctx) => {

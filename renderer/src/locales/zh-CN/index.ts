@@ -40,7 +40,11 @@ export const t = {
   },
   home: {
     welcome: '{name}，您好', org: '本单位', region: '行政区划代码', roles: '您的角色', lastLogin: '上次登录', firstLogin: '这是您第一次登录',
-    modules: '可用功能',
+    modules: '可用功能', todo: '待办事项',
+    todos: {
+      catalogToReview: '待审核的目录事项', accessToDecide: '待审批的档案查阅申请', repairsToDecide: '待审核的信用修复/异议', extensionsToDecide: '待审批的延期申请',
+      completionsToReview: '待审核的办结', tasksToAssign: '待交办的督办任务',
+    } as Record<string, string>,
   },
   users: {
     title: '用户管理', keyword: '用户名或姓名', role: '角色', username: '用户名', displayName: '姓名', unit: '所属单位',
