@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { idCardCheckChar } from '../electron/core/codes/idcard'
 import { test, expect, snap } from './fixtures'
-import { ADMIN, changeInitialPassword, createUser, login, logout, setUpOfficeAndLogIn } from './pages'
+import { createUser, firstLogin, login, logout, setUpOfficeAndLogIn } from './pages'
 
 const KEEPER = { username: 'keeper', displayName: '陈档案', roles: ['业务人员'], password: 'Init#2026a' }
 const SUPERVISOR = { username: 'sup1', displayName: '周审核', roles: ['审核人员'], password: 'Init#2026b' }
@@ -41,10 +41,6 @@ function pdfObjects(pdf: Buffer): string {
   return parts.join('\n')
 }
 
-async function firstLogin(page: Page, user: { username: string; password: string }, newPassword: string) {
-  await login(page, user.username, user.password)
-  await changeInitialPassword(page, user.password, newPassword)
-}
 
 test('integrity archives: import 50 people, request and approve access, record entries, grade, print, and the auditor sees it all', async ({ app }) => {
   test.setTimeout(180_000)
@@ -193,5 +189,4 @@ test('integrity archives: import 50 people, request and approve access, record e
   const files = readdirSync(app.dataDir).filter((f) => f.startsWith('credit-desk.sqlite'))
   const bytes = Buffer.concat(files.map((f) => readFileSync(join(app.dataDir, f))))
   for (const [, id] of people) expect(bytes.includes(Buffer.from(id))).toBe(false)
-  void ADMIN
 })

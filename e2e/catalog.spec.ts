@@ -1,28 +1,24 @@
 import { test, expect, snap } from './fixtures'
-import { changeInitialPassword, createUser, login, logout, setUpOfficeAndLogIn } from './pages'
+import { createUser, firstLogin, login, logout, pick, setUpOfficeAndLogIn } from './pages'
 import type { Page } from '@playwright/test'
 
 const CLERK = { username: 'clerk1', displayName: '李业务', roles: ['业务人员'], password: 'Init#2026a' }
 const SUPERVISOR = { username: 'sup1', displayName: '周审核', roles: ['审核人员'], password: 'Init#2026b' }
 
-async function firstLogin(page: Page, user: { username: string; password: string }, newPassword: string) {
-  await login(page, user.username, user.password)
-  await changeInitialPassword(page, user.password, newPassword)
-}
 
-async function pick(page: Page, testId: string, option: string) {
-  await page.getByTestId(testId).click()
-  await page.locator('.el-select-dropdown:visible').getByText(option, { exact: true }).click()
-}
 
-test('a clerk defines a catalog item, the supervisor returns and then approves it, and versions can be compared', async ({ app }) => {
-  const { page } = app
+/** The office set up, a clerk and a supervisor created, and the clerk logged in for the first time. */
+async function officeWithClerkAndSupervisor(page: Page) {
   await setUpOfficeAndLogIn(page)
   await createUser(page, CLERK)
   await createUser(page, SUPERVISOR)
   await logout(page)
-
   await firstLogin(page, CLERK, 'Clerk#2026new')
+}
+
+test('a clerk defines a catalog item, the supervisor returns and then approves it, and versions can be compared', async ({ app }) => {
+  const { page } = app
+  await officeWithClerkAndSupervisor(page)
   await page.getByTestId('sidebar').getByText('目录事项').click()
   await expect(page.getByTestId('catalog-table')).toContainText('行政处罚信息')
   await expect(page.getByTestId('catalog-table')).toContainText('行政许可信息')
@@ -92,12 +88,7 @@ test('a clerk defines a catalog item, the supervisor returns and then approves i
 
 test('records are entered through a form generated from a newly approved item', async ({ app }) => {
   const { page } = app
-  await setUpOfficeAndLogIn(page)
-  await createUser(page, CLERK)
-  await createUser(page, SUPERVISOR)
-  await logout(page)
-
-  await firstLogin(page, CLERK, 'Clerk#2026new')
+  await officeWithClerkAndSupervisor(page)
   await page.getByTestId('sidebar').getByText('目录事项').click()
   await page.getByTestId('catalog-create').click()
   await page.getByTestId('catalog-code').fill('XY_HMD')

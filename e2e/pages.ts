@@ -49,6 +49,18 @@ export async function createUser(page: Page, user: { username: string; displayNa
   await expect(page.getByTestId('users-table').getByText(user.username, { exact: true })).toBeVisible()
 }
 
+/** First login of a user an administrator created: log in, then the forced password change. */
+export async function firstLogin(page: Page, user: { username: string; password: string }, newPassword: string): Promise<void> {
+  await login(page, user.username, user.password)
+  await changeInitialPassword(page, user.password, newPassword)
+}
+
+/** Picks an option of an Element Plus select by its visible text. */
+export async function pick(page: Page, testId: string, option: string): Promise<void> {
+  await page.getByTestId(testId).click()
+  await page.locator('.el-select-dropdown:visible').getByText(option, { exact: true }).click()
+}
+
 export async function changeInitialPassword(page: Page, oldPassword: string, newPassword: string): Promise<void> {
   await expect(page.getByText('首次登录或密码已被重置，请先修改密码')).toBeVisible()
   await page.getByTestId('old-password').fill(oldPassword)

@@ -6,7 +6,7 @@ import { DISCLOSURE_RULES } from '../db/migrations/20261122100000_create_calenda
 import { disclosureWindow, type DisclosureRule } from '../electron/core/catalog/disclosure'
 import { beijingDate } from '../electron/core/catalog/record-context'
 import { test, expect, snap } from './fixtures'
-import { changeInitialPassword, createUser, login, logout, setUpOfficeAndLogIn } from './pages'
+import { changeInitialPassword, createUser, login, logout, pick, setUpOfficeAndLogIn } from './pages'
 
 const CLERK = { username: 'clerk1', displayName: '李业务', roles: ['业务人员'], password: 'Init#2026a' }
 const SUPERVISOR = { username: 'sup1', displayName: '周审核', roles: ['审核人员'], password: 'Init#2026b' }
@@ -43,10 +43,6 @@ async function departmentWorkbook(path: string, rows: number, opts: { badRow?: n
   await wb.commit()
 }
 
-async function pick(page: Page, testId: string, option: string) {
-  await page.getByTestId(testId).click()
-  await page.locator('.el-select-dropdown:visible').getByText(option, { exact: true }).click()
-}
 
 async function fillDate(page: Page, field: string, date: string) {
   const input = page.locator(`[data-field="${field}"] input`)

@@ -23,7 +23,10 @@ export const RecordQuery = PageQuery.extend({
 })
 export type RecordQuery = z.output<typeof RecordQuery>
 
-export const DisclosureState = z.enum(['公示中', '可申请修复', '已修复', '已到期', '已撤销'])
+/** The disclosure states a 失信 record shows, as users read them (the values are the labels). */
+export const DISCLOSURE_STATES = { disclosed: '公示中', repairable: '可申请修复', repaired: '已修复', expired: '已到期', revoked: '已撤销' } as const
+const D = DISCLOSURE_STATES
+export const DisclosureState = z.enum([D.disclosed, D.repairable, D.repaired, D.expired, D.revoked])
 
 export const RecordSummary = z.object({
   id: Id,
