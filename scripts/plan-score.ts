@@ -1,12 +1,32 @@
 // Scores the plan parser against hand-checked decompositions (default: ../shared/fixtures/plans):
 // task F1 (by path), unit F1 (path, role, unit triples), deadline accuracy over matched tasks.
-//   npx tsx scripts/plan-score.ts [DIR] [--verbose]
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+//   npx tsx scripts/plan-score.ts [DIR] [--verbose] [--via-pdf]
+// --via-pdf prints each text to an A4 PDF in Debian's Chromium first and reads it back through the app's PDF reader
+// (line wraps, page breaks and the PDF text layer's quirks included).
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { chromium, type Browser } from '@playwright/test'
 import { parsePlan, type PlanTask } from '../electron/core/supervision/plan-parser'
+import { readPlanText } from '../electron/core/supervision/plan-text'
 
 const args = process.argv.slice(2)
 const verbose = args.includes('--verbose')
+const viaPdf = args.includes('--via-pdf')
+let browser: Browser | undefined
+
+async function planText(file: string): Promise<string> {
+  const text = readFileSync(file, 'utf8')
+  if (!viaPdf) return text
+  browser ??= await chromium.launch({ executablePath: '/usr/bin/chromium' })
+  const page = await browser.newPage()
+  const html = text.replace(/&/g, '&amp;').replace(/</g, '&lt;')
+  await page.setContent(`<pre style="white-space:pre-wrap;font:16px 'Noto Serif CJK SC',serif">${html}</pre>`)
+  const pdf = join(mkdtempSync(join(tmpdir(), 'plan-pdf-')), 'plan.pdf')
+  await page.pdf({ path: pdf, format: 'A4', margin: { top: '25mm', bottom: '25mm', left: '28mm', right: '26mm' } })
+  await page.close()
+  return readPlanText(pdf)
+}
 const dir = resolve(args.find((a) => !a.startsWith('--')) ?? join(__dirname, '../../shared/fixtures/plans'))
 if (!existsSync(dir)) {
   console.error(`no fixtures at ${dir}`)
@@ -16,10 +36,11 @@ if (!existsSync(dir)) {
 const f1 = (tp: number, got: number, want: number) => (got + want === 0 ? 1 : (2 * tp) / (got + want))
 type Expected = { issuer: string; docNumber: string; year: number; tasks: PlanTask[] }
 
+async function main(): Promise<void> {
 let totals = { tp: 0, got: 0, want: 0, utp: 0, ugot: 0, uwant: 0, dok: 0, dn: 0 }
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
   const expected = JSON.parse(readFileSync(join(dir, file.replace(/\.txt$/, '.expected.json')), 'utf8')) as Expected
-  const parsed = parsePlan(readFileSync(join(dir, file), 'utf8'))
+  const parsed = parsePlan(await planText(join(dir, file)))
   const key = (t: { path: string[] }) => t.path.join('/')
   const want = new Map(expected.tasks.map((t) => [key(t), t]))
   const got = new Map(parsed.tasks.map((t) => [key(t), t]))
@@ -42,3 +63,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
   }
 }
 console.log(`all: task F1 ${f1(totals.tp, totals.got, totals.want).toFixed(3)}, unit F1 ${f1(totals.utp, totals.ugot, totals.uwant).toFixed(3)}, deadline accuracy ${(totals.dok / Math.max(totals.dn, 1)).toFixed(3)}`)
+await browser?.close()
+}
+
+void main()

@@ -3,7 +3,7 @@
 // Commands that touch data open the data folder exactly like the app (backup, guards, migrations).
 import { userInfo } from 'node:os'
 import { parseArgs } from 'node:util'
-import { fieldMessage, importRejectionText } from '../contract/messages.zh-CN'
+import { fieldMessage, importRejectionText, planFileText } from '../contract/messages.zh-CN'
 import { clearThrottle, setPassword } from '../core/accounts/auth'
 import { findUserByUsername } from '../core/accounts/users-repository'
 import { writeFileSync } from 'node:fs'
@@ -195,7 +195,7 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
     } catch (err) {
       if (err instanceof AppError && err.code === 'IMPORT_FILE_REJECTED') {
         const reason = (err.details as { reason?: string }).reason
-        out.error(reason === 'pdf' ? 'PDF 暂不能直接读取：请在 WPS/Acrobat 中另存为 .txt 或 .docx 后再分解（扫描件需先 OCR 识别文字）' : reason === 'legacy_doc' ? '旧版 .doc 文件：请另存为 .docx 后再分解' : '文件已损坏或不是 .docx 文档')
+        out.error(planFileText(reason) ?? '文件已损坏，或不是 .txt / .docx / .pdf 文档')
         return 1
       }
       throw err

@@ -110,3 +110,15 @@ export function importRejectionText(details: { reason?: unknown; columns?: unkno
   const text = IMPORT_REJECTIONS[String(details.reason)] ?? '文件无法导入'
   return text.replace('{columns}', Array.isArray(details.columns) ? details.columns.join('、') : '')
 }
+
+/** Why a work-plan document could not be decomposed (undefined: not a plan-file reason). */
+const PLAN_FILE_REJECTIONS: Record<string, string> = {
+  no_items: '未能识别出任务：文档中没有“一、（一）1.（1）”这样的编号条目及责任单位。请确认打开的是工作要点正文。',
+  pdf_no_text: '这个 PDF 没有文字层（是扫描件或图片）：需要先用 OCR 识别出文字，或向发文单位索取 .docx / .txt 原件。',
+  pdf_password: '这个 PDF 设有打开密码：请先在 WPS 或 Acrobat 中去掉密码再打开。',
+  legacy_doc: '这是旧版 .doc 文件：请在 WPS 或 Word 中另存为 .docx 后再打开。',
+}
+
+export function planFileText(reason: unknown): string | undefined {
+  return PLAN_FILE_REJECTIONS[String(reason)]
+}

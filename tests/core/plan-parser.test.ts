@@ -79,9 +79,9 @@ describe('plan decomposition', () => {
     expect(json).toMatchObject({ docNumber: '某信用〔2026〕3号', year: 2026 })
     expect(Object.keys(json.tasks[0]).sort()).toEqual(['deadline', 'deadlineText', 'number', 'path', 'recurring', 'section', 'title', 'units'])
     const pdf = join(dir, 'plan.pdf')
-    writeFileSync(pdf, '%PDF-1.7')
+    writeFileSync(pdf, '%PDF-1.7 truncated')
     const errors: string[] = []
     expect(await main(['plan', 'parse', pdf], { log: () => {}, error: (l) => errors.push(l) })).toBe(1)
-    expect(errors[0]).toContain('另存为 .txt 或 .docx')
+    expect(errors[0]).toContain('文件已损坏')
   })
 })

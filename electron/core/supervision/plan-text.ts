@@ -1,11 +1,11 @@
 // The text of a work-plan document as the parser reads it: plain text as is (UTF-8, or GB18030 as
-// older offices save it), .docx paragraphs from word/document.xml. PDF needs a text layer reader
-// that is not part of the app yet: it is refused with a message saying what to do instead.
+// older offices save it), .docx paragraphs from word/document.xml, PDF through its text layer.
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import JSZip from 'jszip'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
+import { pdfText } from './pdf-text'
 
 function decodeText(bytes: Buffer): string {
   const utf8 = new TextDecoder('utf-8', { fatal: false }).decode(bytes)
@@ -64,7 +64,7 @@ export async function readPlanText(path: string): Promise<string> {
   const ext = extname(path).toLowerCase()
   if (ext === '.docx') return docxText(bytes)
   if (ext === '.pdf' || bytes.subarray(0, 5).toString('latin1') === '%PDF-') {
-    throw new AppError(ErrorCode.ImportFileRejected, 'pdf not supported yet', { reason: 'pdf' })
+    return pdfText(bytes)
   }
   if (ext === '.doc') throw new AppError(ErrorCode.ImportFileRejected, 'legacy doc', { reason: 'legacy_doc' })
   return decodeText(bytes)

@@ -413,7 +413,7 @@ export const handlers: Handlers = {
     return { cancelled: false, fileName: path, rows: 1 }
   },
   'plans:parse': async (_i, ctx) => {
-    const path = await ctx.platform.chooseOpenPath({ title: '选择工作要点文件（.txt 或 .docx）', filters: [{ name: '工作要点', extensions: ['txt', 'docx'] }] })
+    const path = await ctx.platform.chooseOpenPath({ title: '选择工作要点文件（.txt、.docx 或 .pdf）', filters: [{ name: '工作要点', extensions: ['txt', 'docx', 'pdf'] }] })
     const empty = { cancelled: true, fileName: null, title: null, issuer: null, docNumber: null, year: null, tasks: [], matches: [] }
     if (!path) return empty
     const text = await readPlanText(path)

@@ -1,5 +1,5 @@
 import type { IpcError } from '../../../../electron/contract'
-import { importRejectionText } from '../../../../electron/contract/messages.zh-CN'
+import { importRejectionText, planFileText } from '../../../../electron/contract/messages.zh-CN'
 import { formatTime } from '../../utils/format'
 
 const TEXT: Record<string, string> = {
@@ -56,17 +56,11 @@ const TEXT: Record<string, string> = {
   DB_LOCKED: '数据库被其他程序占用',
 }
 
-/** Why a work-plan document could not be decomposed. */
-const PLAN_FILE_TEXT: Record<string, string> = {
-  no_items: '未能识别出任务：文档中没有“一、（一）1.（1）”这样的编号条目及责任单位。请确认打开的是工作要点正文。',
-  pdf: 'PDF 暂不能直接读取：请在 WPS 或 Acrobat 中另存为 .txt 或 .docx 后再打开；如果是扫描件（图片 PDF），需要先用 OCR 识别出文字。',
-  legacy_doc: '这是旧版 .doc 文件：请在 WPS 或 Word 中另存为 .docx 后再打开。',
-}
 
 /** Chinese text for an error from main, filled from its details (never string concatenation of codes). */
 export function errorText(error: IpcError): string {
   const details = error.details ?? {}
-  if (error.code === 'IMPORT_FILE_REJECTED') return PLAN_FILE_TEXT[String(details.reason)] ?? importRejectionText(details as { reason?: unknown; columns?: unknown })
+  if (error.code === 'IMPORT_FILE_REJECTED') return planFileText(details.reason) ?? importRejectionText(details as { reason?: unknown; columns?: unknown })
   // A state refusal says which state: INVALID_STATE with details.reason picks its own sentence.
   const template = TEXT[`${error.code}:${String(details.reason)}`] ?? TEXT[error.code] ?? TEXT.INTERNAL!
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {

@@ -157,8 +157,8 @@ export const t = {
     anyResult: '任何结果', name: '规则名称', entryKind: '事项类型', results: '事项结果（不选为任何结果）', withinMonths: '期限（月）', grade: '等级最高为', enabled: '启用', add: '新增规则', saved: '已保存，{n} 人的等级随之变化',
   },
   plans: {
-    title: '工作要点与督办任务', parse: '分解工作要点', choose: '选择文件（.txt / .docx）', found: '识别出 {n} 项任务',
-    hint: '打开市里下发的社会信用体系建设工作要点，程序自动分解出任务、牵头/责任/配合单位、完成期限和周期性要求。请逐项核对（展开一行可看原文），确认后保存。PDF 请先另存为 .txt 或 .docx。',
+    title: '工作要点与督办任务', parse: '分解工作要点', choose: '选择文件（.txt / .docx / .pdf）', found: '识别出 {n} 项任务',
+    hint: '打开市里下发的社会信用体系建设工作要点，程序自动分解出任务、牵头/责任/配合单位、完成期限和周期性要求。请逐项核对（展开一行可看原文），确认后保存。PDF 须有文字层（扫描件需先 OCR 识别）。',
     planTitle: '标题', issuer: '发文机关', docNumber: '文号', year: '年度', taskCount: '任务数', createdAt: '导入时间',
     number: '序号', taskTitle: '任务', units: '单位', lead: '牵头', responsible: '责任', cooperating: '配合', deadline: '完成期限', recurring: '周期',
     unitsTitle: '单位对应', unitsHint: '绿色：与组织机构同名；蓝色：按简称或别名对应；红色：未对应，请选择已有单位或勾选“新建”。手工对应的名称会记为别名，下次自动识别。',
