@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import JSZip from 'jszip'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../electron/cli/index'
-import { parsePlan, parseUnits } from '../../electron/core/supervision/plan-parser'
+import { parsePlan, parseUnits, planTitle } from '../../electron/core/supervision/plan-parser'
 import { readPlanText } from '../../electron/core/supervision/plan-text'
 import { tempDir } from '../helpers'
 import { PLAN } from '../fixtures/sample-plan'
@@ -13,6 +13,13 @@ describe('plan decomposition', () => {
 
   it('reads the issuer, the document number and the plan year', () => {
     expect(plan).toMatchObject({ issuer: '某某县社会信用体系建设领导小组', docNumber: '某信用〔2026〕3号', year: 2026 })
+  })
+
+  it('takes the title from the top of the document, not from a plan its preamble quotes', () => {
+    const text = '某市人民政府文件\n某政发〔2026〕1号\n某市人民政府关于加快社会信用体系建设的实施意见\n各县（市、区）：\n根据《社会信用体系建设规划纲要任务分工》，提出以下意见：'
+    expect(planTitle(text)).toBe('某市人民政府关于加快社会信用体系建设的实施意见')
+    expect(planTitle('关于印发《某县2026年社会信用体系建设工作要点》的通知\n各乡镇：')).toBe('某县2026年社会信用体系建设工作要点')
+    expect(planTitle('各乡镇：\n现将《某县2026年社会信用体系建设工作要点》印发给你们，请认真贯彻落实。')).toBe('某县2026年社会信用体系建设工作要点')
   })
 
   it('finds every actionable item, parents and sub-items, and skips sections without units', () => {

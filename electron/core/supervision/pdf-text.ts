@@ -28,7 +28,7 @@ interface Line {
 }
 
 function pdfjsAssets(): { cMapUrl: string; standardFontDataUrl: string } {
-  const root = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'))
+  const root = dirname(createRequire(__filename).resolve('pdfjs-dist/package.json'))
   return { cMapUrl: join(root, 'cmaps') + '/', standardFontDataUrl: join(root, 'standard_fonts') + '/' }
 }
 

@@ -299,8 +299,13 @@ export function parsePlan(raw: string): ParsedPlan {
 
 /** The plan's own title (《…工作要点》 in the covering notice, or the heading line), for the office's list. */
 export function planTitle(raw: string): string | null {
-  const quoted = /《([^》]{4,60}(?:工作要点|工作方案|实施方案|实施意见|行动计划|任务分工)[^》]{0,10})》/.exec(raw)?.[1]
-  if (quoted) return squeeze(quoted)
-  const line = raw.split('\n').map(cleanLine).find((l) => /^.{4,60}(?:工作要点|工作方案|实施方案|实施意见)$/.test(l))
-  return line ? squeeze(line) : null
+  const kinds = '(?:工作要点|工作方案|实施方案|实施意见|行动计划|任务分工)'
+  const quotedIn = (text: string) => new RegExp(`《([^》]{4,60}${kinds}[^》]{0,10})》`).exec(text)?.[1]
+  // The document's own title sits near the top (关于印发《…》的通知, or the title itself); a plan quoted in the
+  // preamble (根据《…任务分工》) is only a fallback.
+  const head = raw.split('\n').map(cleanLine).filter(Boolean).slice(0, 20)
+  const titleLine = head.find((l) => l.length <= 100 && new RegExp(`${kinds}(?:》?的通知)?$`).test(l))
+  if (titleLine) return squeeze(quotedIn(titleLine) ?? titleLine)
+  const quoted = quotedIn(raw)
+  return quoted ? squeeze(quoted) : null
 }
