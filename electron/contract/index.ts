@@ -134,6 +134,7 @@ export const contract = {
   'tasks:review': { input: V.ReviewInput, output: Ok, access: reviewers, audited: true },
   'tasks:archive': { input: V.TaskIdInput, output: Ok, access: reviewers, audited: true },
   'tasks:due': { input: Empty, output: zod.array(V.DueItem), access: staff, audited: false },
+  'tasks:review-queue': { input: Empty, output: zod.array(V.ReviewItem), access: reviewers, audited: false },
   'letters:issue': { input: V.IssueLetterInput, output: zod.object({ id: zod.number().int(), docNumber: zod.string() }), access: reviewers, audited: true },
   'letters:get': { input: V.LetterIdInput, output: V.Letter, access: staff, audited: false },
   'letters:export-docx': { input: V.LetterIdInput, output: R.FileResult, access: staff, audited: true },

@@ -95,6 +95,7 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'tasks:review': '审核办结',
   'tasks:archive': '任务归档',
   'tasks:due': '查询催办清单',
+  'tasks:review-queue': '查询待审核事项',
   'letters:issue': '签发督办函',
   'letters:get': '查看督办函',
   'letters:export-docx': '导出督办函 Word',

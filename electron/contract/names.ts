@@ -93,6 +93,7 @@ export const PROCEDURES = [
   'tasks:review',
   'tasks:archive',
   'tasks:due',
+  'tasks:review-queue',
   'letters:issue',
   'letters:get',
   'letters:export-docx',

@@ -63,6 +63,11 @@ describe('supervision tasks through the router', () => {
     const ext = (expectOk(await clerk('tasks:request-extension', { taskUnitId: lead!.id, reason: '设备到货延迟', newDeadline: '2027-01-31' })) as { id: number }).id
     expect(errorOf(await clerk('tasks:decide-extension', { eventId: ext, decision: 'approved', comment: '同意' })).code).toBe('FORBIDDEN')
     expect(expectOk(await boss('home:todo'))).toMatchObject({ extensionsToDecide: 1, tasksToAssign: 0 })
+    // The supervisor's queue shows the request with the dates it would change; the clerk has no queue.
+    expect(expectOk(await boss('tasks:review-queue'))).toEqual([
+      expect.objectContaining({ kind: 'extension', taskId, taskUnitId: lead!.id, unitName: '县发展改革局', text: '设备到货延迟', deadline: '2026-12-31', newDeadline: '2027-01-31', byName: 'clerk1' }),
+    ])
+    expect(errorOf(await clerk('tasks:review-queue')).code).toBe('FORBIDDEN')
     expectOk(await boss('tasks:decide-extension', { eventId: ext, decision: 'approved', comment: '同意延期一个月' }))
     expect((await get()).units[0]).toMatchObject({ deadline: '2027-01-31', status: 'in_progress', percent: 40 })
 
@@ -73,6 +78,8 @@ describe('supervision tasks through the router', () => {
     expectOk(await boss('tasks:review', { taskUnitId: lead!.id, decision: 'returned', comment: '缺少验收报告盖章页' }))
     expect((await get()).units[0]).toMatchObject({ status: 'returned', percent: 40 })
     expectOk(await clerk('tasks:submit', { taskUnitId: lead!.id, text: '补充盖章页' }))
+    // Resubmitted after a return: the queue holds the latest submission only.
+    expect(expectOk(await boss('tasks:review-queue'))).toEqual([expect.objectContaining({ kind: 'completion', taskUnitId: lead!.id, text: '补充盖章页', newDeadline: null })])
     expectOk(await boss('tasks:review', { taskUnitId: lead!.id, decision: 'approved', comment: '通过' }))
     expect(errorOf(await boss('tasks:archive', { taskId })).details).toMatchObject({ reason: 'not_completed' })
     for (const u of others) {
@@ -84,6 +91,7 @@ describe('supervision tasks through the router', () => {
     expectOk(await boss('tasks:archive', { taskId }))
     const done = await get()
     expect(done.status).toBe('archived')
+    expect(expectOk(await boss('tasks:review-queue'))).toEqual([])
     expect(done.events.map((e) => `${e.kind}:${e.actorName}`).slice(0, 9)).toEqual([
       'assign:clerk1', 'sign:clerk1', 'progress:clerk1', 'extension:clerk1', 'extension_decision:boss', 'submit:clerk1', 'review:boss', 'submit:clerk1', 'review:boss',
     ])

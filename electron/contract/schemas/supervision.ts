@@ -76,6 +76,10 @@ export const DueItem = z.object({
   taskUnitId: Id, taskId: Id, path: z.array(z.string()), title: z.string(), unitName: z.string(), role: z.string(), status: z.string(), percent: z.number().int(),
   deadline: z.string().nullable(), light: z.enum(['green', 'yellow', 'red', 'done', 'none']), overdueDays: z.number().int(),
 })
+export const ReviewItem = z.object({
+  kind: z.enum(['completion', 'extension']), taskId: Id, taskUnitId: Id, path: z.array(z.string()), title: z.string(), unitName: z.string(),
+  text: z.string().nullable(), deadline: z.string().nullable(), newDeadline: z.string().nullable(), byName: z.string(), since: TimestampMs,
+})
 export const IssueLetterInput = z.object({ taskId: Id, taskUnitIds: z.array(Id).min(1, 'letter.noUnits'), newDeadline: IsoDate, note: optionalText(1000) })
 export const LetterIdInput = z.object({ letterId: Id })
 export const Letter = z.object({

@@ -32,6 +32,7 @@ import { buildPeopleTemplate, importPeople } from '../../core/archives/people-im
 import { importAssessments } from '../../core/archives/assessment-import'
 import { parsePlan, planTitle } from '../../core/supervision/plan-parser'
 import { readPlanText } from '../../core/supervision/plan-text'
+import { reviewQueue } from '../../core/supervision/review-queue'
 import { matchUnits } from '../../core/supervision/unit-matching'
 import { listPlans, planTasks, savePlan } from '../../core/supervision/plan-store'
 import { dueList, getLetter, issueLetter, letterDocx } from '../../core/supervision/letters'
@@ -471,6 +472,7 @@ export const handlers: Handlers = {
     return ok
   },
   'tasks:due': async (_i, { db, services }) => dueList(db, services.today(), await officeCalendar(db)),
+  'tasks:review-queue': async (_i, { db }) => reviewQueue(db),
   'letters:issue': async (input, ctx) => {
     const letter = await issueLetter(ctx.db, input, actorId(ctx), ctx.clock.now(), ctx.services.today())
     ctx.affected.push(`task:${input.taskId}`, `letter:${letter.id}`, letter.docNumber)

@@ -36,6 +36,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'supervision/plans', component: () => import('../views/supervision/PlansPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
       { path: 'supervision/tasks/:id', component: () => import('../views/supervision/TaskPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
       { path: 'supervision/dashboard', component: () => import('../views/supervision/DashboardPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
+      { path: 'supervision/reviews', component: () => import('../views/supervision/ReviewQueuePage.vue'), meta: { roles: [Role.Supervisor] } },
       { path: 'supervision/due', component: () => import('../views/supervision/DuePage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
       { path: 'supervision/letters/:id', component: () => import('../views/supervision/LetterPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
       { path: 'supervision/plans/new', component: () => import('../views/supervision/PlanReviewPage.vue'), meta: { roles: [Role.Admin, Role.Clerk] } },

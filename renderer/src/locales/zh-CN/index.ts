@@ -35,7 +35,7 @@ export const t = {
     home: '工作台', system: '系统管理', users: '用户管理', units: '组织机构', dicts: '数据字典', settings: '系统设置',
     catalog: '信用目录', catalogItems: '目录事项', records: '归集数据', holidays: '节假日维护',
     archives: '诚信档案', people: '人员档案', accessRequests: '查阅审批', gradeRules: '分级规则',
-    supervision: '督查督办', plans: '工作要点', due: '催办清单', dashboard: '督办统计',
+    supervision: '督查督办', plans: '工作要点', reviews: '审核队列', due: '催办清单', dashboard: '督办统计',
     audit: '安全审计', auditLog: '操作日志', loginLog: '登录日志', changePassword: '修改密码', logout: '退出登录',
   },
   home: {
@@ -177,6 +177,11 @@ export const t = {
     events: { assign: '交办', sign: '签收', progress: '进展反馈', extension: '申请延期', extension_decision: '延期审批', submit: '提交办结', review: '审核', complete: '任务办结', archive: '归档' } as Record<string, string>,
     decisions: { approved: '同意/通过', refused: '不同意', returned: '退回' } as Record<string, string>,
     dialogs: { progress: '反馈进展', extension: '申请延期', submit: '提交办结', review: '审核办结', decide: '审批延期申请' } as Record<string, string>,
+  },
+  reviews: {
+    title: '审核队列', hint: '各单位提交的办结申请和延期申请，按提交时间先后排列。点“处理”进入任务页审核或审批。',
+    empty: '没有待审核的事项', kind: '类型', kinds: { completion: '办结审核', extension: '延期审批' } as Record<string, string>,
+    text: '说明', by: '提交人', since: '提交时间', handle: '处理', deadlineChange: '{from} → {to}',
   },
   due: {
     title: '催办清单', hint: '列出已交办、尚未办结且临近期限（预警工作日内）或已逾期的单位，逾期在前。审核人员可对逾期任务签发督办函。',
