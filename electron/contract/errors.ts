@@ -39,6 +39,8 @@ export const ErrorCode = {
   FileWriteFailed: 'FILE_WRITE_FAILED',
   DiskFull: 'DISK_FULL',
   AttachmentRejected: 'ATTACHMENT_REJECTED',
+  KeyFileRejected: 'KEY_FILE_REJECTED',
+  PackageRejected: 'PACKAGE_REJECTED',
   DbNewerThanApp: 'DB_NEWER_THAN_APP',
   DbCorrupt: 'DB_CORRUPT',
   DbLocked: 'DB_LOCKED',

@@ -1,0 +1,326 @@
+// The transfer-package file (docs/package-format.md): a plaintext header naming sender, recipient, sequence and
+// kind; the payload sealed in 1 MiB chunks, each authenticated with its index and a last-chunk flag; a signature
+// over the header hash and every chunk tag at the end. Written under a temporary name, fsynced, renamed, then read
+// back and checked; read in two passes (everything verified, then decrypted), in bounded memory either way.
+import { close, fsync, open } from 'node:fs'
+import { open as openFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { promisify } from 'node:util'
+import { ErrorCode } from '../../contract/errors'
+import { AppError } from '../shared/app-error'
+import { randomBytes, suiteOf, type ChunkKeys, type Suite, type SuiteName } from './suites'
+
+export const MAGIC = Buffer.from('CDPKG\r\n\x1a', 'latin1') // a text-mode copy or a wrong file fails here
+export const FORMAT_VERSION = 1
+export const CHUNK_SIZE = 1 << 20
+const SIGNATURE_CONTEXT = Buffer.from('CDPKG1-SIG', 'latin1')
+const MAX_HEADER = 64 * 1024
+const MAX_SIGNATURE = 1024
+
+export type PackageKind = 'data' | 'tasks' | 'catalog' | 'receipt'
+
+export interface PartyInfo {
+  orgName: string
+  regionCode: string
+  uscc: string
+  keyFingerprint: string
+}
+
+export interface PackageHeader {
+  format: 'credit-desk-package'
+  version: number
+  suite: SuiteName
+  chunkSize: number
+  salt: string
+  kind: PackageKind
+  sequence: number
+  createdAt: string
+  sender: PartyInfo
+  recipient: { keyFingerprint: string; wrappedKey: string }
+}
+
+export type RejectReason =
+  | 'not_package' | 'newer_version' | 'bad_header' | 'truncated' | 'chunk' | 'signature'
+  | 'wrong_recipient' | 'unknown_sender' | 'retired_sender' | 'unwrap_failed' | 'replay' | 'wrong_kind'
+
+export const reject = (reason: RejectReason, details: Record<string, unknown> = {}) =>
+  new AppError(ErrorCode.PackageRejected, `package rejected: ${reason}`, { reason, ...details })
+
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4)
+  b.writeUInt32BE(n)
+  return b
+}
+
+function chunkAad(headerHash: Buffer, index: number, last: boolean): Buffer {
+  const b = Buffer.alloc(headerHash.length + 9)
+  headerHash.copy(b)
+  b.writeBigUInt64BE(BigInt(index), headerHash.length)
+  b[headerHash.length + 8] = last ? 1 : 0
+  return b
+}
+
+export interface WriteOptions {
+  path: string
+  suite: Suite
+  kind: PackageKind
+  sequence: number
+  createdAt: string
+  sender: Omit<PartyInfo, 'keyFingerprint'>
+  senderPrivatePem: string
+  recipientPublicPem: string
+  payload: AsyncIterable<Uint8Array>
+  onProgress?: (plainBytes: number) => void
+  signal?: AbortSignal
+  /** Test seam: the stick pulled out / the disk full after this many bytes. */
+  writeLimit?: number
+}
+
+export interface WrittenPackage {
+  header: PackageHeader
+  size: number
+  digest: string
+  chunks: number
+  plainBytes: number
+}
+
+const fsyncPath = async (path: string) => {
+  const fd = await promisify(open)(path, 'r')
+  try {
+    await promisify(fsync)(fd).catch(() => undefined) // directories cannot be fsynced everywhere (Windows)
+  } finally {
+    await promisify(close)(fd)
+  }
+}
+
+/** Splits a byte stream into chunkSize pieces, telling which is the last (an empty payload is one empty chunk). */
+async function* chunked(source: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<{ data: Buffer; last: boolean }> {
+  let pending: Buffer[] = []
+  let pendingLength = 0
+  let ready: Buffer | null = null
+  for await (const piece of source) {
+    let at = 0
+    while (at < piece.length) {
+      const take = Math.min(size - pendingLength, piece.length - at)
+      pending.push(Buffer.from(piece.subarray(at, at + take)))
+      pendingLength += take
+      at += take
+      if (pendingLength === size) {
+        if (ready) yield { data: ready, last: false }
+        ready = Buffer.concat(pending)
+        pending = []
+        pendingLength = 0
+      }
+    }
+  }
+  if (pendingLength > 0) {
+    if (ready) yield { data: ready, last: false }
+    yield { data: Buffer.concat(pending), last: true }
+  } else {
+    yield { data: ready ?? Buffer.alloc(0), last: true }
+  }
+}
+
+export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
+  const suite = o.suite
+  const secret = randomBytes(32)
+  const salt = randomBytes(16)
+  const header: PackageHeader = {
+    format: 'credit-desk-package', version: FORMAT_VERSION, suite: suite.name, chunkSize: CHUNK_SIZE, salt: salt.toString('hex'),
+    kind: o.kind, sequence: o.sequence, createdAt: o.createdAt,
+    sender: { ...o.sender, keyFingerprint: suite.fingerprint(suite.publicFromPrivate(o.senderPrivatePem)) },
+    recipient: { keyFingerprint: suite.fingerprint(o.recipientPublicPem), wrappedKey: suite.wrap(secret, o.recipientPublicPem).toString('base64') },
+  }
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8')
+  const headerHash = suite.hash(headerBytes)
+  const keys = suite.deriveKeys(secret, salt)
+  // A temporary name that does not end in the package extension: a cancelled or failed export leaves nothing that looks like a package.
+  const temp = join(dirname(o.path), `.${basename(o.path)}.${randomBytes(4).toString('hex')}.partial`)
+  let file: FileHandle | undefined
+  let written = 0
+  const put = async (b: Buffer) => {
+    if (o.writeLimit !== undefined && written + b.length > o.writeLimit) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+    await file!.write(b)
+    written += b.length
+  }
+  const tags: Buffer[] = []
+  let plainBytes = 0
+  try {
+    file = await openFile(temp, 'wx')
+    const prefix = Buffer.alloc(4)
+    prefix.writeUInt16BE(FORMAT_VERSION, 0)
+    await put(Buffer.concat([MAGIC, prefix, u32(headerBytes.length), headerBytes]))
+    let index = 0
+    for await (const { data, last } of chunked(o.payload, CHUNK_SIZE)) {
+      if (o.signal?.aborted) throw new AppError(ErrorCode.Cancelled, 'export cancelled')
+      const record = suite.sealChunk(keys, chunkAad(headerHash, index, last), index, data)
+      tags.push(record.subarray(record.length - suite.tagLength))
+      await put(record)
+      plainBytes += data.length
+      o.onProgress?.(plainBytes)
+      index++
+    }
+    const signature = suite.sign(Buffer.concat([SIGNATURE_CONTEXT, headerHash, ...tags]), o.senderPrivatePem)
+    await put(Buffer.concat([signature, u32(signature.length)]))
+    await file.sync()
+    await file.close()
+    file = undefined
+    await rename(temp, o.path)
+    await fsyncPath(dirname(o.path))
+  } catch (err) {
+    await file?.close().catch(() => undefined)
+    await rm(temp, { force: true }).catch(() => undefined)
+    const code = (err as { code?: string }).code
+    if (code === 'ENOSPC') throw new AppError(ErrorCode.DiskFull, 'disk full while writing the package')
+    if (err instanceof AppError) throw err
+    throw new AppError(ErrorCode.FileWriteFailed, 'package write failed', { reason: code ?? 'io' })
+  }
+  // Read back what is on the stick and check every tag and the signature before saying it is done.
+  try {
+    const check = await readStructure(o.path)
+    const pass = await checkChunks(check, keys, false, () => undefined)
+    const signed = Buffer.concat([SIGNATURE_CONTEXT, headerHash, ...pass.tags])
+    if (!check.headerBytes.equals(headerBytes) || !suite.verify(signed, check.signature, suite.publicFromPrivate(o.senderPrivatePem))) throw reject('signature')
+    return { header, size: check.size, digest: await fileDigest(o.path, suite), chunks: tags.length, plainBytes }
+  } catch {
+    await rm(o.path, { force: true })
+    throw new AppError(ErrorCode.FileWriteFailed, 'read-back check failed', { reason: 'readback' })
+  }
+}
+
+interface Structure {
+  path: string
+  size: number
+  header: PackageHeader
+  headerBytes: Buffer
+  suite: Suite
+  bodyStart: number
+  bodyLength: number
+  signature: Buffer
+}
+
+/** Magic, version, header and trailer: everything that can be judged without keys. */
+export async function readStructure(path: string): Promise<Structure> {
+  const size = (await stat(path)).size
+  const f = await openFile(path, 'r')
+  try {
+    const read = async (at: number, length: number) => {
+      const b = Buffer.alloc(length)
+      const { bytesRead } = await f.read(b, 0, length, at)
+      return b.subarray(0, bytesRead)
+    }
+    const lead = await read(0, 16)
+    if (lead.length < 16 || !lead.subarray(0, 8).equals(MAGIC)) throw reject('not_package')
+    const version = lead.readUInt16BE(8)
+    if (version > FORMAT_VERSION) throw reject('newer_version', { version })
+    const headerLength = lead.readUInt32BE(12)
+    if (headerLength > MAX_HEADER) throw reject('bad_header')
+    if (16 + headerLength + 4 > size) throw reject('truncated')
+    const headerBytes = await read(16, headerLength)
+    let header: PackageHeader
+    try {
+      header = JSON.parse(headerBytes.toString('utf8')) as PackageHeader
+    } catch {
+      throw reject('bad_header')
+    }
+    if (header.format !== 'credit-desk-package' || typeof header.version !== 'number') throw reject('bad_header')
+    if (header.version > FORMAT_VERSION) throw reject('newer_version', { version: header.version })
+    const suite = suiteOf(header.suite)
+    if (!suite || header.chunkSize !== CHUNK_SIZE || !header.recipient?.wrappedKey || !header.sender?.keyFingerprint) throw reject('bad_header')
+    const signatureLength = (await read(size - 4, 4)).readUInt32BE(0)
+    const bodyStart = 16 + headerLength
+    const bodyLength = size - 4 - signatureLength - bodyStart
+    if (signatureLength === 0 || signatureLength > MAX_SIGNATURE || bodyLength < suite.tagLength) throw reject('truncated')
+    const records = Math.ceil(bodyLength / (CHUNK_SIZE + suite.tagLength))
+    const lastLength = bodyLength - (records - 1) * (CHUNK_SIZE + suite.tagLength)
+    if (lastLength < suite.tagLength) throw reject('truncated')
+    return { path, size, header, headerBytes, suite, bodyStart, bodyLength, signature: await read(size - 4 - signatureLength, signatureLength) }
+  } finally {
+    await f.close()
+  }
+}
+
+interface ChunkPass {
+  tags: Buffer[]
+}
+
+/** Walks every chunk: checks its tag (and decrypts it when asked), in order, one chunk in memory at a time. */
+async function checkChunks(s: Structure, keys: ChunkKeys, decrypt: boolean, onPlain: (plain: Buffer, index: number) => void | Promise<void>, signal?: AbortSignal): Promise<ChunkPass> {
+  const recordLength = CHUNK_SIZE + s.suite.tagLength
+  const count = Math.ceil(s.bodyLength / recordLength)
+  const headerHash = s.suite.hash(s.headerBytes)
+  const tags: Buffer[] = []
+  const f = await openFile(s.path, 'r')
+  try {
+    const buffer = Buffer.alloc(recordLength)
+    for (let i = 0; i < count; i++) {
+      if (signal?.aborted) throw new AppError(ErrorCode.Cancelled, 'cancelled')
+      const length = i === count - 1 ? s.bodyLength - i * recordLength : recordLength
+      const { bytesRead } = await f.read(buffer, 0, length, s.bodyStart + i * recordLength)
+      if (bytesRead !== length) throw reject('truncated')
+      const record = buffer.subarray(0, length)
+      const plain = s.suite.openChunk(keys, chunkAad(headerHash, i, i === count - 1), i, record, decrypt)
+      if (!plain) throw reject(i === count - 1 ? 'truncated' : 'chunk', { chunk: i + 1 })
+      tags.push(Buffer.from(record.subarray(length - s.suite.tagLength)))
+      if (decrypt) await onPlain(plain, i)
+    }
+  } finally {
+    await f.close()
+  }
+  return { tags }
+}
+
+export async function fileDigest(path: string, suite: Suite): Promise<string> {
+  // Chunked hashing keeps memory flat; the digest identifies the package in logs and receipts.
+  const f = await openFile(path, 'r')
+  try {
+    const parts: Buffer[] = []
+    const buffer = Buffer.alloc(CHUNK_SIZE)
+    for (let at = 0; ; at += CHUNK_SIZE) {
+      const { bytesRead } = await f.read(buffer, 0, CHUNK_SIZE, at)
+      if (!bytesRead) break
+      parts.push(suite.hash(buffer.subarray(0, bytesRead)))
+    }
+    return suite.hash(Buffer.concat(parts)).toString('hex')
+  } finally {
+    await f.close()
+  }
+}
+
+export interface OpenKeys {
+  /** Own private keys by fingerprint (current and rotated-out ones: old packages still open). */
+  ownKeys: Map<string, string>
+  /** Trusted sender public keys by fingerprint, with whether they have been retired. */
+  senders: Map<string, { publicPem: string; retired: boolean }>
+}
+
+export interface OpenedPackage {
+  header: PackageHeader
+  digest: string
+  chunks: number
+}
+
+/**
+ * Verifies a package completely (structure, recipient, sender, every chunk tag, the signature) and only then, if
+ * `onPlain` is given, decrypts it chunk by chunk into it, checking each tag again as it goes.
+ */
+export async function openPackage(path: string, keys: OpenKeys, onPlain?: (plain: Buffer, index: number) => void | Promise<void>, signal?: AbortSignal): Promise<OpenedPackage> {
+  const s = await readStructure(path)
+  const ownPrivate = keys.ownKeys.get(s.header.recipient.keyFingerprint)
+  if (!ownPrivate) throw reject('wrong_recipient', { fingerprint: s.header.recipient.keyFingerprint })
+  const sender = keys.senders.get(s.header.sender.keyFingerprint)
+  if (!sender) throw reject('unknown_sender', { fingerprint: s.header.sender.keyFingerprint, orgName: s.header.sender.orgName })
+  if (sender.retired) throw reject('retired_sender', { fingerprint: s.header.sender.keyFingerprint, orgName: s.header.sender.orgName })
+  const secret = s.suite.unwrap(Buffer.from(s.header.recipient.wrappedKey, 'base64'), ownPrivate)
+  if (!secret || secret.length !== 32) throw reject('unwrap_failed')
+  const chunkKeys = s.suite.deriveKeys(secret, Buffer.from(s.header.salt, 'hex'))
+  const pass = await checkChunks(s, chunkKeys, false, () => undefined, signal)
+  const signed = Buffer.concat([SIGNATURE_CONTEXT, s.suite.hash(s.headerBytes), ...pass.tags])
+  if (!s.suite.verify(signed, s.signature, sender.publicPem)) throw reject('signature')
+  if (onPlain) {
+    const again = await checkChunks(s, chunkKeys, true, onPlain, signal)
+    // The file must not have changed between the passes.
+    if (again.tags.length !== pass.tags.length || again.tags.some((t, i) => !t.equals(pass.tags[i]!))) throw reject('chunk')
+  }
+  return { header: s.header, digest: await fileDigest(path, s.suite), chunks: pass.tags.length }
+}

@@ -1,0 +1,144 @@
+// The national algorithms for transfer packages, on sm-crypto-v2 with its unsafe defaults fixed (CRYPTO.md §5a):
+// signatures always hash with the standard user ID and are re-encoded to canonical DER before they count;
+// SM2 decryption failures (which the library reports as an empty result) throw; keys never come from a seed.
+// Bulk SM4-CTR and HMAC-SM3 use OpenSSL through node:crypto where it has them (plain Node: CLI, tests) and the
+// pure-JS library otherwise (Electron's BoringSSL has no SM algorithms); both give the same bytes.
+import { createCipheriv, createHash, createHmac, getCiphers, getHashes, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hkdf, sm2, sm3, sm4 } from 'sm-crypto-v2'
+
+/** GM/T 0009 default distinguishing ID; OpenSSL 3 needs it spelt out (`distid:1234567812345678`). */
+export const SM2_USER_ID = '1234567812345678'
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
+const bytes = (h: string) => Buffer.from(h, 'hex')
+
+export interface Sm2KeyPair {
+  /** 32-byte scalar, hex. */
+  privateKey: string
+  /** Uncompressed point 04||X||Y, hex. */
+  publicKey: string
+}
+
+export function sm2GenerateKeyPair(): Sm2KeyPair {
+  const pair = sm2.generateKeyPairHex() // never with a seed: a seed gives private key 1
+  return { privateKey: pair.privateKey.padStart(64, '0'), publicKey: pair.publicKey }
+}
+
+export function sm2PublicFromPrivate(privateKey: string): string {
+  return sm2.getPublicKeyFromPrivateKey(privateKey)
+}
+
+export function sm2ValidPublicKey(publicKey: string): boolean {
+  return /^04[0-9a-f]{128}$/i.test(publicKey) && sm2.verifyPublicKey(publicKey)
+}
+
+// --- DER for signatures: SEQUENCE { INTEGER r, INTEGER s } -------------------------------------------------
+function derInteger(v: bigint): Buffer {
+  let h = v.toString(16)
+  if (h.length % 2) h = '0' + h
+  if (parseInt(h.slice(0, 2), 16) & 0x80) h = '00' + h
+  const body = bytes(h)
+  return Buffer.concat([Buffer.from([0x02, body.length]), body])
+}
+
+function derSignature(r: bigint, s: bigint): Buffer {
+  const body = Buffer.concat([derInteger(r), derInteger(s)])
+  return Buffer.concat([Buffer.from([0x30, body.length]), body])
+}
+
+/** (r, s) of a DER signature, or null when it is not exactly the canonical encoding. */
+function parseSignature(sig: Uint8Array): { r: bigint; s: bigint } | null {
+  const b = Buffer.from(sig)
+  if (b.length < 8 || b[0] !== 0x30 || b[1] !== b.length - 2) return null
+  const read = (at: number) => {
+    if (b[at] !== 0x02) return null
+    const len = b[at + 1]!
+    if (len === 0 || len > 33 || at + 2 + len > b.length) return null
+    return { value: BigInt('0x' + b.subarray(at + 2, at + 2 + len).toString('hex')), end: at + 2 + len }
+  }
+  const r = read(2)
+  const s = r && read(r.end)
+  if (!r || !s || s.end !== b.length) return null
+  return derSignature(r.value, s.value).equals(b) ? { r: r.value, s: s.value } : null
+}
+
+export function sm2Sign(message: Uint8Array, key: Sm2KeyPair): Buffer {
+  return bytes(sm2.doSignature(message, key.privateKey, { hash: true, der: true, publicKey: key.publicKey, userId: SM2_USER_ID }))
+}
+
+export function sm2Verify(message: Uint8Array, signature: Uint8Array, publicKey: string): boolean {
+  if (!parseSignature(signature)) return false // the library accepts extra bytes and non-minimal integers
+  try {
+    return sm2.doVerifySignature(message, hex(signature), publicKey, { hash: true, der: true, userId: SM2_USER_ID })
+  } catch {
+    return false // out-of-range scalars throw
+  }
+}
+
+/** SM2 encryption, C1C3C2 in GM/T 0009 DER: what `openssl pkeyutl -encrypt` writes and reads. */
+export function sm2Encrypt(plaintext: Uint8Array, publicKey: string): Buffer {
+  return bytes(sm2.doEncrypt(plaintext, publicKey, 1, { asn1: true }))
+}
+
+export function sm2Decrypt(ciphertext: Uint8Array, privateKey: string): Buffer | null {
+  try {
+    const out = sm2.doDecrypt(hex(ciphertext), privateKey, 1, { asn1: true, output: 'array' })
+    return out.length ? Buffer.from(out) : null // an empty result is the library's way of saying "failed"
+  } catch {
+    return null
+  }
+}
+
+// --- SM3, HMAC-SM3, HKDF-SM3 ----------------------------------------------------------------------------
+const nativeSm3 = getHashes().includes('sm3')
+const nativeSm4Ctr = getCiphers().includes('sm4-ctr')
+
+export function sm3Digest(data: Uint8Array): Buffer {
+  return nativeSm3 ? createHash('sm3').update(data).digest() : bytes(sm3(data))
+}
+
+export function hmacSm3(key: Uint8Array, ...parts: Uint8Array[]): Buffer {
+  if (nativeSm3) {
+    const mac = createHmac('sm3', key)
+    for (const p of parts) mac.update(p)
+    return mac.digest()
+  }
+  return bytes(sm3(parts.length === 1 ? parts[0]! : Buffer.concat(parts), { key, mode: 'hmac' }))
+}
+
+export function hkdfSm3(ikm: Uint8Array, salt: Uint8Array, info: string, length: number): Buffer {
+  return Buffer.from(hkdf(ikm, salt, new TextEncoder().encode(info), length))
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+// --- SM4-CTR ---------------------------------------------------------------------------------------------
+/**
+ * SM4 in counter mode with a 128-bit big-endian counter starting at `iv` (as `openssl enc -sm4-ctr`).
+ * Pure JS: the keystream is SM4-ECB of the counter blocks, XORed in.
+ */
+export function sm4Ctr(key: Uint8Array, iv: Uint8Array, data: Uint8Array, options: { native?: boolean } = {}): Buffer {
+  if ((options.native ?? true) && nativeSm4Ctr) {
+    const c = createCipheriv('sm4-ctr', key, iv)
+    return Buffer.concat([c.update(data), c.final()])
+  }
+  const blocks = Math.ceil(data.length / 16)
+  if (blocks === 0) return Buffer.alloc(0)
+  const counters = Buffer.alloc(blocks * 16)
+  const words = [0, 4, 8, 12].map((o) => Buffer.from(iv).readUInt32BE(o))
+  for (let i = 0; i < blocks; i++) {
+    for (let w = 0; w < 4; w++) counters.writeUInt32BE(words[w]!, i * 16 + w * 4)
+    for (let w = 3; w >= 0; w--) {
+      words[w] = (words[w]! + 1) >>> 0 // 128-bit big-endian increment, carrying upwards
+      if (words[w] !== 0) break
+    }
+  }
+  const stream = sm4.encrypt(counters, key, { mode: 'ecb', padding: 'none', output: 'array' })
+  const out = Buffer.allocUnsafe(data.length)
+  for (let i = 0; i < data.length; i++) out[i] = data[i]! ^ stream[i]!
+  return out
+}
+
+export { randomBytes }

@@ -1,0 +1,97 @@
+// What a package carries, inside the encryption: a POSIX tar stream (any tar tool lists it once decrypted).
+//   tables/<table>/<part>.ndjson   rows, one JSON object per line, at most PART_ROWS rows per part
+//   attachments/<sm3>              files referred to by rows (stamped scans), by content digest
+//   manifest.json                  last: kind, counts per table, bytes and SM3 of every entry
+// Each module adds its tables here without changing the format.
+import { once } from 'node:events'
+import { pack as tarPack, extract as tarExtract, type Header } from 'tar-stream'
+import { sm3Digest } from './gm'
+
+export const PART_ROWS = 5000
+
+export interface Manifest {
+  kind: string
+  counts: Record<string, number>
+  entries: Array<{ name: string; bytes: number; sm3: string }>
+  attachments: number
+  [extra: string]: unknown
+}
+
+export interface PayloadEntry {
+  name: string
+  data: Buffer
+}
+
+/** The tar bytes of the entries, then the manifest (counts filled in by the caller's rows). */
+export async function* payloadStream(entries: AsyncIterable<PayloadEntry>, manifest: Omit<Manifest, 'entries'>): AsyncGenerator<Uint8Array> {
+  const pack = tarPack()
+  const listed: Manifest['entries'] = []
+  const feed = (async () => {
+    for await (const e of entries) {
+      listed.push({ name: e.name, bytes: e.data.length, sm3: sm3Digest(e.data).toString('hex') })
+      await new Promise<void>((resolve, reject) => pack.entry({ name: e.name, size: e.data.length, mtime: new Date(0) }, e.data, (err) => (err ? reject(err) : resolve())))
+    }
+    const m = Buffer.from(JSON.stringify({ ...manifest, entries: listed }, null, 1))
+    await new Promise<void>((resolve, reject) => pack.entry({ name: 'manifest.json', size: m.length, mtime: new Date(0) }, m, (err) => (err ? reject(err) : resolve())))
+    pack.finalize()
+  })()
+  let failure: unknown
+  feed.catch((err: unknown) => {
+    failure = err
+    pack.destroy(err as Error)
+  })
+  for await (const piece of pack) yield piece as Uint8Array
+  if (failure) throw failure
+}
+
+/** Rows as NDJSON parts: tables/<table>/000001.ndjson … */
+export async function* tableParts(table: string, rows: AsyncIterable<Record<string, unknown>>, counts: Record<string, number>): AsyncGenerator<PayloadEntry> {
+  let lines: string[] = []
+  let part = 0
+  counts[table] = 0
+  const flush = () => ({ name: `tables/${table}/${String(++part).padStart(6, '0')}.ndjson`, data: Buffer.from(lines.join('')) })
+  for await (const row of rows) {
+    lines.push(JSON.stringify(row) + '\n')
+    counts[table]!++
+    if (lines.length === PART_ROWS) {
+      yield flush()
+      lines = []
+    }
+  }
+  if (lines.length) yield flush()
+}
+
+export interface PayloadReader {
+  /** Feed decrypted bytes in order. */
+  write(plain: Buffer): Promise<void>
+  /** Call after the last byte; resolves once every entry has been handled. */
+  end(): Promise<void>
+}
+
+/** Reads the tar stream, handing each entry (whole; entries are bounded in size) to `onEntry`. */
+export function payloadReader(onEntry: (name: string, data: Buffer) => void | Promise<void>): PayloadReader {
+  const extract = tarExtract()
+  const done = (async () => {
+    for await (const entry of extract) {
+      const header = entry.header as Header
+      const parts: Buffer[] = []
+      for await (const piece of entry) parts.push(piece as Buffer)
+      if (header.type === 'file') await onEntry(header.name, Buffer.concat(parts))
+    }
+  })()
+  let failure: unknown
+  done.catch((err: unknown) => {
+    failure = err
+  })
+  return {
+    async write(plain) {
+      if (failure) throw failure
+      if (!extract.write(plain)) await Promise.race([once(extract, 'drain'), done])
+      if (failure) throw failure
+    },
+    async end() {
+      extract.end(undefined as never)
+      await done
+    },
+  }
+}
