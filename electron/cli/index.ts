@@ -27,6 +27,7 @@ import { AppError } from '../core/shared/app-error'
 import { systemClock } from '../core/shared/clock'
 import { openDatabase } from '../core/shared/open-database'
 import { resolveDataDir } from '../main/data-dir'
+import { EXCHANGE_USAGE, runExchange } from './exchange-commands'
 import { startupErrorMessage } from '../main/startup-error'
 import { defaultDataDir } from './default-data-dir'
 
@@ -41,7 +42,8 @@ const USAGE = `用法 / usage: credit-desk <command> [options]
   demo seed --records N [--people N] [--seed S] [--json]
                                                 生成演示数据：县直部门、行政许可和行政处罚记录（含逾期和公示期满的），
                                                 公务员诚信档案（年度考核、个人有关事项报告、表彰、处分），最后输出 JSON 摘要
-  plan parse FILE [--json]                      把工作要点（.txt / .docx）分解为督办任务（序号、标题、牵头/责任/配合单位、期限、周期）
+  plan parse FILE [--json]                      把工作要点（.txt / .docx / .pdf）分解为督办任务（序号、标题、牵头/责任/配合单位、期限、周期）
+${EXCHANGE_USAGE}
   db migrate [--data-dir DIR]                   备份后升级数据库结构
   user reset-password <username> [--password P] [--data-dir DIR]
                                                 重置密码并解除锁定（不给 --password 时生成随机临时密码）；
@@ -67,6 +69,17 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       records: { type: 'string' },
       people: { type: 'string' },
       seed: { type: 'string' },
+      name: { type: 'string' },
+      suite: { type: 'string' },
+      key: { type: 'string' },
+      sender: { type: 'string' },
+      recipient: { type: 'string' },
+      to: { type: 'string' },
+      full: { type: 'boolean', default: false },
+      sequence: { type: 'string' },
+      org: { type: 'string' },
+      region: { type: 'string' },
+      uscc: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -200,6 +213,10 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       }
       throw err
     }
+  }
+
+  if (command === 'keys' || command === 'package') {
+    return runExchange(command, { sub, rest, values, dataDir, osActor: osActor() }, out, (fn) => withDatabase(dataDir, out, ({ db }) => fn(db)))
   }
 
   if (command === 'db' && sub === 'migrate') {

@@ -41,7 +41,7 @@ export interface PackageHeader {
 
 export type RejectReason =
   | 'not_package' | 'newer_version' | 'bad_header' | 'truncated' | 'chunk' | 'signature'
-  | 'wrong_recipient' | 'unknown_sender' | 'retired_sender' | 'unwrap_failed' | 'replay' | 'wrong_kind'
+  | 'wrong_recipient' | 'unknown_sender' | 'retired_sender' | 'unwrap_failed' | 'replay' | 'wrong_kind' | 'bad_payload' | 'receipt_unknown'
 
 export const reject = (reason: RejectReason, details: Record<string, unknown> = {}) =>
   new AppError(ErrorCode.PackageRejected, `package rejected: ${reason}`, { reason, ...details })
@@ -260,7 +260,7 @@ async function checkChunks(s: Structure, keys: ChunkKeys, decrypt: boolean, onPl
       if (bytesRead !== length) throw reject('truncated')
       const record = buffer.subarray(0, length)
       const plain = s.suite.openChunk(keys, chunkAad(headerHash, i, i === count - 1), i, record, decrypt)
-      if (!plain) throw reject(i === count - 1 ? 'truncated' : 'chunk', { chunk: i + 1 })
+      if (!plain) throw reject('chunk', { chunk: i + 1 })
       tags.push(Buffer.from(record.subarray(length - s.suite.tagLength)))
       if (decrypt) await onPlain(plain, i)
     }
@@ -304,7 +304,14 @@ export interface OpenedPackage {
  * Verifies a package completely (structure, recipient, sender, every chunk tag, the signature) and only then, if
  * `onPlain` is given, decrypts it chunk by chunk into it, checking each tag again as it goes.
  */
-export async function openPackage(path: string, keys: OpenKeys, onPlain?: (plain: Buffer, index: number) => void | Promise<void>, signal?: AbortSignal): Promise<OpenedPackage> {
+export async function openPackage(
+  path: string,
+  keys: OpenKeys,
+  onPlain?: (plain: Buffer, index: number) => void | Promise<void>,
+  signal?: AbortSignal,
+  /** Runs once the package is verified and before anything is decrypted: replay checks; 'skip' stops there. */
+  check?: (header: PackageHeader) => Promise<'skip' | void>,
+): Promise<OpenedPackage> {
   const s = await readStructure(path)
   const ownPrivate = keys.ownKeys.get(s.header.recipient.keyFingerprint)
   if (!ownPrivate) throw reject('wrong_recipient', { fingerprint: s.header.recipient.keyFingerprint })
@@ -317,7 +324,8 @@ export async function openPackage(path: string, keys: OpenKeys, onPlain?: (plain
   const pass = await checkChunks(s, chunkKeys, false, () => undefined, signal)
   const signed = Buffer.concat([SIGNATURE_CONTEXT, s.suite.hash(s.headerBytes), ...pass.tags])
   if (!s.suite.verify(signed, s.signature, sender.publicPem)) throw reject('signature')
-  if (onPlain) {
+  const verdict = await check?.(s.header)
+  if (onPlain && verdict !== 'skip') {
     const again = await checkChunks(s, chunkKeys, true, onPlain, signal)
     // The file must not have changed between the passes.
     if (again.tags.length !== pass.tags.length || again.tags.some((t, i) => !t.equals(pass.tags[i]!))) throw reject('chunk')

@@ -18,6 +18,8 @@ export interface ReviewedTask {
   recurring: string | null
   source: string
   units: { lead: string[]; responsible: string[]; cooperating: string[] }
+  /** The issuing platform's id, when the task arrived in a transfer package. */
+  externalId?: string | null
 }
 
 export interface UnitResolution {
@@ -35,9 +37,10 @@ export interface PlanInput {
   sourceFile: string | null
   tasks: ReviewedTask[]
   resolutions: UnitResolution[]
+  externalId?: string | null
 }
 
-export async function savePlan(db: Knex, clock: Clock, input: PlanInput, userId: number): Promise<{ planId: number; tasks: number; unitsCreated: number }> {
+export async function savePlan(db: Knex, clock: Clock, input: PlanInput, userId: number | null): Promise<{ planId: number; tasks: number; unitsCreated: number }> {
   const now = clock.now()
   const named = new Set(input.tasks.flatMap((t) => [...t.units.lead, ...t.units.responsible, ...t.units.cooperating]))
   const resolution = new Map(input.resolutions.map((r) => [r.name, r]))
@@ -74,14 +77,14 @@ export async function savePlan(db: Knex, clock: Clock, input: PlanInput, userId:
       }
     }
     const [planId] = (await trx('plans').insert({
-      uid: randomUUID(), title: input.title, issuer: input.issuer, doc_number: input.docNumber, year: input.year, source_file: input.sourceFile, created_by: userId, created_at: now,
+      uid: randomUUID(), title: input.title, issuer: input.issuer, doc_number: input.docNumber, year: input.year, source_file: input.sourceFile, external_id: input.externalId ?? null, created_by: userId, created_at: now,
     })) as number[]
     const idOf = new Map<string, number>()
     for (const [i, t] of input.tasks.entries()) {
       const parentId = t.path.length > 1 ? (idOf.get(t.path.slice(0, -1).join('/')) ?? null) : null
       const [taskId] = (await trx('tasks').insert({
         uid: randomUUID(), plan_id: planId, parent_id: parentId, path: t.path.join('/'), number: t.number, title: t.title, section: t.section, deadline: t.deadline,
-        deadline_text: t.deadlineText, recurring: t.recurring, source_text: t.source, status: 'created', sort_order: i, created_at: now,
+        deadline_text: t.deadlineText, recurring: t.recurring, source_text: t.source, status: 'created', external_id: t.externalId ?? null, sort_order: i, created_at: now,
       })) as number[]
       idOf.set(t.path.join('/'), taskId!)
       const rows = new Map<number, string>()

@@ -1,0 +1,263 @@
+// Transfer packages on the command line: the county's data folder (keys, export, import) and the city's side
+// with plain key files (verify, open, receipt, issue tasks) — the same core the app uses.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import type { Knex } from 'knex'
+import { ErrorCode } from '../contract/errors'
+import { keyFileRejectionText, packageRejectionText } from '../contract/messages.zh-CN'
+import { appendAudit } from '../core/audit/audit-log'
+import { openPackage, writePackage, type PackageKind } from '../core/exchange/envelope'
+import { currentOwnKey, importPeer, rotateOwnKey } from '../core/exchange/keyring'
+import { spokenFingerprint } from '../core/exchange/key-files'
+import { exportPackage, importPackage, receiptRows } from '../core/exchange/packages'
+import { payloadReader, payloadStream, tableParts, type PayloadEntry } from '../core/exchange/payload'
+import { suiteOf, suiteOfKeyFile, SUITES, type Suite } from '../core/exchange/suites'
+import { loadFieldKeys, noProtector } from '../core/security/key-store'
+import { AppError } from '../core/shared/app-error'
+import { systemClock } from '../core/shared/clock'
+
+type Out = { log(line: string): void; error(line: string): void }
+type WithDb = (fn: (db: Knex) => Promise<number>) => Promise<number>
+
+export const EXCHANGE_USAGE = `  keys generate --out DIR --name NAME [--suite standard]
+                                                生成密钥对：NAME.key.pem（PKCS#8 私钥）和 NAME.pub.pem（SPKI 公钥），默认 SM2
+  keys export-public --out FILE.pub.pem [--data-dir DIR]   导出本单位交换公钥（并显示指纹，供电话核对）
+  keys import-peer FILE.pub.pem --name NAME [--data-dir DIR]  导入对方（市平台）的公钥
+  keys rotate [--data-dir DIR]                  更换本单位交换密钥（旧密钥保留，只用于打开旧数据包）
+  package export --to FILE [--full] [--data-dir DIR]        导出数据交换包（默认为上次回执以来的增量）
+  package import FILE [--data-dir DIR]          导入市里发来的数据包（任务下发、回执）
+  package verify FILE --key KEY.pem --sender PUB.pem        验证数据包（完好时退出码为 0）
+  package open FILE --key KEY.pem --sender PUB.pem --out DIR  解开数据包：manifest.json、每张表的 NDJSON、附件
+  package receipt FILE --key KEY.pem --sender PUB.pem --to RECEIPT  为收到的数据包生成回执包
+  package tasks PLAN.json --key KEY.pem --recipient PUB.pem --sequence N --to FILE [--org NAME --region CODE --uscc CODE]
+                                                把工作要点 JSON（plan parse --json 的输出）做成任务下发包`
+
+export interface ExchangeArgs {
+  sub: string | undefined
+  rest: string[]
+  values: Record<string, string | boolean | undefined>
+  dataDir: string
+  osActor: string
+}
+
+const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined)
+
+function explain(err: unknown, out: Out): number {
+  if (err instanceof AppError) {
+    const details = (err.details ?? {}) as Record<string, unknown>
+    if (err.code === ErrorCode.PackageRejected) out.error(`数据包被拒绝：${packageRejectionText(details)}\nrejected: ${packageRejectionText(details, 'en')}`)
+    else if (err.code === ErrorCode.KeyFileRejected) out.error(`密钥文件无法使用：${keyFileRejectionText(details)}\nkey file rejected: ${keyFileRejectionText(details, 'en')}`)
+    else if (err.code === ErrorCode.Conflict && details.reason === 'peer_exists') out.error(`${keyFileRejectionText(details)} / ${keyFileRejectionText(details, 'en')}`)
+    else if (err.code === ErrorCode.InvalidState && details.reason === 'no_peer') out.error('尚未导入市平台公钥：先运行 keys import-peer / import the city platform’s public key first')
+    else if (err.code === ErrorCode.DiskFull) out.error('磁盘空间不足，未生成数据包 / disk full: no package written')
+    else out.error(`${err.code}: ${err.message}`)
+    return 1
+  }
+  throw err
+}
+
+function readKeyFile(path: string | undefined, what: string): string {
+  if (!path) throw new AppError(ErrorCode.Validation, `missing --${what}`)
+  return readFileSync(path, 'utf8')
+}
+
+/** The suite of a PEM pair (private key file given, public derived from it). */
+function suiteOfPrivate(privatePem: string): Suite {
+  for (const name of SUITES) {
+    try {
+      suiteOf(name)!.publicFromPrivate(privatePem)
+      return suiteOf(name)!
+    } catch {
+      // another suite
+    }
+  }
+  throw new AppError(ErrorCode.KeyFileRejected, 'not a private key', { reason: 'not_pkcs8' })
+}
+
+/** City side: open with its own private key and the county's public key file. */
+function cityKeys(keyPem: string, senderPem: string) {
+  const suite = suiteOfKeyFile(senderPem)
+  if (!suite) throw new AppError(ErrorCode.KeyFileRejected, 'sender', { reason: 'not_public_key' })
+  const own = suiteOfPrivate(keyPem)
+  return {
+    ownKeys: new Map([[own.fingerprint(own.publicFromPrivate(keyPem)), keyPem]]),
+    senders: new Map([[suite.fingerprint(senderPem), { publicPem: senderPem, retired: false }]]),
+  }
+}
+
+async function* entriesOf(tables: Record<string, Array<Record<string, unknown>>>, counts: Record<string, number>): AsyncGenerator<PayloadEntry> {
+  for (const [table, rows] of Object.entries(tables)) {
+    yield* tableParts(table, (async function* () {
+      yield* rows
+    })(), counts)
+  }
+}
+
+export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, out: Out, withDb: WithDb): Promise<number> {
+  const { sub, rest, values } = a
+  try {
+    if (command === 'keys' && sub === 'generate') {
+      const dir = str(values.out)
+      const name = str(values.name)
+      if (!dir || !name || !/^[\w.-]+$/.test(name)) {
+        out.error('用法：keys generate --out DIR --name NAME（NAME 只含字母、数字、. _ -）')
+        return 2
+      }
+      const suite = suiteOf(values.suite === 'standard' ? 'X25519-Ed25519-AES256GCM' : 'SM2-SM3-SM4')!
+      const pair = suite.generate()
+      mkdirSync(dir, { recursive: true })
+      writeFileSync(join(dir, `${name}.key.pem`), pair.privatePem, { mode: 0o600, flag: 'wx' })
+      writeFileSync(join(dir, `${name}.pub.pem`), pair.publicPem, { flag: 'wx' })
+      out.log(`已生成 ${join(dir, `${name}.key.pem`)}（私钥，妥善保管）和 ${join(dir, `${name}.pub.pem`)}（公钥）\n指纹 / fingerprint: ${spokenFingerprint(suite.fingerprint(pair.publicPem))}`)
+      return 0
+    }
+
+    if (command === 'keys' && (sub === 'export-public' || sub === 'import-peer' || sub === 'rotate')) {
+      return await withDb(async (db) => {
+        const keys = await loadFieldKeys(db, a.dataDir, noProtector)
+        if (sub === 'export-public') {
+          const target = str(values.out)
+          if (!target) {
+            out.error('用法：keys export-public --out FILE.pub.pem')
+            return 2
+          }
+          const own = await currentOwnKey(db, keys, systemClock, values.suite === 'standard' ? 'X25519-Ed25519-AES256GCM' : 'SM2-SM3-SM4')
+          writeFileSync(target, own.publicPem)
+          out.log(`已导出本单位交换公钥到 ${target}\n指纹 / fingerprint: ${spokenFingerprint(own.fingerprint)}`)
+          return 0
+        }
+        if (sub === 'rotate') {
+          const own = await rotateOwnKey(db, keys, systemClock)
+          await appendAudit(db, { at: Date.now(), actorUserId: null, actorName: a.osActor, procedure: 'cli:keys-rotate', affectedIds: [`key:${own.fingerprint.slice(0, 16)}`], result: 'ok', via: 'cli' })
+          out.log(`已更换交换密钥，新指纹 / new fingerprint: ${spokenFingerprint(own.fingerprint)}\n请把新公钥（keys export-public）交给市平台。`)
+          return 0
+        }
+        const file = rest[0]
+        const name = str(values.name)
+        if (!file || !name) {
+          out.error('用法：keys import-peer FILE.pub.pem --name NAME')
+          return 2
+        }
+        const peer = await importPeer(db, systemClock, { name, pemText: readFileSync(file, 'utf8') }, null)
+        await appendAudit(db, { at: Date.now(), actorUserId: null, actorName: a.osActor, procedure: 'cli:keys-import-peer', affectedIds: [`peer:${peer.id}`], result: 'ok', via: 'cli' })
+        out.log(`已导入“${name}”的公钥（${peer.suite}）\n指纹 / fingerprint: ${peer.spoken}\n请与对方电话核对指纹。`)
+        return 0
+      })
+    }
+
+    if (command === 'package' && (sub === 'export' || sub === 'import')) {
+      return await withDb(async (db) => {
+        const keys = await loadFieldKeys(db, a.dataDir, noProtector)
+        const ctx = { db, keys, dataDir: a.dataDir, clock: systemClock }
+        if (sub === 'export') {
+          const to = str(values.to)
+          if (!to) {
+            out.error('用法：package export --to FILE [--full]')
+            return 2
+          }
+          const r = await exportPackage(ctx, { path: to, full: values.full === true, userId: null })
+          await appendAudit(db, { at: Date.now(), actorUserId: null, actorName: a.osActor, procedure: 'cli:package-export', affectedIds: [`package:${r.id}`, `sequence:${r.sequence}`], result: 'ok', via: 'cli' })
+          out.log(JSON.stringify({ file: to, sequence: r.sequence, digest: r.digest, size: r.size, counts: r.counts, recipient: r.peerName }))
+          return 0
+        }
+        const file = rest[0]
+        if (!file) {
+          out.error('用法：package import FILE')
+          return 2
+        }
+        const r = await importPackage(ctx, { path: file, userId: null })
+        await appendAudit(db, { at: Date.now(), actorUserId: null, actorName: a.osActor, procedure: 'cli:package-import', affectedIds: [`sequence:${r.sequence}`, `kind:${r.kind}`], result: 'ok', via: 'cli' })
+        out.log(JSON.stringify(r))
+        return 0
+      })
+    }
+
+    if (command === 'package' && (sub === 'verify' || sub === 'open' || sub === 'receipt')) {
+      const file = rest[0]
+      if (!file) {
+        out.error(`用法：package ${sub} FILE --key KEY.pem --sender PUB.pem`)
+        return 2
+      }
+      const keyPem = readKeyFile(str(values.key), 'key')
+      const senderPem = readKeyFile(str(values.sender), 'sender')
+      const keys = cityKeys(keyPem, senderPem)
+      if (sub === 'verify') {
+        const r = await openPackage(file, keys)
+        out.log(`数据包完好 / package verified: ${r.header.kind} #${r.header.sequence}，${r.chunks} 块，发送方 ${r.header.sender.orgName}（${r.header.sender.regionCode}，${r.header.sender.uscc}），摘要 ${r.digest}`)
+        return 0
+      }
+      if (sub === 'open') {
+        const dir = str(values.out)
+        if (!dir) {
+          out.error('用法：package open FILE --key KEY.pem --sender PUB.pem --out DIR')
+          return 2
+        }
+        const written: string[] = []
+        const reader = payloadReader((name, data) => {
+          if (name.includes('..') || name.startsWith('/')) throw new Error('unsafe entry name')
+          const target = join(dir, name)
+          mkdirSync(dirname(target), { recursive: true })
+          writeFileSync(target, data)
+          written.push(name)
+        })
+        const r = await openPackage(file, keys, (plain) => reader.write(plain))
+        await reader.end()
+        writeFileSync(join(dir, 'header.json'), JSON.stringify(r.header, null, 1))
+        out.log(`已解开 ${written.length} 个文件到 ${dir}（${r.header.kind} #${r.header.sequence}，发送方 ${r.header.sender.orgName}）`)
+        return 0
+      }
+      const to = str(values.to)
+      if (!to) {
+        out.error('用法：package receipt FILE --key KEY.pem --sender PUB.pem --to RECEIPT')
+        return 2
+      }
+      let manifestCounts: Record<string, number> = {}
+      const reader = payloadReader((name, data) => {
+        if (name === 'manifest.json') manifestCounts = (JSON.parse(data.toString('utf8')) as { counts: Record<string, number> }).counts
+      })
+      const r = await openPackage(file, keys, (plain) => reader.write(plain))
+      await reader.end()
+      const suite = suiteOf(r.header.suite)!
+      const counts: Record<string, number> = {}
+      const tables = { receipts: receiptRows(r.header, r.digest, manifestCounts, new Date().toISOString()) }
+      await writePackage({
+        path: to, suite, kind: 'receipt', sequence: r.header.sequence, createdAt: new Date().toISOString(),
+        sender: { orgName: str(values.org) ?? '市社会信用信息平台', regionCode: str(values.region) ?? '', uscc: str(values.uscc) ?? '' },
+        senderPrivatePem: keyPem, recipientPublicPem: senderPem, payload: payloadStream(entriesOf(tables, counts), { kind: 'receipt', counts, attachments: 0 }),
+      })
+      out.log(`已生成回执 ${to}（确认 ${r.header.sender.orgName} 的数据包 #${r.header.sequence}）`)
+      return 0
+    }
+
+    if (command === 'package' && sub === 'tasks') {
+      const planFile = rest[0]
+      const to = str(values.to)
+      const sequence = Number(str(values.sequence))
+      if (!planFile || !to || !Number.isInteger(sequence) || sequence < 1) {
+        out.error('用法：package tasks PLAN.json --key KEY.pem --recipient PUB.pem --sequence N --to FILE')
+        return 2
+      }
+      const keyPem = readKeyFile(str(values.key), 'key')
+      const recipientPem = readKeyFile(str(values.recipient), 'recipient')
+      const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { title?: string; issuer: string | null; docNumber: string | null; year: number; tasks: Array<Record<string, unknown> & { path: string[] }> }
+      const planId = plan.docNumber ?? `${plan.issuer ?? 'plan'}-${plan.year}`
+      const tables = {
+        plans: [{ externalId: planId, title: plan.title ?? `${plan.issuer ?? ''}${plan.year}年社会信用体系建设工作要点`, issuer: plan.issuer, docNumber: plan.docNumber, year: plan.year }],
+        tasks: plan.tasks.map((t) => ({ ...t, externalId: `${planId}#${t.path.join('.')}`, planExternalId: planId })),
+      }
+      const counts: Record<string, number> = {}
+      const suite = suiteOfPrivate(keyPem)
+      await writePackage({
+        path: to, suite, kind: 'tasks' as PackageKind, sequence, createdAt: new Date().toISOString(),
+        sender: { orgName: str(values.org) ?? plan.issuer ?? '市社会信用体系建设领导小组办公室', regionCode: str(values.region) ?? '', uscc: str(values.uscc) ?? '' },
+        senderPrivatePem: keyPem, recipientPublicPem: recipientPem, payload: payloadStream(entriesOf(tables, counts), { kind: 'tasks', counts, attachments: 0 }),
+      })
+      out.log(`已生成任务下发包 ${to}：${tables.tasks.length} 项任务，序号 ${sequence}`)
+      return 0
+    }
+  } catch (err) {
+    return explain(err, out)
+  }
+  out.error(`未知命令 / unknown command: ${command} ${sub ?? ''}\n${EXCHANGE_USAGE}`)
+  return 2
+}

@@ -1,0 +1,94 @@
+// This installation's exchange key pairs and the peers' public keys. Private keys are sealed with the field key
+// (itself protected by the OS key store in Electron); a rotated key stays to open packages made for it. A peer's new
+// key retires its old one: packages signed with a retired key are refused.
+import type { Knex } from 'knex'
+import { ErrorCode } from '../../contract/errors'
+import { openField, sealField, type FieldKeys } from '../security/field-crypto'
+import { AppError } from '../shared/app-error'
+import type { Clock } from '../shared/clock'
+import { spokenFingerprint } from './key-files'
+import { suiteOf, suiteOfKeyFile, type SuiteName } from './suites'
+
+const CONTEXT = 'exchange_keys.private_pem'
+export const DEFAULT_SUITE: SuiteName = 'SM2-SM3-SM4'
+
+export interface OwnKey {
+  id: number
+  suite: SuiteName
+  fingerprint: string
+  publicPem: string
+  privatePem: string
+}
+
+async function createOwnKey(db: Knex, keys: FieldKeys, clock: Clock, suiteName: SuiteName): Promise<void> {
+  const suite = suiteOf(suiteName)!
+  const pair = suite.generate()
+  await db('exchange_keys').insert({
+    suite: suiteName, fingerprint: suite.fingerprint(pair.publicPem), public_pem: pair.publicPem, private_sealed: sealField(keys, pair.privatePem, CONTEXT), created_at: clock.now(),
+  })
+}
+
+/** The current key pair of a suite, made on first need (at setup, or for the standard suite when a peer uses it). */
+export async function currentOwnKey(db: Knex, keys: FieldKeys, clock: Clock, suiteName: SuiteName = DEFAULT_SUITE): Promise<OwnKey> {
+  let row = await db('exchange_keys').where({ suite: suiteName }).whereNull('retired_at').orderBy('id', 'desc').first()
+  if (!row) {
+    await createOwnKey(db, keys, clock, suiteName)
+    row = await db('exchange_keys').where({ suite: suiteName }).whereNull('retired_at').orderBy('id', 'desc').first()
+  }
+  return { id: row.id, suite: row.suite, fingerprint: row.fingerprint, publicPem: row.public_pem, privatePem: openField(keys, row.private_sealed, CONTEXT) }
+}
+
+/** A new key pair for the suite; the old one is kept (retired) so packages already made for it still open. */
+export async function rotateOwnKey(db: Knex, keys: FieldKeys, clock: Clock, suiteName: SuiteName = DEFAULT_SUITE): Promise<OwnKey> {
+  await db.transaction(async (trx) => {
+    await trx('exchange_keys').where({ suite: suiteName }).whereNull('retired_at').update({ retired_at: clock.now() })
+    await createOwnKey(trx, keys, clock, suiteName)
+  })
+  return currentOwnKey(db, keys, clock, suiteName)
+}
+
+/** Every own private key, current and retired, by fingerprint. */
+export async function ownPrivateKeys(db: Knex, keys: FieldKeys): Promise<Map<string, string>> {
+  const rows = await db('exchange_keys').select('fingerprint', 'private_sealed')
+  return new Map(rows.map((r) => [r.fingerprint as string, openField(keys, r.private_sealed as string, CONTEXT)]))
+}
+
+export async function listOwnKeys(db: Knex) {
+  const rows = await db('exchange_keys').orderBy('id', 'desc').select('id', 'suite', 'fingerprint', 'created_at', 'retired_at')
+  return rows.map((r) => ({ id: r.id as number, suite: r.suite as SuiteName, fingerprint: r.fingerprint as string, spoken: spokenFingerprint(r.fingerprint), createdAt: Number(r.created_at), retiredAt: r.retired_at ? Number(r.retired_at) : null }))
+}
+
+export async function importPeer(db: Knex, clock: Clock, input: { name: string; pemText: string }, userId: number | null) {
+  const suite = suiteOfKeyFile(input.pemText)
+  if (!suite) throw new AppError(ErrorCode.KeyFileRejected, 'not a public key file', { reason: input.pemText.includes('PRIVATE KEY') ? 'private_key' : 'not_public_key' })
+  const fingerprint = suite.fingerprint(input.pemText)
+  const known = await db('exchange_keys').where('fingerprint', fingerprint).first('id')
+  if (known) throw new AppError(ErrorCode.KeyFileRejected, 'own key', { reason: 'own_key' })
+  if (await db('exchange_peers').where('fingerprint', fingerprint).first('id')) throw new AppError(ErrorCode.Conflict, 'peer key known', { reason: 'peer_exists' })
+  const now = clock.now()
+  const id = await db.transaction(async (trx) => {
+    await trx('exchange_peers').where({ name: input.name }).whereNull('retired_at').update({ retired_at: now }) // a new key replaces the peer's old one
+    const [peerId] = (await trx('exchange_peers').insert({ name: input.name, suite: suite.name, fingerprint, public_pem: input.pemText, imported_by: userId, imported_at: now })) as number[]
+    return peerId!
+  })
+  return { id, name: input.name, suite: suite.name, fingerprint, spoken: spokenFingerprint(fingerprint) }
+}
+
+export async function listPeers(db: Knex) {
+  const rows = await db('exchange_peers').orderBy('id', 'desc').select('id', 'name', 'suite', 'fingerprint', 'imported_at', 'retired_at')
+  return rows.map((r) => ({ id: r.id as number, name: r.name as string, suite: r.suite as SuiteName, fingerprint: r.fingerprint as string, spoken: spokenFingerprint(r.fingerprint), importedAt: Number(r.imported_at), retiredAt: r.retired_at ? Number(r.retired_at) : null }))
+}
+
+export async function senderKeys(db: Knex): Promise<Map<string, { publicPem: string; retired: boolean; name: string }>> {
+  const rows = await db('exchange_peers').select('fingerprint', 'public_pem', 'retired_at', 'name')
+  return new Map(rows.map((r) => [r.fingerprint as string, { publicPem: r.public_pem as string, retired: r.retired_at != null, name: r.name as string }]))
+}
+
+/** The peer packages go to: the one named, or the only active one. */
+export async function recipientPeer(db: Knex, peerId?: number | null) {
+  const q = db('exchange_peers').whereNull('retired_at')
+  const rows = peerId ? await q.where('id', peerId) : await q
+  if (rows.length !== 1) throw new AppError(ErrorCode.InvalidState, 'no single recipient', { reason: rows.length ? 'choose_peer' : 'no_peer' })
+  const r = rows[0]
+  return { id: r.id as number, name: r.name as string, suite: r.suite as SuiteName, fingerprint: r.fingerprint as string, publicPem: r.public_pem as string }
+}

@@ -1,0 +1,220 @@
+// Export and import of transfer packages against the database: sequence numbers, incremental watermarks, replay and
+// gap checks, receipts, issued tasks. Everything is verified before anything is applied, and applied in one
+// transaction with the log row, so a package is either wholly in or not at all, and twice is the same as once.
+import { basename } from 'node:path'
+import type { Knex } from 'knex'
+import type { FieldKeys } from '../security/field-crypto'
+import type { Clock } from '../shared/clock'
+import { savePlan, type ReviewedTask } from '../supervision/plan-store'
+import { matchUnits } from '../supervision/unit-matching'
+import { getSettings } from '../system/settings'
+import { fileDigest, openPackage, readStructure, reject, writePackage, type PackageHeader, type PackageKind } from './envelope'
+import { ZERO_WATERMARK, currentWatermark, dataEntries, previewCounts, type Watermark } from './exchange-data'
+import { sm3Digest } from './gm'
+import { currentOwnKey, ownPrivateKeys, recipientPeer, senderKeys } from './keyring'
+import { payloadReader, payloadStream, type Manifest } from './payload'
+import { suiteOf } from './suites'
+
+export interface ExchangeContext {
+  db: Knex
+  keys: FieldKeys
+  dataDir: string
+  clock: Clock
+}
+
+async function lastAcknowledged(db: Knex, peerFingerprint: string): Promise<Watermark> {
+  const row = await db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peerFingerprint }).whereNotNull('acknowledged_at').orderBy('id', 'desc').first('watermark')
+  return row?.watermark ? (JSON.parse(row.watermark) as Watermark) : ZERO_WATERMARK
+}
+
+export async function exportPreview(ctx: ExchangeContext, input: { full: boolean; peerId?: number | null }) {
+  const peer = await recipientPeer(ctx.db, input.peerId)
+  const from = input.full ? ZERO_WATERMARK : await lastAcknowledged(ctx.db, peer.fingerprint)
+  const last = await ctx.db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peer.fingerprint }).orderBy('id', 'desc').first('sequence', 'created_at', 'acknowledged_at')
+  return {
+    peer: { id: peer.id, name: peer.name, suite: peer.suite },
+    counts: await previewCounts(ctx.db, from, await currentWatermark(ctx.db, ctx.clock.now())),
+    since: from.at || null,
+    nextSequence: Number(last?.sequence ?? 0) + 1,
+    lastUnacknowledged: last && !last.acknowledged_at ? Number(last.sequence) : null,
+  }
+}
+
+export interface ExportOptions {
+  path: string
+  full: boolean
+  peerId?: number | null
+  userId: number | null
+  onProgress?: (plainBytes: number) => void
+  signal?: AbortSignal
+  writeLimit?: number
+}
+
+export async function exportPackage(ctx: ExchangeContext, o: ExportOptions) {
+  const { db } = ctx
+  const peer = await recipientPeer(db, o.peerId)
+  const own = await currentOwnKey(db, ctx.keys, ctx.clock, peer.suite)
+  const office = await getSettings(db)
+  const now = ctx.clock.now()
+  const from = o.full ? ZERO_WATERMARK : await lastAcknowledged(db, peer.fingerprint)
+  const to = await currentWatermark(db, now)
+  const last = await db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peer.fingerprint }).max({ s: 'sequence' }).first()
+  const sequence = Number(last?.s ?? 0) + 1
+  const counts: Record<string, number> = {}
+  const manifest = { kind: 'data', counts, attachments: 0, full: o.full, from, to }
+  const written = await writePackage({
+    path: o.path, suite: suiteOf(peer.suite)!, kind: 'data', sequence, createdAt: new Date(now).toISOString(),
+    sender: { orgName: office.orgName, regionCode: office.regionCode, uscc: office.orgCreditCode },
+    senderPrivatePem: own.privatePem, recipientPublicPem: (await db('exchange_peers').where('id', peer.id).first('public_pem')).public_pem,
+    payload: payloadStream(dataEntries(ctx, from, to, counts), manifest), onProgress: o.onProgress, signal: o.signal, writeLimit: o.writeLimit,
+  })
+  const [id] = (await db('exchange_packages').insert({
+    direction: 'out', peer_fingerprint: peer.fingerprint, peer_name: peer.name, kind: 'data', sequence, digest: written.digest, file_name: basename(o.path),
+    size: written.size, full: o.full, counts: JSON.stringify(counts), watermark: JSON.stringify(to), created_by: o.userId, created_at: now,
+  })) as number[]
+  return { id: id!, sequence, digest: written.digest, counts, size: written.size, fileName: basename(o.path), peerName: peer.name }
+}
+
+export interface ImportResult {
+  alreadyImported: boolean
+  kind: PackageKind
+  sequence: number
+  senderName: string
+  digest: string
+  counts: Record<string, number>
+  warnings: Array<{ reason: string; missing?: number }>
+  changes: Record<string, number>
+}
+
+const IMPORTABLE: PackageKind[] = ['tasks', 'receipt']
+
+/** Reads a package's entries after full verification; the check runs before a byte is decrypted. */
+async function readPackage(ctx: ExchangeContext, path: string, check: (header: PackageHeader, digest: string) => Promise<'skip' | void>, signal?: AbortSignal) {
+  const ownKeys = await ownPrivateKeys(ctx.db, ctx.keys)
+  const senders = await senderKeys(ctx.db)
+  const structure = await readStructure(path)
+  const digest = await fileDigest(path, structure.suite)
+  const tables: Record<string, Array<Record<string, unknown>>> = {}
+  const files = new Map<string, Buffer>()
+  let manifest: Manifest | null = null
+  const seen: Manifest['entries'] = []
+  const reader = payloadReader((name, data) => {
+    seen.push({ name, bytes: data.length, sm3: sm3Digest(data).toString('hex') })
+    if (name === 'manifest.json') manifest = JSON.parse(data.toString('utf8')) as Manifest
+    else if (name.startsWith('tables/') && name.endsWith('.ndjson')) {
+      const table = name.split('/')[1]!
+      const rows = (tables[table] ??= [])
+      for (const line of data.toString('utf8').split('\n')) if (line) rows.push(JSON.parse(line) as Record<string, unknown>)
+    } else if (name.startsWith('attachments/')) files.set(name.slice('attachments/'.length), data)
+  })
+  let skipped = false
+  const opened = await openPackage(path, { ownKeys, senders }, async (plain) => reader.write(plain), signal, async (header) => {
+    if ((await check(header, digest)) === 'skip') {
+      skipped = true
+      return 'skip'
+    }
+  })
+  if (skipped) return { header: opened.header, digest, skipped: true as const }
+  try {
+    await reader.end()
+  } catch {
+    throw reject('bad_payload')
+  }
+  const m = manifest as Manifest | null
+  // The manifest lists every entry before it, with its size and SM3: the payload must match it exactly.
+  const listed = seen.filter((e) => e.name !== 'manifest.json')
+  if (!m || JSON.stringify(m.entries) !== JSON.stringify(listed)) throw reject('bad_payload')
+  for (const [table, n] of Object.entries(m.counts)) if ((tables[table]?.length ?? 0) !== n) throw reject('bad_payload')
+  return { header: opened.header, digest, skipped: false as const, tables, files, manifest: m, senderName: senders.get(opened.header.sender.keyFingerprint)!.name }
+}
+
+export async function importPackage(ctx: ExchangeContext, o: { path: string; userId: number | null; signal?: AbortSignal }): Promise<ImportResult> {
+  const { db } = ctx
+  const warnings: ImportResult['warnings'] = []
+  const read = await readPackage(ctx, o.path, async (header, digest) => {
+    if (await db('exchange_packages').where({ direction: 'in', digest }).first('id')) return 'skip'
+    if (!IMPORTABLE.includes(header.kind)) throw reject('wrong_kind', { kind: header.kind })
+    if (header.kind === 'receipt') return
+    const last = Number((await db('exchange_packages').where({ direction: 'in', peer_fingerprint: header.sender.keyFingerprint, kind: header.kind }).max({ s: 'sequence' }).first())?.s ?? 0)
+    if (header.sequence <= last) throw reject('replay', { sequence: header.sequence, last })
+    if (header.sequence > last + 1) warnings.push({ reason: 'gap', missing: header.sequence - last - 1 })
+  }, o.signal)
+  const base = { kind: read.header.kind, sequence: read.header.sequence, digest: read.digest, warnings }
+  if (read.skipped) return { ...base, alreadyImported: true, senderName: read.header.sender.orgName, counts: {}, changes: {} }
+
+  return db.transaction(async (trx) => {
+    const now = ctx.clock.now()
+    const [inId] = (await trx('exchange_packages').insert({
+      direction: 'in', peer_fingerprint: read.header.sender.keyFingerprint, peer_name: read.senderName, kind: read.header.kind, sequence: read.header.sequence, digest: read.digest,
+      file_name: basename(o.path), size: (await readStructure(o.path)).size, counts: JSON.stringify(read.manifest.counts), warnings: warnings.length ? JSON.stringify(warnings) : null,
+      created_by: o.userId, created_at: now,
+    })) as number[]
+    const changes = read.header.kind === 'receipt' ? await applyReceipts(trx, read.tables.receipts ?? [], inId!, now) : await applyTasks(trx, ctx.clock, read.tables, o.userId)
+    return { ...base, alreadyImported: false, senderName: read.senderName, counts: read.manifest.counts, changes }
+  })
+}
+
+async function applyReceipts(trx: Knex.Transaction, rows: Array<Record<string, unknown>>, receiptId: number, now: number) {
+  let acknowledged = 0
+  let records = 0
+  for (const r of rows) {
+    const out = await trx('exchange_packages').where({ direction: 'out', digest: String(r.packageDigest) }).first('id', 'acknowledged_at', 'watermark')
+    if (!out) throw reject('receipt_unknown', { sequence: r.sequence })
+    if (out.acknowledged_at) continue
+    await trx('exchange_packages').where('id', out.id).update({ acknowledged_by: receiptId, acknowledged_at: now })
+    const to = JSON.parse(out.watermark) as Watermark
+    records += await trx('records').whereNull('acknowledged_in').where('id', '<=', to.records).update({ acknowledged_in: out.id })
+    acknowledged++
+  }
+  return { packagesAcknowledged: acknowledged, recordsAcknowledged: records }
+}
+
+interface IssuedTask {
+  externalId: string
+  planExternalId: string
+  path: string[]
+  number: string
+  title: string
+  section: string
+  deadline: string | null
+  deadlineText: string | null
+  recurring: string | null
+  units: ReviewedTask['units']
+}
+
+/** Issued tasks: a new plan with the city's ids; a plan the county already entered gets the ids; a re-issue updates. */
+async function applyTasks(trx: Knex.Transaction, clock: Clock, tables: Record<string, Array<Record<string, unknown>>>, userId: number | null) {
+  const changes = { plansCreated: 0, tasksCreated: 0, tasksLinked: 0, unitsCreated: 0 }
+  const tasks = (tables.tasks ?? []) as unknown as IssuedTask[]
+  for (const plan of tables.plans ?? []) {
+    const externalId = String(plan.externalId)
+    const own = tasks.filter((t) => t.planExternalId === externalId)
+    const existing = (await trx('plans').where('external_id', externalId).first('id')) ?? (plan.docNumber ? await trx('plans').where('doc_number', plan.docNumber).first('id') : undefined)
+    if (existing) {
+      await trx('plans').where('id', existing.id).update({ external_id: externalId })
+      for (const t of own) {
+        const row = (await trx('tasks').where('external_id', t.externalId).first('id')) ?? (await trx('tasks').where({ plan_id: existing.id, path: t.path.join('/') }).whereNull('external_id').first('id'))
+        if (!row) continue
+        await trx('tasks').where('id', row.id).update({ external_id: t.externalId, title: t.title, deadline: t.deadline, deadline_text: t.deadlineText, recurring: t.recurring })
+        changes.tasksLinked++
+      }
+      continue
+    }
+    const names = [...new Set(own.flatMap((t) => [...t.units.lead, ...t.units.responsible, ...t.units.cooperating]))]
+    const matches = await matchUnits(trx, names)
+    const saved = await savePlan(trx, clock, {
+      title: String(plan.title), issuer: (plan.issuer as string | null) ?? null, docNumber: (plan.docNumber as string | null) ?? null, year: Number(plan.year), sourceFile: null, externalId,
+      tasks: own.map((t) => ({ ...t, source: t.title })),
+      resolutions: matches.map((m) => ({ name: m.name, unitId: m.unitId, create: !m.unitId })),
+    }, userId)
+    changes.plansCreated++
+    changes.tasksCreated += saved.tasks
+    changes.unitsCreated += saved.unitsCreated
+  }
+  return changes
+}
+
+/** The city side: the receipt for a package it has opened, sent back to the sender. */
+export function receiptRows(header: PackageHeader, digest: string, counts: Record<string, number>, receivedAt: string) {
+  return [{ packageDigest: digest, sequence: header.sequence, kind: header.kind, receivedAt, counts, status: 'accepted' }]
+}

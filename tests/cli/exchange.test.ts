@@ -1,0 +1,144 @@
+// County → city → receipt → county, and city → county task issuance, on the command line with real data folders,
+// real key files and real package files; replays, gaps, a foreign recipient and tampering refused in both languages.
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { main } from '../../electron/cli/index'
+import { completeSetup } from '../../electron/core/system/setup'
+import { manualClock } from '../../electron/core/shared/clock'
+import { openDatabase } from '../../electron/core/shared/open-database'
+import { PLAN } from '../fixtures/sample-plan'
+import { SETUP, tempDir } from '../helpers'
+
+async function run(...args: string[]) {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await main(args, { log: (l) => out.push(l), error: (l) => err.push(l) })
+  return { code, out, err, json: () => JSON.parse(out.at(-1)!) as Record<string, unknown> }
+}
+
+async function county(): Promise<string> {
+  const dir = tempDir()
+  const { db } = await openDatabase(dir)
+  await completeSetup(db, manualClock(Date.parse('2026-11-23T02:00:00Z')), SETUP)
+  await db.destroy()
+  expect((await run('demo', 'seed', '--records', '300', '--data-dir', dir, '--json')).code).toBe(0)
+  return dir
+}
+
+describe('transfer packages on the command line', () => {
+  it('round trip: export, the city verifies/opens/answers with a receipt, the county marks the records acknowledged', async () => {
+    const dataDir = await county()
+    const keysDir = tempDir()
+    const work = tempDir()
+    expect((await run('keys', 'generate', '--out', keysDir, '--name', 'city')).code).toBe(0)
+    expect(readFileSync(join(keysDir, 'city.key.pem'), 'utf8')).toContain('BEGIN PRIVATE KEY')
+    const countyPub = join(work, 'county.pub.pem')
+    const exported = await run('keys', 'export-public', '--out', countyPub, '--data-dir', dataDir)
+    expect(exported.out[0]).toMatch(/指纹 \/ fingerprint: ([0-9A-F]{4} ){7}[0-9A-F]{4}/)
+    // Exporting before the city's key is known says what to do.
+    expect((await run('package', 'export', '--to', join(work, 'x.cdpkg'), '--data-dir', dataDir)).err[0]).toContain('keys import-peer')
+    const imported = await run('keys', 'import-peer', join(keysDir, 'city.pub.pem'), '--name', '市社会信用信息平台', '--data-dir', dataDir)
+    expect(imported.out[0]).toContain('请与对方电话核对指纹')
+    expect((await run('keys', 'import-peer', join(keysDir, 'city.key.pem'), '--name', 'x', '--data-dir', dataDir)).err[0]).toContain('这是私钥文件')
+
+    const p1 = join(work, 'county-1.cdpkg')
+    const first = await run('package', 'export', '--to', p1, '--data-dir', dataDir)
+    expect(first.code).toBe(0)
+    expect(first.json()).toMatchObject({ sequence: 1, counts: { records: 300, record_actions: 0, task_progress: 0 }, recipient: '市社会信用信息平台' })
+    const cityKey = join(keysDir, 'city.key.pem')
+    const verified = await run('package', 'verify', p1, '--key', cityKey, '--sender', countyPub)
+    expect(verified.code).toBe(0)
+    expect(verified.out[0]).toContain('data #1')
+    // OpenSSL alone agrees.
+    execFileSync('bash', [join(__dirname, '../../scripts/openssl/open-package.sh'), p1, cityKey, countyPub, join(work, 'p1.tar')])
+    expect(execFileSync('tar', ['-tf', join(work, 'p1.tar')]).toString()).toContain('tables/records/000001.ndjson')
+
+    const opened = join(work, 'opened')
+    expect((await run('package', 'open', p1, '--key', cityKey, '--sender', countyPub, '--out', opened)).code).toBe(0)
+    const manifest = JSON.parse(readFileSync(join(opened, 'manifest.json'), 'utf8'))
+    expect(manifest.counts.records).toBe(300)
+    const rows = readFileSync(join(opened, 'tables/records/000001.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    expect(rows).toHaveLength(300)
+    // A natural person's ID number, sealed at rest in the county, reaches the city in full inside the package.
+    const person = rows.find((r) => r.subjectType === '自然人' || /^\d{17}[\dX]$/.test(String(Object.values(r.data).find((v) => /^\d{17}[\dX]$/.test(String(v))) ?? '')))
+    expect(person).toBeDefined()
+    expect(JSON.stringify(person.data)).toMatch(/\d{17}[\dX]/)
+
+    // Not acknowledged yet: the next incremental export carries the same records again.
+    const second = await run('package', 'export', '--to', join(work, 'county-2.cdpkg'), '--data-dir', dataDir)
+    expect(second.json()).toMatchObject({ sequence: 2, counts: { records: 300 } })
+    const receipt = join(work, 'receipt-1.cdpkg')
+    expect((await run('package', 'receipt', p1, '--key', cityKey, '--sender', countyPub, '--to', receipt)).code).toBe(0)
+    const ack = await run('package', 'import', receipt, '--data-dir', dataDir)
+    expect(ack.json()).toMatchObject({ kind: 'receipt', alreadyImported: false, changes: { packagesAcknowledged: 1, recordsAcknowledged: 300 } })
+    expect((await run('package', 'import', receipt, '--data-dir', dataDir)).json()).toMatchObject({ alreadyImported: true })
+    expect((await run('demo', 'seed', '--records', '40', '--seed', '7', '--data-dir', dataDir, '--json')).code).toBe(0)
+    const third = await run('package', 'export', '--to', join(work, 'county-3.cdpkg'), '--data-dir', dataDir)
+    expect(third.json()).toMatchObject({ sequence: 3, counts: { records: 40 } })
+    const full = await run('package', 'export', '--full', '--to', join(work, 'county-4.cdpkg'), '--data-dir', dataDir)
+    expect(full.json()).toMatchObject({ sequence: 4, counts: { records: 340 } })
+
+    // Tampered on the way: refused, in Chinese and English, with a non-zero exit.
+    const bytes = readFileSync(p1)
+    bytes[5000]! ^= 4
+    writeFileSync(p1, bytes)
+    const bad = await run('package', 'verify', p1, '--key', cityKey, '--sender', countyPub)
+    expect(bad.code).toBe(1)
+    expect(bad.err[0]).toContain('数据包第 1 块校验失败')
+    expect(bad.err[0]).toContain('chunk 1 failed its check')
+
+    const { db } = await openDatabase(dataDir)
+    try {
+      expect(await db('exchange_packages').where('direction', 'out').orderBy('sequence').pluck('acknowledged_at')).toEqual([expect.any(Number), null, null, null])
+      expect(await db('records').whereNotNull('acknowledged_in').count({ n: '*' })).toEqual([{ n: 300 }])
+      expect(await db('audit_log').whereIn('procedure', ['cli:package-export', 'cli:package-import', 'cli:keys-import-peer']).count({ n: '*' })).toEqual([{ n: 7 }])
+      // The private key is sealed at rest.
+      expect(JSON.stringify(await db('exchange_keys').select('*'))).not.toContain('PRIVATE KEY')
+    } finally {
+      await db.destroy()
+    }
+  })
+
+  it('the city issues tasks from a plan: they land in supervision with their ids; a replay is refused, a gap warned about', async () => {
+    const dataDir = await county()
+    const keysDir = tempDir()
+    const work = tempDir()
+    await run('keys', 'generate', '--out', keysDir, '--name', 'city')
+    await run('keys', 'import-peer', join(keysDir, 'city.pub.pem'), '--name', '市信用办', '--data-dir', dataDir)
+    const countyPub = join(work, 'county.pub.pem')
+    await run('keys', 'export-public', '--out', countyPub, '--data-dir', dataDir)
+    writeFileSync(join(work, 'plan.txt'), PLAN)
+    const parsed = await run('plan', 'parse', join(work, 'plan.txt'), '--json')
+    writeFileSync(join(work, 'plan.json'), parsed.out.join('\n'))
+    const issue = (sequence: number, to: string) => run('package', 'tasks', join(work, 'plan.json'), '--key', join(keysDir, 'city.key.pem'), '--recipient', countyPub, '--sequence', String(sequence), '--to', to, '--org', '某市信用办')
+    expect((await issue(1, join(work, 'tasks-1.cdpkg'))).code).toBe(0)
+    const landed = await run('package', 'import', join(work, 'tasks-1.cdpkg'), '--data-dir', dataDir)
+    expect(landed.json()).toMatchObject({ kind: 'tasks', sequence: 1, warnings: [], changes: { plansCreated: 1, tasksCreated: 6 } })
+    const { db } = await openDatabase(dataDir)
+    try {
+      expect(await db('tasks').whereNotNull('external_id').orderBy('sort_order').pluck('external_id')).toContain('某信用〔2026〕3号#二.1')
+      expect(await db('plans').pluck('external_id')).toEqual(['某信用〔2026〕3号'])
+      const lead = await db('task_units as tu').join('tasks as t', 't.id', 'tu.task_id').join('org_units as u', 'u.id', 'tu.unit_id').where({ 't.external_id': '某信用〔2026〕3号#二.1', 'tu.role': 'lead' }).first('u.name')
+      expect(lead.name).toBe('县发展改革局')
+    } finally {
+      await db.destroy()
+    }
+    expect((await run('package', 'import', join(work, 'tasks-1.cdpkg'), '--data-dir', dataDir)).json()).toMatchObject({ alreadyImported: true })
+    // The same sequence number on a different package: a replay.
+    await issue(1, join(work, 'tasks-1b.cdpkg'))
+    const replay = await run('package', 'import', join(work, 'tasks-1b.cdpkg'), '--data-dir', dataDir)
+    expect(replay.code).toBe(1)
+    expect(replay.err[0]).toContain('疑似重放')
+    await issue(4, join(work, 'tasks-4.cdpkg'))
+    expect((await run('package', 'import', join(work, 'tasks-4.cdpkg'), '--data-dir', dataDir)).json()).toMatchObject({ sequence: 4, warnings: [{ reason: 'gap', missing: 2 }], changes: { tasksLinked: 6 } })
+    // Not for this county: a package made for another key.
+    const other = tempDir()
+    await run('keys', 'generate', '--out', other, '--name', 'elsewhere')
+    await run('package', 'tasks', join(work, 'plan.json'), '--key', join(keysDir, 'city.key.pem'), '--recipient', join(other, 'elsewhere.pub.pem'), '--sequence', '9', '--to', join(work, 'foreign.cdpkg'))
+    expect((await run('package', 'import', join(work, 'foreign.cdpkg'), '--data-dir', dataDir)).err[0]).toContain('不是发给本单位的')
+    expect(readdirSync(work).filter((f) => f.includes('.partial'))).toEqual([])
+    expect(existsSync(join(work, 'tasks-4.cdpkg'))).toBe(true)
+  })
+})
