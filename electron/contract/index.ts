@@ -14,6 +14,7 @@ import * as C from './schemas/catalog'
 import * as R from './schemas/records'
 import * as P from './schemas/archives'
 import * as V from './schemas/supervision'
+import * as X from './schemas/exchange'
 import { Empty, IdResult, Ok } from './schemas/common'
 import { z as zod } from 'zod'
 
@@ -143,6 +144,15 @@ export const contract = {
   'tasks:attachment': { input: V.EventAttachmentInput, output: P.AttachmentContent, access: staff, audited: true },
   'supervision:stats': { input: V.StatsInput, output: V.SupervisionStats, access: staff, audited: false },
   'supervision:export-circular': { input: V.StatsInput, output: R.FileResult, access: staff, audited: true },
+  'exchange:status': { input: Empty, output: X.ExchangeStatus, access: editors, audited: false },
+  'exchange:import-peer': { input: X.PeerImportInput, output: X.PeerImportResult, access: admin, audited: true },
+  'exchange:export-public': { input: Empty, output: R.FileResult, access: admin, audited: true },
+  'exchange:rotate-key': { input: Empty, output: X.ExchangeKey, access: admin, audited: true },
+  'exchange:preview': { input: X.ExportInput, output: X.ExportPreview, access: editors, audited: false },
+  'exchange:export-start': { input: X.ExportInput, output: X.JobStart, access: editors, audited: true },
+  'exchange:import-start': { input: Empty, output: X.JobStart, access: editors, audited: true },
+  'exchange:job': { input: X.JobIdInput, output: X.ExchangeJob, access: editors, audited: false },
+  'exchange:cancel': { input: X.JobIdInput, output: X.ExchangeJob, access: editors, audited: true },
   'archives:import-assessments': { input: P.AssessmentImportInput, output: P.PeopleImportResult, access: keepers, audited: true },
   'archives:export-pdf': { input: P.PersonIdInput, output: R.FileResult, access: archivists, audited: true },
 } as const satisfies Record<ProcedureName, ProcedureSpec>

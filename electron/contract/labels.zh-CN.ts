@@ -104,6 +104,15 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'tasks:attachment': '查看办理材料',
   'supervision:stats': '查看督办统计',
   'supervision:export-circular': '导出督办通报',
+  'exchange:status': '查看数据交换状态',
+  'exchange:import-peer': '导入对方交换公钥',
+  'exchange:export-public': '导出本单位交换公钥',
+  'exchange:rotate-key': '更换本单位交换密钥',
+  'exchange:preview': '预览导出数据包',
+  'exchange:export-start': '导出数据交换包',
+  'exchange:import-start': '导入数据交换包',
+  'exchange:job': '查询数据包任务进度',
+  'exchange:cancel': '取消数据包任务',
 }
 
 /** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */
@@ -113,6 +122,12 @@ export const EXTRA_AUDIT_LABELS: Record<string, string> = {
   'cli:records-import': '命令行导入归集数据',
   'cli:demo-seed': '命令行生成演示数据',
   'job:records-import': '导入归集数据（完成）',
+  'job:package-export': '导出数据交换包（完成）',
+  'job:package-import': '导入数据交换包（完成）',
+  'cli:package-export': '命令行导出数据交换包',
+  'cli:package-import': '命令行导入数据交换包',
+  'cli:keys-import-peer': '命令行导入对方交换公钥',
+  'cli:keys-rotate': '命令行更换交换密钥',
 }
 
 export function procedureLabel(name: string): string {
@@ -122,7 +137,7 @@ export function procedureLabel(name: string): string {
 /** Short Chinese names of refusal and failure codes, for the audit log (the code follows in brackets). */
 export const RESULT_LABELS: Record<string, string> = {
   FORBIDDEN: '无权限', NOT_AUTHENTICATED: '未登录', VALIDATION: '输入无效', NOT_FOUND: '对象不存在', INVALID_STATE: '状态不允许',
-  SELF_REVIEW: '不能审核本人提交的内容', CANCELLED: '已取消', IMPORT_HAS_ERRORS: '数据有错误', IMPORT_FILE_REJECTED: '文件无法导入',
+  SELF_REVIEW: '不能审核本人提交的内容', CANCELLED: '已取消', IMPORT_HAS_ERRORS: '数据有错误', IMPORT_FILE_REJECTED: '文件无法导入', PACKAGE_REJECTED: '数据包被拒绝', KEY_FILE_REJECTED: '密钥文件无法使用',
   UNTRUSTED_SENDER: '来源不可信', UNKNOWN_PROCEDURE: '未知操作', INTERNAL: '内部错误', SESSION_LOCKED: '屏幕已锁定',
   ATTACHMENT_REJECTED: '附件不符合要求', DISK_FULL: '磁盘空间不足', FILE_WRITE_FAILED: '文件写入失败',
 }

@@ -102,6 +102,15 @@ export const PROCEDURES = [
   'tasks:attachment',
   'supervision:stats',
   'supervision:export-circular',
+  'exchange:status',
+  'exchange:import-peer',
+  'exchange:export-public',
+  'exchange:rotate-key',
+  'exchange:preview',
+  'exchange:export-start',
+  'exchange:import-start',
+  'exchange:job',
+  'exchange:cancel',
 ] as const
 
 export type ProcedureName = (typeof PROCEDURES)[number]

@@ -8,6 +8,7 @@ import { loadFieldKeys, noProtector, type KeyProtector } from '../core/security/
 import { systemClock, type Clock } from '../core/shared/clock'
 import { openDatabase } from '../core/shared/open-database'
 import { ImportJobs } from './import-jobs'
+import { ExchangeJobs } from './exchange-jobs'
 import { handlers } from './ipc/handlers'
 import { createRouter, type Dispatch } from './ipc/router'
 import type { Sender } from './ipc/context'
@@ -44,12 +45,13 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   }
   const today = () => beijingDate(clock.now())
   const importJobs = new ImportJobs({ db, dataDir: opts.dataDir, keys, clock, logger, today })
+  const exchangeJobs = new ExchangeJobs({ db, keys, dataDir: opts.dataDir, clock }, logger)
   const dispatch = createRouter(handlers, {
     db,
     clock,
     sessions: new SessionStore(),
     platform: opts.platform,
-    services: { keys, importJobs, today, dataDir: opts.dataDir },
+    services: { keys, importJobs, exchangeJobs, today, dataDir: opts.dataDir },
     logger,
     isTrustedSender: opts.isTrustedSender,
   })
@@ -59,6 +61,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     backupPath,
     close: async () => {
       await importJobs.stopAll()
+      await exchangeJobs.stopAll()
       await db.destroy()
     },
   }

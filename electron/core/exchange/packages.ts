@@ -48,6 +48,8 @@ export interface ExportOptions {
   onProgress?: (plainBytes: number) => void
   signal?: AbortSignal
   writeLimit?: number
+  /** Filled with rows per table as they are written (for a progress bar). */
+  counts?: Record<string, number>
 }
 
 export async function exportPackage(ctx: ExchangeContext, o: ExportOptions) {
@@ -60,7 +62,7 @@ export async function exportPackage(ctx: ExchangeContext, o: ExportOptions) {
   const to = await currentWatermark(db, now)
   const last = await db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peer.fingerprint }).max({ s: 'sequence' }).first()
   const sequence = Number(last?.s ?? 0) + 1
-  const counts: Record<string, number> = {}
+  const counts: Record<string, number> = o.counts ?? {}
   const manifest = { kind: 'data', counts, attachments: 0, full: o.full, from, to }
   const written = await writePackage({
     path: o.path, suite: suiteOf(peer.suite)!, kind: 'data', sequence, createdAt: new Date(now).toISOString(),
@@ -217,4 +219,14 @@ async function applyTasks(trx: Knex.Transaction, clock: Clock, tables: Record<st
 /** The city side: the receipt for a package it has opened, sent back to the sender. */
 export function receiptRows(header: PackageHeader, digest: string, counts: Record<string, number>, receivedAt: string) {
   return [{ packageDigest: digest, sequence: header.sequence, kind: header.kind, receivedAt, counts, status: 'accepted' }]
+}
+
+/** Every package written or read, newest first. */
+export async function packageLog(db: Knex, limit = 200) {
+  const rows = await db('exchange_packages').orderBy('id', 'desc').limit(limit)
+  return rows.map((r) => ({
+    id: r.id as number, direction: r.direction as 'out' | 'in', kind: r.kind as PackageKind, sequence: Number(r.sequence), peerName: r.peer_name as string, digest: r.digest as string,
+    fileName: r.file_name as string, size: Number(r.size), full: Boolean(r.full), counts: JSON.parse(r.counts) as Record<string, number>,
+    warnings: r.warnings ? (JSON.parse(r.warnings) as Array<{ reason: string; missing?: number }>) : [], acknowledgedAt: r.acknowledged_at ? Number(r.acknowledged_at) : null, createdAt: Number(r.created_at),
+  }))
 }

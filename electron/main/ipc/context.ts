@@ -3,6 +3,7 @@ import type { Output, ParsedInput, ProcedureName } from '../../contract'
 import type { Session, SessionStore } from '../../core/accounts/session-store'
 import type { Clock } from '../../core/shared/clock'
 import type { FieldKeys } from '../../core/security/field-crypto'
+import type { ExchangeJobs } from '../exchange-jobs'
 import type { ImportJobs } from '../import-jobs'
 import type { Platform } from '../platform'
 
@@ -11,6 +12,7 @@ export interface Services {
   /** Field keys of this data folder (ID numbers are sealed and blind-indexed with them). */
   keys: FieldKeys
   importJobs: ImportJobs
+  exchangeJobs: ExchangeJobs
   /** The data folder (attachments live under it). */
   dataDir: string
   /** Today's office date (Beijing), from the backend's clock. */

@@ -1,5 +1,6 @@
 // One line of glue per procedure: unpack the context, call core, note the affected ids.
 // Business rules live in core; access rules live in the contract and are enforced by the router.
+import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { ErrorCode } from '../../contract'
 import type { SessionUser } from '../../contract/schemas/auth'
@@ -40,6 +41,8 @@ import { supervisionStats, writeCircular } from '../../core/supervision/statisti
 import { archiveTask, assignTask, attachableEvent, decideExtension, reportProgress, requestExtension, reviewCompletion, signTask, submitCompletion, taskDetail } from '../../core/supervision/task-lifecycle'
 import { createPerson, getPersonSummary, listPeople, revealIdNumber, toPersonSummary, updatePerson } from '../../core/archives/people'
 import { archiveViewer, personInScope, refusal, visibleUnits } from '../../core/archives/scope'
+import { currentOwnKey, importPeer, listOwnKeys, listPeers, rotateOwnKey } from '../../core/exchange/keyring'
+import { exportPreview, packageLog } from '../../core/exchange/packages'
 import type { CallContext, Handlers } from './context'
 
 const MAX_UNLOCK_FAILURES = 5
@@ -54,6 +57,10 @@ function actorId(ctx: CallContext): number {
 }
 
 const ok = { ok: true as const }
+
+function exchangeContext(ctx: CallContext) {
+  return { db: ctx.db, keys: ctx.services.keys, dataDir: ctx.services.dataDir, clock: ctx.clock }
+}
 
 function jobOwner(ctx: CallContext): JobOwner {
   return { senderId: ctx.sender.id, userId: actorId(ctx), username: ctx.session!.username }
@@ -105,6 +112,9 @@ export const handlers: Handlers = {
   'setup:status': async (_i, { db }) => ({ needsSetup: !(await isSetupDone(db)) }),
   'setup:complete': async (input, ctx) => {
     ctx.affected.push(`user:${await completeSetup(ctx.db, ctx.clock, input)}`, 'settings')
+    // The installation's exchange key pair is made at setup (its private key sealed like any sensitive field).
+    const key = await currentOwnKey(ctx.db, ctx.services.keys, ctx.clock)
+    ctx.affected.push(`key:${key.fingerprint.slice(0, 16)}`)
     return ok
   },
 
@@ -515,6 +525,51 @@ export const handlers: Handlers = {
     if (!result.cancelled) ctx.affected.push(`circular:${planId ?? 'all'}`, `units:${result.rows}`)
     return result
   },
+  'exchange:status': async (_i, { db }) => ({ keys: await listOwnKeys(db), peers: await listPeers(db), packages: await packageLog(db) }),
+  'exchange:import-peer': async ({ name }, ctx) => {
+    const path = await ctx.platform.chooseOpenPath({ title: `选择“${name}”的公钥文件（.pub.pem）`, filters: [{ name: '公钥文件', extensions: ['pem', 'pub'] }] })
+    if (!path) return { cancelled: true, peer: null }
+    const text = readFileSync(path, 'utf8')
+    if (text.length > 20_000) throw new AppError(ErrorCode.KeyFileRejected, 'too large', { reason: 'not_pem' })
+    const peer = await importPeer(ctx.db, ctx.clock, { name, pemText: text }, actorId(ctx))
+    ctx.affected.push(`peer:${peer.id}`, `fingerprint:${peer.fingerprint.slice(0, 16)}`)
+    return { cancelled: false, peer }
+  },
+  'exchange:export-public': async (_i, ctx) => {
+    const own = await currentOwnKey(ctx.db, ctx.services.keys, ctx.clock)
+    const office = await getSettings(ctx.db)
+    const path = await ctx.platform.chooseSavePath({ title: '导出本单位交换公钥', defaultName: `${office.regionCode || 'county'}-交换公钥.pub.pem`, filters: [{ name: '公钥文件', extensions: ['pem'] }] })
+    if (!path) return { cancelled: true, fileName: null, rows: 0 }
+    writeFileAtomic(path, Buffer.from(own.publicPem))
+    ctx.affected.push(`key:${own.fingerprint.slice(0, 16)}`)
+    return { cancelled: false, fileName: path, rows: 1 }
+  },
+  'exchange:rotate-key': async (_i, ctx) => {
+    const own = await rotateOwnKey(ctx.db, ctx.services.keys, ctx.clock)
+    ctx.affected.push(`key:${own.fingerprint.slice(0, 16)}`)
+    return (await listOwnKeys(ctx.db)).find((k) => k.id === own.id)!
+  },
+  'exchange:preview': async ({ full }, ctx) => exportPreview(exchangeContext(ctx), { full }),
+  'exchange:export-start': async ({ full }, ctx) => {
+    const preview = await exportPreview(exchangeContext(ctx), { full })
+    const office = await getSettings(ctx.db)
+    const name = `${office.regionCode || 'county'}-${full ? '全量' : '增量'}-${String(preview.nextSequence).padStart(5, '0')}-${ctx.services.today()}.cdpkg`
+    const path = await ctx.platform.chooseSavePath({ title: '导出数据交换包（选择 U 盘）', defaultName: name, filters: [{ name: '数据交换包', extensions: ['cdpkg'] }] })
+    if (!path) return { job: null }
+    const rows = Object.values(preview.counts).reduce((a, b) => a + b, 0)
+    const job = ctx.services.exchangeJobs.startExport(jobOwner(ctx), path, full, rows)
+    ctx.affected.push(`package-job:${job.id}`, `full:${full}`)
+    return { job }
+  },
+  'exchange:import-start': async (_i, ctx) => {
+    const path = await ctx.platform.chooseOpenPath({ title: '选择市里发来的数据交换包', filters: [{ name: '数据交换包', extensions: ['cdpkg'] }] })
+    if (!path) return { job: null }
+    const job = ctx.services.exchangeJobs.startImport(jobOwner(ctx), path)
+    ctx.affected.push(`package-job:${job.id}`)
+    return { job }
+  },
+  'exchange:job': async ({ jobId }, ctx) => ctx.services.exchangeJobs.get(jobOwner(ctx), jobId),
+  'exchange:cancel': async ({ jobId }, ctx) => ctx.services.exchangeJobs.cancel(jobOwner(ctx), jobId),
   'archives:import-assessments': async (batch, ctx) => {
     const path = await ctx.platform.chooseOpenPath({ title: `选择 ${batch.year} 年度考核结果 Excel 文件`, filters: XLSX_FILTER })
     if (!path) return { cancelled: true, fileName: null, rows: 0, imported: 0, issues: [] }

@@ -1,0 +1,34 @@
+// Transfer packages (数据交换包) across the typed boundary.
+import { z } from 'zod'
+import { Id, TimestampMs, text } from './common'
+
+const Suite = z.enum(['SM2-SM3-SM4', 'X25519-Ed25519-AES256GCM'])
+const Kind = z.enum(['data', 'tasks', 'catalog', 'receipt'])
+const Counts = z.record(z.string(), z.number().int())
+
+export const ExchangeKey = z.object({ id: Id, suite: Suite, fingerprint: z.string(), spoken: z.string(), createdAt: TimestampMs, retiredAt: TimestampMs.nullable() })
+export const ExchangePeer = z.object({ id: Id, name: z.string(), suite: Suite, fingerprint: z.string(), spoken: z.string(), importedAt: TimestampMs, retiredAt: TimestampMs.nullable() })
+export const PackageLogEntry = z.object({
+  id: Id, direction: z.enum(['out', 'in']), kind: Kind, sequence: z.number().int(), peerName: z.string(), digest: z.string(), fileName: z.string(), size: z.number(),
+  full: z.boolean(), counts: Counts, warnings: z.array(z.object({ reason: z.string(), missing: z.number().int().optional() })), acknowledgedAt: TimestampMs.nullable(), createdAt: TimestampMs,
+})
+export const ExchangeStatus = z.object({ keys: z.array(ExchangeKey), peers: z.array(ExchangePeer), packages: z.array(PackageLogEntry) })
+
+export const PeerImportInput = z.object({ name: text(100) })
+export const PeerImportResult = z.object({ cancelled: z.boolean(), peer: ExchangePeer.omit({ importedAt: true, retiredAt: true }).nullable() })
+export const ExportInput = z.object({ full: z.boolean() })
+export const ExportPreview = z.object({
+  peer: z.object({ id: Id, name: z.string(), suite: Suite }), counts: Counts, since: TimestampMs.nullable(), nextSequence: z.number().int(), lastUnacknowledged: z.number().int().nullable(),
+})
+
+const JobError = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() })
+export const ExchangeJob = z.object({
+  id: z.string(), direction: z.enum(['export', 'import']), state: z.enum(['running', 'done', 'failed', 'cancelled']), fileName: z.string(),
+  rowsDone: z.number().int(), rowsTotal: z.number().int(), bytes: z.number(),
+  exported: z.object({ sequence: z.number().int(), digest: z.string(), size: z.number(), counts: Counts }).nullable(),
+  imported: z.object({ alreadyImported: z.boolean(), kind: Kind, sequence: z.number().int(), senderName: z.string(), counts: Counts, changes: Counts, warnings: z.array(z.object({ reason: z.string(), missing: z.number().int().optional() })) }).nullable(),
+  error: JobError.nullable(),
+})
+export type ExchangeJob = z.infer<typeof ExchangeJob>
+export const JobStart = z.object({ job: ExchangeJob.nullable() })
+export const JobIdInput = z.object({ jobId: z.string().uuid() })
