@@ -40,6 +40,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'supervision/due', component: () => import('../views/supervision/DuePage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
       { path: 'supervision/letters/:id', component: () => import('../views/supervision/LetterPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
       { path: 'supervision/plans/new', component: () => import('../views/supervision/PlanReviewPage.vue'), meta: { roles: [Role.Admin, Role.Clerk] } },
+      { path: 'exchange', component: () => import('../views/exchange/ExchangePage.vue'), meta: { roles: [Role.Admin, Role.Clerk] } },
       { path: 'system/holidays', component: () => import('../views/system/HolidaysPage.vue'), meta: { roles: [Role.Admin] } },
       { path: 'audit/operations', component: () => import('../views/audit/AuditLogPage.vue'), meta: { roles: [Role.Auditor] } },
       { path: 'audit/logins', component: () => import('../views/audit/LoginLogPage.vue'), meta: { roles: [Role.Auditor] } },

@@ -1,5 +1,5 @@
 import type { IpcError } from '../../../../electron/contract'
-import { importRejectionText, planFileText } from '../../../../electron/contract/messages.zh-CN'
+import { importRejectionText, keyFileRejectionText, packageRejectionText, planFileText } from '../../../../electron/contract/messages.zh-CN'
 import { formatTime } from '../../utils/format'
 
 const TEXT: Record<string, string> = {
@@ -24,6 +24,9 @@ const TEXT: Record<string, string> = {
   UNIT_IN_USE: '该单位下还有下级单位或用户，不能删除；可以改为停用',
   INVALID_STATE: '当前状态下不能执行此操作，请刷新后重试',
   SELF_REVIEW: '不能审核自己起草或登记的内容，请由其他审核人员审核',
+  'INVALID_STATE:no_peer': '尚未导入市平台的交换公钥：请系统管理员先在“数据交换”页导入',
+  'INVALID_STATE:choose_peer': '有多个接收方，请选择发给哪一方',
+  'INVALID_STATE:job_running': '另一个数据包任务正在进行，请等它完成',
   'INVALID_STATE:too_early': '尚未达到最短公示期，{repairableFrom} 起方可申请信用修复',
   'INVALID_STATE:expired': '公示期已满，该信息已不再公示，无需信用修复',
   'INVALID_STATE:closed': '该记录已修复或已撤销公示',
@@ -60,6 +63,8 @@ const TEXT: Record<string, string> = {
 /** Chinese text for an error from main, filled from its details (never string concatenation of codes). */
 export function errorText(error: IpcError): string {
   const details = error.details ?? {}
+  if (error.code === 'PACKAGE_REJECTED') return packageRejectionText(details)
+  if (error.code === 'KEY_FILE_REJECTED' || (error.code === 'CONFLICT' && details.reason === 'peer_exists')) return keyFileRejectionText(details)
   if (error.code === 'IMPORT_FILE_REJECTED') return planFileText(details.reason) ?? importRejectionText(details as { reason?: unknown; columns?: unknown })
   // A state refusal says which state: INVALID_STATE with details.reason picks its own sentence.
   const template = TEXT[`${error.code}:${String(details.reason)}`] ?? TEXT[error.code] ?? TEXT.INTERNAL!
