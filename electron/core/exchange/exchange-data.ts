@@ -6,7 +6,7 @@ import type { Knex } from 'knex'
 import { readAttachment } from '../archives/attachments'
 import { openField, type FieldKeys } from '../security/field-crypto'
 import { sm3Digest } from './gm'
-import { tableParts, type PayloadEntry } from './payload'
+import { PART_ROWS, tableParts, type PayloadEntry } from './payload'
 
 /** How far an export reached: ids of append-only tables, and the time for rows that change in place. */
 export interface Watermark {
@@ -68,24 +68,19 @@ function actionRows(db: Knex, from: Watermark, to: Watermark) {
   )
 }
 
-/** Progress on the city's tasks; the scans go along as attachments/<sm3>. */
-function progressRows(db: Knex, keys: FieldKeys, dataDir: string, from: Watermark, to: Watermark, files: Map<string, Buffer>) {
+/** Progress on the city's tasks, each event with the digests of its scans. */
+function progressRows(db: Knex, from: Watermark, to: Watermark) {
   return byId(
     () => db('task_events as e').join('tasks as t', 't.id', 'e.task_id').leftJoin('task_units as tu', 'tu.id', 'e.task_unit_id').leftJoin('org_units as u', 'u.id', 'tu.unit_id')
       .join('users as by', 'by.id', 'e.actor_id').whereNotNull('t.external_id').where('e.id', '<=', to.events).andWhere('e.id', '>', from.events)
-      .select('e.id', 't.external_id', 'u.name as unit_name', 'tu.status as unit_status', 'tu.percent', 'e.kind', 'e.text', 'e.percent as event_percent', 'e.new_deadline', 'e.decision', 'e.status', 'e.at', 'by.display_name'),
+      .select('e.id', 't.external_id', 'u.name as unit_name', 'tu.status as unit_status', 'e.kind', 'e.text', 'e.percent as event_percent', 'e.new_deadline', 'e.decision', 'e.status', 'e.at', 'by.display_name'),
     'e.id',
     async (rows) => {
       const scans = await db('task_event_attachments').whereIn('event_id', rows.map((r) => r.id as number)).select('event_id', 'digest', 'file_name')
       return rows.map((e) => ({
         taskExternalId: e.external_id, unitName: e.unit_name ?? null, unitStatus: e.unit_status ?? null, kind: e.kind, text: e.text ?? null, percent: e.event_percent ?? null,
         newDeadline: e.new_deadline ?? null, decision: e.decision ?? null, status: e.status, at: Number(e.at), by: e.display_name,
-        attachments: scans.filter((s) => s.event_id === e.id).map((s) => {
-          const bytes = readAttachment(keys, dataDir, s.digest as string)
-          const sm3 = sm3Digest(bytes).toString('hex')
-          files.set(sm3, bytes)
-          return { fileName: s.file_name as string, sm3 }
-        }),
+        scans: scans.filter((s) => s.event_id === e.id).map((s) => ({ fileName: s.file_name as string, storedAs: s.digest as string })),
       }))
     },
   )
@@ -101,13 +96,29 @@ export interface ExportSource {
 export async function* dataEntries(src: ExportSource, from: Watermark, to: Watermark, counts: Record<string, number>): AsyncGenerator<PayloadEntry> {
   yield* tableParts('records', recordRows(src.db, src.keys, from, to), counts)
   yield* tableParts('record_actions', actionRows(src.db, from, to), counts)
-  const files = new Map<string, Buffer>()
-  for await (const part of tableParts('task_progress', progressRows(src.db, src.keys, src.dataDir, from, to, files), counts)) {
-    for (const [sm3, bytes] of files) yield { name: `attachments/${sm3}`, data: bytes }
-    files.clear()
-    yield part
+  // Scans go out as their rows are met (each before the part that lists it): one scan in memory at a time.
+  const sent = new Set<string>()
+  let lines: string[] = []
+  let part = 0
+  counts.task_progress = 0
+  const flush = () => ({ name: `tables/task_progress/${String(++part).padStart(6, '0')}.ndjson`, data: Buffer.from(lines.join('')) })
+  for await (const { scans, ...row } of progressRows(src.db, from, to)) {
+    const attachments = []
+    for (const scan of scans) {
+      const bytes = readAttachment(src.keys, src.dataDir, scan.storedAs)
+      const sm3 = sm3Digest(bytes).toString('hex')
+      if (!sent.has(sm3)) yield { name: `attachments/${sm3}`, data: bytes }
+      sent.add(sm3)
+      attachments.push({ fileName: scan.fileName, sm3 })
+    }
+    lines.push(JSON.stringify({ ...row, attachments }) + '\n')
+    counts.task_progress++
+    if (lines.length === PART_ROWS) {
+      yield flush()
+      lines = []
+    }
   }
-  for (const [sm3, bytes] of files) yield { name: `attachments/${sm3}`, data: bytes }
+  if (lines.length) yield flush()
 }
 
 /** Counts for the export preview, without reading the rows. */

@@ -90,8 +90,10 @@ export function sm2Decrypt(ciphertext: Uint8Array, privateKey: string): Buffer |
 }
 
 // --- SM3, HMAC-SM3, HKDF-SM3 ----------------------------------------------------------------------------
-const nativeSm3 = getHashes().includes('sm3')
-const nativeSm4Ctr = getCiphers().includes('sm4-ctr')
+// CREDIT_DESK_PURE_JS_GM=1 measures what Electron runs (its BoringSSL has no SM algorithms).
+const pureJs = process.env.CREDIT_DESK_PURE_JS_GM === '1'
+const nativeSm3 = !pureJs && getHashes().includes('sm3')
+const nativeSm4Ctr = !pureJs && getCiphers().includes('sm4-ctr')
 
 export function sm3Digest(data: Uint8Array): Buffer {
   return nativeSm3 ? createHash('sm3').update(data).digest() : bytes(sm3(data))

@@ -8,7 +8,7 @@ import type { Clock } from '../shared/clock'
 import { savePlan, type ReviewedTask } from '../supervision/plan-store'
 import { matchUnits } from '../supervision/unit-matching'
 import { getSettings } from '../system/settings'
-import { fileDigest, openPackage, readStructure, reject, writePackage, type PackageHeader, type PackageKind } from './envelope'
+import { openPackage, packageDigest, readStructure, reject, writePackage, type PackageHeader, type PackageKind } from './envelope'
 import { ZERO_WATERMARK, currentWatermark, dataEntries, previewCounts, type Watermark } from './exchange-data'
 import { sm3Digest } from './gm'
 import { currentOwnKey, ownPrivateKeys, recipientPeer, senderKeys } from './keyring'
@@ -95,7 +95,7 @@ async function readPackage(ctx: ExchangeContext, path: string, check: (header: P
   const ownKeys = await ownPrivateKeys(ctx.db, ctx.keys)
   const senders = await senderKeys(ctx.db)
   const structure = await readStructure(path)
-  const digest = await fileDigest(path, structure.suite)
+  const digest = packageDigest(structure)
   const tables: Record<string, Array<Record<string, unknown>>> = {}
   const files = new Map<string, Buffer>()
   let manifest: Manifest | null = null

@@ -22,26 +22,39 @@ export interface PayloadEntry {
   data: Buffer
 }
 
-/** The tar bytes of the entries, then the manifest (counts filled in by the caller's rows). */
+/**
+ * The tar bytes of the entries, then the manifest. Pull-based: each entry is packed and its bytes handed on before
+ * the next entry is read, so memory holds one entry (at most a 20 MB scan or one part of rows), whatever the total.
+ */
 export async function* payloadStream(entries: AsyncIterable<PayloadEntry>, manifest: Omit<Manifest, 'entries'>): AsyncGenerator<Uint8Array> {
   const pack = tarPack()
   const listed: Manifest['entries'] = []
-  const feed = (async () => {
-    for await (const e of entries) {
-      listed.push({ name: e.name, bytes: e.data.length, sm3: sm3Digest(e.data).toString('hex') })
-      await new Promise<void>((resolve, reject) => pack.entry({ name: e.name, size: e.data.length, mtime: new Date(0) }, e.data, (err) => (err ? reject(err) : resolve())))
+  const add = (name: string, data: Buffer) =>
+    new Promise<void>((resolve, reject) => pack.entry({ name, size: data.length, mtime: new Date(0) }, data, (err) => (err ? reject(err) : resolve())))
+  function* drain(): Generator<Uint8Array> {
+    for (let piece = pack.read(); piece !== null; piece = pack.read()) yield piece as Uint8Array
+  }
+  // The packer accepts an entry only as its output is read: read while the entry goes in.
+  async function* put(name: string, data: Buffer): AsyncGenerator<Uint8Array> {
+    let settled = false
+    const written = add(name, data).finally(() => (settled = true))
+    while (!settled) {
+      yield* drain()
+      const stop = new AbortController()
+      // (the timer only guards against a 'readable' that fired between the drain and the wait)
+      await Promise.race([written, once(pack, 'readable', { signal: stop.signal }).catch(() => undefined), new Promise((r) => setTimeout(r, 20))])
+      stop.abort()
     }
-    const m = Buffer.from(JSON.stringify({ ...manifest, entries: listed }, null, 1))
-    await new Promise<void>((resolve, reject) => pack.entry({ name: 'manifest.json', size: m.length, mtime: new Date(0) }, m, (err) => (err ? reject(err) : resolve())))
-    pack.finalize()
-  })()
-  let failure: unknown
-  feed.catch((err: unknown) => {
-    failure = err
-    pack.destroy(err as Error)
-  })
+    await written
+    yield* drain()
+  }
+  for await (const e of entries) {
+    listed.push({ name: e.name, bytes: e.data.length, sm3: sm3Digest(e.data).toString('hex') })
+    yield* put(e.name, e.data)
+  }
+  yield* put('manifest.json', Buffer.from(JSON.stringify({ ...manifest, entries: listed }, null, 1)))
+  pack.finalize()
   for await (const piece of pack) yield piece as Uint8Array
-  if (failure) throw failure
 }
 
 /** Rows as NDJSON parts: tables/<table>/000001.ndjson … */
