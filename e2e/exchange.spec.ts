@@ -11,7 +11,7 @@ import { suiteOf } from '../electron/core/exchange/suites'
 import { parsePlan } from '../electron/core/supervision/plan-parser'
 import { PLAN } from '../tests/fixtures/sample-plan'
 import { test, expect, snap } from './fixtures'
-import { setUpOfficeAndLogIn } from './pages'
+import { pick, setUpOfficeAndLogIn } from './pages'
 
 const SM = suiteOf('SM2-SM3-SM4')!
 
@@ -80,6 +80,12 @@ test('county → city → receipt and issued tasks → county, through the 数�
   await expect(page.getByTestId('package-done')).toContainText('已导入回执（市社会信用信息平台，序号 1）')
   await expect(page.getByTestId('package-changes')).toContainText('确认的记录 120')
   await expect(page.getByTestId('package-log').locator('tbody tr').filter({ hasText: '导出' })).not.toContainText('—')
+  // Each record shows it reached the city.
+  await page.getByTestId('sidebar').getByText('归集数据').click()
+  await pick(page, 'records-item', '行政处罚信息（SGS_CF）')
+  await page.getByTestId('records-table').locator('tbody tr').first().click()
+  await expect(page.getByTestId('record-drawer').getByTestId('record-reported')).toContainText('已报送市社会信用信息平台（数据包序号 1')
+  await page.getByTestId('sidebar').getByText('数据交换包').click()
 
   const plan = parsePlan(PLAN)
   const tasks = join(app.dataDir, 'tasks-1.cdpkg')

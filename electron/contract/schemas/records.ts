@@ -80,6 +80,8 @@ export const RecordDetail = RecordSummary.extend({
   batchId: Id.nullable(),
   batchFileName: z.string().nullable(),
   createdByName: z.string().nullable(),
+  /** The package that carried the record to the city, once the city's receipt acknowledged it. */
+  reported: z.object({ to: z.string(), sequence: z.number().int(), acknowledgedAt: TimestampMs }).nullable(),
   actions: z.array(RecordAction),
 })
 export type RecordDetail = z.infer<typeof RecordDetail>

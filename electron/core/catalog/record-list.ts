@@ -192,8 +192,10 @@ export async function getRecord(db: Knex, id: number, today: IsoDate): Promise<R
   const row = (await withColumns(db('records as r').where('r.id', id))
     .leftJoin('import_batches as b', 'b.id', 'r.batch_id')
     .leftJoin('users as cu', 'cu.id', 'r.created_by')
-    .select('r.item_id', 'i.version as item_version', 'r.dishonesty_level', 'r.batch_id', 'b.file_name as batch_file_name', 'cu.display_name as created_by_name')
-    .first()) as (RecordRowDb & { item_id: number; item_version: number; dishonesty_level: string | null; batch_id: number | null; batch_file_name: string | null; created_by_name: string | null }) | undefined
+    .leftJoin('exchange_packages as x', 'x.id', 'r.acknowledged_in')
+    .select('r.item_id', 'i.version as item_version', 'r.dishonesty_level', 'r.batch_id', 'b.file_name as batch_file_name', 'cu.display_name as created_by_name',
+      'x.sequence as reported_sequence', 'x.acknowledged_at as reported_acknowledged_at', 'x.peer_name as reported_to')
+    .first()) as (RecordRowDb & { item_id: number; item_version: number; dishonesty_level: string | null; batch_id: number | null; batch_file_name: string | null; created_by_name: string | null; reported_sequence: number | null; reported_acknowledged_at: number | null; reported_to: string | null }) | undefined
   if (!row) throw new AppError(ErrorCode.NotFound, 'record not found')
   const fields = (await db('catalog_fields').where('item_id', row.item_id).orderBy('sort_order').select('code', 'name', 'type', 'dict_type_code as dictTypeCode')) as RecordDetail['fields']
   const { subjectTypes } = await labelsFor(db)
@@ -210,6 +212,7 @@ export async function getRecord(db: Knex, id: number, today: IsoDate): Promise<R
     batchId: row.batch_id,
     batchFileName: row.batch_file_name,
     createdByName: row.created_by_name,
+    reported: row.reported_sequence != null ? { to: row.reported_to!, sequence: Number(row.reported_sequence), acknowledgedAt: Number(row.reported_acknowledged_at) } : null,
     actions: await listActions(db, id),
   }
 }

@@ -129,17 +129,26 @@ export function sm4Ctr(key: Uint8Array, iv: Uint8Array, data: Uint8Array, option
   const blocks = Math.ceil(data.length / 16)
   if (blocks === 0) return Buffer.alloc(0)
   const counters = Buffer.alloc(blocks * 16)
-  const words = [0, 4, 8, 12].map((o) => Buffer.from(iv).readUInt32BE(o))
+  const counter = [0, 4, 8, 12].map((o) => Buffer.from(iv).readUInt32BE(o))
   for (let i = 0; i < blocks; i++) {
-    for (let w = 0; w < 4; w++) counters.writeUInt32BE(words[w]!, i * 16 + w * 4)
+    for (let w = 0; w < 4; w++) counters.writeUInt32BE(counter[w]!, i * 16 + w * 4)
     for (let w = 3; w >= 0; w--) {
-      words[w] = (words[w]! + 1) >>> 0 // 128-bit big-endian increment, carrying upwards
-      if (words[w] !== 0) break
+      counter[w] = (counter[w]! + 1) >>> 0 // 128-bit big-endian increment, carrying upwards
+      if (counter[w] !== 0) break
     }
   }
   const stream = sm4.encrypt(counters, key, { mode: 'ecb', padding: 'none', output: 'array' })
-  const out = Buffer.allocUnsafe(data.length)
-  for (let i = 0; i < data.length; i++) out[i] = data[i]! ^ stream[i]!
+  const out = Buffer.from(data)
+  const words = out.length >>> 2
+  if (out.byteOffset % 4 === 0 && stream.byteOffset % 4 === 0) {
+    // XOR four bytes at a time (byte order does not matter for XOR).
+    const o32 = new Uint32Array(out.buffer, out.byteOffset, words)
+    const s32 = new Uint32Array(stream.buffer, stream.byteOffset, words)
+    for (let i = 0; i < words; i++) o32[i] = o32[i]! ^ s32[i]!
+    for (let i = words * 4; i < out.length; i++) out[i] = out[i]! ^ stream[i]!
+  } else {
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! ^ stream[i]!
+  }
   return out
 }
 

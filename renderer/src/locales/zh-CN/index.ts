@@ -109,7 +109,7 @@ export const t = {
     formTitle: '录入：{name}', supplier: '报送单位', supplierHint: '提供数据的部门（一数一源）',
     created: '已保存。', createdLate: '已保存，但已超过 7 个工作日报送时限（期限 {deadline}），将计入逾期统计。',
     calendarGap: '注意：{years} 年的节假日安排尚未录入，期限仅按周末计算，请管理员在“节假日维护”中补录。',
-    detail: '数据详情', values: '数据项', lineage: '数据来源', batch: '导入批次', enteredBy: '录入人', itemVersion: '目录版本',
+    detail: '数据详情', values: '数据项', lineage: '数据来源', batch: '导入批次', enteredBy: '录入人', reported: '报送市平台', reportedText: '已报送{to}（数据包序号 {sequence}，{time} 收到回执）', notReported: '尚未收到市平台回执', itemVersion: '目录版本',
     window: '公示期', repairableFrom: '可申请修复日期', level: '失信等级', actions: '信用修复与异议',
     fileRepair: '登记信用修复申请', fileObjection: '登记异议申请', applicant: '申请人', reason: '申请理由', documents: '证明材料',
     documentsPh: '材料名称及文号，每项用分号隔开', filed: '申请已登记，等待审核人员审核', approve: '同意', reject: '不同意',
