@@ -85,6 +85,8 @@ test('county → city → receipt and issued tasks → county, through the 数�
   await pick(page, 'records-item', '行政处罚信息（SGS_CF）')
   await page.getByTestId('records-table').locator('tbody tr').first().click()
   await expect(page.getByTestId('record-drawer').getByTestId('record-reported')).toContainText('已报送市社会信用信息平台（数据包序号 1')
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('record-drawer')).toBeHidden()
   await page.getByTestId('sidebar').getByText('数据交换包').click()
 
   const plan = parsePlan(PLAN)
