@@ -144,6 +144,8 @@ export const contract = {
   'tasks:attachment': { input: V.EventAttachmentInput, output: P.AttachmentContent, access: staff, audited: true },
   'supervision:stats': { input: V.StatsInput, output: V.SupervisionStats, access: staff, audited: false },
   'supervision:export-circular': { input: V.StatsInput, output: R.FileResult, access: staff, audited: true },
+  'supervision:settings': { input: Empty, output: V.SupervisionSettings, access: staff, audited: false },
+  'supervision:save-settings': { input: V.SupervisionSettings, output: Ok, access: reviewers, audited: true },
   'exchange:status': { input: Empty, output: X.ExchangeStatus, access: editors, audited: false },
   'exchange:import-peer': { input: X.PeerImportInput, output: X.PeerImportResult, access: admin, audited: true },
   'exchange:export-public': { input: Empty, output: R.FileResult, access: admin, audited: true },

@@ -104,6 +104,8 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'tasks:attachment': '查看办理材料',
   'supervision:stats': '查看督办统计',
   'supervision:export-circular': '导出督办通报',
+  'supervision:settings': '查看督办设置',
+  'supervision:save-settings': '修改督办设置（预警、考核权重、文号）',
   'exchange:status': '查看数据交换状态',
   'exchange:import-peer': '导入对方交换公钥',
   'exchange:export-public': '导出本单位交换公钥',

@@ -102,6 +102,8 @@ export const PROCEDURES = [
   'tasks:attachment',
   'supervision:stats',
   'supervision:export-circular',
+  'supervision:settings',
+  'supervision:save-settings',
   'exchange:status',
   'exchange:import-peer',
   'exchange:export-public',

@@ -108,6 +108,26 @@ describe('supervision tasks through the router', () => {
     expect(stats.trend).toEqual([{ month: '2026-11', completed: 3 }])
   })
 
+  it('a supervisor tunes the yellow threshold, the 目标考核 weights and the 文号 prefix; others cannot', async () => {
+    const { clerk, boss, taskId } = await savedPlan()
+    const settings = { yellowWorkingDays: 30, weights: { onTime: 100, perReturn: 10, perOverdue: 5 }, letterPrefix: '督办' }
+    expect(errorOf(await clerk('supervision:save-settings', settings)).code).toBe('FORBIDDEN')
+    expect(errorOf(await boss('supervision:save-settings', { ...settings, yellowWorkingDays: 0 })).details!.fields).toEqual([{ path: 'yellowWorkingDays', message: 'settings.yellowRange' }])
+    expectOk(await clerk('tasks:assign', { taskId }))
+    const light = async () => ((expectOk(await clerk('tasks:get', { taskId })) as Detail).units[0]!.light)
+    expect(await light()).toBe('green') // 2026-12-31 is more than 5 working days from 2026-11-22
+    expectOk(await boss('supervision:save-settings', settings))
+    expect(expectOk(await clerk('supervision:settings'))).toEqual(settings)
+    expect(await light()).toBe('yellow') // …but within 30
+    const lead = (expectOk(await clerk('tasks:get', { taskId })) as Detail).units[0]!
+    expectOk(await clerk('tasks:sign', { taskUnitId: lead.id }))
+    expectOk(await clerk('tasks:submit', { taskUnitId: lead.id, text: '完成' }))
+    expectOk(await boss('tasks:review', { taskUnitId: lead.id, decision: 'returned', comment: '补材料' }))
+    const stats = expectOk(await clerk('supervision:stats', {})) as { weights: { perReturn: number }; byUnit: Array<{ unitName: string; returns: number; score: number }> }
+    expect(stats.weights.perReturn).toBe(10)
+    expect(stats.byUnit.find((u) => u.unitName === '县发展改革局')).toMatchObject({ returns: 1 })
+  })
+
   it('a recurring duty gets its instances when assigned: 月报 by the 22nd of each remaining month', async () => {
     const { clerk, taskId, planId } = await savedPlan() // 二/1 carries 每月22日前; today 2026-11-22
     expectOk(await clerk('tasks:assign', { taskId }))

@@ -97,3 +97,13 @@ export const SupervisionStats = z.object({
 
 export const EventIdInput = z.object({ eventId: Id })
 export const EventAttachmentInput = z.object({ eventId: Id, digest: z.string().regex(/^[0-9a-f]{64}$/, 'invalid') })
+
+export const SupervisionSettings = z.object({
+  yellowWorkingDays: z.number().int().min(1, 'settings.yellowRange').max(30, 'settings.yellowRange'),
+  weights: z.object({
+    onTime: z.number().min(0, 'settings.weightRange').max(100, 'settings.weightRange'),
+    perReturn: z.number().min(0, 'settings.weightRange').max(100, 'settings.weightRange'),
+    perOverdue: z.number().min(0, 'settings.weightRange').max(100, 'settings.weightRange'),
+  }),
+  letterPrefix: z.string().trim().min(1, 'settings.prefixRequired').max(10, 'settings.prefixRequired').regex(/^[\u4e00-\u9fa5A-Za-z]+$/, 'settings.prefixChars'),
+})

@@ -34,6 +34,7 @@ import { importAssessments } from '../../core/archives/assessment-import'
 import { parsePlan, planTitle } from '../../core/supervision/plan-parser'
 import { readPlanText } from '../../core/supervision/plan-text'
 import { reviewQueue } from '../../core/supervision/review-queue'
+import { getSupervisionSettings, saveSupervisionSettings } from '../../core/supervision/supervision-settings'
 import { matchUnits } from '../../core/supervision/unit-matching'
 import { listPlans, planTasks, savePlan } from '../../core/supervision/plan-store'
 import { dueList, getLetter, issueLetter, letterDocx } from '../../core/supervision/letters'
@@ -524,6 +525,12 @@ export const handlers: Handlers = {
     const result = await saveXlsx(ctx, '导出通报', `督办通报-${ctx.services.today()}.xlsx`, (path) => writeCircular(stats, title, path))
     if (!result.cancelled) ctx.affected.push(`circular:${planId ?? 'all'}`, `units:${result.rows}`)
     return result
+  },
+  'supervision:settings': async (_i, { db }) => getSupervisionSettings(db),
+  'supervision:save-settings': async (input, ctx) => {
+    await saveSupervisionSettings(ctx.db, input)
+    ctx.affected.push(`yellow:${input.yellowWorkingDays}`, `weights:${input.weights.onTime}/${input.weights.perReturn}/${input.weights.perOverdue}`, `prefix:${input.letterPrefix}`)
+    return ok
   },
   'exchange:status': async (_i, { db }) => ({ keys: await listOwnKeys(db), peers: await listPeers(db), packages: await packageLog(db) }),
   'exchange:import-peer': async ({ name }, ctx) => {

@@ -209,7 +209,9 @@ export const t = {
     empty: '没有临期或逾期的任务', overdue: '已逾期', days: '{n} 个工作日', letterTitle: '督 办 函', dateCn: '{y}年{m}月{d}日', issue: '发督办函', issueConfirm: '签发', note: '补充要求', docx: '导出 Word',
   },
   dashboard: {
-    title: '督办统计', allPlans: '全部工作要点', exportCircular: '导出通报 Excel', byUnit: '各单位办结率', bySection: '各板块办结率',
+    title: '督办统计', allPlans: '全部工作要点', exportCircular: '导出通报 Excel', settings: '预警与考核设置',
+    yellowDays: '黄灯预警（工作日）', weightOnTime: '按期办结率权重', weightReturn: '每次退回扣分', weightOverdue: '每项逾期扣分', letterPrefix: '督办函文号前缀',
+    settingsHint: '距期限不足设定的工作日时亮黄灯；得分 = 按期办结率 × 权重 − 退回次数 × 扣分 − 逾期未办结 × 扣分。督办函文号形如“前缀〔年度〕序号号”。', byUnit: '各单位办结率', bySection: '各板块办结率',
     overdue: '逾期未办结排名', trend: '每月办结数', scores: '目标考核得分', rank: '名次', done: '已办结', completionRate: '办结率(%)',
     onTimeRate: '按期办结率(%)', returns: '退回', score: '得分',
     method: '得分 = 按期办结率 × {onTime} − 退回次数 × {perReturn} − 逾期未办结 × {perOverdue}（最低 0 分）',
