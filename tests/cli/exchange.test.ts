@@ -133,6 +133,14 @@ describe('transfer packages on the command line', () => {
     expect(replay.err[0]).toContain('疑似重放')
     await issue(4, join(work, 'tasks-4.cdpkg'))
     expect((await run('package', 'import', join(work, 'tasks-4.cdpkg'), '--data-dir', dataDir)).json()).toMatchObject({ sequence: 4, warnings: [{ reason: 'gap', missing: 2 }], changes: { tasksLinked: 6 } })
+    // The county rotates its key: a package the city made for the old key still opens; new ones need the new key.
+    await issue(5, join(work, 'tasks-5.cdpkg'))
+    const rotated = await run('keys', 'rotate', '--data-dir', dataDir)
+    expect(rotated.out[0]).toContain('新指纹')
+    expect((await run('package', 'import', join(work, 'tasks-5.cdpkg'), '--data-dir', dataDir)).json()).toMatchObject({ sequence: 5, alreadyImported: false })
+    const newPub = join(work, 'county-new.pub.pem')
+    await run('keys', 'export-public', '--out', newPub, '--data-dir', dataDir)
+    expect(readFileSync(newPub, 'utf8')).not.toBe(readFileSync(countyPub, 'utf8'))
     // Not for this county: a package made for another key.
     const other = tempDir()
     await run('keys', 'generate', '--out', other, '--name', 'elsewhere')
