@@ -30,7 +30,9 @@ export const EXCHANGE_USAGE = `  keys generate --out DIR --name NAME [--suite st
   package open FILE --key KEY.pem --sender PUB.pem --out DIR  解开数据包：manifest.json、每张表的 NDJSON、附件
   package receipt FILE --key KEY.pem --sender PUB.pem --to RECEIPT  为收到的数据包生成回执包
   package tasks PLAN.json --key KEY.pem --recipient PUB.pem --sequence N --to FILE [--org NAME --region CODE --uscc CODE]
-                                                把工作要点 JSON（plan parse --json 的输出）做成任务下发包`
+                                                把工作要点 JSON（plan parse --json 的输出）做成任务下发包
+  package catalog ITEMS.json --key KEY.pem --recipient PUB.pem --sequence N --to FILE
+                                                把目录事项 JSON 数组（事项字段 + fields 数据项）做成目录更新包`
 
 export interface ExchangeArgs {
   sub: string | undefined
@@ -226,6 +228,27 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
         senderPrivatePem: keyPem, recipientPublicPem: senderPem, payload: payloadStream(entriesOf(tables, counts), { kind: 'receipt', counts, attachments: 0 }),
       })
       out.log(`已生成回执 ${to}（确认 ${r.header.sender.orgName} 的数据包 #${r.header.sequence}）`)
+      return 0
+    }
+
+    if (command === 'package' && sub === 'catalog') {
+      const itemsFile = rest[0]
+      const to = str(values.to)
+      const sequence = Number(str(values.sequence))
+      if (!itemsFile || !to || !Number.isInteger(sequence) || sequence < 1) {
+        out.error('用法：package catalog ITEMS.json --key KEY.pem --recipient PUB.pem --sequence N --to FILE')
+        return 2
+      }
+      const keyPem = readKeyFile(str(values.key), 'key')
+      const recipientPem = readKeyFile(str(values.recipient), 'recipient')
+      const items = JSON.parse(readFileSync(itemsFile, 'utf8')) as Array<Record<string, unknown>>
+      const counts: Record<string, number> = {}
+      await writePackage({
+        path: to, suite: suiteOfPrivate(keyPem), kind: 'catalog', sequence, createdAt: new Date().toISOString(),
+        sender: { orgName: str(values.org) ?? '市社会信用体系建设领导小组办公室', regionCode: str(values.region) ?? '', uscc: str(values.uscc) ?? '' },
+        senderPrivatePem: keyPem, recipientPublicPem: recipientPem, payload: payloadStream(entriesOf({ catalog_items: items }, counts), { kind: 'catalog', counts, attachments: 0 }),
+      })
+      out.log(`已生成目录更新包 ${to}：${items.length} 个目录事项，序号 ${sequence}`)
       return 0
     }
 

@@ -150,6 +150,39 @@ describe('transfer packages on the command line', () => {
     expect(existsSync(join(work, 'tasks-4.cdpkg'))).toBe(true)
   })
 
+  it('catalog updates from the city become versions awaiting review; unchanged items and repeats change nothing', async () => {
+    const dataDir = await county()
+    const keysDir = tempDir()
+    const work = tempDir()
+    await run('keys', 'generate', '--out', keysDir, '--name', 'city')
+    await run('keys', 'import-peer', join(keysDir, 'city.pub.pem'), '--name', '市信用办', '--data-dir', dataDir)
+    const countyPub = join(work, 'county.pub.pem')
+    await run('keys', 'export-public', '--out', countyPub, '--data-dir', dataDir)
+    // The county's own catalog goes to the city in its data package; the city edits one item and adds another.
+    const sent = join(work, 'county-1.cdpkg')
+    expect((await run('package', 'export', '--to', sent, '--data-dir', dataDir)).json()).toMatchObject({ counts: { catalog_items: 2 } })
+    const opened = join(work, 'opened')
+    await run('package', 'open', sent, '--key', join(keysDir, 'city.key.pem'), '--sender', countyPub, '--out', opened)
+    const items = readFileSync(join(opened, 'tables/catalog_items/000001.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const penalty = items.find((i) => i.code === 'SGS_CF')
+    const license = items.find((i) => i.code === 'SGS_XK')
+    const changed = { ...penalty, legalBasis: '《中华人民共和国行政处罚法》（2021 年修订）' }
+    const added = { ...license, code: 'SGS_XK_ZX', name: '行政许可注销信息' }
+    writeFileSync(join(work, 'items.json'), JSON.stringify([changed, license, added, { code: 'BAD' }]))
+    const pkg = join(work, 'catalog-1.cdpkg')
+    expect((await run('package', 'catalog', join(work, 'items.json'), '--key', join(keysDir, 'city.key.pem'), '--recipient', countyPub, '--sequence', '1', '--to', pkg)).code).toBe(0)
+    const landed = await run('package', 'import', pkg, '--data-dir', dataDir)
+    expect(landed.json()).toMatchObject({ kind: 'catalog', changes: { catalogVersions: 1, catalogCreated: 1, catalogUnchanged: 1, catalogInvalid: 1, catalogConflicts: 0 } })
+    expect((await run('package', 'import', pkg, '--data-dir', dataDir)).json()).toMatchObject({ alreadyImported: true })
+    const { db } = await openDatabase(dataDir)
+    try {
+      expect(await db('catalog_items').where('status', 'submitted').orderBy('code').select('code', 'version')).toEqual([{ code: 'SGS_CF', version: 2 }, { code: 'SGS_XK_ZX', version: 1 }])
+      expect(await db('catalog_items').where({ code: 'SGS_CF', status: 'approved' }).pluck('version')).toEqual([1]) // in force until a supervisor approves
+    } finally {
+      await db.destroy()
+    }
+  })
+
   it('a city on the standard suite (X25519 / Ed25519 / AES-256-GCM): the county answers in kind', async () => {
     const dataDir = await county()
     const keysDir = tempDir()

@@ -8,7 +8,7 @@ import {
   type CatalogItem,
   type CatalogQuery,
   type CatalogSummary,
-  type SaveDraftInput,
+  SaveDraftInput,
 } from '../../contract/schemas/catalog'
 import { FIELD_TYPE_LABELS } from '../../contract/labels.zh-CN'
 import { AppError, fieldError } from '../shared/app-error'
@@ -315,4 +315,39 @@ export async function compareItems(db: Knex, fromId: number, toId: number) {
   }
   for (const [code, f] of before) if (!after.has(code)) changes.push({ key: `field:${code}`, kind: 'removed', before: describeField(f), after: null })
   return { from, to, changes }
+}
+
+/** An item as it travels between offices: its content, without local ids or review state. */
+export function portableItem(item: CatalogItem): Omit<SaveDraftInput, 'id'> {
+  return {
+    code: item.code, categoryCode: item.categoryCode, name: item.name, infoClass: item.infoClass, dishonestyLevel: item.dishonestyLevel, subjectTypes: item.subjectTypes,
+    supplierUnitId: null, disclosure: item.disclosure, updateFrequency: item.updateFrequency, collectionMethod: item.collectionMethod, legalBasis: item.legalBasis,
+    source: item.source, disclosureMonths: item.disclosureMonths, retentionYears: item.retentionYears, fields: item.fields,
+  } as Omit<SaveDraftInput, 'id'>
+}
+
+export type ReceivedItemOutcome = 'created' | 'version' | 'unchanged' | 'conflict' | 'invalid'
+
+/**
+ * A catalog item the city sent. Unless it equals the version in force, it becomes a new version awaiting review here
+ * (a supervisor compares and approves it as with any version); an open local draft of the same code is left alone.
+ */
+export async function receiveItem(db: Knex, clock: Clock, sent: unknown): Promise<ReceivedItemOutcome> {
+  const parsed = SaveDraftInput.safeParse({ ...(sent as object), id: null, supplierUnitId: null })
+  if (!parsed.success || (await draftIssues(db, parsed.data)).length) return 'invalid'
+  const input = parsed.data
+  const current = await db('catalog_items').where({ code: input.code, status: CatalogStatus.Approved }).first('id')
+  if (current) {
+    const { supplierUnitId: _u, ...mine } = portableItem(await getCatalogItem(db, current.id))
+    const { supplierUnitId: _v, id: _id, ...theirs } = input
+    if (JSON.stringify(mine) === JSON.stringify({ ...theirs, code: input.code })) return 'unchanged'
+  }
+  if (await db('catalog_items').where('code', input.code).whereIn('status', [CatalogStatus.Draft, CatalogStatus.Submitted]).first('id')) return 'conflict'
+  const latest = Number((await db('catalog_items').where('code', input.code).max({ v: 'version' }).first())?.v ?? 0)
+  const now = clock.now()
+  const [id] = (await db('catalog_items').insert({
+    ...itemColumns(input), code: input.code, version: latest + 1, status: CatalogStatus.Submitted, created_by: null, created_at: now, updated_at: now,
+  })) as number[]
+  await writeFields(db, id!, input.fields)
+  return current ? 'version' : 'created'
 }

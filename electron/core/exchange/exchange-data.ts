@@ -4,6 +4,7 @@
 // by adding an exporter / applier here; the file format does not change.
 import type { Knex } from 'knex'
 import { readAttachment } from '../archives/attachments'
+import { getCatalogItem, portableItem } from '../catalog/catalog'
 import { openField, type FieldKeys } from '../security/field-crypto'
 import { sm3Digest } from './gm'
 import { PART_ROWS, tableParts, type PayloadEntry } from './payload'
@@ -93,7 +94,14 @@ export interface ExportSource {
 }
 
 /** The entries of a county → city data package between two watermarks, with counts filled in as rows go. */
+/** Catalog items approved here since the last acknowledged package, with their data items. */
+async function* catalogRows(db: Knex, from: Watermark, to: Watermark) {
+  const ids = await db('catalog_items').where('status', 'approved').where('updated_at', '>', from.at).andWhere('updated_at', '<=', to.at).orderBy('id').pluck('id')
+  for (const id of ids) yield { version: (await getCatalogItem(db, id as number)).version, ...portableItem(await getCatalogItem(db, id as number)) } as Record<string, unknown>
+}
+
 export async function* dataEntries(src: ExportSource, from: Watermark, to: Watermark, counts: Record<string, number>): AsyncGenerator<PayloadEntry> {
+  yield* tableParts('catalog_items', catalogRows(src.db, from, to), counts)
   yield* tableParts('records', recordRows(src.db, src.keys, from, to), counts)
   yield* tableParts('record_actions', actionRows(src.db, from, to), counts)
   // Scans go out as their rows are met (each before the part that lists it): one scan in memory at a time.
@@ -125,6 +133,7 @@ export async function* dataEntries(src: ExportSource, from: Watermark, to: Water
 export async function previewCounts(db: Knex, from: Watermark, to: Watermark): Promise<Record<string, number>> {
   const n = async (q: Knex.QueryBuilder) => Number((await q.count({ n: '*' }).first())?.n ?? 0)
   return {
+    catalog_items: await n(db('catalog_items').where('status', 'approved').where('updated_at', '>', from.at).andWhere('updated_at', '<=', to.at)),
     records: await n(db('records').where('id', '>', from.records).andWhere('id', '<=', to.records)),
     record_actions: await n(db('record_actions').where('id', '<=', to.actions).andWhere((q) => q.where('id', '>', from.actions).orWhere('decided_at', '>', from.at))),
     task_progress: await n(db('task_events as e').join('tasks as t', 't.id', 'e.task_id').whereNotNull('t.external_id').where('e.id', '>', from.events).andWhere('e.id', '<=', to.events)),

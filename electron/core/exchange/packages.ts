@@ -5,6 +5,7 @@ import { basename } from 'node:path'
 import type { Knex } from 'knex'
 import type { FieldKeys } from '../security/field-crypto'
 import type { Clock } from '../shared/clock'
+import { receiveItem } from '../catalog/catalog'
 import { savePlan, type ReviewedTask } from '../supervision/plan-store'
 import { matchUnits } from '../supervision/unit-matching'
 import { getSettings } from '../system/settings'
@@ -88,7 +89,7 @@ export interface ImportResult {
   changes: Record<string, number>
 }
 
-const IMPORTABLE: PackageKind[] = ['tasks', 'receipt']
+const IMPORTABLE: PackageKind[] = ['tasks', 'receipt', 'catalog']
 
 /** Reads a package's entries after full verification; the check runs before a byte is decrypted. */
 async function readPackage(ctx: ExchangeContext, path: string, check: (header: PackageHeader, digest: string) => Promise<'skip' | void>, signal?: AbortSignal) {
@@ -151,7 +152,10 @@ export async function importPackage(ctx: ExchangeContext, o: { path: string; use
       file_name: basename(o.path), size: (await readStructure(o.path)).size, counts: JSON.stringify(read.manifest.counts), warnings: warnings.length ? JSON.stringify(warnings) : null,
       created_by: o.userId, created_at: now,
     })) as number[]
-    const changes = read.header.kind === 'receipt' ? await applyReceipts(trx, read.tables.receipts ?? [], inId!, now) : await applyTasks(trx, ctx.clock, read.tables, o.userId)
+    const changes =
+      read.header.kind === 'receipt' ? await applyReceipts(trx, read.tables.receipts ?? [], inId!, now)
+      : read.header.kind === 'catalog' ? await applyCatalog(trx, ctx.clock, read.tables.catalog_items ?? [])
+      : await applyTasks(trx, ctx.clock, read.tables, o.userId)
     return { ...base, alreadyImported: false, senderName: read.senderName, counts: read.manifest.counts, changes }
   })
 }
@@ -169,6 +173,14 @@ async function applyReceipts(trx: Knex.Transaction, rows: Array<Record<string, u
     acknowledged++
   }
   return { packagesAcknowledged: acknowledged, recordsAcknowledged: records }
+}
+
+/** Catalog updates: each item becomes a version awaiting review here unless it equals the one in force. */
+async function applyCatalog(trx: Knex.Transaction, clock: Clock, rows: Array<Record<string, unknown>>) {
+  const changes = { catalogCreated: 0, catalogVersions: 0, catalogUnchanged: 0, catalogConflicts: 0, catalogInvalid: 0 }
+  const key = { created: 'catalogCreated', version: 'catalogVersions', unchanged: 'catalogUnchanged', conflict: 'catalogConflicts', invalid: 'catalogInvalid' } as const
+  for (const row of rows) changes[key[await receiveItem(trx, clock, row)]]++
+  return changes
 }
 
 interface IssuedTask {
