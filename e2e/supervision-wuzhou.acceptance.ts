@@ -1,5 +1,7 @@
-// The issue's acceptance run on a real city plan (梧政发〔2016〕46号, from the shared fixtures beside the project):
-// open it, review and confirm, then the whole supervision loop across two roles.
+// The issue's acceptance run on a real city plan (梧政发〔2016〕46号, from the shared fixtures beside the project, not
+// copied into the repository): open it, review and confirm, then the whole supervision loop across two roles.
+// Run with `npm run test:acceptance` where the fixtures are present (the same loop on a made-up plan is in
+// supervision.spec.ts, part of `npm test`).
 import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Page } from '@playwright/test'
@@ -19,7 +21,7 @@ async function openTask(page: Page, title: string): Promise<string> {
   return page.url()
 }
 
-test.skip(!existsSync(WUZHOU), `the shared plan fixtures are not at ${FIXTURES} (set PLAN_FIXTURES)`)
+if (!existsSync(WUZHOU)) throw new Error(`the shared plan fixtures are not at ${FIXTURES}: set PLAN_FIXTURES`)
 
 test('梧州 plan: opened, reviewed, confirmed; progress with a scan, extension approved, a return and resubmission, a 督办函, the dashboard', async ({ app }) => {
   test.setTimeout(240_000)
