@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { main } from '../electron/cli/index'
 import { openPackage, writePackage } from '../electron/core/exchange/envelope'
 import { receiptRows } from '../electron/core/exchange/packages'
-import { payloadReader, payloadStream, tableParts } from '../electron/core/exchange/payload'
+import { payloadReader, tablesPayload } from '../electron/core/exchange/payload'
 import { suiteOf } from '../electron/core/exchange/suites'
 import { parsePlan } from '../electron/core/supervision/plan-parser'
 import { PLAN } from '../tests/fixtures/sample-plan'
@@ -16,13 +16,9 @@ import { pick, setUpOfficeAndLogIn } from './pages'
 const SM = suiteOf('SM2-SM3-SM4')!
 
 async function cityPackage(path: string, kind: 'receipt' | 'tasks', sequence: number, city: { privatePem: string }, countyPub: string, tables: Record<string, unknown[]>) {
-  const counts: Record<string, number> = {}
-  async function* entries() {
-    for (const [table, rows] of Object.entries(tables)) yield* tableParts(table, (async function* () { yield* rows as Array<Record<string, unknown>> })(), counts)
-  }
   await writePackage({
     path, suite: SM, kind, sequence, createdAt: new Date().toISOString(), sender: { orgName: '市社会信用信息平台', regionCode: '350100', uscc: '' },
-    senderPrivatePem: city.privatePem, recipientPublicPem: countyPub, payload: payloadStream(entries(), { kind, counts, attachments: 0 }),
+    senderPrivatePem: city.privatePem, recipientPublicPem: countyPub, payload: tablesPayload(kind, tables as Record<string, Array<Record<string, unknown>>>),
   })
 }
 

@@ -10,7 +10,7 @@ import { openPackage, writePackage, type PackageKind } from '../core/exchange/en
 import { currentOwnKey, importPeer, rotateOwnKey } from '../core/exchange/keyring'
 import { spokenFingerprint } from '../core/exchange/key-files'
 import { exportPackage, importPackage, receiptRows } from '../core/exchange/packages'
-import { payloadReader, payloadStream, tableParts, type PayloadEntry } from '../core/exchange/payload'
+import { payloadReader, tablesPayload } from '../core/exchange/payload'
 import { suiteOf, suiteOfKeyFile, SUITES, type Suite } from '../core/exchange/suites'
 import { loadFieldKeys, noProtector } from '../core/security/key-store'
 import { AppError } from '../core/shared/app-error'
@@ -84,14 +84,6 @@ function cityKeys(keyPem: string, senderPem: string) {
   return {
     ownKeys: new Map([[own.fingerprint(own.publicFromPrivate(keyPem)), keyPem]]),
     senders: new Map([[suite.fingerprint(senderPem), { publicPem: senderPem, retired: false }]]),
-  }
-}
-
-async function* entriesOf(tables: Record<string, Array<Record<string, unknown>>>, counts: Record<string, number>): AsyncGenerator<PayloadEntry> {
-  for (const [table, rows] of Object.entries(tables)) {
-    yield* tableParts(table, (async function* () {
-      yield* rows
-    })(), counts)
   }
 }
 
@@ -220,12 +212,11 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
       const r = await openPackage(file, keys, (plain) => reader.write(plain))
       await reader.end()
       const suite = suiteOf(r.header.suite)!
-      const counts: Record<string, number> = {}
       const tables = { receipts: receiptRows(r.header, r.digest, manifestCounts, new Date().toISOString()) }
       await writePackage({
         path: to, suite, kind: 'receipt', sequence: r.header.sequence, createdAt: new Date().toISOString(),
         sender: { orgName: str(values.org) ?? '市社会信用信息平台', regionCode: str(values.region) ?? '', uscc: str(values.uscc) ?? '' },
-        senderPrivatePem: keyPem, recipientPublicPem: senderPem, payload: payloadStream(entriesOf(tables, counts), { kind: 'receipt', counts, attachments: 0 }),
+        senderPrivatePem: keyPem, recipientPublicPem: senderPem, payload: tablesPayload('receipt', tables),
       })
       out.log(`已生成回执 ${to}（确认 ${r.header.sender.orgName} 的数据包 #${r.header.sequence}）`)
       return 0
@@ -242,11 +233,10 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
       const keyPem = readKeyFile(str(values.key), 'key')
       const recipientPem = readKeyFile(str(values.recipient), 'recipient')
       const items = JSON.parse(readFileSync(itemsFile, 'utf8')) as Array<Record<string, unknown>>
-      const counts: Record<string, number> = {}
       await writePackage({
         path: to, suite: suiteOfPrivate(keyPem), kind: 'catalog', sequence, createdAt: new Date().toISOString(),
         sender: { orgName: str(values.org) ?? '市社会信用体系建设领导小组办公室', regionCode: str(values.region) ?? '', uscc: str(values.uscc) ?? '' },
-        senderPrivatePem: keyPem, recipientPublicPem: recipientPem, payload: payloadStream(entriesOf({ catalog_items: items }, counts), { kind: 'catalog', counts, attachments: 0 }),
+        senderPrivatePem: keyPem, recipientPublicPem: recipientPem, payload: tablesPayload('catalog', { catalog_items: items }),
       })
       out.log(`已生成目录更新包 ${to}：${items.length} 个目录事项，序号 ${sequence}`)
       return 0
@@ -268,12 +258,11 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
         plans: [{ externalId: planId, title: plan.title ?? `${plan.issuer ?? ''}${plan.year}年社会信用体系建设工作要点`, issuer: plan.issuer, docNumber: plan.docNumber, year: plan.year }],
         tasks: plan.tasks.map((t) => ({ ...t, externalId: `${planId}#${t.path.join('.')}`, planExternalId: planId })),
       }
-      const counts: Record<string, number> = {}
       const suite = suiteOfPrivate(keyPem)
       await writePackage({
         path: to, suite, kind: 'tasks' as PackageKind, sequence, createdAt: new Date().toISOString(),
         sender: { orgName: str(values.org) ?? plan.issuer ?? '市社会信用体系建设领导小组办公室', regionCode: str(values.region) ?? '', uscc: str(values.uscc) ?? '' },
-        senderPrivatePem: keyPem, recipientPublicPem: recipientPem, payload: payloadStream(entriesOf(tables, counts), { kind: 'tasks', counts, attachments: 0 }),
+        senderPrivatePem: keyPem, recipientPublicPem: recipientPem, payload: tablesPayload('tasks', tables),
       })
       out.log(`已生成任务下发包 ${to}：${tables.tasks.length} 项任务，序号 ${sequence}`)
       return 0

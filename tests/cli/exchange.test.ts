@@ -27,6 +27,18 @@ async function county(): Promise<string> {
   return dir
 }
 
+/** A county data folder that knows the city's key, the city's key files, and the county's public key file. */
+async function countyAndCity() {
+  const dataDir = await county()
+  const keysDir = tempDir()
+  const work = tempDir()
+  await run('keys', 'generate', '--out', keysDir, '--name', 'city')
+  await run('keys', 'import-peer', join(keysDir, 'city.pub.pem'), '--name', '市信用办', '--data-dir', dataDir)
+  const countyPub = join(work, 'county.pub.pem')
+  await run('keys', 'export-public', '--out', countyPub, '--data-dir', dataDir)
+  return { dataDir, keysDir, work, countyPub }
+}
+
 describe('transfer packages on the command line', () => {
   it('round trip: export, the city verifies/opens/answers with a receipt, the county marks the records acknowledged', async () => {
     const dataDir = await county()
@@ -102,13 +114,7 @@ describe('transfer packages on the command line', () => {
   })
 
   it('the city issues tasks from a plan: they land in supervision with their ids; a replay is refused, a gap warned about', async () => {
-    const dataDir = await county()
-    const keysDir = tempDir()
-    const work = tempDir()
-    await run('keys', 'generate', '--out', keysDir, '--name', 'city')
-    await run('keys', 'import-peer', join(keysDir, 'city.pub.pem'), '--name', '市信用办', '--data-dir', dataDir)
-    const countyPub = join(work, 'county.pub.pem')
-    await run('keys', 'export-public', '--out', countyPub, '--data-dir', dataDir)
+    const { dataDir, keysDir, work, countyPub } = await countyAndCity()
     writeFileSync(join(work, 'plan.txt'), PLAN)
     const parsed = await run('plan', 'parse', join(work, 'plan.txt'), '--json')
     writeFileSync(join(work, 'plan.json'), parsed.out.join('\n'))
@@ -151,13 +157,7 @@ describe('transfer packages on the command line', () => {
   })
 
   it('catalog updates from the city become versions awaiting review; unchanged items and repeats change nothing', async () => {
-    const dataDir = await county()
-    const keysDir = tempDir()
-    const work = tempDir()
-    await run('keys', 'generate', '--out', keysDir, '--name', 'city')
-    await run('keys', 'import-peer', join(keysDir, 'city.pub.pem'), '--name', '市信用办', '--data-dir', dataDir)
-    const countyPub = join(work, 'county.pub.pem')
-    await run('keys', 'export-public', '--out', countyPub, '--data-dir', dataDir)
+    const { dataDir, keysDir, work, countyPub } = await countyAndCity()
     // The county's own catalog goes to the city in its data package; the city edits one item and adds another.
     const sent = join(work, 'county-1.cdpkg')
     expect((await run('package', 'export', '--to', sent, '--data-dir', dataDir)).json()).toMatchObject({ counts: { catalog_items: 2 } })

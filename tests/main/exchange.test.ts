@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openPackage, writePackage } from '../../electron/core/exchange/envelope'
 import { receiptRows } from '../../electron/core/exchange/packages'
-import { payloadReader, payloadStream, tableParts } from '../../electron/core/exchange/payload'
+import { payloadReader, tablesPayload } from '../../electron/core/exchange/payload'
 import { suiteOf } from '../../electron/core/exchange/suites'
 import { adminSession, errorOf, expectOk, freshBackend, tempDir, userSession } from '../helpers'
 
@@ -58,12 +58,11 @@ describe('transfer packages through the router', () => {
     const opened = await openPackage(join(dir, '350102-增量-00001.cdpkg'), cityKeys, (p) => reader.write(p))
     await reader.end()
     expect(opened.header.sender).toMatchObject({ orgName: '示例县信用办', regionCode: '350102', uscc: '91350100M000100Y43' })
-    const counts: Record<string, number> = {}
     const receiptPath = join(dir, 'receipt-1.cdpkg')
     await writePackage({
       path: receiptPath, suite: SM, kind: 'receipt', sequence: 1, createdAt: new Date().toISOString(), sender: { orgName: '市社会信用信息平台', regionCode: '350100', uscc: '' },
       senderPrivatePem: city.privatePem, recipientPublicPem: countyPub,
-      payload: payloadStream(tableParts('receipts', (async function* () { yield* receiptRows(opened.header, opened.digest, {}, '2026-11-23T03:00:00Z') })(), counts), { kind: 'receipt', counts, attachments: 0 }),
+      payload: tablesPayload('receipt', { receipts: receiptRows(opened.header, opened.digest, {}, '2026-11-23T03:00:00Z') }),
     })
     b.openPath.value = receiptPath
     const imported = await settle(clerk, (expectOk(await clerk('exchange:import-start')) as { job: Job }).job)

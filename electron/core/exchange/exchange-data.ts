@@ -97,7 +97,10 @@ export interface ExportSource {
 /** Catalog items approved here since the last acknowledged package, with their data items. */
 async function* catalogRows(db: Knex, from: Watermark, to: Watermark) {
   const ids = await db('catalog_items').where('status', 'approved').where('updated_at', '>', from.at).andWhere('updated_at', '<=', to.at).orderBy('id').pluck('id')
-  for (const id of ids) yield { version: (await getCatalogItem(db, id as number)).version, ...portableItem(await getCatalogItem(db, id as number)) } as Record<string, unknown>
+  for (const id of ids) {
+    const item = await getCatalogItem(db, id as number)
+    yield { version: item.version, ...portableItem(item) } as Record<string, unknown>
+  }
 }
 
 export async function* dataEntries(src: ExportSource, from: Watermark, to: Watermark, counts: Record<string, number>): AsyncGenerator<PayloadEntry> {

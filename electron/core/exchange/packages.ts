@@ -118,6 +118,7 @@ async function readPackage(ctx: ExchangeContext, path: string, check: (header: P
     }
   })
   if (skipped) return { header: opened.header, digest, skipped: true as const }
+  const size = structure.size
   try {
     await reader.end()
   } catch {
@@ -128,7 +129,7 @@ async function readPackage(ctx: ExchangeContext, path: string, check: (header: P
   const listed = seen.filter((e) => e.name !== 'manifest.json')
   if (!m || JSON.stringify(m.entries) !== JSON.stringify(listed)) throw reject('bad_payload')
   for (const [table, n] of Object.entries(m.counts)) if ((tables[table]?.length ?? 0) !== n) throw reject('bad_payload')
-  return { header: opened.header, digest, skipped: false as const, tables, files, manifest: m, senderName: senders.get(opened.header.sender.keyFingerprint)!.name }
+  return { header: opened.header, digest, size, skipped: false as const, tables, files, manifest: m, senderName: senders.get(opened.header.sender.keyFingerprint)!.name }
 }
 
 export async function importPackage(ctx: ExchangeContext, o: { path: string; userId: number | null; signal?: AbortSignal }): Promise<ImportResult> {
@@ -149,7 +150,7 @@ export async function importPackage(ctx: ExchangeContext, o: { path: string; use
     const now = ctx.clock.now()
     const [inId] = (await trx('exchange_packages').insert({
       direction: 'in', peer_fingerprint: read.header.sender.keyFingerprint, peer_name: read.senderName, kind: read.header.kind, sequence: read.header.sequence, digest: read.digest,
-      file_name: basename(o.path), size: (await readStructure(o.path)).size, counts: JSON.stringify(read.manifest.counts), warnings: warnings.length ? JSON.stringify(warnings) : null,
+      file_name: basename(o.path), size: read.size, counts: JSON.stringify(read.manifest.counts), warnings: warnings.length ? JSON.stringify(warnings) : null,
       created_by: o.userId, created_at: now,
     })) as number[]
     const changes =
@@ -183,18 +184,7 @@ async function applyCatalog(trx: Knex.Transaction, clock: Clock, rows: Array<Rec
   return changes
 }
 
-interface IssuedTask {
-  externalId: string
-  planExternalId: string
-  path: string[]
-  number: string
-  title: string
-  section: string
-  deadline: string | null
-  deadlineText: string | null
-  recurring: string | null
-  units: ReviewedTask['units']
-}
+type IssuedTask = Omit<ReviewedTask, 'source' | 'externalId'> & { externalId: string; planExternalId: string }
 
 /** Issued tasks: a new plan with the city's ids; a plan the county already entered gets the ids; a re-issue updates. */
 async function applyTasks(trx: Knex.Transaction, clock: Clock, tables: Record<string, Array<Record<string, unknown>>>, userId: number | null) {

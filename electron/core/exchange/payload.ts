@@ -74,6 +74,19 @@ export async function* tableParts(table: string, rows: AsyncIterable<Record<stri
   if (lines.length) yield flush()
 }
 
+/** A payload of rows held in memory (receipts, issued tasks, catalog updates: small by nature). */
+export function tablesPayload(kind: string, tables: Record<string, Array<Record<string, unknown>>>): AsyncGenerator<Uint8Array> {
+  const counts: Record<string, number> = {}
+  async function* entries(): AsyncGenerator<PayloadEntry> {
+    for (const [table, rows] of Object.entries(tables)) {
+      yield* tableParts(table, (async function* () {
+        yield* rows
+      })(), counts)
+    }
+  }
+  return payloadStream(entries(), { kind, counts, attachments: 0 })
+}
+
 export interface PayloadReader {
   /** Feed decrypted bytes in order. */
   write(plain: Buffer): Promise<void>
