@@ -11,7 +11,12 @@ export default defineConfig({
       outDir: 'out/main',
       // knex and sqlite3 stay require()d from node_modules (knex loads dialects dynamically; sqlite3 is native).
       rollupOptions: {
-        input: { index: resolve(__dirname, 'electron/main/index.ts'), cli: resolve(__dirname, 'electron/cli/index.ts') },
+        // crypto-worker: the worker threads that seal and open package chunks (found beside the bundle at run time).
+        input: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          cli: resolve(__dirname, 'electron/cli/index.ts'),
+          'crypto-worker': resolve(__dirname, 'electron/core/exchange/crypto-worker.ts'),
+        },
       },
     },
   },

@@ -38,11 +38,12 @@ export function attachmentPath(dataDir: string, digest: string): string {
   return join(dataDir, ATTACHMENT_DIR, digest.slice(0, 2), digest)
 }
 
-const CONTEXT = 'attachments'
+/** Associated data of a sealed scan: a file sealed for another purpose does not open as one. */
+export const ATTACHMENT_CONTEXT = 'attachments'
 
 /** The plaintext of a stored scan (for viewing by someone holding an access grant). */
 export function readAttachment(keys: FieldKeys, dataDir: string, digest: string): Buffer {
-  return openBytes(keys, readFileSync(attachmentPath(dataDir, digest)), CONTEXT)
+  return openBytes(keys, readFileSync(attachmentPath(dataDir, digest)), ATTACHMENT_CONTEXT)
 }
 
 /** Stores the file (once per content) and returns its hash and type; refuses a file that lies about its type. */
@@ -58,7 +59,7 @@ export async function storeAttachment(db: Knex, keys: FieldKeys, dataDir: string
   const target = attachmentPath(dataDir, digest)
   if (!existsSync(target)) {
     mkdirSync(join(dataDir, ATTACHMENT_DIR, digest.slice(0, 2)), { recursive: true })
-    writeFileAtomic(target, sealBytes(keys, bytes, CONTEXT))
+    writeFileAtomic(target, sealBytes(keys, bytes, ATTACHMENT_CONTEXT))
   }
   await db('attachments').insert({ digest, size, mime: claimed.mime, created_at: now }).onConflict('digest').ignore()
   return { digest, mime: claimed.mime, size }

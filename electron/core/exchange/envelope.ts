@@ -2,12 +2,14 @@
 // kind; the payload sealed in 1 MiB chunks, each authenticated with its index and a last-chunk flag; a signature
 // over the header hash and every chunk tag at the end. Written under a temporary name, fsynced, renamed, then read
 // back and checked; read in two passes (everything verified, then decrypted), in bounded memory either way.
-import { close, fsync, open } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { close, createReadStream, fsync, open } from 'node:fs'
 import { open as openFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
+import { cryptoPool, OrderedPipeline } from './crypto-pool'
 import { randomBytes, suiteOf, type ChunkKeys, type Suite, type SuiteName } from './suites'
 
 export const MAGIC = Buffer.from('CDPKG\r\n\x1a', 'latin1') // a text-mode copy or a wrong file fails here
@@ -145,29 +147,44 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
   }
   const tags: Buffer[] = []
   let plainBytes = 0
+  const sent = createHash('sha256') // of every byte written, for the read-back comparison
+  const pool = cryptoPool()
+  const pipeline = new OrderedPipeline<{ record: Buffer; plain: number }>(pool.depth)
+  const emit = async (sealed: Array<{ record: Buffer; plain: number }>) => {
+    for (const { record, plain } of sealed) {
+      tags.push(Buffer.from(record.subarray(record.length - suite.tagLength))) // a copy: a view would keep the whole chunk alive
+      sent.update(record)
+      await put(record)
+      plainBytes += plain
+      o.onProgress?.(plainBytes)
+    }
+  }
   try {
     file = await openFile(temp, 'wx')
     const prefix = Buffer.alloc(4)
     prefix.writeUInt16BE(FORMAT_VERSION, 0)
-    await put(Buffer.concat([MAGIC, prefix, u32(headerBytes.length), headerBytes]))
+    const lead = Buffer.concat([MAGIC, prefix, u32(headerBytes.length), headerBytes])
+    sent.update(lead)
+    await put(lead)
     let index = 0
     for await (const { data, last } of chunked(o.payload, CHUNK_SIZE)) {
       if (o.signal?.aborted) throw new AppError(ErrorCode.Cancelled, 'export cancelled')
-      const record = suite.sealChunk(keys, chunkAad(headerHash, index, last), index, data)
-      tags.push(Buffer.from(record.subarray(record.length - suite.tagLength))) // a copy: a view would keep the whole chunk alive
-      await put(record)
-      plainBytes += data.length
-      o.onProgress?.(plainBytes)
-      index++
+      const i = index++
+      const plain = data.length // (the chunk's memory moves to the worker)
+      await emit(await pipeline.push(async () => ({ record: (await pool.run({ op: 'seal', suite: suite.name, keys, aad: chunkAad(headerHash, i, last), index: i, data }, [data])).bytes!, plain })))
     }
+    await emit(await pipeline.drain())
     const signature = suite.sign(Buffer.concat([SIGNATURE_CONTEXT, headerHash, ...tags]), o.senderPrivatePem)
-    await put(Buffer.concat([signature, u32(signature.length)]))
+    const trailer = Buffer.concat([signature, u32(signature.length)])
+    sent.update(trailer)
+    await put(trailer)
     await file.sync()
     await file.close()
     file = undefined
     await rename(temp, o.path)
     await fsyncPath(dirname(o.path))
   } catch (err) {
+    pipeline.abandon()
     await file?.close().catch(() => undefined)
     await rm(temp, { force: true }).catch(() => undefined)
     const code = (err as { code?: string }).code
@@ -175,12 +192,14 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     if (err instanceof AppError) throw err
     throw new AppError(ErrorCode.FileWriteFailed, 'package write failed', { reason: code ?? 'io' })
   }
-  // Read back what is on the stick and check every tag and the signature before saying it is done.
+  // Read back what is on the stick: the same bytes as were sealed (so every tag is the one computed), a sound
+  // structure, and a signature that verifies, before saying it is done.
   try {
     const check = await readStructure(o.path)
-    const pass = await checkChunks(check, keys, false, () => undefined)
-    const signed = Buffer.concat([SIGNATURE_CONTEXT, headerHash, ...pass.tags])
-    if (!check.headerBytes.equals(headerBytes) || !suite.verify(signed, check.signature, suite.publicFromPrivate(o.senderPrivatePem))) throw reject('signature')
+    const onDisk = createHash('sha256')
+    for await (const piece of createReadStream(o.path, { highWaterMark: CHUNK_SIZE })) onDisk.update(piece as Buffer)
+    const signed = Buffer.concat([SIGNATURE_CONTEXT, headerHash, ...tags])
+    if (!onDisk.digest().equals(sent.digest()) || !check.headerBytes.equals(headerBytes) || !suite.verify(signed, check.signature, suite.publicFromPrivate(o.senderPrivatePem))) throw reject('signature')
     return { header, size: check.size, digest: packageDigest(check), chunks: tags.length, plainBytes }
   } catch {
     await rm(o.path, { force: true })
@@ -242,32 +261,56 @@ export async function readStructure(path: string): Promise<Structure> {
 
 interface ChunkPass {
   tags: Buffer[]
+  /** SHA-256 of each record as verified: the decrypt pass checks it reads exactly these bytes again. */
+  records: Buffer[]
 }
 
-/** Walks every chunk: checks its tag (and decrypts it when asked), in order, one chunk in memory at a time. */
-async function checkChunks(s: Structure, keys: ChunkKeys, decrypt: boolean, onPlain: (plain: Buffer, index: number) => void | Promise<void>, signal?: AbortSignal): Promise<ChunkPass> {
+/**
+ * Walks every chunk in order, one record read at a time, the crypto in the pool (a few records in flight).
+ * verify: checks each tag. decrypt: requires each record to be byte-for-byte the one verified, then decrypts it.
+ */
+async function walkChunks(s: Structure, keys: ChunkKeys, mode: { verify: true } | { decrypt: ChunkPass; onPlain: (plain: Buffer, index: number) => void | Promise<void> }, signal?: AbortSignal): Promise<ChunkPass> {
   const recordLength = CHUNK_SIZE + s.suite.tagLength
   const count = Math.ceil(s.bodyLength / recordLength)
   const headerHash = s.suite.hash(s.headerBytes)
-  const tags: Buffer[] = []
+  const pass: ChunkPass = { tags: [], records: [] }
+  const pool = cryptoPool()
+  const pipeline = new OrderedPipeline<{ index: number; plain: Buffer | null }>(pool.depth)
+  const handle = async (done: Array<{ index: number; plain: Buffer | null }>) => {
+    for (const { index, plain } of done) {
+      if (!plain) throw reject('chunk', { chunk: index + 1 })
+      if ('onPlain' in mode) await mode.onPlain(plain, index)
+    }
+  }
   const f = await openFile(s.path, 'r')
   try {
-    const buffer = Buffer.alloc(recordLength)
     for (let i = 0; i < count; i++) {
       if (signal?.aborted) throw new AppError(ErrorCode.Cancelled, 'cancelled')
       const length = i === count - 1 ? s.bodyLength - i * recordLength : recordLength
-      const { bytesRead } = await f.read(buffer, 0, length, s.bodyStart + i * recordLength)
+      const record = Buffer.allocUnsafe(length)
+      const { bytesRead } = await f.read(record, 0, length, s.bodyStart + i * recordLength)
       if (bytesRead !== length) throw reject('truncated')
-      const record = buffer.subarray(0, length)
-      const plain = s.suite.openChunk(keys, chunkAad(headerHash, i, i === count - 1), i, record, decrypt)
-      if (!plain) throw reject('chunk', { chunk: i + 1 })
-      tags.push(Buffer.from(record.subarray(length - s.suite.tagLength)))
-      if (decrypt) await onPlain(plain, i)
+      const digest = createHash('sha256').update(record).digest()
+      const aad = chunkAad(headerHash, i, i === count - 1)
+      if ('verify' in mode) {
+        pass.tags.push(Buffer.from(record.subarray(length - s.suite.tagLength)))
+        pass.records.push(digest)
+        await handle(await pipeline.push(async () => ({ index: i, plain: (await pool.run({ op: 'open', suite: s.suite.name, keys, aad, index: i, data: record, decrypt: false }, [record])).bytes })))
+      } else {
+        // The file must not have changed since it was verified.
+        if (!mode.decrypt.records[i]?.equals(digest)) throw reject('chunk', { chunk: i + 1 })
+        await handle(await pipeline.push(async () => ({ index: i, plain: (await pool.run({ op: 'decrypt', suite: s.suite.name, keys, aad, index: i, data: record }, [record])).bytes })))
+      }
     }
+    if ('decrypt' in mode && mode.decrypt.records.length !== count) throw reject('chunk')
+    await handle(await pipeline.drain())
+  } catch (err) {
+    pipeline.abandon()
+    throw err
   } finally {
     await f.close()
   }
-  return { tags }
+  return pass
 }
 
 /**
@@ -312,14 +355,10 @@ export async function openPackage(
   const secret = s.suite.unwrap(Buffer.from(s.header.recipient.wrappedKey, 'base64'), ownPrivate)
   if (!secret || secret.length !== 32) throw reject('unwrap_failed')
   const chunkKeys = s.suite.deriveKeys(secret, Buffer.from(s.header.salt, 'hex'))
-  const pass = await checkChunks(s, chunkKeys, false, () => undefined, signal)
+  const pass = await walkChunks(s, chunkKeys, { verify: true }, signal)
   const signed = Buffer.concat([SIGNATURE_CONTEXT, s.suite.hash(s.headerBytes), ...pass.tags])
   if (!s.suite.verify(signed, s.signature, sender.publicPem)) throw reject('signature')
   const verdict = await check?.(s.header)
-  if (onPlain && verdict !== 'skip') {
-    const again = await checkChunks(s, chunkKeys, true, onPlain, signal)
-    // The file must not have changed between the passes.
-    if (again.tags.length !== pass.tags.length || again.tags.some((t, i) => !t.equals(pass.tags[i]!))) throw reject('chunk')
-  }
+  if (onPlain && verdict !== 'skip') await walkChunks(s, chunkKeys, { decrypt: pass, onPlain }, signal)
   return { header: s.header, digest: packageDigest(s), chunks: pass.tags.length }
 }

@@ -3,10 +3,12 @@
 // (a plan with its tasks, keyed by the city's ids) and 'receipt' (which package arrived). A module adds a table
 // by adding an exporter / applier here; the file format does not change.
 import type { Knex } from 'knex'
-import { readAttachment } from '../archives/attachments'
+import { readFile } from 'node:fs/promises'
+import { ATTACHMENT_CONTEXT, attachmentPath } from '../archives/attachments'
 import { getCatalogItem, portableItem } from '../catalog/catalog'
 import { openField, type FieldKeys } from '../security/field-crypto'
-import { sm3Digest } from './gm'
+import { cryptoPool, type CryptoPool } from './crypto-pool'
+import type { CryptoResult } from './crypto-jobs'
 import { PART_ROWS, tableParts, type PayloadEntry } from './payload'
 
 /** How far an export reached: ids of append-only tables, and the time for rows that change in place. */
@@ -107,22 +109,25 @@ export async function* dataEntries(src: ExportSource, from: Watermark, to: Water
   yield* tableParts('catalog_items', catalogRows(src.db, from, to), counts)
   yield* tableParts('records', recordRows(src.db, src.keys, from, to), counts)
   yield* tableParts('record_actions', actionRows(src.db, from, to), counts)
-  // Scans go out as their rows are met (each before the part that lists it): one scan in memory at a time.
-  const sent = new Set<string>()
+  // Scans go out as their rows are met (each before the part that lists it). A worker opens the next scan while
+  // the current one is sealed: two scans in memory at most.
+  const pool = cryptoPool()
+  const storedSm3 = new Map<string, string>()
+  const sentSm3 = new Set<string>()
   let lines: string[] = []
   let part = 0
   counts.task_progress = 0
   const flush = () => ({ name: `tables/task_progress/${String(++part).padStart(6, '0')}.ndjson`, data: Buffer.from(lines.join('')) })
-  for await (const { scans, ...row } of progressRows(src.db, from, to)) {
-    const attachments = []
-    for (const scan of scans) {
-      const bytes = readAttachment(src.keys, src.dataDir, scan.storedAs)
-      const sm3 = sm3Digest(bytes).toString('hex')
-      if (!sent.has(sm3)) yield { name: `attachments/${sm3}`, data: bytes }
-      sent.add(sm3)
-      attachments.push({ fileName: scan.fileName, sm3 })
+  for await (const item of prefetch(progressItems(src, pool, from, to), (i) => ('opening' in i ? 1 : 0), 2)) {
+    if ('opening' in item) {
+      const { bytes, sm3 } = await item.opening
+      storedSm3.set(item.storedAs, sm3!)
+      if (!sentSm3.has(sm3!)) yield { name: `attachments/${sm3}`, data: bytes!, sm3 }
+      sentSm3.add(sm3!)
+      continue
     }
-    lines.push(JSON.stringify({ ...row, attachments }) + '\n')
+    const { scans, ...row } = item.row
+    lines.push(JSON.stringify({ ...row, attachments: scans.map((s) => ({ fileName: s.fileName, sm3: storedSm3.get(s.storedAs)! })) }) + '\n')
     counts.task_progress++
     if (lines.length === PART_ROWS) {
       yield flush()
@@ -130,6 +135,47 @@ export async function* dataEntries(src: ExportSource, from: Watermark, to: Water
     }
   }
   if (lines.length) yield flush()
+}
+
+type ProgressRow = Record<string, unknown> & { scans: Array<{ fileName: string; storedAs: string }> }
+type ProgressItem = { storedAs: string; opening: Promise<CryptoResult> } | { row: ProgressRow }
+
+/** Each progress row preceded by its scans not yet met, each scan's opening started as it is listed. */
+async function* progressItems(src: ExportSource, pool: CryptoPool, from: Watermark, to: Watermark): AsyncGenerator<ProgressItem> {
+  const listed = new Set<string>()
+  for await (const row of progressRows(src.db, from, to)) {
+    for (const { storedAs } of row.scans) {
+      if (listed.has(storedAs)) continue
+      listed.add(storedAs)
+      const opening = readFile(attachmentPath(src.dataDir, storedAs)).then((sealed) =>
+        pool.run({ op: 'open-sealed-file', encKey: src.keys.encKey, context: ATTACHMENT_CONTEXT, data: sealed }, [sealed]))
+      opening.catch(() => undefined) // awaited in turn; this only keeps a failure ahead of its turn from counting as unhandled
+      yield { storedAs, opening }
+    }
+    yield { row }
+  }
+}
+
+/** Reads ahead of the consumer until `budget` worth of items is in hand (the one handed on included). */
+async function* prefetch<T>(source: AsyncIterable<T>, weight: (item: T) => number, budget: number): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]()
+  const window: T[] = []
+  let held = 0
+  let done = false
+  for (;;) {
+    while (!done && (held < budget || !window.length)) {
+      const r = await it.next()
+      if (r.done) done = true
+      else {
+        window.push(r.value)
+        held += weight(r.value)
+      }
+    }
+    const item = window.shift()
+    if (item === undefined) return
+    held -= weight(item)
+    yield item
+  }
 }
 
 /** Counts for the export preview, without reading the rows. */

@@ -5,7 +5,7 @@
 // Each module adds its tables here without changing the format.
 import { once } from 'node:events'
 import { pack as tarPack, extract as tarExtract, type Header } from 'tar-stream'
-import { sm3Digest } from './gm'
+import { cryptoPool } from './crypto-pool'
 
 export const PART_ROWS = 5000
 
@@ -20,6 +20,8 @@ export interface Manifest {
 export interface PayloadEntry {
   name: string
   data: Buffer
+  /** The entry's SM3 where it is already known (a scan's, computed where it was opened). */
+  sm3?: string
 }
 
 /**
@@ -49,7 +51,7 @@ export async function* payloadStream(entries: AsyncIterable<PayloadEntry>, manif
     yield* drain()
   }
   for await (const e of entries) {
-    listed.push({ name: e.name, bytes: e.data.length, sm3: sm3Digest(e.data).toString('hex') })
+    listed.push({ name: e.name, bytes: e.data.length, sm3: e.sm3 ?? (await cryptoPool().run({ op: 'sm3', data: e.data })).sm3! })
     yield* put(e.name, e.data)
   }
   yield* put('manifest.json', Buffer.from(JSON.stringify({ ...manifest, entries: listed }, null, 1)))

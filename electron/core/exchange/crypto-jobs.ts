@@ -1,0 +1,50 @@
+// The CPU-heavy steps of a package, as self-contained jobs: a worker thread runs them (crypto-worker.ts) so the
+// main process stays responsive and both cores work; the same function runs them in-thread where no worker can start.
+import { openBytes } from '../security/field-crypto'
+import { sm3Digest } from './gm'
+import { suiteOf, type ChunkKeys, type SuiteName } from './suites'
+
+export type CryptoJob =
+  /** One chunk sealed: ciphertext || tag. */
+  | { op: 'seal'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array }
+  /** One chunk's tag checked; with `decrypt`, its plaintext too (null when the tag does not match). */
+  | { op: 'open'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array; decrypt: boolean }
+  /** One chunk decrypted without its tag: only for a record whose bytes are known to be ones already verified. */
+  | { op: 'decrypt'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array }
+  /** A file sealed at rest (a stamped scan) opened, with the SM3 of its plaintext. */
+  | { op: 'open-sealed-file'; encKey: Uint8Array; context: string; data: Uint8Array }
+  | { op: 'sm3'; data: Uint8Array }
+
+export interface CryptoResult {
+  bytes: Buffer | null
+  sm3?: string
+}
+
+const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)
+
+function suite(name: SuiteName) {
+  const s = suiteOf(name)
+  if (!s) throw new Error(`unknown suite ${name}`)
+  return s
+}
+
+function keysOf(k: ChunkKeys): ChunkKeys {
+  return { enc: asBuffer(k.enc), mac: asBuffer(k.mac) }
+}
+
+export function runCryptoJob(job: CryptoJob): CryptoResult {
+  switch (job.op) {
+    case 'seal':
+      return { bytes: suite(job.suite).sealChunk(keysOf(job.keys), job.aad, job.index, job.data) }
+    case 'open':
+      return { bytes: suite(job.suite).openChunk(keysOf(job.keys), job.aad, job.index, job.data, job.decrypt) }
+    case 'decrypt':
+      return { bytes: suite(job.suite).decryptChunk(keysOf(job.keys), job.aad, job.index, job.data) }
+    case 'open-sealed-file': {
+      const plain = openBytes({ encKey: job.encKey, indexKey: new Uint8Array(0) }, job.data, job.context)
+      return { bytes: plain, sm3: sm3Digest(plain).toString('hex') }
+    }
+    case 'sm3':
+      return { bytes: null, sm3: sm3Digest(job.data).toString('hex') }
+  }
+}

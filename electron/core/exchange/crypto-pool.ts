@@ -1,0 +1,136 @@
+// A small pool of worker threads for package crypto. Pure-JS SM4/SM3 (all Electron has) costs tens of ms per MiB:
+// on the main process that would stall every IPC call for the length of an export, and it would use one core.
+// Jobs go to the least-busy worker; each worker holds the event loop open only while it has work.
+import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import type { ErrorCode } from '../../contract/errors'
+import { AppError } from '../shared/app-error'
+import { runCryptoJob, type CryptoJob, type CryptoResult } from './crypto-jobs'
+import { transferable } from './crypto-pool-transfer'
+
+interface Slot {
+  worker: Worker
+  busy: number
+  pending: Map<number, { resolve: (r: WireResult) => void; reject: (e: Error) => void }>
+}
+
+/** A result as it arrives from a worker (a Buffer comes over as a plain Uint8Array). */
+type WireResult = Omit<CryptoResult, 'bytes'> & { bytes: Uint8Array | null }
+
+const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)
+
+/** The worker's script: the bundled file beside the main bundle, or (tests, tsx) the TypeScript source through tsx. */
+function workerScript(): { script: string; eval: boolean } | null {
+  if (process.env.CREDIT_DESK_CRYPTO_WORKERS === '0') return null
+  // (bundled, this code may sit in a shared chunk one folder below the entry files)
+  const built = [join(__dirname, 'crypto-worker.js'), join(__dirname, '..', 'crypto-worker.js')].find(existsSync)
+  if (built) return { script: built, eval: false }
+  const source = join(__dirname, 'crypto-worker.ts')
+  if (existsSync(source)) return { script: `require('tsx/cjs/api').register(); require(${JSON.stringify(source)})`, eval: true }
+  return null
+}
+
+export class CryptoPool {
+  private slots: Slot[] = []
+  private nextId = 1
+  private readonly script = workerScript()
+
+  constructor(readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
+
+  /** Jobs that may usefully be in flight at once (enough to keep every worker fed). */
+  get depth(): number {
+    return this.script ? this.size * 2 : 1
+  }
+
+  async run(job: CryptoJob, transfer: Uint8Array[] = []): Promise<CryptoResult> {
+    if (!this.script) return runCryptoJob(job)
+    const slot = this.slot()
+    const id = this.nextId++
+    if (slot.busy++ === 0) slot.worker.ref()
+    try {
+      const result = await new Promise<WireResult>((resolve, reject) => {
+        slot.pending.set(id, { resolve, reject })
+        slot.worker.postMessage({ id, job }, transfer.flatMap(transferable))
+      })
+      return { ...result, bytes: result.bytes && asBuffer(result.bytes) }
+    } finally {
+      slot.pending.delete(id)
+      if (--slot.busy === 0) slot.worker.unref()
+    }
+  }
+
+  private slot(): Slot {
+    const idle = this.slots.find((s) => s.busy === 0)
+    if (idle) return idle
+    if (this.slots.length < this.size) return this.spawn()
+    return this.slots.reduce((a, b) => (b.busy < a.busy ? b : a))
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.script!.script, { eval: this.script!.eval })
+    const slot: Slot = { worker, busy: 0, pending: new Map() }
+    worker.on('message', (m: { id: number; result?: WireResult; error?: string; code?: ErrorCode; details?: Record<string, unknown> }) => {
+      const p = slot.pending.get(m.id)
+      if (m.error !== undefined) p?.reject(m.code ? new AppError(m.code, m.error, m.details) : new Error(m.error))
+      else p?.resolve(m.result!)
+    })
+    const fail = (err: Error) => {
+      for (const p of slot.pending.values()) p.reject(err)
+      this.slots = this.slots.filter((s) => s !== slot)
+    }
+    worker.on('error', fail)
+    worker.on('exit', (code) => fail(new Error(`crypto worker exited (${code})`)))
+    worker.unref()
+    this.slots.push(slot)
+    return slot
+  }
+
+  /** Workers started so far (none where jobs run in-thread). */
+  get started(): number {
+    return this.slots.length
+  }
+
+  async close(): Promise<void> {
+    const slots = this.slots
+    this.slots = []
+    await Promise.all(slots.map((s) => s.worker.terminate()))
+  }
+}
+
+let shared: CryptoPool | undefined
+/** The process-wide pool (workers start on first use and cost nothing while idle). */
+export function cryptoPool(): CryptoPool {
+  return (shared ??= new CryptoPool())
+}
+
+/**
+ * Runs jobs in order with up to `depth` in flight, handing results on in submission order: a pipeline whose memory
+ * is bounded by depth, whatever the number of jobs.
+ */
+export class OrderedPipeline<T> {
+  private queue: Array<Promise<T>> = []
+  constructor(private readonly depth: number) {}
+
+  /** Adds a job; when the pipeline is full, first waits for and returns the oldest result(s). */
+  async push(start: () => Promise<T>): Promise<T[]> {
+    const ready: T[] = []
+    while (this.queue.length >= this.depth) ready.push(await this.queue.shift()!)
+    const p = start()
+    p.catch(() => undefined) // awaited later, in order; this only keeps an early failure from being "unhandled"
+    this.queue.push(p)
+    return ready
+  }
+
+  async drain(): Promise<T[]> {
+    const ready: T[] = []
+    while (this.queue.length) ready.push(await this.queue.shift()!)
+    return ready
+  }
+
+  /** Lets in-flight jobs settle quietly after a failure elsewhere. */
+  abandon(): void {
+    this.queue = []
+  }
+}

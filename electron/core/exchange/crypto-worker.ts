@@ -1,0 +1,16 @@
+// Worker-thread entry of the crypto pool: runs jobs as they come and hands results back without copying.
+import { parentPort } from 'node:worker_threads'
+import { AppError } from '../shared/app-error'
+import { runCryptoJob, type CryptoJob } from './crypto-jobs'
+import { transferable } from './crypto-pool-transfer'
+
+parentPort!.on('message', ({ id, job }: { id: number; job: CryptoJob }) => {
+  try {
+    const result = runCryptoJob(job)
+    parentPort!.postMessage({ id, result }, transferable(result.bytes))
+  } catch (err) {
+    // An AppError (a scan that no longer opens with this installation's key) keeps its code across the boundary.
+    const { code, details } = err instanceof AppError ? err : { code: undefined, details: undefined }
+    parentPort!.postMessage({ id, error: err instanceof Error ? err.message : String(err), code, details })
+  }
+})
