@@ -1,68 +1,43 @@
 // Benchmark for issue 6 (figures for the notes, not a test):
 //   npm run bench:packages -- [--records 200000] [--attachments-mb 500]
 //   CREDIT_DESK_PURE_JS_GM=1 npm run bench:packages        (the pure-JS path Electron runs: its BoringSSL has no SM)
-// A data folder is seeded (records + city-task progress with sealed 20 MB scans); then, each in its own process so
-// peak RSS is the work's own: the export (read rows, open sealed scans, tar, SM4-CTR + HMAC-SM3, write, fsync,
-// read back and check) and the city-side open (verify pass, decrypt pass, untar). Throughput is package MB/s, set
-// against the OpenSSL CLI doing SM4-CTR then HMAC-SM3 over a file of the same size on this machine.
+// A data folder is seeded (records + city-task progress with sealed 20 MB scans); then the shipped command line
+// (out/main/cli.js, as built: its crypto worker threads included) runs, each step its own process so its peak RSS
+// is its own: `package export --full` (read rows, open sealed scans, tar, SM4-CTR + HMAC-SM3, write, fsync, read
+// back and check) and, on the city side, `package open` (verify pass, decrypt pass, untar to files). Throughput is
+// package MB/s, set against the OpenSSL CLI doing SM4-CTR then HMAC-SM3 over a file of the same size.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { storeAttachment } from '../electron/core/archives/attachments'
 import { loadStoreContext } from '../electron/core/catalog/record-context'
 import { seedDemo } from '../electron/core/demo/demo-seed'
-import { openPackage } from '../electron/core/exchange/envelope'
 import { randomBytes } from '../electron/core/exchange/gm'
 import { currentOwnKey, importPeer } from '../electron/core/exchange/keyring'
-import { exportPackage } from '../electron/core/exchange/packages'
-import { payloadReader } from '../electron/core/exchange/payload'
 import { suiteOf } from '../electron/core/exchange/suites'
 import { loadFieldKeys, noProtector } from '../electron/core/security/key-store'
 import { systemClock } from '../electron/core/shared/clock'
 import { openDatabase } from '../electron/core/shared/open-database'
 
-const { values } = parseArgs({ options: { records: { type: 'string', default: '200000' }, 'attachments-mb': { type: 'string', default: '500' }, phase: { type: 'string' }, dir: { type: 'string' } } })
+const { values } = parseArgs({ options: { records: { type: 'string', default: '200000' }, 'attachments-mb': { type: 'string', default: '500' }, keep: { type: 'boolean', default: false } } })
 const SM = suiteOf('SM2-SM3-SM4')!
-const maxRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024)
 
-async function exportPhase(dir: string) {
-  if (process.env.BENCH_MEM) setInterval(() => { const m = process.memoryUsage(); console.error(`rss ${m.rss >> 20} heap ${m.heapUsed >> 20} external ${m.external >> 20} arrayBuffers ${m.arrayBuffers >> 20}`) }, 1000).unref()
-  const { db } = await openDatabase(dir)
-  const keys = await loadFieldKeys(db, dir, noProtector)
+const ROOT = join(__dirname, '..')
+
+/** Runs the built command line; its time (process start included) and peak RSS. */
+function cli(args: string[], mayFail = false): { seconds: number; maxRssMiB: number; stdout: string } {
   const t = Date.now()
-  const r = await exportPackage({ db, keys, dataDir: dir, clock: systemClock }, { path: join(dir, 'bench.cdpkg'), full: true, userId: null })
+  const r = spawnSync(process.execPath, ['--require', join(ROOT, 'bench/report-rss.cjs'), join(ROOT, 'bin/credit-desk.cjs'), ...args], { encoding: 'utf8', env: process.env, maxBuffer: 64 << 20 })
   const seconds = (Date.now() - t) / 1000
-  writeFileSync(join(dir, 'county.pub.pem'), (await currentOwnKey(db, keys, systemClock)).publicPem)
-  await db.destroy()
-  console.log(JSON.stringify({ seconds, size: r.size, counts: r.counts, maxRssMiB: maxRssMiB(), baselineMiB }))
+  if (r.status !== 0 && !mayFail) throw new Error(`credit-desk ${args.join(' ')} failed: ${r.stderr}`)
+  return { seconds, maxRssMiB: Number(/max-rss-mib (\d+)/.exec(r.stderr)?.[1]), stdout: r.stdout }
 }
-
-async function openPhase(dir: string) {
-  const city = readFileSync(join(dir, 'city.key.pem'), 'utf8')
-  const county = readFileSync(join(dir, 'county.pub.pem'), 'utf8')
-  const t = Date.now()
-  let entries = 0
-  const reader = payloadReader(() => void entries++)
-  await openPackage(join(dir, 'bench.cdpkg'), { ownKeys: new Map([[SM.fingerprint(SM.publicFromPrivate(city)), city]]), senders: new Map([[SM.fingerprint(county), { publicPem: county, retired: false }]]) }, (p) => reader.write(p))
-  await reader.end()
-  console.log(JSON.stringify({ seconds: (Date.now() - t) / 1000, entries, maxRssMiB: maxRssMiB(), baselineMiB }))
-}
-
-function child(phase: string, dir: string) {
-  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--phase', phase, '--dir', dir], { encoding: 'utf8', env: process.env })
-  if (r.status !== 0) throw new Error(`${phase} failed: ${r.stderr}`)
-  if (process.env.BENCH_MEM) console.log(r.stderr)
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number> & { counts?: Record<string, number> }
-}
-
-const baselineMiB = maxRssMiB() // after loading the modules, before any work
 
 async function main() {
-  if (values.phase === 'export') return exportPhase(values.dir!)
-  if (values.phase === 'open') return openPhase(values.dir!)
+  if (!existsSync(join(ROOT, 'out/main/cli.js'))) throw new Error('build first: npm run build')
   const records = Number(values.records)
   const attachMb = Number(values['attachments-mb'])
   const dir = mkdtempSync(join(tmpdir(), 'package-bench-'))
@@ -92,19 +67,25 @@ async function main() {
   await db.destroy()
 
   const mode = process.env.CREDIT_DESK_PURE_JS_GM === '1' ? 'pure JS' : 'node:crypto'
-  const ex = child('export', dir)
-  const size = statSync(join(dir, 'bench.cdpkg')).size
-  console.log(`export (${mode}): ${(size / 1_048_576).toFixed(0)} MiB package (${JSON.stringify(ex.counts)}), ${ex.seconds!.toFixed(1)} s incl. read-back check, ${(size / 1e6 / ex.seconds!).toFixed(1)} MB/s, peak RSS ${ex.maxRssMiB} MiB (process at start ${ex.baselineMiB} MiB)`)
-  const op = child('open', dir)
-  console.log(`open on the city side (verify + decrypt + untar): ${op.seconds!.toFixed(1)} s, ${(size / 1e6 / op.seconds!).toFixed(1)} MB/s, ${op.entries} entries, peak RSS ${op.maxRssMiB} MiB (at start ${op.baselineMiB} MiB)`)
+  const pkg = join(dir, 'bench.cdpkg')
+  const idle = cli(['--help'], true) // (usage, exit 2: the modules loaded, nothing done)
+  const ex = cli(['package', 'export', '--data-dir', dir, '--to', pkg, '--full'])
+  const size = statSync(pkg).size
+  console.log(`export (${mode}): ${(size / 1_048_576).toFixed(0)} MiB package, ${ex.seconds.toFixed(1)} s incl. read-back check, ${(size / 1e6 / ex.seconds).toFixed(1)} MB/s, peak RSS ${ex.maxRssMiB} MiB (the command line doing nothing: ${idle.maxRssMiB} MiB)`)
+  console.log(ex.stdout.trim())
+  cli(['keys', 'export-public', '--data-dir', dir, '--out', join(dir, 'county.pub.pem')])
+  const op = cli(['package', 'open', pkg, '--key', join(dir, 'city.key.pem'), '--sender', join(dir, 'county.pub.pem'), '--out', join(dir, 'opened')])
+  console.log(`open on the city side (verify + decrypt + untar to files): ${op.seconds.toFixed(1)} s, ${(size / 1e6 / op.seconds).toFixed(1)} MB/s, peak RSS ${op.maxRssMiB} MiB`)
+  rmSync(join(dir, 'opened'), { recursive: true, force: true })
   const plain = join(dir, 'plain.bin')
   execFileSync('bash', ['-c', `head -c ${size} /dev/urandom > ${plain}`])
   t = Date.now()
   execFileSync('bash', ['-c', `openssl enc -sm4-ctr -K 0123456789abcdeffedcba9876543210 -iv 00000000000000000000000000000000 -in ${plain} -out ${plain}.ct && openssl dgst -sm3 -mac HMAC -macopt hexkey:${'ab'.repeat(32)} ${plain}.ct > /dev/null`])
   const ossl = (Date.now() - t) / 1000
   console.log(`OpenSSL CLI sm4-ctr then hmac-sm3 over ${(size / 1_048_576).toFixed(0)} MiB: ${ossl.toFixed(1)} s, ${(size / 1e6 / ossl).toFixed(1)} MB/s`)
-  console.log(`ratio to OpenSSL (its time / ours): export ${(ossl / ex.seconds!).toFixed(2)}, open ${(ossl / op.seconds!).toFixed(2)}`)
-  rmSync(dir, { recursive: true, force: true })
+  console.log(`ratio to OpenSSL (its time / ours): export ${(ossl / ex.seconds).toFixed(2)}, open ${(ossl / op.seconds).toFixed(2)}`)
+  if (values.keep) console.log(`data folder kept: ${dir}`)
+  else rmSync(dir, { recursive: true, force: true })
 }
 
 void main()

@@ -143,12 +143,15 @@ type ProgressItem = { storedAs: string; opening: Promise<CryptoResult> } | { row
 /** Each progress row preceded by its scans not yet met, each scan's opening started as it is listed. */
 async function* progressItems(src: ExportSource, pool: CryptoPool, from: Watermark, to: Watermark): AsyncGenerator<ProgressItem> {
   const listed = new Set<string>()
+  let previous: Promise<unknown> = Promise.resolve()
   for await (const row of progressRows(src.db, from, to)) {
     for (const { storedAs } of row.scans) {
       if (listed.has(storedAs)) continue
       listed.add(storedAs)
-      const opening = readFile(attachmentPath(src.dataDir, storedAs)).then((sealed) =>
+      // One opening at a time (each holds a few copies of a scan), the next starting as the last one ends.
+      const opening = previous.catch(() => undefined).then(() => readFile(attachmentPath(src.dataDir, storedAs))).then((sealed) =>
         pool.run({ op: 'open-sealed-file', encKey: src.keys.encKey, context: ATTACHMENT_CONTEXT, data: sealed }, [sealed]))
+      previous = opening
       opening.catch(() => undefined) // awaited in turn; this only keeps a failure ahead of its turn from counting as unhandled
       yield { storedAs, opening }
     }

@@ -50,10 +50,11 @@ export function sealBytes(keys: FieldKeys, plaintext: Uint8Array, context: strin
 }
 
 export function openBytes(keys: FieldKeys, sealed: Uint8Array, context: string): Buffer {
-  const b = Buffer.from(sealed)
+  const b = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength) // a view: scans run to 20 MB, copies add up
   if (b.length < 32 || !b.subarray(0, 4).equals(FILE_MAGIC)) throw new AppError(ErrorCode.FieldDecryptFailed, 'unknown sealed file format')
   try {
-    return Buffer.from(sm4.decrypt(b.subarray(32), keys.encKey, { mode: 'gcm', iv: b.subarray(4, 16), tag: b.subarray(16, 32), associatedData: utf8(context), output: 'array' }))
+    const plain = sm4.decrypt(b.subarray(32), keys.encKey, { mode: 'gcm', iv: b.subarray(4, 16), tag: b.subarray(16, 32), associatedData: utf8(context), output: 'array' })
+    return Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength)
   } catch {
     throw new AppError(ErrorCode.FieldDecryptFailed, 'tag mismatch or wrong key')
   }
