@@ -13,6 +13,7 @@ import * as m20261123100000 from './20261123100000_create_supervision'
 import * as m20261123110000 from './20261123110000_create_task_lifecycle'
 import * as m20261123120000 from './20261123120000_create_supervision_letters'
 import * as m20261123130000 from './20261123130000_create_exchange'
+import * as m20261201090000 from './20261201090000_attachment_sm3'
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261122090000_create_system_tables': m20261122090000,
@@ -26,6 +27,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261123110000_create_task_lifecycle': m20261123110000,
   '20261123120000_create_supervision_letters': m20261123120000,
   '20261123130000_create_exchange': m20261123130000,
+  '20261201090000_attachment_sm3': m20261201090000,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

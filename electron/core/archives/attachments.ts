@@ -8,7 +8,8 @@ import { extname, join } from 'node:path'
 import type { Knex } from 'knex'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
-import { openBytes, sealBytes, type FieldKeys } from '../security/field-crypto'
+import { sm3Digest } from '../exchange/gm'
+import { openBytes, openField, sealBytes, sealField, type FieldKeys } from '../security/field-crypto'
 import { writeFileAtomic } from '../shared/write-file'
 
 export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -40,6 +41,7 @@ export function attachmentPath(dataDir: string, digest: string): string {
 
 /** Associated data of a sealed scan: a file sealed for another purpose does not open as one. */
 export const ATTACHMENT_CONTEXT = 'attachments'
+const SM3_CONTEXT = 'attachments.sm3'
 
 /** The plaintext of a stored scan (for viewing by someone holding an access grant). */
 export function readAttachment(keys: FieldKeys, dataDir: string, digest: string): Buffer {
@@ -61,6 +63,18 @@ export async function storeAttachment(db: Knex, keys: FieldKeys, dataDir: string
     mkdirSync(join(dataDir, ATTACHMENT_DIR, digest.slice(0, 2)), { recursive: true })
     writeFileAtomic(target, sealBytes(keys, bytes, ATTACHMENT_CONTEXT))
   }
-  await db('attachments').insert({ digest, size, mime: claimed.mime, created_at: now }).onConflict('digest').ignore()
+  const sm3Sealed = sealField(keys, sm3Digest(bytes).toString('hex'), SM3_CONTEXT)
+  await db('attachments').insert({ digest, size, mime: claimed.mime, created_at: now, sm3_sealed: sm3Sealed }).onConflict('digest').ignore()
+  await db('attachments').where({ digest }).whereNull('sm3_sealed').update({ sm3_sealed: sm3Sealed })
   return { digest, mime: claimed.mime, size }
+}
+
+/** A stored scan's SM3 (hex), or null for a scan stored before it was kept. */
+export async function attachmentSm3(db: Knex, keys: FieldKeys, digest: string): Promise<string | null> {
+  const row = (await db('attachments').where({ digest }).first('sm3_sealed')) as { sm3_sealed: string | null } | undefined
+  return row?.sm3_sealed ? openField(keys, row.sm3_sealed, SM3_CONTEXT) : null
+}
+
+export async function rememberAttachmentSm3(db: Knex, keys: FieldKeys, digest: string, sm3: string): Promise<void> {
+  await db('attachments').where({ digest }).whereNull('sm3_sealed').update({ sm3_sealed: sealField(keys, sm3, SM3_CONTEXT) })
 }

@@ -1,6 +1,9 @@
 // The CPU-heavy steps of a package, as self-contained jobs: a worker thread runs them (crypto-worker.ts) so the
 // main process stays responsive and both cores work; the same function runs them in-thread where no worker can start.
+import { ErrorCode } from '../../contract/errors'
 import { openBytes } from '../security/field-crypto'
+import { SealedFileOpener } from '../security/sealed-file-stream'
+import { AppError } from '../shared/app-error'
 import { sm3Digest } from './gm'
 import { suiteOf, type ChunkKeys, type SuiteName } from './suites'
 
@@ -14,6 +17,12 @@ export type CryptoJob =
   /** A file sealed at rest (a stamped scan) opened, with the SM3 of its plaintext. */
   | { op: 'open-sealed-file'; encKey: Uint8Array; context: string; data: Uint8Array }
   | { op: 'sm3'; data: Uint8Array }
+  /** A sealed file opened piece by piece within one worker: begin (its 32-byte header), pieces in order, end. */
+  | { op: 'file-begin'; session: number; encKey: Uint8Array; context: string; header: Uint8Array }
+  | { op: 'file-piece'; session: number; data: Uint8Array }
+  | { op: 'file-end'; session: number }
+  /** Forgets a session that will not be finished (an export cancelled or failed mid-file). */
+  | { op: 'file-drop'; session: number }
 
 export interface CryptoResult {
   bytes: Buffer | null
@@ -32,6 +41,14 @@ function keysOf(k: ChunkKeys): ChunkKeys {
   return { enc: asBuffer(k.enc), mac: asBuffer(k.mac) }
 }
 
+const openers = new Map<number, { opener: SealedFileOpener; tag: Uint8Array }>()
+
+function opener(session: number) {
+  const o = openers.get(session)
+  if (!o) throw new Error(`no sealed-file session ${session}`)
+  return o
+}
+
 export function runCryptoJob(job: CryptoJob): CryptoResult {
   switch (job.op) {
     case 'seal':
@@ -46,5 +63,20 @@ export function runCryptoJob(job: CryptoJob): CryptoResult {
     }
     case 'sm3':
       return { bytes: null, sm3: sm3Digest(job.data).toString('hex') }
+    case 'file-begin':
+      openers.set(job.session, { opener: new SealedFileOpener(job.encKey, job.header, job.context), tag: Buffer.from(job.header.subarray(16, 32)) })
+      return { bytes: null }
+    case 'file-piece':
+      return { bytes: opener(job.session).opener.update(job.data) }
+    case 'file-end': {
+      const o = opener(job.session)
+      openers.delete(job.session)
+      if (!o.opener.verify(o.tag)) throw new AppError(ErrorCode.FieldDecryptFailed, 'tag mismatch or wrong key')
+      return { bytes: null }
+    }
+    case 'file-drop':
+      openers.delete(job.session)
+      return { bytes: null }
   }
 }
+

@@ -35,6 +35,7 @@ function workerScript(): { script: string; eval: boolean } | null {
 export class CryptoPool {
   private slots: Slot[] = []
   private nextId = 1
+  private nextSession = 1
   private readonly script = workerScript()
 
   constructor(readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
@@ -45,8 +46,21 @@ export class CryptoPool {
   }
 
   async run(job: CryptoJob, transfer: Uint8Array[] = []): Promise<CryptoResult> {
-    if (!this.script) return runCryptoJob(job)
+    return this.script ? this.runOn(this.slot(), job, transfer) : runCryptoJob(job)
+  }
+
+  /**
+   * A runner whose jobs all go to one worker, in order: for jobs that carry state from one to the next (a sealed
+   * file opened piece by piece). Its session number ties the jobs together.
+   */
+  pinned(): { session: number; run: (job: CryptoJob, transfer?: Uint8Array[]) => Promise<CryptoResult> } {
+    const session = this.nextSession++
+    if (!this.script) return { session, run: async (job) => runCryptoJob(job) }
     const slot = this.slot()
+    return { session, run: (job, transfer = []) => (this.slots.includes(slot) ? this.runOn(slot, job, transfer) : Promise.reject(new Error('crypto worker gone'))) }
+  }
+
+  private async runOn(slot: Slot, job: CryptoJob, transfer: Uint8Array[]): Promise<CryptoResult> {
     const id = this.nextId++
     if (slot.busy++ === 0) slot.worker.ref()
     try {

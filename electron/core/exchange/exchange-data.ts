@@ -3,12 +3,14 @@
 // (a plan with its tasks, keyed by the city's ids) and 'receipt' (which package arrived). A module adds a table
 // by adding an exporter / applier here; the file format does not change.
 import type { Knex } from 'knex'
-import { readFile } from 'node:fs/promises'
-import { ATTACHMENT_CONTEXT, attachmentPath } from '../archives/attachments'
+import { open, readFile, stat } from 'node:fs/promises'
+import { ErrorCode } from '../../contract/errors'
+import { ATTACHMENT_CONTEXT, attachmentPath, attachmentSm3, rememberAttachmentSm3 } from '../archives/attachments'
+import { SEALED_FILE_HEADER } from '../security/sealed-file-stream'
+import { AppError } from '../shared/app-error'
 import { getCatalogItem, portableItem } from '../catalog/catalog'
 import { openField, type FieldKeys } from '../security/field-crypto'
-import { cryptoPool, type CryptoPool } from './crypto-pool'
-import type { CryptoResult } from './crypto-jobs'
+import { cryptoPool, OrderedPipeline, type CryptoPool } from './crypto-pool'
 import { PART_ROWS, tableParts, type PayloadEntry } from './payload'
 
 /** How far an export reached: ids of append-only tables, and the time for rows that change in place. */
@@ -109,25 +111,34 @@ export async function* dataEntries(src: ExportSource, from: Watermark, to: Water
   yield* tableParts('catalog_items', catalogRows(src.db, from, to), counts)
   yield* tableParts('records', recordRows(src.db, src.keys, from, to), counts)
   yield* tableParts('record_actions', actionRows(src.db, from, to), counts)
-  // Scans go out as their rows are met (each before the part that lists it). A worker opens the next scan while
-  // the current one is sealed: two scans in memory at most.
+  // Scans go out as their rows are met (each before the part that lists it), streamed in pieces through a worker.
   const pool = cryptoPool()
-  const storedSm3 = new Map<string, string>()
+  const scanSm3 = new Map<string, string>()
   const sentSm3 = new Set<string>()
   let lines: string[] = []
   let part = 0
   counts.task_progress = 0
   const flush = () => ({ name: `tables/task_progress/${String(++part).padStart(6, '0')}.ndjson`, data: Buffer.from(lines.join('')) })
-  for await (const item of prefetch(progressItems(src, pool, from, to), (i) => ('opening' in i ? 1 : 0), 2)) {
-    if ('opening' in item) {
-      const { bytes, sm3 } = await item.opening
-      storedSm3.set(item.storedAs, sm3!)
+  for await (const { scans, ...row } of progressRows(src.db, from, to)) {
+    for (const { storedAs } of scans) {
+      if (scanSm3.has(storedAs)) continue
+      const path = attachmentPath(src.dataDir, storedAs)
+      const known = await attachmentSm3(src.db, src.keys, storedAs)
+      if (known) {
+        scanSm3.set(storedAs, known)
+        if (!sentSm3.has(known)) yield { name: `attachments/${known}`, size: (await stat(path)).size - SEALED_FILE_HEADER, sm3: known, pieces: sealedFilePieces(pool, src.keys.encKey, path) }
+        sentSm3.add(known)
+        continue
+      }
+      // Stored before scans kept their SM3: opened whole once, and the SM3 remembered for next time.
+      const sealed = await readFile(path)
+      const { bytes, sm3 } = await pool.run({ op: 'open-sealed-file', encKey: src.keys.encKey, context: ATTACHMENT_CONTEXT, data: sealed }, [sealed])
+      await rememberAttachmentSm3(src.db, src.keys, storedAs, sm3!)
+      scanSm3.set(storedAs, sm3!)
       if (!sentSm3.has(sm3!)) yield { name: `attachments/${sm3}`, data: bytes!, sm3 }
       sentSm3.add(sm3!)
-      continue
     }
-    const { scans, ...row } = item.row
-    lines.push(JSON.stringify({ ...row, attachments: scans.map((s) => ({ fileName: s.fileName, sm3: storedSm3.get(s.storedAs)! })) }) + '\n')
+    lines.push(JSON.stringify({ ...row, attachments: scans.map((s) => ({ fileName: s.fileName, sm3: scanSm3.get(s.storedAs)! })) }) + '\n')
     counts.task_progress++
     if (lines.length === PART_ROWS) {
       yield flush()
@@ -137,47 +148,33 @@ export async function* dataEntries(src: ExportSource, from: Watermark, to: Water
   if (lines.length) yield flush()
 }
 
-type ProgressRow = Record<string, unknown> & { scans: Array<{ fileName: string; storedAs: string }> }
-type ProgressItem = { storedAs: string; opening: Promise<CryptoResult> } | { row: ProgressRow }
+const PIECE = 1 << 20
 
-/** Each progress row preceded by its scans not yet met, each scan's opening started as it is listed. */
-async function* progressItems(src: ExportSource, pool: CryptoPool, from: Watermark, to: Watermark): AsyncGenerator<ProgressItem> {
-  const listed = new Set<string>()
-  let previous: Promise<unknown> = Promise.resolve()
-  for await (const row of progressRows(src.db, from, to)) {
-    for (const { storedAs } of row.scans) {
-      if (listed.has(storedAs)) continue
-      listed.add(storedAs)
-      // One opening at a time (each holds a few copies of a scan), the next starting as the last one ends.
-      const opening = previous.catch(() => undefined).then(() => readFile(attachmentPath(src.dataDir, storedAs))).then((sealed) =>
-        pool.run({ op: 'open-sealed-file', encKey: src.keys.encKey, context: ATTACHMENT_CONTEXT, data: sealed }, [sealed]))
-      previous = opening
-      opening.catch(() => undefined) // awaited in turn; this only keeps a failure ahead of its turn from counting as unhandled
-      yield { storedAs, opening }
+/** A sealed scan's plaintext, a piece at a time, opened in one worker; fails at the end if its tag does not match. */
+async function* sealedFilePieces(pool: CryptoPool, encKey: Uint8Array, path: string): AsyncGenerator<Buffer> {
+  const f = await open(path, 'r')
+  const { session, run } = pool.pinned()
+  const pipeline = new OrderedPipeline<Buffer>(2)
+  let finished = false
+  try {
+    const size = (await f.stat()).size
+    const header = Buffer.alloc(SEALED_FILE_HEADER)
+    if ((await f.read(header, 0, header.length, 0)).bytesRead !== header.length) throw new AppError(ErrorCode.FieldDecryptFailed, 'sealed file too short')
+    await run({ op: 'file-begin', session, encKey, context: ATTACHMENT_CONTEXT, header })
+    for (let at = SEALED_FILE_HEADER; at < size; at += PIECE) {
+      const piece = Buffer.allocUnsafe(Math.min(PIECE, size - at))
+      if ((await f.read(piece, 0, piece.length, at)).bytesRead !== piece.length) throw new AppError(ErrorCode.FieldDecryptFailed, 'sealed file changed while read')
+      yield* await pipeline.push(async () => (await run({ op: 'file-piece', session, data: piece }, [piece])).bytes!)
     }
-    yield { row }
-  }
-}
-
-/** Reads ahead of the consumer until `budget` worth of items is in hand (the one handed on included). */
-async function* prefetch<T>(source: AsyncIterable<T>, weight: (item: T) => number, budget: number): AsyncGenerator<T> {
-  const it = source[Symbol.asyncIterator]()
-  const window: T[] = []
-  let held = 0
-  let done = false
-  for (;;) {
-    while (!done && (held < budget || !window.length)) {
-      const r = await it.next()
-      if (r.done) done = true
-      else {
-        window.push(r.value)
-        held += weight(r.value)
-      }
+    yield* await pipeline.drain()
+    await run({ op: 'file-end', session })
+    finished = true
+  } finally {
+    if (!finished) {
+      pipeline.abandon()
+      void run({ op: 'file-drop', session }).catch(() => undefined)
     }
-    const item = window.shift()
-    if (item === undefined) return
-    held -= weight(item)
-    yield item
+    await f.close()
   }
 }
 

@@ -17,44 +17,60 @@ export interface Manifest {
   [extra: string]: unknown
 }
 
-export interface PayloadEntry {
-  name: string
-  data: Buffer
-  /** The entry's SM3 where it is already known (a scan's, computed where it was opened). */
-  sm3?: string
-}
+export type PayloadEntry =
+  | {
+    name: string
+    data: Buffer
+    /** The entry's SM3 where it is already known. */
+    sm3?: string
+  }
+  /** An entry streamed in pieces (a scan opened piece by piece): its size and SM3 known beforehand. */
+  | { name: string; size: number; sm3: string; pieces: AsyncIterable<Buffer> }
 
 /**
  * The tar bytes of the entries, then the manifest. Pull-based: each entry is packed and its bytes handed on before
- * the next entry is read, so memory holds one entry (at most a 20 MB scan or one part of rows), whatever the total.
+ * the next entry is read, so memory holds one entry (one part of rows; a scan streams through in pieces), whatever the total.
  */
 export async function* payloadStream(entries: AsyncIterable<PayloadEntry>, manifest: Omit<Manifest, 'entries'>): AsyncGenerator<Uint8Array> {
   const pack = tarPack()
   const listed: Manifest['entries'] = []
-  const add = (name: string, data: Buffer) =>
-    new Promise<void>((resolve, reject) => pack.entry({ name, size: data.length, mtime: new Date(0) }, data, (err) => (err ? reject(err) : resolve())))
   function* drain(): Generator<Uint8Array> {
     for (let piece = pack.read(); piece !== null; piece = pack.read()) yield piece as Uint8Array
   }
   // The packer accepts an entry only as its output is read: read while the entry goes in.
-  async function* put(name: string, data: Buffer): AsyncGenerator<Uint8Array> {
+  async function* put(name: string, size: number, pieces: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Uint8Array> {
     let settled = false
-    const written = add(name, data).finally(() => (settled = true))
+    let failure: Error | null | undefined
+    const entry = pack.entry({ name, size, mtime: new Date(0) }, (err) => {
+      settled = true
+      failure = err
+    })
+    for await (const piece of pieces) {
+      entry.write(piece)
+      yield* drain()
+    }
+    entry.end(undefined as never) // (the typings want an argument streamx does not need)
     while (!settled) {
       yield* drain()
       const stop = new AbortController()
       // (the timer only guards against a 'readable' that fired between the drain and the wait)
-      await Promise.race([written, once(pack, 'readable', { signal: stop.signal }).catch(() => undefined), new Promise((r) => setTimeout(r, 20))])
+      await Promise.race([once(pack, 'readable', { signal: stop.signal }).catch(() => undefined), new Promise((r) => setTimeout(r, 20))])
       stop.abort()
     }
-    await written
+    if (failure) throw failure
     yield* drain()
   }
   for await (const e of entries) {
-    listed.push({ name: e.name, bytes: e.data.length, sm3: e.sm3 ?? (await cryptoPool().run({ op: 'sm3', data: e.data })).sm3! })
-    yield* put(e.name, e.data)
+    if ('pieces' in e) {
+      listed.push({ name: e.name, bytes: e.size, sm3: e.sm3 })
+      yield* put(e.name, e.size, e.pieces)
+    } else {
+      listed.push({ name: e.name, bytes: e.data.length, sm3: e.sm3 ?? (await cryptoPool().run({ op: 'sm3', data: e.data })).sm3! })
+      yield* put(e.name, e.data.length, [e.data])
+    }
   }
-  yield* put('manifest.json', Buffer.from(JSON.stringify({ ...manifest, entries: listed }, null, 1)))
+  const manifestBytes = Buffer.from(JSON.stringify({ ...manifest, entries: listed }, null, 1))
+  yield* put('manifest.json', manifestBytes.length, [manifestBytes])
   pack.finalize()
   for await (const piece of pack) yield piece as Uint8Array
 }

@@ -39,19 +39,19 @@ export function openField(keys: FieldKeys, sealed: string, context: string): str
   }
 }
 
-const FILE_MAGIC = Buffer.from('CDF1') // credit-desk sealed file, format 1: magic | iv(12) | tag(16) | ciphertext
+export const SEALED_FILE_MAGIC = Buffer.from('CDF1') // credit-desk sealed file, format 1: magic | iv(12) | tag(16) | ciphertext
 
 /** Seals a whole file (a scanned document) the same way as a field: SM4-GCM, fresh IV, context bound. */
 export function sealBytes(keys: FieldKeys, plaintext: Uint8Array, context: string): Buffer {
   const iv = randomBytes(12)
   const { output, tag } = sm4.encrypt(plaintext, keys.encKey, { mode: 'gcm', iv, associatedData: utf8(context), output: 'array', outputTag: true })
   if (!tag) throw new Error('SM4-GCM returned no tag')
-  return Buffer.concat([FILE_MAGIC, iv, Buffer.from(tag), Buffer.from(output)])
+  return Buffer.concat([SEALED_FILE_MAGIC, iv, Buffer.from(tag), Buffer.from(output)])
 }
 
 export function openBytes(keys: FieldKeys, sealed: Uint8Array, context: string): Buffer {
   const b = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength) // a view: scans run to 20 MB, copies add up
-  if (b.length < 32 || !b.subarray(0, 4).equals(FILE_MAGIC)) throw new AppError(ErrorCode.FieldDecryptFailed, 'unknown sealed file format')
+  if (b.length < 32 || !b.subarray(0, 4).equals(SEALED_FILE_MAGIC)) throw new AppError(ErrorCode.FieldDecryptFailed, 'unknown sealed file format')
   try {
     const plain = sm4.decrypt(b.subarray(32), keys.encKey, { mode: 'gcm', iv: b.subarray(4, 16), tag: b.subarray(16, 32), associatedData: utf8(context), output: 'array' })
     return Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength)
