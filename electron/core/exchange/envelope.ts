@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
+import { bulkBytesHandled } from '../shared/garbage'
 import { cryptoPool, OrderedPipeline } from './crypto-pool'
 import { randomBytes, suiteOf, type ChunkKeys, type Suite, type SuiteName } from './suites'
 
@@ -155,6 +156,7 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
       tags.push(Buffer.from(record.subarray(record.length - suite.tagLength))) // a copy: a view would keep the whole chunk alive
       sent.update(record)
       await put(record)
+      bulkBytesHandled(record.length * 3) // the record, and the tar output and chunk it was sealed from
       plainBytes += plain
       o.onProgress?.(plainBytes)
     }
@@ -280,6 +282,7 @@ async function walkChunks(s: Structure, keys: ChunkKeys, mode: { verify: true } 
     for (const { index, plain } of done) {
       if (!plain) throw reject('chunk', { chunk: index + 1 })
       if ('onPlain' in mode) await mode.onPlain(plain, index)
+      bulkBytesHandled(CHUNK_SIZE + plain.length)
     }
   }
   const f = await openFile(s.path, 'r')

@@ -120,19 +120,19 @@ export async function* dataEntries(src: ExportSource, from: Watermark, to: Water
   counts.task_progress = 0
   const flush = () => ({ name: `tables/task_progress/${String(++part).padStart(6, '0')}.ndjson`, data: Buffer.from(lines.join('')) })
   for await (const { scans, ...row } of progressRows(src.db, from, to)) {
-    for (const { storedAs } of scans) {
+    for (const { storedAs, fileName } of scans) {
       if (scanSm3.has(storedAs)) continue
       const path = attachmentPath(src.dataDir, storedAs)
       const known = await attachmentSm3(src.db, src.keys, storedAs)
       if (known) {
         scanSm3.set(storedAs, known)
-        if (!sentSm3.has(known)) yield { name: `attachments/${known}`, size: (await stat(path)).size - SEALED_FILE_HEADER, sm3: known, pieces: sealedFilePieces(pool, src.keys.encKey, path) }
+        if (!sentSm3.has(known)) yield { name: `attachments/${known}`, size: (await stat(path)).size - SEALED_FILE_HEADER, sm3: known, pieces: sealedFilePieces(pool, src.keys.encKey, path, fileName) }
         sentSm3.add(known)
         continue
       }
       // Stored before scans kept their SM3: opened whole once, and the SM3 remembered for next time.
       const sealed = await readFile(path)
-      const { bytes, sm3 } = await pool.run({ op: 'open-sealed-file', encKey: src.keys.encKey, context: ATTACHMENT_CONTEXT, data: sealed }, [sealed])
+      const { bytes, sm3 } = await pool.run({ op: 'open-sealed-file', encKey: src.keys.encKey, context: ATTACHMENT_CONTEXT, data: sealed }, [sealed]).catch(scanFailed(fileName))
       await rememberAttachmentSm3(src.db, src.keys, storedAs, sm3!)
       scanSm3.set(storedAs, sm3!)
       if (!sentSm3.has(sm3!)) yield { name: `attachments/${sm3}`, data: bytes!, sm3 }
@@ -150,8 +150,14 @@ export async function* dataEntries(src: ExportSource, from: Watermark, to: Water
 
 const PIECE = 1 << 20
 
+/** A scan that does not open stops the export, naming the file so the office can restore it from a backup. */
+const scanFailed = (fileName: string) => (err: unknown): never => {
+  if (err instanceof AppError && err.code === ErrorCode.FieldDecryptFailed) throw new AppError(ErrorCode.FieldDecryptFailed, `scan does not open: ${err.message}`, { reason: 'scan', fileName })
+  throw err
+}
+
 /** A sealed scan's plaintext, a piece at a time, opened in one worker; fails at the end if its tag does not match. */
-async function* sealedFilePieces(pool: CryptoPool, encKey: Uint8Array, path: string): AsyncGenerator<Buffer> {
+async function* sealedFilePieces(pool: CryptoPool, encKey: Uint8Array, path: string, fileName: string): AsyncGenerator<Buffer> {
   const f = await open(path, 'r')
   const { session, run } = pool.pinned()
   const pipeline = new OrderedPipeline<Buffer>(2)
@@ -169,6 +175,8 @@ async function* sealedFilePieces(pool: CryptoPool, encKey: Uint8Array, path: str
     yield* await pipeline.drain()
     await run({ op: 'file-end', session })
     finished = true
+  } catch (err) {
+    scanFailed(fileName)(err)
   } finally {
     if (!finished) {
       pipeline.abandon()

@@ -7,7 +7,7 @@ import { once } from 'node:events'
 import { pack as tarPack, extract as tarExtract, type Header } from 'tar-stream'
 import { cryptoPool } from './crypto-pool'
 
-export const PART_ROWS = 5000
+export const PART_ROWS = 2000
 
 export interface Manifest {
   kind: string
@@ -69,7 +69,8 @@ export async function* payloadStream(entries: AsyncIterable<PayloadEntry>, manif
       yield* put(e.name, e.data.length, [e.data])
     }
   }
-  const manifestBytes = Buffer.from(JSON.stringify({ ...manifest, entries: listed }, null, 1))
+  const attachments = listed.filter((e) => e.name.startsWith('attachments/')).length
+  const manifestBytes = Buffer.from(JSON.stringify({ ...manifest, attachments, entries: listed }, null, 1))
   yield* put('manifest.json', manifestBytes.length, [manifestBytes])
   pack.finalize()
   for await (const piece of pack) yield piece as Uint8Array

@@ -52,6 +52,8 @@ const TEXT: Record<string, string> = {
   'FORBIDDEN:self': '不能查阅或处理本人的档案（已记录）',
   'FORBIDDEN:recused': '您已登记回避该人员的档案（已记录）',
   'INVALID_STATE:granted': '您已获准查阅该档案，无需重复申请',
+  FIELD_DECRYPT_FAILED: '加密保存的数据无法解密，可能已被改动或损坏，操作未完成',
+  'FIELD_DECRYPT_FAILED:scan': '扫描件“{fileName}”无法解密，可能已被改动或损坏，数据包未生成。请从备份恢复附件后重试',
   CANCELLED: '操作已取消',
   FILE_WRITE_FAILED: '文件写入失败（{reason}），请检查磁盘空间或选择其他位置',
   DB_NEWER_THAN_APP: '数据库版本比程序新，请升级程序',

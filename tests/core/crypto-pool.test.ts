@@ -1,0 +1,82 @@
+// The worker pool that package crypto runs in: the same bytes as in-thread, results in order, errors that keep
+// their code, and a sealed scan opened piece by piece within one worker (what an export streams into a package).
+import { describe, expect, it } from 'vitest'
+import { ErrorCode } from '../../electron/contract/errors'
+import { runCryptoJob } from '../../electron/core/exchange/crypto-jobs'
+import { CryptoPool, OrderedPipeline } from '../../electron/core/exchange/crypto-pool'
+import { randomBytes } from '../../electron/core/exchange/gm'
+import { sealBytes } from '../../electron/core/security/field-crypto'
+
+const keys = { enc: randomBytes(16), mac: randomBytes(32) }
+const aad = randomBytes(41)
+const fieldKeys = { encKey: randomBytes(16), indexKey: randomBytes(32) }
+
+async function withPool<T>(use: (pool: CryptoPool) => Promise<T>): Promise<T> {
+  const pool = new CryptoPool(2)
+  try {
+    return await use(pool)
+  } finally {
+    await pool.close()
+  }
+}
+
+describe('crypto pool', () => {
+  it('seals in worker threads exactly as in-thread, and what it seals opens', async () => {
+    await withPool(async (pool) => {
+      const plain = randomBytes(300_001)
+      const inThread = runCryptoJob({ op: 'seal', suite: 'SM2-SM3-SM4', keys, aad, index: 7, data: plain }).bytes!
+      const sealed = (await pool.run({ op: 'seal', suite: 'SM2-SM3-SM4', keys, aad, index: 7, data: Buffer.from(plain) })).bytes!
+      expect(pool.started).toBeGreaterThan(0)
+      expect(sealed.equals(inThread)).toBe(true)
+      const opened = await pool.run({ op: 'open', suite: 'SM2-SM3-SM4', keys, aad, index: 7, data: sealed, decrypt: true })
+      expect(opened.bytes!.equals(plain)).toBe(true)
+      // Under another position's associated data (a reordered chunk) it does not open.
+      expect((await pool.run({ op: 'open', suite: 'SM2-SM3-SM4', keys, aad: randomBytes(41), index: 8, data: sealed, decrypt: true })).bytes).toBeNull()
+    })
+  })
+
+  it('hands results on in submission order with a bounded number in flight', async () => {
+    const pipeline = new OrderedPipeline<number>(3)
+    let inFlight = 0
+    let most = 0
+    const got: number[] = []
+    for (let i = 0; i < 12; i++) {
+      const ready = await pipeline.push(async () => {
+        most = Math.max(most, ++inFlight)
+        await new Promise((r) => setTimeout(r, (12 - i) % 4 * 3)) // later jobs often finish first
+        inFlight--
+        return i
+      })
+      got.push(...ready)
+    }
+    got.push(...(await pipeline.drain()))
+    expect(got).toEqual([...Array(12).keys()])
+    expect(most).toBeLessThanOrEqual(3)
+  })
+
+  it('a scan that does not open keeps its error code across the thread boundary', async () => {
+    await withPool(async (pool) => {
+      const sealed = sealBytes(fieldKeys, randomBytes(1000), 'attachments')
+      const wrongKey = randomBytes(16)
+      await expect(pool.run({ op: 'open-sealed-file', encKey: wrongKey, context: 'attachments', data: sealed })).rejects.toMatchObject({ code: ErrorCode.FieldDecryptFailed })
+    })
+  })
+
+  it('opens a sealed scan piece by piece in one worker; a tampered one fails at the end', async () => {
+    await withPool(async (pool) => {
+      const plain = randomBytes(3 * 65536 + 77)
+      const sealed = sealBytes(fieldKeys, plain, 'attachments')
+      const stream = async (file: Buffer) => {
+        const { session, run } = pool.pinned()
+        await run({ op: 'file-begin', session, encKey: fieldKeys.encKey, context: 'attachments', header: file.subarray(0, 32) })
+        const pieces = await Promise.all([0, 1, 2, 3].map((i) => run({ op: 'file-piece', session, data: file.subarray(32 + i * 65536, Math.min(file.length, 32 + (i + 1) * 65536)) })))
+        await run({ op: 'file-end', session })
+        return Buffer.concat(pieces.map((p) => p.bytes!))
+      }
+      expect((await stream(sealed)).equals(plain)).toBe(true)
+      const tampered = Buffer.from(sealed)
+      tampered[100_000] = tampered[100_000]! ^ 1
+      await expect(stream(tampered)).rejects.toMatchObject({ code: ErrorCode.FieldDecryptFailed })
+    })
+  })
+})

@@ -1,0 +1,100 @@
+// Stamped scans in a county data package: streamed from their sealed files into the package through the crypto
+// workers, named and listed by SM3, sent once however many reports cite them; a scan stored before its SM3 was kept
+// still goes (and gets its SM3); a scan altered at rest stops the export with nothing left behind.
+import { randomUUID } from 'node:crypto'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ErrorCode } from '../../electron/contract/errors'
+import { attachmentPath, storeAttachment } from '../../electron/core/archives/attachments'
+import { openPackage } from '../../electron/core/exchange/envelope'
+import { randomBytes, sm3Digest } from '../../electron/core/exchange/gm'
+import { importPeer } from '../../electron/core/exchange/keyring'
+import { exportPackage } from '../../electron/core/exchange/packages'
+import { payloadReader, type Manifest } from '../../electron/core/exchange/payload'
+import { suiteOf } from '../../electron/core/exchange/suites'
+import { loadFieldKeys, noProtector } from '../../electron/core/security/key-store'
+import { manualClock } from '../../electron/core/shared/clock'
+import { completeSetup } from '../../electron/core/system/setup'
+import { freshDb, SETUP, tempDir } from '../helpers'
+
+const SM = suiteOf('SM2-SM3-SM4')!
+
+async function countyWithScans() {
+  const { db, dataDir } = await freshDb()
+  const clock = manualClock(Date.parse('2026-11-23T02:00:00Z'))
+  await completeSetup(db, clock, SETUP)
+  const keys = await loadFieldKeys(db, dataDir, noProtector)
+  const city = SM.generate()
+  await importPeer(db, clock, { name: '市信用办', pemText: city.publicPem }, null)
+  const user = (await db('users').first('id')).id as number
+  const [planId] = await db('plans').insert({ uid: randomUUID(), title: '2026年工作要点', year: 2026, external_id: 'P1', created_at: 0 })
+  const [taskId] = await db('tasks').insert({ uid: randomUUID(), plan_id: planId, path: '一', number: '一', title: '双公示', section: '', source_text: '', status: 'assigned', external_id: 'P1#一', sort_order: 0, created_at: 0 })
+  const files = tempDir()
+  const scans: Record<string, Buffer> = {}
+  const store = async (name: string, bytes: Buffer) => {
+    writeFileSync(join(files, name), bytes)
+    scans[name] = bytes
+    return storeAttachment(db, keys, dataDir, join(files, name), 0)
+  }
+  const big = await store('big.pdf', Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(2_500_000)])) // several pieces
+  const small = await store('small.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(3000)]))
+  const legacy = await store('legacy.pdf', Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(70_000)]))
+  await db('attachments').where({ digest: legacy.digest }).update({ sm3_sealed: null }) // stored before SM3s were kept
+  const event = async (text: string, cited: Array<[string, string]>) => {
+    const [id] = await db('task_events').insert({ task_id: taskId, kind: 'progress', text, status: 'done', actor_id: user, at: 1 })
+    for (const [digest, fileName] of cited) await db('task_event_attachments').insert({ event_id: id, digest, file_name: fileName })
+  }
+  await event('第一次进展', [[big.digest, '盖章扫描件.pdf'], [small.digest, '照片.png']])
+  await event('第二次进展', [[big.digest, '盖章扫描件（重报）.pdf'], [legacy.digest, '旧扫描件.pdf']])
+  const ctx = { db, keys, dataDir, clock }
+  const cityKeys = { ownKeys: new Map([[SM.fingerprint(city.publicPem), city.privatePem]]), senders: new Map() as Map<string, { publicPem: string; retired: boolean }> }
+  return { db, ctx, dataDir, scans, digests: { big: big.digest, legacy: legacy.digest }, city, cityKeys, keys }
+}
+
+describe('scans in a data package', () => {
+  it('go once each, byte for byte, named and listed by SM3, cited by the progress rows', async () => {
+    const c = await countyWithScans()
+    const out = tempDir()
+    const path = join(out, 'county-1.cdpkg')
+    await exportPackage(c.ctx, { path, full: true, userId: null })
+    const countyPub = (await c.db('exchange_keys').whereNull('retired_at').first('public_pem')).public_pem as string
+    c.cityKeys.senders.set(SM.fingerprint(countyPub), { publicPem: countyPub, retired: false })
+    const entries = new Map<string, Buffer>()
+    const reader = payloadReader((name, data) => void entries.set(name, data))
+    await openPackage(path, c.cityKeys, (plain) => reader.write(plain))
+    await reader.end()
+
+    const bySm3 = Object.fromEntries(Object.entries(c.scans).map(([name, bytes]) => [name, sm3Digest(bytes).toString('hex')]))
+    const attachmentNames = [...entries.keys()].filter((n) => n.startsWith('attachments/')).sort()
+    expect(attachmentNames).toEqual(Object.values(bySm3).map((h) => `attachments/${h}`).sort())
+    for (const [name, bytes] of Object.entries(c.scans)) expect(entries.get(`attachments/${bySm3[name]}`)!.equals(bytes)).toBe(true)
+
+    const manifest = JSON.parse(entries.get('manifest.json')!.toString()) as Manifest
+    expect(manifest.attachments).toBe(3)
+    expect(manifest.entries.find((e) => e.name === `attachments/${bySm3['big.pdf']}`)).toEqual({ name: `attachments/${bySm3['big.pdf']}`, bytes: c.scans['big.pdf']!.length, sm3: bySm3['big.pdf'] })
+
+    const progress = entries.get('tables/task_progress/000001.ndjson')!.toString().trim().split('\n').map((l) => JSON.parse(l) as { text: string; attachments: Array<{ fileName: string; sm3: string }> })
+    const cited = progress.find((p) => p.text === '第二次进展')!.attachments
+    expect(cited.sort((a, b) => a.fileName.localeCompare(b.fileName))).toEqual([
+      { fileName: '旧扫描件.pdf', sm3: bySm3['legacy.pdf'] },
+      { fileName: '盖章扫描件（重报）.pdf', sm3: bySm3['big.pdf'] },
+    ].sort((a, b) => a.fileName.localeCompare(b.fileName)))
+    // The older scan's SM3 is now kept, sealed: the database alone does not reveal it.
+    const legacyRow = await c.db('attachments').where({ digest: c.digests.legacy }).first('sm3_sealed')
+    expect(legacyRow.sm3_sealed).toMatch(/^f1:/)
+    expect(JSON.stringify(await c.db('attachments').select())).not.toContain(bySm3['big.pdf'])
+  })
+
+  it('a scan altered at rest stops the export: a clear error, no package, no temporary file', async () => {
+    const c = await countyWithScans()
+    const sealedPath = attachmentPath(c.dataDir, c.digests.big)
+    const sealed = readFileSync(sealedPath)
+    sealed[1_500_000] = sealed[1_500_000]! ^ 1
+    writeFileSync(sealedPath, sealed)
+    const out = tempDir()
+    await expect(exportPackage(c.ctx, { path: join(out, 'county-1.cdpkg'), full: true, userId: null })).rejects.toMatchObject({ code: ErrorCode.FieldDecryptFailed, details: { reason: 'scan', fileName: '盖章扫描件.pdf' } })
+    expect(readdirSync(out)).toEqual([])
+    expect(await c.db('exchange_packages').count({ n: '*' }).first()).toEqual({ n: 0 })
+  })
+})
