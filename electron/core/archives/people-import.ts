@@ -1,6 +1,5 @@
 // Bulk registration of people from a workbook, the way organisation departments keep rosters: one
 // row per person, read with the same reader and cell checks as record imports, all or nothing.
-import ExcelJS from 'exceljs'
 import type { Knex } from 'knex'
 import { ErrorCode } from '../../contract/errors'
 import { fieldMessage } from '../../contract/messages.zh-CN'
@@ -11,6 +10,7 @@ import { readRecordRows } from '../catalog/record-workbook'
 import type { FieldKeys } from '../security/field-crypto'
 import { AppError } from '../shared/app-error'
 import { createPerson, personIdIndex } from './people'
+import { loadExcel } from '../shared/lazy-libs'
 
 const f = (code: string, name: string, type: CatalogField['type'], required: boolean, maxLength: number | null = null): CatalogField => ({ code, name, type, required, maxLength, dictTypeCode: null, checkRule: null })
 
@@ -31,7 +31,7 @@ const STATUS: Record<string, string> = { 在职: 'serving', 调离: 'transferred
 export interface PeopleImportIssue { row: number; column: string; columnName: string; reason: string }
 
 export async function buildPeopleTemplate(): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook()
+  const wb = new (await loadExcel()).Workbook()
   const ws = wb.addWorksheet('人员名单')
   ws.addRow(PEOPLE_COLUMNS.map((c) => (c.required ? `*${c.name}` : c.name))).font = { bold: true }
   ws.addRow(['张三', '11010519491231002X', '县发展和改革局', '科长', '一级主任科员', '中共党员', '2008-07-01', '在职', ''])

@@ -1,9 +1,9 @@
 import { renameSync, rmSync } from 'node:fs'
-import ExcelJS from 'exceljs'
 import type { Knex } from 'knex'
 import type { AuditExportInput } from '../../contract/schemas/audit'
 import { LOGIN_RESULT_LABELS, procedureLabel, resultLabel } from '../../contract/labels.zh-CN'
 import { auditRows, loginRows } from './audit-log'
+import { loadExcel } from '../shared/lazy-libs'
 
 function formatTime(ms: number): string {
   // Beijing time for the office's records, regardless of the PC's time zone setting.
@@ -16,7 +16,7 @@ function formatTime(ms: number): string {
  */
 export async function exportLogToXlsx(db: Knex, input: AuditExportInput, path: string): Promise<number> {
   const tmp = `${path}.partial`
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true })
+  const wb = new (await loadExcel()).stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true })
   let rows = 0
   try {
     if (input.kind === 'operations') {

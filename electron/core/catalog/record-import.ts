@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { renameSync, rmSync } from 'node:fs'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import { fieldMessage } from '../../contract/messages.zh-CN'
 import type { CatalogItem } from '../../contract/schemas/catalog'
 import { ErrorCode } from '../../contract/errors'
@@ -8,6 +8,7 @@ import type { IsoDate, WorkingCalendar } from '../calendar/working-calendar'
 import { AppError } from '../shared/app-error'
 import { checkRecord, type CheckContext, type CheckedRecord } from './record-check'
 import { mergedRanges, readRecordRows, type HeaderMatch } from './record-workbook'
+import { loadExcel } from '../shared/lazy-libs'
 
 /** 双公示: decisions must be reported within 7 working days. */
 export const REPORTING_WORKING_DAYS = 7
@@ -132,7 +133,7 @@ export async function writeErrorWorkbook(sourcePath: string, item: CatalogItem, 
   const reasons = new Map<number, string[]>()
   for (const i of preview.issues) reasons.set(i.row, [...(reasons.get(i.row) ?? []), `${i.columnName}：${i.reason}`])
   const tmp = `${outPath}.partial`
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true })
+  const wb = new (await loadExcel()).stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true })
   const ws = wb.addWorksheet('错误数据')
   const codes = [...preview.header.columns.values()]
   const header = ws.addRow(['原行号', ...codes.map((c) => item.fields.find((f) => f.code === c)?.name ?? c), '错误说明'])

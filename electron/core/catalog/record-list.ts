@@ -2,7 +2,6 @@
 // memory; the detail of one record with its lineage; and an Excel export of the current query.
 import { renameSync, rmSync } from 'node:fs'
 import dayjs from 'dayjs'
-import ExcelJS from 'exceljs'
 import type { Knex } from 'knex'
 import { ErrorCode } from '../../contract/errors'
 import type { RecordAction, RecordDetail, RecordQuery, RecordSummary } from '../../contract/schemas/records'
@@ -15,6 +14,7 @@ import { AppError } from '../shared/app-error'
 import { countRows } from '../shared/count-rows'
 import { loadDictLookup } from '../system/dictionaries'
 import { DisclosureStatus } from './disclosure'
+import { loadExcel } from '../shared/lazy-libs'
 
 /** "Expiring" means the disclosure period ends within this many days. */
 export const EXPIRING_DAYS = 30
@@ -254,7 +254,7 @@ export async function exportRecords(db: Knex, q: RecordFilter, today: IsoDate, k
   const latest = itemFields[0]?.version
   const fields = itemFields.filter((f) => f.version === latest)
   const tmp = `${outPath}.partial`
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true })
+  const wb = new (await loadExcel()).stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true })
   const ws = wb.addWorksheet('归集数据', { views: [{ state: 'frozen', ySplit: 1 }] })
   const lineage = ['报送日期', '报送期限', '是否逾期', '公示状态', '公示截止', '报送单位', '入库时间']
   const head = fields.length ? [...fields.map((f) => f.name), ...lineage] : ['目录事项', '主体名称', '主体类型', '主体代码', '文书号', '决定日期', ...lineage]

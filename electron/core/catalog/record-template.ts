@@ -1,6 +1,7 @@
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import type { CatalogField, CatalogItem } from '../../contract/schemas/catalog'
 import { FIELD_TYPE_LABELS } from '../../contract/labels.zh-CN'
+import { loadExcel } from '../shared/lazy-libs'
 
 /** Template layout: row 1 names (required ones marked *), row 2 field codes (what import matches on), row 3 how to fill, data from row 4. */
 export const TEMPLATE_ROWS = { names: 1, codes: 2, hints: 3, firstData: 4 } as const
@@ -34,7 +35,7 @@ function columnLetter(n: number): string {
  * text so Excel never turns an 18-digit ID number into 1.10105E+17.
  */
 export async function buildRecordTemplate(item: CatalogItem, dicts: Map<string, Array<{ value: string; label: string }>>): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook()
+  const wb = new (await loadExcel()).Workbook()
   wb.creator = '信用通'
   const ws = wb.addWorksheet(item.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: TEMPLATE_ROWS.hints }] })
   const lists = wb.addWorksheet(DICT_SHEET, { state: 'veryHidden' })

@@ -1,9 +1,9 @@
 import { open, readFile, stat } from 'node:fs/promises'
-import ExcelJS from 'exceljs'
-import JSZip from 'jszip'
+import type ExcelJS from 'exceljs'
 import type { CatalogField } from '../../contract/schemas/catalog'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
+import { loadExcel, loadZip } from '../shared/lazy-libs'
 
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
@@ -98,7 +98,7 @@ export async function* readRecordRows(path: string, fields: CatalogField[]): Asy
   let header: HeaderMatch | null = null
   let announced = false
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore' })
+    const reader = new (await loadExcel()).stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore' })
     for await (const sheet of reader) {
       for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
         const cells = (row.values as ExcelJS.CellValue[]).map(cellValue)
@@ -143,7 +143,7 @@ export async function* readRecordRows(path: string, fields: CatalogField[]): Asy
  * is scanned as a stream for <mergeCell ref="…"/>.
  */
 export async function mergedRanges(path: string, firstDataRow: number): Promise<string[]> {
-  const zip = await JSZip.loadAsync(await readFile(path))
+  const zip = await (await loadZip()).loadAsync(await readFile(path))
   const sheet = zip.file('xl/worksheets/sheet1.xml') ?? zip.file(/xl\/worksheets\/sheet\d+\.xml$/)[0]
   if (!sheet) return []
   const found: string[] = []

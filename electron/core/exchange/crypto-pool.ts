@@ -42,7 +42,7 @@ export class CryptoPool {
 
   /** Jobs that may usefully be in flight at once (enough to keep every worker fed). */
   get depth(): number {
-    return this.script ? this.size * 2 : 1
+    return this.script ? this.size * 4 : 1
   }
 
   async run(job: CryptoJob, transfer: Uint8Array[] = []): Promise<CryptoResult> {

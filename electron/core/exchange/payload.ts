@@ -60,15 +60,25 @@ export async function* payloadStream(entries: AsyncIterable<PayloadEntry>, manif
     if (failure) throw failure
     yield* drain()
   }
+  // An entry's SM3 is taken by a worker while its bytes go on into the tar (each job holds a copy: four at a time).
+  const hashing: Array<Promise<unknown>> = []
   for await (const e of entries) {
     if ('pieces' in e) {
       listed.push({ name: e.name, bytes: e.size, sm3: e.sm3 })
       yield* put(e.name, e.size, e.pieces)
-    } else {
-      listed.push({ name: e.name, bytes: e.data.length, sm3: e.sm3 ?? (await cryptoPool().run({ op: 'sm3', data: e.data })).sm3! })
-      yield* put(e.name, e.data.length, [e.data])
+      continue
     }
+    const entry = { name: e.name, bytes: e.data.length, sm3: e.sm3 ?? '' }
+    listed.push(entry)
+    if (e.sm3 === undefined) {
+      while (hashing.length >= 4) await hashing.shift()
+      const job = cryptoPool().run({ op: 'sm3', data: e.data }).then((r) => (entry.sm3 = r.sm3!))
+      job.catch(() => undefined) // awaited in turn; this only keeps an early failure from counting as unhandled
+      hashing.push(job)
+    }
+    yield* put(e.name, e.data.length, [e.data])
   }
+  await Promise.all(hashing)
   const attachments = listed.filter((e) => e.name.startsWith('attachments/')).length
   const manifestBytes = Buffer.from(JSON.stringify({ ...manifest, attachments, entries: listed }, null, 1))
   yield* put('manifest.json', manifestBytes.length, [manifestBytes])

@@ -1,12 +1,12 @@
 // 催办 and 督办函. The reminder list is every unit of an open task that is due within the yellow
 // window or overdue; a 督办函 names the task, the units and a new deadline, numbered 〔year〕seq per
 // year inside the transaction that stores it, and can be printed or taken out as an editable .docx.
-import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx'
 import type { Knex } from 'knex'
 import { ErrorCode } from '../../contract/errors'
 import type { IsoDate, WorkingCalendar } from '../calendar/working-calendar'
 import { AppError, fieldError } from '../shared/app-error'
 import { lightOf, type UnitStatus } from './task-lifecycle'
+import { loadDocx } from '../shared/lazy-libs'
 
 export async function dueList(db: Knex, today: IsoDate, calendar: WorkingCalendar) {
   const yellow = Number((await db('settings').where('key', 'task_yellow_working_days').first('value'))?.value ?? 5)
@@ -58,6 +58,7 @@ const FONT = { ascii: 'FangSong', eastAsia: '仿宋_GB2312', hAnsi: 'FangSong' }
 
 /** The letter as a Word document the office can edit in WPS or Word (公文 layout: title, 文号, body, issuer). */
 export async function letterDocx(letter: Awaited<ReturnType<typeof getLetter>>): Promise<Buffer> {
+  const { AlignmentType, Document, Packer, Paragraph, TextRun } = await loadDocx()
   const date = new Date(letter.createdAt + 8 * 3600_000).toISOString().slice(0, 10).replace(/^(\d{4})-(\d{2})-(\d{2})$/, (_m, y, mo, d) => `${y}年${Number(mo)}月${Number(d)}日`)
   const run = (text: string, size = 32, bold = false) => new TextRun({ text, size, bold, font: FONT })
   const doc = new Document({

@@ -2,10 +2,10 @@
 // older offices save it), .docx paragraphs from word/document.xml, PDF through its text layer.
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
-import JSZip from 'jszip'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
 import { pdfText } from './pdf-text'
+import { loadZip } from '../shared/lazy-libs'
 
 function decodeText(bytes: Buffer): string {
   const utf8 = new TextDecoder('utf-8', { fatal: false }).decode(bytes)
@@ -43,7 +43,7 @@ function tableLines(tableXml: string, textBefore: string): string[] {
 async function docxText(bytes: Buffer): Promise<string> {
   let xml: string | undefined
   try {
-    xml = await (await JSZip.loadAsync(bytes)).file('word/document.xml')?.async('string')
+    xml = await (await (await loadZip()).loadAsync(bytes)).file('word/document.xml')?.async('string')
   } catch {
     xml = undefined
   }

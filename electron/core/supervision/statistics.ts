@@ -1,10 +1,10 @@
 // The supervisor's picture: completion by unit and by section, the overdue ranking, completions per
 // month, and 目标考核 scores per unit (on-time rate minus deductions for returns and overdue items,
 // weights from settings) for the periodic 通报, which also goes out as an Excel workbook.
-import ExcelJS from 'exceljs'
 import type { Knex } from 'knex'
 import type { IsoDate } from '../calendar/working-calendar'
 import { writeFileAtomic } from '../shared/write-file'
+import { loadExcel } from '../shared/lazy-libs'
 
 export interface ScoreWeights {
   /** Points for a 100% on-time rate. */
@@ -79,7 +79,7 @@ export async function supervisionStats(db: Knex, planId: number | null, today: I
 
 /** 通报: the units ranked by score, as an Excel workbook. */
 export async function writeCircular(stats: Awaited<ReturnType<typeof supervisionStats>>, title: string, path: string): Promise<number> {
-  const wb = new ExcelJS.Workbook()
+  const wb = new (await loadExcel()).Workbook()
   const ws = wb.addWorksheet('通报')
   ws.mergeCells('A1:I1')
   ws.getCell('A1').value = title
