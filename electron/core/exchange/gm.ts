@@ -128,28 +128,34 @@ export function sm4Ctr(key: Uint8Array, iv: Uint8Array, data: Uint8Array, option
   }
   const blocks = Math.ceil(data.length / 16)
   if (blocks === 0) return Buffer.alloc(0)
-  const counters = Buffer.alloc(blocks * 16)
-  const counter = [0, 4, 8, 12].map((o) => Buffer.from(iv).readUInt32BE(o))
+  const counters = new Uint8Array(blocks * 16)
+  const view = new DataView(counters.buffer)
+  const iv32 = new DataView(iv.buffer, iv.byteOffset, 16)
+  const w = [0, 4, 8, 12].map((o) => iv32.getUint32(o, false))
   for (let i = 0; i < blocks; i++) {
-    for (let w = 0; w < 4; w++) counters.writeUInt32BE(counter[w]!, i * 16 + w * 4)
-    for (let w = 3; w >= 0; w--) {
-      counter[w] = (counter[w]! + 1) >>> 0 // 128-bit big-endian increment, carrying upwards
-      if (counter[w] !== 0) break
+    const o = i * 16
+    view.setUint32(o, w[0]!, false)
+    view.setUint32(o + 4, w[1]!, false)
+    view.setUint32(o + 8, w[2]!, false)
+    view.setUint32(o + 12, w[3]!, false)
+    for (let k = 3; k >= 0; k--) {
+      w[k] = (w[k]! + 1) >>> 0 // 128-bit big-endian increment, carrying upwards
+      if (w[k] !== 0) break
     }
   }
+  // The keystream is a fresh array of the library's: the data is XORed into it, four bytes at a time where the
+  // data is aligned (byte order does not matter for XOR).
   const stream = sm4.encrypt(counters, key, { mode: 'ecb', padding: 'none', output: 'array' })
-  const out = Buffer.from(data)
-  const words = out.length >>> 2
-  if (out.byteOffset % 4 === 0 && stream.byteOffset % 4 === 0) {
-    // XOR four bytes at a time (byte order does not matter for XOR).
-    const o32 = new Uint32Array(out.buffer, out.byteOffset, words)
+  const words = data.length >>> 2
+  if (data.byteOffset % 4 === 0 && stream.byteOffset % 4 === 0) {
+    const d32 = new Uint32Array(data.buffer, data.byteOffset, words)
     const s32 = new Uint32Array(stream.buffer, stream.byteOffset, words)
-    for (let i = 0; i < words; i++) o32[i] = o32[i]! ^ s32[i]!
-    for (let i = words * 4; i < out.length; i++) out[i] = out[i]! ^ stream[i]!
+    for (let i = 0; i < words; i++) s32[i] = s32[i]! ^ d32[i]!
+    for (let i = words * 4; i < data.length; i++) stream[i] = stream[i]! ^ data[i]!
   } else {
-    for (let i = 0; i < out.length; i++) out[i] = out[i]! ^ stream[i]!
+    for (let i = 0; i < data.length; i++) stream[i] = stream[i]! ^ data[i]!
   }
-  return out
+  return Buffer.from(stream.buffer, stream.byteOffset, data.length)
 }
 
 export { randomBytes }
