@@ -68,7 +68,7 @@ describe('crypto pool', () => {
       const sealed = sealBytes(fieldKeys, plain, 'attachments')
       const stream = async (file: Buffer) => {
         const { session, run } = pool.pinned()
-        await run({ op: 'file-begin', session, encKey: fieldKeys.encKey, context: 'attachments', header: file.subarray(0, 32) })
+        await run({ op: 'file-begin', session, encKey: fieldKeys.encKey, context: 'attachments', header: file.subarray(0, 32), length: file.length - 32 })
         const pieces = await Promise.all([0, 1, 2, 3].map((i) => run({ op: 'file-piece', session, data: file.subarray(32 + i * 65536, Math.min(file.length, 32 + (i + 1) * 65536)) })))
         await run({ op: 'file-end', session })
         return Buffer.concat(pieces.map((p) => p.bytes!))

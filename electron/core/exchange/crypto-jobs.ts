@@ -18,7 +18,7 @@ export type CryptoJob =
   | { op: 'open-sealed-file'; encKey: Uint8Array; context: string; data: Uint8Array }
   | { op: 'sm3'; data: Uint8Array }
   /** A sealed file opened piece by piece within one worker: begin (its 32-byte header), pieces in order, end. */
-  | { op: 'file-begin'; session: number; encKey: Uint8Array; context: string; header: Uint8Array }
+  | { op: 'file-begin'; session: number; encKey: Uint8Array; context: string; header: Uint8Array; length: number }
   | { op: 'file-piece'; session: number; data: Uint8Array }
   | { op: 'file-end'; session: number }
   /** Forgets a session that will not be finished (an export cancelled or failed mid-file). */
@@ -64,7 +64,7 @@ export function runCryptoJob(job: CryptoJob): CryptoResult {
     case 'sm3':
       return { bytes: null, sm3: sm3Digest(job.data).toString('hex') }
     case 'file-begin':
-      openers.set(job.session, { opener: new SealedFileOpener(job.encKey, job.header, job.context), tag: Buffer.from(job.header.subarray(16, 32)) })
+      openers.set(job.session, { opener: new SealedFileOpener(job.encKey, job.header, job.context, job.length), tag: Buffer.from(job.header.subarray(16, 32)) })
       return { bytes: null }
     case 'file-piece':
       return { bytes: opener(job.session).opener.update(job.data) }

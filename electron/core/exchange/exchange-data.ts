@@ -166,7 +166,7 @@ async function* sealedFilePieces(pool: CryptoPool, encKey: Uint8Array, path: str
     const size = (await f.stat()).size
     const header = Buffer.alloc(SEALED_FILE_HEADER)
     if ((await f.read(header, 0, header.length, 0)).bytesRead !== header.length) throw new AppError(ErrorCode.FieldDecryptFailed, 'sealed file too short')
-    await run({ op: 'file-begin', session, encKey, context: ATTACHMENT_CONTEXT, header })
+    await run({ op: 'file-begin', session, encKey, context: ATTACHMENT_CONTEXT, header, length: size - SEALED_FILE_HEADER })
     for (let at = SEALED_FILE_HEADER; at < size; at += PIECE) {
       const piece = Buffer.allocUnsafe(Math.min(PIECE, size - at))
       if ((await f.read(piece, 0, piece.length, at)).bytesRead !== piece.length) throw new AppError(ErrorCode.FieldDecryptFailed, 'sealed file changed while read')
