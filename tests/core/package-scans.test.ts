@@ -1,12 +1,15 @@
 // Stamped scans in a county data package: streamed from their sealed files into the package through the crypto
 // workers, named and listed by SM3, sent once however many reports cite them; a scan stored before its SM3 was kept
-// still goes (and gets its SM3); a scan altered at rest stops the export with nothing left behind.
+// still goes (and gets its SM3); a scan altered at rest stops the export with nothing left behind. Civil-servant
+// archives travel the same way, incrementally.
 import { randomUUID } from 'node:crypto'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../electron/contract/errors'
 import { attachmentPath, storeAttachment } from '../../electron/core/archives/attachments'
+import { addEntry } from '../../electron/core/archives/entries'
+import { createPerson } from '../../electron/core/archives/people'
 import { openPackage } from '../../electron/core/exchange/envelope'
 import { randomBytes, sm3Digest } from '../../electron/core/exchange/gm'
 import { importPeer } from '../../electron/core/exchange/keyring'
@@ -96,5 +99,48 @@ describe('scans in a data package', () => {
     await expect(exportPackage(c.ctx, { path: join(out, 'county-1.cdpkg'), full: true, userId: null })).rejects.toMatchObject({ code: ErrorCode.FieldDecryptFailed, details: { reason: 'scan', fileName: '盖章扫描件.pdf' } })
     expect(readdirSync(out)).toEqual([])
     expect(await c.db('exchange_packages').count({ n: '*' }).first()).toEqual({ n: 0 })
+  })
+})
+
+describe('civil-servant archives in a data package', () => {
+  it('carry people (ID number opened for the city), entries with their documents and grades; the next export only what changed', async () => {
+    const c = await countyWithScans()
+    const today = '2026-11-23'
+    let unitId = (await c.db('org_units').first('id'))?.id as number | undefined
+    if (!unitId) [unitId] = await c.db('org_units').insert({ uid: randomUUID(), name: '示例县财政局', kind: 'department', sort_order: 0, enabled: true, created_at: 0, updated_at: 0 })
+    const personId = await createPerson(c.db, c.keys, { name: '张伟', idNumber: '11010519491231002X', unitId: unitId!, post: '科员', rank: '一级科员', politicalStatus: '中共党员', entryDate: '2008-07-01', status: 'serving', statusDate: null, userId: null }, null, 10, today)
+    const { id: entryId } = await addEntry(c.db, { personId, kind: 'violation', year: 2026, result: 'warning', title: '违反工作纪律', docNumber: '纪〔2026〕3号', docDate: '2026-03-01', issuer: '县纪委监委', details: '受到警告处分', effectUntil: null }, null, 20, today)
+    await c.db('entry_attachments').insert({ entry_id: entryId, digest: c.digests.big, file_name: '处分决定.pdf' }) // the same scan a progress report cites
+
+    const out = tempDir()
+    const open = async (path: string) => {
+      const countyPub = (await c.db('exchange_keys').whereNull('retired_at').first('public_pem')).public_pem as string
+      c.cityKeys.senders.set(SM.fingerprint(countyPub), { publicPem: countyPub, retired: false })
+      const entries = new Map<string, Buffer>()
+      const reader = payloadReader((name, data) => void entries.set(name, data))
+      await openPackage(path, c.cityKeys, (plain) => reader.write(plain))
+      await reader.end()
+      const rows = (table: string) => (entries.get(`tables/${table}/000001.ndjson`)?.toString().trim().split('\n') ?? []).map((l) => JSON.parse(l) as Record<string, unknown>)
+      return { entries, rows }
+    }
+    await exportPackage(c.ctx, { path: join(out, 'county-1.cdpkg'), full: false, userId: null })
+    const first = await open(join(out, 'county-1.cdpkg'))
+    expect(first.rows('people')).toEqual([expect.objectContaining({ name: '张伟', idNumber: '11010519491231002X', unitName: expect.any(String), grade: 'basically_trustworthy' })])
+    const bigSm3 = sm3Digest(c.scans['big.pdf']!).toString('hex')
+    expect(first.rows('archive_entries')).toEqual([expect.objectContaining({ kind: 'violation', result: 'warning', docNumber: '纪〔2026〕3号', attachments: [{ fileName: '处分决定.pdf', sm3: bigSm3 }] })])
+    expect(first.rows('grade_history').map((g) => g.grade)).toContain('basically_trustworthy')
+    expect([...first.entries.keys()].filter((n) => n === `attachments/${bigSm3}`)).toHaveLength(1) // cited twice, sent once
+
+    // The city acknowledges package 1; a new entry follows: the next export carries it and the person it changed, nothing else.
+    await c.db('exchange_packages').where({ direction: 'out', sequence: 1 }).update({ acknowledged_at: 30 })
+    c.ctx.clock.set(Date.parse('2026-11-24T02:00:00Z'))
+    await addEntry(c.db, { personId, kind: 'assessment', year: 2025, result: 'excellent', title: '2025年度考核', docNumber: null, docDate: '2026-01-20', issuer: '县委组织部', details: null, effectUntil: null }, null, c.ctx.clock.now(), '2026-11-24')
+    await c.db('people').where('id', personId).update({ updated_at: c.ctx.clock.now() })
+    await exportPackage(c.ctx, { path: join(out, 'county-2.cdpkg'), full: false, userId: null })
+    const second = await open(join(out, 'county-2.cdpkg'))
+    expect(second.rows('archive_entries')).toEqual([expect.objectContaining({ kind: 'assessment', year: 2025, result: 'excellent', attachments: [] })])
+    expect(second.rows('people')).toHaveLength(1)
+    expect(second.rows('records')).toEqual([])
+    expect([...second.entries.keys()].some((n) => n.startsWith('attachments/'))).toBe(false)
   })
 })

@@ -61,6 +61,11 @@ export async function updatePerson(db: Knex, input: PersonUpdate, now: number, t
 }
 
 /** The full ID number: only for a viewer holding a grant (the caller checks and the router logs it). */
+/** A person's ID number from its sealed form (for a package to the city, which needs it). */
+export function personIdNumber(keys: FieldKeys, sealed: string): string {
+  return openField(keys, sealed, ID_CONTEXT)
+}
+
 export async function revealIdNumber(db: Knex, keys: FieldKeys, personId: number): Promise<string> {
   const row = await db('people').where('id', personId).first('id_sealed')
   return openField(keys, row.id_sealed, ID_CONTEXT)

@@ -1,5 +1,6 @@
-// What each kind of package carries, table by table. County → city ('data'): 双公示 records, their repair /
-// objection decisions, and progress on tasks the city issued (with the stamped scans). City → county: 'tasks'
+// What each kind of package carries, table by table. County → city ('data'): approved catalog items, 双公示
+// records, their repair / objection decisions, progress on tasks the city issued (with the stamped scans), and the
+// civil-servant integrity archives (people, archive entries with their documents, grade history). City → county: 'tasks'
 // (a plan with its tasks, keyed by the city's ids) and 'receipt' (which package arrived). A module adds a table
 // by adding an exporter / applier here; the file format does not change.
 import type { Knex } from 'knex'
@@ -8,6 +9,7 @@ import { ErrorCode } from '../../contract/errors'
 import { ATTACHMENT_CONTEXT, attachmentPath, attachmentSm3, rememberAttachmentSm3 } from '../archives/attachments'
 import { SEALED_FILE_HEADER } from '../security/sealed-file-stream'
 import { AppError } from '../shared/app-error'
+import { personIdNumber } from '../archives/people'
 import { getCatalogItem, portableItem } from '../catalog/catalog'
 import { openField, type FieldKeys } from '../security/field-crypto'
 import { cryptoPool, OrderedPipeline, type CryptoPool } from './crypto-pool'
@@ -18,10 +20,16 @@ export interface Watermark {
   records: number
   actions: number
   events: number
+  /** archive_entries and grade_history ids (absent from watermarks logged before archives travelled: 0). */
+  entries: number
+  grades: number
   at: number
 }
 
-export const ZERO_WATERMARK: Watermark = { records: 0, actions: 0, events: 0, at: 0 }
+export const ZERO_WATERMARK: Watermark = { records: 0, actions: 0, events: 0, entries: 0, grades: 0, at: 0 }
+
+/** A watermark as logged, filled out to the current shape. */
+export const parseWatermark = (json: string): Watermark => ({ ...ZERO_WATERMARK, ...(JSON.parse(json) as Partial<Watermark>) })
 const BATCH = 1000
 
 async function maxId(db: Knex, table: string): Promise<number> {
@@ -29,7 +37,10 @@ async function maxId(db: Knex, table: string): Promise<number> {
 }
 
 export async function currentWatermark(db: Knex, now: number): Promise<Watermark> {
-  return { records: await maxId(db, 'records'), actions: await maxId(db, 'record_actions'), events: await maxId(db, 'task_events'), at: now }
+  return {
+    records: await maxId(db, 'records'), actions: await maxId(db, 'record_actions'), events: await maxId(db, 'task_events'),
+    entries: await maxId(db, 'archive_entries'), grades: await maxId(db, 'grade_history'), at: now,
+  }
 }
 
 /** Rows of a query in id order, a batch at a time (memory stays flat whatever the table size). */
@@ -108,44 +119,107 @@ async function* catalogRows(db: Knex, from: Watermark, to: Watermark) {
 }
 
 export async function* dataEntries(src: ExportSource, from: Watermark, to: Watermark, counts: Record<string, number>): AsyncGenerator<PayloadEntry> {
+  const scans = new ScanSender(src)
   yield* tableParts('catalog_items', catalogRows(src.db, from, to), counts)
   yield* tableParts('records', recordRows(src.db, src.keys, from, to), counts)
   yield* tableParts('record_actions', actionRows(src.db, from, to), counts)
-  // Scans go out as their rows are met (each before the part that lists it), streamed in pieces through a worker.
-  const pool = cryptoPool()
-  const scanSm3 = new Map<string, string>()
-  const sentSm3 = new Set<string>()
-  let lines: string[] = []
-  let part = 0
-  counts.task_progress = 0
-  const flush = () => ({ name: `tables/task_progress/${String(++part).padStart(6, '0')}.ndjson`, data: Buffer.from(lines.join('')) })
-  for await (const { scans, ...row } of progressRows(src.db, from, to)) {
-    for (const { storedAs, fileName } of scans) {
-      if (scanSm3.has(storedAs)) continue
-      const path = attachmentPath(src.dataDir, storedAs)
-      const known = await attachmentSm3(src.db, src.keys, storedAs)
-      if (known) {
-        scanSm3.set(storedAs, known)
-        if (!sentSm3.has(known)) yield { name: `attachments/${known}`, size: (await stat(path)).size - SEALED_FILE_HEADER, sm3: known, pieces: sealedFilePieces(pool, src.keys.encKey, path, fileName) }
-        sentSm3.add(known)
-        continue
+  yield* scans.tableWithScans('task_progress', progressRows(src.db, from, to), counts)
+  yield* tableParts('people', peopleRows(src.db, src.keys, from, to), counts)
+  yield* scans.tableWithScans('archive_entries', entryRows(src.db, from, to), counts)
+  yield* tableParts('grade_history', gradeRows(src.db, from, to), counts)
+}
+
+/** People whose archive changed since the last acknowledged package (their ID number opened for the city). */
+function peopleRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
+  return byId(
+    () => db('people as p').join('org_units as u', 'u.id', 'p.unit_id').where('p.updated_at', '>', from.at).andWhere('p.updated_at', '<=', to.at)
+      .select('p.id', 'p.uid', 'p.name', 'p.id_sealed', 'p.sex', 'p.birth_date', 'u.name as unit_name', 'u.credit_code as unit_credit_code', 'p.post', 'p.rank', 'p.political_status',
+        'p.entry_date', 'p.status', 'p.status_date', 'p.grade', 'p.grade_source', 'p.updated_at'),
+    'p.id',
+    (rows) => rows.map((p) => ({
+      uid: p.uid, name: p.name, idNumber: personIdNumber(keys, p.id_sealed as string), sex: p.sex, birthDate: p.birth_date, unitName: p.unit_name, unitCreditCode: p.unit_credit_code ?? null,
+      post: p.post ?? null, rank: p.rank ?? null, politicalStatus: p.political_status ?? null, entryDate: p.entry_date, status: p.status, statusDate: p.status_date ?? null,
+      grade: p.grade, gradeSource: p.grade_source, updatedAt: Number(p.updated_at),
+    })),
+  )
+}
+
+/** Archive entries (append-only) with the documents filed with them. */
+function entryRows(db: Knex, from: Watermark, to: Watermark) {
+  return byId(
+    () => db('archive_entries as e').join('people as p', 'p.id', 'e.person_id').where('e.id', '>', from.entries).andWhere('e.id', '<=', to.entries)
+      .select('e.id', 'p.uid as person_uid', 'e.kind', 'e.year', 'e.result', 'e.title', 'e.doc_number', 'e.doc_date', 'e.issuer', 'e.details', 'e.effect_until', 'e.created_at'),
+    'e.id',
+    async (rows) => {
+      const files = await db('entry_attachments').whereIn('entry_id', rows.map((r) => r.id as number)).orderBy(['entry_id', 'file_name']).select('entry_id', 'digest', 'file_name')
+      return rows.map((e) => ({
+        personUid: e.person_uid, kind: e.kind, year: e.year ?? null, result: e.result ?? null, title: e.title, docNumber: e.doc_number ?? null, docDate: e.doc_date,
+        issuer: e.issuer, details: e.details ?? null, effectUntil: e.effect_until ?? null, createdAt: Number(e.created_at),
+        scans: files.filter((f) => f.entry_id === e.id).map((f) => ({ fileName: f.file_name as string, storedAs: f.digest as string })),
+      }))
+    },
+  )
+}
+
+/** Grade decisions (append-only): by the rules or overridden, with their reasons. */
+function gradeRows(db: Knex, from: Watermark, to: Watermark) {
+  return byId(
+    () => db('grade_history as g').join('people as p', 'p.id', 'g.person_id').where('g.id', '>', from.grades).andWhere('g.id', '<=', to.grades)
+      .select('g.id', 'p.uid as person_uid', 'g.grade', 'g.source', 'g.reasons', 'g.at'),
+    'g.id',
+    (rows) => rows.map((g) => ({ personUid: g.person_uid, grade: g.grade, source: g.source, reasons: JSON.parse(g.reasons as string) as unknown, at: Number(g.at) })),
+  )
+}
+
+type RowWithScans = Record<string, unknown> & { scans: Array<{ fileName: string; storedAs: string }> }
+
+/**
+ * Rows that cite stamped scans. Each scan goes out once per package, as its first citing row is met and before the
+ * part that lists it, streamed in pieces through a worker; rows cite scans as `attachments: [{fileName, sm3}]`.
+ */
+class ScanSender {
+  private readonly pool = cryptoPool()
+  private readonly scanSm3 = new Map<string, string>()
+  private readonly sentSm3 = new Set<string>()
+
+  constructor(private readonly src: ExportSource) {}
+
+  async* tableWithScans(table: string, rows: AsyncIterable<RowWithScans>, counts: Record<string, number>): AsyncGenerator<PayloadEntry> {
+    let lines: string[] = []
+    let part = 0
+    counts[table] = 0
+    const flush = () => ({ name: `tables/${table}/${String(++part).padStart(6, '0')}.ndjson`, data: Buffer.from(lines.join('')) })
+    for await (const { scans, ...row } of rows) {
+      for (const scan of scans) yield* this.send(scan)
+      lines.push(JSON.stringify({ ...row, attachments: scans.map((s) => ({ fileName: s.fileName, sm3: this.scanSm3.get(s.storedAs)! })) }) + '\n')
+      counts[table]!++
+      if (lines.length === PART_ROWS) {
+        yield flush()
+        lines = []
       }
+    }
+    if (lines.length) yield flush()
+  }
+
+  private async* send({ storedAs, fileName }: { storedAs: string; fileName: string }): AsyncGenerator<PayloadEntry> {
+    if (this.scanSm3.has(storedAs)) return
+    const { db, keys, dataDir } = this.src
+    const path = attachmentPath(dataDir, storedAs)
+    let sm3 = await attachmentSm3(db, keys, storedAs)
+    if (sm3) {
+      this.scanSm3.set(storedAs, sm3)
+      if (!this.sentSm3.has(sm3)) yield { name: `attachments/${sm3}`, size: (await stat(path)).size - SEALED_FILE_HEADER, sm3, pieces: sealedFilePieces(this.pool, keys.encKey, path, fileName) }
+    } else {
       // Stored before scans kept their SM3: opened whole once, and the SM3 remembered for next time.
       const sealed = await readFile(path)
-      const { bytes, sm3 } = await pool.run({ op: 'open-sealed-file', encKey: src.keys.encKey, context: ATTACHMENT_CONTEXT, data: sealed }, [sealed]).catch(scanFailed(fileName))
-      await rememberAttachmentSm3(src.db, src.keys, storedAs, sm3!)
-      scanSm3.set(storedAs, sm3!)
-      if (!sentSm3.has(sm3!)) yield { name: `attachments/${sm3}`, data: bytes!, sm3 }
-      sentSm3.add(sm3!)
+      const opened = await this.pool.run({ op: 'open-sealed-file', encKey: keys.encKey, context: ATTACHMENT_CONTEXT, data: sealed }, [sealed]).catch(scanFailed(fileName))
+      sm3 = opened.sm3!
+      await rememberAttachmentSm3(db, keys, storedAs, sm3)
+      this.scanSm3.set(storedAs, sm3)
+      if (!this.sentSm3.has(sm3)) yield { name: `attachments/${sm3}`, data: opened.bytes!, sm3 }
     }
-    lines.push(JSON.stringify({ ...row, attachments: scans.map((s) => ({ fileName: s.fileName, sm3: scanSm3.get(s.storedAs)! })) }) + '\n')
-    counts.task_progress++
-    if (lines.length === PART_ROWS) {
-      yield flush()
-      lines = []
-    }
+    this.sentSm3.add(sm3)
   }
-  if (lines.length) yield flush()
 }
 
 const PIECE = 1 << 20
@@ -194,5 +268,8 @@ export async function previewCounts(db: Knex, from: Watermark, to: Watermark): P
     records: await n(db('records').where('id', '>', from.records).andWhere('id', '<=', to.records)),
     record_actions: await n(db('record_actions').where('id', '<=', to.actions).andWhere((q) => q.where('id', '>', from.actions).orWhere('decided_at', '>', from.at))),
     task_progress: await n(db('task_events as e').join('tasks as t', 't.id', 'e.task_id').whereNotNull('t.external_id').where('e.id', '>', from.events).andWhere('e.id', '<=', to.events)),
+    people: await n(db('people').where('updated_at', '>', from.at).andWhere('updated_at', '<=', to.at)),
+    archive_entries: await n(db('archive_entries').where('id', '>', from.entries).andWhere('id', '<=', to.entries)),
+    grade_history: await n(db('grade_history').where('id', '>', from.grades).andWhere('id', '<=', to.grades)),
   }
 }

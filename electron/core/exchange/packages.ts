@@ -10,7 +10,7 @@ import { savePlan, type ReviewedTask } from '../supervision/plan-store'
 import { matchUnits } from '../supervision/unit-matching'
 import { getSettings } from '../system/settings'
 import { openPackage, packageDigest, readStructure, reject, writePackage, type PackageHeader, type PackageKind } from './envelope'
-import { ZERO_WATERMARK, currentWatermark, dataEntries, previewCounts, type Watermark } from './exchange-data'
+import { ZERO_WATERMARK, currentWatermark, dataEntries, parseWatermark, previewCounts, type Watermark } from './exchange-data'
 import { sm3Digest } from './gm'
 import { currentOwnKey, ownPrivateKeys, recipientPeer, senderKeys } from './keyring'
 import { payloadReader, payloadStream, type Manifest } from './payload'
@@ -25,7 +25,7 @@ export interface ExchangeContext {
 
 async function lastAcknowledged(db: Knex, peerFingerprint: string): Promise<Watermark> {
   const row = await db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peerFingerprint }).whereNotNull('acknowledged_at').orderBy('id', 'desc').first('watermark')
-  return row?.watermark ? (JSON.parse(row.watermark) as Watermark) : ZERO_WATERMARK
+  return row?.watermark ? parseWatermark(row.watermark as string) : ZERO_WATERMARK
 }
 
 export async function exportPreview(ctx: ExchangeContext, input: { full: boolean; peerId?: number | null }) {
@@ -169,7 +169,7 @@ async function applyReceipts(trx: Knex.Transaction, rows: Array<Record<string, u
     if (!out) throw reject('receipt_unknown', { sequence: r.sequence })
     if (out.acknowledged_at) continue
     await trx('exchange_packages').where('id', out.id).update({ acknowledged_by: receiptId, acknowledged_at: now })
-    const to = JSON.parse(out.watermark) as Watermark
+    const to = parseWatermark(out.watermark as string)
     records += await trx('records').whereNull('acknowledged_in').where('id', '<=', to.records).update({ acknowledged_in: out.id })
     acknowledged++
   }

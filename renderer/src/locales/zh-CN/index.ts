@@ -188,7 +188,7 @@ export const t = {
     peerImported: '已导入“{name}”的公钥。请与对方电话核对指纹：{spoken}', noPeers: '尚未导入对方公钥',
     exportTitle: '导出数据包', incremental: '增量（上次回执以来）', full: '全量', since: '上次回执确认：{time}', sinceNever: '尚无回执：增量即全部数据',
     nextSequence: '本次序号：{n}', unacknowledged: '序号 {n} 的数据包尚未收到回执，增量会再次包含其中的数据。',
-    tables: { catalog_items: '目录事项', records: '双公示记录', record_actions: '信用修复与异议', task_progress: '督办任务进展', receipts: '回执', plans: '工作要点', tasks: '下发任务' } as Record<string, string>,
+    tables: { catalog_items: '目录事项', records: '双公示记录', record_actions: '信用修复与异议', task_progress: '督办任务进展', people: '诚信档案人员', archive_entries: '诚信档案记录', grade_history: '档案等级评定', receipts: '回执', plans: '工作要点', tasks: '下发任务' } as Record<string, string>,
     export: '导出到 U 盘', exporting: '正在加密写入… {rows}/{total} 条，{mb} MB', cancel: '取消', cancelled: '已取消，未留下数据包文件',
     exported: '已导出并读回校验：序号 {sequence}，{mb} MB，摘要 {digest}',
     importTitle: '导入数据包', import: '从 U 盘导入', importing: '正在验证签名和每一块数据…',
