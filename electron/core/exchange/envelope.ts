@@ -141,10 +141,22 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
   const temp = join(dirname(o.path), `.${basename(o.path)}.${randomBytes(4).toString('hex')}.partial`)
   let file: FileHandle | undefined
   let written = 0
+  // Writes are queued rather than awaited one by one, so the stick's latency overlaps the sealing (a few MiB queued at most).
+  let writing: Promise<void> = Promise.resolve()
+  let queued = 0
   const put = async (b: Buffer) => {
-    if (o.writeLimit !== undefined && written + b.length > o.writeLimit) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
-    await file!.write(b)
-    written += b.length
+    if (o.writeLimit !== undefined && written + queued + b.length > o.writeLimit) {
+      await writing
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+    }
+    queued += b.length
+    writing = writing.then(async () => {
+      await file!.write(b)
+      written += b.length
+      queued -= b.length
+    })
+    writing.catch(() => undefined) // surfaced by the next await of `writing`
+    if (queued > 4 * CHUNK_SIZE) await writing
   }
   const tags: Buffer[] = []
   let plainBytes = 0
@@ -180,6 +192,7 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     const trailer = Buffer.concat([signature, u32(signature.length)])
     sent.update(trailer)
     await put(trailer)
+    await writing
     await file.sync()
     await file.close()
     file = undefined
@@ -187,6 +200,7 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     await fsyncPath(dirname(o.path))
   } catch (err) {
     pipeline.abandon()
+    await writing.catch(() => undefined) // (no write may still be going when the file is closed and removed)
     await file?.close().catch(() => undefined)
     await rm(temp, { force: true }).catch(() => undefined)
     const code = (err as { code?: string }).code
