@@ -43,16 +43,14 @@ export async function currentWatermark(db: Knex, now: number): Promise<Watermark
   }
 }
 
-/** Rows of a query in id order, a batch at a time (memory stays flat whatever the table size); the next batch is read while this one is handed on. */
+/** Rows of a query in id order, a batch at a time (memory stays flat whatever the table size). */
 async function* byId<T>(query: () => Knex.QueryBuilder, idColumn: string, map: (rows: Array<Record<string, unknown>>) => Promise<T[]> | T[]): AsyncGenerator<T> {
-  const fetch = (after: number) => query().where(idColumn, '>', after).orderBy(idColumn).limit(BATCH) as Promise<Array<Record<string, unknown>>>
-  let next = fetch(0)
+  let last = 0
   for (;;) {
-    const rows = await next
+    const rows = (await query().where(idColumn, '>', last).orderBy(idColumn).limit(BATCH)) as Array<Record<string, unknown>>
     if (!rows.length) return
-    next = fetch(Number(rows[rows.length - 1]!.id))
-    next.catch(() => undefined) // awaited on the next turn; this only keeps a failure meanwhile from counting as unhandled
     for (const r of await map(rows)) yield r
+    last = Number(rows[rows.length - 1]!.id)
   }
 }
 
