@@ -42,7 +42,7 @@ export class CryptoPool {
 
   /** Jobs that may usefully be in flight at once (enough to keep every worker fed). */
   get depth(): number {
-    return this.script ? this.size * 4 : 1
+    return this.script ? this.size * 2 : 1
   }
 
   async run(job: CryptoJob, transfer: Uint8Array[] = []): Promise<CryptoResult> {
@@ -83,7 +83,8 @@ export class CryptoPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.script!.script, { eval: this.script!.eval })
+    // A small young generation: a worker's objects are all short-lived wrappers of big buffers, freed sooner this way.
+    const worker = new Worker(this.script!.script, { eval: this.script!.eval, resourceLimits: { maxYoungGenerationSizeMb: 2 } })
     const slot: Slot = { worker, busy: 0, pending: new Map() }
     worker.on('message', (m: { id: number; result?: WireResult; error?: string; code?: ErrorCode; details?: Record<string, unknown> }) => {
       const p = slot.pending.get(m.id)

@@ -30,7 +30,7 @@ export const ZERO_WATERMARK: Watermark = { records: 0, actions: 0, events: 0, en
 
 /** A watermark as logged, filled out to the current shape. */
 export const parseWatermark = (json: string): Watermark => ({ ...ZERO_WATERMARK, ...(JSON.parse(json) as Partial<Watermark>) })
-const BATCH = 1000
+const BATCH = 500 // (rows read at a time: smaller batches keep the main heap low during a long export)
 
 async function maxId(db: Knex, table: string): Promise<number> {
   return Number((await db(table).max({ m: 'id' }).first())?.m ?? 0)

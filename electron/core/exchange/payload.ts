@@ -7,7 +7,7 @@ import { once } from 'node:events'
 import { pack as tarPack, extract as tarExtract, type Header } from 'tar-stream'
 import { cryptoPool } from './crypto-pool'
 
-export const PART_ROWS = 2000
+export const PART_ROWS = 1000
 
 export interface Manifest {
   kind: string

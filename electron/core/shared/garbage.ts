@@ -4,10 +4,8 @@
 // garbage. So code that moves bulk bytes reports them here, and every STEP bytes a collection returns the memory.
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { isMainThread } from 'node:worker_threads'
 
-// A worker's heap is small and quick to collect; the main thread's is larger, so it collects less often.
-const STEP = isMainThread ? 24 << 20 : 8 << 20
+const STEP = 8 << 20
 let collect: (() => void) | null | undefined
 let moved = 0
 
