@@ -55,18 +55,27 @@ async function countyWithScans() {
   return { db, ctx, dataDir, scans, digests: { big: big.digest, legacy: legacy.digest }, city, cityKeys, keys }
 }
 
+type County = Awaited<ReturnType<typeof countyWithScans>>
+
+/** What the city reads from a package: every entry, and the rows of a table's first part. */
+async function openAsCity(c: County, path: string) {
+  const countyPub = (await c.db('exchange_keys').whereNull('retired_at').first('public_pem')).public_pem as string
+  c.cityKeys.senders.set(SM.fingerprint(countyPub), { publicPem: countyPub, retired: false })
+  const entries = new Map<string, Buffer>()
+  const reader = payloadReader((name, data) => void entries.set(name, data))
+  await openPackage(path, c.cityKeys, (plain) => reader.write(plain))
+  await reader.end()
+  const rows = (table: string) => (entries.get(`tables/${table}/000001.ndjson`)?.toString().trim().split('\n') ?? []).map((l) => JSON.parse(l) as Record<string, unknown>)
+  return { entries, rows }
+}
+
 describe('scans in a data package', () => {
   it('go once each, byte for byte, named and listed by SM3, cited by the progress rows', async () => {
     const c = await countyWithScans()
     const out = tempDir()
     const path = join(out, 'county-1.cdpkg')
     await exportPackage(c.ctx, { path, full: true, userId: null })
-    const countyPub = (await c.db('exchange_keys').whereNull('retired_at').first('public_pem')).public_pem as string
-    c.cityKeys.senders.set(SM.fingerprint(countyPub), { publicPem: countyPub, retired: false })
-    const entries = new Map<string, Buffer>()
-    const reader = payloadReader((name, data) => void entries.set(name, data))
-    await openPackage(path, c.cityKeys, (plain) => reader.write(plain))
-    await reader.end()
+    const { entries } = await openAsCity(c, path)
 
     const bySm3 = Object.fromEntries(Object.entries(c.scans).map(([name, bytes]) => [name, sm3Digest(bytes).toString('hex')]))
     const attachmentNames = [...entries.keys()].filter((n) => n.startsWith('attachments/')).sort()
@@ -113,16 +122,7 @@ describe('civil-servant archives in a data package', () => {
     await c.db('entry_attachments').insert({ entry_id: entryId, digest: c.digests.big, file_name: '处分决定.pdf' }) // the same scan a progress report cites
 
     const out = tempDir()
-    const open = async (path: string) => {
-      const countyPub = (await c.db('exchange_keys').whereNull('retired_at').first('public_pem')).public_pem as string
-      c.cityKeys.senders.set(SM.fingerprint(countyPub), { publicPem: countyPub, retired: false })
-      const entries = new Map<string, Buffer>()
-      const reader = payloadReader((name, data) => void entries.set(name, data))
-      await openPackage(path, c.cityKeys, (plain) => reader.write(plain))
-      await reader.end()
-      const rows = (table: string) => (entries.get(`tables/${table}/000001.ndjson`)?.toString().trim().split('\n') ?? []).map((l) => JSON.parse(l) as Record<string, unknown>)
-      return { entries, rows }
-    }
+    const open = (path: string) => openAsCity(c, path)
     await exportPackage(c.ctx, { path: join(out, 'county-1.cdpkg'), full: false, userId: null })
     const first = await open(join(out, 'county-1.cdpkg'))
     expect(first.rows('people')).toEqual([expect.objectContaining({ name: '张伟', idNumber: '11010519491231002X', unitName: expect.any(String), grade: 'basically_trustworthy' })])
