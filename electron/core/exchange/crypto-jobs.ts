@@ -4,6 +4,7 @@ import { ErrorCode } from '../../contract/errors'
 import { openBytes } from '../security/field-crypto'
 import { SealedFileOpener } from '../security/sealed-file-stream'
 import { AppError } from '../shared/app-error'
+import { asBuffer } from './crypto-buffers'
 import { sm3Digest } from './gm'
 import { suiteOf, type ChunkKeys, type SuiteName } from './suites'
 
@@ -28,8 +29,6 @@ export interface CryptoResult {
   bytes: Buffer | null
   sm3?: string
 }
-
-const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)
 
 function suite(name: SuiteName) {
   const s = suiteOf(name)

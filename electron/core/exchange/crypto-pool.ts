@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads'
 import type { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
 import { runCryptoJob, type CryptoJob, type CryptoResult } from './crypto-jobs'
-import { transferable } from './crypto-pool-transfer'
+import { asBuffer, transferable } from './crypto-buffers'
 
 interface Slot {
   worker: Worker
@@ -18,8 +18,6 @@ interface Slot {
 
 /** A result as it arrives from a worker (a Buffer comes over as a plain Uint8Array). */
 type WireResult = Omit<CryptoResult, 'bytes'> & { bytes: Uint8Array | null }
-
-const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)
 
 /** The worker's script: the bundled file beside the main bundle, or (tests, tsx) the TypeScript source through tsx. */
 function workerScript(): { script: string; eval: boolean } | null {

@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads'
 import { AppError } from '../shared/app-error'
 import { bulkBytesHandled } from '../shared/garbage'
 import { runCryptoJob, type CryptoJob } from './crypto-jobs'
-import { transferable } from './crypto-pool-transfer'
+import { transferable } from './crypto-buffers'
 
 parentPort!.on('message', ({ id, job }: { id: number; job: CryptoJob }) => {
   try {
