@@ -19,6 +19,8 @@ export function createDb(filename: string): Knex {
         conn.serialize(() => {
           conn.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
           conn.run('PRAGMA foreign_keys = ON')
+          // Deleted and rewritten rows are zeroed, not left readable in free pages (personal data, sealed or not).
+          conn.run('PRAGMA secure_delete = ON')
           conn.run('PRAGMA journal_mode = WAL', (err: Error | null) => done(err, conn))
         })
       },

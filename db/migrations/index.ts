@@ -14,6 +14,7 @@ import * as m20261123110000 from './20261123110000_create_task_lifecycle'
 import * as m20261123120000 from './20261123120000_create_supervision_letters'
 import * as m20261123130000 from './20261123130000_create_exchange'
 import * as m20261201090000 from './20261201090000_attachment_sm3'
+import * as m20261201100000 from './20261201100000_sensitive_fields'
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261122090000_create_system_tables': m20261122090000,
@@ -28,6 +29,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261123120000_create_supervision_letters': m20261123120000,
   '20261123130000_create_exchange': m20261123130000,
   '20261201090000_attachment_sm3': m20261201090000,
+  '20261201100000_sensitive_fields': m20261201100000,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

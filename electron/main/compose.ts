@@ -7,6 +7,7 @@ import { beijingDate } from '../core/catalog/record-context'
 import { loadFieldKeys, noProtector, type KeyProtector } from '../core/security/key-store'
 import { systemClock, type Clock } from '../core/shared/clock'
 import { openDatabase } from '../core/shared/open-database'
+import { sealLegacySensitiveValues } from '../core/catalog/sensitive-values'
 import { ImportJobs } from './import-jobs'
 import { ExchangeJobs } from './exchange-jobs'
 import { handlers } from './ipc/handlers'
@@ -39,6 +40,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   let keys
   try {
     keys = await loadFieldKeys(db, opts.dataDir, opts.keyProtector ?? noProtector)
+    await sealLegacySensitiveValues(db, keys)
   } catch (err) {
     await db.destroy()
     throw err

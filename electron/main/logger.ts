@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync } from 'node:fs'
+import { appendFileSync } from 'node:fs'
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/shared/private-files'
 import { join } from 'node:path'
 
 /** Stable event keys, no personal data and no SQL in the fields (support happens by phone). */
@@ -9,10 +10,10 @@ export interface Logger {
 
 export function fileLogger(dataDir: string): Logger {
   const dir = join(dataDir, 'logs')
-  mkdirSync(dir, { recursive: true })
+  ensurePrivateDir(dir)
   const write = (level: string, event: string, fields?: Record<string, unknown>) => {
     const line = JSON.stringify({ at: new Date().toISOString(), level, event, ...fields })
-    appendFileSync(join(dir, 'credit-desk.log'), line + '\n')
+    appendFileSync(join(dir, 'credit-desk.log'), line + '\n', { mode: PRIVATE_FILE_MODE })
   }
   return { info: (e, f) => write('info', e, f), error: (e, f) => write('error', e, f) }
 }

@@ -56,7 +56,8 @@ export const PersonSummary = z.object({
   name: z.string(),
   idMasked: z.string(),
   sex: z.enum(['M', 'F']),
-  birthDate: z.string(),
+  /** Only while the caller holds a grant: beside the masked number it would give the whole number back. */
+  birthDate: z.string().nullable(),
   unitId: Id,
   unitName: z.string(),
   post: z.string().nullable(),

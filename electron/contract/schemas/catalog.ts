@@ -12,15 +12,24 @@ export const CHECK_RULES = ['decision_date', 'document_number', 'subject_code', 
 export const INFO_CLASSES = ['basic', 'good', 'bad'] as const
 export const DISHONESTY_LEVELS = ['minor', 'general', 'serious'] as const
 
-export const CatalogField = z.object({
-  code: z.string().trim().regex(/^[A-Z][A-Z0-9_]{0,39}$/, 'field.code'),
-  name: text(100),
-  type: z.enum(FIELD_TYPES),
-  maxLength: z.number().int().min(1).max(10000).nullish().transform((v) => v ?? null),
-  required: z.boolean(),
-  dictTypeCode: optionalText(40),
-  checkRule: optionalText(60),
-})
+/** A data item that holds a personal identifier (证件号码, 身份证号): sensitive unless the editor says otherwise. */
+export function isIdLikeField(f: { code: string; name: string; type: string }): boolean {
+  return f.type === 'idcard' || /ZJHM$/.test(f.code) || /证件号|身份证/.test(f.name)
+}
+
+export const CatalogField = z
+  .object({
+    code: z.string().trim().regex(/^[A-Z][A-Z0-9_]{0,39}$/, 'field.code'),
+    name: text(100),
+    type: z.enum(FIELD_TYPES),
+    maxLength: z.number().int().min(1).max(10000).nullish().transform((v) => v ?? null),
+    required: z.boolean(),
+    dictTypeCode: optionalText(40),
+    checkRule: optionalText(60),
+    /** Sealed at rest and masked on screen. Always on for idcard fields; defaults to on for ID-like items. */
+    sensitive: z.boolean().optional(),
+  })
+  .transform((f) => ({ ...f, sensitive: f.type === 'idcard' || (f.sensitive ?? isIdLikeField(f)) }))
 export type CatalogField = z.infer<typeof CatalogField>
 
 const ItemFields = {

@@ -16,9 +16,9 @@ import { personIdIndex } from './people'
 import type { PeopleImportIssue } from './people-import'
 
 const COLUMNS: CatalogField[] = [
-  { code: 'XM', name: '姓名', type: 'text', required: false, maxLength: 50, dictTypeCode: null, checkRule: null },
-  { code: 'SFZH', name: '身份证号', type: 'idcard', required: true, maxLength: null, dictTypeCode: null, checkRule: null },
-  { code: 'DC', name: '考核等次', type: 'text', required: true, maxLength: 10, dictTypeCode: null, checkRule: null },
+  { code: 'XM', name: '姓名', type: 'text', required: false, maxLength: 50, dictTypeCode: null, checkRule: null, sensitive: false },
+  { code: 'SFZH', name: '身份证号', type: 'idcard', required: true, maxLength: null, dictTypeCode: null, checkRule: null, sensitive: true },
+  { code: 'DC', name: '考核等次', type: 'text', required: true, maxLength: 10, dictTypeCode: null, checkRule: null, sensitive: false },
 ]
 
 export interface AssessmentBatch {

@@ -3,7 +3,7 @@
 // copy but nobody without the key can confirm a known document. The file must be what its name says
 // (checked by its first bytes) and within the size limit.
 import { createHmac } from 'node:crypto'
-import { existsSync, mkdirSync, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import type { Knex } from 'knex'
 import { ErrorCode } from '../../contract/errors'
@@ -11,6 +11,7 @@ import { AppError } from '../shared/app-error'
 import { sm3Digest } from '../exchange/gm'
 import { openBytes, openField, sealBytes, sealField, type FieldKeys } from '../security/field-crypto'
 import { writeFileAtomic } from '../shared/write-file'
+import { ensurePrivateDir } from '../shared/private-files'
 
 export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 export const ATTACHMENT_DIR = 'attachments'
@@ -60,7 +61,7 @@ export async function storeAttachment(db: Knex, keys: FieldKeys, dataDir: string
   const digest = createHmac('sha256', keys.indexKey).update(bytes).digest('hex')
   const target = attachmentPath(dataDir, digest)
   if (!existsSync(target)) {
-    mkdirSync(join(dataDir, ATTACHMENT_DIR, digest.slice(0, 2)), { recursive: true })
+    ensurePrivateDir(join(dataDir, ATTACHMENT_DIR, digest.slice(0, 2)))
     writeFileAtomic(target, sealBytes(keys, bytes, ATTACHMENT_CONTEXT))
   }
   const sm3Sealed = sealField(keys, sm3Digest(bytes).toString('hex'), SM3_CONTEXT)

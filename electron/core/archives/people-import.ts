@@ -12,7 +12,7 @@ import { AppError } from '../shared/app-error'
 import { createPerson, personIdIndex } from './people'
 import { loadExcel } from '../shared/lazy-libs'
 
-const f = (code: string, name: string, type: CatalogField['type'], required: boolean, maxLength: number | null = null): CatalogField => ({ code, name, type, required, maxLength, dictTypeCode: null, checkRule: null })
+const f = (code: string, name: string, type: CatalogField['type'], required: boolean, maxLength: number | null = null): CatalogField => ({ code, name, type, required, maxLength, dictTypeCode: null, checkRule: null, sensitive: type === 'idcard' })
 
 export const PEOPLE_COLUMNS: CatalogField[] = [
   f('XM', '姓名', 'text', true, 50),

@@ -1,5 +1,7 @@
 // The person registry (一人一档). The 身份证号 is validated, stored sealed (SM4-GCM) with a keyed
-// blind index for exact lookup and a masked copy for display; sex and birth date come from it.
+// blind index for exact lookup and a masked copy for display; sex comes from it. The birth date is not stored: digits
+// 7–14 in clear beside the masked copy (1–6, 15–18) would give the whole number back. It is read from the sealed
+// number, and shown only to a viewer with a grant (who may see the full number anyway).
 import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import { ErrorCode, type FieldIssue } from '../../contract/errors'
@@ -41,7 +43,7 @@ export async function createPerson(db: Knex, keys: FieldKeys, input: NewPerson, 
   if (issues.length) throw fieldError(issues)
   const [personId] = (await db('people').insert({
     uid: randomUUID(), name: input.name, id_sealed: sealField(keys, id.normalized, ID_CONTEXT), id_index: personIdIndex(keys, id.normalized), id_masked: maskIdNumber(id.normalized),
-    sex: id.sex, birth_date: id.birthDate, unit_id: input.unitId, post: input.post, rank: input.rank, political_status: input.politicalStatus, entry_date: input.entryDate,
+    sex: id.sex, unit_id: input.unitId, post: input.post, rank: input.rank, political_status: input.politicalStatus, entry_date: input.entryDate,
     status: input.status, status_date: input.statusDate, user_id: input.userId, grade: 'trustworthy', rules_grade: 'trustworthy', grade_source: 'rules',
     created_by: userId, created_at: now, updated_at: now,
   })) as number[]
@@ -49,10 +51,10 @@ export async function createPerson(db: Knex, keys: FieldKeys, input: NewPerson, 
   return personId!
 }
 
-export async function updatePerson(db: Knex, input: PersonUpdate, now: number, today: IsoDate): Promise<void> {
-  const person = await db('people').where('id', input.id).first('birth_date')
+export async function updatePerson(db: Knex, keys: FieldKeys, input: PersonUpdate, now: number, today: IsoDate): Promise<void> {
+  const person = await db('people').where('id', input.id).first('id_sealed')
   if (!person) throw new AppError(ErrorCode.NotFound, 'no such person')
-  const issues = await personIssues(db, input as unknown as NewPerson, person.birth_date, today)
+  const issues = await personIssues(db, input as unknown as NewPerson, birthDateOf(personIdNumber(keys, person.id_sealed)), today)
   if (issues.length) throw fieldError(issues)
   await db('people').where('id', input.id).update({
     name: input.name, unit_id: input.unitId, post: input.post, rank: input.rank, political_status: input.politicalStatus, entry_date: input.entryDate,
@@ -60,12 +62,17 @@ export async function updatePerson(db: Knex, input: PersonUpdate, now: number, t
   })
 }
 
-/** The full ID number: only for a viewer holding a grant (the caller checks and the router logs it). */
 /** A person's ID number from its sealed form (for a package to the city, which needs it). */
 export function personIdNumber(keys: FieldKeys, sealed: string): string {
   return openField(keys, sealed, ID_CONTEXT)
 }
 
+/** YYYY-MM-DD from digits 7–14 of a valid 18-digit number. */
+export function birthDateOf(idNumber: string): string {
+  return `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`
+}
+
+/** The full ID number: only for a viewer holding a grant (the caller checks and the router logs it). */
 export async function revealIdNumber(db: Knex, keys: FieldKeys, personId: number): Promise<string> {
   const row = await db('people').where('id', personId).first('id_sealed')
   return openField(keys, row.id_sealed, ID_CONTEXT)
@@ -73,12 +80,14 @@ export async function revealIdNumber(db: Knex, keys: FieldKeys, personId: number
 
 type PersonRow = Record<string, unknown> & { id: number; user_id: number | null }
 
-export async function toPersonSummary(db: Knex, row: PersonRow, viewer: ArchiveViewer, now: number): Promise<PersonSummary> {
+export async function toPersonSummary(db: Knex, keys: FieldKeys, row: PersonRow, viewer: ArchiveViewer, now: number): Promise<PersonSummary> {
   const refused = await refusal(db, viewer, row)
   const grantedUntil = refused ? null : await activeGrant(db, viewer.userId, row.id, now)
+  // Beside the masked number the birth date is the rest of it: only a viewer with a grant sees it.
+  const birthDate = grantedUntil ? birthDateOf(personIdNumber(keys, row.id_sealed as string)) : null
   const pending = !refused && !grantedUntil && (await db('archive_access').where({ requester_id: viewer.userId, person_id: row.id, status: 'pending' }).first('id')) != null
   return {
-    id: row.id, name: row.name as string, idMasked: row.id_masked as string, sex: row.sex as 'M' | 'F', birthDate: row.birth_date as string,
+    id: row.id, name: row.name as string, idMasked: row.id_masked as string, sex: row.sex as 'M' | 'F', birthDate,
     unitId: row.unit_id as number, unitName: row.unit_name as string, post: (row.post as string) ?? null, rank: (row.rank as string) ?? null,
     politicalStatus: (row.political_status as string) ?? null, entryDate: row.entry_date as string, status: row.status as PersonSummary['status'],
     statusDate: (row.status_date as string) ?? null, userId: row.user_id, grade: row.grade as PersonSummary['grade'], gradeSource: row.grade_source as 'rules' | 'override',
@@ -90,9 +99,9 @@ function peopleQuery(db: Knex) {
   return db('people as p').join('org_units as u', 'u.id', 'p.unit_id').select('p.*', 'u.name as unit_name')
 }
 
-export async function getPersonSummary(db: Knex, personId: number, viewer: ArchiveViewer, now: number): Promise<PersonSummary> {
+export async function getPersonSummary(db: Knex, keys: FieldKeys, personId: number, viewer: ArchiveViewer, now: number): Promise<PersonSummary> {
   const row = await peopleQuery(db).where('p.id', personId).first()
-  return toPersonSummary(db, row, viewer, now)
+  return toPersonSummary(db, keys, row, viewer, now)
 }
 
 /** Lists the people in the viewer's scope; a full 身份证号 is matched through the blind index, never the masked copy. */
@@ -120,5 +129,5 @@ export async function listPeople(db: Knex, keys: FieldKeys, q: PersonQuery, view
   }
   const total = await countRows(filtered())
   const rows = await filtered().join('org_units as u', 'u.id', 'p.unit_id').select('p.*', 'u.name as unit_name').orderBy([{ column: 'u.sort_order' }, { column: 'p.name' }, { column: 'p.id' }]).limit(q.pageSize).offset((q.page - 1) * q.pageSize)
-  return { items: await Promise.all(rows.map((r: PersonRow) => toPersonSummary(db, r, viewer, now))), total }
+  return { items: await Promise.all(rows.map((r: PersonRow) => toPersonSummary(db, keys, r, viewer, now))), total }
 }

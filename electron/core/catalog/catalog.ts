@@ -49,6 +49,7 @@ function toField(row: Record<string, unknown>): CatalogField {
     required: Boolean(row.required),
     dictTypeCode: (row.dict_type_code as string | null) ?? null,
     checkRule: (row.check_rule as string | null) ?? null,
+    sensitive: Boolean(row.sensitive),
   }
 }
 
@@ -192,7 +193,7 @@ async function writeFields(db: Knex, itemId: number, fields: CatalogField[]): Pr
   await db('catalog_fields').insert(
     fields.map((f, i) => ({
       item_id: itemId, sort_order: (i + 1) * 10, code: f.code, name: f.name, type: f.type, max_length: f.maxLength,
-      required: f.required, dict_type_code: f.type === 'dict' ? f.dictTypeCode : null, check_rule: f.checkRule,
+      required: f.required, dict_type_code: f.type === 'dict' ? f.dictTypeCode : null, check_rule: f.checkRule, sensitive: f.sensitive,
     })),
   )
 }

@@ -3,7 +3,7 @@ import type { Knex } from 'knex'
 import type { CatalogItem } from '../../contract/schemas/catalog'
 import { ErrorCode } from '../../contract/errors'
 import type { FieldKeys } from '../security/field-crypto'
-import { blindIndex, maskIdNumber, sealField } from '../security/field-crypto'
+import { blindIndex, maskIdNumber, openField, sealField } from '../security/field-crypto'
 import { AppError } from '../shared/app-error'
 import { disclosureWindow, type DisclosureRule } from './disclosure'
 import type { CellValue } from './record-check'
@@ -29,7 +29,10 @@ interface RecordShape {
   codeField?: string
   docField?: string
   decisionField?: string
+  /** The subject's own ID number(s): these give the blind index the list searches by. */
   idFields: string[]
+  /** Every value sealed at rest and masked in `data` (the ID fields and any item marked sensitive). */
+  sensitiveFields: string[]
 }
 
 // Worked out once per catalog item version, not once per imported row.
@@ -46,25 +49,35 @@ function shapeOf(item: CatalogItem): RecordShape {
       docField: find((f) => f.checkRule === 'document_number'),
       decisionField: find((f) => f.checkRule === 'decision_date'),
       idFields: item.fields.filter((f) => f.type === 'idcard').map((f) => f.code),
+      sensitiveFields: item.fields.filter((f) => f.sensitive || f.type === 'idcard').map((f) => f.code),
     }
     shapes.set(item, shape)
   }
   return shape
 }
 
+/** A record's sensitive value sealed; the field code is bound in, so a value moved to another field does not open. */
+export function sealSensitiveValue(keys: FieldKeys, code: string, value: string): string {
+  return sealField(keys, value, `records.${code}`)
+}
+
+export function openSensitiveValue(keys: FieldKeys, code: string, sealed: string): string {
+  return openField(keys, sealed, `records.${code}`)
+}
+
 /** The columns of one record: ID numbers sealed and blind-indexed, shown masked inside `data`. */
 export function recordRow(item: CatalogItem, values: Record<string, CellValue>, lineage: RecordLineage, ctx: StoreContext) {
-  const { nameField, typeField, codeField, docField, decisionField, idFields } = shapeOf(item)
+  const { nameField, typeField, codeField, docField, decisionField, idFields, sensitiveFields } = shapeOf(item)
   const data: Record<string, CellValue> = { ...values }
   const sealed: Record<string, string> = {}
-  let idIndex: string | null = null
-  for (const code of idFields) {
+  for (const code of sensitiveFields) {
     const v = values[code]
-    if (typeof v !== 'string') continue
-    sealed[code] = sealField(ctx.keys, v, `records.${code}`)
+    if (typeof v !== 'string' || v === '') continue
+    sealed[code] = sealSensitiveValue(ctx.keys, code, v)
     data[code] = maskIdNumber(v)
-    idIndex ??= blindIndex(ctx.keys, v, 'person.id')
   }
+  const subjectId = idFields.map((code) => values[code]).find((v): v is string => typeof v === 'string' && v !== '')
+  const idIndex = subjectId ? blindIndex(ctx.keys, subjectId, 'person.id') : null
   const subjectName = String(values[nameField] ?? '')
   const subjectCode = codeField && typeof values[codeField] === 'string' ? (values[codeField] as string) : null
   const decision = decisionField && typeof values[decisionField] === 'string' ? (values[decisionField] as string) : null

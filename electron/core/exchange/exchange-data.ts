@@ -9,9 +9,10 @@ import { ErrorCode } from '../../contract/errors'
 import { ATTACHMENT_CONTEXT, attachmentPath, attachmentSm3, rememberAttachmentSm3 } from '../archives/attachments'
 import { SEALED_FILE_HEADER } from '../security/sealed-file-stream'
 import { AppError } from '../shared/app-error'
-import { personIdNumber } from '../archives/people'
+import { birthDateOf, personIdNumber } from '../archives/people'
 import { getCatalogItem, portableItem } from '../catalog/catalog'
-import { openField, type FieldKeys } from '../security/field-crypto'
+import type { FieldKeys } from '../security/field-crypto'
+import { openSensitiveValue } from '../catalog/records'
 import { cryptoPool, OrderedPipeline, type CryptoPool } from './crypto-pool'
 import { PART_ROWS, tableParts, type PayloadEntry } from './payload'
 
@@ -63,7 +64,7 @@ function recordRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
     (rows) => rows.map((r) => {
       // Sealed fields (a natural person's ID number) travel in the clear inside the encrypted package: the city needs them.
       const sealed = r.sealed ? (JSON.parse(r.sealed as string) as Record<string, string>) : {}
-      const opened = Object.fromEntries(Object.entries(sealed).map(([code, v]) => [code, openField(keys, v, `records.${code}`)]))
+      const opened = Object.fromEntries(Object.entries(sealed).map(([code, v]) => [code, openSensitiveValue(keys, code, v)]))
       return {
         uid: r.uid, itemCode: r.item_code, subjectName: r.subject_name, subjectType: r.subject_type, subjectCode: r.subject_code, docNumber: r.doc_number,
         decisionDate: r.decision_date, reportedOn: r.reported_on, late: Boolean(r.is_late), data: { ...(JSON.parse(r.data as string) as object), ...opened },
@@ -133,14 +134,17 @@ export async function* dataEntries(src: ExportSource, from: Watermark, to: Water
 function peopleRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
   return byId(
     () => db('people as p').join('org_units as u', 'u.id', 'p.unit_id').where('p.updated_at', '>', from.at).andWhere('p.updated_at', '<=', to.at)
-      .select('p.id', 'p.uid', 'p.name', 'p.id_sealed', 'p.sex', 'p.birth_date', 'u.name as unit_name', 'u.credit_code as unit_credit_code', 'p.post', 'p.rank', 'p.political_status',
+      .select('p.id', 'p.uid', 'p.name', 'p.id_sealed', 'p.sex', 'u.name as unit_name', 'u.credit_code as unit_credit_code', 'p.post', 'p.rank', 'p.political_status',
         'p.entry_date', 'p.status', 'p.status_date', 'p.grade', 'p.grade_source', 'p.updated_at'),
     'p.id',
-    (rows) => rows.map((p) => ({
-      uid: p.uid, name: p.name, idNumber: personIdNumber(keys, p.id_sealed as string), sex: p.sex, birthDate: p.birth_date, unitName: p.unit_name, unitCreditCode: p.unit_credit_code ?? null,
+    (rows) => rows.map((p) => {
+      const idNumber = personIdNumber(keys, p.id_sealed as string)
+      return {
+      uid: p.uid, name: p.name, idNumber, sex: p.sex, birthDate: birthDateOf(idNumber), unitName: p.unit_name, unitCreditCode: p.unit_credit_code ?? null,
       post: p.post ?? null, rank: p.rank ?? null, politicalStatus: p.political_status ?? null, entryDate: p.entry_date, status: p.status, statusDate: p.status_date ?? null,
       grade: p.grade, gradeSource: p.grade_source, updatedAt: Number(p.updated_at),
-    })),
+      }
+    }),
   )
 }
 

@@ -1,12 +1,13 @@
 // Opens the data folder's database the way the app and the CLI both must: refuse a file that is
 // corrupt or was written by a newer app, copy it aside before migrating, then migrate.
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Knex } from 'knex'
 import { createDb } from '../../../db/connection'
 import { migrations } from '../../../db/migrations'
 import { AppError } from './app-error'
 import { ErrorCode } from '../../contract/errors'
+import { ensurePrivateDir, makePrivate } from './private-files'
 
 export const DB_FILE = 'credit-desk.sqlite'
 export const BACKUP_DIR = 'backups'
@@ -21,11 +22,16 @@ export interface OpenedDatabase {
 }
 
 export async function openDatabase(dataDir: string, now: Date = new Date()): Promise<OpenedDatabase> {
-  mkdirSync(dataDir, { recursive: true })
+  ensurePrivateDir(dataDir)
   const file = join(dataDir, DB_FILE)
   const existed = existsSync(file)
+  // An empty file is not a new installation: something truncated the database, and starting afresh over it would
+  // hide that. (SQLite itself would open it as an empty database.)
+  if (existed && statSync(file).size === 0) throw new AppError(ErrorCode.DbCorrupt, 'database file is empty', { backup: latestBackup(dataDir) })
   const db = createDb(file)
   try {
+    await db.raw('SELECT 1') // opens the file (and its WAL), so that all three can be made owner-only
+    makePrivate(file, `${file}-wal`, `${file}-shm`)
     if (existed) await assertHealthy(db, dataDir)
     const pending = await pendingMigrations(db)
     let backupPath: string | null = null
@@ -67,11 +73,12 @@ async function hasTables(db: Knex): Promise<boolean> {
 /** A consistent copy (VACUUM INTO reads through the WAL), named by time and reason; keeps the newest few. */
 export async function backupDatabase(db: Knex, dataDir: string, reason: string, now: Date = new Date()): Promise<string> {
   const dir = join(dataDir, BACKUP_DIR)
-  mkdirSync(dir, { recursive: true })
+  ensurePrivateDir(dir)
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
   const path = join(dir, `credit-desk-${stamp}-${reason}.sqlite`)
   if (existsSync(path)) rmSync(path)
   await db.raw('VACUUM INTO ?', [path])
+  makePrivate(path)
   const old = listBackups(dataDir).slice(0, -KEEP_BACKUPS)
   for (const name of old) rmSync(join(dir, name), { force: true })
   return path
@@ -91,7 +98,9 @@ export function latestBackup(dataDir: string): string | null {
 function classifyOpenError(err: unknown, dataDir: string): unknown {
   if (err instanceof AppError) return err
   const code = (err as { code?: string }).code
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+  // knex's own migration lock, left set by a start that died mid-migration or held by another process migrating.
+  const migrationLocked = err instanceof Error && err.name === 'MigrationLocked'
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || migrationLocked) {
     return new AppError(ErrorCode.DbLocked, 'database is locked by another process', { backup: latestBackup(dataDir) })
   }
   if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {

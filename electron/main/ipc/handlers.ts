@@ -335,7 +335,7 @@ export const handlers: Handlers = {
   'people:get': async ({ personId }, ctx) => {
     const viewer = await viewerOf(ctx)
     await personInScope(ctx.db, viewer, personId)
-    return getPersonSummary(ctx.db, personId, viewer, ctx.clock.now())
+    return getPersonSummary(ctx.db, ctx.services.keys, personId, viewer, ctx.clock.now())
   },
   'people:create': async (input, ctx) => {
     const units = await visibleUnits(ctx.db, await viewerOf(ctx))
@@ -346,7 +346,7 @@ export const handlers: Handlers = {
   },
   'people:update': async (input, ctx) => {
     await writableArchive(ctx, input.id)
-    await updatePerson(ctx.db, input, ctx.clock.now(), ctx.services.today())
+    await updatePerson(ctx.db, ctx.services.keys, input, ctx.clock.now(), ctx.services.today())
     ctx.affected.push(`person:${input.id}`)
     return { id: input.id }
   },
@@ -382,7 +382,7 @@ export const handlers: Handlers = {
     const row = await ctx.db('people as p').join('org_units as u', 'u.id', 'p.unit_id').where('p.id', person.id).first('p.*', 'u.name as unit_name')
     const history = await ctx.db('grade_history as h').leftJoin('users as u', 'u.id', 'h.decided_by').where('h.person_id', personId).orderBy('h.id', 'desc').select('h.*', 'u.display_name as by_name')
     return {
-      person: await toPersonSummary(ctx.db, row, viewer, now),
+      person: await toPersonSummary(ctx.db, ctx.services.keys, row, viewer, now),
       entries: await listEntries(ctx.db, personId),
       gradeReasons: (await gradeOf(ctx.db, personId, ctx.services.today())).reasons,
       gradeHistory: history.map((h) => ({ grade: h.grade, source: h.source, reasons: JSON.parse(h.reasons), decidedByName: h.by_name ?? null, at: Number(h.at) })),

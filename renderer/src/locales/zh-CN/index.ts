@@ -81,7 +81,7 @@ export const t = {
     retentionYears: '保存期限（年）', fieldCount: '数据项', updatedAt: '更新时间', create: '新增目录事项', pendingOnly: '只看待审核',
     statuses: { draft: '草稿', submitted: '待审核', approved: '已生效', superseded: '已被新版本替代', retired: '已停用' } as Record<string, string>,
     basic: '基本信息', fields: '数据项', addField: '添加数据项', fieldCode: '编码', fieldName: '名称', fieldType: '类型', maxLength: '长度',
-    required: '必填', dict: '字典', checkRule: '校验规则', moveUp: '上移', remove: '删除',
+    required: '必填', sensitive: '敏感', sensitiveHint: '敏感数据项（如证件号码）加密保存，界面只显示脱敏值；身份证号类型始终为敏感', dict: '字典', checkRule: '校验规则', moveUp: '上移', remove: '删除',
     fieldTypes: { text: '文本', integer: '整数', decimal: '小数', date: '日期', uscc: '统一社会信用代码', idcard: '身份证号', dict: '字典' } as Record<string, string>,
     rules: {
       decision_date: '决定日期（不晚于今天，用于7个工作日时限）', document_number: '文书号（与主体一起判重）', subject_code: '主体代码（与主体类型前缀一致）',
@@ -129,7 +129,7 @@ export const t = {
   },
   archives: {
     title: '公务员诚信档案', keyword: '姓名（开头）或完整身份证号', unit: '单位', grade: '诚信等级', entryKind: '事项类型', year: '年度', status: '状态',
-    name: '姓名', idNumber: '身份证号', sex: '性别', birthDate: '出生日期', post: '职务', rank: '职级', politicalStatus: '政治面貌', entryDate: '参加工作日期',
+    name: '姓名', idNumber: '身份证号', sex: '性别', birthDate: '出生日期', shownWithGrant: '查阅获批后显示', post: '职务', rank: '职级', politicalStatus: '政治面貌', entryDate: '参加工作日期',
     statusDate: '状态变更日期', userId: '本人登录账号', userIdHint: '关联后本人不能查阅自己的档案', create: '新建档案', import: '批量导入', template: '下载导入模板',
     createTitle: '新建诚信档案', editTitle: '修改人员信息', sexes: { M: '男', F: '女' } as Record<string, string>,
     override: '（人工调整）', access: '查阅权限', granted: '可查阅至 {until}', pending: '查阅申请待审批', refusedSelf: '本人档案，不能查阅', refusedRecused: '已回避',
