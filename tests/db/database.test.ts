@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../../db/connection'
@@ -100,5 +100,56 @@ describe('openDatabase', () => {
     const msg = startupErrorMessage(err, dir)
     expect(msg.title).toBe('数据库文件已损坏')
     expect(msg.body).toContain(dir)
+  })
+
+  it('refuses an empty (0-byte) database file instead of starting a new installation over it', async () => {
+    const dir = tempDir()
+    const first = await openDatabase(dir)
+    await first.db.destroy()
+    const file = join(dir, DB_FILE)
+    writeFileSync(file, '')
+    const err = await openDatabase(dir).catch((e: unknown) => e)
+    expect((err as AppError).code).toBe(ErrorCode.DbCorrupt)
+    expect(statSync(file).size).toBe(0)
+    expect(startupErrorMessage(err, dir).title).toBe('数据库文件已损坏')
+  })
+
+  it('reports a migration lock left by a start that died mid-migration as the Chinese locked message, not knex English', async () => {
+    const dir = tempDir()
+    const db = createDb(join(dir, DB_FILE))
+    await db.migrate.up()
+    await db('knex_migrations_lock').update({ is_locked: 1 })
+    await db.destroy()
+    const err = await openDatabase(dir).catch((e: unknown) => e)
+    expect((err as AppError).code).toBe(ErrorCode.DbLocked)
+    expect(startupErrorMessage(err, dir).title).toBe('数据库被占用')
+  })
+
+  it('upgrading drops the birth date beside the masked ID number, also from the backups taken before', async () => {
+    const dir = tempDir()
+    const db = createDb(join(dir, DB_FILE))
+    const names = Object.keys(migrations)
+    while ((await db('knex_migrations').pluck('name').catch(() => [])).length < names.indexOf('20261201100000_sensitive_fields')) await db.migrate.up()
+    await db('org_units').insert({ id: 1, uid: 'unit-1', name: '县财政局', kind: 'county_dept', sort_order: 1, enabled: true, created_at: 1, updated_at: 1 })
+    await db('people').insert({ uid: 'u1', name: '张伟', id_sealed: 'f1:x:y:z', id_index: 'i1', id_masked: '110105********002X', sex: 'F', birth_date: '1949-12-31', unit_id: 1,
+      entry_date: '1970-07-01', status: 'serving', grade: 'trustworthy', rules_grade: 'trustworthy', grade_source: 'rules', created_at: 1, updated_at: 1 })
+    await db.destroy()
+
+    const opened = await openDatabase(dir)
+    try {
+      expect(opened.applied).toEqual(['20261201100000_sensitive_fields'])
+      const columns = (await opened.db.raw("SELECT name FROM pragma_table_info('people')")) as Array<{ name: string }>
+      expect(columns.map((c) => c.name)).not.toContain('birth_date')
+      expect(await opened.db('people').pluck('name')).toEqual(['张伟'])
+      await opened.db.raw('PRAGMA wal_checkpoint(TRUNCATE)')
+      expect(readFileSync(join(dir, DB_FILE)).includes(Buffer.from('1949-12-31'))).toBe(false)
+    } finally {
+      await opened.db.destroy()
+    }
+    // The backup stays usable by the older app (the column is there, emptied) and no longer holds the date.
+    expect(readFileSync(opened.backupPath!).includes(Buffer.from('1949-12-31'))).toBe(false)
+    const backup = createDb(opened.backupPath!)
+    expect(await backup('people').select('name', 'birth_date')).toEqual([{ name: '张伟', birth_date: '' }])
+    await backup.destroy()
   })
 })

@@ -122,6 +122,8 @@ export async function seedDemo(db: Knex, clock: Clock, ctx: StoreContext, opts: 
         XDR_LB: person ? 'natural_person' : individual ? 'individual_business' : 'legal',
         XDR_SHXYM: person ? null : companyCode(n, individual),
         ZJHM: person ? idNumber() : null,
+        // A legal person's 法定代表人 with an ID number: a sensitive item that is not the subject's own number.
+        ...(!person && !individual ? { FRDB: pickOf([...SURNAMES]) + pickOf(GIVEN), FRDB_ZJLX: 'id_card', FRDB_ZJHM: idNumber() } : {}),
       }
       const d = decided.format('YYYY-MM-DD')
       const values: Record<string, string | number | null> =

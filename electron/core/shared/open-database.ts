@@ -37,6 +37,7 @@ export async function openDatabase(dataDir: string, now: Date = new Date()): Pro
     let backupPath: string | null = null
     if (existed && pending.length > 0 && (await hasTables(db))) backupPath = await backupDatabase(db, dataDir, 'before-migrate', now)
     const [, applied] = (await db.migrate.latest()) as [number, string[]]
+    if (applied.includes(BIRTH_DATE_DROPPED)) await scrubBackupBirthDates(dataDir)
     return { db, file, backupPath, applied }
   } catch (err) {
     await db.destroy()
@@ -82,6 +83,27 @@ export async function backupDatabase(db: Knex, dataDir: string, reason: string, 
   const old = listBackups(dataDir).slice(0, -KEEP_BACKUPS)
   for (const name of old) rmSync(join(dir, name), { force: true })
   return path
+}
+
+const BIRTH_DATE_DROPPED = '20261201100000_sensitive_fields'
+
+/**
+ * Backups taken before that migration hold people.birth_date, which with the masked number gives the ID number
+ * back. They stay restorable by the older app (the column is kept, emptied); the space it held is rewritten.
+ */
+async function scrubBackupBirthDates(dataDir: string): Promise<void> {
+  for (const name of listBackups(dataDir)) {
+    const copy = createDb(join(dataDir, BACKUP_DIR, name))
+    try {
+      const columns = (await copy.raw("SELECT name FROM pragma_table_info('people')")) as Array<{ name: string }>
+      if (!columns.some((c) => c.name === 'birth_date')) continue
+      await copy('people').update({ birth_date: '' })
+      await copy.raw('VACUUM')
+      await copy.raw('PRAGMA wal_checkpoint(TRUNCATE)')
+    } finally {
+      await copy.destroy()
+    }
+  }
 }
 
 function listBackups(dataDir: string): string[] {
