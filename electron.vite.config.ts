@@ -16,6 +16,8 @@ export default defineConfig({
           index: resolve(__dirname, 'electron/main/index.ts'),
           cli: resolve(__dirname, 'electron/cli/index.ts'),
           'crypto-worker': resolve(__dirname, 'electron/core/exchange/crypto-worker.ts'),
+          // parse-worker: reads files from outside (xlsx, docx, pdf, txt) with a heap cap and a deadline.
+          'parse-worker': resolve(__dirname, 'electron/core/untrusted/parse-worker.ts'),
         },
       },
     },

@@ -208,7 +208,7 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
     } catch (err) {
       if (err instanceof AppError && err.code === 'IMPORT_FILE_REJECTED') {
         const reason = (err.details as { reason?: string }).reason
-        out.error(planFileText(reason) ?? '文件已损坏，或不是 .txt / .docx / .pdf 文档')
+        out.error(planFileText(reason) ?? (reason === 'limit' ? importRejectionText(err.details ?? {}) : '文件已损坏，或不是 .txt / .docx / .pdf 文档'))
         return 1
       }
       throw err

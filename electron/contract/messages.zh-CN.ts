@@ -83,6 +83,7 @@ export const FIELD_MESSAGES: Record<string, string> = {
   'entry.assessmentExists': '此人该年度已有年度考核结果',
   'entry.afterLeaving': '此人已于 {date} {status}，不能记录此后的事项',
   'cell.merged': '含合并单元格（{range}），请取消合并并在每一行填写完整',
+  'cell.formulaNoValue': '单元格是公式但没有计算结果：请在 Excel/WPS 中打开、重新计算并保存后再导入（或把公式改为数值）',
   'username.taken': '该用户名已被使用',
   'roles.conflict': '系统管理员与安全审计员不能由同一人兼任（三员分立）',
   'unit.missing': '所选单位不存在或已停用',
@@ -101,7 +102,6 @@ export function fieldMessage(key: string, params?: Record<string, string | numbe
 
 /** Why a workbook was refused before any row was read (IMPORT_FILE_REJECTED details.reason). */
 export const IMPORT_REJECTIONS: Record<string, string> = {
-  too_large: '文件过大（超过 200 MB），请拆分后分批导入',
   encrypted: '文件设置了打开密码，请在 Excel/WPS 中取消密码后再导入',
   legacy_xls: '这是旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx 后再导入',
   corrupt: '文件已损坏或不是 Excel 工作簿（.xlsx）',
@@ -110,7 +110,30 @@ export const IMPORT_REJECTIONS: Record<string, string> = {
   missing_columns: '缺少必填列：{columns}',
 }
 
-export function importRejectionText(details: { reason?: unknown; columns?: unknown }): string {
+/** A file from outside past one of core/untrusted/limits.ts: which limit, and its value. */
+const LIMITS: Record<string, string> = {
+  file_size: '文件过大（超过 {max}），请拆分后分批导入',
+  entries: '文件内部的部件超过 {max} 个，不是正常的 Office 文档（可能被改动过），未读取任何内容',
+  total_size: '文件解压后超过 {max}（可能是“压缩炸弹”或被改动的文件），已停止读取，未导入任何内容',
+  part_size: '文件中的部件“{part}”解压后超过 {max}，已停止读取，未导入任何内容',
+  cell_length: '文件中有单元格内容超过 {max}（Excel 单元格最多 32767 个字符），可能是被改动的文件，未导入任何内容',
+  rows: '工作表超过 {max} 行（Excel 的上限），请拆分后分批导入',
+  pages: 'PDF 超过 {max} 页，不像是工作要点文档，未读取',
+  memory: '读取文件所需内存超过上限（{max}），已停止读取，程序和数据不受影响，未导入任何内容',
+  time: '读取文件超过 {max} 仍未完成，已停止读取，未导入任何内容',
+}
+
+function limitValue(limit: string, max: number): string {
+  if (limit === 'time') return max >= 60_000 ? `${Math.round(max / 60_000)} 分钟` : `${Math.round(max / 1000)} 秒`
+  if (limit === 'rows' || limit === 'pages' || limit === 'entries') return max.toLocaleString('zh-CN')
+  return max >= 1024 * 1024 ? `${Math.round(max / 1024 / 1024)} MB` : `${Math.round(max / 1024)} KB`
+}
+
+export function importRejectionText(details: Record<string, unknown>): string {
+  if (details.reason === 'limit') {
+    const limit = String(details.limit)
+    return (LIMITS[limit] ?? '文件超过读取限制，未导入任何内容').replace('{max}', limitValue(limit, Number(details.max))).replace('{part}', String(details.part ?? ''))
+  }
   const text = IMPORT_REJECTIONS[String(details.reason)] ?? '文件无法导入'
   return text.replace('{columns}', Array.isArray(details.columns) ? details.columns.join('、') : '')
 }

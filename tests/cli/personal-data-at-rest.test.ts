@@ -29,7 +29,6 @@ describe('personal data at rest', () => {
     expect(await main(['demo', 'seed', '--records', '300', '--people', '50', '--data-dir', dir, '--json'], quiet)).toBe(0)
 
     const { db } = await openDatabase(dir)
-    let ids: string[] = []
     try {
       const keys = await loadFieldKeys(db, dir, noProtector)
       const people = (await db('people').select('*')) as Array<Record<string, unknown>>
@@ -53,7 +52,7 @@ describe('personal data at rest', () => {
         }
       }
       expect(legalReps).toBeGreaterThan(50)
-      ids = [...personIds, ...recordIds]
+      const ids = [...personIds, ...recordIds]
       // A backup taken now, and a write left in the WAL, are searched as well.
       await backupDatabase(db, dir, 'test')
       await db('settings').insert({ key: 'test.wal', value: 'x' })

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { getCatalogItem } from '../../electron/core/catalog/catalog'
 import { checkRecord } from '../../electron/core/catalog/record-check'
 import { buildRecordTemplate } from '../../electron/core/catalog/record-template'
-import { mergedRanges, readRecordRows, type WorkbookEvent } from '../../electron/core/catalog/record-workbook'
+import { readRecordRows, type WorkbookEvent } from '../../electron/core/catalog/record-workbook'
 import { loadDictEntries } from '../../electron/core/system/dictionaries'
 import { freshDb, tempDir } from '../helpers'
 
@@ -118,7 +118,9 @@ describe('reading department workbooks', () => {
     ws.mergeCells('C1:D1')
     const path = join(tempDir(), 'merged.xlsx')
     await wb.xlsx.writeFile(path)
-    expect(await mergedRanges(path, 2)).toEqual(['A2:A3'])
+    const events: WorkbookEvent[] = []
+    for await (const e of readRecordRows(path, [{ code: 'XDR_MC', name: '行政相对人名称', type: 'text', required: true, maxLength: 200, dictTypeCode: null, checkRule: null, sensitive: false }, { code: 'XK_WSH', name: '行政许可决定文书号', type: 'text', required: true, maxLength: 64, dictTypeCode: null, checkRule: null, sensitive: false }])) events.push(e)
+    expect(events.at(-1)).toEqual({ kind: 'end', merged: [{ range: 'C1:D1', fromRow: 1, toRow: 1 }, { range: 'A2:A3', fromRow: 2, toRow: 3 }] })
   })
 })
 

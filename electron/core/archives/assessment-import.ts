@@ -40,6 +40,7 @@ export async function importAssessments(
   const ready: Array<{ row: number; personId: number; result: string }> = []
   let rows = 0
   for await (const event of readRecordRows(path, COLUMNS)) {
+    if (event.kind === 'end') continue
     if (event.kind === 'header') {
       if (event.header.missingRequired.length) throw new AppError(ErrorCode.ImportFileRejected, 'columns missing', { reason: 'missing_columns', columns: event.header.missingRequired.map((c) => names.get(c)) })
       continue

@@ -50,6 +50,7 @@ export async function importPeople(db: Knex, keys: FieldKeys, path: string, user
   const seen = new Map<string, number>()
   let rows = 0
   for await (const event of readRecordRows(path, PEOPLE_COLUMNS)) {
+    if (event.kind === 'end') continue
     if (event.kind === 'header') {
       if (event.header.missingRequired.length) throw new AppError(ErrorCode.ImportFileRejected, 'columns missing', { reason: 'missing_columns', columns: event.header.missingRequired.map((c) => names.get(c)) })
       continue

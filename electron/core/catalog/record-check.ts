@@ -73,7 +73,12 @@ export function parseDate(raw: unknown): IsoDate | null {
 
 const parsedDates = new Map<string, IsoDate | null>()
 
+/** Stands for a formula cell without a cached value (a file written by a program, never calculated): a row error. */
+export const FORMULA_WITHOUT_VALUE = Object.freeze({ formulaWithoutValue: true as const })
+const isFormulaWithoutValue = (v: unknown) => typeof v === 'object' && v !== null && (v as { formulaWithoutValue?: unknown }).formulaWithoutValue === true
+
 function checkCell(field: CatalogField, raw: unknown, ctx: CheckContext): { value: CellValue; issue?: Omit<RecordIssue, 'column'> } {
+  if (isFormulaWithoutValue(raw)) return { value: null, issue: { message: 'cell.formulaNoValue' } }
   if (field.type === 'date' && (raw instanceof Date || typeof raw === 'number')) {
     const iso = parseDate(raw)
     return iso ? { value: iso } : { value: null, issue: { message: 'date.format' } }

@@ -7,7 +7,7 @@ import { ErrorCode } from '../../contract/errors'
 import type { IsoDate, WorkingCalendar } from '../calendar/working-calendar'
 import { AppError } from '../shared/app-error'
 import { checkRecord, type CheckContext, type CheckedRecord } from './record-check'
-import { mergedRanges, readRecordRows, type HeaderMatch } from './record-workbook'
+import { readRecordRows, type HeaderMatch, type MergedRange } from './record-workbook'
 import { loadExcel } from '../shared/lazy-libs'
 
 /** 双公示: decisions must be reported within 7 working days. */
@@ -52,11 +52,6 @@ export interface PreviewOptions {
   beforeFinish?: () => Promise<void>
 }
 
-function rangeRows(range: string): [number, number] {
-  const [, a, b] = /^[A-Z]+(\d+):[A-Z]+(\d+)$/.exec(range)!
-  return [Number(a), Number(b)]
-}
-
 /**
  * Reads a department's workbook and checks every row the way the import will, writing nothing:
  * per-cell checks, merged cells, the same document for the same subject twice in the file, and
@@ -81,8 +76,14 @@ export async function previewImport(path: string, item: CatalogItem, ctx: Previe
     preview.issues.push({ row, column, columnName: names.get(column) ?? column, reason: fieldMessage(message, params) })
   }
 
+  let merged: MergedRange[] = []
+  let lastRow = 0
   for await (const event of readRecordRows(path, item.fields)) {
     if (opts.signal?.aborted) throw new AppError(ErrorCode.Cancelled, 'preview cancelled')
+    if (event.kind === 'end') {
+      merged = event.merged
+      continue
+    }
     if (event.kind === 'header') {
       preview.header = event.header
       if (event.header.missingRequired.length) {
@@ -94,6 +95,7 @@ export async function previewImport(path: string, item: CatalogItem, ctx: Previe
       continue
     }
     preview.rows++
+    lastRow = event.row
     const checked = checkRecord(item.fields, event.raw, ctx)
     for (const issue of checked.issues) add(event.row, issue.column, issue.message, issue.params)
     if (docField && checked.values[docField] != null) {
@@ -114,9 +116,10 @@ export async function previewImport(path: string, item: CatalogItem, ctx: Previe
     if (preview.rows % 1000 === 0) opts.onProgress?.(preview.rows)
   }
   await opts.beforeFinish?.()
-  for (const range of await mergedRanges(path, (preview.header!.row ?? 0) + 1)) {
-    const [from, to] = rangeRows(range)
-    for (let r = from; r <= to; r++) add(r, preview.header!.columns.values().next().value ?? '', 'cell.merged', { range })
+  // Only rows that exist: a merge claiming a million rows must not become a million errors.
+  const firstDataRow = preview.header!.row + 1
+  for (const m of merged) {
+    for (let r = Math.max(m.fromRow, firstDataRow); r <= Math.min(m.toRow, lastRow); r++) add(r, preview.header!.columns.values().next().value ?? '', 'cell.merged', { range: m.range })
   }
   preview.invalidRows = badRows.size
   preview.validRows = preview.rows - [...badRows].filter((r) => r > preview.header!.row).length

@@ -1,13 +1,19 @@
-import { open, readFile, stat } from 'node:fs/promises'
+// Reading a department's workbook. parseWorkbook runs inside the parse worker (core/untrusted): the zip is looked
+// through first (sizes, cell lengths, merged cells), then the first worksheet is streamed row by row. Callers use
+// readRecordRows, which runs it there.
+import { open, stat } from 'node:fs/promises'
 import type ExcelJS from 'exceljs'
 import type { CatalogField } from '../../contract/schemas/catalog'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
-import { loadExcel, loadZip } from '../shared/lazy-libs'
+import { loadExcel } from '../shared/lazy-libs'
+import { FORMULA_WITHOUT_VALUE } from './record-check'
+import { limitExceeded } from '../untrusted/limit-error'
+import { MAX_ROWS, MAX_WORKBOOK_FILE, WORKBOOK_DEADLINE_MS, XLSX_LIMITS } from '../untrusted/limits'
+import { parseInWorker } from '../untrusted/parse-in-worker'
+import { inspectZip } from '../untrusted/zip-inspect'
 
-export const MAX_IMPORT_BYTES = 200 * 1024 * 1024
-
-export type WorkbookProblem = 'too_large' | 'encrypted' | 'legacy_xls' | 'corrupt' | 'empty' | 'no_header'
+export type WorkbookProblem = 'encrypted' | 'legacy_xls' | 'corrupt' | 'empty' | 'no_header'
 
 function problem(reason: WorkbookProblem, extra: Record<string, unknown> = {}, cause?: unknown): AppError {
   // The parser's own words go into the developer message (and so the log), never to the user.
@@ -21,7 +27,7 @@ function problem(reason: WorkbookProblem, extra: Record<string, unknown> = {}, c
  */
 export async function sniffWorkbook(path: string): Promise<void> {
   const { size } = await stat(path)
-  if (size > MAX_IMPORT_BYTES) throw problem('too_large', { size, limit: MAX_IMPORT_BYTES })
+  if (size > MAX_WORKBOOK_FILE) throw limitExceeded('file_size', MAX_WORKBOOK_FILE)
   if (size === 0) throw problem('empty')
   const fh = await open(path, 'r')
   try {
@@ -43,7 +49,9 @@ function cellValue(v: ExcelJS.CellValue): unknown {
   if (typeof v === 'boolean') return v ? '是' : '否'
   if (typeof v === 'object') {
     if ('richText' in v) return v.richText.map((r) => r.text).join('')
-    if ('result' in v) return cellValue(v.result as ExcelJS.CellValue)
+    if ('result' in v && v.result !== undefined) return cellValue(v.result as ExcelJS.CellValue)
+    // A formula the file never calculated (written by a program, not by Excel): there is no value to import.
+    if ('formula' in v || 'sharedFormula' in v) return FORMULA_WITHOUT_VALUE
     if ('text' in v) return String(v.text)
     if ('error' in v) return null
   }
@@ -86,21 +94,59 @@ function matchHeader(rowNumber: number, cells: unknown[], fields: CatalogField[]
   return { row: rowNumber, columns, unknownHeaders, missingRequired: fields.filter((f) => f.required && !present.has(f.code)).map((f) => f.code) }
 }
 
-export type WorkbookEvent = { kind: 'header'; header: HeaderMatch } | { kind: 'row'; row: number; raw: Record<string, unknown> }
+export interface MergedRange {
+  range: string
+  fromRow: number
+  toRow: number
+}
+
+export type WorkbookEvent =
+  | { kind: 'header'; header: HeaderMatch }
+  | { kind: 'row'; row: number; raw: Record<string, unknown> }
+  /** Last: the merged ranges of the first worksheet (a merge makes one value stand for several rows). */
+  | { kind: 'end'; merged: MergedRange[] }
+
+/** Finds <mergeCell ref="A3:B5"/> in the worksheets as they are inflated; the streaming reader skips merges. */
+class MergeCollector {
+  private readonly bySheet = new Map<string, { ranges: MergedRange[]; carry: string }>()
+
+  visit = (part: string, chunk: Uint8Array): void => {
+    if (!/^xl\/worksheets\/sheet\d+\.xml$/.test(part)) return
+    const sheet = this.bySheet.get(part) ?? { ranges: [], carry: '' }
+    this.bySheet.set(part, sheet)
+    const text = sheet.carry + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1')
+    if (text.includes('<mergeCell')) {
+      for (const m of text.matchAll(/<mergeCell ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"/g)) {
+        sheet.ranges.push({ range: `${m[1]}${m[2]}:${m[3]}${m[4]}`, fromRow: Number(m[2]), toRow: Number(m[4]) })
+      }
+    }
+    sheet.carry = text.slice(-64)
+  }
+
+  /** The first worksheet's merges (sheet1.xml, or the first sheet part met). */
+  first(): MergedRange[] {
+    const sheet = this.bySheet.get('xl/worksheets/sheet1.xml') ?? [...this.bySheet.values()][0]
+    return [...new Map((sheet?.ranges ?? []).map((r) => [r.range, r])).values()]
+  }
+}
 
 /**
  * Streams the first worksheet (bounded memory): finds the header within the first 10 rows, skips the
  * template's hint row and blank rows, and yields each data row keyed by field code with its Excel row
- * number. Throws an import-file error for unreadable files and missing headers.
+ * number. Throws an import-file error for unreadable files, missing headers and files past a limit.
+ * Runs inside the parse worker: callers use readRecordRows.
  */
-export async function* readRecordRows(path: string, fields: CatalogField[]): AsyncGenerator<WorkbookEvent> {
+export async function* parseWorkbook(path: string, fields: CatalogField[]): AsyncGenerator<WorkbookEvent> {
   await sniffWorkbook(path)
+  const merges = new MergeCollector()
+  await inspectZip(path, XLSX_LIMITS, merges.visit)
   let header: HeaderMatch | null = null
   let announced = false
   try {
     const reader = new (await loadExcel()).stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore' })
     for await (const sheet of reader) {
       for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+        if (row.number > MAX_ROWS) throw limitExceeded('rows', MAX_ROWS)
         const cells = (row.values as ExcelJS.CellValue[]).map(cellValue)
         if (!header || (!announced && row.number === header.row + 1)) {
           // The template has names in row 1 and codes in row 2: a second header row right under the
@@ -135,31 +181,10 @@ export async function* readRecordRows(path: string, fields: CatalogField[]): Asy
   }
   if (!header) throw problem('no_header')
   if (!announced) yield { kind: 'header', header } // a header and no data rows
+  yield { kind: 'end', merged: merges.first() }
 }
 
-/**
- * Merged ranges in the first worksheet that reach into data rows. Merges make one value stand for
- * several rows, which an import must not guess at. The streaming reader skips them, so the sheet XML
- * is scanned as a stream for <mergeCell ref="…"/>.
- */
-export async function mergedRanges(path: string, firstDataRow: number): Promise<string[]> {
-  const zip = await (await loadZip()).loadAsync(await readFile(path))
-  const sheet = zip.file('xl/worksheets/sheet1.xml') ?? zip.file(/xl\/worksheets\/sheet\d+\.xml$/)[0]
-  if (!sheet) return []
-  const found: string[] = []
-  let carry = ''
-  await new Promise<void>((resolve, reject) => {
-    sheet
-      .nodeStream('nodebuffer')
-      .on('data', (chunk: Buffer) => {
-        const text = carry + chunk.toString('utf8')
-        for (const m of text.matchAll(/<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"/g)) {
-          if (Number(m[4]) >= firstDataRow) found.push(`${m[1]}${m[2]}:${m[3]}${m[4]}`)
-        }
-        carry = text.slice(-64)
-      })
-      .on('end', () => resolve())
-      .on('error', reject)
-  })
-  return [...new Set(found)]
+/** The rows of a workbook from outside, read in the parse worker with its limits (see parseWorkbook). */
+export function readRecordRows(path: string, fields: CatalogField[]): AsyncGenerator<WorkbookEvent> {
+  return parseInWorker<WorkbookEvent>({ op: 'workbook', path, fields }, WORKBOOK_DEADLINE_MS)
 }

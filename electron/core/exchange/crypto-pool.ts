@@ -1,12 +1,11 @@
 // A small pool of worker threads for package crypto. Pure-JS SM4/SM3 (all Electron has) costs tens of ms per MiB:
 // on the main process that would stall every IPC call for the length of an export, and it would use one core.
 // Jobs go to the least-busy worker; each worker holds the event loop open only while it has work.
-import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
+import { workerScript } from '../shared/worker-script'
 import { runCryptoJob, type CryptoJob, type CryptoResult } from './crypto-jobs'
 import { asBuffer, transferable } from './crypto-buffers'
 
@@ -19,22 +18,16 @@ interface Slot {
 /** A result as it arrives from a worker (a Buffer comes over as a plain Uint8Array). */
 type WireResult = Omit<CryptoResult, 'bytes'> & { bytes: Uint8Array | null }
 
-/** The worker's script: the bundled file beside the main bundle, or (tests, tsx) the TypeScript source through tsx. */
-function workerScript(): { script: string; eval: boolean } | null {
-  if (process.env.CREDIT_DESK_CRYPTO_WORKERS === '0') return null
-  // (bundled, this code may sit in a shared chunk one folder below the entry files)
-  const built = [join(__dirname, 'crypto-worker.js'), join(__dirname, '..', 'crypto-worker.js')].find(existsSync)
-  if (built) return { script: built, eval: false }
-  const source = join(__dirname, 'crypto-worker.ts')
-  if (existsSync(source)) return { script: `require('tsx/cjs/api').register(); require(${JSON.stringify(source)})`, eval: true }
-  return null
+/** The worker's script, unless turned off (jobs then run in this thread). */
+function cryptoWorkerScript(): { script: string; eval: boolean } | null {
+  return process.env.CREDIT_DESK_CRYPTO_WORKERS === '0' ? null : workerScript('crypto-worker', __dirname)
 }
 
 export class CryptoPool {
   private slots: Slot[] = []
   private nextId = 1
   private nextSession = 1
-  private readonly script = workerScript()
+  private readonly script = cryptoWorkerScript()
 
   constructor(readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
 

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
 import { unifyCjkRadicals } from '../shared/cjk-radicals'
+import { limitExceeded } from '../untrusted/limit-error'
+import { MAX_PDF_PAGES } from '../untrusted/limits'
 
 // Fewer readable characters than this per page on average means the pages are pictures.
 const MIN_CHARS_PER_PAGE = 20
@@ -89,6 +91,8 @@ export async function pdfText(bytes: Uint8Array): Promise<string> {
     throw new AppError(ErrorCode.ImportFileRejected, 'pdf unreadable', { reason: 'corrupt' })
   }
   try {
+    // A 600 KB file may claim 100,000 pages; a 工作要点 has a few dozen.
+    if (doc.numPages > MAX_PDF_PAGES) throw limitExceeded('pages', MAX_PDF_PAGES)
     const pages: string[] = []
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n)

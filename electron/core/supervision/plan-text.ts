@@ -1,11 +1,15 @@
 // The text of a work-plan document as the parser reads it: plain text as is (UTF-8, or GB18030 as
-// older offices save it), .docx paragraphs from word/document.xml, PDF through its text layer.
-import { readFileSync } from 'node:fs'
+// older offices save it), .docx paragraphs from word/document.xml, PDF through its text layer. Extraction runs in
+// the parse worker (core/untrusted) with its limits; every scan of the XML is linear in its length.
+import { readFileSync, statSync } from 'node:fs'
 import { extname } from 'node:path'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
 import { pdfText } from './pdf-text'
-import { loadZip } from '../shared/lazy-libs'
+import { limitExceeded } from '../untrusted/limit-error'
+import { DOCX_LIMITS, MAX_PLAN_FILE, PLAN_DEADLINE_MS } from '../untrusted/limits'
+import { parseOnce } from '../untrusted/parse-in-worker'
+import { inspectZip } from '../untrusted/zip-inspect'
 
 function decodeText(bytes: Buffer): string {
   const utf8 = new TextDecoder('utf-8', { fatal: false }).decode(bytes)
@@ -15,14 +19,36 @@ function decodeText(bytes: Buffer): string {
 }
 
 const decodeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')
-const cellText = (xml: string) => decodeXml(xml.replace(/<\/w:p>/g, ' ').replace(/<[^>]+>/g, '')).replace(/\s+/g, ' ').trim()
+// [^<>]: a '<' that never closes costs one step, not a scan to the end of the document for each one.
+const stripTags = (xml: string) => xml.replace(/<[^<>]*>/g, '')
+const cellText = (xml: string) => decodeXml(stripTags(xml.replace(/<\/w:p>/g, ' '))).replace(/\s+/g, ' ').trim()
+
+/**
+ * The elements `<tag>…</tag>` (or `<tag …>`) in order, found with indexOf: linear, unlike a lazy regex, which
+ * rescans to the end from every opening tag that has no end. Stops at the first element left open.
+ */
+function elements(xml: string, tag: string): Array<{ start: number; end: number }> {
+  const found: Array<{ start: number; end: number }> = []
+  const close = `</${tag}>`
+  let at = 0
+  for (;;) {
+    let start = xml.indexOf(`<${tag}`, at)
+    while (start >= 0 && !/[ >]/.test(xml.charAt(start + tag.length + 1))) start = xml.indexOf(`<${tag}`, start + 1)
+    if (start < 0) return found
+    const stop = xml.indexOf(close, start)
+    if (stop < 0) return found
+    found.push({ start, end: stop + close.length })
+    at = stop + close.length
+  }
+}
+const slices = (xml: string, tag: string) => elements(xml, tag).map((e) => xml.slice(e.start, e.end))
 
 /**
  * A 任务分工表 (序号 | 任务 | 责任单位 | 完成时限) becomes numbered items the parser reads like paragraphs:
  * "1. 任务（责任单位：…）完成时限：…". Other tables are read row by row.
  */
 function tableLines(tableXml: string, textBefore: string): string[] {
-  const rows = [...tableXml.matchAll(/<w:tr[ >][\s\S]*?<\/w:tr>/g)].map((r) => [...r[0].matchAll(/<w:tc>[\s\S]*?<\/w:tc>/g)].map((c) => cellText(c[0])))
+  const rows = slices(tableXml, 'w:tr').map((r) => slices(r, 'w:tc').map(cellText))
   if (rows.length < 2) return rows.map((r) => r.join(' '))
   const head = rows[0]!
   const col = (re: RegExp) => head.findIndex((h) => re.test(h))
@@ -40,32 +66,38 @@ function tableLines(tableXml: string, textBefore: string): string[] {
   return lines
 }
 
-async function docxText(bytes: Buffer): Promise<string> {
-  let xml: string | undefined
-  try {
-    xml = await (await (await loadZip()).loadAsync(bytes)).file('word/document.xml')?.async('string')
-  } catch {
-    xml = undefined
-  }
-  if (!xml) throw new AppError(ErrorCode.ImportFileRejected, 'not a docx', { reason: 'corrupt' })
-  const paragraphs = (part: string) => decodeXml(part.replace(/<w:tab\/>/g, '\t').replace(/<\/w:p>/g, '\n').replace(/<[^>]+>/g, ''))
+async function docxText(path: string): Promise<string> {
+  const parts: Buffer[] = []
+  await inspectZip(path, DOCX_LIMITS, (part, chunk) => {
+    if (part === 'word/document.xml') parts.push(Buffer.from(chunk))
+  })
+  if (!parts.length) throw new AppError(ErrorCode.ImportFileRejected, 'not a docx', { reason: 'corrupt' })
+  const xml = Buffer.concat(parts).toString('utf8')
+  const paragraphs = (part: string) => decodeXml(stripTags(part.replace(/<w:tab\/>/g, '\t').replace(/<\/w:p>/g, '\n')))
   let text = ''
   let at = 0
-  for (const table of xml.matchAll(/<w:tbl>[\s\S]*?<\/w:tbl>/g)) {
-    text += paragraphs(xml.slice(at, table.index))
-    text += `\n${tableLines(table[0], text).join('\n')}\n`
-    at = table.index + table[0].length
+  for (const table of elements(xml, 'w:tbl')) {
+    text += paragraphs(xml.slice(at, table.start))
+    text += `\n${tableLines(xml.slice(table.start, table.end), text).join('\n')}\n`
+    at = table.end
   }
   return text + paragraphs(xml.slice(at))
 }
 
-export async function readPlanText(path: string): Promise<string> {
-  const bytes = readFileSync(path)
+/** Reads the document's text; runs inside the parse worker (callers use readPlanText). */
+export async function extractPlanText(path: string): Promise<string> {
+  if (statSync(path).size > MAX_PLAN_FILE) throw limitExceeded('file_size', MAX_PLAN_FILE)
   const ext = extname(path).toLowerCase()
-  if (ext === '.docx') return docxText(bytes)
+  if (ext === '.docx') return docxText(path)
+  const bytes = readFileSync(path)
   if (ext === '.pdf' || bytes.subarray(0, 5).toString('latin1') === '%PDF-') {
     return pdfText(bytes)
   }
   if (ext === '.doc') throw new AppError(ErrorCode.ImportFileRejected, 'legacy doc', { reason: 'legacy_doc' })
   return decodeText(bytes)
+}
+
+/** A work plan's text, read in the parse worker with its limits. */
+export function readPlanText(path: string): Promise<string> {
+  return parseOnce<string>({ op: 'plan-text', path }, PLAN_DEADLINE_MS)
 }
