@@ -17,8 +17,7 @@ import { basename } from 'node:path'
 import { loadDictEntries } from '../core/system/dictionaries'
 import { getSettings } from '../core/system/settings'
 import { seedDemo } from '../core/demo/demo-seed'
-import { parsePlan } from '../core/supervision/plan-parser'
-import { readPlanText } from '../core/supervision/plan-text'
+import { readPlan } from '../core/supervision/plan-text'
 import type { CatalogItem } from '../contract/schemas/catalog'
 import { appendAudit } from '../core/audit/audit-log'
 import { checkCode } from '../core/codes/check-code'
@@ -193,7 +192,7 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       return 2
     }
     try {
-      const plan = parsePlan(await readPlanText(file))
+      const { title: _title, ...plan } = await readPlan(file)
       if (values.json) {
         out.log(JSON.stringify({ ...plan, tasks: plan.tasks.map(({ source: _source, ...t }) => t) }, null, 2))
       } else {

@@ -7,7 +7,8 @@ import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
 import { pdfText } from './pdf-text'
 import { limitExceeded } from '../untrusted/limit-error'
-import { DOCX_LIMITS, MAX_PLAN_FILE, PLAN_DEADLINE_MS } from '../untrusted/limits'
+import { DOCX_LIMITS, MAX_PLAN_CHARS, MAX_PLAN_FILE, PLAN_DEADLINE_MS } from '../untrusted/limits'
+import { parsePlan, planTitle, type ParsedPlan } from './plan-parser'
 import { parseOnce } from '../untrusted/parse-in-worker'
 import { inspectZip } from '../untrusted/zip-inspect'
 
@@ -86,6 +87,12 @@ async function docxText(path: string): Promise<string> {
 
 /** Reads the document's text; runs inside the parse worker (callers use readPlanText). */
 export async function extractPlanText(path: string): Promise<string> {
+  const text = await documentText(path)
+  if (text.length > MAX_PLAN_CHARS) throw limitExceeded('characters', MAX_PLAN_CHARS)
+  return text
+}
+
+async function documentText(path: string): Promise<string> {
   if (statSync(path).size > MAX_PLAN_FILE) throw limitExceeded('file_size', MAX_PLAN_FILE)
   const ext = extname(path).toLowerCase()
   if (ext === '.docx') return docxText(path)
@@ -100,4 +107,16 @@ export async function extractPlanText(path: string): Promise<string> {
 /** A work plan's text, read in the parse worker with its limits. */
 export function readPlanText(path: string): Promise<string> {
   return parseOnce<string>({ op: 'plan-text', path }, PLAN_DEADLINE_MS)
+}
+
+export type PlanFromFile = ParsedPlan & { title: string | null }
+
+/** Decomposes a document's text; in the parse worker, so the parser's patterns never run on the main thread. */
+export function planOf(text: string): PlanFromFile {
+  return { ...parsePlan(text), title: planTitle(text) }
+}
+
+/** A work plan decomposed from its file, read and parsed in the parse worker with its limits. */
+export function readPlan(path: string): Promise<PlanFromFile> {
+  return parseOnce<PlanFromFile>({ op: 'plan', path }, PLAN_DEADLINE_MS)
 }

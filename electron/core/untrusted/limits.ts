@@ -35,6 +35,8 @@ export const DOCX_LIMITS: ZipLimits = {
 /** Excel's own sheet size. */
 export const MAX_ROWS = 1_048_576
 export const MAX_PDF_PAGES = 500
+/** A 工作要点 runs to some tens of thousands of characters. */
+export const MAX_PLAN_CHARS = 1_000_000
 
 /** The worker that parses a file from outside: its own heap, a deadline, and what the whole process may grow by. */
 export const WORKER_HEAP_MB = 512
@@ -44,4 +46,4 @@ export const PLAN_DEADLINE_MS = 60_000
 /** Buffers (inflated streams, pdf.js data) live outside the heap limit: the host watches the process's growth. */
 export const MAX_RSS_GROWTH = 1024 * MiB
 
-export type LimitName = 'file_size' | 'entries' | 'total_size' | 'part_size' | 'cell_length' | 'rows' | 'pages' | 'memory' | 'time'
+export type LimitName = 'file_size' | 'entries' | 'total_size' | 'part_size' | 'cell_length' | 'rows' | 'pages' | 'characters' | 'memory' | 'time'

@@ -2,7 +2,7 @@
 // batches, never more than the host's credits ahead of it.
 import { parentPort } from 'node:worker_threads'
 import { parseWorkbook } from '../catalog/record-workbook'
-import { extractPlanText } from '../supervision/plan-text'
+import { extractPlanText, planOf } from '../supervision/plan-text'
 import { AppError } from '../shared/app-error'
 import type { HostMessage, ParseJob, WorkerMessage } from './parse-protocol'
 
@@ -19,6 +19,7 @@ async function send(items: unknown[]): Promise<void> {
 
 async function run(job: ParseJob): Promise<void> {
   if (job.op === 'plan-text') return send([await extractPlanText(job.path)])
+  if (job.op === 'plan') return send([planOf(await extractPlanText(job.path))])
   let batch: unknown[] = []
   for await (const event of parseWorkbook(job.path, job.fields)) {
     batch.push(event)

@@ -31,8 +31,7 @@ import { addEntry, listEntries } from '../../core/archives/entries'
 import { gradeOf, loadGradeRules, overrideGrade, regradeAll, saveGradeRule } from '../../core/archives/grading'
 import { buildPeopleTemplate, importPeople } from '../../core/archives/people-import'
 import { importAssessments } from '../../core/archives/assessment-import'
-import { parsePlan, planTitle } from '../../core/supervision/plan-parser'
-import { readPlanText } from '../../core/supervision/plan-text'
+import { readPlan } from '../../core/supervision/plan-text'
 import { reviewQueue } from '../../core/supervision/review-queue'
 import { getSupervisionSettings, saveSupervisionSettings } from '../../core/supervision/supervision-settings'
 import { matchUnits } from '../../core/supervision/unit-matching'
@@ -428,11 +427,10 @@ export const handlers: Handlers = {
     const path = await ctx.platform.chooseOpenPath({ title: '选择工作要点文件（.txt、.docx 或 .pdf）', filters: [{ name: '工作要点', extensions: ['txt', 'docx', 'pdf'] }] })
     const empty = { cancelled: true, fileName: null, title: null, issuer: null, docNumber: null, year: null, tasks: [], matches: [] }
     if (!path) return empty
-    const text = await readPlanText(path)
-    const plan = parsePlan(text)
+    const plan = await readPlan(path)
     if (!plan.tasks.length) throw new AppError(ErrorCode.ImportFileRejected, 'no items', { reason: 'no_items' })
     const names = plan.tasks.flatMap((t) => [...t.units.lead, ...t.units.responsible, ...t.units.cooperating])
-    return { cancelled: false, fileName: basename(path), title: planTitle(text), ...plan, matches: await matchUnits(ctx.db, names) }
+    return { cancelled: false, fileName: basename(path), ...plan, matches: await matchUnits(ctx.db, names) }
   },
   'plans:confirm': async (input, ctx) => {
     const result = await savePlan(ctx.db, ctx.clock, input, actorId(ctx))
