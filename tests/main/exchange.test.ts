@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openPackage, writePackage } from '../../electron/core/exchange/envelope'
 import { receiptRows } from '../../electron/core/exchange/packages'
-import { payloadReader, tablesPayload } from '../../electron/core/exchange/payload'
+import { payloadReader, payloadStream, tablesPayload } from '../../electron/core/exchange/payload'
 import { suiteOf } from '../../electron/core/exchange/suites'
 import { adminSession, errorOf, expectOk, freshBackend, tempDir, userSession } from '../helpers'
 
@@ -81,6 +81,20 @@ describe('transfer packages through the router', () => {
     expect(audit.map((a) => `${a.procedure} ${a.result}`)).toEqual([
       'setup:complete ok', 'exchange:import-peer FORBIDDEN', 'exchange:import-peer ok', 'job:package-export ok', 'job:package-import ok', expect.stringMatching(/^job:package-import PACKAGE_REJECTED:(chunk|signature)$/),
     ])
+    expect(await b.db('exchange_packages').count({ n: '*' })).toEqual([{ n: 2 }])
+
+    // Signed by the city, yet its payload holds a line that is not JSON: refused as a whole, nothing applied.
+    const malformed = join(dir, 'receipt-2.cdpkg')
+    await writePackage({
+      path: malformed, suite: SM, kind: 'receipt', sequence: 2, createdAt: new Date().toISOString(), sender: { orgName: '市社会信用信息平台', regionCode: '350100', uscc: '' },
+      senderPrivatePem: city.privatePem, recipientPublicPem: countyPub,
+      payload: payloadStream((async function* () {
+        yield { name: 'tables/receipts/part-00001.ndjson', data: Buffer.from('{"packageDigest":\n') }
+      })(), { kind: 'receipt', counts: { receipts: 1 }, attachments: 0 }),
+    })
+    b.openPath.value = malformed
+    const garbled = await settle(clerk, (expectOk(await clerk('exchange:import-start')) as { job: Job }).job)
+    expect(garbled).toMatchObject({ state: 'failed', error: { code: 'PACKAGE_REJECTED', details: { reason: 'bad_payload' } } })
     expect(await b.db('exchange_packages').count({ n: '*' })).toEqual([{ n: 2 }])
   })
 })

@@ -111,7 +111,9 @@ async function readPackage(ctx: ExchangeContext, path: string, check: (header: P
     } else if (name.startsWith('attachments/')) files.set(name.slice('attachments/'.length), data)
   })
   let skipped = false
-  const opened = await openPackage(path, { ownKeys, senders }, async (plain) => reader.write(plain), signal, async (header) => {
+  // Whatever goes wrong inside the payload (an oversized entry, a line that is not JSON) is one refusal: bad_payload.
+  const feed = (plain: Buffer) => reader.write(plain).catch(() => Promise.reject(reject('bad_payload')))
+  const opened = await openPackage(path, { ownKeys, senders }, feed, signal, async (header) => {
     if ((await check(header, digest)) === 'skip') {
       skipped = true
       return 'skip'

@@ -123,12 +123,17 @@ export interface PayloadReader {
   end(): Promise<void>
 }
 
-/** Reads the tar stream, handing each entry (whole; entries are bounded in size) to `onEntry`. */
+/** The largest entry a reader takes whole: a part of PART_ROWS rows, or a scan (at most 20 MB). */
+export const MAX_ENTRY_BYTES = 64 * 1024 * 1024
+
+/** Reads the tar stream, handing each entry (whole, and refused past MAX_ENTRY_BYTES) to `onEntry`. */
 export function payloadReader(onEntry: (name: string, data: Buffer) => void | Promise<void>): PayloadReader {
   const extract = tarExtract()
   const done = (async () => {
     for await (const entry of extract) {
       const header = entry.header as Header
+      // Even an authenticated sender does not get to make this process hold gigabytes.
+      if ((header.size ?? 0) > MAX_ENTRY_BYTES) throw new Error(`payload entry larger than ${MAX_ENTRY_BYTES} bytes`)
       const parts: Buffer[] = []
       for await (const piece of entry) parts.push(piece as Buffer)
       if (header.type === 'file') await onEntry(header.name, Buffer.concat(parts))
