@@ -6,7 +6,7 @@ import type { Knex } from 'knex'
 import { ErrorCode } from '../contract/errors'
 import { keyFileRejectionText, packageRejectionText } from '../contract/messages.zh-CN'
 import { appendAudit } from '../core/audit/audit-log'
-import { openPackage, writePackage, type PackageKind } from '../core/exchange/envelope'
+import { MAX_SEQUENCE, openPackage, writePackage, type PackageKind } from '../core/exchange/envelope'
 import { currentOwnKey, importPeer, rotateOwnKey } from '../core/exchange/keyring'
 import { spokenFingerprint } from '../core/exchange/key-files'
 import { exportPackage, importPackage, receiptRows } from '../core/exchange/packages'
@@ -29,7 +29,7 @@ export const EXCHANGE_USAGE = `  keys generate --out DIR --name NAME [--suite st
   package verify FILE --key KEY.pem --sender PUB.pem        验证数据包（完好时退出码为 0）
   package open FILE --key KEY.pem --sender PUB.pem --out DIR  解开数据包：manifest.json、每张表的 NDJSON、附件
   package receipt FILE --key KEY.pem --sender PUB.pem --to RECEIPT  为收到的数据包生成回执包
-  package tasks PLAN.json --key KEY.pem --recipient PUB.pem --sequence N --to FILE [--org NAME --region CODE --uscc CODE]
+  package tasks PLAN.json --key KEY.pem --recipient PUB.pem --sequence N（1～2147483647） --to FILE [--org NAME --region CODE --uscc CODE]
                                                 把工作要点 JSON（plan parse --json 的输出）做成任务下发包
   package catalog ITEMS.json --key KEY.pem --recipient PUB.pem --sequence N --to FILE
                                                 把目录事项 JSON 数组（事项字段 + fields 数据项）做成目录更新包`
@@ -86,6 +86,9 @@ function cityKeys(keyPem: string, senderPem: string) {
     senders: new Map([[suite.fingerprint(senderPem), { publicPem: senderPem, retired: false }]]),
   }
 }
+
+/** --sequence: 1 to 2^31 − 1, what every reader's integer holds (a county refuses anything else). */
+const validSequence = (n: number) => Number.isInteger(n) && n >= 1 && n <= MAX_SEQUENCE
 
 export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, out: Out, withDb: WithDb): Promise<number> {
   const { sub, rest, values } = a
@@ -226,8 +229,8 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
       const itemsFile = rest[0]
       const to = str(values.to)
       const sequence = Number(str(values.sequence))
-      if (!itemsFile || !to || !Number.isInteger(sequence) || sequence < 1) {
-        out.error('用法：package catalog ITEMS.json --key KEY.pem --recipient PUB.pem --sequence N --to FILE')
+      if (!itemsFile || !to || !validSequence(sequence)) {
+        out.error(`用法：package catalog ITEMS.json --key KEY.pem --recipient PUB.pem --sequence N（1～${MAX_SEQUENCE}） --to FILE`)
         return 2
       }
       const keyPem = readKeyFile(str(values.key), 'key')
@@ -246,8 +249,8 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
       const planFile = rest[0]
       const to = str(values.to)
       const sequence = Number(str(values.sequence))
-      if (!planFile || !to || !Number.isInteger(sequence) || sequence < 1) {
-        out.error('用法：package tasks PLAN.json --key KEY.pem --recipient PUB.pem --sequence N --to FILE')
+      if (!planFile || !to || !validSequence(sequence)) {
+        out.error(`用法：package tasks PLAN.json --key KEY.pem --recipient PUB.pem --sequence N（1～${MAX_SEQUENCE}） --to FILE`)
         return 2
       }
       const keyPem = readKeyFile(str(values.key), 'key')

@@ -119,6 +119,13 @@ describe('transfer packages on the command line', () => {
     const parsed = await run('plan', 'parse', join(work, 'plan.txt'), '--json')
     writeFileSync(join(work, 'plan.json'), parsed.out.join('\n'))
     const issue = (sequence: number, to: string) => run('package', 'tasks', join(work, 'plan.json'), '--key', join(keysDir, 'city.key.pem'), '--recipient', countyPub, '--sequence', String(sequence), '--to', to, '--org', '某市信用办')
+    // Sequence numbers are 31-bit: above that the county could not store it, so the command refuses it.
+    for (const bad of [2 ** 31, 0]) {
+      const refused = await issue(bad, join(work, 'tasks-big.cdpkg'))
+      expect(refused.code).toBe(2)
+      expect(refused.err.join('\n')).toContain('2147483647')
+    }
+    expect(existsSync(join(work, 'tasks-big.cdpkg'))).toBe(false)
     expect((await issue(1, join(work, 'tasks-1.cdpkg'))).code).toBe(0)
     const landed = await run('package', 'import', join(work, 'tasks-1.cdpkg'), '--data-dir', dataDir)
     expect(landed.json()).toMatchObject({ kind: 'tasks', sequence: 1, warnings: [], changes: { plansCreated: 1, tasksCreated: 6 } })

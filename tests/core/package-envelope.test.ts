@@ -168,3 +168,63 @@ describe('transfer package files', () => {
     })
   })
 })
+
+describe('the lead and the header are checked exactly', () => {
+  /** The package with its header replaced (length field updated); the signature no longer matters: this is refused first. */
+  function withHeader(path: string, edit: (h: Record<string, unknown>) => unknown): string {
+    const bytes = readFileSync(path)
+    const length = bytes.readUInt32BE(12)
+    const header = JSON.parse(bytes.subarray(16, 16 + length).toString('utf8')) as Record<string, unknown>
+    const next = Buffer.from(JSON.stringify(edit(header)), 'utf8')
+    const lead = Buffer.from(bytes.subarray(0, 16))
+    lead.writeUInt32BE(next.length, 12)
+    const out = `${path}.edited.cdpkg`
+    writeFileSync(out, Buffer.concat([lead, next, bytes.subarray(16 + length)]))
+    return out
+  }
+
+  const reason = (path: string, keys: OpenKeys) => openPackage(path, keys).then(() => 'opened', (e: { details?: { reason?: string } }) => e.details?.reason ?? String(e))
+
+  it('refuses a version or reserved field in the lead other than the exact values (nothing else covers those bytes)', async () => {
+    const { path, cityKeys } = await write(SM, Buffer.from('payload'))
+    expect(await reason(path, cityKeys)).toBe('opened')
+    for (const [at, value] of [[8, 0], [10, 1], [11, 0x80]] as const) {
+      const bytes = readFileSync(path)
+      if (at === 8) bytes.writeUInt16BE(value, 8)
+      else bytes[at] = value
+      writeFileSync(`${path}.lead`, bytes)
+      expect(await reason(`${path}.lead`, cityKeys), `byte ${at} = ${value}`).toBe('bad_header')
+    }
+  })
+
+  it('refuses a header that is not what the format says, before using any field', async () => {
+    const { path, cityKeys } = await write(SM, Buffer.from('payload'))
+    const cases: Array<[string, (h: Record<string, unknown>) => unknown]> = [
+      ['null', () => null],
+      ['an array', () => []],
+      ['a numeric salt', (h) => ({ ...h, salt: 12345 })],
+      ['a short salt', (h) => ({ ...h, salt: 'abcd' })],
+      ['a string sequence', (h) => ({ ...h, sequence: '1' })],
+      ['sequence 0', (h) => ({ ...h, sequence: 0 })],
+      ['sequence 2^31', (h) => ({ ...h, sequence: 2 ** 31 })],
+      ['sequence 1e300', (h) => ({ ...h, sequence: 1e300 })],
+      ['a fractional sequence', (h) => ({ ...h, sequence: 1.5 })],
+      ['an unknown kind', (h) => ({ ...h, kind: 'everything' })],
+      ['another chunk size', (h) => ({ ...h, chunkSize: 4096 })],
+      ['an upper-case fingerprint', (h) => ({ ...h, sender: { ...(h.sender as object), keyFingerprint: String((h.sender as { keyFingerprint: string }).keyFingerprint).toUpperCase() } })],
+      ['no recipient', (h) => ({ ...h, recipient: undefined })],
+      ['an 80-byte wrapped key under SM2', (h) => ({ ...h, recipient: { ...(h.recipient as object), wrappedKey: Buffer.alloc(80).toString('base64') } })],
+      ['an extra field', (h) => ({ ...h, note: 'x' })],
+      ['a date that is not a date', (h) => ({ ...h, createdAt: 'yesterday' })],
+    ]
+    for (const [name, edit] of cases) expect(await reason(withHeader(path, edit), cityKeys), name).toBe('bad_header')
+  })
+
+  it('will not write a header it would refuse to read (a sequence that is not a 31-bit positive integer)', async () => {
+    for (const sequence of ['abc', 1e300, 2 ** 31, 0] as unknown as number[]) {
+      await expect(write(SM, Buffer.from('payload'), { sequence }), String(sequence)).rejects.toMatchObject({ code: 'VALIDATION' })
+    }
+    const { written } = await write(SM, Buffer.from('payload'), { sequence: 2 ** 31 - 1 })
+    expect(written.header.sequence).toBe(2 ** 31 - 1)
+  })
+})

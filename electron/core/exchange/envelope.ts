@@ -7,6 +7,7 @@ import { close, createReadStream, fsync, open } from 'node:fs'
 import { open as openFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
+import { z } from 'zod'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
 import { bulkBytesHandled } from '../shared/garbage'
@@ -20,27 +21,35 @@ const SIGNATURE_CONTEXT = Buffer.from('CDPKG1-SIG', 'latin1')
 const MAX_HEADER = 64 * 1024
 const MAX_SIGNATURE = 1024
 
-export type PackageKind = 'data' | 'tasks' | 'catalog' | 'receipt'
+export const PACKAGE_KINDS = ['data', 'tasks', 'catalog', 'receipt'] as const
+export type PackageKind = (typeof PACKAGE_KINDS)[number]
+/** Sequence numbers are positive 31-bit integers: what every reader's integer type holds. */
+export const MAX_SEQUENCE = 2 ** 31 - 1
 
-export interface PartyInfo {
-  orgName: string
-  regionCode: string
-  uscc: string
-  keyFingerprint: string
-}
+const Fingerprint = z.string().regex(/^[0-9a-f]{64}$/)
+const Party = z.strictObject({ orgName: z.string().max(200), regionCode: z.string().max(12), uscc: z.string().max(18), keyFingerprint: Fingerprint })
 
-export interface PackageHeader {
-  format: 'credit-desk-package'
-  version: number
-  suite: SuiteName
-  chunkSize: number
-  salt: string
-  kind: PackageKind
-  sequence: number
-  createdAt: string
-  sender: PartyInfo
-  recipient: { keyFingerprint: string; wrappedKey: string }
-}
+/**
+ * The header exactly as docs/package-format.md (and package-header.schema.json) defines it: every field checked before
+ * any is used, nothing else allowed. The signature covers the header, so what passes here and verifies is the sender's.
+ */
+export const PackageHeaderSchema = z
+  .strictObject({
+    format: z.literal('credit-desk-package'),
+    version: z.literal(FORMAT_VERSION),
+    suite: z.enum(['SM2-SM3-SM4', 'X25519-Ed25519-AES256GCM']),
+    chunkSize: z.literal(CHUNK_SIZE),
+    salt: z.string().regex(/^[0-9a-f]{32}$/),
+    kind: z.enum(PACKAGE_KINDS),
+    sequence: z.number().int().min(1).max(MAX_SEQUENCE),
+    createdAt: z.iso.datetime({ offset: true }),
+    sender: Party,
+    recipient: z.strictObject({ keyFingerprint: Fingerprint, wrappedKey: z.base64().max(1024) }),
+  })
+  .refine((h) => suiteOf(h.suite)!.wrappedKeyFits(Buffer.from(h.recipient.wrappedKey, 'base64').length), { path: ['recipient', 'wrappedKey'] })
+
+export type PackageHeader = z.output<typeof PackageHeaderSchema> & { suite: SuiteName }
+export type PartyInfo = PackageHeader['sender']
 
 export type RejectReason =
   | 'not_package' | 'newer_version' | 'bad_header' | 'truncated' | 'chunk' | 'signature'
@@ -134,6 +143,9 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     sender: { ...o.sender, keyFingerprint: suite.fingerprint(suite.publicFromPrivate(o.senderPrivatePem)) },
     recipient: { keyFingerprint: suite.fingerprint(o.recipientPublicPem), wrappedKey: suite.wrap(secret, o.recipientPublicPem).toString('base64') },
   }
+  // What this writes, every reader must be able to read: the same schema as the reader's.
+  const valid = PackageHeaderSchema.safeParse(header)
+  if (!valid.success) throw new AppError(ErrorCode.Validation, 'package header out of format', { fields: valid.error.issues.map((i) => ({ path: i.path.join('.'), message: 'invalid' })) })
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8')
   const headerHash = suite.hash(headerBytes)
   const keys = suite.deriveKeys(secret, salt)
@@ -248,20 +260,26 @@ export async function readStructure(path: string): Promise<Structure> {
     if (lead.length < 16 || !lead.subarray(0, 8).equals(MAGIC)) throw reject('not_package')
     const version = lead.readUInt16BE(8)
     if (version > FORMAT_VERSION) throw reject('newer_version', { version })
+    // Nothing signs these four bytes, so only the exact values pass: the version the (signed) header states, and a
+    // zero reserved field.
+    if (version !== FORMAT_VERSION || lead.readUInt16BE(10) !== 0) throw reject('bad_header')
     const headerLength = lead.readUInt32BE(12)
     if (headerLength > MAX_HEADER) throw reject('bad_header')
     if (16 + headerLength + 4 > size) throw reject('truncated')
     const headerBytes = await read(16, headerLength)
-    let header: PackageHeader
+    let parsed: unknown
     try {
-      header = JSON.parse(headerBytes.toString('utf8')) as PackageHeader
+      parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes))
     } catch {
       throw reject('bad_header')
     }
-    if (header.format !== 'credit-desk-package' || typeof header.version !== 'number') throw reject('bad_header')
-    if (header.version > FORMAT_VERSION) throw reject('newer_version', { version: header.version })
-    const suite = suiteOf(header.suite)
-    if (!suite || header.chunkSize !== CHUNK_SIZE || !header.recipient?.wrappedKey || !header.sender?.keyFingerprint) throw reject('bad_header')
+    if (typeof (parsed as { version?: unknown })?.version === 'number' && (parsed as { version: number }).version > FORMAT_VERSION) {
+      throw reject('newer_version', { version: (parsed as { version: number }).version })
+    }
+    const checked = PackageHeaderSchema.safeParse(parsed)
+    if (!checked.success) throw reject('bad_header', { fields: checked.error.issues.map((i) => i.path.join('.')) })
+    const header = checked.data as PackageHeader
+    const suite = suiteOf(header.suite)!
     const signatureLength = (await read(size - 4, 4)).readUInt32BE(0)
     const bodyStart = 16 + headerLength
     const bodyLength = size - 4 - signatureLength - bodyStart

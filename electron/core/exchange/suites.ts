@@ -24,6 +24,8 @@ export interface Suite {
   /** Fingerprint of a public key file (hash of its SPKI DER); refuses a file of the other suite. */
   fingerprint(publicPem: string): string
   publicFromPrivate(privatePem: string): string
+  /** Whether a wrapped content key of this many bytes can be this suite's (checked with the header). */
+  wrappedKeyFits(length: number): boolean
   wrap(secret: Uint8Array, recipientPublicPem: string): Buffer
   unwrap(wrapped: Uint8Array, recipientPrivatePem: string): Buffer | null
   deriveKeys(secret: Uint8Array, salt: Uint8Array): ChunkKeys
@@ -56,6 +58,8 @@ const sm: Suite = {
   },
   fingerprint: (publicPem) => keyFingerprint(sm2PublicKeyDer(readSm2PublicKeyPem(publicPem))),
   publicFromPrivate: (privatePem) => sm2PublicKeyPem(readSm2PrivateKeyPem(privatePem).publicKey),
+  // DER SEQUENCE of C1x, C1y (INTEGER, 32 or 33 bytes), C3 (32), C2 (32): 135 to 141 bytes with its headers.
+  wrappedKeyFits: (length) => length >= 100 && length <= 144,
   wrap: (secret, recipientPublicPem) => sm2Encrypt(secret, readSm2PublicKeyPem(recipientPublicPem)),
   unwrap: (wrapped, privatePem) => sm2Decrypt(wrapped, readSm2PrivateKeyPem(privatePem).privateKey),
   deriveKeys(secret, salt) {
@@ -127,6 +131,7 @@ const standard: Suite = {
     const { x, ed } = stdKeys(privatePem, 'private')
     return [x, ed].map((k) => createPublicKey(k).export({ type: 'spki', format: 'pem' }) as string).join('')
   },
+  wrappedKeyFits: (length) => length === 32 + 32 + 16, // ephemeral X25519 key, wrapped secret, GCM tag
   wrap(secret, recipientPublicPem) {
     const recipient = stdKeys(recipientPublicPem, 'public').x
     const eph = generateKeyPairSync('x25519')
