@@ -21,6 +21,7 @@ import { suiteOf } from '../electron/core/exchange/suites'
 import { loadFieldKeys, noProtector } from '../electron/core/security/key-store'
 import { systemClock } from '../electron/core/shared/clock'
 import { openDatabase } from '../electron/core/shared/open-database'
+import { unlockDataDir } from '../electron/core/shared/data-dir-lock'
 
 const { values } = parseArgs({ options: { records: { type: 'string', default: '200000' }, 'attachments-mb': { type: 'string', default: '500' }, keep: { type: 'boolean', default: false } } })
 const SM = suiteOf('SM2-SM3-SM4')!
@@ -65,6 +66,7 @@ async function main() {
   await importPeer(db, systemClock, { name: 'city', pemText: city.publicPem }, null)
   await currentOwnKey(db, keys, systemClock)
   await db.destroy()
+  unlockDataDir(dir) // the command lines below take the folder
 
   const mode = process.env.CREDIT_DESK_PURE_JS_GM === '1' ? 'pure JS' : 'node:crypto'
   const pkg = join(dir, 'bench.cdpkg')

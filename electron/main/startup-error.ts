@@ -19,8 +19,17 @@ export function startupErrorMessage(err: unknown, dataDir: string): { title: str
       case ErrorCode.KeysUnavailable:
         return { title: '无法读取数据加密密钥', body: `密钥受操作系统账户保护，只能由创建它的 Windows/Linux 用户在本机桌面程序中读取。\n${where}` }
       case ErrorCode.DbLocked:
-        return { title: '数据库被占用', body: `数据库正被另一个程序（例如命令行工具）使用。\n请关闭该程序后重新启动信用通。\n${where}\n${backupLine}` }
+        return { title: '数据库被占用', body: `${lockHolderText(err.details?.holder)}\n请关闭该程序后重新启动信用通。\n${where}\n${backupLine}` }
     }
   }
   return { title: '无法启动', body: `打开数据库时出错，程序已停止，数据未被修改。\n${where}\n${backupLine}` }
+}
+
+/** Who holds the data folder, as the lock file says (core/shared/data-dir-lock.ts). */
+export function lockHolderText(holder: unknown): string {
+  const h = holder as { program?: string; pid?: number; host?: string; user?: string; since?: number } | null | undefined
+  if (!h?.pid) return '数据库正被另一个程序（例如命令行工具）使用。'
+  const program = h.program === 'app' ? '信用通桌面程序' : '信用通命令行工具'
+  const since = h.since ? new Date(h.since).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : ''
+  return `数据目录正被${program}使用（计算机 ${h.host ?? ''}，用户 ${h.user ?? ''}，进程号 ${h.pid}${since ? `，自 ${since} 起` : ''}）。`
 }

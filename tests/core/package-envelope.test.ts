@@ -228,3 +228,24 @@ describe('the lead and the header are checked exactly', () => {
     expect(written.header.sequence).toBe(2 ** 31 - 1)
   })
 })
+
+describe('writing a package', () => {
+  it('reads the file back under its temporary name, lets the caller log it, and only then gives it its name', async () => {
+    const p = parties(SM)
+    const dir = tempDir()
+    const path = join(dir, 'county-1.cdpkg')
+    const seen: string[][] = []
+    const base = { path, suite: SM, kind: 'data' as const, sequence: 1, createdAt: '2026-11-23T02:00:00Z', sender: COUNTY, senderPrivatePem: p.county.privatePem, recipientPublicPem: p.city.publicPem }
+    const written = await writePackage({ ...base, payload: once(Buffer.from('rows')), beforeRename: async (w) => {
+      seen.push(readdirSync(dir))
+      expect(w.digest).toMatch(/^[0-9a-f]{64}$/)
+    } })
+    expect(seen).toEqual([[expect.stringMatching(/^\.county-1\.cdpkg\.[0-9a-f]{8}\.partial$/)]])
+    expect(readdirSync(dir)).toEqual(['county-1.cdpkg'])
+    expect((await openPackage(path, p.cityKeys)).digest).toBe(written.digest)
+    // If logging fails, nothing is left under either name.
+    const other = join(dir, 'county-2.cdpkg')
+    await expect(writePackage({ ...base, path: other, payload: once(Buffer.from('rows')), beforeRename: async () => Promise.reject(new Error('database gone')) })).rejects.toMatchObject({ code: 'FILE_WRITE_FAILED' })
+    expect(readdirSync(dir)).toEqual(['county-1.cdpkg'])
+  })
+})

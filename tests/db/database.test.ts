@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../../db/connection'
@@ -6,6 +8,7 @@ import { migrations } from '../../db/migrations'
 import { BACKUP_DIR, DB_FILE, openDatabase } from '../../electron/core/shared/open-database'
 import { ErrorCode } from '../../electron/contract/errors'
 import { AppError } from '../../electron/core/shared/app-error'
+import { LOCK_FILE } from '../../electron/core/shared/data-dir-lock'
 import { startupErrorMessage } from '../../electron/main/startup-error'
 import { freshDb, tempDir } from '../helpers'
 
@@ -114,15 +117,36 @@ describe('openDatabase', () => {
     expect(startupErrorMessage(err, dir).title).toBe('数据库文件已损坏')
   })
 
-  it('reports a migration lock left by a start that died mid-migration as the Chinese locked message, not knex English', async () => {
+  it('frees a migration lock left by a start that died mid-migration (the folder lock says no one else is migrating)', async () => {
     const dir = tempDir()
     const db = createDb(join(dir, DB_FILE))
     await db.migrate.up()
     await db('knex_migrations_lock').update({ is_locked: 1 })
     await db.destroy()
-    const err = await openDatabase(dir).catch((e: unknown) => e)
-    expect((err as AppError).code).toBe(ErrorCode.DbLocked)
-    expect(startupErrorMessage(err, dir).title).toBe('数据库被占用')
+    const opened = await openDatabase(dir)
+    expect(opened.applied).toEqual(Object.keys(migrations).slice(1))
+    await opened.db.destroy()
+  })
+
+  it('one writer per data folder: a live process holding it is named in Chinese; a dead one is taken over', async () => {
+    const dir = tempDir()
+    const other = spawn('sleep', ['30'])
+    try {
+      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ program: 'app', pid: other.pid, host: hostname(), user: 'zhang', since: Date.parse('2026-12-01T06:20:00Z') }))
+      const err = await openDatabase(dir).catch((e: unknown) => e)
+      expect((err as AppError).code).toBe(ErrorCode.DbLocked)
+      expect(existsSync(join(dir, DB_FILE))).toBe(false) // nothing was touched
+      const msg = startupErrorMessage(err, dir)
+      expect(msg.title).toBe('数据库被占用')
+      expect(msg.body).toContain(`数据目录正被信用通桌面程序使用（计算机 ${hostname()}，用户 zhang，进程号 ${other.pid}，自 2026/12/1 14:20:00 起）`)
+    } finally {
+      other.kill('SIGKILL')
+    }
+    await new Promise((resolve) => other.once('exit', resolve))
+    // Killed: its lock is stale and this process takes the folder.
+    const opened = await openDatabase(dir)
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, program: 'cli' })
+    await opened.db.destroy()
   })
 
   it('upgrading drops the birth date beside the masked ID number, also from the backups taken before', async () => {
@@ -137,7 +161,7 @@ describe('openDatabase', () => {
 
     const opened = await openDatabase(dir)
     try {
-      expect(opened.applied).toEqual(['20261201100000_sensitive_fields'])
+      expect(opened.applied[0]).toBe('20261201100000_sensitive_fields')
       const columns = (await opened.db.raw("SELECT name FROM pragma_table_info('people')")) as Array<{ name: string }>
       expect(columns.map((c) => c.name)).not.toContain('birth_date')
       expect(await opened.db('people').pluck('name')).toEqual(['张伟'])

@@ -69,6 +69,16 @@ describe('transfer packages through the router', () => {
     expect(imported).toMatchObject({ state: 'done', imported: { kind: 'receipt', alreadyImported: false, changes: { packagesAcknowledged: 1 } } })
     const log = (expectOk(await clerk('exchange:status')) as { packages: Array<{ direction: string; sequence: number; acknowledgedAt: number | null }> }).packages
     expect(log.map((p) => [p.direction, p.sequence, p.acknowledgedAt != null])).toEqual([['in', 1, false], ['out', 1, true]])
+    // The city re-issues its receipt for the same package (a new file, the same sequence): no replay, no SQL error, nothing new.
+    const again = join(dir, 'receipt-1-again.cdpkg')
+    await writePackage({
+      path: again, suite: SM, kind: 'receipt', sequence: 1, createdAt: new Date().toISOString(), sender: { orgName: '市社会信用信息平台', regionCode: '350100', uscc: '' },
+      senderPrivatePem: city.privatePem, recipientPublicPem: countyPub,
+      payload: tablesPayload('receipt', { receipts: receiptRows(opened.header, opened.digest, {}, '2026-11-23T04:00:00Z') }),
+    })
+    b.openPath.value = again
+    const reissued = await settle(clerk, (expectOk(await clerk('exchange:import-start')) as { job: Job }).job)
+    expect(reissued).toMatchObject({ state: 'done', imported: { kind: 'receipt', alreadyImported: false, changes: { packagesAcknowledged: 0 } } })
 
     // A tampered package: refused, nothing applied, the refusal in the audit log with its reason.
     const bytes = readFileSync(receiptPath)
@@ -79,9 +89,9 @@ describe('transfer packages through the router', () => {
     expect(refused).toMatchObject({ state: 'failed', error: { code: 'PACKAGE_REJECTED', details: { reason: expect.stringMatching(/chunk|signature/) } } })
     const audit = await b.db('audit_log').whereIn('procedure', ['job:package-export', 'job:package-import', 'exchange:import-peer', 'setup:complete']).orderBy('id').select('procedure', 'result')
     expect(audit.map((a) => `${a.procedure} ${a.result}`)).toEqual([
-      'setup:complete ok', 'exchange:import-peer FORBIDDEN', 'exchange:import-peer ok', 'job:package-export ok', 'job:package-import ok', expect.stringMatching(/^job:package-import PACKAGE_REJECTED:(chunk|signature)$/),
+      'setup:complete ok', 'exchange:import-peer FORBIDDEN', 'exchange:import-peer ok', 'job:package-export ok', 'job:package-import ok', 'job:package-import ok', expect.stringMatching(/^job:package-import PACKAGE_REJECTED:(chunk|signature)$/),
     ])
-    expect(await b.db('exchange_packages').count({ n: '*' })).toEqual([{ n: 2 }])
+    expect(await b.db('exchange_packages').count({ n: '*' })).toEqual([{ n: 3 }])
 
     // Signed by the city, yet its payload holds a line that is not JSON: refused as a whole, nothing applied.
     const malformed = join(dir, 'receipt-2.cdpkg')
@@ -95,6 +105,6 @@ describe('transfer packages through the router', () => {
     b.openPath.value = malformed
     const garbled = await settle(clerk, (expectOk(await clerk('exchange:import-start')) as { job: Job }).job)
     expect(garbled).toMatchObject({ state: 'failed', error: { code: 'PACKAGE_REJECTED', details: { reason: 'bad_payload' } } })
-    expect(await b.db('exchange_packages').count({ n: '*' })).toEqual([{ n: 2 }])
+    expect(await b.db('exchange_packages').count({ n: '*' })).toEqual([{ n: 3 }])
   })
 })

@@ -11,6 +11,8 @@ export const ExchangePeer = z.object({ id: Id, name: z.string(), suite: Suite, f
 export const PackageLogEntry = z.object({
   id: Id, direction: z.enum(['out', 'in']), kind: Kind, sequence: z.number().int(), peerName: z.string(), digest: z.string(), fileName: z.string(), size: z.number(),
   full: z.boolean(), counts: Counts, warnings: z.array(z.object({ reason: z.string(), missing: z.number().int().optional() })), acknowledgedAt: TimestampMs.nullable(), createdAt: TimestampMs,
+  /** writing: being exported now; abandoned: an export killed before it finished (its number stays used). */
+  state: z.enum(['writing', 'done', 'abandoned']),
 })
 export const ExchangeStatus = z.object({ keys: z.array(ExchangeKey), peers: z.array(ExchangePeer), packages: z.array(PackageLogEntry) })
 

@@ -4,7 +4,7 @@
 // back and checked; read in two passes (everything verified, then decrypted), in bounded memory either way.
 import { createHash } from 'node:crypto'
 import { close, createReadStream, fsync, open } from 'node:fs'
-import { open as openFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { open as openFile, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { z } from 'zod'
@@ -86,6 +86,11 @@ export interface WriteOptions {
   signal?: AbortSignal
   /** Test seam: the stick pulled out / the disk full after this many bytes. */
   writeLimit?: number
+  /**
+   * Runs once the file is written and read back under its temporary name, before it takes its final name: the
+   * caller logs the package here. A package that verifies under its final name has therefore always been logged.
+   */
+  beforeRename?: (written: WrittenPackage) => Promise<void>
 }
 
 export interface WrittenPackage {
@@ -185,6 +190,7 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
       o.onProgress?.(plainBytes)
     }
   }
+  await removeStalePartials(dirname(o.path))
   try {
     file = await openFile(temp, 'wx')
     const prefix = Buffer.alloc(4)
@@ -208,8 +214,6 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     await file.sync()
     await file.close()
     file = undefined
-    await rename(temp, o.path)
-    await fsyncPath(dirname(o.path))
   } catch (err) {
     pipeline.abandon()
     await writing.catch(() => undefined) // (no write may still be going when the file is closed and removed)
@@ -220,19 +224,47 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     if (err instanceof AppError) throw err
     throw new AppError(ErrorCode.FileWriteFailed, 'package write failed', { reason: code ?? 'io' })
   }
-  // Read back what is on the stick: the same bytes as were sealed (so every tag is the one computed), a sound
-  // structure, and a signature that verifies, before saying it is done.
+  // Read back what is on the stick, still under the temporary name: the same bytes as were sealed (so every tag is
+  // the one computed), a sound structure, and a signature that verifies. Only then is it logged and renamed.
+  let result: WrittenPackage
   try {
-    const check = await readStructure(o.path)
+    const check = await readStructure(temp)
     const onDisk = createHash('sha256')
-    for await (const piece of createReadStream(o.path, { highWaterMark: CHUNK_SIZE })) onDisk.update(piece as Buffer)
+    for await (const piece of createReadStream(temp, { highWaterMark: CHUNK_SIZE })) onDisk.update(piece as Buffer)
     const signed = Buffer.concat([SIGNATURE_CONTEXT, headerHash, ...tags])
     if (!onDisk.digest().equals(sent.digest()) || !check.headerBytes.equals(headerBytes) || !suite.verify(signed, check.signature, suite.publicFromPrivate(o.senderPrivatePem))) throw reject('signature')
-    return { header, size: check.size, digest: packageDigest(check), chunks: tags.length, plainBytes }
+    result = { header, size: check.size, digest: packageDigest(check), chunks: tags.length, plainBytes }
   } catch {
-    await rm(o.path, { force: true })
+    await rm(temp, { force: true })
     throw new AppError(ErrorCode.FileWriteFailed, 'read-back check failed', { reason: 'readback' })
   }
+  try {
+    await o.beforeRename?.(result)
+    await rename(temp, o.path)
+  } catch (err) {
+    await rm(temp, { force: true })
+    if (err instanceof AppError) throw err
+    throw new AppError(ErrorCode.FileWriteFailed, 'package rename failed', { reason: (err as { code?: string }).code ?? 'io' })
+  }
+  await fsyncPath(dirname(o.path)).catch(() => undefined) // the rename is done; a folder that cannot be synced changes nothing
+  return result
+}
+
+/** Our temporary package names (`.NAME.xxxxxxxx.partial`), left behind by an export that was killed. */
+const OUR_PARTIAL = /^\..+\.[0-9a-f]{8}\.partial$/
+const STALE_AFTER_MS = 10 * 60_000
+
+/** Removes our own temporary files in a folder that no export has touched for a while (a live one writes steadily). */
+export async function removeStalePartials(dir: string, now = Date.now()): Promise<string[]> {
+  const removed: string[] = []
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!OUR_PARTIAL.test(name)) continue
+    const info = await stat(join(dir, name)).catch(() => null)
+    if (!info?.isFile() || now - info.mtimeMs < STALE_AFTER_MS) continue
+    await rm(join(dir, name), { force: true })
+    removed.push(name)
+  }
+  return removed
 }
 
 interface Structure {

@@ -31,12 +31,15 @@ async function lastAcknowledged(db: Knex, peerFingerprint: string): Promise<Wate
 export async function exportPreview(ctx: ExchangeContext, input: { full: boolean; peerId?: number | null }) {
   const peer = await recipientPeer(ctx.db, input.peerId)
   const from = input.full ? ZERO_WATERMARK : await lastAcknowledged(ctx.db, peer.fingerprint)
-  const last = await ctx.db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peer.fingerprint }).orderBy('id', 'desc').first('sequence', 'created_at', 'acknowledged_at')
+  const outgoing = () => ctx.db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peer.fingerprint })
+  const taken = await outgoing().max({ s: 'sequence' }).first()
+  const last = await outgoing().where('state', 'done').orderBy('id', 'desc').first('sequence', 'acknowledged_at')
   return {
     peer: { id: peer.id, name: peer.name, suite: peer.suite },
     counts: await previewCounts(ctx.db, from, await currentWatermark(ctx.db, ctx.clock.now())),
     since: from.at || null,
-    nextSequence: Number(last?.sequence ?? 0) + 1,
+    // As the export will take it (abandoned numbers stay used).
+    nextSequence: Number(taken?.s ?? 0) + 1,
     lastUnacknowledged: last && !last.acknowledged_at ? Number(last.sequence) : null,
   }
 }
@@ -53,6 +56,28 @@ export interface ExportOptions {
   counts?: Record<string, number>
 }
 
+/** Reservations this process is writing; any other 'writing' row was left by a process that died. */
+const writingHere = new Set<number>()
+
+/** Marks reservations of dead exports as abandoned (their number stays used: the city may see a gap, never a clash). */
+async function abandonDeadReservations(db: Knex): Promise<void> {
+  await db('exchange_packages').where('state', 'writing').whereNotIn('id', [...writingHere]).update({ state: 'abandoned' })
+}
+
+/** The next sequence number for this peer, taken in one transaction with its log row: two exports never share one. */
+async function reserveSequence(db: Knex, peer: { fingerprint: string; name: string }, o: ExportOptions, now: number): Promise<{ id: number; sequence: number }> {
+  return db.transaction(async (trx) => {
+    const last = await trx('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peer.fingerprint }).max({ s: 'sequence' }).first()
+    const sequence = Number(last?.s ?? 0) + 1
+    const [id] = (await trx('exchange_packages').insert({
+      direction: 'out', peer_fingerprint: peer.fingerprint, peer_name: peer.name, kind: 'data', sequence, digest: '', file_name: basename(o.path),
+      size: 0, full: o.full, counts: '{}', state: 'writing', created_by: o.userId, created_at: now,
+    })) as number[]
+    writingHere.add(id!)
+    return { id: id!, sequence }
+  })
+}
+
 export async function exportPackage(ctx: ExchangeContext, o: ExportOptions) {
   const { db } = ctx
   const peer = await recipientPeer(db, o.peerId)
@@ -61,21 +86,29 @@ export async function exportPackage(ctx: ExchangeContext, o: ExportOptions) {
   const now = ctx.clock.now()
   const from = o.full ? ZERO_WATERMARK : await lastAcknowledged(db, peer.fingerprint)
   const to = await currentWatermark(db, now)
-  const last = await db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peer.fingerprint }).max({ s: 'sequence' }).first()
-  const sequence = Number(last?.s ?? 0) + 1
+  await abandonDeadReservations(db)
+  const { id, sequence } = await reserveSequence(db, peer, o, now)
   const counts: Record<string, number> = o.counts ?? {}
   const manifest = { kind: 'data', counts, attachments: 0, full: o.full, from, to }
-  const written = await writePackage({
-    path: o.path, suite: suiteOf(peer.suite)!, kind: 'data', sequence, createdAt: new Date(now).toISOString(),
-    sender: { orgName: office.orgName, regionCode: office.regionCode, uscc: office.orgCreditCode },
-    senderPrivatePem: own.privatePem, recipientPublicPem: (await db('exchange_peers').where('id', peer.id).first('public_pem')).public_pem,
-    payload: payloadStream(dataEntries(ctx, from, to, counts), manifest), onProgress: o.onProgress, signal: o.signal, writeLimit: o.writeLimit,
-  })
-  const [id] = (await db('exchange_packages').insert({
-    direction: 'out', peer_fingerprint: peer.fingerprint, peer_name: peer.name, kind: 'data', sequence, digest: written.digest, file_name: basename(o.path),
-    size: written.size, full: o.full, counts: JSON.stringify(counts), watermark: JSON.stringify(to), created_by: o.userId, created_at: now,
-  })) as number[]
-  return { id: id!, sequence, digest: written.digest, counts, size: written.size, fileName: basename(o.path), peerName: peer.name }
+  try {
+    const written = await writePackage({
+      path: o.path, suite: suiteOf(peer.suite)!, kind: 'data', sequence, createdAt: new Date(now).toISOString(),
+      sender: { orgName: office.orgName, regionCode: office.regionCode, uscc: office.orgCreditCode },
+      senderPrivatePem: own.privatePem, recipientPublicPem: (await db('exchange_peers').where('id', peer.id).first('public_pem')).public_pem,
+      payload: payloadStream(dataEntries(ctx, from, to, counts), manifest), onProgress: o.onProgress, signal: o.signal, writeLimit: o.writeLimit,
+      // Logged before the file takes its name: a package that verifies under its name was always logged.
+      beforeRename: async (w) => {
+        await db('exchange_packages').where({ id, state: 'writing' }).update({ state: 'done', digest: w.digest, size: w.size, counts: JSON.stringify(counts), watermark: JSON.stringify(to) })
+      },
+    })
+    return { id, sequence, digest: written.digest, counts, size: written.size, fileName: basename(o.path), peerName: peer.name }
+  } catch (err) {
+    // Nothing is under the package's name (a failed rename removed the file): the number is free again.
+    await db('exchange_packages').where('id', id).del()
+    throw err
+  } finally {
+    writingHere.delete(id)
+  }
 }
 
 export interface ImportResult {
@@ -227,10 +260,12 @@ export function receiptRows(header: PackageHeader, digest: string, counts: Recor
 
 /** Every package written or read, newest first. */
 export async function packageLog(db: Knex, limit = 200) {
+  await abandonDeadReservations(db)
   const rows = await db('exchange_packages').orderBy('id', 'desc').limit(limit)
   return rows.map((r) => ({
     id: r.id as number, direction: r.direction as 'out' | 'in', kind: r.kind as PackageKind, sequence: Number(r.sequence), peerName: r.peer_name as string, digest: r.digest as string,
     fileName: r.file_name as string, size: Number(r.size), full: Boolean(r.full), counts: JSON.parse(r.counts) as Record<string, number>,
     warnings: r.warnings ? (JSON.parse(r.warnings) as Array<{ reason: string; missing?: number }>) : [], acknowledgedAt: r.acknowledged_at ? Number(r.acknowledged_at) : null, createdAt: Number(r.created_at),
+    state: r.state as 'writing' | 'done' | 'abandoned',
   }))
 }

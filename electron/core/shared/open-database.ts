@@ -8,6 +8,7 @@ import { migrations } from '../../../db/migrations'
 import { AppError } from './app-error'
 import { ErrorCode } from '../../contract/errors'
 import { ensurePrivateDir, makePrivate } from './private-files'
+import { lockDataDir } from './data-dir-lock'
 
 export const DB_FILE = 'credit-desk.sqlite'
 export const BACKUP_DIR = 'backups'
@@ -23,6 +24,7 @@ export interface OpenedDatabase {
 
 export async function openDatabase(dataDir: string, now: Date = new Date()): Promise<OpenedDatabase> {
   ensurePrivateDir(dataDir)
+  lockDataDir(dataDir)
   const file = join(dataDir, DB_FILE)
   const existed = existsSync(file)
   // An empty file is not a new installation: something truncated the database, and starting afresh over it would
@@ -33,6 +35,9 @@ export async function openDatabase(dataDir: string, now: Date = new Date()): Pro
     await db.raw('SELECT 1') // opens the file (and its WAL), so that all three can be made owner-only
     makePrivate(file, `${file}-wal`, `${file}-shm`)
     if (existed) await assertHealthy(db, dataDir)
+    // We hold the data folder: a migration lock still set was left by a start that died mid-migration (each
+    // migration ran in its own transaction, so nothing half-done remains).
+    if (existed && (await db.schema.hasTable('knex_migrations_lock'))) await db.migrate.forceFreeMigrationsLock()
     const pending = await pendingMigrations(db)
     let backupPath: string | null = null
     if (existed && pending.length > 0 && (await hasTables(db))) backupPath = await backupDatabase(db, dataDir, 'before-migrate', now)

@@ -196,7 +196,7 @@ export const t = {
     importedDone: '已导入{kind}（{sender}，序号 {sequence}）', alreadyImported: '这个数据包已经导入过，没有任何改动（{sender}，序号 {sequence}）',
     changes: { plansCreated: '新建工作要点', tasksCreated: '新建任务', tasksLinked: '关联已有任务', unitsCreated: '新建单位', packagesAcknowledged: '确认的数据包', recordsAcknowledged: '确认的记录', catalogCreated: '新目录事项（待审核）', catalogVersions: '目录新版本（待审核）', catalogUnchanged: '未变的目录事项', catalogConflicts: '本地有未完成版本而未导入', catalogInvalid: '内容不合规而未导入' } as Record<string, string>,
     gap: '注意：对方序号跳过了 {n} 个，可能有数据包未送到，请与对方核实。',
-    log: '数据包记录', direction: '方向', out: '导出', in: '导入', kind: '类型', sequence: '序号', peer: '对方', size: '大小', digest: '摘要', acknowledged: '回执',
+    log: '数据包记录', direction: '方向', out: '导出', in: '导入', kind: '类型', sequence: '序号', peer: '对方', size: '大小', digest: '摘要', acknowledged: '回执', states: { writing: '正在导出', abandoned: '未完成（导出中断，序号已作废）' },
     counts: '内容', time: '时间',
   },
   reviews: {
