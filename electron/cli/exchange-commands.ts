@@ -1,13 +1,14 @@
 // Transfer packages on the command line: the county's data folder (keys, export, import) and the city's side
 // with plain key files (verify, open, receipt, issue tasks) — the same core the app uses.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve, sep } from 'node:path'
 import type { Knex } from 'knex'
 import { ErrorCode } from '../contract/errors'
 import { keyFileRejectionText, packageRejectionText } from '../contract/messages.zh-CN'
 import { appendAudit } from '../core/audit/audit-log'
-import { MAX_SEQUENCE, openPackage, writePackage, type PackageKind } from '../core/exchange/envelope'
-import { currentOwnKey, importPeer, rotateOwnKey } from '../core/exchange/keyring'
+import { MAX_SEQUENCE, openPackage, reject, writePackage, type PackageKind } from '../core/exchange/envelope'
+import { currentOwnKey, importPeer, recipientPeer, rotateOwnKey } from '../core/exchange/keyring'
 import { spokenFingerprint } from '../core/exchange/key-files'
 import { exportPackage, importPackage, receiptRows } from '../core/exchange/packages'
 import { payloadReader, tablesPayload } from '../core/exchange/payload'
@@ -21,7 +22,9 @@ type WithDb = (fn: (db: Knex) => Promise<number>) => Promise<number>
 
 export const EXCHANGE_USAGE = `  keys generate --out DIR --name NAME [--suite standard]
                                                 生成密钥对：NAME.key.pem（PKCS#8 私钥）和 NAME.pub.pem（SPKI 公钥），默认 SM2
-  keys export-public --out FILE.pub.pem [--data-dir DIR]   导出本单位交换公钥（并显示指纹，供电话核对）
+  keys export-public --out FILE.pub.pem [--suite sm|standard] [--data-dir DIR]
+                                                导出本单位交换公钥（并显示指纹，供电话核对）；算法默认与已导入的市平台公钥一致，
+                                                尚未导入时为国密 SM2（--suite standard 为 X25519/Ed25519）
   keys import-peer FILE.pub.pem --name NAME [--data-dir DIR]  导入对方（市平台）的公钥
   keys rotate [--data-dir DIR]                  更换本单位交换密钥（旧密钥保留，只用于打开旧数据包）
   package export --to FILE [--full] [--data-dir DIR]        导出数据交换包（默认为上次回执以来的增量）
@@ -52,10 +55,35 @@ function explain(err: unknown, out: Out): number {
     else if (err.code === ErrorCode.Conflict && details.reason === 'peer_exists') out.error(`${keyFileRejectionText(details)} / ${keyFileRejectionText(details, 'en')}`)
     else if (err.code === ErrorCode.InvalidState && details.reason === 'no_peer') out.error('尚未导入市平台公钥：先运行 keys import-peer / import the city platform’s public key first')
     else if (err.code === ErrorCode.DiskFull) out.error('磁盘空间不足，未生成数据包 / disk full: no package written')
-    else out.error(`${err.code}: ${err.message}`)
+    else out.error(`${CLI_ERRORS[err.code]?.(details) ?? '操作失败'} / ${err.code}: ${err.message}`)
+    return 1
+  }
+  // A file that is not there, a folder where a file should be, no permission: said plainly, not as a stack trace.
+  const code = (err as NodeJS.ErrnoException | null)?.code
+  const path = (err as NodeJS.ErrnoException | null)?.path ?? ''
+  if (code && FILE_ERRORS[code]) {
+    out.error(`${FILE_ERRORS[code]}：${path} / ${code}`)
     return 1
   }
   throw err
+}
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: '文件或目录不存在',
+  EISDIR: '这是一个目录，不是文件',
+  ENOTDIR: '路径中的某一级不是目录',
+  EACCES: '没有访问权限',
+  EPERM: '没有访问权限',
+  ENOSPC: '磁盘空间不足',
+  EEXIST: '文件已存在',
+}
+
+const CLI_ERRORS: Partial<Record<string, (d: Record<string, unknown>) => string>> = {
+  [ErrorCode.KeysMissing]: () => '数据目录中的加密密钥（keys 文件夹）缺失或已损坏，请从备份恢复',
+  [ErrorCode.KeysMismatch]: () => 'keys 文件夹中的密钥不属于这个数据库，请恢复与该数据库配套的 keys 文件夹',
+  [ErrorCode.KeysUnavailable]: () => '密钥受操作系统账户保护，只能在创建它的账户的桌面程序中使用',
+  [ErrorCode.FileWriteFailed]: (d) => (d.reason === 'not_empty' ? `输出目录已存在且不为空：${String(d.path ?? '')}` : d.reason === 'readback' ? '写入后读回校验失败（U 盘可能有问题），未生成文件' : '写入文件失败'),
+  [ErrorCode.Validation]: () => '参数不正确',
 }
 
 function readKeyFile(path: string | undefined, what: string): string {
@@ -118,7 +146,10 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
             out.error('用法：keys export-public --out FILE.pub.pem')
             return 2
           }
-          const own = await currentOwnKey(db, keys, systemClock, values.suite === 'standard' ? 'X25519-Ed25519-AES256GCM' : 'SM2-SM3-SM4')
+          // The suite the city speaks (its key was imported), unless the command says otherwise.
+          const peer = await recipientPeer(db).catch(() => null)
+          const suite = values.suite === 'standard' ? 'X25519-Ed25519-AES256GCM' : values.suite === 'sm' ? 'SM2-SM3-SM4' : (peer?.suite ?? 'SM2-SM3-SM4')
+          const own = await currentOwnKey(db, keys, systemClock, suite)
           writeFileSync(target, own.publicPem)
           out.log(`已导出本单位交换公钥到 ${target}\n指纹 / fingerprint: ${spokenFingerprint(own.fingerprint)}`)
           return 0
@@ -189,19 +220,35 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
           out.error('用法：package open FILE --key KEY.pem --sender PUB.pem --out DIR')
           return 2
         }
+        if (existsSync(dir) && readdirSync(dir).length) throw new AppError(ErrorCode.FileWriteFailed, 'output folder not empty', { reason: 'not_empty', path: dir })
+        // Opened into a temporary folder beside the target and renamed at the end: a refusal halfway leaves nothing.
+        const temp = `${resolve(dir)}.${randomBytes(4).toString('hex')}.partial`
         const written: string[] = []
+        let unsafe: string | null = null
         const reader = payloadReader((name, data) => {
-          if (name.includes('..') || name.startsWith('/')) throw new Error('unsafe entry name')
-          const target = join(dir, name)
+          const target = resolve(temp, name)
+          if (!target.startsWith(temp + sep) || /[\\:]/.test(name)) {
+            unsafe = name
+            throw new Error('unsafe entry name')
+          }
           mkdirSync(dirname(target), { recursive: true })
           writeFileSync(target, data)
           written.push(name)
         })
-        const r = await openPackage(file, keys, (plain) => reader.write(plain))
-        await reader.end()
-        writeFileSync(join(dir, 'header.json'), JSON.stringify(r.header, null, 1))
-        out.log(`已解开 ${written.length} 个文件到 ${dir}（${r.header.kind} #${r.header.sequence}，发送方 ${r.header.sender.orgName}）`)
-        return 0
+        try {
+          mkdirSync(temp, { recursive: true })
+          const r = await openPackage(file, keys, (plain) => reader.write(plain))
+          await reader.end()
+          writeFileSync(join(temp, 'header.json'), JSON.stringify(r.header, null, 1))
+          if (existsSync(dir)) rmdirSync(dir)
+          renameSync(temp, dir)
+          out.log(`已解开 ${written.length} 个文件到 ${dir}（${r.header.kind} #${r.header.sequence}，发送方 ${r.header.sender.orgName}）`)
+          return 0
+        } catch (err) {
+          rmSync(temp, { recursive: true, force: true })
+          if (unsafe) throw reject('unsafe_name', { name: unsafe })
+          throw err
+        }
       }
       const to = str(values.to)
       if (!to) {

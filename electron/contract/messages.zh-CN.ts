@@ -166,6 +166,7 @@ const PACKAGE_REJECTIONS: Record<string, [string, string]> = {
   wrong_kind: ['本单位不能导入这类数据包（{kind}）', 'this kind of package ({kind}) cannot be imported here'],
   bad_payload: ['数据包内容与其清单不符', 'the payload does not match its manifest'],
   receipt_unknown: ['回执对应的数据包（序号 {sequence}）在本机没有导出记录', 'receipt for a package (sequence {sequence}) this installation did not send'],
+  unsafe_name: ['数据包中的文件名“{name}”不安全（指向解包目录之外），已停止，未留下任何文件', 'unsafe entry name “{name}” (outside the output folder): nothing was written'],
 }
 
 const fill = (text: string, details: Record<string, unknown>) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(details[k] ?? ''))

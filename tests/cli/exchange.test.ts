@@ -9,6 +9,9 @@ import { completeSetup } from '../../electron/core/system/setup'
 import { manualClock } from '../../electron/core/shared/clock'
 import { openDatabase } from '../../electron/core/shared/open-database'
 import { PLAN } from '../fixtures/sample-plan'
+import { writePackage } from '../../electron/core/exchange/envelope'
+import { payloadStream } from '../../electron/core/exchange/payload'
+import { suiteOf } from '../../electron/core/exchange/suites'
 import { SETUP, tempDir } from '../helpers'
 
 async function run(...args: string[]) {
@@ -198,11 +201,44 @@ describe('transfer packages on the command line', () => {
     expect(readFileSync(join(keysDir, 'city.pub.pem'), 'utf8').match(/BEGIN PUBLIC KEY/g)).toHaveLength(2)
     expect((await run('keys', 'import-peer', join(keysDir, 'city.pub.pem'), '--name', '某市平台', '--data-dir', dataDir)).out[0]).toContain('X25519-Ed25519-AES256GCM')
     const countyPub = join(work, 'county.pub.pem')
-    await run('keys', 'export-public', '--suite', 'standard', '--out', countyPub, '--data-dir', dataDir)
+    // Without --suite the exported key follows the city's suite; --suite sm still gives the SM2 key.
+    await run('keys', 'export-public', '--out', countyPub, '--data-dir', dataDir)
+    expect(readFileSync(countyPub, 'utf8').match(/BEGIN PUBLIC KEY/g)).toHaveLength(2)
+    await run('keys', 'export-public', '--suite', 'sm', '--out', join(work, 'county-sm.pub.pem'), '--data-dir', dataDir)
+    expect(readFileSync(join(work, 'county-sm.pub.pem'), 'utf8').match(/BEGIN PUBLIC KEY/g)).toHaveLength(1)
     const p = join(work, 'std.cdpkg')
     expect((await run('package', 'export', '--to', p, '--data-dir', dataDir)).json()).toMatchObject({ sequence: 1, counts: { records: 300 } })
     const verified = await run('package', 'verify', p, '--key', join(keysDir, 'city.key.pem'), '--sender', countyPub)
     expect(verified.code).toBe(0)
     expect(JSON.parse(readFileSync(p).subarray(16, 16 + readFileSync(p).readUInt32BE(12)).toString()).suite).toBe('X25519-Ed25519-AES256GCM')
+  })
+
+  it('the city opens a package into a temporary folder: an unsafe entry name stops it and leaves nothing; plain errors in Chinese', async () => {
+    const keysDir = tempDir()
+    const work = tempDir()
+    await run('keys', 'generate', '--out', keysDir, '--name', 'city')
+    await run('keys', 'generate', '--out', keysDir, '--name', 'county')
+    const SM = suiteOf('SM2-SM3-SM4')!
+    const evil = join(work, 'evil.cdpkg')
+    await writePackage({
+      path: evil, suite: SM, kind: 'data', sequence: 1, createdAt: '2026-12-01T02:00:00Z', sender: { orgName: '某县', regionCode: '350102', uscc: '' },
+      senderPrivatePem: readFileSync(join(keysDir, 'county.key.pem'), 'utf8'), recipientPublicPem: readFileSync(join(keysDir, 'city.pub.pem'), 'utf8'),
+      payload: payloadStream((async function* () {
+        yield { name: 'tables/records/000001.ndjson', data: Buffer.from('{}\n') }
+        yield { name: '../../escaped.txt', data: Buffer.from('outside') }
+      })(), { kind: 'data', counts: { records: 1 }, attachments: 0 }),
+    })
+    const out = join(work, 'opened')
+    const r = await run('package', 'open', evil, '--key', join(keysDir, 'city.key.pem'), '--sender', join(keysDir, 'county.pub.pem'), '--out', out)
+    expect(r.code).toBe(1)
+    expect(r.err.join('\n')).toContain('文件名“../../escaped.txt”不安全')
+    expect(readdirSync(work).sort()).toEqual(['evil.cdpkg']) // no output folder, no half-opened temporary one
+    expect(existsSync(join(work, '..', 'escaped.txt'))).toBe(false)
+
+    const missing = await run('package', 'verify', join(work, 'nothing.cdpkg'), '--key', join(keysDir, 'city.key.pem'), '--sender', join(keysDir, 'county.pub.pem'))
+    expect(missing.code).toBe(1)
+    expect(missing.err.join('\n')).toContain('文件或目录不存在')
+    const folder = await run('package', 'verify', work, '--key', join(keysDir, 'city.key.pem'), '--sender', join(keysDir, 'county.pub.pem'))
+    expect(folder.err.join('\n')).toContain('这是一个目录')
   })
 })

@@ -53,7 +53,7 @@ export type PartyInfo = PackageHeader['sender']
 
 export type RejectReason =
   | 'not_package' | 'newer_version' | 'bad_header' | 'truncated' | 'chunk' | 'signature'
-  | 'wrong_recipient' | 'unknown_sender' | 'retired_sender' | 'unwrap_failed' | 'replay' | 'wrong_kind' | 'bad_payload' | 'receipt_unknown'
+  | 'wrong_recipient' | 'unknown_sender' | 'retired_sender' | 'unwrap_failed' | 'replay' | 'wrong_kind' | 'bad_payload' | 'receipt_unknown' | 'unsafe_name'
 
 export const reject = (reason: RejectReason, details: Record<string, unknown> = {}) =>
   new AppError(ErrorCode.PackageRejected, `package rejected: ${reason}`, { reason, ...details })
