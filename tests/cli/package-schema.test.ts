@@ -19,7 +19,6 @@ const DOCS = join(__dirname, '..', '..', 'docs')
 const ajv = new Ajv({ allErrors: true, strict: false }) // (if/then branches narrow and require properties defined at the top)
 const headerValid = ajv.compile(JSON.parse(readFileSync(join(DOCS, 'package-header.schema.json'), 'utf8')))
 const manifestValid = ajv.compile(JSON.parse(readFileSync(join(DOCS, 'package-manifest.schema.json'), 'utf8')))
-const quiet = { log: () => {}, error: () => {} }
 
 const headerOf = (path: string) => {
   const bytes = readFileSync(path)
