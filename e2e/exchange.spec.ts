@@ -52,8 +52,14 @@ test('county → city → receipt and issued tasks → county, through the 数�
 
   await expect(page.getByTestId('export-preview')).toContainText('双公示记录')
   await expect(page.getByTestId('export-preview')).toContainText('120')
+  // Natural persons' ID numbers leave in full: named on the preview, confirmed before the stick is chosen.
+  await expect(page.getByTestId('export-personal')).toContainText('含完整证件号码的归集记录')
+  await expect(page.getByTestId('peers')).toContainText('数据包可含内容')
   await snap(page, '50-exchange')
   await page.getByTestId('export-start').click()
+  const confirm = page.locator('.el-message-box').filter({ hasText: '个人信息将离开本单位' })
+  await expect(confirm).toContainText('市社会信用信息平台')
+  await confirm.getByRole('button', { name: '确认导出' }).click()
   await expect(page.getByTestId('package-done')).toContainText('已导出并读回校验：序号 1')
   const packageFile = readdirSync(join(app.dataDir, 'exports')).find((f) => f.endsWith('.cdpkg'))!
   expect(packageFile).toMatch(/^350102-增量-00001-\d{4}-\d{2}-\d{2}\.cdpkg$/)

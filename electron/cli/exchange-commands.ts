@@ -13,6 +13,7 @@ import { spokenFingerprint } from '../core/exchange/key-files'
 import { exportPackage, importPackage, receiptRows } from '../core/exchange/packages'
 import { payloadReader, tablesPayload } from '../core/exchange/payload'
 import { suiteOf, suiteOfKeyFile, SUITES, type Suite } from '../core/exchange/suites'
+import { EXPORT_PARTS, type ExportPart } from '../contract/schemas/exchange'
 import { loadFieldKeys, noProtector } from '../core/security/key-store'
 import { AppError } from '../core/shared/app-error'
 import { systemClock } from '../core/shared/clock'
@@ -27,7 +28,9 @@ export const EXCHANGE_USAGE = `  keys generate --out DIR --name NAME [--suite st
                                                 尚未导入时为国密 SM2（--suite standard 为 X25519/Ed25519）
   keys import-peer FILE.pub.pem --name NAME [--data-dir DIR]  导入对方（市平台）的公钥
   keys rotate [--data-dir DIR]                  更换本单位交换密钥（旧密钥保留，只用于打开旧数据包）
-  package export --to FILE [--full] [--data-dir DIR]        导出数据交换包（默认为上次回执以来的增量）
+  package export --to FILE [--full] [--include archives] [--confirm-personal] [--data-dir DIR]
+                                                导出数据交换包（默认为上次回执以来的增量）。内容按管理员为对方设置的范围；
+                                                --include 为本次加入其他部分；含个人信息（完整证件号码）时须加 --confirm-personal
   package import FILE [--data-dir DIR]          导入市里发来的数据包（任务下发、回执）
   package verify FILE --key KEY.pem --sender PUB.pem        验证数据包（完好时退出码为 0）
   package open FILE --key KEY.pem --sender PUB.pem --out DIR  解开数据包：manifest.json、每张表的 NDJSON、附件
@@ -54,6 +57,10 @@ function explain(err: unknown, out: Out): number {
     else if (err.code === ErrorCode.KeyFileRejected) out.error(`密钥文件无法使用：${keyFileRejectionText(details)}\nkey file rejected: ${keyFileRejectionText(details, 'en')}`)
     else if (err.code === ErrorCode.Conflict && details.reason === 'peer_exists') out.error(`${keyFileRejectionText(details)} / ${keyFileRejectionText(details, 'en')}`)
     else if (err.code === ErrorCode.InvalidState && details.reason === 'no_peer') out.error('尚未导入市平台公钥：先运行 keys import-peer / import the city platform’s public key first')
+    else if (err.code === ErrorCode.InvalidState && details.reason === 'personal_unconfirmed') {
+      const rows = Object.entries(details.personal as Record<string, number>).map(([t, n]) => `${TABLE_NAMES[t] ?? t} ${n} 条`).join('，')
+      out.error(`本次数据包含有个人信息（完整证件号码）：${rows}。确认要交给对方时，加上 --confirm-personal 重新运行 / the package carries personal data; add --confirm-personal to send it`)
+    }
     else if (err.code === ErrorCode.DiskFull) out.error('磁盘空间不足，未生成数据包 / disk full: no package written')
     else out.error(`${CLI_ERRORS[err.code]?.(details) ?? '操作失败'} / ${err.code}: ${err.message}`)
     return 1
@@ -67,6 +74,8 @@ function explain(err: unknown, out: Out): number {
   }
   throw err
 }
+
+const TABLE_NAMES: Record<string, string> = { records: '含证件号码的归集记录', people: '诚信档案人员', archive_entries: '诚信档案记录', grade_history: '档案等级评定' }
 
 const FILE_ERRORS: Record<string, string> = {
   ENOENT: '文件或目录不存在',
@@ -180,11 +189,20 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
         if (sub === 'export') {
           const to = str(values.to)
           if (!to) {
-            out.error('用法：package export --to FILE [--full]')
+            out.error('用法：package export --to FILE [--full] [--include archives] [--confirm-personal]')
             return 2
           }
-          const r = await exportPackage(ctx, { path: to, full: values.full === true, userId: null })
-          await appendAudit(db, { at: Date.now(), actorUserId: null, actorName: a.osActor, procedure: 'cli:package-export', affectedIds: [`package:${r.id}`, `sequence:${r.sequence}`], result: 'ok', via: 'cli' })
+          const include = (str(values.include) ?? '').split(',').map((p) => p.trim()).filter(Boolean)
+          const unknown = include.filter((p) => !(EXPORT_PARTS as readonly string[]).includes(p))
+          if (unknown.length) {
+            out.error(`--include 只能是 ${EXPORT_PARTS.join(', ')} / unknown part: ${unknown.join(', ')}`)
+            return 2
+          }
+          const r = await exportPackage(ctx, { path: to, full: values.full === true, userId: null, include: include as ExportPart[], confirmPersonal: values['confirm-personal'] === true })
+          await appendAudit(db, {
+            at: Date.now(), actorUserId: null, actorName: a.osActor, procedure: 'cli:package-export', result: 'ok', via: 'cli',
+            affectedIds: [`package:${r.id}`, `sequence:${r.sequence}`, `parts:${r.parts.join(',')}`, ...Object.entries(r.personal).map(([t, n]) => `personal:${t}=${n}`)],
+          })
           out.log(JSON.stringify({ file: to, sequence: r.sequence, digest: r.digest, size: r.size, counts: r.counts, recipient: r.peerName }))
           return 0
         }

@@ -75,6 +75,8 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       recipient: { type: 'string' },
       to: { type: 'string' },
       full: { type: 'boolean', default: false },
+      include: { type: 'string' },
+      'confirm-personal': { type: 'boolean', default: false },
       sequence: { type: 'string' },
       org: { type: 'string' },
       region: { type: 'string' },

@@ -150,6 +150,7 @@ export const contract = {
   'exchange:import-peer': { input: X.PeerImportInput, output: X.PeerImportResult, access: admin, audited: true },
   'exchange:export-public': { input: Empty, output: R.FileResult, access: admin, audited: true },
   'exchange:rotate-key': { input: Empty, output: X.ExchangeKey, access: admin, audited: true },
+  'exchange:set-peer-parts': { input: X.PeerPartsInput, output: X.ExchangePeer, access: admin, audited: true },
   'exchange:preview': { input: X.ExportInput, output: X.ExportPreview, access: editors, audited: false },
   'exchange:export-start': { input: X.ExportInput, output: X.JobStart, access: editors, audited: true },
   'exchange:import-start': { input: Empty, output: X.JobStart, access: editors, audited: true },

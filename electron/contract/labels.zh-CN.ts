@@ -110,6 +110,7 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'exchange:import-peer': '导入对方交换公钥',
   'exchange:export-public': '导出本单位交换公钥',
   'exchange:rotate-key': '更换本单位交换密钥',
+  'exchange:set-peer-parts': '设置数据包可含内容',
   'exchange:preview': '预览导出数据包',
   'exchange:export-start': '导出数据交换包',
   'exchange:import-start': '导入数据交换包',

@@ -108,6 +108,7 @@ export const PROCEDURES = [
   'exchange:import-peer',
   'exchange:export-public',
   'exchange:rotate-key',
+  'exchange:set-peer-parts',
   'exchange:preview',
   'exchange:export-start',
   'exchange:import-start',

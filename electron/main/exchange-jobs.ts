@@ -26,16 +26,17 @@ export class ExchangeJobs {
 
   constructor(private readonly ctx: ExchangeContext, private readonly logger: Logger) {}
 
-  startExport(owner: JobOwner, path: string, full: boolean, rowsTotal: number): ExchangeJob {
+  startExport(owner: JobOwner, path: string, full: boolean, rowsTotal: number, confirmPersonal: boolean): ExchangeJob {
     const counts: Record<string, number> = {}
     const job = this.create(owner, 'export', path, rowsTotal)
     job.done = this.run(job, 'job:package-export', async () => {
       const poll = setInterval(() => (job.view.rowsDone = Object.values(counts).reduce((a, b) => a + b, 0)), 200)
       try {
-        const r = await exportPackage(this.ctx, { path, full, userId: owner.userId, counts, signal: job.controller.signal, onProgress: (bytes) => (job.view.bytes = bytes) })
+        const r = await exportPackage(this.ctx, { path, full, userId: owner.userId, counts, confirmPersonal, signal: job.controller.signal, onProgress: (bytes) => (job.view.bytes = bytes) })
         job.view.rowsDone = rowsTotal
         job.view.exported = { sequence: r.sequence, digest: r.digest, size: r.size, counts: r.counts }
-        return [`package:${r.id}`, `sequence:${r.sequence}`, `digest:${r.digest.slice(0, 16)}`, `full:${full}`]
+        // What left the office: the parts, and the rows of personal data by table.
+        return [`package:${r.id}`, `sequence:${r.sequence}`, `digest:${r.digest.slice(0, 16)}`, `full:${full}`, `parts:${r.parts.join(',')}`, ...Object.entries(r.personal).map(([table, n]) => `personal:${table}=${n}`)]
       } finally {
         clearInterval(poll)
       }

@@ -59,7 +59,7 @@ describe('transfer packages on the command line', () => {
     expect((await run('keys', 'import-peer', join(keysDir, 'city.key.pem'), '--name', 'x', '--data-dir', dataDir)).err[0]).toContain('这是私钥文件')
 
     const p1 = join(work, 'county-1.cdpkg')
-    const first = await run('package', 'export', '--to', p1, '--data-dir', dataDir)
+    const first = await run('package', 'export', '--to', p1, '--data-dir', dataDir, '--confirm-personal')
     expect(first.code).toBe(0)
     expect(first.json()).toMatchObject({ sequence: 1, counts: { records: 300, record_actions: 0, task_progress: 0 }, recipient: '市社会信用信息平台' })
     const cityKey = join(keysDir, 'city.key.pem')
@@ -82,7 +82,7 @@ describe('transfer packages on the command line', () => {
     expect(JSON.stringify(person.data)).toMatch(/\d{17}[\dX]/)
 
     // Not acknowledged yet: the next incremental export carries the same records again.
-    const second = await run('package', 'export', '--to', join(work, 'county-2.cdpkg'), '--data-dir', dataDir)
+    const second = await run('package', 'export', '--to', join(work, 'county-2.cdpkg'), '--data-dir', dataDir, '--confirm-personal')
     expect(second.json()).toMatchObject({ sequence: 2, counts: { records: 300 } })
     const receipt = join(work, 'receipt-1.cdpkg')
     expect((await run('package', 'receipt', p1, '--key', cityKey, '--sender', countyPub, '--to', receipt)).code).toBe(0)
@@ -90,9 +90,9 @@ describe('transfer packages on the command line', () => {
     expect(ack.json()).toMatchObject({ kind: 'receipt', alreadyImported: false, changes: { packagesAcknowledged: 1, recordsAcknowledged: 300 } })
     expect((await run('package', 'import', receipt, '--data-dir', dataDir)).json()).toMatchObject({ alreadyImported: true })
     expect((await run('demo', 'seed', '--records', '40', '--seed', '7', '--data-dir', dataDir, '--json')).code).toBe(0)
-    const third = await run('package', 'export', '--to', join(work, 'county-3.cdpkg'), '--data-dir', dataDir)
+    const third = await run('package', 'export', '--to', join(work, 'county-3.cdpkg'), '--data-dir', dataDir, '--confirm-personal')
     expect(third.json()).toMatchObject({ sequence: 3, counts: { records: 40 } })
-    const full = await run('package', 'export', '--full', '--to', join(work, 'county-4.cdpkg'), '--data-dir', dataDir)
+    const full = await run('package', 'export', '--full', '--to', join(work, 'county-4.cdpkg'), '--data-dir', dataDir, '--confirm-personal')
     expect(full.json()).toMatchObject({ sequence: 4, counts: { records: 340 } })
 
     // Tampered on the way: refused, in Chinese and English, with a non-zero exit.
@@ -170,7 +170,7 @@ describe('transfer packages on the command line', () => {
     const { dataDir, keysDir, work, countyPub } = await countyAndCity()
     // The county's own catalog goes to the city in its data package; the city edits one item and adds another.
     const sent = join(work, 'county-1.cdpkg')
-    expect((await run('package', 'export', '--to', sent, '--data-dir', dataDir)).json()).toMatchObject({ counts: { catalog_items: 2 } })
+    expect((await run('package', 'export', '--to', sent, '--data-dir', dataDir, '--confirm-personal')).json()).toMatchObject({ counts: { catalog_items: 2 } })
     const opened = join(work, 'opened')
     await run('package', 'open', sent, '--key', join(keysDir, 'city.key.pem'), '--sender', countyPub, '--out', opened)
     const items = readFileSync(join(opened, 'tables/catalog_items/000001.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
@@ -207,7 +207,7 @@ describe('transfer packages on the command line', () => {
     await run('keys', 'export-public', '--suite', 'sm', '--out', join(work, 'county-sm.pub.pem'), '--data-dir', dataDir)
     expect(readFileSync(join(work, 'county-sm.pub.pem'), 'utf8').match(/BEGIN PUBLIC KEY/g)).toHaveLength(1)
     const p = join(work, 'std.cdpkg')
-    expect((await run('package', 'export', '--to', p, '--data-dir', dataDir)).json()).toMatchObject({ sequence: 1, counts: { records: 300 } })
+    expect((await run('package', 'export', '--to', p, '--data-dir', dataDir, '--confirm-personal')).json()).toMatchObject({ sequence: 1, counts: { records: 300 } })
     const verified = await run('package', 'verify', p, '--key', join(keysDir, 'city.key.pem'), '--sender', countyPub)
     expect(verified.code).toBe(0)
     expect(JSON.parse(readFileSync(p).subarray(16, 16 + readFileSync(p).readUInt32BE(12)).toString()).suite).toBe('X25519-Ed25519-AES256GCM')

@@ -63,7 +63,7 @@ describe('package export is logged before it is named', () => {
   it('two exports at once take different sequence numbers, both logged, both verifying', async () => {
     const { dataDir, keysDir } = await county()
     const out = tempDir()
-    const results = await withDb(dataDir, (ctx) => Promise.all([1, 2].map((n) => exportPackage(ctx, { path: join(out, `p${n}.cdpkg`), full: true, userId: null }))))
+    const results = await withDb(dataDir, (ctx) => Promise.all([1, 2].map((n) => exportPackage(ctx, { path: join(out, `p${n}.cdpkg`), full: true, userId: null, confirmPersonal: true }))))
     expect(results.map((r) => r.sequence).sort()).toEqual([1, 2])
     for (const r of results) expect(await verifies(join(out, r.fileName), keysDir)).toBe(r.digest)
     const log = await withDb(dataDir, (ctx) => packageLog(ctx.db))
@@ -74,10 +74,10 @@ describe('package export is logged before it is named', () => {
     const { dataDir } = await county()
     const out = tempDir()
     await withDb(dataDir, async (ctx) => {
-      await expect(exportPackage(ctx, { path: join(out, 'full.cdpkg'), full: true, userId: null, writeLimit: 2000 })).rejects.toMatchObject({ code: 'DISK_FULL' })
+      await expect(exportPackage(ctx, { path: join(out, 'full.cdpkg'), full: true, userId: null, writeLimit: 2000, confirmPersonal: true })).rejects.toMatchObject({ code: 'DISK_FULL' })
       expect(readdirSync(out)).toEqual([])
       expect(await ctx.db('exchange_packages').count({ n: '*' })).toEqual([{ n: 0 }])
-      expect((await exportPackage(ctx, { path: join(out, 'full.cdpkg'), full: true, userId: null })).sequence).toBe(1)
+      expect((await exportPackage(ctx, { path: join(out, 'full.cdpkg'), full: true, userId: null, confirmPersonal: true })).sequence).toBe(1)
     })
   })
 
@@ -98,7 +98,7 @@ describe('package export is logged before it is named', () => {
     for (const [i, delay] of delays.entries()) {
       const target = join(out, `k${i}.cdpkg`)
       // node itself (not the tsx launcher, which would leave its child running when killed)
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/cli/index.ts'), 'package', 'export', '--data-dir', dataDir, '--to', target, '--full'], { stdio: 'ignore' })
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/cli/index.ts'), 'package', 'export', '--data-dir', dataDir, '--to', target, '--full', '--confirm-personal'], { stdio: 'ignore' })
       const exited = new Promise((resolve) => child.once('exit', resolve))
       const timer = setTimeout(() => child.kill('SIGKILL'), delay)
       await exited

@@ -48,7 +48,7 @@ describe('package JSON Schemas', () => {
     const city = ['--key', join(keysDir, 'city.key.pem')]
 
     const data = join(work, 'data.cdpkg')
-    await run('package', 'export', '--to', data, '--data-dir', dataDir)
+    await run('package', 'export', '--to', data, '--data-dir', dataDir, '--include', 'archives', '--confirm-personal')
     await run('package', 'receipt', data, ...city, '--sender', countyPub, '--to', join(work, 'receipt.cdpkg'))
     writeFileSync(join(work, 'plan.txt'), PLAN)
     writeFileSync(join(work, 'plan.json'), (await run('plan', 'parse', join(work, 'plan.txt'), '--json')).join('\n'))
@@ -76,7 +76,8 @@ describe('package JSON Schemas', () => {
   })
 
   it.each(['tasks', 'receipt', 'catalog'])('the manifest of a %s package (as the city writes it) fits the schema', async (kind) => {
-    const tables = { tasks: { plans: [{ externalId: 'P' }], tasks: [] }, receipt: { receipts: [{ packageDigest: 'a'.repeat(64), sequence: 1 }] }, catalog: { catalog_items: [{ code: 'X' }] } }[kind]!
+    const samples: Record<string, Record<string, Array<Record<string, unknown>>>> = { tasks: { plans: [{ externalId: 'P' }], tasks: [] }, receipt: { receipts: [{ packageDigest: 'a'.repeat(64), sequence: 1 }] }, catalog: { catalog_items: [{ code: 'X' }] } }
+    const tables = samples[kind]!
     let manifest: unknown = null
     const reader = payloadReader((name, data) => {
       if (name === 'manifest.json') manifest = JSON.parse(data.toString('utf8'))

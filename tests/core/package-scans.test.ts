@@ -74,7 +74,7 @@ describe('scans in a data package', () => {
     const c = await countyWithScans()
     const out = tempDir()
     const path = join(out, 'county-1.cdpkg')
-    await exportPackage(c.ctx, { path, full: true, userId: null })
+    await exportPackage(c.ctx, { path, full: true, userId: null, include: ['archives'], confirmPersonal: true })
     const { entries } = await openAsCity(c, path)
 
     const bySm3 = Object.fromEntries(Object.entries(c.scans).map(([name, bytes]) => [name, sm3Digest(bytes).toString('hex')]))
@@ -105,7 +105,7 @@ describe('scans in a data package', () => {
     sealed[1_500_000] = sealed[1_500_000]! ^ 1
     writeFileSync(sealedPath, sealed)
     const out = tempDir()
-    await expect(exportPackage(c.ctx, { path: join(out, 'county-1.cdpkg'), full: true, userId: null })).rejects.toMatchObject({ code: ErrorCode.FieldDecryptFailed, details: { reason: 'scan', fileName: '盖章扫描件.pdf' } })
+    await expect(exportPackage(c.ctx, { path: join(out, 'county-1.cdpkg'), full: true, userId: null, include: ['archives'], confirmPersonal: true })).rejects.toMatchObject({ code: ErrorCode.FieldDecryptFailed, details: { reason: 'scan', fileName: '盖章扫描件.pdf' } })
     expect(readdirSync(out)).toEqual([])
     expect(await c.db('exchange_packages').count({ n: '*' }).first()).toEqual({ n: 0 })
   })
@@ -123,7 +123,7 @@ describe('civil-servant archives in a data package', () => {
 
     const out = tempDir()
     const open = (path: string) => openAsCity(c, path)
-    await exportPackage(c.ctx, { path: join(out, 'county-1.cdpkg'), full: false, userId: null })
+    await exportPackage(c.ctx, { path: join(out, 'county-1.cdpkg'), full: false, userId: null, include: ['archives'], confirmPersonal: true })
     const first = await open(join(out, 'county-1.cdpkg'))
     expect(first.rows('people')).toEqual([expect.objectContaining({ name: '张伟', idNumber: '11010519491231002X', unitName: expect.any(String), grade: 'basically_trustworthy' })])
     const bigSm3 = sm3Digest(c.scans['big.pdf']!).toString('hex')
@@ -136,7 +136,7 @@ describe('civil-servant archives in a data package', () => {
     c.ctx.clock.set(Date.parse('2026-11-24T02:00:00Z'))
     await addEntry(c.db, { personId, kind: 'assessment', year: 2025, result: 'excellent', title: '2025年度考核', docNumber: null, docDate: '2026-01-20', issuer: '县委组织部', details: null, effectUntil: null }, null, c.ctx.clock.now(), '2026-11-24')
     await c.db('people').where('id', personId).update({ updated_at: c.ctx.clock.now() })
-    await exportPackage(c.ctx, { path: join(out, 'county-2.cdpkg'), full: false, userId: null })
+    await exportPackage(c.ctx, { path: join(out, 'county-2.cdpkg'), full: false, userId: null, include: ['archives'], confirmPersonal: true })
     const second = await open(join(out, 'county-2.cdpkg'))
     expect(second.rows('archive_entries')).toEqual([expect.objectContaining({ kind: 'assessment', year: 2025, result: 'excellent', attachments: [] })])
     expect(second.rows('people')).toHaveLength(1)

@@ -12,11 +12,15 @@ import { AppError } from '../shared/app-error'
 import { birthDateOf, personIdNumber } from '../archives/people'
 import { getCatalogItem, portableItem } from '../catalog/catalog'
 import type { FieldKeys } from '../security/field-crypto'
+import { EXPORT_PARTS, type ExportPart } from '../../contract/schemas/exchange'
 import { openSensitiveValue } from '../catalog/records'
 import { cryptoPool, OrderedPipeline, type CryptoPool } from './crypto-pool'
 import { PART_ROWS, tableParts, type PayloadEntry } from './payload'
 
-/** How far an export reached: ids of append-only tables, and the time for rows that change in place. */
+/**
+ * How far an export reached: ids of append-only tables, and times for rows that change in place — one per part, so
+ * that a part left out of a package (not allowed for the peer) keeps its mark where it was and travels complete later.
+ */
 export interface Watermark {
   records: number
   actions: number
@@ -24,13 +28,36 @@ export interface Watermark {
   /** archive_entries and grade_history ids (absent from watermarks logged before archives travelled: 0). */
   entries: number
   grades: number
+  /** catalog items changed up to this time */
   at: number
+  /** repair / objection decisions up to this time */
+  actionsAt: number
+  /** people changed up to this time */
+  peopleAt: number
 }
 
-export const ZERO_WATERMARK: Watermark = { records: 0, actions: 0, events: 0, entries: 0, grades: 0, at: 0 }
+export const ZERO_WATERMARK: Watermark = { records: 0, actions: 0, events: 0, entries: 0, grades: 0, at: 0, actionsAt: 0, peopleAt: 0 }
 
-/** A watermark as logged, filled out to the current shape. */
-export const parseWatermark = (json: string): Watermark => ({ ...ZERO_WATERMARK, ...(JSON.parse(json) as Partial<Watermark>) })
+/** A watermark as logged, filled out to the current shape (before per-part times, `at` served every part). */
+export function parseWatermark(json: string): Watermark {
+  const logged = JSON.parse(json) as Partial<Watermark>
+  return { ...ZERO_WATERMARK, actionsAt: logged.at ?? 0, peopleAt: logged.at ?? 0, ...logged }
+}
+
+/** The marks each part moves. */
+const PART_MARKS: Record<ExportPart, Array<keyof Watermark>> = {
+  catalog: ['at'],
+  records: ['records', 'actions', 'actionsAt'],
+  progress: ['events'],
+  archives: ['entries', 'grades', 'peopleAt'],
+}
+
+/** The `to` of a package carrying only `parts`: the other parts' marks stay at `from`. */
+export function reachedBy(parts: readonly ExportPart[], from: Watermark, to: Watermark): Watermark {
+  const reached = { ...to }
+  for (const part of EXPORT_PARTS) if (!parts.includes(part)) for (const mark of PART_MARKS[part]) reached[mark] = from[mark]
+  return reached
+}
 const BATCH = 500 // (rows read at a time: smaller batches keep the main heap low during a long export)
 
 async function maxId(db: Knex, table: string): Promise<number> {
@@ -40,7 +67,7 @@ async function maxId(db: Knex, table: string): Promise<number> {
 export async function currentWatermark(db: Knex, now: number): Promise<Watermark> {
   return {
     records: await maxId(db, 'records'), actions: await maxId(db, 'record_actions'), events: await maxId(db, 'task_events'),
-    entries: await maxId(db, 'archive_entries'), grades: await maxId(db, 'grade_history'), at: now,
+    entries: await maxId(db, 'archive_entries'), grades: await maxId(db, 'grade_history'), at: now, actionsAt: now, peopleAt: now,
   }
 }
 
@@ -78,7 +105,7 @@ function recordRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
 function actionRows(db: Knex, from: Watermark, to: Watermark) {
   return byId(
     () => db('record_actions as a').join('records as r', 'r.id', 'a.record_id').where('a.id', '<=', to.actions)
-      .andWhere((q) => q.where('a.id', '>', from.actions).orWhere('a.decided_at', '>', from.at))
+      .andWhere((q) => q.where('a.id', '>', from.actions).orWhere('a.decided_at', '>', from.actionsAt))
       .select('a.id', 'r.uid as record_uid', 'a.kind', 'a.status', 'a.reason', 'a.applicant', 'a.filed_at', 'a.decided_at', 'a.decision_comment'),
     'a.id',
     (rows) => rows.map((a) => ({ recordUid: a.record_uid, kind: a.kind, status: a.status, reason: a.reason, applicant: a.applicant, filedAt: Number(a.filed_at), decidedAt: a.decided_at ? Number(a.decided_at) : null, comment: a.decision_comment ?? null })),
@@ -119,21 +146,25 @@ async function* catalogRows(db: Knex, from: Watermark, to: Watermark) {
   }
 }
 
-export async function* dataEntries(src: ExportSource, from: Watermark, to: Watermark, counts: Record<string, number>): AsyncGenerator<PayloadEntry> {
+export async function* dataEntries(src: ExportSource, from: Watermark, to: Watermark, counts: Record<string, number>, parts: readonly ExportPart[]): AsyncGenerator<PayloadEntry> {
   const scans = new ScanSender(src)
-  yield* tableParts('catalog_items', catalogRows(src.db, from, to), counts)
-  yield* tableParts('records', recordRows(src.db, src.keys, from, to), counts)
-  yield* tableParts('record_actions', actionRows(src.db, from, to), counts)
-  yield* scans.tableWithScans('task_progress', progressRows(src.db, from, to), counts)
-  yield* tableParts('people', peopleRows(src.db, src.keys, from, to), counts)
-  yield* scans.tableWithScans('archive_entries', entryRows(src.db, from, to), counts)
-  yield* tableParts('grade_history', gradeRows(src.db, from, to), counts)
+  if (parts.includes('catalog')) yield* tableParts('catalog_items', catalogRows(src.db, from, to), counts)
+  if (parts.includes('records')) {
+    yield* tableParts('records', recordRows(src.db, src.keys, from, to), counts)
+    yield* tableParts('record_actions', actionRows(src.db, from, to), counts)
+  }
+  if (parts.includes('progress')) yield* scans.tableWithScans('task_progress', progressRows(src.db, from, to), counts)
+  if (parts.includes('archives')) {
+    yield* tableParts('people', peopleRows(src.db, src.keys, from, to), counts)
+    yield* scans.tableWithScans('archive_entries', entryRows(src.db, from, to), counts)
+    yield* tableParts('grade_history', gradeRows(src.db, from, to), counts)
+  }
 }
 
 /** People whose archive changed since the last acknowledged package (their ID number opened for the city). */
 function peopleRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
   return byId(
-    () => db('people as p').join('org_units as u', 'u.id', 'p.unit_id').where('p.updated_at', '>', from.at).andWhere('p.updated_at', '<=', to.at)
+    () => db('people as p').join('org_units as u', 'u.id', 'p.unit_id').where('p.updated_at', '>', from.peopleAt).andWhere('p.updated_at', '<=', to.peopleAt)
       .select('p.id', 'p.uid', 'p.name', 'p.id_sealed', 'p.sex', 'u.name as unit_name', 'u.credit_code as unit_credit_code', 'p.post', 'p.rank', 'p.political_status',
         'p.entry_date', 'p.status', 'p.status_date', 'p.grade', 'p.grade_source', 'p.updated_at'),
     'p.id',
@@ -264,16 +295,25 @@ async function* sealedFilePieces(pool: CryptoPool, encKey: Uint8Array, path: str
   }
 }
 
-/** Counts for the export preview, without reading the rows. */
-export async function previewCounts(db: Knex, from: Watermark, to: Watermark): Promise<Record<string, number>> {
+/** Counts for the export preview, without reading the rows: of the parts allowed, and of the rows carrying personal data. */
+export async function previewCounts(db: Knex, from: Watermark, to: Watermark, parts: readonly ExportPart[]): Promise<{ counts: Record<string, number>; personal: Record<string, number> }> {
   const n = async (q: Knex.QueryBuilder) => Number((await q.count({ n: '*' }).first())?.n ?? 0)
-  return {
-    catalog_items: await n(db('catalog_items').where('status', 'approved').where('updated_at', '>', from.at).andWhere('updated_at', '<=', to.at)),
-    records: await n(db('records').where('id', '>', from.records).andWhere('id', '<=', to.records)),
-    record_actions: await n(db('record_actions').where('id', '<=', to.actions).andWhere((q) => q.where('id', '>', from.actions).orWhere('decided_at', '>', from.at))),
-    task_progress: await n(db('task_events as e').join('tasks as t', 't.id', 'e.task_id').whereNotNull('t.external_id').where('e.id', '>', from.events).andWhere('e.id', '<=', to.events)),
-    people: await n(db('people').where('updated_at', '>', from.at).andWhere('updated_at', '<=', to.at)),
-    archive_entries: await n(db('archive_entries').where('id', '>', from.entries).andWhere('id', '<=', to.entries)),
-    grade_history: await n(db('grade_history').where('id', '>', from.grades).andWhere('id', '<=', to.grades)),
+  const counts: Record<string, number> = {}
+  const personal: Record<string, number> = {}
+  if (parts.includes('catalog')) counts.catalog_items = await n(db('catalog_items').where('status', 'approved').where('updated_at', '>', from.at).andWhere('updated_at', '<=', to.at))
+  if (parts.includes('records')) {
+    const records = () => db('records').where('id', '>', from.records).andWhere('id', '<=', to.records)
+    counts.records = await n(records())
+    counts.record_actions = await n(db('record_actions').where('id', '<=', to.actions).andWhere((q) => q.where('id', '>', from.actions).orWhere('decided_at', '>', from.actionsAt)))
+    // A sealed value is a personal identifier (a natural person's 证件号码, a 法定代表人's): it leaves in full.
+    personal.records = await n(records().whereNotNull('sealed'))
   }
+  if (parts.includes('progress')) counts.task_progress = await n(db('task_events as e').join('tasks as t', 't.id', 'e.task_id').whereNotNull('t.external_id').where('e.id', '>', from.events).andWhere('e.id', '<=', to.events))
+  if (parts.includes('archives')) {
+    counts.people = personal.people = await n(db('people').where('updated_at', '>', from.peopleAt).andWhere('updated_at', '<=', to.peopleAt))
+    counts.archive_entries = personal.archive_entries = await n(db('archive_entries').where('id', '>', from.entries).andWhere('id', '<=', to.entries))
+    counts.grade_history = personal.grade_history = await n(db('grade_history').where('id', '>', from.grades).andWhere('id', '<=', to.grades))
+  }
+  for (const [table, count] of Object.entries(personal)) if (!count) delete personal[table]
+  return { counts, personal }
 }

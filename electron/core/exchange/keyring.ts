@@ -2,6 +2,7 @@
 // (itself protected by the OS key store in Electron); a rotated key stays to open packages made for it. A peer's new
 // key retires its old one: packages signed with a retired key are refused.
 import type { Knex } from 'knex'
+import { EXPORT_PARTS, type ExportPart } from '../../contract/schemas/exchange'
 import { ErrorCode } from '../../contract/errors'
 import { openField, sealField, type FieldKeys } from '../security/field-crypto'
 import { AppError } from '../shared/app-error'
@@ -67,16 +68,40 @@ export async function importPeer(db: Knex, clock: Clock, input: { name: string; 
   if (await db('exchange_peers').where('fingerprint', fingerprint).first('id')) throw new AppError(ErrorCode.Conflict, 'peer key known', { reason: 'peer_exists' })
   const now = clock.now()
   const id = await db.transaction(async (trx) => {
-    await trx('exchange_peers').where({ name: input.name }).whereNull('retired_at').update({ retired_at: now }) // a new key replaces the peer's old one
-    const [peerId] = (await trx('exchange_peers').insert({ name: input.name, suite: suite.name, fingerprint, public_pem: input.pemText, imported_by: userId, imported_at: now })) as number[]
+    // A new key replaces the peer's old one, keeping what the administrator allowed it to receive.
+    const previous = await trx('exchange_peers').where({ name: input.name }).whereNull('retired_at').orderBy('id', 'desc').first('parts')
+    await trx('exchange_peers').where({ name: input.name }).whereNull('retired_at').update({ retired_at: now })
+    const [peerId] = (await trx('exchange_peers').insert({
+      name: input.name, suite: suite.name, fingerprint, public_pem: input.pemText, imported_by: userId, imported_at: now, ...(previous ? { parts: previous.parts } : {}),
+    })) as number[]
     return peerId!
   })
   return { id, name: input.name, suite: suite.name, fingerprint, spoken: spokenFingerprint(fingerprint) }
 }
 
+/** A peer's parts as stored; anything unknown in the column is dropped (never widened). */
+function partsOf(json: string): ExportPart[] {
+  try {
+    const parsed = JSON.parse(json) as unknown
+    return Array.isArray(parsed) ? EXPORT_PARTS.filter((p) => parsed.includes(p)) : []
+  } catch {
+    return []
+  }
+}
+
 export async function listPeers(db: Knex) {
-  const rows = await db('exchange_peers').orderBy('id', 'desc').select('id', 'name', 'suite', 'fingerprint', 'imported_at', 'retired_at')
-  return rows.map((r) => ({ id: r.id as number, name: r.name as string, suite: r.suite as SuiteName, fingerprint: r.fingerprint as string, spoken: spokenFingerprint(r.fingerprint), importedAt: Number(r.imported_at), retiredAt: r.retired_at ? Number(r.retired_at) : null }))
+  const rows = await db('exchange_peers').orderBy('id', 'desc').select('id', 'name', 'suite', 'fingerprint', 'imported_at', 'retired_at', 'parts')
+  return rows.map((r) => ({
+    id: r.id as number, name: r.name as string, suite: r.suite as SuiteName, fingerprint: r.fingerprint as string, spoken: spokenFingerprint(r.fingerprint), importedAt: Number(r.imported_at),
+    retiredAt: r.retired_at ? Number(r.retired_at) : null, parts: partsOf(r.parts as string),
+  }))
+}
+
+/** What packages to this peer may carry (the administrator's choice; audited by the router). */
+export async function setPeerParts(db: Knex, peerId: number, parts: ExportPart[]) {
+  const updated = await db('exchange_peers').where('id', peerId).update({ parts: JSON.stringify(EXPORT_PARTS.filter((p) => parts.includes(p))) })
+  if (!updated) throw new AppError(ErrorCode.NotFound, 'no such peer')
+  return (await listPeers(db)).find((p) => p.id === peerId)!
 }
 
 export async function senderKeys(db: Knex): Promise<Map<string, { publicPem: string; retired: boolean; name: string }>> {
@@ -90,5 +115,5 @@ export async function recipientPeer(db: Knex, peerId?: number | null) {
   const rows = peerId ? await q.where('id', peerId) : await q
   if (rows.length !== 1) throw new AppError(ErrorCode.InvalidState, 'no single recipient', { reason: rows.length ? 'choose_peer' : 'no_peer' })
   const r = rows[0]
-  return { id: r.id as number, name: r.name as string, suite: r.suite as SuiteName, fingerprint: r.fingerprint as string, publicPem: r.public_pem as string }
+  return { id: r.id as number, name: r.name as string, suite: r.suite as SuiteName, fingerprint: r.fingerprint as string, publicPem: r.public_pem as string, parts: partsOf(r.parts as string) }
 }

@@ -10,7 +10,10 @@ import { savePlan, type ReviewedTask } from '../supervision/plan-store'
 import { matchUnits } from '../supervision/unit-matching'
 import { getSettings } from '../system/settings'
 import { openPackage, packageDigest, readStructure, reject, writePackage, type PackageHeader, type PackageKind } from './envelope'
-import { ZERO_WATERMARK, currentWatermark, dataEntries, parseWatermark, previewCounts, type Watermark } from './exchange-data'
+import { ZERO_WATERMARK, currentWatermark, dataEntries, parseWatermark, previewCounts, reachedBy, type Watermark } from './exchange-data'
+import { EXPORT_PARTS, type ExportPart } from '../../contract/schemas/exchange'
+import { ErrorCode } from '../../contract/errors'
+import { AppError } from '../shared/app-error'
 import { sm3Digest } from './gm'
 import { currentOwnKey, ownPrivateKeys, recipientPeer, senderKeys } from './keyring'
 import { payloadReader, payloadStream, type Manifest } from './payload'
@@ -28,15 +31,22 @@ async function lastAcknowledged(db: Knex, peerFingerprint: string): Promise<Wate
   return row?.watermark ? parseWatermark(row.watermark as string) : ZERO_WATERMARK
 }
 
-export async function exportPreview(ctx: ExchangeContext, input: { full: boolean; peerId?: number | null }) {
+/** The peer's allowed parts, plus any the user added for this one export (the command line's --include). */
+function partsFor(peer: { parts: ExportPart[] }, include: readonly ExportPart[] = []): ExportPart[] {
+  return EXPORT_PARTS.filter((p) => peer.parts.includes(p) || include.includes(p))
+}
+
+export async function exportPreview(ctx: ExchangeContext, input: { full: boolean; peerId?: number | null; include?: readonly ExportPart[] }) {
   const peer = await recipientPeer(ctx.db, input.peerId)
   const from = input.full ? ZERO_WATERMARK : await lastAcknowledged(ctx.db, peer.fingerprint)
   const outgoing = () => ctx.db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peer.fingerprint })
   const taken = await outgoing().max({ s: 'sequence' }).first()
   const last = await outgoing().where('state', 'done').orderBy('id', 'desc').first('sequence', 'acknowledged_at')
+  const parts = partsFor(peer, input.include)
   return {
     peer: { id: peer.id, name: peer.name, suite: peer.suite },
-    counts: await previewCounts(ctx.db, from, await currentWatermark(ctx.db, ctx.clock.now())),
+    parts,
+    ...(await previewCounts(ctx.db, from, await currentWatermark(ctx.db, ctx.clock.now()), parts)),
     since: from.at || null,
     // As the export will take it (abandoned numbers stay used).
     nextSequence: Number(taken?.s ?? 0) + 1,
@@ -54,6 +64,10 @@ export interface ExportOptions {
   writeLimit?: number
   /** Filled with rows per table as they are written (for a progress bar). */
   counts?: Record<string, number>
+  /** Parts beyond the peer's setting, for this export only. */
+  include?: readonly ExportPart[]
+  /** The user saw the personal data this package carries (preview) and chose to send it. Without it such an export is refused. */
+  confirmPersonal?: boolean
 }
 
 /** Reservations this process is writing; any other 'writing' row was left by a process that died. */
@@ -85,7 +99,10 @@ export async function exportPackage(ctx: ExchangeContext, o: ExportOptions) {
   const office = await getSettings(db)
   const now = ctx.clock.now()
   const from = o.full ? ZERO_WATERMARK : await lastAcknowledged(db, peer.fingerprint)
-  const to = await currentWatermark(db, now)
+  const parts = partsFor(peer, o.include)
+  const to = reachedBy(parts, from, await currentWatermark(db, now))
+  const { personal } = await previewCounts(db, from, to, parts)
+  if (Object.keys(personal).length && !o.confirmPersonal) throw new AppError(ErrorCode.InvalidState, 'personal data not confirmed', { reason: 'personal_unconfirmed', personal })
   await abandonDeadReservations(db)
   const { id, sequence } = await reserveSequence(db, peer, o, now)
   const counts: Record<string, number> = o.counts ?? {}
@@ -95,13 +112,13 @@ export async function exportPackage(ctx: ExchangeContext, o: ExportOptions) {
       path: o.path, suite: suiteOf(peer.suite)!, kind: 'data', sequence, createdAt: new Date(now).toISOString(),
       sender: { orgName: office.orgName, regionCode: office.regionCode, uscc: office.orgCreditCode },
       senderPrivatePem: own.privatePem, recipientPublicPem: (await db('exchange_peers').where('id', peer.id).first('public_pem')).public_pem,
-      payload: payloadStream(dataEntries(ctx, from, to, counts), manifest), onProgress: o.onProgress, signal: o.signal, writeLimit: o.writeLimit,
+      payload: payloadStream(dataEntries(ctx, from, to, counts, parts), manifest), onProgress: o.onProgress, signal: o.signal, writeLimit: o.writeLimit,
       // Logged before the file takes its name: a package that verifies under its name was always logged.
       beforeRename: async (w) => {
         await db('exchange_packages').where({ id, state: 'writing' }).update({ state: 'done', digest: w.digest, size: w.size, counts: JSON.stringify(counts), watermark: JSON.stringify(to) })
       },
     })
-    return { id, sequence, digest: written.digest, counts, size: written.size, fileName: basename(o.path), peerName: peer.name }
+    return { id, sequence, digest: written.digest, counts, size: written.size, fileName: basename(o.path), peerName: peer.name, parts, personal }
   } catch (err) {
     // Nothing is under the package's name (a failed rename removed the file): the number is free again.
     await db('exchange_packages').where('id', id).del()

@@ -41,7 +41,7 @@ import { supervisionStats, writeCircular } from '../../core/supervision/statisti
 import { archiveTask, assignTask, attachableEvent, decideExtension, reportProgress, requestExtension, reviewCompletion, signTask, submitCompletion, taskDetail } from '../../core/supervision/task-lifecycle'
 import { createPerson, getPersonSummary, listPeople, revealIdNumber, toPersonSummary, updatePerson } from '../../core/archives/people'
 import { archiveViewer, personInScope, refusal, visibleUnits } from '../../core/archives/scope'
-import { currentOwnKey, importPeer, listOwnKeys, listPeers, rotateOwnKey } from '../../core/exchange/keyring'
+import { currentOwnKey, importPeer, listOwnKeys, listPeers, rotateOwnKey, setPeerParts } from '../../core/exchange/keyring'
 import { exportPreview, packageLog } from '../../core/exchange/packages'
 import type { CallContext, Handlers } from './context'
 
@@ -554,16 +554,23 @@ export const handlers: Handlers = {
     ctx.affected.push(`key:${own.fingerprint.slice(0, 16)}`)
     return (await listOwnKeys(ctx.db)).find((k) => k.id === own.id)!
   },
+  'exchange:set-peer-parts': async ({ peerId, parts }, ctx) => {
+    const peer = await setPeerParts(ctx.db, peerId, parts)
+    ctx.affected.push(`peer:${peerId}`, `parts:${peer.parts.join(',') || 'none'}`)
+    return peer
+  },
   'exchange:preview': async ({ full }, ctx) => exportPreview(exchangeContext(ctx), { full }),
-  'exchange:export-start': async ({ full }, ctx) => {
+  'exchange:export-start': async ({ full, confirmPersonal }, ctx) => {
     const preview = await exportPreview(exchangeContext(ctx), { full })
+    // Asked before the dialog: the user confirms the personal data leaving on the preview, not after choosing a file.
+    if (Object.keys(preview.personal).length && !confirmPersonal) throw new AppError(ErrorCode.InvalidState, 'personal data not confirmed', { reason: 'personal_unconfirmed', personal: preview.personal })
     const office = await getSettings(ctx.db)
     const name = `${office.regionCode || 'county'}-${full ? '全量' : '增量'}-${String(preview.nextSequence).padStart(5, '0')}-${ctx.services.today()}.cdpkg`
     const path = await ctx.platform.chooseSavePath({ title: '导出数据交换包（选择 U 盘）', defaultName: name, filters: [{ name: '数据交换包', extensions: ['cdpkg'] }] })
     if (!path) return { job: null }
     const rows = Object.values(preview.counts).reduce((a, b) => a + b, 0)
-    const job = ctx.services.exchangeJobs.startExport(jobOwner(ctx), path, full, rows)
-    ctx.affected.push(`package-job:${job.id}`, `full:${full}`)
+    const job = ctx.services.exchangeJobs.startExport(jobOwner(ctx), path, full, rows, confirmPersonal)
+    ctx.affected.push(`package-job:${job.id}`, `full:${full}`, `parts:${preview.parts.join(',')}`, ...Object.entries(preview.personal).map(([table, n]) => `personal:${table}=${n}`))
     return { job }
   },
   'exchange:import-start': async (_i, ctx) => {
