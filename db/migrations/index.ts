@@ -16,6 +16,7 @@ import * as m20261123130000 from './20261123130000_create_exchange'
 import * as m20261201090000 from './20261201090000_attachment_sm3'
 import * as m20261201100000 from './20261201100000_sensitive_fields'
 import * as m20261201110000 from './20261201110000_package_states'
+import * as m20261201120000 from './20261201120000_keyed_audit_chain'
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261122090000_create_system_tables': m20261122090000,
@@ -32,6 +33,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201090000_attachment_sm3': m20261201090000,
   '20261201100000_sensitive_fields': m20261201100000,
   '20261201110000_package_states': m20261201110000,
+  '20261201120000_keyed_audit_chain': m20261201120000,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

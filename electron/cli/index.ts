@@ -6,25 +6,27 @@ import { parseArgs } from 'node:util'
 import { fieldMessage, importRejectionText, planFileText } from '../contract/messages.zh-CN'
 import { clearThrottle, setPassword } from '../core/accounts/auth'
 import { findUserByUsername } from '../core/accounts/users-repository'
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { currentItem, listCatalog } from '../core/catalog/catalog'
 import { buildRecordTemplate } from '../core/catalog/record-template'
 import { previewImport, writeErrorWorkbook } from '../core/catalog/record-import'
 import { importRecords } from '../core/catalog/records'
 import { beijingDate, loadPreviewContext, loadStoreContext } from '../core/catalog/record-context'
 import { loadFieldKeys, noProtector } from '../core/security/key-store'
-import { basename } from 'node:path'
+import { basename, join } from 'node:path'
 import { loadDictEntries } from '../core/system/dictionaries'
-import { getSettings } from '../core/system/settings'
+import { getSettings, isSetupDone } from '../core/system/settings'
+import { setUpDemoOffice } from '../core/demo/demo-office'
 import { seedDemo } from '../core/demo/demo-seed'
 import { readPlan } from '../core/supervision/plan-text'
 import type { CatalogItem } from '../contract/schemas/catalog'
 import { appendAudit } from '../core/audit/audit-log'
+import { verifyAuditTrail } from '../core/audit/audit-chain'
 import { checkCode } from '../core/codes/check-code'
 import { generatePassword, passwordProblems } from '../core/security/password-policy'
 import { AppError } from '../core/shared/app-error'
 import { systemClock } from '../core/shared/clock'
-import { openDatabase } from '../core/shared/open-database'
+import { DB_FILE, openDatabase } from '../core/shared/open-database'
 import { resolveDataDir } from '../main/data-dir'
 import { EXCHANGE_USAGE, runExchange } from './exchange-commands'
 import { startupErrorMessage } from '../main/startup-error'
@@ -43,7 +45,9 @@ const USAGE = `用法 / usage: credit-desk <command> [options]
                                                 公务员诚信档案（年度考核、个人有关事项报告、表彰、处分），最后输出 JSON 摘要
   plan parse FILE [--json]                      把工作要点（.txt / .docx / .pdf）分解为督办任务（序号、标题、牵头/责任/配合单位、期限、周期）
 ${EXCHANGE_USAGE}
-  db migrate [--data-dir DIR]                   备份后升级数据库结构
+  db migrate [--data-dir DIR] [--create]        备份后升级数据库结构（目录中没有数据库时须加 --create 才新建）
+  audit verify [--data-dir DIR] [--json]        校验操作日志和登录日志（带密钥的校验链、末尾锚点、防删改触发器）；
+                                                --json 输出 {"intact","checked","problems"}；有异常时退出码为 1
   user reset-password <username> [--password P] [--data-dir DIR]
                                                 重置密码并解除锁定（不给 --password 时生成随机临时密码）；
                                                 用户下次登录须修改密码。需要能访问数据目录的操作系统权限，会记入审计日志。
@@ -77,6 +81,7 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       full: { type: 'boolean', default: false },
       include: { type: 'string' },
       'confirm-personal': { type: 'boolean', default: false },
+      create: { type: 'boolean', default: false },
       sequence: { type: 'string' },
       org: { type: 'string' },
       region: { type: 'string' },
@@ -164,7 +169,7 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
         }
         throw err
       }
-    })
+    }, { office: true })
   }
 
   if (command === 'demo' && sub === 'seed') {
@@ -176,15 +181,21 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
     }
     return withDatabase(dataDir, out, async ({ db }) => {
       const today = beijingDate(Date.now())
+      // A folder never set up becomes a demo office with one account per role (one-time passwords, printed once).
+      const accounts = (await isSetupDone(db)) ? [] : await setUpDemoOffice(db, systemClock, '350102')
       const settings = await getSettings(db)
       const ctx = await loadStoreContext(db, today, await loadFieldKeys(db, dataDir, noProtector))
       const started = Date.now()
       const summary = await seedDemo(db, systemClock, ctx, { records, people, seed: Number(values.seed ?? '1'), today, regionCode: settings.regionCode || '350102' })
-      await appendAudit(db, { at: Date.now(), actorUserId: null, actorName: osActor(), procedure: 'cli:demo-seed', affectedIds: [`records:${summary.records.total}`, `people:${summary.people.total}`], result: 'ok', via: 'cli' })
-      if (!values.json) out.error(`已生成 ${summary.records.total} 条记录、${summary.people.total} 份诚信档案（${((Date.now() - started) / 1000).toFixed(1)} 秒），数据目录：${dataDir}`)
-      out.log(JSON.stringify({ dataDir, ...summary }))
+      const affectedIds = [`records:${summary.records.total}`, `people:${summary.people.total}`, ...accounts.map((a) => `account:${a.username}`)]
+      await appendAudit(db, { at: Date.now(), actorUserId: null, actorName: osActor(), procedure: 'cli:demo-seed', affectedIds, result: 'ok', via: 'cli' })
+      if (!values.json) {
+        out.error(`已生成 ${summary.records.total} 条记录、${summary.people.total} 份诚信档案（${((Date.now() - started) / 1000).toFixed(1)} 秒），数据目录：${dataDir}`)
+        if (accounts.length) out.error(`已建立演示单位“${settings.orgName}”和账号（一次性密码，首次登录须修改）：\n${accounts.map((a) => `  ${a.username}\t${a.password}`).join('\n')}`)
+      }
+      out.log(JSON.stringify({ dataDir, ...summary, ...(accounts.length ? { office: settings.orgName, accounts } : {}) }))
       return 0
-    })
+    }, { create: true })
   }
 
   if (command === 'plan' && sub === 'parse') {
@@ -217,7 +228,7 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
   }
 
   if (command === 'keys' || command === 'package') {
-    return runExchange(command, { sub, rest, values, dataDir, osActor: osActor() }, out, (fn) => withDatabase(dataDir, out, ({ db }) => fn(db)))
+    return runExchange(command, { sub, rest, values, dataDir, osActor: osActor() }, out, (fn) => withDatabase(dataDir, out, ({ db }) => fn(db), { office: true }))
   }
 
   if (command === 'db' && sub === 'migrate') {
@@ -228,6 +239,18 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       out.log(applied.length ? `已升级 ${applied.length} 项：${applied.join(', ')}` : '数据库已是最新 / already up to date')
       if (backupPath) out.log(`升级前备份 / backup: ${backupPath}`)
       return 0
+    }, { create: values.create === true })
+  }
+
+  if (command === 'audit' && sub === 'verify') {
+    return withDatabase(dataDir, out, async ({ db }) => {
+      const r = await verifyAuditTrail(db)
+      if (values.json) out.log(JSON.stringify({ intact: r.intact, checked: r.checked, problems: r.problems }))
+      else {
+        out.log(r.intact ? `日志完整：已校验 ${r.checked} 条 / intact: ${r.checked} rows checked` : `发现 ${r.problemCount} 处异常（共校验 ${r.checked} 条） / ${r.problemCount} problems`)
+        for (const p of r.problems) out.log(`${p.table}\t${p.id}\t${p.problem}${p.detail ? `\t${p.detail}` : ''}`)
+      }
+      return r.intact ? 0 : 1
     })
   }
 
@@ -278,7 +301,7 @@ function osActor(): string {
 }
 
 /** Opens the data folder and finds the approved version of a catalog item, or explains why not. */
-async function withItem(dataDir: string, out: Out, code: string, fn: (db: import('knex').Knex, item: CatalogItem) => Promise<number>): Promise<number> {
+async function withItem(dataDir: string, out: Out, code: string, fn: (db: import('knex').Knex, item: CatalogItem) => Promise<number>, opts: { office?: boolean } = {}): Promise<number> {
   return withDatabase(dataDir, out, async ({ db }) => {
     const item = await currentItem(db, code).catch(() => null)
     if (!item) {
@@ -286,14 +309,24 @@ async function withItem(dataDir: string, out: Out, code: string, fn: (db: import
       return 1
     }
     return fn(db, item)
-  })
+  }, opts)
 }
 
+/**
+ * Opens the data folder. A folder without a database is refused unless the command may create one (a mistyped
+ * --data-dir must not quietly become a new installation); `office` commands also need the office set up (a package
+ * from an office with no name would go out with a blank sender).
+ */
 async function withDatabase(
   dataDir: string,
   out: Out,
   fn: (opened: Awaited<ReturnType<typeof openDatabase>>) => Promise<number>,
+  opts: { create?: boolean; office?: boolean } = {},
 ): Promise<number> {
+  if (!opts.create && !existsSync(join(dataDir, DB_FILE))) {
+    out.error(`数据目录 ${dataDir} 中没有信用通数据库（${DB_FILE}）：请检查 --data-dir 是否写错。确需在此新建时，运行 db migrate --create / no database in this folder`)
+    return 1
+  }
   let opened: Awaited<ReturnType<typeof openDatabase>>
   try {
     opened = await openDatabase(dataDir)
@@ -304,6 +337,10 @@ async function withDatabase(
     return 1
   }
   try {
+    if (opts.office && !(await isSetupDone(opened.db))) {
+      out.error('这个数据目录尚未完成初始设置（单位名称、行政区划代码、统一社会信用代码）：请先在桌面程序中完成设置，或用 demo seed 生成演示单位 / the office is not set up')
+      return 1
+    }
     return await fn(opened)
   } finally {
     await opened.db.destroy()

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { migrations } from '../../db/migrations'
 import { main } from '../../electron/cli/index'
@@ -6,6 +7,17 @@ import { authenticate } from '../../electron/core/accounts/auth'
 import { manualClock } from '../../electron/core/shared/clock'
 import { openDatabase } from '../../electron/core/shared/open-database'
 import { SETUP, tempDir } from '../helpers'
+import { checkUscc } from '../../electron/core/codes/uscc'
+import { unlockDataDir } from '../../electron/core/shared/data-dir-lock'
+
+/** A set-up office's data folder, as the desktop app leaves it after the setup wizard. */
+async function officeDir(): Promise<string> {
+  const dir = tempDir()
+  const { db } = await openDatabase(dir)
+  await completeSetup(db, manualClock(), SETUP)
+  await db.destroy()
+  return dir
+}
 
 function capture() {
   const out: string[] = []
@@ -32,10 +44,14 @@ describe('credit-desk check-code', () => {
 })
 
 describe('credit-desk db migrate / user reset-password', () => {
-  it('migrates a new data folder, then reports it up to date', async () => {
+  it('migrates a new data folder only when told to create it, then reports it up to date', async () => {
     const dir = tempDir()
+    const typo = capture()
+    expect(await main(['db', 'migrate', '--data-dir', dir], typo.io)).toBe(1)
+    expect(typo.err[0]).toContain('没有信用通数据库')
+    expect(readdirSync(dir)).toEqual([])
     const first = capture()
-    expect(await main(['db', 'migrate', '--data-dir', dir], first.io)).toBe(0)
+    expect(await main(['db', 'migrate', '--data-dir', dir, '--create'], first.io)).toBe(0)
     expect(first.out[0]).toMatch(new RegExp(`^已升级 ${Object.keys(migrations).length} 项`))
     const second = capture()
     expect(await main(['db', 'migrate', '--data-dir', dir], second.io)).toBe(0)
@@ -77,7 +93,7 @@ describe('credit-desk db migrate / user reset-password', () => {
 
 describe('credit-desk records template', () => {
   it('writes the import template of an approved item, and refuses an unknown one', async () => {
-    const dir = tempDir()
+    const dir = await officeDir()
     const file = `${dir}/许可模板.xlsx`
     const c = capture()
     expect(await main(['records', 'template', '--item', 'SGS_XK', '--out', file, '--data-dir', dir], c.io)).toBe(0)
@@ -94,7 +110,7 @@ describe('credit-desk records template', () => {
 
 describe('credit-desk records import', () => {
   it('checks with --dry-run, imports valid rows with --valid-only, and explains a rejected file', async () => {
-    const dir = tempDir()
+    const dir = await officeDir()
     const ExcelJS = (await import('exceljs')).default
     const wb = new ExcelJS.Workbook()
     const ws = wb.addWorksheet('许可')
@@ -128,7 +144,7 @@ describe('credit-desk records import', () => {
 
 describe('credit-desk catalog list', () => {
   it('lists the live catalog items as JSON lines', async () => {
-    const dir = tempDir()
+    const dir = await officeDir()
     const c = capture()
     expect(await main(['catalog', 'list', '--json', '--data-dir', dir], c.io)).toBe(0)
     expect(c.out.map((l) => JSON.parse(l))).toEqual([
@@ -172,3 +188,46 @@ describe('credit-desk demo seed', () => {
     }
   })
 })
+
+describe('the command line on a folder that is not a set-up office', () => {
+  it('refuses a mistyped folder, and package and import work on a folder whose office was never set up', async () => {
+    const typo = capture()
+    const missing = `${tempDir()}/不存在`
+    expect(await main(['catalog', 'list', '--data-dir', missing], typo.io)).toBe(1)
+    expect(typo.err[0]).toContain('请检查 --data-dir 是否写错')
+    const dir = tempDir()
+    expect(await main(['db', 'migrate', '--create', '--data-dir', dir], capture().io)).toBe(0)
+    for (const args of [['package', 'export', '--to', `${dir}/x.cdpkg`], ['keys', 'export-public', '--out', `${dir}/k.pem`], ['records', 'import', '--item', 'SGS_XK', `${dir}/x.xlsx`]]) {
+      const c = capture()
+      expect(await main([...args, '--data-dir', dir], c.io), args.join(' ')).toBe(1)
+      expect(c.err[0]).toContain('尚未完成初始设置')
+    }
+  })
+
+  it('demo seed sets up a demo office with one-time accounts, so the folder opens past the setup wizard', async () => {
+    const dir = tempDir()
+    const c = capture()
+    expect(await main(['demo', 'seed', '--records', '20', '--data-dir', dir, '--json'], c.io)).toBe(0)
+    const summary = JSON.parse(c.out.at(-1)!) as { office: string; accounts: Array<{ username: string; roles: string[]; password: string }> }
+    expect(summary.office).toBe('演示县社会信用体系建设领导小组办公室')
+    expect(summary.accounts.map((a) => [a.username, a.roles])).toEqual([['admin', ['admin']], ['clerk', ['clerk']], ['supervisor', ['supervisor']], ['auditor', ['auditor']]])
+    const { db } = await openDatabase(dir)
+    try {
+      const { getSettings, isSetupDone } = await import('../../electron/core/system/settings')
+      expect(await isSetupDone(db)).toBe(true)
+      expect(checkUscc((await getSettings(db)).orgCreditCode).valid).toBe(true)
+      for (const a of summary.accounts) {
+        const user = await authenticate(db, manualClock(), a.username, a.password)
+        expect(user.mustChangePassword, a.username).toBe(true)
+      }
+    } finally {
+      await db.destroy()
+      unlockDataDir(dir)
+    }
+    // Seeding again adds data to the same office, and makes no new accounts.
+    const again = capture()
+    expect(await main(['demo', 'seed', '--records', '5', '--seed', '2', '--data-dir', dir, '--json'], again.io)).toBe(0)
+    expect(JSON.parse(again.out.at(-1)!).accounts).toBeUndefined()
+  })
+})
+

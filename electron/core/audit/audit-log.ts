@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
 import type { Knex } from 'knex'
 import { countRows } from '../shared/count-rows'
+import { INCIDENT, anchorAfterCommit, auditContent, chainMac, loginContent, previousMac, type Incident } from './audit-chain'
 import type { AuditEntry, AuditFilter, AuditQuery, ChainCheck, LoginEntry, LoginFilter, LoginQuery, LoginResult } from '../../contract/schemas/audit'
 
 export interface AuditRecord {
@@ -14,35 +14,38 @@ export interface AuditRecord {
   via?: 'app' | 'cli'
 }
 
-const GENESIS = '0'.repeat(64)
-
-// Each row's hash covers its content and the previous row's hash, so a row removed or edited
-// outside the app (the triggers already refuse it inside) shows up as a break in the chain.
-function rowHash(prevHash: string, r: Required<AuditRecord>): string {
-  const content = JSON.stringify([prevHash, r.at, r.actorUserId, r.actorName, r.procedure, r.affectedIds, r.result, r.via])
-  return createHash('sha256').update(content).digest('hex')
-}
-
-/** Appends one audit row. Call inside the transaction of the change it records, so both land or neither. */
+/**
+ * Appends one audit row, chained by a keyed MAC (audit-chain.ts). Call inside the transaction of the change it
+ * records, so both land or neither; the anchor outside the database moves once that transaction commits.
+ */
 export async function appendAudit(db: Knex, record: AuditRecord): Promise<void> {
-  const full: Required<AuditRecord> = { via: 'app', ...record }
-  const last = await db('audit_log').orderBy('id', 'desc').first('hash')
-  const prevHash = (last?.hash as string | undefined) ?? GENESIS
-  await db('audit_log').insert({
-    at: full.at,
-    actor_user_id: full.actorUserId,
-    actor_name: full.actorName,
-    procedure: full.procedure,
-    affected_ids: JSON.stringify(full.affectedIds),
-    result: full.result,
-    via: full.via,
-    prev_hash: prevHash,
-    hash: rowHash(prevHash, full),
-  })
+  const row = {
+    at: record.at,
+    actor_user_id: record.actorUserId,
+    actor_name: record.actorName,
+    procedure: record.procedure,
+    affected_ids: JSON.stringify(record.affectedIds),
+    result: record.result,
+    via: record.via ?? 'app',
+  }
+  const prev = await previousMac(db, 'audit_log')
+  const mac = chainMac(db, prev, auditContent(row))
+  // prev_hash / hash keep their meaning for readers of the old chain: the link and the row's own seal.
+  const [id] = (await db('audit_log').insert({ ...row, prev_hash: prev, hash: mac, mac })) as number[]
+  anchorAfterCommit(db, 'audit_log', id!, mac)
 }
 
 export async function appendLogin(db: Knex, at: number, username: string, result: LoginResult, via: 'app' | 'cli' = 'app'): Promise<void> {
-  await db('login_log').insert({ at, username, result, via })
+  const row = { at, username, result, via }
+  const prev = await previousMac(db, 'login_log')
+  const mac = chainMac(db, prev, loginContent(row))
+  const [id] = (await db('login_log').insert({ ...row, prev_mac: prev, mac })) as number[]
+  anchorAfterCommit(db, 'login_log', id!, mac)
+}
+
+/** Findings at open (dropped triggers, a cut tail, a replaced key), each recorded as an incident row. */
+export async function recordIncidents(db: Knex, incidents: Incident[], now: number): Promise<void> {
+  for (const i of incidents) await appendAudit(db, { at: now, actorUserId: null, actorName: null, procedure: i.procedure, affectedIds: i.affectedIds, result: INCIDENT, via: 'app' })
 }
 
 function auditWhere(q: Knex.QueryBuilder, f: AuditFilter): Knex.QueryBuilder {
@@ -63,13 +66,23 @@ function loginWhere(q: Knex.QueryBuilder, f: LoginFilter): Knex.QueryBuilder {
   return q
 }
 
+/** A damaged value is shown as it is stored, not allowed to take the whole list down. */
+function parseIds(text: string): string[] {
+  try {
+    const ids = JSON.parse(text) as unknown
+    return Array.isArray(ids) ? ids.map(String) : [String(text)]
+  } catch {
+    return [String(text)]
+  }
+}
+
 function toAuditEntry(row: Record<string, unknown>): AuditEntry {
   return {
     id: row.id as number,
     at: Number(row.at),
     actorName: (row.actor_name as string | null) ?? null,
     procedure: row.procedure as string,
-    affectedIds: JSON.parse(row.affected_ids as string) as string[],
+    affectedIds: parseIds(row.affected_ids as string),
     result: row.result as string,
   }
 }
@@ -109,28 +122,3 @@ export function loginRows(db: Knex, f: LoginFilter, batch = 2000): AsyncGenerato
   return newestFirst(() => loginWhere(db('login_log'), f), toLoginEntry, batch)
 }
 
-/** Walks the whole chain in id order and reports the first row whose hash does not follow. */
-export async function verifyAuditChain(db: Knex, batch = 5000): Promise<ChainCheck> {
-  let prev = GENESIS
-  let afterId = 0
-  let checked = 0
-  for (;;) {
-    const rows = await db('audit_log').where('id', '>', afterId).orderBy('id').limit(batch)
-    for (const row of rows) {
-      const expected = rowHash(prev, {
-        at: Number(row.at),
-        actorUserId: row.actor_user_id ?? null,
-        actorName: row.actor_name ?? null,
-        procedure: row.procedure,
-        affectedIds: JSON.parse(row.affected_ids),
-        result: row.result,
-        via: row.via,
-      })
-      if (row.prev_hash !== prev || row.hash !== expected) return { intact: false, checked, firstBrokenId: row.id }
-      prev = row.hash
-      checked++
-    }
-    if (rows.length < batch) return { intact: true, checked, firstBrokenId: null }
-    afterId = rows[rows.length - 1].id
-  }
-}

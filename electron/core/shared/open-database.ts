@@ -9,6 +9,8 @@ import { AppError } from './app-error'
 import { ErrorCode } from '../../contract/errors'
 import { ensurePrivateDir, makePrivate } from './private-files'
 import { lockDataDir } from './data-dir-lock'
+import { openAuditTrail } from '../audit/audit-chain'
+import { recordIncidents } from '../audit/audit-log'
 
 export const DB_FILE = 'credit-desk.sqlite'
 export const BACKUP_DIR = 'backups'
@@ -43,6 +45,7 @@ export async function openDatabase(dataDir: string, now: Date = new Date()): Pro
     if (existed && pending.length > 0 && (await hasTables(db))) backupPath = await backupDatabase(db, dataDir, 'before-migrate', now)
     const [, applied] = (await db.migrate.latest()) as [number, string[]]
     if (applied.includes(BIRTH_DATE_DROPPED)) await scrubBackupBirthDates(dataDir)
+    await recordIncidents(db, await openAuditTrail(db, dataDir), now.getTime())
     return { db, file, backupPath, applied }
   } catch (err) {
     await db.destroy()

@@ -8,7 +8,8 @@ import { authenticate, changeOwnPassword, checkPassword } from '../../core/accou
 import { createUser, resetUserPassword, setUserDisabled, updateUser } from '../../core/accounts/user-admin'
 import { findUserById, listUsers, type UserRecord } from '../../core/accounts/users-repository'
 import { exportLogToXlsx } from '../../core/audit/audit-export'
-import { listAudit, listLogins, verifyAuditChain } from '../../core/audit/audit-log'
+import { listAudit, listLogins } from '../../core/audit/audit-log'
+import { verifyAuditTrail } from '../../core/audit/audit-chain'
 import { createDictType, listDictItems, listDictTypes, saveDictItem } from '../../core/system/dictionaries'
 import { getIdleLockMinutes, getSettings, isSetupDone, saveOfficeSettings } from '../../core/system/settings'
 import { completeSetup } from '../../core/system/setup'
@@ -245,7 +246,7 @@ export const handlers: Handlers = {
     ctx.affected.push(`export:${input.kind}`)
     return { cancelled: false, fileName: path, rows }
   },
-  'audit:verify': async (_i, { db }) => verifyAuditChain(db),
+  'audit:verify': async (_i, { db }) => verifyAuditTrail(db),
 
   'catalog:categories': async (_i, { db }) => listCategories(db),
   'catalog:list': async (query, { db }) => listCatalog(db, query),

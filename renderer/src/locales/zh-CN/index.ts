@@ -235,7 +235,11 @@ export const t = {
   audit: {
     title: '操作日志', loginTitle: '登录日志', time: '时间', actor: '操作人', procedure: '操作', affected: '涉及对象', result: '结果',
     ok: '成功', failed: '失败', range: '时间范围', start: '开始', end: '结束', verify: '校验完整性',
-    intact: '日志完整：已校验 {n} 条，哈希链未发现断裂或篡改', broken: '发现异常：第 {id} 条日志与哈希链不符，可能被篡改',
+    intact: '日志完整：已校验 {n} 条，带密钥的校验链和末尾锚点均未发现断裂、删除或篡改', broken: '发现 {n} 处异常（共校验 {checked} 条）',
+    problemLine: '{table}第 {id} 条：{what}{detail}',
+    tables: { audit_log: '操作日志', login_log: '登录日志' } as Record<string, string>,
+    problems: { hash: '与旧哈希链不符（被修改或删除）', mac: '校验码不符（被修改、插入或其前一条被删除）', unkeyed_after_keyed: '缺少校验码（绕过程序写入）', bad_json: '内容格式损坏', incident: '启动时发现并记录的安全事件', tail_missing: '日志末尾被删除（锚点记录的最后一条已不存在）' } as Record<string, string>,
+    incidents: { 'system:audit-triggers-restored': '日志防删改触发器曾被删除，已恢复', 'system:audit-tail-missing': '日志末尾的记录被删除', 'system:audit-anchor-missing': '日志锚点文件缺失', 'system:audit-key-replaced': '日志校验密钥缺失，已重新生成' } as Record<string, string>,
     exported: '已导出 {rows} 条到 {file}', username: '用户名', via: '途径', viaApp: '客户端', viaCli: '命令行', anonymous: '（未登录）',
     appendOnly: '日志只能追加，任何人（包括系统管理员）都不能修改或删除。',
   },
