@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import { countRows } from '../shared/count-rows'
 import { INCIDENT, anchorAfterCommit, auditContent, chainMac, loginContent, previousMac, type Incident } from './audit-chain'
-import type { AuditEntry, AuditFilter, AuditQuery, ChainCheck, LoginEntry, LoginFilter, LoginQuery, LoginResult } from '../../contract/schemas/audit'
+import type { AuditEntry, AuditFilter, AuditQuery, LoginEntry, LoginFilter, LoginQuery, LoginResult } from '../../contract/schemas/audit'
 
 export interface AuditRecord {
   at: number
