@@ -15,6 +15,7 @@ import type { Clock } from '../../core/shared/clock'
 import type { Logger } from '../logger'
 import type { Platform } from '../platform'
 import type { CallContext, Handlers, Sender, Services } from './context'
+import { answeredPlatform, DialogNeeded } from './dialogs-first'
 
 export interface RouterDeps {
   db: Knex
@@ -96,16 +97,28 @@ export function createRouter(handlers: Handlers, deps: RouterDeps): Dispatch {
     }
     if (session && !session.locked) session.lastActivity = clock.now()
 
-    const ctx: CallContext = { db, clock, sender, session, sessions, platform: deps.platform, services: deps.services, affected: [] }
+    let ctx: CallContext = { db, clock, sender, session, sessions, platform: deps.platform, services: deps.services, affected: [] }
     const handler = handlers[name] as (input: unknown, ctx: CallContext) => Promise<unknown>
     try {
       let data: unknown
       if (spec.audited) {
-        data = await db.transaction(async (trx) => {
-          const result = await handler(parsed.data, { ...ctx, db: trx })
-          await appendAudit(trx, auditRecord(ctx, name, 'ok'))
-          return result
-        })
+        // Dialogs are answered with no transaction open, then the handler runs again (see dialogs-first.ts).
+        const answers: Array<string | null> = []
+        for (;;) {
+          ctx = { ...ctx, affected: [] }
+          const attempt = ctx
+          try {
+            data = await db.transaction(async (trx) => {
+              const result = await handler(parsed.data, { ...attempt, db: trx, platform: answeredPlatform(deps.platform, answers) })
+              await appendAudit(trx, auditRecord(attempt, name, 'ok'))
+              return result
+            })
+            break
+          } catch (err) {
+            if (!(err instanceof DialogNeeded)) throw err
+            answers.push(await err.ask(deps.platform))
+          }
+        }
       } else {
         data = await handler(parsed.data, ctx)
       }
