@@ -14,7 +14,7 @@ export class DialogNeeded extends Error {
 /** The platform a handler sees inside the transaction: dialogs answered from `answers`, in the order asked. */
 export function answeredPlatform(real: Platform, answers: Array<string | null>): Platform {
   let asked = 0
-  const dialog = <R>(show: (p: Platform) => Promise<string | null>) => {
+  const dialog = (show: (p: Platform) => Promise<string | null>) => {
     if (asked < answers.length) return Promise.resolve(answers[asked++]!)
     throw new DialogNeeded(show)
   }
