@@ -26,10 +26,21 @@ export interface ProcedureSpec {
   audited: boolean
 }
 
+// Who may call what (docs/roles.md; tests/main/role-matrix.test.ts calls every procedure as every role). 三员分立:
+// the system administrator sets the system up (users, units, dictionaries, settings, holidays, exchange keys and
+// peers) and touches no business data; the auditor reads the logs and nothing else.
 const admin = [Role.Admin] as const
 const auditor = [Role.Auditor] as const
+/** Reference data every working role needs (the unit tree, dictionaries, the calendar, the to-do counts). */
 const staff = [Role.Admin, Role.Clerk, Role.Supervisor] as const
-const editors = [Role.Admin, Role.Clerk] as const
+/** Business data to read and export: the clerks who keep it and the supervisors who review it. */
+const business = [Role.Clerk, Role.Supervisor] as const
+/** Entering, importing, reporting and sending business data. */
+const editors = [Role.Clerk] as const
+/** Decomposing a work plan and assigning its tasks: the clerk, or the supervisor as a 督查室 does. */
+const planners = [Role.Clerk, Role.Supervisor] as const
+/** The exchange page: keys and peers (administrator), the package log (clerk). */
+const exchangeView = [Role.Admin, Role.Clerk] as const
 const reviewers = [Role.Supervisor] as const
 // Integrity archives are business data of the archive keepers (clerks) and supervisors only: the
 // system administrator and the auditor (三员) do not read them.
@@ -70,22 +81,22 @@ export const contract = {
   'audit:logins': { input: L.LoginQuery, output: L.LoginPage, access: auditor, audited: false },
   'audit:export': { input: L.AuditExportInput, output: L.ExportResult, access: auditor, audited: true },
   'audit:verify': { input: Empty, output: L.ChainCheck, access: auditor, audited: false },
-  'catalog:categories': { input: Empty, output: zod.array(C.CatalogCategory), access: staff, audited: false },
-  'catalog:list': { input: C.CatalogQuery, output: C.CatalogPage, access: staff, audited: false },
-  'catalog:get': { input: C.ItemIdInput, output: C.CatalogItem, access: staff, audited: false },
-  'catalog:versions': { input: C.VersionsInput, output: zod.array(C.CatalogSummary), access: staff, audited: false },
+  'catalog:categories': { input: Empty, output: zod.array(C.CatalogCategory), access: business, audited: false },
+  'catalog:list': { input: C.CatalogQuery, output: C.CatalogPage, access: business, audited: false },
+  'catalog:get': { input: C.ItemIdInput, output: C.CatalogItem, access: business, audited: false },
+  'catalog:versions': { input: C.VersionsInput, output: zod.array(C.CatalogSummary), access: business, audited: false },
   'catalog:save-draft': { input: C.SaveDraftInput, output: IdResult, access: editors, audited: true },
   'catalog:submit': { input: C.ItemIdInput, output: IdResult, access: editors, audited: true },
   'catalog:review': { input: C.ReviewInput, output: IdResult, access: reviewers, audited: true },
   'catalog:new-version': { input: C.ItemIdInput, output: IdResult, access: editors, audited: true },
   'catalog:retire': { input: C.ItemIdInput, output: IdResult, access: reviewers, audited: true },
-  'catalog:compare': { input: C.CompareInput, output: C.CompareResult, access: staff, audited: false },
-  'records:list': { input: R.RecordQuery, output: R.RecordPage, access: staff, audited: false },
-  'records:stats': { input: R.StatsInput, output: R.RecordStats, access: staff, audited: false },
-  'records:get': { input: R.RecordIdInput, output: R.RecordDetail, access: staff, audited: false },
+  'catalog:compare': { input: C.CompareInput, output: C.CompareResult, access: business, audited: false },
+  'records:list': { input: R.RecordQuery, output: R.RecordPage, access: business, audited: false },
+  'records:stats': { input: R.StatsInput, output: R.RecordStats, access: business, audited: false },
+  'records:get': { input: R.RecordIdInput, output: R.RecordDetail, access: business, audited: false },
   'records:create': { input: R.NewRecordInput, output: R.NewRecordResult, access: editors, audited: true },
-  'records:template': { input: R.ItemCodeInput, output: R.FileResult, access: staff, audited: false },
-  'records:export': { input: R.RecordExportInput, output: R.FileResult, access: staff, audited: true },
+  'records:template': { input: R.ItemCodeInput, output: R.FileResult, access: business, audited: false },
+  'records:export': { input: R.RecordExportInput, output: R.FileResult, access: business, audited: true },
   // The import job writes its own audit row (outcome, batch, rows) inside the import's transaction.
   'records:import-open': { input: R.ItemCodeInput, output: R.ImportOpenResult, access: editors, audited: false },
   'records:import-job': { input: R.JobIdInput, output: R.ImportJob, access: editors, audited: false },
@@ -121,12 +132,12 @@ export const contract = {
   'archives:log-print': { input: P.PersonIdInput, output: Ok, access: archivists, audited: true },
   'archives:attachment': { input: P.AttachmentInput, output: P.AttachmentContent, access: archivists, audited: true },
   'archives:save-attachment': { input: P.AttachmentInput, output: R.FileResult, access: archivists, audited: true },
-  'plans:parse': { input: Empty, output: V.PlanDraft, access: editors, audited: false },
-  'plans:confirm': { input: V.PlanConfirmInput, output: V.PlanConfirmResult, access: editors, audited: true },
-  'plans:list': { input: Empty, output: zod.array(V.PlanSummary), access: staff, audited: false },
-  'plans:tasks': { input: V.PlanIdInput, output: zod.array(V.SavedTask), access: staff, audited: false },
-  'tasks:get': { input: V.TaskIdInput, output: V.TaskDetail, access: staff, audited: false },
-  'tasks:assign': { input: V.TaskIdInput, output: Ok, access: editors, audited: true },
+  'plans:parse': { input: Empty, output: V.PlanDraft, access: planners, audited: false },
+  'plans:confirm': { input: V.PlanConfirmInput, output: V.PlanConfirmResult, access: planners, audited: true },
+  'plans:list': { input: Empty, output: zod.array(V.PlanSummary), access: business, audited: false },
+  'plans:tasks': { input: V.PlanIdInput, output: zod.array(V.SavedTask), access: business, audited: false },
+  'tasks:get': { input: V.TaskIdInput, output: V.TaskDetail, access: business, audited: false },
+  'tasks:assign': { input: V.TaskIdInput, output: Ok, access: planners, audited: true },
   'tasks:sign': { input: V.TaskUnitInput, output: Ok, access: editors, audited: true },
   'tasks:progress': { input: V.ProgressInput, output: IdResult, access: editors, audited: true },
   'tasks:request-extension': { input: V.ExtensionInput, output: IdResult, access: editors, audited: true },
@@ -134,19 +145,19 @@ export const contract = {
   'tasks:submit': { input: V.SubmitInput, output: Ok, access: editors, audited: true },
   'tasks:review': { input: V.ReviewInput, output: Ok, access: reviewers, audited: true },
   'tasks:archive': { input: V.TaskIdInput, output: Ok, access: reviewers, audited: true },
-  'tasks:due': { input: Empty, output: zod.array(V.DueItem), access: staff, audited: false },
+  'tasks:due': { input: Empty, output: zod.array(V.DueItem), access: business, audited: false },
   'tasks:review-queue': { input: Empty, output: zod.array(V.ReviewItem), access: reviewers, audited: false },
   'letters:issue': { input: V.IssueLetterInput, output: zod.object({ id: zod.number().int(), docNumber: zod.string() }), access: reviewers, audited: true },
-  'letters:get': { input: V.LetterIdInput, output: V.Letter, access: staff, audited: false },
-  'letters:export-docx': { input: V.LetterIdInput, output: R.FileResult, access: staff, audited: true },
-  'letters:log-print': { input: V.LetterIdInput, output: Ok, access: staff, audited: true },
+  'letters:get': { input: V.LetterIdInput, output: V.Letter, access: business, audited: false },
+  'letters:export-docx': { input: V.LetterIdInput, output: R.FileResult, access: business, audited: true },
+  'letters:log-print': { input: V.LetterIdInput, output: Ok, access: business, audited: true },
   'tasks:attach': { input: V.EventIdInput, output: zod.object({ attached: zod.boolean(), fileName: zod.string().nullable() }), access: editors, audited: true },
-  'tasks:attachment': { input: V.EventAttachmentInput, output: P.AttachmentContent, access: staff, audited: true },
-  'supervision:stats': { input: V.StatsInput, output: V.SupervisionStats, access: staff, audited: false },
-  'supervision:export-circular': { input: V.StatsInput, output: R.FileResult, access: staff, audited: true },
-  'supervision:settings': { input: Empty, output: V.SupervisionSettings, access: staff, audited: false },
+  'tasks:attachment': { input: V.EventAttachmentInput, output: P.AttachmentContent, access: business, audited: true },
+  'supervision:stats': { input: V.StatsInput, output: V.SupervisionStats, access: business, audited: false },
+  'supervision:export-circular': { input: V.StatsInput, output: R.FileResult, access: business, audited: true },
+  'supervision:settings': { input: Empty, output: V.SupervisionSettings, access: business, audited: false },
   'supervision:save-settings': { input: V.SupervisionSettings, output: Ok, access: reviewers, audited: true },
-  'exchange:status': { input: Empty, output: X.ExchangeStatus, access: editors, audited: false },
+  'exchange:status': { input: Empty, output: X.ExchangeStatus, access: exchangeView, audited: false },
   'exchange:import-peer': { input: X.PeerImportInput, output: X.PeerImportResult, access: admin, audited: true },
   'exchange:export-public': { input: Empty, output: R.FileResult, access: admin, audited: true },
   'exchange:rotate-key': { input: Empty, output: X.ExchangeKey, access: admin, audited: true },
@@ -164,6 +175,15 @@ export type Contract = typeof contract
 export type Input<N extends ProcedureName> = z.input<Contract[N]['input']>
 export type ParsedInput<N extends ProcedureName> = z.output<Contract[N]['input']>
 export type Output<N extends ProcedureName> = z.output<Contract[N]['output']>
+
+/**
+ * Whether someone holding `roles` may call `name`: the rule the router enforces, and the one menus, routes and
+ * buttons follow, so the screen never offers what the router refuses.
+ */
+export function allowedFor(name: ProcedureName, roles: readonly Role[]): boolean {
+  const access = contract[name].access
+  return access === 'public' || access === 'session' || roles.some((r) => (access as readonly Role[]).includes(r))
+}
 
 export * from './names'
 export * from './roles'

@@ -1,11 +1,11 @@
 // The one place renderer calls enter the main process. Every call, in order: known procedure,
-// trusted sender frame, input schema, session and role, then the handler (audited ones inside one
+// trusted sender frame, session and role, input schema, then the handler (audited ones inside one
 // transaction with their audit row), then the output schema, so nothing the contract does not name
 // (a password hash, say) can leak. Errors leave as {code, message, details}; no SQL, no personal data.
 import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import { ZodError } from 'zod'
-import { contract, ErrorCode, isProcedureName, type Envelope, type FieldIssue, type ProcedureName, type Role } from '../../contract'
+import { allowedFor, contract, ErrorCode, isProcedureName, type Envelope, type FieldIssue, type ProcedureName } from '../../contract'
 import { appendAudit } from '../../core/audit/audit-log'
 import type { Session, SessionStore } from '../../core/accounts/session-store'
 import { findUserById } from '../../core/accounts/users-repository'
@@ -64,7 +64,7 @@ export function createRouter(handlers: Handlers, deps: RouterDeps): Dispatch {
     }
     if (access === 'session') return session
     if (user.mustChangePassword) throw new AppError(ErrorCode.PasswordChangeRequired, 'password change required')
-    if (!session.roles.some((r) => (access as readonly Role[]).includes(r))) {
+    if (!allowedFor(name, session.roles)) {
       throw new AppError(ErrorCode.Forbidden, 'role not allowed', { required: access })
     }
     return session
@@ -81,12 +81,7 @@ export function createRouter(handlers: Handlers, deps: RouterDeps): Dispatch {
       return failure(new AppError(ErrorCode.UntrustedSender, 'untrusted sender'))
     }
     const spec = contract[name]
-    const parsed = spec.input.safeParse(rawInput ?? {})
-    if (!parsed.success) {
-      await refuse(name, sessions.get(sender.id) ?? null, ErrorCode.Validation)
-      return failure(validationError(parsed.error))
-    }
-
+    // Who may call comes before what they send: a caller without the role learns nothing about the input's rules.
     let session: Session | null
     try {
       session = await authorize(name, sender)
@@ -94,6 +89,11 @@ export function createRouter(handlers: Handlers, deps: RouterDeps): Dispatch {
       const code = err instanceof AppError ? err.code : ErrorCode.Internal
       if (code === ErrorCode.Forbidden || code === ErrorCode.NotAuthenticated) await refuse(name, sessions.get(sender.id) ?? null, code)
       return failure(err, logger)
+    }
+    const parsed = spec.input.safeParse(rawInput ?? {})
+    if (!parsed.success) {
+      await refuse(name, session, ErrorCode.Validation)
+      return failure(validationError(parsed.error))
     }
     if (session && !session.locked) session.lastActivity = clock.now()
 

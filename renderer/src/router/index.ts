@@ -1,11 +1,11 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
-import { Role } from '../../../electron/contract'
+import type { ProcedureName } from '../../../electron/contract'
 import { useSessionStore } from '../stores/session'
 
 declare module 'vue-router' {
   interface RouteMeta {
-    /** Shown in the shell only to users holding one of these roles (main enforces the same). */
-    roles?: Role[]
+    /** The procedure the page is built on: it opens only for users the contract lets call it (allowedFor). */
+    requires?: ProcedureName
     title?: string
     /** Pages outside the shell that need no login. */
     public?: boolean
@@ -21,29 +21,29 @@ const routes: RouteRecordRaw[] = [
     component: () => import('../components/AppShell.vue'),
     children: [
       { path: '', component: () => import('../views/home/HomePage.vue') },
-      { path: 'system/users', component: () => import('../views/system/UsersPage.vue'), meta: { roles: [Role.Admin] } },
-      { path: 'system/units', component: () => import('../views/system/UnitsPage.vue'), meta: { roles: [Role.Admin] } },
-      { path: 'system/dicts', component: () => import('../views/system/DictsPage.vue'), meta: { roles: [Role.Admin] } },
-      { path: 'system/settings', component: () => import('../views/system/SettingsPage.vue'), meta: { roles: [Role.Admin] } },
-      { path: 'catalog/items', component: () => import('../views/catalog/CatalogListPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
-      { path: 'catalog/items/:id', component: () => import('../views/catalog/CatalogItemPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
-      { path: 'records', component: () => import('../views/records/RecordsPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
-      { path: 'archives/people', component: () => import('../views/archives/PeoplePage.vue'), meta: { roles: [Role.Clerk, Role.Supervisor] } },
-      { path: 'archives/people/:id', component: () => import('../views/archives/PersonPage.vue'), meta: { roles: [Role.Clerk, Role.Supervisor] } },
-      { path: 'archives/people/:id/report', component: () => import('../views/archives/ArchiveReportPage.vue'), meta: { roles: [Role.Clerk, Role.Supervisor] } },
-      { path: 'archives/requests', component: () => import('../views/archives/AccessRequestsPage.vue'), meta: { roles: [Role.Clerk, Role.Supervisor] } },
-      { path: 'archives/rules', component: () => import('../views/archives/GradeRulesPage.vue'), meta: { roles: [Role.Clerk, Role.Supervisor] } },
-      { path: 'supervision/plans', component: () => import('../views/supervision/PlansPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
-      { path: 'supervision/tasks/:id', component: () => import('../views/supervision/TaskPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
-      { path: 'supervision/dashboard', component: () => import('../views/supervision/DashboardPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
-      { path: 'supervision/reviews', component: () => import('../views/supervision/ReviewQueuePage.vue'), meta: { roles: [Role.Supervisor] } },
-      { path: 'supervision/due', component: () => import('../views/supervision/DuePage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
-      { path: 'supervision/letters/:id', component: () => import('../views/supervision/LetterPage.vue'), meta: { roles: [Role.Admin, Role.Clerk, Role.Supervisor] } },
-      { path: 'supervision/plans/new', component: () => import('../views/supervision/PlanReviewPage.vue'), meta: { roles: [Role.Admin, Role.Clerk] } },
-      { path: 'exchange', component: () => import('../views/exchange/ExchangePage.vue'), meta: { roles: [Role.Admin, Role.Clerk] } },
-      { path: 'system/holidays', component: () => import('../views/system/HolidaysPage.vue'), meta: { roles: [Role.Admin] } },
-      { path: 'audit/operations', component: () => import('../views/audit/AuditLogPage.vue'), meta: { roles: [Role.Auditor] } },
-      { path: 'audit/logins', component: () => import('../views/audit/LoginLogPage.vue'), meta: { roles: [Role.Auditor] } },
+      { path: 'system/users', component: () => import('../views/system/UsersPage.vue'), meta: { requires: 'users:list' } },
+      { path: 'system/units', component: () => import('../views/system/UnitsPage.vue'), meta: { requires: 'units:create' } },
+      { path: 'system/dicts', component: () => import('../views/system/DictsPage.vue'), meta: { requires: 'dicts:save-item' } },
+      { path: 'system/settings', component: () => import('../views/system/SettingsPage.vue'), meta: { requires: 'settings:get' } },
+      { path: 'catalog/items', component: () => import('../views/catalog/CatalogListPage.vue'), meta: { requires: 'catalog:list' } },
+      { path: 'catalog/items/:id', component: () => import('../views/catalog/CatalogItemPage.vue'), meta: { requires: 'catalog:get' } },
+      { path: 'records', component: () => import('../views/records/RecordsPage.vue'), meta: { requires: 'records:list' } },
+      { path: 'archives/people', component: () => import('../views/archives/PeoplePage.vue'), meta: { requires: 'people:list' } },
+      { path: 'archives/people/:id', component: () => import('../views/archives/PersonPage.vue'), meta: { requires: 'people:get' } },
+      { path: 'archives/people/:id/report', component: () => import('../views/archives/ArchiveReportPage.vue'), meta: { requires: 'archives:open' } },
+      { path: 'archives/requests', component: () => import('../views/archives/AccessRequestsPage.vue'), meta: { requires: 'archives:requests' } },
+      { path: 'archives/rules', component: () => import('../views/archives/GradeRulesPage.vue'), meta: { requires: 'archives:rules' } },
+      { path: 'supervision/plans', component: () => import('../views/supervision/PlansPage.vue'), meta: { requires: 'plans:list' } },
+      { path: 'supervision/tasks/:id', component: () => import('../views/supervision/TaskPage.vue'), meta: { requires: 'tasks:get' } },
+      { path: 'supervision/dashboard', component: () => import('../views/supervision/DashboardPage.vue'), meta: { requires: 'supervision:stats' } },
+      { path: 'supervision/reviews', component: () => import('../views/supervision/ReviewQueuePage.vue'), meta: { requires: 'tasks:review-queue' } },
+      { path: 'supervision/due', component: () => import('../views/supervision/DuePage.vue'), meta: { requires: 'tasks:due' } },
+      { path: 'supervision/letters/:id', component: () => import('../views/supervision/LetterPage.vue'), meta: { requires: 'letters:get' } },
+      { path: 'supervision/plans/new', component: () => import('../views/supervision/PlanReviewPage.vue'), meta: { requires: 'plans:parse' } },
+      { path: 'exchange', component: () => import('../views/exchange/ExchangePage.vue'), meta: { requires: 'exchange:status' } },
+      { path: 'system/holidays', component: () => import('../views/system/HolidaysPage.vue'), meta: { requires: 'calendar:save-day' } },
+      { path: 'audit/operations', component: () => import('../views/audit/AuditLogPage.vue'), meta: { requires: 'audit:list' } },
+      { path: 'audit/logins', component: () => import('../views/audit/LoginLogPage.vue'), meta: { requires: 'audit:logins' } },
       { path: 'account/password', component: () => import('../views/auth/ChangePasswordPage.vue') },
     ],
   },
@@ -69,7 +69,7 @@ router.beforeEach(async (to) => {
   if (to.path === '/login') return '/'
   if (session.user.mustChangePassword) return to.path === '/change-password' ? true : '/change-password'
   if (to.path === '/change-password') return '/'
-  const roles = to.meta.roles
-  if (roles && !session.hasRole(...roles)) return '/'
+  const requires = to.meta.requires
+  if (requires && !session.may(requires)) return '/'
   return true
 })

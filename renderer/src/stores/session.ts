@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { ErrorCode, type Role } from '../../../electron/contract'
+import { allowedFor, ErrorCode, type ProcedureName, type Role } from '../../../electron/contract'
 import type { Me, SessionUser } from '../../../electron/contract/schemas/auth'
 import { call, setSessionListener } from '../api/client'
 
@@ -17,6 +17,8 @@ export const useSessionStore = defineStore('session', () => {
   const user = computed<SessionUser | null>(() => me.value?.user ?? null)
   const roles = computed<Role[]>(() => user.value?.roles ?? [])
   const hasRole = (...wanted: Role[]) => wanted.some((r) => roles.value.includes(r))
+  /** Whether the contract lets this user call the procedure (menus, routes and buttons follow the router's rule). */
+  const may = (procedure: ProcedureName) => allowedFor(procedure, roles.value)
 
   async function refresh(): Promise<Me> {
     me.value = await call('auth:me', {})
@@ -84,5 +86,5 @@ export const useSessionStore = defineStore('session', () => {
     onChange = fn
   }
 
-  return { me, user, roles, locked, hasRole, refresh, login, logout, unlock, startIdleWatch, onSessionChange }
+  return { me, user, roles, locked, hasRole, may, refresh, login, logout, unlock, startIdleWatch, onSessionChange }
 })
