@@ -3,9 +3,10 @@ import JSZip from 'jszip'
 import { join } from 'node:path'
 import { PLAN } from '../tests/fixtures/sample-plan'
 import { test, expect, snap } from './fixtures'
-import { changeInitialPassword, createUser, login, logout, setUpOfficeAndLogIn } from './pages'
+import { createUser, firstLogin, logout, setUpOfficeAndLogIn } from './pages'
 
 const SUPERVISOR = { username: 'sup1', displayName: '周审核', roles: ['审核人员'], password: 'Init#2026b' }
+const CLERK = { username: 'clerk1', displayName: '李业务', roles: ['业务人员'], password: 'Init#2026a' }
 
 test('a work plan becomes reviewed tasks: parsed, units matched or created, confirmed', async ({ app }) => {
   const { page } = app
@@ -15,6 +16,11 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
     (globalThis as unknown as { api: Record<string, (x: unknown) => Promise<{ ok: boolean }>> }).api['units:create']!({ parentId: null, name: '县发展和改革局', kind: 'county_dept', sortOrder: 1 }),
   )
   expect(created.ok).toBe(true)
+  // The administrator sets up the people; the business is theirs (三员分立).
+  await createUser(page, CLERK)
+  await createUser(page, SUPERVISOR)
+  await logout(page)
+  await firstLogin(page, CLERK, 'Clerk#2026new')
   const file = join(app.dataDir, '某某县2026年工作要点.txt')
   writeFileSync(file, PLAN)
   await app.willOpen(file)
@@ -78,10 +84,8 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   await page.getByTestId('plan-tasks').locator('tbody tr').filter({ hasText: '规范双公示' }).click()
   await page.getByTestId('task-assign').click()
   await expect(page.getByTestId('task-light')).toHaveText('逾期')
-  await createUser(page, SUPERVISOR)
   await logout(page)
-  await login(page, SUPERVISOR.username, SUPERVISOR.password)
-  await changeInitialPassword(page, SUPERVISOR.password, 'Revw#2026new')
+  await firstLogin(page, SUPERVISOR, 'Revw#2026new')
   await page.goto(taskUrl)
   await page.getByRole('button', { name: '审批' }).click()
   await page.getByTestId('task-text').fill('同意延期')

@@ -149,6 +149,11 @@ describe('transfer packages on the command line', () => {
     expect(replay.err[0]).toContain('疑似重放')
     await issue(4, join(work, 'tasks-4.cdpkg'))
     expect((await run('package', 'import', join(work, 'tasks-4.cdpkg'), '--data-dir', dataDir)).json()).toMatchObject({ sequence: 4, warnings: [{ reason: 'gap', missing: 2 }], changes: { tasksLinked: 6 } })
+    // A lower number never used (3, skipped above) arriving late is out of order: refused, not slipped in.
+    await issue(3, join(work, 'tasks-3.cdpkg'))
+    const late = await run('package', 'import', join(work, 'tasks-3.cdpkg'), '--data-dir', dataDir)
+    expect(late.code).toBe(1)
+    expect(late.err[0]).toContain('序号 3 的数据包已导入过（已收到的最新序号为 4）')
     // The county rotates its key: a package the city made for the old key still opens; new ones need the new key.
     await issue(5, join(work, 'tasks-5.cdpkg'))
     const rotated = await run('keys', 'rotate', '--data-dir', dataDir)
