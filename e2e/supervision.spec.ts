@@ -84,6 +84,9 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   await page.getByTestId('plan-tasks').locator('tbody tr').filter({ hasText: '规范双公示' }).click()
   await page.getByTestId('task-assign').click()
   await expect(page.getByTestId('task-light')).toHaveText('逾期')
+  // Red, not merely labelled: Element Plus's danger tag.
+  await expect(page.getByTestId('task-light')).toHaveClass(/el-tag--danger/)
+  await expect(page.getByTestId('task-light')).toHaveCSS('color', 'rgb(245, 108, 108)')
   await logout(page)
   await firstLogin(page, SUPERVISOR, 'Revw#2026new')
   await page.goto(taskUrl)
