@@ -49,8 +49,10 @@ describe('transfer packages through the router', () => {
     const started = expectOk(await clerk('exchange:export-start', { full: false })) as { job: Job }
     const done = await settle(clerk, started.job)
     expect(done).toMatchObject({ state: 'done', exported: { sequence: 1 } })
-    // Someone else's job is not visible.
-    expect(errorOf(await admin('exchange:job', { jobId: done.id })).code).toBe('NOT_FOUND')
+    // Someone else's job is not visible (and the administrator sends no business data at all).
+    const colleague = await userSession(b, admin, 'clerk2', ['clerk'])
+    expect(errorOf(await colleague('exchange:job', { jobId: done.id })).code).toBe('NOT_FOUND')
+    expect(errorOf(await admin('exchange:job', { jobId: done.id })).code).toBe('FORBIDDEN')
 
     // The city answers with a receipt; the clerk imports it.
     const cityKeys = { ownKeys: new Map([[SM.fingerprint(city.publicPem), city.privatePem]]), senders: new Map([[SM.fingerprint(countyPub), { publicPem: countyPub, retired: false }]]) }
