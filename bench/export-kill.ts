@@ -37,7 +37,7 @@ async function run(): Promise<void> {
   const outcomes = { verifiedAndLogged: 0, verifiedNotLogged: 0, noFile: 0, finishedBeforeKill: 0 }
   for (let i = 0; i < Number(values.runs); i++) {
     const target = join(out, `k${i}.cdpkg`)
-    const delay = Math.floor(Math.random() * span * 1.1)
+    const delay = Math.floor(Math.random() * span * 1.6)
     const killed = await exportOnce(dataDir, target, delay)
     if (!killed) outcomes.finishedBeforeKill++
     const digest = existsSync(target) ? await openPackage(target, keys).then((o) => o.digest, () => null) : null
