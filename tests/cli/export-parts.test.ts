@@ -11,11 +11,11 @@ import { exportPackage, exportPreview, importPackage, receiptRows } from '../../
 import { payloadReader, tablesPayload } from '../../electron/core/exchange/payload'
 import { suiteOf } from '../../electron/core/exchange/suites'
 import { loadFieldKeys, noProtector } from '../../electron/core/security/key-store'
-import { systemClock, manualClock } from '../../electron/core/shared/clock'
+import { systemClock } from '../../electron/core/shared/clock'
 import { unlockDataDir } from '../../electron/core/shared/data-dir-lock'
 import { openDatabase } from '../../electron/core/shared/open-database'
-import { completeSetup } from '../../electron/core/system/setup'
-import { SETUP, adminSession, errorOf, expectOk, freshBackend, tempDir, userSession } from '../helpers'
+import { countyWithCity } from './county-fixture'
+import { adminSession, errorOf, expectOk, freshBackend, tempDir, userSession } from '../helpers'
 
 const SM = suiteOf('SM2-SM3-SM4')!
 
@@ -26,18 +26,7 @@ async function run(...args: string[]) {
   return { code, out, err, json: () => JSON.parse(out.at(-1)!) as Record<string, unknown> }
 }
 
-async function county() {
-  const dataDir = tempDir()
-  const keysDir = tempDir()
-  const { db } = await openDatabase(dataDir)
-  await completeSetup(db, manualClock(Date.parse('2026-11-23T02:00:00Z')), SETUP)
-  await db.destroy()
-  expect((await run('demo', 'seed', '--records', '60', '--people', '4', '--data-dir', dataDir)).code).toBe(0)
-  await run('keys', 'generate', '--out', keysDir, '--name', 'city')
-  await run('keys', 'import-peer', join(keysDir, 'city.pub.pem'), '--name', '市信用办', '--data-dir', dataDir)
-  await run('keys', 'export-public', '--out', join(keysDir, 'county.pub.pem'), '--data-dir', dataDir)
-  return { dataDir, keysDir }
-}
+const county = () => countyWithCity({ records: 60, people: 4 })
 
 /** The tables (and their row counts) the city finds in a package. */
 async function tablesIn(path: string, keysDir: string): Promise<{ counts: Record<string, number>; header: Awaited<ReturnType<typeof openPackage>> }> {

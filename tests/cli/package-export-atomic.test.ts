@@ -5,36 +5,20 @@ import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { main } from '../../electron/cli/index'
 import { openPackage, removeStalePartials } from '../../electron/core/exchange/envelope'
 import { exportPackage, packageLog } from '../../electron/core/exchange/packages'
 import { loadFieldKeys, noProtector } from '../../electron/core/security/key-store'
 import { systemClock } from '../../electron/core/shared/clock'
 import { unlockDataDir } from '../../electron/core/shared/data-dir-lock'
 import { openDatabase } from '../../electron/core/shared/open-database'
-import { completeSetup } from '../../electron/core/system/setup'
-import { manualClock } from '../../electron/core/shared/clock'
-import { SETUP, tempDir } from '../helpers'
+import { tempDir } from '../helpers'
+import { countyWithCity } from './county-fixture'
 import { readFileSync } from 'node:fs'
 import { suiteOf } from '../../electron/core/exchange/suites'
 
-const quiet = { log: () => {}, error: () => {} }
 const ROOT = join(__dirname, '..', '..')
 
-/** A set-up county that knows the city's key; the city's key files. */
-async function county() {
-  const dataDir = tempDir()
-  const keysDir = tempDir()
-  const { db } = await openDatabase(dataDir)
-  await completeSetup(db, manualClock(Date.parse('2026-11-23T02:00:00Z')), SETUP)
-  await db.destroy()
-  expect(await main(['demo', 'seed', '--records', '200', '--people', '5', '--data-dir', dataDir], quiet)).toBe(0)
-  await main(['keys', 'generate', '--out', keysDir, '--name', 'city'], quiet)
-  await main(['keys', 'import-peer', join(keysDir, 'city.pub.pem'), '--name', '市信用办', '--data-dir', dataDir], quiet)
-  await main(['keys', 'export-public', '--out', join(keysDir, 'county.pub.pem'), '--data-dir', dataDir], quiet)
-  unlockDataDir(dataDir)
-  return { dataDir, keysDir }
-}
+const county = () => countyWithCity({ records: 200, people: 5 })
 
 async function withDb<T>(dataDir: string, fn: (ctx: Parameters<typeof exportPackage>[0]) => Promise<T>): Promise<T> {
   const { db } = await openDatabase(dataDir)
