@@ -83,6 +83,9 @@ describe('what leaves the office', () => {
         senderPrivatePem: readFileSync(join(keysDir, 'city.key.pem'), 'utf8'), recipientPublicPem: readFileSync(join(keysDir, 'county.pub.pem'), 'utf8'),
         payload: tablesPayload('receipt', { receipts: receiptRows(opened.header.header, opened.header.digest, opened.counts, new Date().toISOString()) }),
       })
+      // More than an import may hold is refused whole, signed or not (here with a tiny limit).
+      await expect(importPackage(ctx, { path: join(out, 'receipt.cdpkg'), userId: null, maxBytes: 100 })).rejects.toMatchObject({ code: 'PACKAGE_REJECTED', details: { reason: 'bad_payload' } })
+      expect(await db('exchange_packages').where('direction', 'in').count({ n: '*' })).toEqual([{ n: 0 }])
       expect((await importPackage(ctx, { path: join(out, 'receipt.cdpkg'), userId: null })).changes).toMatchObject({ packagesAcknowledged: 1 })
       // Nothing new since, except that the administrator now allows archives: all four people go.
       const peer = (await db('exchange_peers').first('id')).id as number

@@ -140,9 +140,11 @@ export interface ImportResult {
 }
 
 const IMPORTABLE: PackageKind[] = ['tasks', 'receipt', 'catalog']
+/** The most an imported package's entries may add up to (its tables and files are held until applied). */
+export const MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
 /** Reads a package's entries after full verification; the check runs before a byte is decrypted. */
-async function readPackage(ctx: ExchangeContext, path: string, check: (header: PackageHeader, digest: string) => Promise<'skip' | void>, signal?: AbortSignal) {
+async function readPackage(ctx: ExchangeContext, path: string, check: (header: PackageHeader, digest: string) => Promise<'skip' | void>, signal?: AbortSignal, maxBytes = MAX_IMPORT_BYTES) {
   const ownKeys = await ownPrivateKeys(ctx.db, ctx.keys)
   const senders = await senderKeys(ctx.db)
   const structure = await readStructure(path)
@@ -151,7 +153,11 @@ async function readPackage(ctx: ExchangeContext, path: string, check: (header: P
   const files = new Map<string, Buffer>()
   let manifest: Manifest | null = null
   const seen: Manifest['entries'] = []
+  let held = 0
   const reader = payloadReader((name, data) => {
+    // What the city sends back (tasks, receipts, catalog items) is small by nature: a package that would have this
+    // process hold more than MAX_IMPORT_BYTES is refused, signed or not.
+    if ((held += data.length) > maxBytes) throw new Error('payload too large to import')
     seen.push({ name, bytes: data.length, sm3: sm3Digest(data).toString('hex') })
     if (name === 'manifest.json') manifest = JSON.parse(data.toString('utf8')) as Manifest
     else if (name.startsWith('tables/') && name.endsWith('.ndjson')) {
@@ -184,7 +190,7 @@ async function readPackage(ctx: ExchangeContext, path: string, check: (header: P
   return { header: opened.header, digest, size, skipped: false as const, tables, files, manifest: m, senderName: senders.get(opened.header.sender.keyFingerprint)!.name }
 }
 
-export async function importPackage(ctx: ExchangeContext, o: { path: string; userId: number | null; signal?: AbortSignal }): Promise<ImportResult> {
+export async function importPackage(ctx: ExchangeContext, o: { path: string; userId: number | null; signal?: AbortSignal; maxBytes?: number }): Promise<ImportResult> {
   const { db } = ctx
   const warnings: ImportResult['warnings'] = []
   const read = await readPackage(ctx, o.path, async (header, digest) => {
@@ -194,7 +200,7 @@ export async function importPackage(ctx: ExchangeContext, o: { path: string; use
     const last = Number((await db('exchange_packages').where({ direction: 'in', peer_fingerprint: header.sender.keyFingerprint, kind: header.kind }).max({ s: 'sequence' }).first())?.s ?? 0)
     if (header.sequence <= last) throw reject('replay', { sequence: header.sequence, last })
     if (header.sequence > last + 1) warnings.push({ reason: 'gap', missing: header.sequence - last - 1 })
-  }, o.signal)
+  }, o.signal, o.maxBytes)
   const base = { kind: read.header.kind, sequence: read.header.sequence, digest: read.digest, warnings }
   if (read.skipped) return { ...base, alreadyImported: true, senderName: read.header.sender.orgName, counts: {}, changes: {} }
 
