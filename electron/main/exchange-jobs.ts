@@ -91,12 +91,13 @@ export class ExchangeJobs {
     await Promise.resolve() // let the caller return the view before the work starts
     let result = 'ok'
     let affected: string[] = [`file:${job.view.fileName}`]
+    // The job shows as finished only once its audit row is written: whoever polls it sees the log complete.
+    let state: ExchangeJob['state'] = 'done'
     try {
       affected = [...affected, ...(await work())]
-      job.view.state = 'done'
     } catch (err) {
       const cancelled = err instanceof AppError && err.code === ErrorCode.Cancelled
-      job.view.state = cancelled ? 'cancelled' : 'failed'
+      state = cancelled ? 'cancelled' : 'failed'
       if (err instanceof AppError) {
         job.view.error = { code: err.code, message: err.message, details: err.details as Record<string, unknown> | undefined }
         result = err.details && typeof (err.details as { reason?: unknown }).reason === 'string' ? `${err.code}:${(err.details as { reason: string }).reason}` : err.code
@@ -112,5 +113,6 @@ export class ExchangeJobs {
     await appendAudit(this.ctx.db, { at: this.ctx.clock.now(), actorUserId: job.owner.userId, actorName: job.owner.username, procedure, affectedIds: affected, result }).catch((e) =>
       this.logger.error('audit.append-failed', { procedure, error: String(e) }),
     )
+    job.view.state = state
   }
 }
