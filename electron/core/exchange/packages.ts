@@ -14,9 +14,10 @@ import { ZERO_WATERMARK, currentWatermark, dataEntries, parseWatermark, previewC
 import { EXPORT_PARTS, type ExportPart } from '../../contract/schemas/exchange'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
-import { sm3Digest } from './gm'
 import { currentOwnKey, ownPrivateKeys, recipientPeer, senderKeys } from './keyring'
-import { payloadReader, payloadStream, type Manifest } from './payload'
+import { payloadStream } from './payload'
+import type { CollectedPayload } from './payload-collect'
+import { PayloadInWorker } from '../untrusted/payload-in-worker'
 import { suiteOf } from './suites'
 
 export interface ExchangeContext {
@@ -149,45 +150,33 @@ async function readPackage(ctx: ExchangeContext, path: string, check: (header: P
   const senders = await senderKeys(ctx.db)
   const structure = await readStructure(path)
   const digest = packageDigest(structure)
-  const tables: Record<string, Array<Record<string, unknown>>> = {}
-  const files = new Map<string, Buffer>()
-  let manifest: Manifest | null = null
-  const seen: Manifest['entries'] = []
-  let held = 0
-  const reader = payloadReader((name, data) => {
-    // What the city sends back (tasks, receipts, catalog items) is small by nature: a package that would have this
-    // process hold more than MAX_IMPORT_BYTES is refused, signed or not.
-    if ((held += data.length) > maxBytes) throw new Error('payload too large to import')
-    seen.push({ name, bytes: data.length, sm3: sm3Digest(data).toString('hex') })
-    if (name === 'manifest.json') manifest = JSON.parse(data.toString('utf8')) as Manifest
-    else if (name.startsWith('tables/') && name.endsWith('.ndjson')) {
-      const table = name.split('/')[1]!
-      const rows = (tables[table] ??= [])
-      for (const line of data.toString('utf8').split('\n')) if (line) rows.push(JSON.parse(line) as Record<string, unknown>)
-    } else if (name.startsWith('attachments/')) files.set(name.slice('attachments/'.length), data)
-  })
+  // The payload is parsed in a worker (tar, NDJSON, SM3 of each entry), capped at maxBytes: whatever goes wrong
+  // inside it (an oversized entry, a line that is not JSON, the cap) is one refusal, bad_payload.
+  const parser = new PayloadInWorker(maxBytes)
+  const feed = (plain: Buffer) => parser.write(plain).catch(() => Promise.reject(reject('bad_payload')))
   let skipped = false
-  // Whatever goes wrong inside the payload (an oversized entry, a line that is not JSON) is one refusal: bad_payload.
-  const feed = (plain: Buffer) => reader.write(plain).catch(() => Promise.reject(reject('bad_payload')))
-  const opened = await openPackage(path, { ownKeys, senders }, feed, signal, async (header) => {
-    if ((await check(header, digest)) === 'skip') {
-      skipped = true
-      return 'skip'
-    }
-  })
-  if (skipped) return { header: opened.header, digest, skipped: true as const }
-  const size = structure.size
+  let collected: CollectedPayload
+  let opened: Awaited<ReturnType<typeof openPackage>>
   try {
-    await reader.end()
-  } catch {
-    throw reject('bad_payload')
+    opened = await openPackage(path, { ownKeys, senders }, feed, signal, async (header) => {
+      if ((await check(header, digest)) === 'skip') {
+        skipped = true
+        return 'skip'
+      }
+    })
+    if (skipped) return { header: opened.header, digest, skipped: true as const }
+    collected = await parser.end().catch(() => Promise.reject(reject('bad_payload')))
+  } finally {
+    await parser.stop()
   }
-  const m = manifest as Manifest | null
+  const { tables, manifest, seen } = collected
+  const size = structure.size
+  const m = manifest
   // The manifest lists every entry before it, with its size and SM3: the payload must match it exactly.
   const listed = seen.filter((e) => e.name !== 'manifest.json')
   if (!m || JSON.stringify(m.entries) !== JSON.stringify(listed)) throw reject('bad_payload')
   for (const [table, n] of Object.entries(m.counts)) if ((tables[table]?.length ?? 0) !== n) throw reject('bad_payload')
-  return { header: opened.header, digest, size, skipped: false as const, tables, files, manifest: m, senderName: senders.get(opened.header.sender.keyFingerprint)!.name }
+  return { header: opened.header, digest, size, skipped: false as const, tables, manifest: m, senderName: senders.get(opened.header.sender.keyFingerprint)!.name }
 }
 
 export async function importPackage(ctx: ExchangeContext, o: { path: string; userId: number | null; signal?: AbortSignal; maxBytes?: number }): Promise<ImportResult> {

@@ -5,6 +5,8 @@ import { parseWorkbook } from '../catalog/record-workbook'
 import { extractPlanText, planOf } from '../supervision/plan-text'
 import { AppError } from '../shared/app-error'
 import type { HostMessage, ParseJob, WorkerMessage } from './parse-protocol'
+import { payloadCollector } from '../exchange/payload-collect'
+import type { PayloadHostMessage, PayloadWorkerMessage } from './payload-in-worker'
 
 const BATCH = 256
 const port = parentPort!
@@ -31,15 +33,28 @@ async function run(job: ParseJob): Promise<void> {
   if (batch.length) await send(batch)
 }
 
-port.on('message', (m: HostMessage) => {
+let collector: ReturnType<typeof payloadCollector> | null = null
+const reply = (m: PayloadWorkerMessage) => port.postMessage(m)
+const failed = (err: unknown) => reply({ t: 'payload-error', message: err instanceof Error ? err.message : String(err) })
+
+/** A package payload being imported: chunks in, the collected tables out (see payload-in-worker.ts). */
+function onPayload(m: PayloadHostMessage): void {
+  if (m.t === 'payload-start') collector = payloadCollector(m.maxBytes)
+  else if (m.t === 'payload-chunk') collector!.reader.write(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength)).then(() => reply({ t: 'payload-ack' }), failed)
+  else collector!.reader.end().then(() => reply({ t: 'payload-done', result: collector!.result() }), failed)
+}
+
+port.on('message', (m: HostMessage | PayloadHostMessage) => {
+  if (m.t.startsWith('payload-')) return onPayload(m as PayloadHostMessage)
   if (m.t === 'pull') {
     credits++
     wake?.()
     wake = null
     return
   }
-  credits = m.credits
-  run(m.job).then(
+  const start = m as Extract<HostMessage, { t: 'start' }>
+  credits = start.credits
+  run(start.job).then(
     () => port.postMessage({ t: 'done' } satisfies WorkerMessage<unknown>),
     (err: unknown) => {
       const e = err instanceof AppError ? { code: err.code, message: err.message, details: err.details } : { message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }
