@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { hostname } from 'node:os'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { hostname, uptime } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../../db/connection'
@@ -8,7 +8,7 @@ import { migrations } from '../../db/migrations'
 import { BACKUP_DIR, DB_FILE, openDatabase } from '../../electron/core/shared/open-database'
 import { ErrorCode } from '../../electron/contract/errors'
 import { AppError } from '../../electron/core/shared/app-error'
-import { LOCK_FILE } from '../../electron/core/shared/data-dir-lock'
+import { LOCK_FILE, unlockDataDir } from '../../electron/core/shared/data-dir-lock'
 import { startupErrorMessage } from '../../electron/main/startup-error'
 import { freshDb, tempDir } from '../helpers'
 
@@ -132,21 +132,36 @@ describe('openDatabase', () => {
     const dir = tempDir()
     const other = spawn('sleep', ['30'])
     try {
-      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ program: 'app', pid: other.pid, host: hostname(), user: 'zhang', since: Date.parse('2026-12-01T06:20:00Z') }))
+      const since = Date.now() - 1000
+      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ program: 'app', pid: other.pid, host: hostname(), user: 'zhang', since }))
       const err = await openDatabase(dir).catch((e: unknown) => e)
       expect((err as AppError).code).toBe(ErrorCode.DbLocked)
       expect(existsSync(join(dir, DB_FILE))).toBe(false) // nothing was touched
       const msg = startupErrorMessage(err, dir)
       expect(msg.title).toBe('数据库被占用')
-      expect(msg.body).toContain(`数据目录正被信用通桌面程序使用（计算机 ${hostname()}，用户 zhang，进程号 ${other.pid}，自 2026/12/1 14:20:00 起）`)
+      const beijing = new Date(since).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })
+      expect(beijing).toMatch(/^\d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}:\d{2}$/)
+      expect(msg.body).toContain(`数据目录正被信用通桌面程序使用（计算机 ${hostname()}，用户 zhang，进程号 ${other.pid}，自 ${beijing} 起）`)
     } finally {
       other.kill('SIGKILL')
     }
     await new Promise((resolve) => other.once('exit', resolve))
     // Killed: its lock is stale and this process takes the folder.
     const opened = await openDatabase(dir)
-    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, program: 'cli' })
     await opened.db.destroy()
+    unlockDataDir(dir)
+    // A live pid, but the lock was taken before this machine last booted (a power cut): stale too.
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ program: 'app', pid: process.ppid, host: hostname(), user: 'zhang', since: Date.now() - uptime() * 1000 - 60_000 }))
+    const again = await openDatabase(dir)
+    await again.db.destroy()
+    unlockDataDir(dir)
+    // The same, taken after boot: respected.
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ program: 'cli', pid: process.ppid, host: hostname(), user: 'zhang', since: Date.now() }))
+    expect(((await openDatabase(dir).catch((e: unknown) => e)) as AppError).code).toBe(ErrorCode.DbLocked)
+    rmSync(join(dir, LOCK_FILE))
+    const reopened = await openDatabase(dir)
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, program: 'cli' })
+    await reopened.db.destroy()
   })
 
   it('upgrading drops the birth date beside the masked ID number, also from the backups taken before', async () => {

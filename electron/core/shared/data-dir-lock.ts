@@ -2,7 +2,7 @@
 // it. Held for the life of the process (re-entrant within it) and removed at exit; a lock whose process has died
 // (kill -9, power cut) on this machine is taken over. A holder on another machine (a shared folder) is respected.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { hostname, userInfo } from 'node:os'
+import { hostname, uptime, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from './app-error'
@@ -64,7 +64,10 @@ export function lockDataDir(dataDir: string, program: LockHolder['program'] = pr
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
     }
     const holder = readHolder(file)
-    const stale = !holder || (holder.host === hostname() && (holder.pid === process.pid || !alive(holder.pid)))
+    // Stale: unreadable, or from this machine and either our own pid, a dead one, or taken before the last boot
+    // (after a power cut the pid may now belong to some other program).
+    const bootedAt = Date.now() - uptime() * 1000
+    const stale = !holder || (holder.host === hostname() && (holder.pid === process.pid || !alive(holder.pid) || holder.since < bootedAt))
     if (!stale) throw new AppError(ErrorCode.DbLocked, 'data folder locked by another process', { holder })
     rmSync(file, { force: true })
   }
