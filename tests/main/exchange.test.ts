@@ -60,25 +60,23 @@ describe('transfer packages through the router', () => {
     const opened = await openPackage(join(dir, '350102-增量-00001.cdpkg'), cityKeys, (p) => reader.write(p))
     await reader.end()
     expect(opened.header.sender).toMatchObject({ orgName: '示例县信用办', regionCode: '350102', uscc: '91350100M000100Y43' })
-    const receiptPath = join(dir, 'receipt-1.cdpkg')
-    await writePackage({
-      path: receiptPath, suite: SM, kind: 'receipt', sequence: 1, createdAt: new Date().toISOString(), sender: { orgName: '市社会信用信息平台', regionCode: '350100', uscc: '' },
-      senderPrivatePem: city.privatePem, recipientPublicPem: countyPub,
-      payload: tablesPayload('receipt', { receipts: receiptRows(opened.header, opened.digest, {}, '2026-11-23T03:00:00Z') }),
-    })
+    /** The city's receipt for that package, as a file on the stick. */
+    const cityReceipt = async (path: string, receivedAt: string) => {
+      await writePackage({
+        path, suite: SM, kind: 'receipt', sequence: 1, createdAt: new Date().toISOString(), sender: { orgName: '市社会信用信息平台', regionCode: '350100', uscc: '' },
+        senderPrivatePem: city.privatePem, recipientPublicPem: countyPub,
+        payload: tablesPayload('receipt', { receipts: receiptRows(opened.header, opened.digest, {}, receivedAt) }),
+      })
+      return path
+    }
+    const receiptPath = await cityReceipt(join(dir, 'receipt-1.cdpkg'), '2026-11-23T03:00:00Z')
     b.openPath.value = receiptPath
     const imported = await settle(clerk, (expectOk(await clerk('exchange:import-start')) as { job: Job }).job)
     expect(imported).toMatchObject({ state: 'done', imported: { kind: 'receipt', alreadyImported: false, changes: { packagesAcknowledged: 1 } } })
     const log = (expectOk(await clerk('exchange:status')) as { packages: Array<{ direction: string; sequence: number; acknowledgedAt: number | null }> }).packages
     expect(log.map((p) => [p.direction, p.sequence, p.acknowledgedAt != null])).toEqual([['in', 1, false], ['out', 1, true]])
     // The city re-issues its receipt for the same package (a new file, the same sequence): no replay, no SQL error, nothing new.
-    const again = join(dir, 'receipt-1-again.cdpkg')
-    await writePackage({
-      path: again, suite: SM, kind: 'receipt', sequence: 1, createdAt: new Date().toISOString(), sender: { orgName: '市社会信用信息平台', regionCode: '350100', uscc: '' },
-      senderPrivatePem: city.privatePem, recipientPublicPem: countyPub,
-      payload: tablesPayload('receipt', { receipts: receiptRows(opened.header, opened.digest, {}, '2026-11-23T04:00:00Z') }),
-    })
-    b.openPath.value = again
+    b.openPath.value = await cityReceipt(join(dir, 'receipt-1-again.cdpkg'), '2026-11-23T04:00:00Z')
     const reissued = await settle(clerk, (expectOk(await clerk('exchange:import-start')) as { job: Job }).job)
     expect(reissued).toMatchObject({ state: 'done', imported: { kind: 'receipt', alreadyImported: false, changes: { packagesAcknowledged: 0 } } })
 

@@ -7,49 +7,20 @@ import { close, createReadStream, fsync, open } from 'node:fs'
 import { open as openFile, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
-import { z } from 'zod'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
 import { bulkBytesHandled } from '../shared/garbage'
 import { cryptoPool, OrderedPipeline } from './crypto-pool'
-import { randomBytes, suiteOf, type ChunkKeys, type Suite, type SuiteName } from './suites'
+import { randomBytes, suiteOf, type ChunkKeys, type Suite } from './suites'
+import { CHUNK_SIZE, FORMAT_VERSION, PackageHeaderSchema, type PackageHeader, type PackageKind, type PartyInfo } from './package-header'
+
+export { CHUNK_SIZE, FORMAT_VERSION, MAX_SEQUENCE, PACKAGE_KINDS, PackageHeaderSchema, type PackageHeader, type PackageKind, type PartyInfo } from './package-header'
 
 export const MAGIC = Buffer.from('CDPKG\r\n\x1a', 'latin1') // a text-mode copy or a wrong file fails here
-export const FORMAT_VERSION = 1
-export const CHUNK_SIZE = 1 << 20
 const SIGNATURE_CONTEXT = Buffer.from('CDPKG1-SIG', 'latin1')
 const MAX_HEADER = 64 * 1024
 const MAX_SIGNATURE = 1024
 
-export const PACKAGE_KINDS = ['data', 'tasks', 'catalog', 'receipt'] as const
-export type PackageKind = (typeof PACKAGE_KINDS)[number]
-/** Sequence numbers are positive 31-bit integers: what every reader's integer type holds. */
-export const MAX_SEQUENCE = 2 ** 31 - 1
-
-const Fingerprint = z.string().regex(/^[0-9a-f]{64}$/)
-const Party = z.strictObject({ orgName: z.string().max(200), regionCode: z.string().max(12), uscc: z.string().max(18), keyFingerprint: Fingerprint })
-
-/**
- * The header exactly as docs/package-format.md (and package-header.schema.json) defines it: every field checked before
- * any is used, nothing else allowed. The signature covers the header, so what passes here and verifies is the sender's.
- */
-export const PackageHeaderSchema = z
-  .strictObject({
-    format: z.literal('credit-desk-package'),
-    version: z.literal(FORMAT_VERSION),
-    suite: z.enum(['SM2-SM3-SM4', 'X25519-Ed25519-AES256GCM']),
-    chunkSize: z.literal(CHUNK_SIZE),
-    salt: z.string().regex(/^[0-9a-f]{32}$/),
-    kind: z.enum(PACKAGE_KINDS),
-    sequence: z.number().int().min(1).max(MAX_SEQUENCE),
-    createdAt: z.iso.datetime({ offset: true }),
-    sender: Party,
-    recipient: z.strictObject({ keyFingerprint: Fingerprint, wrappedKey: z.base64().max(1024) }),
-  })
-  .refine((h) => suiteOf(h.suite)!.wrappedKeyFits(Buffer.from(h.recipient.wrappedKey, 'base64').length), { path: ['recipient', 'wrappedKey'] })
-
-export type PackageHeader = z.output<typeof PackageHeaderSchema> & { suite: SuiteName }
-export type PartyInfo = PackageHeader['sender']
 
 export type RejectReason =
   | 'not_package' | 'newer_version' | 'bad_header' | 'truncated' | 'chunk' | 'signature'
