@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { storeAttachment } from '../electron/core/archives/attachments'
+import { storeAttachment } from '../electron/core/attachments/attachment-store'
 import { loadStoreContext } from '../electron/core/catalog/record-context'
 import { seedDemo } from '../electron/core/demo/demo-seed'
 import { randomBytes } from '../electron/core/exchange/gm'

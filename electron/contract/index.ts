@@ -48,7 +48,6 @@ const archivists = [Role.Clerk, Role.Supervisor] as const
 const keepers = [Role.Clerk] as const
 
 export const contract = {
-  'setup:status': { input: Empty, output: A.SetupStatus, access: 'public', audited: false },
   'setup:complete': { input: A.SetupInput, output: Ok, access: 'public', audited: true },
   'auth:me': { input: Empty, output: A.Me, access: 'public', audited: false },
   'auth:login': { input: A.LoginInput, output: A.SessionUser, access: 'public', audited: false },

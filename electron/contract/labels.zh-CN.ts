@@ -3,7 +3,6 @@ import type { Role } from './roles'
 
 // Names users see for procedures (audit log viewer and its Excel export) and roles.
 export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
-  'setup:status': '查询初始化状态',
   'setup:complete': '系统初始化',
   'auth:me': '查询当前用户',
   'auth:login': '登录',

@@ -1,7 +1,6 @@
 // The closed list of procedure names. The preload builds window.api from this list only,
 // so it must stay free of imports (the sandboxed preload bundles it as plain data).
 export const PROCEDURES = [
-  'setup:status',
   'setup:complete',
   'auth:me',
   'auth:login',

@@ -6,33 +6,35 @@ import { basename } from 'node:path'
 import { ErrorCode } from '../contract/errors'
 import type { ExchangeJob } from '../contract/schemas/exchange'
 import { appendAudit } from '../core/audit/audit-log'
-import { exportPackage, importPackage, type ExchangeContext } from '../core/exchange/packages'
+import { exportPackage, importPackage, type ExchangeContext, type ExportPlan } from '../core/exchange/packages'
 import { AppError } from '../core/shared/app-error'
-import type { JobOwner } from './import-jobs'
+import { JobRegistry, type JobOwner, type OwnedJob } from './job-registry'
 import type { Logger } from './logger'
 
-const KEEP_MS = 3600_000
-
-interface Job {
+interface Job extends OwnedJob {
   view: ExchangeJob
-  owner: JobOwner
   controller: AbortController
-  finishedAt: number | null
   done: Promise<void>
 }
 
 export class ExchangeJobs {
-  private readonly jobs = new Map<string, Job>()
+  private readonly jobs: JobRegistry<Job>
 
-  constructor(private readonly ctx: ExchangeContext, private readonly logger: Logger) {}
+  constructor(
+    private readonly ctx: ExchangeContext,
+    private readonly logger: Logger,
+  ) {
+    this.jobs = new JobRegistry(() => ctx.clock.now(), 'package job')
+  }
 
-  startExport(owner: JobOwner, path: string, full: boolean, rowsTotal: number, confirmPersonal: boolean): ExchangeJob {
+  startExport(owner: JobOwner, path: string, full: boolean, plan: ExportPlan, confirmPersonal: boolean): ExchangeJob {
+    const rowsTotal = Object.values(plan.counts).reduce((a, b) => a + b, 0)
     const counts: Record<string, number> = {}
     const job = this.create(owner, 'export', path, rowsTotal)
     job.done = this.run(job, 'job:package-export', async () => {
       const poll = setInterval(() => (job.view.rowsDone = Object.values(counts).reduce((a, b) => a + b, 0)), 200)
       try {
-        const r = await exportPackage(this.ctx, { path, full, userId: owner.userId, counts, confirmPersonal, signal: job.controller.signal, onProgress: (bytes) => (job.view.bytes = bytes) })
+        const r = await exportPackage(this.ctx, { path, full, plan, userId: owner.userId, counts, confirmPersonal, signal: job.controller.signal, onProgress: (bytes) => (job.view.bytes = bytes) })
         job.view.rowsDone = rowsTotal
         job.view.exported = { sequence: r.sequence, digest: r.digest, size: r.size, counts: r.counts }
         // What left the office: the parts, and the rows of personal data by table.
@@ -55,36 +57,27 @@ export class ExchangeJobs {
   }
 
   get(owner: JobOwner, id: string): ExchangeJob {
-    return this.own(owner, id).view
+    return this.jobs.find(owner, id).view
   }
 
   cancel(owner: JobOwner, id: string): ExchangeJob {
-    const job = this.own(owner, id)
+    const job = this.jobs.find(owner, id)
     job.controller.abort()
     return job.view
   }
 
   async stopAll(): Promise<void> {
-    for (const job of this.jobs.values()) job.controller.abort()
-    await Promise.allSettled([...this.jobs.values()].map((j) => j.done))
+    for (const job of this.jobs.all()) job.controller.abort()
+    await Promise.allSettled(this.jobs.all().map((j) => j.done))
   }
 
   private create(owner: JobOwner, direction: ExchangeJob['direction'], path: string, rowsTotal: number): Job {
-    if ([...this.jobs.values()].some((j) => j.view.state === 'running')) throw new AppError(ErrorCode.InvalidState, 'a package job is running', { reason: 'job_running' })
-    const now = this.ctx.clock.now()
-    for (const [id, j] of this.jobs) if (j.finishedAt != null && now - j.finishedAt > KEEP_MS) this.jobs.delete(id)
+    if (this.jobs.all().some((j) => j.view.state === 'running')) throw new AppError(ErrorCode.InvalidState, 'a package job is running', { reason: 'job_running' })
     const job: Job = {
       view: { id: randomUUID(), direction, state: 'running', fileName: basename(path), rowsDone: 0, rowsTotal, bytes: 0, exported: null, imported: null, error: null },
       owner, controller: new AbortController(), finishedAt: null, done: Promise.resolve(),
     }
-    this.jobs.set(job.view.id, job)
-    return job
-  }
-
-  private own(owner: JobOwner, id: string): Job {
-    const job = this.jobs.get(id)
-    if (!job || job.owner.senderId !== owner.senderId || job.owner.userId !== owner.userId) throw new AppError(ErrorCode.NotFound, 'no such package job')
-    return job
+    return this.jobs.add(job.view.id, job)
   }
 
   private async run(job: Job, procedure: string, work: () => Promise<string[]>): Promise<void> {

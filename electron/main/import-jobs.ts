@@ -18,28 +18,19 @@ import type { FieldKeys } from '../core/security/field-crypto'
 import { AppError } from '../core/shared/app-error'
 import type { Clock } from '../core/shared/clock'
 import { DB_FILE } from '../core/shared/open-database'
+import { JobRegistry, type JobOwner, type OwnedJob } from './job-registry'
 import type { Logger } from './logger'
 
 /** Issues sent to the preview table; the error workbook carries all of them. */
 const PREVIEW_ISSUES = 200
-/** Finished jobs are forgotten after this long. */
-const KEEP_MS = 3600_000
 
-export interface JobOwner {
-  senderId: string
-  userId: number
-  username: string
-}
-
-interface Job {
+interface Job extends OwnedJob {
   view: ImportJob
-  owner: JobOwner
   item: CatalogItem
   path: string
   stamp: string
   preview: ImportPreview | null
   controller: AbortController
-  finishedAt: number | null
 }
 
 export interface ImportJobDeps {
@@ -70,14 +61,15 @@ function previewView(p: ImportPreview): NonNullable<ImportJob['preview']> {
 }
 
 export class ImportJobs {
-  private readonly jobs = new Map<string, Job>()
+  private readonly jobs: JobRegistry<Job>
   private importing = false
 
-  constructor(private readonly deps: ImportJobDeps) {}
+  constructor(private readonly deps: ImportJobDeps) {
+    this.jobs = new JobRegistry(() => deps.clock.now(), 'import job')
+  }
 
   /** Starts reading and checking a file the user picked (through the main-process dialog). */
   startPreview(owner: JobOwner, item: CatalogItem, path: string, fileName: string): ImportJob {
-    this.sweep()
     const job: Job = {
       view: {
         id: randomUUID(), itemCode: item.code, fileName, phase: 'preview', state: 'running', rowsRead: 0, totalRows: null,
@@ -85,24 +77,24 @@ export class ImportJobs {
       },
       owner, item, path, stamp: fileStamp(path), preview: null, controller: new AbortController(), finishedAt: null,
     }
-    this.jobs.set(job.view.id, job)
+    this.jobs.add(job.view.id, job)
     void this.runPreview(job)
     return { ...job.view }
   }
 
   get(owner: JobOwner, id: string): ImportJob {
-    return { ...this.find(owner, id).view }
+    return { ...this.jobs.find(owner, id).view }
   }
 
   cancel(owner: JobOwner, id: string): ImportJob {
-    const job = this.find(owner, id)
+    const job = this.jobs.find(owner, id)
     if (job.view.state === 'running') job.controller.abort()
     return { ...job.view }
   }
 
   /** Imports the previewed file; the outcome (and its audit row) arrives with the job. */
   commit(owner: JobOwner, id: string, mode: ImportMode, supplierUnitId: number | null): ImportJob {
-    const job = this.find(owner, id)
+    const job = this.jobs.find(owner, id)
     if (job.view.phase !== 'preview' || job.view.state !== 'done' || !job.preview) throw new AppError(ErrorCode.InvalidState, 'preview not finished', { reason: 'not_previewed' })
     if (mode === 'all' && job.preview.invalidRows > 0) throw new AppError(ErrorCode.InvalidState, 'rows with errors', { reason: 'has_errors' })
     if (job.preview.validRows === 0) throw new AppError(ErrorCode.InvalidState, 'nothing to import', { reason: 'nothing_valid' })
@@ -124,27 +116,15 @@ export class ImportJobs {
 
   /** The rejected rows with their reasons, as the department's own columns plus an error column. */
   async writeErrors(owner: JobOwner, id: string, outPath: string): Promise<number> {
-    const job = this.find(owner, id)
+    const job = this.jobs.find(owner, id)
     if (!job.preview || job.preview.invalidRows === 0) throw new AppError(ErrorCode.InvalidState, 'no errors to write', { reason: 'no_errors' })
     return writeErrorWorkbook(job.path, job.item, job.preview, outPath)
   }
 
   /** Stops whatever runs (window closed, app quitting); running imports roll back. */
   async stopAll(): Promise<void> {
-    for (const job of this.jobs.values()) job.controller.abort()
+    for (const job of this.jobs.all()) job.controller.abort()
     while (this.importing) await new Promise((r) => setTimeout(r, 20))
-  }
-
-  private find(owner: JobOwner, id: string): Job {
-    const job = this.jobs.get(id)
-    // Someone else's job is as good as no job: ids are not shared between windows or users.
-    if (!job || job.owner.senderId !== owner.senderId || job.owner.userId !== owner.userId) throw new AppError(ErrorCode.NotFound, 'no such import job')
-    return job
-  }
-
-  private sweep(): void {
-    const now = this.deps.clock.now()
-    for (const [id, job] of this.jobs) if (job.finishedAt != null && now - job.finishedAt > KEEP_MS) this.jobs.delete(id)
   }
 
   private finish(job: Job, state: ImportJob['state'], err?: unknown): void {

@@ -1,14 +1,19 @@
 // Services only the desktop shell can provide. Electron implements them in platform-electron.ts;
 // the end-to-end harness implements them with deterministic doubles. Everything else is shared code.
+export interface FileFilter {
+  name: string
+  extensions: string[]
+}
+
 export interface SaveFileRequest {
   title: string
   defaultName: string
-  filters: Array<{ name: string; extensions: string[] }>
+  filters: FileFilter[]
 }
 
 export interface OpenFileRequest {
   title: string
-  filters: Array<{ name: string; extensions: string[] }>
+  filters: FileFilter[]
 }
 
 export interface Platform {

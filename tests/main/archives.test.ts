@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
 import type { Archive, PersonSummary } from '../../electron/contract/schemas/archives'
 import { DB_FILE } from '../../electron/core/shared/open-database'
-import { attachmentPath, readAttachment } from '../../electron/core/archives/attachments'
+import { attachmentPath, readAttachment } from '../../electron/core/attachments/attachment-store'
 import { loadFieldKeys, noProtector } from '../../electron/core/security/key-store'
 import { WINDOW, adminSession, errorOf, expectOk, freshBackend, tempDir, userSession } from '../helpers'
 

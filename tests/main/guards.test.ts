@@ -96,15 +96,15 @@ describe('the router', () => {
     const { db } = await freshDb()
     const leaky: Handlers = {
       ...handlers,
-      'setup:status': (async () => ({ needsSetup: true, adminPasswordHash: 'scrypt$secret', internalPath: '/etc' })) as unknown as Handlers['setup:status'],
+      'auth:me': (async () => ({ setupDone: true, orgName: null, user: null, locked: false, idleLockMinutes: 10, adminPasswordHash: 'scrypt$secret', internalPath: '/etc' })) as unknown as Handlers['auth:me'],
     }
     const dispatch = createRouter(leaky, {
       db, clock: manualClock(), sessions: new SessionStore(), logger: memoryLogger(), isTrustedSender: trustOrigin(ORIGIN),
       platform: { chooseSavePath: async () => null, chooseOpenPath: async () => null, printToPdf: async () => undefined },
       services: {} as never,
     })
-    const r = expectOk(await dispatch(WINDOW, 'setup:status', {}))
-    expect(r).toEqual({ needsSetup: true })
-    expect(contract['setup:status'].output).toBeInstanceOf(z.ZodObject)
+    const r = expectOk(await dispatch(WINDOW, 'auth:me', {}))
+    expect(r).toEqual({ setupDone: true, orgName: null, user: null, locked: false, idleLockMinutes: 10 })
+    expect(contract['auth:me'].output).toBeInstanceOf(z.ZodObject)
   })
 })

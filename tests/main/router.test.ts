@@ -6,8 +6,8 @@ import { adminSession, errorOf, expectOk, freshBackend, ORIGIN, SETUP, WINDOW } 
 describe('router: who may call', () => {
   it('refuses a call from a sub-frame or a foreign page, and logs it', async () => {
     const b = await freshBackend()
-    const fromFrame = await b.dispatch({ ...WINDOW, isMainFrame: false }, 'setup:status', {})
-    const fromElsewhere = await b.dispatch({ ...WINDOW, url: 'https://evil.example/' }, 'setup:status', {})
+    const fromFrame = await b.dispatch({ ...WINDOW, isMainFrame: false }, 'auth:me', {})
+    const fromElsewhere = await b.dispatch({ ...WINDOW, url: 'https://evil.example/' }, 'auth:me', {})
     expect(errorOf(fromFrame).code).toBe('UNTRUSTED_SENDER')
     expect(errorOf(fromElsewhere).code).toBe('UNTRUSTED_SENDER')
     expect(await b.db('audit_log').pluck('result')).toEqual(['UNTRUSTED_SENDER', 'UNTRUSTED_SENDER'])

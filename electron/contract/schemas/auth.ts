@@ -36,7 +36,6 @@ export const LoginInput = z.object({ username: z.string().trim().min(1, M.requir
 export const ChangePasswordInput = z.object({ oldPassword: Password, newPassword: Password })
 export const UnlockInput = z.object({ password: Password })
 
-export const SetupStatus = z.object({ needsSetup: z.boolean() })
 export const SetupInput = z.object({
   orgName: text(100),
   regionCode: z.string().trim().min(1, M.required),

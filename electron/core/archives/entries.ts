@@ -49,3 +49,10 @@ export async function listEntries(db: Knex, personId: number): Promise<ArchiveEn
     attachments: files.filter((f) => f.entry_id === r.id).map((f) => ({ digest: f.digest, fileName: f.file_name, size: f.size, mime: f.mime })),
   }))
 }
+
+/** Whose archive an entry belongs to (for the scope and recusal checks before attaching to it). */
+export async function entryPerson(db: Knex, entryId: number): Promise<number> {
+  const entry = await db('archive_entries').where('id', entryId).first('person_id')
+  if (!entry) throw new AppError(ErrorCode.NotFound, 'no such entry')
+  return entry.person_id
+}

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex'
 import { open, readFile, stat } from 'node:fs/promises'
 import { ErrorCode } from '../../contract/errors'
-import { ATTACHMENT_CONTEXT, attachmentPath, attachmentSm3, rememberAttachmentSm3 } from '../archives/attachments'
+import { ATTACHMENT_CONTEXT, attachmentPath, attachmentSm3, rememberAttachmentSm3 } from '../attachments/attachment-store'
 import { SEALED_FILE_HEADER } from '../security/sealed-file-stream'
 import { AppError } from '../shared/app-error'
 import { birthDateOf, personIdNumber } from '../archives/people'

@@ -1,6 +1,7 @@
 // This installation's exchange key pairs and the peers' public keys. Private keys are sealed with the field key
 // (itself protected by the OS key store in Electron); a rotated key stays to open packages made for it. A peer's new
 // key retires its old one: packages signed with a retired key are refused.
+import { readFileSync, statSync } from 'node:fs'
 import type { Knex } from 'knex'
 import { EXPORT_PARTS, type ExportPart } from '../../contract/schemas/exchange'
 import { ErrorCode } from '../../contract/errors'
@@ -57,6 +58,16 @@ export async function ownPrivateKeys(db: Knex, keys: FieldKeys): Promise<Map<str
 export async function listOwnKeys(db: Knex) {
   const rows = await db('exchange_keys').orderBy('id', 'desc').select('id', 'suite', 'fingerprint', 'created_at', 'retired_at')
   return rows.map((r) => ({ id: r.id as number, suite: r.suite as SuiteName, fingerprint: r.fingerprint as string, spoken: spokenFingerprint(r.fingerprint), createdAt: Number(r.created_at), retiredAt: r.retired_at ? Number(r.retired_at) : null }))
+}
+
+const MAX_KEY_FILE_CHARS = 20_000
+
+/** The text of a peer's public-key file chosen by the user; anything far larger than a PEM key is refused unread. */
+export function readPeerKeyFile(path: string): string {
+  if (statSync(path).size > MAX_KEY_FILE_CHARS * 4) throw new AppError(ErrorCode.KeyFileRejected, 'too large', { reason: 'not_pem' })
+  const text = readFileSync(path, 'utf8')
+  if (text.length > MAX_KEY_FILE_CHARS) throw new AppError(ErrorCode.KeyFileRejected, 'too large', { reason: 'not_pem' })
+  return text
 }
 
 export async function importPeer(db: Knex, clock: Clock, input: { name: string; pemText: string }, userId: number | null) {

@@ -37,20 +37,41 @@ function partsFor(peer: { parts: ExportPart[] }, include: readonly ExportPart[] 
   return EXPORT_PARTS.filter((p) => peer.parts.includes(p) || include.includes(p))
 }
 
-export async function exportPreview(ctx: ExchangeContext, input: { full: boolean; peerId?: number | null; include?: readonly ExportPart[] }) {
-  const peer = await recipientPeer(ctx.db, input.peerId)
-  const from = input.full ? ZERO_WATERMARK : await lastAcknowledged(ctx.db, peer.fingerprint)
-  const outgoing = () => ctx.db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peer.fingerprint })
-  const taken = await outgoing().max({ s: 'sequence' }).first()
-  const last = await outgoing().where('state', 'done').orderBy('id', 'desc').first('sequence', 'acknowledged_at')
+/** What an export will carry: from the peer's last acknowledged package (or the start) up to now, in the allowed parts. */
+export interface ExportPlan {
+  peer: Awaited<ReturnType<typeof recipientPeer>>
+  from: Watermark
+  to: Watermark
+  parts: ExportPart[]
+  counts: Record<string, number>
+  personal: Record<string, number>
+}
+
+export async function planExport(db: Knex, now: number, input: { full: boolean; peerId?: number | null; include?: readonly ExportPart[] }): Promise<ExportPlan> {
+  const peer = await recipientPeer(db, input.peerId)
+  const from = input.full ? ZERO_WATERMARK : await lastAcknowledged(db, peer.fingerprint)
   const parts = partsFor(peer, input.include)
+  const to = reachedBy(parts, from, await currentWatermark(db, now))
+  return { peer, from, to, parts, ...(await previewCounts(db, from, to, parts)) }
+}
+
+/** The sequence number the next data package to this peer takes (abandoned numbers stay used). */
+export async function nextSequence(db: Knex, peerFingerprint: string): Promise<number> {
+  const taken = await db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peerFingerprint }).max({ s: 'sequence' }).first()
+  return Number(taken?.s ?? 0) + 1
+}
+
+export async function exportPreview(ctx: ExchangeContext, input: { full: boolean; peerId?: number | null; include?: readonly ExportPart[] }) {
+  const plan = await planExport(ctx.db, ctx.clock.now(), input)
+  const { peer } = plan
+  const last = await ctx.db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peer.fingerprint, state: 'done' }).orderBy('id', 'desc').first('sequence', 'acknowledged_at')
   return {
     peer: { id: peer.id, name: peer.name, suite: peer.suite },
-    parts,
-    ...(await previewCounts(ctx.db, from, await currentWatermark(ctx.db, ctx.clock.now()), parts)),
-    since: from.at || null,
-    // As the export will take it (abandoned numbers stay used).
-    nextSequence: Number(taken?.s ?? 0) + 1,
+    parts: plan.parts,
+    counts: plan.counts,
+    personal: plan.personal,
+    since: plan.from.at || null,
+    nextSequence: await nextSequence(ctx.db, peer.fingerprint),
     lastUnacknowledged: last && !last.acknowledged_at ? Number(last.sequence) : null,
   }
 }
@@ -69,6 +90,8 @@ export interface ExportOptions {
   include?: readonly ExportPart[]
   /** The user saw the personal data this package carries (preview) and chose to send it. Without it such an export is refused. */
   confirmPersonal?: boolean
+  /** The plan the user was shown: the export carries exactly that (rows added since wait for the next package). */
+  plan?: ExportPlan
 }
 
 /** Reservations this process is writing; any other 'writing' row was left by a process that died. */
@@ -82,8 +105,7 @@ async function abandonDeadReservations(db: Knex): Promise<void> {
 /** The next sequence number for this peer, taken in one transaction with its log row: two exports never share one. */
 async function reserveSequence(db: Knex, peer: { fingerprint: string; name: string }, o: ExportOptions, now: number): Promise<{ id: number; sequence: number }> {
   return db.transaction(async (trx) => {
-    const last = await trx('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peer.fingerprint }).max({ s: 'sequence' }).first()
-    const sequence = Number(last?.s ?? 0) + 1
+    const sequence = await nextSequence(trx, peer.fingerprint)
     const [id] = (await trx('exchange_packages').insert({
       direction: 'out', peer_fingerprint: peer.fingerprint, peer_name: peer.name, kind: 'data', sequence, digest: '', file_name: basename(o.path),
       size: 0, full: o.full, counts: '{}', state: 'writing', created_by: o.userId, created_at: now,
@@ -95,14 +117,10 @@ async function reserveSequence(db: Knex, peer: { fingerprint: string; name: stri
 
 export async function exportPackage(ctx: ExchangeContext, o: ExportOptions) {
   const { db } = ctx
-  const peer = await recipientPeer(db, o.peerId)
+  const now = ctx.clock.now()
+  const { peer, from, to, parts, personal } = o.plan ?? (await planExport(db, now, o))
   const own = await currentOwnKey(db, ctx.keys, ctx.clock, peer.suite)
   const office = await getSettings(db)
-  const now = ctx.clock.now()
-  const from = o.full ? ZERO_WATERMARK : await lastAcknowledged(db, peer.fingerprint)
-  const parts = partsFor(peer, o.include)
-  const to = reachedBy(parts, from, await currentWatermark(db, now))
-  const { personal } = await previewCounts(db, from, to, parts)
   if (Object.keys(personal).length && !o.confirmPersonal) throw new AppError(ErrorCode.InvalidState, 'personal data not confirmed', { reason: 'personal_unconfirmed', personal })
   await abandonDeadReservations(db)
   const { id, sequence } = await reserveSequence(db, peer, o, now)
@@ -112,7 +130,7 @@ export async function exportPackage(ctx: ExchangeContext, o: ExportOptions) {
     const written = await writePackage({
       path: o.path, suite: suiteOf(peer.suite)!, kind: 'data', sequence, createdAt: new Date(now).toISOString(),
       sender: { orgName: office.orgName, regionCode: office.regionCode, uscc: office.orgCreditCode },
-      senderPrivatePem: own.privatePem, recipientPublicPem: (await db('exchange_peers').where('id', peer.id).first('public_pem')).public_pem,
+      senderPrivatePem: own.privatePem, recipientPublicPem: peer.publicPem,
       payload: payloadStream(dataEntries(ctx, from, to, counts, parts), manifest), onProgress: o.onProgress, signal: o.signal, writeLimit: o.writeLimit,
       // Logged before the file takes its name: a package that verifies under its name was always logged.
       beforeRename: async (w) => {

@@ -1,0 +1,73 @@
+// Set-up, sign-in, the screen lock and the home page's to-do counts.
+import { ErrorCode } from '../../../contract'
+import type { SessionUser } from '../../../contract/schemas/auth'
+import { authenticate, changeOwnPassword, checkPassword } from '../../../core/accounts/auth'
+import { findUserById, type UserRecord } from '../../../core/accounts/users-repository'
+import { currentOwnKey } from '../../../core/exchange/keyring'
+import { AppError } from '../../../core/shared/app-error'
+import { getIdleLockMinutes, getSettings, isSetupDone } from '../../../core/system/settings'
+import { completeSetup } from '../../../core/system/setup'
+import { todoCounts } from '../../../core/system/todo'
+import { actorId, ok, type HandlersOf } from './shared'
+
+const MAX_UNLOCK_FAILURES = 5
+
+function toSessionUser(u: UserRecord, lastLoginAt: number | null): SessionUser {
+  return { id: u.id, username: u.username, displayName: u.displayName, roles: u.roles, unitId: u.unitId, mustChangePassword: u.mustChangePassword, lastLoginAt }
+}
+
+export const authHandlers: HandlersOf<'setup' | 'auth' | 'home'> = {
+  'setup:complete': async (input, ctx) => {
+    ctx.affected.push(`user:${await completeSetup(ctx.db, ctx.clock, input)}`, 'settings')
+    // The installation's exchange key pair is made at setup (its private key sealed like any sensitive field).
+    const key = await currentOwnKey(ctx.db, ctx.services.keys, ctx.clock)
+    ctx.affected.push(`key:${key.fingerprint.slice(0, 16)}`)
+    return ok
+  },
+
+  'auth:me': async (_i, { db, session }) => {
+    const settings = await getSettings(db)
+    const user = session ? await findUserById(db, session.userId) : undefined
+    return {
+      setupDone: await isSetupDone(db),
+      orgName: settings.orgName || null,
+      user: user && !user.disabled ? toSessionUser(user, session!.previousLoginAt) : null,
+      locked: session?.locked ?? false,
+      idleLockMinutes: await getIdleLockMinutes(db),
+    }
+  },
+  'auth:login': async ({ username, password }, ctx) => {
+    if (!(await isSetupDone(ctx.db))) throw new AppError(ErrorCode.SetupRequired, 'setup first')
+    // The record was read before this login was stamped, so lastLoginAt is the previous login.
+    const user = await authenticate(ctx.db, ctx.clock, username, password)
+    const { id: userId, username: name, displayName, roles, lastLoginAt: previousLoginAt } = user
+    ctx.sessions.start(ctx.sender.id, { userId, username: name, displayName, roles, previousLoginAt }, ctx.clock.now())
+    return toSessionUser(user, previousLoginAt)
+  },
+  'auth:logout': async (_i, ctx) => {
+    ctx.sessions.end(ctx.sender.id)
+    return ok
+  },
+  'auth:change-password': async ({ oldPassword, newPassword }, ctx) => {
+    await changeOwnPassword(ctx.db, ctx.clock, actorId(ctx), oldPassword, newPassword)
+    ctx.affected.push(`user:${actorId(ctx)}`)
+    return ok
+  },
+  'auth:unlock': async ({ password }, ctx) => {
+    const session = ctx.session!
+    if (await checkPassword(ctx.db, session.userId, password)) {
+      session.locked = false
+      session.unlockFailures = 0
+      session.lastActivity = ctx.clock.now()
+      return ok
+    }
+    session.unlockFailures++
+    if (session.unlockFailures >= MAX_UNLOCK_FAILURES) {
+      ctx.sessions.end(ctx.sender.id)
+      throw new AppError(ErrorCode.NotAuthenticated, 'too many unlock failures')
+    }
+    throw new AppError(ErrorCode.WrongPassword, 'wrong password', { remaining: MAX_UNLOCK_FAILURES - session.unlockFailures })
+  },
+  'auth:heartbeat': async () => ok,
+  'home:todo': async (_i, ctx) => todoCounts(ctx.db, ctx.session!.roles),
+}

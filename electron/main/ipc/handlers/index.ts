@@ -1,0 +1,26 @@
+// Every procedure's handler, one file per module. Each file must cover its prefixes (HandlersOf), and this object
+// must cover every procedure (Handlers): a procedure without a handler does not compile.
+import type { Handlers } from '../context'
+import { archiveHandlers, peopleHandlers } from './archives'
+import { auditHandlers } from './audit'
+import { authHandlers } from './auth'
+import { catalogHandlers } from './catalog'
+import { exchangeHandlers } from './exchange'
+import { recordHandlers } from './records'
+import { letterHandlers, planHandlers, supervisionHandlers, taskHandlers } from './supervision'
+import { systemHandlers } from './system'
+
+export const handlers: Handlers = {
+  ...authHandlers,
+  ...systemHandlers,
+  ...auditHandlers,
+  ...catalogHandlers,
+  ...recordHandlers,
+  ...peopleHandlers,
+  ...archiveHandlers,
+  ...planHandlers,
+  ...taskHandlers,
+  ...letterHandlers,
+  ...supervisionHandlers,
+  ...exchangeHandlers,
+}

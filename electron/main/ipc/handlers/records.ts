@@ -1,0 +1,65 @@
+// Records collected under catalog items: entry, Excel import (a job), export, objections and corrections.
+import { basename } from 'node:path'
+import { currentItem } from '../../../core/catalog/catalog'
+import { decideAction, fileAction } from '../../../core/catalog/record-actions'
+import { loadStoreContext } from '../../../core/catalog/record-context'
+import { createRecord } from '../../../core/catalog/record-entry'
+import { exportRecords, getRecord, listRecords, recordStats } from '../../../core/catalog/record-list'
+import { buildRecordTemplate } from '../../../core/catalog/record-template'
+import { writeFileAtomic } from '../../../core/shared/write-file'
+import { loadDictEntries } from '../../../core/system/dictionaries'
+import { XLSX_FILTER, actorId, jobOwner, saveXlsx, type HandlersOf } from './shared'
+
+export const recordHandlers: HandlersOf<'records'> = {
+  'records:list': async (query, { db, services }) => listRecords(db, query, services.today(), services.keys),
+  'records:stats': async ({ itemCode }, { db, services }) => recordStats(db, itemCode, services.today()),
+  'records:get': async ({ id }, { db, services }) => getRecord(db, id, services.today()),
+  'records:create': async ({ itemCode, supplierUnitId, values }, ctx) => {
+    const item = await currentItem(ctx.db, itemCode)
+    const store = await loadStoreContext(ctx.db, ctx.services.today(), ctx.services.keys)
+    const result = await createRecord(ctx.db, item, values, store, { supplierUnitId, createdBy: actorId(ctx), now: ctx.clock.now() })
+    ctx.affected.push(`record:${result.id}`)
+    return result
+  },
+  'records:template': async ({ itemCode }, ctx) => {
+    const item = await currentItem(ctx.db, itemCode)
+    return saveXlsx(ctx, '保存导入模板', `${item.name}-导入模板.xlsx`, async (path) => {
+      writeFileAtomic(path, await buildRecordTemplate(item, await loadDictEntries(ctx.db)))
+      return 0
+    })
+  },
+  'records:export': async (query, ctx) => {
+    const name = query.itemCode ? ((await currentItem(ctx.db, query.itemCode).catch(() => null))?.name ?? query.itemCode) : '归集数据'
+    const result = await saveXlsx(ctx, '导出归集数据', `${name}-${ctx.services.today()}.xlsx`, (path) => exportRecords(ctx.db, query, ctx.services.today(), ctx.services.keys, path))
+    if (!result.cancelled) ctx.affected.push(`export:records:${query.itemCode ?? 'all'}`, `rows:${result.rows}`)
+    return result
+  },
+  'records:import-open': async ({ itemCode }, ctx) => {
+    const item = await currentItem(ctx.db, itemCode)
+    const path = await ctx.platform.chooseOpenPath({ title: `选择要导入“${item.name}”的 Excel 文件`, filters: XLSX_FILTER })
+    if (!path) return { job: null }
+    return { job: ctx.services.importJobs.startPreview(jobOwner(ctx), item, path, basename(path)) }
+  },
+  'records:import-job': async ({ jobId }, ctx) => ctx.services.importJobs.get(jobOwner(ctx), jobId),
+  'records:import-cancel': async ({ jobId }, ctx) => ctx.services.importJobs.cancel(jobOwner(ctx), jobId),
+  'records:import-commit': async ({ jobId, mode, supplierUnitId }, ctx) => {
+    const job = ctx.services.importJobs.commit(jobOwner(ctx), jobId, mode, supplierUnitId)
+    ctx.affected.push(`import-job:${jobId}`, `mode:${mode}`)
+    return job
+  },
+  'records:import-errors': async ({ jobId }, ctx) => {
+    const job = ctx.services.importJobs.get(jobOwner(ctx), jobId)
+    const stem = job.fileName.replace(/\.xlsx$/i, '')
+    return saveXlsx(ctx, '保存错误报告', `${stem}-错误数据.xlsx`, (path) => ctx.services.importJobs.writeErrors(jobOwner(ctx), jobId, path))
+  },
+  'records:file-action': async (input, ctx) => {
+    const id = await fileAction(ctx.db, input, actorId(ctx), ctx.clock.now(), ctx.services.today())
+    ctx.affected.push(`record:${input.recordId}`, `record-action:${id}`)
+    return { id }
+  },
+  'records:decide-action': async ({ id, decision, comment }, ctx) => {
+    const recordId = await decideAction(ctx.db, id, decision, comment, actorId(ctx), ctx.clock.now(), ctx.services.today())
+    ctx.affected.push(`record:${recordId}`, `record-action:${id}`, `decision:${decision}`)
+    return { id }
+  },
+}
