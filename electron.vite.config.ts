@@ -3,6 +3,19 @@ import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
+import type { Plugin } from 'vite'
+import { CSP_META, CSP_PLACEHOLDER } from './electron/main/content-policy'
+
+/** Writes the one Content Security Policy into index.html's <meta>; a build without it fails rather than ship none. */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'credit-desk:csp',
+    transformIndexHtml(html) {
+      if (!html.includes(CSP_PLACEHOLDER)) throw new Error(`renderer/index.html lacks ${CSP_PLACEHOLDER}`)
+      return html.replace(CSP_PLACEHOLDER, CSP_META)
+    },
+  }
+}
 
 // Non-default layout (electron/{main,preload,cli} + renderer/), so every entry is named.
 export default defineConfig({
@@ -32,7 +45,7 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'renderer'),
     resolve: { alias: { '@renderer': resolve(__dirname, 'renderer/src') } },
-    plugins: [vue(), Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false })],
+    plugins: [contentSecurityPolicy(), vue(), Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false })],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },

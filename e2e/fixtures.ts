@@ -11,6 +11,7 @@ import { join, normalize, resolve, sep } from 'node:path'
 import { IPC_CHANNEL, PROCEDURES } from '../electron/contract/names'
 import { createBackend, type Backend } from '../electron/main/compose'
 import { trustOrigin } from '../electron/main/ipc/router'
+import { CSP } from '../electron/main/content-policy'
 import { memoryLogger } from '../electron/main/logger'
 
 const ROOT = resolve(__dirname, '..')
@@ -88,7 +89,8 @@ export const test = base.extend<{ app: AppUnderTest }>({
         const { pathname } = new URL(route.request().url())
         const file = normalize(join(RENDERER_DIR, pathname === '/' ? 'index.html' : decodeURIComponent(pathname)))
         if (!file.startsWith(RENDERER_DIR + sep) || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' })
-        return route.fulfill({ path: file })
+        // Served under the app's own Content Security Policy, as app:// serves it in Electron.
+        return route.fulfill({ path: file, headers: { 'content-security-policy': CSP } })
       })
     }
 

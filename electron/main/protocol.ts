@@ -1,13 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import { protocol } from 'electron'
+import { CSP } from './content-policy'
 
 export const APP_SCHEME = 'app'
 export const APP_ORIGIN = 'app://credit-desk'
 
-// Same policy as the <meta> in renderer/index.html; Element Plus needs inline style attributes.
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-src blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

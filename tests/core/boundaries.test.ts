@@ -38,8 +38,8 @@ describe('the disclosure period at its edges', () => {
     expect(disclosureStatus(w, before(w.endsOn))).toBe('可申请修复')
     expect(disclosureStatus(w, w.endsOn)).toBe('已到期')
     // Repaired on a day: from that day on, not the day before.
-    expect(disclosureStatus(w, before(w.endsOn), before(w.endsOn))).toBe('已修复')
-    expect(disclosureStatus(w, before(before(w.endsOn)), before(w.endsOn))).toBe('可申请修复')
+    expect(disclosureStatus({ ...w, repairedOn: before(w.endsOn) }, before(w.endsOn))).toBe('已修复')
+    expect(disclosureStatus({ ...w, repairedOn: before(w.endsOn) }, before(before(w.endsOn)))).toBe('可申请修复')
   })
 })
 

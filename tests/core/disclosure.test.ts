@@ -32,6 +32,6 @@ describe('disclosure periods by regime (rules from the database)', () => {
     expect(disclosureStatus(w, '2026-06-01')).toBe('公示中')
     expect(disclosureStatus(w, '2026-08-10')).toBe('可申请修复')
     expect(disclosureStatus(w, '2027-05-10')).toBe('已到期')
-    expect(disclosureStatus(w, '2026-09-01', '2026-08-20')).toBe('已修复')
+    expect(disclosureStatus({ ...w, repairedOn: '2026-08-20' }, '2026-09-01')).toBe('已修复')
   })
 })

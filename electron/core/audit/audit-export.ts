@@ -1,9 +1,8 @@
-import { renameSync, rmSync } from 'node:fs'
 import type { Knex } from 'knex'
 import type { AuditExportInput } from '../../contract/schemas/audit'
 import { LOGIN_RESULT_LABELS, procedureLabel, resultLabel } from '../../contract/labels.zh-CN'
 import { auditRows, loginRows } from './audit-log'
-import { loadExcel } from '../shared/lazy-libs'
+import { writeXlsxStream } from '../shared/xlsx-stream'
 
 function formatTime(ms: number): string {
   // Beijing time for the office's records, regardless of the PC's time zone setting.
@@ -11,14 +10,11 @@ function formatTime(ms: number): string {
 }
 
 /**
- * Writes the filtered log to an .xlsx file through exceljs's streaming writer (bounded memory),
- * first under a temporary name, then renamed, so a failure never leaves a half file at `path`.
+ * Writes the filtered log to an .xlsx file (streamed; a failure leaves no half file at `path`).
  */
 export async function exportLogToXlsx(db: Knex, input: AuditExportInput, path: string): Promise<number> {
-  const tmp = `${path}.partial`
-  const wb = new (await loadExcel()).stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true })
-  let rows = 0
-  try {
+  return writeXlsxStream(path, async (wb) => {
+    let rows = 0
     if (input.kind === 'operations') {
       const ws = wb.addWorksheet('操作日志')
       ws.columns = [
@@ -42,7 +38,6 @@ export async function exportLogToXlsx(db: Knex, input: AuditExportInput, path: s
         }).commit()
         rows++
       }
-      ws.commit()
     } else {
       const ws = wb.addWorksheet('登录日志')
       ws.columns = [
@@ -56,13 +51,7 @@ export async function exportLogToXlsx(db: Knex, input: AuditExportInput, path: s
         ws.addRow({ id: e.id, at: formatTime(e.at), username: e.username, result: LOGIN_RESULT_LABELS[e.result] ?? e.result, via: e.via === 'cli' ? '命令行' : '客户端' }).commit()
         rows++
       }
-      ws.commit()
     }
-    await wb.commit()
-    renameSync(tmp, path)
     return rows
-  } catch (err) {
-    rmSync(tmp, { force: true })
-    throw err
-  }
+  })
 }

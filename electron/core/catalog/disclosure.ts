@@ -1,5 +1,9 @@
+// How long a 失信 finding is disclosed, and where a record stands in that period. The status rule is written twice
+// by necessity, once for one record (disclosureStatus) and once as SQL filters over the records table
+// (whereDisclosure); both live here, side by side, and a test holds them to the same answers.
 import dayjs from 'dayjs'
 import type { Knex } from 'knex'
+import { DISCLOSURE_STATES, type DisclosureFilter } from '../../contract/schemas/records'
 import type { IsoDate } from '../calendar/working-calendar'
 
 export type DishonestyLevel = 'minor' | 'general' | 'serious'
@@ -22,8 +26,10 @@ export interface DisclosureWindow {
   endsOn: IsoDate
 }
 
-export const DisclosureStatus = { Disclosed: '公示中', Repairable: '可申请修复', Repaired: '已修复', Expired: '已到期' } as const
-export type DisclosureStatus = (typeof DisclosureStatus)[keyof typeof DisclosureStatus]
+export type DisclosureStatus = (typeof DISCLOSURE_STATES)[keyof typeof DISCLOSURE_STATES]
+
+/** "Expiring" means the disclosure period ends within this many days. */
+export const EXPIRING_DAYS = 30
 
 export async function loadDisclosureRules(db: Knex): Promise<DisclosureRule[]> {
   const rows = await db('disclosure_rules').orderBy('effective_from')
@@ -64,9 +70,49 @@ function computeWindow(rules: DisclosureRule[], decisionDate: IsoDate, level: Di
   }
 }
 
-export function disclosureStatus(window: DisclosureWindow, today: IsoDate, repairedOn: IsoDate | null = null): DisclosureStatus {
-  if (repairedOn && repairedOn <= today) return DisclosureStatus.Repaired
-  if (today >= window.endsOn) return DisclosureStatus.Expired
-  if (today >= window.repairableFrom) return DisclosureStatus.Repairable
-  return DisclosureStatus.Disclosed
+/** A record's disclosure dates as stored (records.repairable_from, disclosure_ends_on, repaired_on, revoked_on). */
+export interface DisclosureDates {
+  repairableFrom: IsoDate | null
+  endsOn: IsoDate | null
+  repairedOn?: IsoDate | null
+  revokedOn?: IsoDate | null
+}
+
+/** Where the record stands on `today`; null for a record that is not disclosed at all (no period). */
+export function disclosureStatus(d: DisclosureDates, today: IsoDate): DisclosureStatus | null {
+  if (!d.endsOn) return null
+  if (d.revokedOn) return DISCLOSURE_STATES.revoked
+  if (d.repairedOn && d.repairedOn <= today) return DISCLOSURE_STATES.repaired
+  if (today >= d.endsOn) return DISCLOSURE_STATES.expired
+  if (d.repairableFrom && today >= d.repairableFrom) return DISCLOSURE_STATES.repairable
+  return DISCLOSURE_STATES.disclosed
+}
+
+/** The day before which a period must end to count as expiring soon. */
+function expiringBy(today: IsoDate): IsoDate {
+  return dayjs(today).add(EXPIRING_DAYS, 'day').format('YYYY-MM-DD')
+}
+
+/**
+ * The same rule as disclosureStatus, as a filter on `records as r`: 'open' is every record still in its period
+ * (公示中 or 可申请修复), 'expiring' the open ones ending within EXPIRING_DAYS.
+ */
+export function whereDisclosure(b: Knex.QueryBuilder, filter: DisclosureFilter | 'open', today: IsoDate): Knex.QueryBuilder {
+  const live = () => b.whereNull('r.revoked_on').whereNotNull('r.disclosure_ends_on').where((w) => w.whereNull('r.repaired_on').orWhere('r.repaired_on', '>', today))
+  switch (filter) {
+    case 'revoked':
+      return b.whereNotNull('r.disclosure_ends_on').whereNotNull('r.revoked_on')
+    case 'repaired':
+      return b.whereNotNull('r.disclosure_ends_on').whereNull('r.revoked_on').where('r.repaired_on', '<=', today)
+    case 'expired':
+      return live().where('r.disclosure_ends_on', '<=', today)
+    case 'open':
+      return live().where('r.disclosure_ends_on', '>', today)
+    case 'expiring':
+      return live().where('r.disclosure_ends_on', '>', today).where('r.disclosure_ends_on', '<=', expiringBy(today))
+    case 'repairable':
+      return live().where('r.disclosure_ends_on', '>', today).where('r.repairable_from', '<=', today)
+    case 'disclosed':
+      return live().where('r.disclosure_ends_on', '>', today).where((w) => w.whereNull('r.repairable_from').orWhere('r.repairable_from', '>', today))
+  }
 }

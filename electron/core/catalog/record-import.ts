@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { renameSync, rmSync } from 'node:fs'
 import type ExcelJS from 'exceljs'
 import { fieldMessage } from '../../contract/messages.zh-CN'
 import type { CatalogItem } from '../../contract/schemas/catalog'
@@ -8,7 +7,7 @@ import type { IsoDate, WorkingCalendar } from '../calendar/working-calendar'
 import { AppError } from '../shared/app-error'
 import { checkRecord, type CheckContext, type CheckedRecord } from './record-check'
 import { readRecordRows, type HeaderMatch, type MergedRange } from './record-workbook'
-import { loadExcel } from '../shared/lazy-libs'
+import { headerRow, writeXlsxStream } from '../shared/xlsx-stream'
 
 /** 双公示: decisions must be reported within 7 working days. */
 export const REPORTING_WORKING_DAYS = 7
@@ -135,15 +134,11 @@ export async function previewImport(path: string, item: CatalogItem, ctx: Previe
 export async function writeErrorWorkbook(sourcePath: string, item: CatalogItem, preview: ImportPreview, outPath: string): Promise<number> {
   const reasons = new Map<number, string[]>()
   for (const i of preview.issues) reasons.set(i.row, [...(reasons.get(i.row) ?? []), `${i.columnName}：${i.reason}`])
-  const tmp = `${outPath}.partial`
-  const wb = new (await loadExcel()).stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true })
-  const ws = wb.addWorksheet('错误数据')
   const codes = [...preview.header.columns.values()]
-  const header = ws.addRow(['原行号', ...codes.map((c) => item.fields.find((f) => f.code === c)?.name ?? c), '错误说明'])
-  header.font = { bold: true }
-  header.commit()
-  let written = 0
-  try {
+  return writeXlsxStream(outPath, async (wb) => {
+    const ws = wb.addWorksheet('错误数据')
+    headerRow(ws, ['原行号', ...codes.map((c) => item.fields.find((f) => f.code === c)?.name ?? c), '错误说明'])
+    let written = 0
     for await (const event of readRecordRows(sourcePath, item.fields)) {
       if (event.kind !== 'row' || !reasons.has(event.row)) continue
       const cells = codes.map((c) => {
@@ -153,12 +148,6 @@ export async function writeErrorWorkbook(sourcePath: string, item: CatalogItem, 
       ws.addRow([event.row, ...cells, reasons.get(event.row)!.join('；')]).commit()
       written++
     }
-    ws.commit()
-    await wb.commit()
-    renameSync(tmp, outPath)
     return written
-  } catch (err) {
-    rmSync(tmp, { force: true })
-    throw err
-  }
+  })
 }

@@ -1,6 +1,5 @@
 // The records list: filters, sort and paging in SQL over indexed columns, never a whole table in
 // memory; the detail of one record with its lineage; and an Excel export of the current query.
-import { renameSync, rmSync } from 'node:fs'
 import dayjs from 'dayjs'
 import type { Knex } from 'knex'
 import { ErrorCode } from '../../contract/errors'
@@ -13,11 +12,9 @@ import { blindIndex } from '../security/field-crypto'
 import { AppError } from '../shared/app-error'
 import { countRows } from '../shared/count-rows'
 import { loadDictLookup } from '../system/dictionaries'
-import { DisclosureStatus } from './disclosure'
-import { loadExcel } from '../shared/lazy-libs'
+import { disclosureStatus, whereDisclosure } from './disclosure'
+import { headerRow, writeXlsxStream } from '../shared/xlsx-stream'
 
-/** "Expiring" means the disclosure period ends within this many days. */
-export const EXPIRING_DAYS = 30
 
 const SORT_COLUMNS = {
   decisionDate: 'r.decision_date',
@@ -51,12 +48,7 @@ interface RecordRowDb {
 }
 
 export function disclosureOf(r: Pick<RecordRowDb, 'repairable_from' | 'disclosure_ends_on' | 'repaired_on' | 'revoked_on'>, today: IsoDate): RecordSummary['disclosure'] {
-  if (!r.disclosure_ends_on) return null
-  if (r.revoked_on) return '已撤销'
-  if (r.repaired_on) return DisclosureStatus.Repaired
-  if (r.disclosure_ends_on <= today) return DisclosureStatus.Expired
-  if (r.repairable_from && r.repairable_from <= today) return DisclosureStatus.Repairable
-  return DisclosureStatus.Disclosed
+  return disclosureStatus({ repairableFrom: r.repairable_from, endsOn: r.disclosure_ends_on, repairedOn: r.repaired_on, revokedOn: r.revoked_on }, today)
 }
 
 /** Applies the filters; `keys` lets a typed 身份证号 be found through its blind index. */
@@ -80,16 +72,7 @@ function filtered(db: Knex, q: RecordFilter, today: IsoDate, keys: FieldKeys | n
   if (q.dateTo) b.where('r.decision_date', '<=', q.dateTo)
   if (q.late != null) b.where('r.is_late', q.late)
   if (q.batchId) b.where('r.batch_id', q.batchId)
-  const live = (w: Knex.QueryBuilder) => w.whereNull('r.revoked_on').whereNull('r.repaired_on').whereNotNull('r.disclosure_ends_on')
-  const soon = dayjs(today).add(EXPIRING_DAYS, 'day').format('YYYY-MM-DD')
-  switch (q.disclosure) {
-    case 'disclosed': live(b).where('r.repairable_from', '>', today); break
-    case 'repairable': live(b).where('r.repairable_from', '<=', today).where('r.disclosure_ends_on', '>', today); break
-    case 'expiring': live(b).where('r.disclosure_ends_on', '>', today).where('r.disclosure_ends_on', '<=', soon); break
-    case 'expired': live(b).where('r.disclosure_ends_on', '<=', today); break
-    case 'repaired': b.whereNotNull('r.repaired_on').whereNull('r.revoked_on'); break
-    case 'revoked': b.whereNotNull('r.revoked_on'); break
-  }
+  if (q.disclosure) whereDisclosure(b, q.disclosure, today)
   return b
 }
 
@@ -166,8 +149,6 @@ export async function recordStats(db: Knex, itemCode: string | null, today: IsoD
     if (itemCode) b.where('r.item_code', itemCode)
     return b
   }
-  const soon = dayjs(today).add(EXPIRING_DAYS, 'day').format('YYYY-MM-DD')
-  const live = () => base().whereNull('r.revoked_on').whereNull('r.repaired_on').whereNotNull('r.disclosure_ends_on')
   const byUnit = (await base()
     .leftJoin('org_units as u', 'u.id', 'r.supplier_unit_id')
     .groupBy('r.supplier_unit_id', 'u.name')
@@ -181,8 +162,8 @@ export async function recordStats(db: Knex, itemCode: string | null, today: IsoD
   return {
     total: await countRows(base()),
     late: await countRows(base().where('r.is_late', true)),
-    disclosed: await countRows(live().where('r.disclosure_ends_on', '>', today)),
-    expiringSoon: await countRows(live().where('r.disclosure_ends_on', '>', today).where('r.disclosure_ends_on', '<=', soon)),
+    disclosed: await countRows(whereDisclosure(base(), 'open', today)),
+    expiringSoon: await countRows(whereDisclosure(base(), 'expiring', today)),
     pendingActions: await countRows(pending),
     byUnit: byUnit.map((u) => ({ unitName: u.unitName, total: Number(u.total), late: Number(u.late ?? 0) })),
   }
@@ -253,18 +234,14 @@ export async function exportRecords(db: Knex, q: RecordFilter, today: IsoDate, k
     : []
   const latest = itemFields[0]?.version
   const fields = itemFields.filter((f) => f.version === latest)
-  const tmp = `${outPath}.partial`
-  const wb = new (await loadExcel()).stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true })
-  const ws = wb.addWorksheet('归集数据', { views: [{ state: 'frozen', ySplit: 1 }] })
   const lineage = ['报送日期', '报送期限', '是否逾期', '公示状态', '公示截止', '报送单位', '入库时间']
   const head = fields.length ? [...fields.map((f) => f.name), ...lineage] : ['目录事项', '主体名称', '主体类型', '主体代码', '文书号', '决定日期', ...lineage]
-  const header = ws.addRow(head)
-  header.font = { bold: true }
-  header.commit()
   const { subjectTypes, idFields } = await labelsFor(db)
   const dicts = await loadDictLookup(db)
-  let written = 0
-  try {
+  return writeXlsxStream(outPath, async (wb) => {
+    const ws = wb.addWorksheet('归集数据', { views: [{ state: 'frozen', ySplit: 1 }] })
+    headerRow(ws, head)
+    let written = 0
     for (let offset = 0; ; offset += EXPORT_CHUNK) {
       const rows = (await withColumns(filtered(db, q, today, keys))
         .orderBy([{ column: SORT_COLUMNS[q.sort], order: q.order }, { column: 'r.id', order: q.order }])
@@ -284,12 +261,6 @@ export async function exportRecords(db: Knex, q: RecordFilter, today: IsoDate, k
       }
       if (rows.length < EXPORT_CHUNK) break
     }
-    ws.commit()
-    await wb.commit()
-    renameSync(tmp, outPath)
     return written
-  } catch (err) {
-    rmSync(tmp, { force: true })
-    throw err
-  }
+  })
 }

@@ -7,9 +7,10 @@ import type { IsoDate, WorkingCalendar } from '../calendar/working-calendar'
 import { AppError, fieldError } from '../shared/app-error'
 import { lightOf, type UnitStatus } from './task-lifecycle'
 import { loadDocx } from '../shared/lazy-libs'
+import { letterPrefix, yellowWorkingDays } from './supervision-settings'
 
 export async function dueList(db: Knex, today: IsoDate, calendar: WorkingCalendar) {
-  const yellow = Number((await db('settings').where('key', 'task_yellow_working_days').first('value'))?.value ?? 5)
+  const yellow = await yellowWorkingDays(db)
   const rows = await db('task_units as tu').join('tasks as t', 't.id', 'tu.task_id').join('org_units as u', 'u.id', 'tu.unit_id')
     .whereNotIn('t.status', ['completed', 'archived', 'created']).whereNot('tu.status', 'done')
     .select('tu.id', 'tu.status', 'tu.percent', 'tu.role', 'tu.deadline as unit_deadline', 't.deadline as task_deadline', 't.id as task_id', 't.path', 't.title', 'u.name as unit_name')
@@ -33,7 +34,7 @@ export async function issueLetter(db: Knex, input: { taskId: number; taskUnitIds
   if (!units.length) throw fieldError([{ path: 'taskUnitIds', message: 'letter.noUnits' }])
   const names = units.map((u) => u.name as string)
   const year = Number(today.slice(0, 4))
-  const prefix = ((await db('settings').where('key', 'letter_prefix').first('value'))?.value as string | undefined) ?? '信用督'
+  const prefix = await letterPrefix(db)
   const seq = Number((await db('supervision_letters').where('year', year).max({ m: 'seq' }).first())?.m ?? 0) + 1
   const docNumber = `${prefix}〔${year}〕${seq}号`
   const body =

@@ -5,22 +5,9 @@ import type { Knex } from 'knex'
 import type { IsoDate } from '../calendar/working-calendar'
 import { writeFileAtomic } from '../shared/write-file'
 import { loadExcel } from '../shared/lazy-libs'
-
-export interface ScoreWeights {
-  /** Points for a 100% on-time rate. */
-  onTime: number
-  perReturn: number
-  perOverdue: number
-}
-
-export const DEFAULT_WEIGHTS: ScoreWeights = { onTime: 100, perReturn: 2, perOverdue: 5 }
+import { scoreWeights } from './supervision-settings'
 
 const beijingDay = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10)
-
-export async function scoreWeights(db: Knex): Promise<ScoreWeights> {
-  const raw = (await db('settings').where('key', 'score_weights').first('value'))?.value as string | undefined
-  return raw ? { ...DEFAULT_WEIGHTS, ...(JSON.parse(raw) as Partial<ScoreWeights>) } : DEFAULT_WEIGHTS
-}
 
 export async function supervisionStats(db: Knex, planId: number | null, today: IsoDate) {
   const weights = await scoreWeights(db)

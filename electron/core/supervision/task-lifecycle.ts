@@ -8,6 +8,7 @@ import type { Knex } from 'knex'
 import { ErrorCode } from '../../contract/errors'
 import type { IsoDate, WorkingCalendar } from '../calendar/working-calendar'
 import { AppError, fieldError } from '../shared/app-error'
+import { yellowWorkingDays } from './supervision-settings'
 
 export type UnitStatus = 'pending' | 'assigned' | 'signed' | 'in_progress' | 'submitted' | 'returned' | 'done'
 export type Light = 'green' | 'yellow' | 'red' | 'done' | 'none'
@@ -158,7 +159,7 @@ const ORDER: Light[] = ['none', 'done', 'green', 'yellow', 'red']
 export async function taskDetail(db: Knex, taskId: number, today: IsoDate, calendar: WorkingCalendar) {
   const task = await db('tasks as t').join('plans as p', 'p.id', 't.plan_id').where('t.id', taskId).first('t.*', 'p.title as plan_title')
   if (!task) throw new AppError(ErrorCode.NotFound, 'no such task')
-  const yellow = Number((await db('settings').where('key', 'task_yellow_working_days').first('value'))?.value ?? 5)
+  const yellow = await yellowWorkingDays(db)
   const units = await db('task_units as tu').join('org_units as u', 'u.id', 'tu.unit_id').where('tu.task_id', taskId).orderBy('tu.id').select('tu.*', 'u.name as unit_name')
   const events = await db('task_events as e').join('users as u', 'u.id', 'e.actor_id').leftJoin('task_units as tu', 'tu.id', 'e.task_unit_id').leftJoin('org_units as o', 'o.id', 'tu.unit_id')
     .where('e.task_id', taskId).orderBy('e.id').select('e.*', 'u.display_name as actor_name', 'o.name as unit_name')
