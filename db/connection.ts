@@ -1,7 +1,7 @@
 import knexFactory, { type Knex } from 'knex'
 import { migrationSource } from './migrations'
 
-export const BUSY_TIMEOUT_MS = 5000
+const BUSY_TIMEOUT_MS = 5000
 
 /**
  * One knex instance per process over one SQLite file. A single pooled connection keeps the

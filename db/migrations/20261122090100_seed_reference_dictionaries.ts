@@ -5,7 +5,7 @@ import type { Knex } from 'knex'
 
 type Table = { code: string; name: string; items: Array<[value: string, label: string]> }
 
-export const REFERENCE_DICTIONARIES: Table[] = [
+const REFERENCE_DICTIONARIES: Table[] = [
   { code: 'subject_type', name: '主体类型', items: [['legal', '法人和非法人组织'], ['individual_business', '个体工商户'], ['natural_person', '自然人']] },
   { code: 'info_class', name: '信息类别', items: [['basic', '基础信息'], ['good', '良好信息'], ['bad', '不良信息']] },
   { code: 'dishonesty_level', name: '失信等级', items: [['minor', '轻微'], ['general', '一般'], ['serious', '严重']] },

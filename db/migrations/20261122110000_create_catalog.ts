@@ -3,7 +3,7 @@
 // catalog's categories and the national 双公示 行政许可/行政处罚 items with their XK_*/CF_* fields.
 import type { Knex } from 'knex'
 
-export const CATALOG_CATEGORIES: Array<[code: string, name: string, parent: string | null]> = [
+const CATALOG_CATEGORIES: Array<[code: string, name: string, parent: string | null]> = [
   ['01', '登记注册基本信息', null],
   ['02', '司法裁判及执行信息', null],
   ['03', '行政管理信息', null],
@@ -40,7 +40,7 @@ const SUBJECT: Field[] = [
   ['ZJHM', '证件号码', 'idcard', 18, false, null, null],
 ]
 
-export const LICENSE_FIELDS: Field[] = [
+const LICENSE_FIELDS: Field[] = [
   ...SUBJECT,
   ['XK_XKWS', '行政许可决定文书名称', 'text', 64, true, null, null],
   ['XK_WSH', '行政许可决定文书号', 'text', 64, true, null, 'document_number'],
@@ -59,7 +59,7 @@ export const LICENSE_FIELDS: Field[] = [
   ['BZ', '备注', 'text', 512, false, null, null],
 ]
 
-export const PENALTY_FIELDS: Field[] = [
+const PENALTY_FIELDS: Field[] = [
   ...SUBJECT,
   ['CF_WSH', '行政处罚决定书文号', 'text', 64, true, null, 'document_number'],
   ['CF_WFXW', '违法行为类型', 'text', 2000, true, null, null],

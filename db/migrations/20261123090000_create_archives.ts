@@ -6,7 +6,7 @@ import type { Knex } from 'knex'
 
 // 分级管理 defaults (DOMAIN.md §C2: no national standard; 守信/基本守信/失信/严重失信 is common).
 // Each rule: an entry of this kind (and result, if listed) within N months caps the grade.
-export const DEFAULT_GRADE_RULES = [
+const DEFAULT_GRADE_RULES = [
   { name: '受到开除、撤职处分', entry_kind: 'violation', results: ['dismissal', 'removal'], within_months: 60, grade: 'seriously_dishonest' },
   { name: '受到降级、记大过处分', entry_kind: 'violation', results: ['demotion', 'major_demerit'], within_months: 36, grade: 'dishonest' },
   { name: '受到警告、记过处分', entry_kind: 'violation', results: ['warning', 'demerit'], within_months: 24, grade: 'basically_trustworthy' },

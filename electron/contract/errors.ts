@@ -1,5 +1,7 @@
-// Stable error codes crossing the IPC boundary. The renderer maps each to Chinese text
-// (renderer/src/locales/zh-CN/errors.ts); core and main never send user-facing text.
+// Stable error codes crossing the IPC boundary. An error carries a code (and a reason key in its details), never
+// user-facing text: the renderer maps each to Chinese (renderer/src/locales/zh-CN/errors.ts). Where core itself must
+// write words for people — an import's row reasons, the workbook of rejected rows, an exported log — it takes them
+// from the contract's zh-CN tables (messages.zh-CN.ts, labels.zh-CN.ts), so each wording exists once.
 export const ErrorCode = {
   Validation: 'VALIDATION',
   Internal: 'INTERNAL',
@@ -17,16 +19,9 @@ export const ErrorCode = {
   AccountLocked: 'ACCOUNT_LOCKED',
   AccountDisabled: 'ACCOUNT_DISABLED',
   WrongPassword: 'WRONG_PASSWORD',
-  PasswordReused: 'PASSWORD_REUSED',
-  UsernameTaken: 'USERNAME_TAKEN',
-  RoleConflict: 'ROLE_CONFLICT',
   SelfModification: 'SELF_MODIFICATION',
   LastAdmin: 'LAST_ADMIN',
-  UnitNameTaken: 'UNIT_NAME_TAKEN',
   UnitInUse: 'UNIT_IN_USE',
-  UnitCycle: 'UNIT_CYCLE',
-  DictValueTaken: 'DICT_VALUE_TAKEN',
-  DictTypeTaken: 'DICT_TYPE_TAKEN',
   InvalidState: 'INVALID_STATE',
   SelfReview: 'SELF_REVIEW',
   ImportFileRejected: 'IMPORT_FILE_REJECTED',

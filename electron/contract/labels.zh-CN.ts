@@ -2,7 +2,7 @@ import type { ProcedureName } from './names'
 import type { Role } from './roles'
 
 // Names users see for procedures (audit log viewer and its Excel export) and roles.
-export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
+const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'setup:complete': '系统初始化',
   'auth:me': '查询当前用户',
   'auth:login': '登录',
@@ -118,7 +118,7 @@ export const PROCEDURE_LABELS: Record<ProcedureName, string> = {
 }
 
 /** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */
-export const EXTRA_AUDIT_LABELS: Record<string, string> = {
+const EXTRA_AUDIT_LABELS: Record<string, string> = {
   'cli:user-reset-password': '命令行重置密码',
   'cli:db-migrate': '命令行升级数据库',
   'cli:records-import': '命令行导入归集数据',
@@ -137,7 +137,7 @@ export function procedureLabel(name: string): string {
 }
 
 /** Short Chinese names of refusal and failure codes, for the audit log (the code follows in brackets). */
-export const RESULT_LABELS: Record<string, string> = {
+const RESULT_LABELS: Record<string, string> = {
   FORBIDDEN: '无权限', NOT_AUTHENTICATED: '未登录', VALIDATION: '输入无效', NOT_FOUND: '对象不存在', INVALID_STATE: '状态不允许',
   SELF_REVIEW: '不能审核本人提交的内容', CANCELLED: '已取消', IMPORT_HAS_ERRORS: '数据有错误', IMPORT_FILE_REJECTED: '文件无法导入', PACKAGE_REJECTED: '数据包被拒绝', KEY_FILE_REJECTED: '密钥文件无法使用',
   UNTRUSTED_SENDER: '来源不可信', UNKNOWN_PROCEDURE: '未知操作', INTERNAL: '内部错误', SESSION_LOCKED: '屏幕已锁定',

@@ -1,6 +1,6 @@
 // Chinese text for field-issue message keys. Shared by the renderer (form errors) and the CLI
 // (check-code reasons), so a rule is worded the same everywhere.
-export const FIELD_MESSAGES: Record<string, string> = {
+const FIELD_MESSAGES: Record<string, string> = {
   required: '此项为必填项',
   tooLong: '内容过长',
   invalid: '格式不正确',
@@ -101,7 +101,7 @@ export function fieldMessage(key: string, params?: Record<string, string | numbe
 }
 
 /** Why a workbook was refused before any row was read (IMPORT_FILE_REJECTED details.reason). */
-export const IMPORT_REJECTIONS: Record<string, string> = {
+const IMPORT_REJECTIONS: Record<string, string> = {
   encrypted: '文件设置了打开密码，请在 Excel/WPS 中取消密码后再导入',
   legacy_xls: '这是旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx 后再导入',
   corrupt: '文件已损坏或不是 Excel 工作簿（.xlsx）',

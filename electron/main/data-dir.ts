@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 
-export const DATA_DIR_ENV = 'CREDIT_DESK_DATA_DIR'
+const DATA_DIR_ENV = 'CREDIT_DESK_DATA_DIR'
 
 /**
  * Where the database lives: `--data-dir DIR` (or `--data-dir=DIR`) wins, then the environment

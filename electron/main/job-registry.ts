@@ -16,7 +16,7 @@ export interface OwnedJob {
   finishedAt: number | null
 }
 
-export const KEEP_FINISHED_MS = 3600_000
+const KEEP_FINISHED_MS = 3600_000
 
 export class JobRegistry<J extends OwnedJob> {
   private readonly jobs = new Map<string, J>()

@@ -3,7 +3,7 @@ import { extname, join, normalize, sep } from 'node:path'
 import { protocol } from 'electron'
 import { CSP } from './content-policy'
 
-export const APP_SCHEME = 'app'
+const APP_SCHEME = 'app'
 export const APP_ORIGIN = 'app://credit-desk'
 
 

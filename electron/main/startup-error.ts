@@ -26,7 +26,7 @@ export function startupErrorMessage(err: unknown, dataDir: string): { title: str
 }
 
 /** Who holds the data folder, as the lock file says (core/shared/data-dir-lock.ts). */
-export function lockHolderText(holder: unknown): string {
+function lockHolderText(holder: unknown): string {
   const h = holder as { program?: string; pid?: number; host?: string; user?: string; since?: number } | null | undefined
   if (!h?.pid) return '数据库正被另一个程序（例如命令行工具）使用。'
   const program = h.program === 'app' ? '信用通桌面程序' : '信用通命令行工具'

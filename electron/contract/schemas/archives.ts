@@ -8,7 +8,6 @@ export const ENTRY_KINDS = ['personal_report', 'integrity', 'assessment', 'award
 export type EntryKind = (typeof ENTRY_KINDS)[number]
 export const GRADES = ['trustworthy', 'basically_trustworthy', 'dishonest', 'seriously_dishonest'] as const
 export type Grade = (typeof GRADES)[number]
-export const ARCHIVE_SCOPES = ['unit', 'subtree', 'all'] as const
 
 /** The results an entry of each kind may carry (codes; Chinese labels in labels.zh-CN.ts). */
 export const ENTRY_RESULTS: Record<EntryKind, readonly string[]> = {
@@ -22,7 +21,7 @@ export const ENTRY_RESULTS: Record<EntryKind, readonly string[]> = {
   repair: [],
 }
 
-export const PersonFields = {
+const PersonFields = {
   name: text(50),
   idNumber: z.string().trim().min(1, 'required').max(30, 'tooLong'),
   unitId: Id,
@@ -93,7 +92,7 @@ export const EntryInput = z.object({
 })
 export type EntryInput = z.output<typeof EntryInput>
 
-export const Attachment = z.object({ digest: z.string(), fileName: z.string(), size: z.number().int(), mime: z.string() })
+const Attachment = z.object({ digest: z.string(), fileName: z.string(), size: z.number().int(), mime: z.string() })
 export const ArchiveEntry = z.object({
   id: Id,
   kind: z.enum(ENTRY_KINDS),
@@ -111,7 +110,7 @@ export const ArchiveEntry = z.object({
 })
 export type ArchiveEntry = z.infer<typeof ArchiveEntry>
 
-export const GradeChange = z.object({
+const GradeChange = z.object({
   grade: z.enum(GRADES),
   source: z.enum(['rules', 'override']),
   reasons: z.array(z.string()),
@@ -131,7 +130,7 @@ export type Archive = z.infer<typeof Archive>
 
 export const PersonIdInput = z.object({ personId: Id })
 export const AccessRequestInput = z.object({ personId: Id, reason: text(500), days: z.number().int().min(1).max(30) })
-export const AccessRequest = z.object({
+const AccessRequest = z.object({
   id: Id,
   personId: Id,
   personName: z.string(),

@@ -9,8 +9,8 @@ export const FIELD_TYPES = ['text', 'integer', 'decimal', 'date', 'uscc', 'idcar
 export type FieldType = (typeof FIELD_TYPES)[number]
 /** Named checks a data item may carry beyond its type (see core/catalog/catalog.ts). */
 export const CHECK_RULES = ['decision_date', 'document_number', 'subject_code', 'money_wan', 'not_future'] as const
-export const INFO_CLASSES = ['basic', 'good', 'bad'] as const
-export const DISHONESTY_LEVELS = ['minor', 'general', 'serious'] as const
+const INFO_CLASSES = ['basic', 'good', 'bad'] as const
+const DISHONESTY_LEVELS = ['minor', 'general', 'serious'] as const
 
 /** A data item that holds a personal identifier (证件号码, 身份证号): sensitive unless the editor says otherwise. */
 export function isIdLikeField(f: { code: string; name: string; type: string }): boolean {

@@ -19,7 +19,7 @@ export const DictItem = z.object({
 })
 export type DictItem = z.infer<typeof DictItem>
 
-export const DictCode = z
+const DictCode = z
   .string()
   .trim()
   .min(2, 'dict.code')

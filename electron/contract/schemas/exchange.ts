@@ -9,14 +9,12 @@ const Counts = z.record(z.string(), z.number().int())
 /** What a data package may carry, chosen per peer by the administrator. */
 export const EXPORT_PARTS = ['catalog', 'records', 'progress', 'archives'] as const
 export type ExportPart = (typeof EXPORT_PARTS)[number]
-/** Nothing personal leaves by default beyond what 双公示 records carry: archives only where the city's role requires them. */
-export const DEFAULT_EXPORT_PARTS: ExportPart[] = ['catalog', 'records', 'progress']
 const Parts = z.array(z.enum(EXPORT_PARTS)).max(EXPORT_PARTS.length).transform((p) => EXPORT_PARTS.filter((x) => p.includes(x)))
 
 export const ExchangeKey = z.object({ id: Id, suite: Suite, fingerprint: z.string(), spoken: z.string(), createdAt: TimestampMs, retiredAt: TimestampMs.nullable() })
 export const ExchangePeer = z.object({ id: Id, name: z.string(), suite: Suite, fingerprint: z.string(), spoken: z.string(), importedAt: TimestampMs, retiredAt: TimestampMs.nullable(), parts: Parts })
 export const PeerPartsInput = z.object({ peerId: Id, parts: Parts })
-export const PackageLogEntry = z.object({
+const PackageLogEntry = z.object({
   id: Id, direction: z.enum(['out', 'in']), kind: Kind, sequence: z.number().int(), peerName: z.string(), digest: z.string(), fileName: z.string(), size: z.number(),
   full: z.boolean(), counts: Counts, warnings: z.array(z.object({ reason: z.string(), missing: z.number().int().optional() })), acknowledgedAt: TimestampMs.nullable(), createdAt: TimestampMs,
   /** writing: being exported now; abandoned: an export killed before it finished (its number stays used). */

@@ -5,7 +5,7 @@ const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date.format')
 
 export const DISCLOSURE_FILTERS = ['disclosed', 'repairable', 'expiring', 'expired', 'repaired', 'revoked'] as const
 export type DisclosureFilter = (typeof DISCLOSURE_FILTERS)[number]
-export const RECORD_SORTS = ['decisionDate', 'reportedOn', 'subjectName', 'createdAt', 'disclosureEndsOn'] as const
+const RECORD_SORTS = ['decisionDate', 'reportedOn', 'subjectName', 'createdAt', 'disclosureEndsOn'] as const
 
 /** Filters of the records list; everything is applied in SQL. */
 export const RecordQuery = PageQuery.extend({
@@ -26,7 +26,7 @@ export type RecordQuery = z.output<typeof RecordQuery>
 /** The disclosure states a 失信 record shows, as users read them (the values are the labels). */
 export const DISCLOSURE_STATES = { disclosed: '公示中', repairable: '可申请修复', repaired: '已修复', expired: '已到期', revoked: '已撤销' } as const
 const D = DISCLOSURE_STATES
-export const DisclosureState = z.enum([D.disclosed, D.repairable, D.repaired, D.expired, D.revoked])
+const DisclosureState = z.enum([D.disclosed, D.repairable, D.repaired, D.expired, D.revoked])
 
 export const RecordSummary = z.object({
   id: Id,
@@ -126,7 +126,7 @@ export const StatsInput = z.object({ itemCode: z.string().trim().max(40).nullish
 // Import jobs: the file is chosen in main (the renderer never names a path), read as a preview, then
 // imported on request; the renderer polls the job for progress and may cancel it.
 export const ImportIssue = z.object({ row: z.number().int(), column: z.string(), columnName: z.string(), reason: z.string() })
-export const ImportPreviewView = z.object({
+const ImportPreviewView = z.object({
   rows: z.number().int(),
   validRows: z.number().int(),
   invalidRows: z.number().int(),

@@ -5,7 +5,7 @@ const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date.format')
 const Names = z.array(text(100)).max(100)
 export const PlanUnits = z.object({ lead: Names, responsible: Names, cooperating: Names })
 
-export const ParsedTask = z.object({
+const ParsedTask = z.object({
   path: z.array(z.string().max(10)).min(1).max(6),
   number: z.string().max(10),
   title: text(500),

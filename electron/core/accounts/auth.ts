@@ -8,7 +8,7 @@ import { AppError, fieldError } from '../shared/app-error'
 import type { Clock } from '../shared/clock'
 import { findUserById, findUserByUsername, type UserRecord } from './users-repository'
 
-export const MAX_LOGIN_FAILURES = 5
+const MAX_LOGIN_FAILURES = 5
 export const LOCKOUT_MS = 10 * 60_000
 
 const throttleKey = (username: string) => username.trim().toLowerCase()

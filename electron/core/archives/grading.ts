@@ -33,7 +33,7 @@ export async function loadGradeRules(db: Knex): Promise<StoredRule[]> {
 
 const rank = (g: Grade) => GRADES.indexOf(g)
 
-export function evaluateGrade(entries: EntryFact[], rules: StoredRule[], today: IsoDate): { grade: Grade; reasons: string[] } {
+function evaluateGrade(entries: EntryFact[], rules: StoredRule[], today: IsoDate): { grade: Grade; reasons: string[] } {
   let grade: Grade = 'trustworthy'
   const reasons: string[] = []
   for (const rule of rules) {

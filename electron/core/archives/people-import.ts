@@ -14,7 +14,7 @@ import { loadExcel } from '../shared/lazy-libs'
 
 const f = (code: string, name: string, type: CatalogField['type'], required: boolean, maxLength: number | null = null): CatalogField => ({ code, name, type, required, maxLength, dictTypeCode: null, checkRule: null, sensitive: type === 'idcard' })
 
-export const PEOPLE_COLUMNS: CatalogField[] = [
+const PEOPLE_COLUMNS: CatalogField[] = [
   f('XM', '姓名', 'text', true, 50),
   f('SFZH', '身份证号', 'idcard', true),
   f('DW', '单位', 'text', true, 200),

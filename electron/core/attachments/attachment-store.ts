@@ -13,8 +13,8 @@ import { openBytes, openField, sealBytes, sealField, type FieldKeys } from '../s
 import { writeFileAtomic } from '../shared/write-file'
 import { ensurePrivateDir } from '../shared/private-files'
 
-export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-export const ATTACHMENT_DIR = 'attachments'
+const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+const ATTACHMENT_DIR = 'attachments'
 
 const TYPES: Array<{ mime: string; extensions: string[]; magic: (b: Buffer) => boolean }> = [
   { mime: 'application/pdf', extensions: ['.pdf'], magic: (b) => b.subarray(0, 5).toString('latin1') === '%PDF-' },

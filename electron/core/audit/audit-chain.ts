@@ -12,10 +12,10 @@ import type { Knex } from 'knex'
 import { ensurePrivateDir } from '../shared/private-files'
 import { writeFileAtomic } from '../shared/write-file'
 
-export const AUDIT_KEY_FILE = 'audit.key'
-export const AUDIT_ANCHOR_FILE = 'audit-anchor.json'
+const AUDIT_KEY_FILE = 'audit.key'
+const AUDIT_ANCHOR_FILE = 'audit-anchor.json'
 const KEY_DIR = 'keys'
-export const LEGACY_GENESIS = '0'.repeat(64)
+const LEGACY_GENESIS = '0'.repeat(64)
 export const INCIDENT = 'INCIDENT'
 
 export type LogTable = 'audit_log' | 'login_log'

@@ -132,7 +132,7 @@ export function recordPageQuery(db: Knex, q: RecordQuery, today: IsoDate, keys: 
 }
 
 /** Counting stops here: past it the pager says "10000+" and the user narrows the filter. */
-export const COUNT_CAP = 10_000
+const COUNT_CAP = 10_000
 
 export async function listRecords(db: Knex, q: RecordQuery, today: IsoDate, keys: FieldKeys | null): Promise<{ items: RecordSummary[]; total: number; capped: boolean }> {
   // Counting 700,000 matches costs 40 ms and tells the user nothing a "10000+" does not.
@@ -198,7 +198,7 @@ export async function getRecord(db: Knex, id: number, today: IsoDate): Promise<R
   }
 }
 
-export async function listActions(db: Knex, recordId: number): Promise<RecordAction[]> {
+async function listActions(db: Knex, recordId: number): Promise<RecordAction[]> {
   const rows = await db('record_actions as a')
     .join('users as f', 'f.id', 'a.filed_by')
     .leftJoin('users as d', 'd.id', 'a.decided_by')

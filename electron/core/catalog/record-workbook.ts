@@ -25,7 +25,7 @@ function problem(reason: WorkbookProblem, extra: Record<string, unknown> = {}, c
  * Looks at the file before parsing it: an .xlsx is a zip ("PK"); a password-protected .xlsx and an
  * old .xls are both OLE compound files (D0 CF 11 E0), told apart by the EncryptionInfo stream name.
  */
-export async function sniffWorkbook(path: string): Promise<void> {
+async function sniffWorkbook(path: string): Promise<void> {
   const { size } = await stat(path)
   if (size > MAX_WORKBOOK_FILE) throw limitExceeded('file_size', MAX_WORKBOOK_FILE)
   if (size === 0) throw problem('empty')

@@ -19,7 +19,7 @@ function orgCodeCheckChar(first8: string): string {
 }
 
 /** A 机关 USCC (11…) for the region, with a valid embedded organisation code and check character. */
-export function demoOfficeCode(regionCode: string): string {
+function demoOfficeCode(regionCode: string): string {
   const org = `MB${regionCode.slice(0, 6)}`.slice(0, 8)
   const first17 = `11${regionCode}${org}${orgCodeCheckChar(org)}`
   return first17 + usccCheckChar(first17)

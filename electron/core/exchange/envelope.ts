@@ -16,7 +16,7 @@ import { CHUNK_SIZE, FORMAT_VERSION, PackageHeaderSchema, type PackageHeader, ty
 
 export { CHUNK_SIZE, FORMAT_VERSION, MAX_SEQUENCE, PACKAGE_KINDS, PackageHeaderSchema, type PackageHeader, type PackageKind, type PartyInfo } from './package-header'
 
-export const MAGIC = Buffer.from('CDPKG\r\n\x1a', 'latin1') // a text-mode copy or a wrong file fails here
+const MAGIC = Buffer.from('CDPKG\r\n\x1a', 'latin1') // a text-mode copy or a wrong file fails here
 const SIGNATURE_CONTEXT = Buffer.from('CDPKG1-SIG', 'latin1')
 const MAX_HEADER = 64 * 1024
 const MAX_SIGNATURE = 1024

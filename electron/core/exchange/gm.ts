@@ -7,7 +7,7 @@ import { createCipheriv, createHash, createHmac, getCiphers, getHashes, randomBy
 import { hkdf, sm2, sm3, sm4 } from 'sm-crypto-v2'
 
 /** GM/T 0009 default distinguishing ID; OpenSSL 3 needs it spelt out (`distid:1234567812345678`). */
-export const SM2_USER_ID = '1234567812345678'
+const SM2_USER_ID = '1234567812345678'
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 const bytes = (h: string) => Buffer.from(h, 'hex')

@@ -12,7 +12,7 @@ import { spokenFingerprint } from './key-files'
 import { suiteOf, suiteOfKeyFile, type SuiteName } from './suites'
 
 const CONTEXT = 'exchange_keys.private_pem'
-export const DEFAULT_SUITE: SuiteName = 'SM2-SM3-SM4'
+const DEFAULT_SUITE: SuiteName = 'SM2-SM3-SM4'
 
 export interface OwnKey {
   id: number

@@ -160,7 +160,7 @@ export interface ImportResult {
 
 const IMPORTABLE: PackageKind[] = ['tasks', 'receipt', 'catalog']
 /** The most an imported package's entries may add up to (its tables and files are held until applied). */
-export const MAX_IMPORT_BYTES = 256 * 1024 * 1024
+const MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
 /** Reads a package's entries after full verification; the check runs before a byte is decrypted. */
 async function readPackage(ctx: ExchangeContext, path: string, check: (header: PackageHeader, digest: string) => Promise<'skip' | void>, signal?: AbortSignal, maxBytes = MAX_IMPORT_BYTES) {

@@ -124,7 +124,7 @@ export interface PayloadReader {
 }
 
 /** The largest entry a reader takes whole: a part of PART_ROWS rows, or a scan (at most 20 MB). */
-export const MAX_ENTRY_BYTES = 64 * 1024 * 1024
+const MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
 /** Reads the tar stream, handing each entry (whole, and refused past MAX_ENTRY_BYTES) to `onEntry`. */
 export function payloadReader(onEntry: (name: string, data: Buffer) => void | Promise<void>): PayloadReader {

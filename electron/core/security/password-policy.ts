@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto'
 import type { FieldIssue } from '../../contract/errors'
 
-export const MIN_PASSWORD_LENGTH = 8
+const MIN_PASSWORD_LENGTH = 8
 const CLASSES = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/]
 
 /**

@@ -120,7 +120,7 @@ function listBackups(dataDir: string): string[] {
   return readdirSync(dir).filter((n) => n.endsWith('.sqlite')).sort()
 }
 
-export function latestBackup(dataDir: string): string | null {
+function latestBackup(dataDir: string): string | null {
   const names = listBackups(dataDir)
   return names.length ? join(dataDir, BACKUP_DIR, names[names.length - 1]!) : null
 }

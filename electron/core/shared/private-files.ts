@@ -3,7 +3,7 @@
 // chmod only toggles read-only; there the folder sits in the user's own profile.)
 import { chmodSync, mkdirSync } from 'node:fs'
 
-export const PRIVATE_DIR_MODE = 0o700
+const PRIVATE_DIR_MODE = 0o700
 export const PRIVATE_FILE_MODE = 0o600
 
 export function ensurePrivateDir(dir: string): void {

@@ -17,8 +17,8 @@ export interface SupervisionSettings {
 
 const KEYS = { yellowWorkingDays: 'task_yellow_working_days', weights: 'score_weights', letterPrefix: 'letter_prefix' } as const
 
-export const DEFAULT_WEIGHTS: ScoreWeights = { onTime: 100, perReturn: 2, perOverdue: 5 }
-export const DEFAULT_SUPERVISION_SETTINGS: SupervisionSettings = { yellowWorkingDays: 5, weights: DEFAULT_WEIGHTS, letterPrefix: '信用督' }
+const DEFAULT_WEIGHTS: ScoreWeights = { onTime: 100, perReturn: 2, perOverdue: 5 }
+const DEFAULT_SUPERVISION_SETTINGS: SupervisionSettings = { yellowWorkingDays: 5, weights: DEFAULT_WEIGHTS, letterPrefix: '信用督' }
 
 async function stored(db: Knex, key: string): Promise<string | undefined> {
   const row = await db('settings').where('key', key).first<{ value: string } | undefined>('value')

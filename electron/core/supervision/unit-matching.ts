@@ -18,7 +18,7 @@ const REWRITES: Array<[RegExp, string]> = [
   [/人民政府$/g, '政府'],
 ]
 
-export function normaliseUnitName(name: string): string {
+function normaliseUnitName(name: string): string {
   let s = name
   for (const [re, to] of REWRITES) s = s.replace(re, to)
   return s
