@@ -39,7 +39,10 @@ export default tseslint.config(
     files: ['**/*.vue'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },
   },
-  { files: ['electron/**', 'db/**', 'tests/**', 'e2e/**', 'bench/**', 'scripts/**', 'bin/**', '*.config.*'], languageOptions: { globals: globals.node } },
+  {
+    files: ['electron/**', 'db/**', 'tests/**', 'e2e/**', 'bench/**', 'scripts/**', 'bin/**', '*.config.*'],
+    languageOptions: { globals: globals.node },
+  },
   { files: ['renderer/**'], languageOptions: { globals: globals.browser } },
   { files: ['bin/**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
@@ -51,22 +54,38 @@ export default tseslint.config(
   {
     files: ['electron/core/**', 'db/**'],
     rules: {
-      'no-restricted-imports': restrict([], [ELECTRON, '/main/', '/preload/', '/renderer/'], 'core and db stay free of Electron and of the shells around them'),
+      'no-restricted-imports': restrict(
+        [],
+        [ELECTRON, '/main/', '/preload/', '/renderer/'],
+        'core and db stay free of Electron and of the shells around them',
+      ),
       'no-restricted-syntax': restrictDynamic(ELECTRON, 'core and db stay free of Electron'),
     },
   },
   {
     files: ['electron/contract/**'],
     rules: {
-      'no-restricted-imports': restrict(['knex', 'vue'], [ELECTRON, NODE_BUILTINS, '/core/', '/main/', '/renderer/', '/db/'], 'the contract is shared by every runtime: zod only'),
+      'no-restricted-imports': restrict(
+        ['knex', 'vue'],
+        [ELECTRON, NODE_BUILTINS, '/core/', '/main/', '/renderer/', '/db/'],
+        'the contract is shared by every runtime: zod only',
+      ),
       'no-restricted-syntax': restrictDynamic(`${ELECTRON}|${NODE_BUILTINS}`, 'the contract is shared by every runtime: zod only'),
     },
   },
   {
     files: ['electron/preload/**'],
     rules: {
-      'no-restricted-imports': restrict([], ['^(?!electron$|\\.\\./contract/names$)'], 'the sandboxed preload may import only electron and the procedure names'),
-      'no-restricted-syntax': ['error', { selector: 'ImportExpression', message: 'the sandboxed preload cannot load modules at run time' }, { selector: "CallExpression[callee.name='require']", message: 'the sandboxed preload cannot load modules at run time' }],
+      'no-restricted-imports': restrict(
+        [],
+        ['^(?!electron$|\\.\\./contract/names$)'],
+        'the sandboxed preload may import only electron and the procedure names',
+      ),
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportExpression', message: 'the sandboxed preload cannot load modules at run time' },
+        { selector: "CallExpression[callee.name='require']", message: 'the sandboxed preload cannot load modules at run time' },
+      ],
     },
   },
   {

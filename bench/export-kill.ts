@@ -28,7 +28,10 @@ async function run(): Promise<void> {
   unlockDataDir(dataDir)
   const city = readFileSync(join(keysDir, 'city.key.pem'), 'utf8')
   const countyPub = readFileSync(join(keysDir, 'county.pub.pem'), 'utf8')
-  const keys = { ownKeys: new Map([[SM.fingerprint(SM.publicFromPrivate(city)), city]]), senders: new Map([[SM.fingerprint(countyPub), { publicPem: countyPub, retired: false }]]) }
+  const keys = {
+    ownKeys: new Map([[SM.fingerprint(SM.publicFromPrivate(city)), city]]),
+    senders: new Map([[SM.fingerprint(countyPub), { publicPem: countyPub, retired: false }]]),
+  }
 
   // One uninterrupted export first: how long a run takes, so kills land all along it.
   const timed = Date.now()
@@ -40,7 +43,12 @@ async function run(): Promise<void> {
     const delay = Math.floor(Math.random() * span * 1.6)
     const killed = await exportOnce(dataDir, target, delay)
     if (!killed) outcomes.finishedBeforeKill++
-    const digest = existsSync(target) ? await openPackage(target, keys).then((o) => o.digest, () => null) : null
+    const digest = existsSync(target)
+      ? await openPackage(target, keys).then(
+          (o) => o.digest,
+          () => null,
+        )
+      : null
     const { db } = await openDatabase(dataDir)
     const logged = (await packageLog(db, 10_000)).filter((p) => p.state === 'done').map((p) => p.digest)
     await db.destroy()
@@ -53,14 +61,39 @@ async function run(): Promise<void> {
   const log = await packageLog(db, 10_000)
   await db.destroy()
   const partials = readdirSync(out).filter((f) => f.endsWith('.partial')).length
-  console.log(JSON.stringify({ runs: Number(values.runs), exportMs: span, ...outcomes, abandonedReservations: log.filter((p) => p.state === 'abandoned').length, partialFilesLeft: partials, distinctSequences: new Set(log.map((p) => p.sequence)).size === log.length }))
+  console.log(
+    JSON.stringify({
+      runs: Number(values.runs),
+      exportMs: span,
+      ...outcomes,
+      abandonedReservations: log.filter((p) => p.state === 'abandoned').length,
+      partialFilesLeft: partials,
+      distinctSequences: new Set(log.map((p) => p.sequence)).size === log.length,
+    }),
+  )
   if (outcomes.verifiedNotLogged) process.exitCode = 1
 }
 
 /** Runs `package export` in a child process, killed with SIGKILL after `delay` ms; true when the kill landed. */
 function exportOnce(dataDir: string, target: string, delay: number | null): Promise<boolean> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/cli/index.ts'), 'package', 'export', '--data-dir', dataDir, '--to', target, '--full', '--confirm-personal'], { stdio: 'ignore' })
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'electron/cli/index.ts'),
+        'package',
+        'export',
+        '--data-dir',
+        dataDir,
+        '--to',
+        target,
+        '--full',
+        '--confirm-personal',
+      ],
+      { stdio: 'ignore' },
+    )
     let killed = false
     const timer = delay == null ? null : setTimeout(() => ((killed = child.kill('SIGKILL')), undefined), delay)
     child.once('exit', (_code, signal) => {

@@ -16,12 +16,23 @@ function roster(): Array<[string, string, string, string, string]> {
   const surnames = '王李张刘陈杨黄赵吴周'
   return Array.from({ length: 50 }, (_, i) => {
     const first17 = `350102${1970 + (i % 25)}0${1 + (i % 9)}1${i % 10}${String(100 + i).slice(-3)}`
-    return [`${surnames[i % 10]}${'明华强芳静'[i % 5]}${i}`, first17 + idCardCheckChar(first17), i % 2 ? '县发展和改革局' : '县财政局', '科员', `${1995 + (i % 20)}-07-01`]
+    return [
+      `${surnames[i % 10]}${'明华强芳静'[i % 5]}${i}`,
+      first17 + idCardCheckChar(first17),
+      i % 2 ? '县发展和改革局' : '县财政局',
+      '科员',
+      `${1995 + (i % 20)}-07-01`,
+    ]
   })
 }
 
 async function api(page: Page, name: string, input: unknown = {}) {
-  return page.evaluate(([n, i]) => (globalThis as unknown as { api: Record<string, (x: unknown) => Promise<{ ok: boolean; error?: { code: string }; data?: unknown }>> }).api[n as string]!(i), [name, input] as const)
+  return page.evaluate(
+    ([n, i]) =>
+      (globalThis as unknown as { api: Record<string, (x: unknown) => Promise<{ ok: boolean; error?: { code: string }; data?: unknown }>> })
+        .api[n as string]!(i),
+    [name, input] as const,
+  )
 }
 
 /** The PDF's own objects plus the inflated content of every Flate stream, as text. */
@@ -41,21 +52,29 @@ function pdfObjects(pdf: Buffer): string {
   return parts.join('\n')
 }
 
-
-test('integrity archives: import 50 people, request and approve access, record entries, grade, print, and the auditor sees it all', async ({ app }) => {
+test('integrity archives: import 50 people, request and approve access, record entries, grade, print, and the auditor sees it all', async ({
+  app,
+}) => {
   test.setTimeout(180_000)
   const { page } = app
   await setUpOfficeAndLogIn(page)
-  for (const [name, sortOrder] of [['县发展和改革局', 1], ['县财政局', 2]] as const) {
+  for (const [name, sortOrder] of [
+    ['县发展和改革局', 1],
+    ['县财政局', 2],
+  ] as const) {
     expect((await api(page, 'units:create', { parentId: null, name, kind: 'county_dept', sortOrder })).ok).toBe(true)
   }
   await createUser(page, KEEPER)
   await createUser(page, SUPERVISOR)
   await createUser(page, AUDITOR)
   // Both work on every unit's archives (the administrator sets the scope per user).
-  const users = (await api(page, 'users:list', { page: 1, pageSize: 50 })).data as { items: Array<{ id: number; username: string; displayName: string; roles: string[] }> }
+  const users = (await api(page, 'users:list', { page: 1, pageSize: 50 })).data as {
+    items: Array<{ id: number; username: string; displayName: string; roles: string[] }>
+  }
   for (const u of users.items.filter((x) => ['keeper', 'sup1'].includes(x.username))) {
-    expect((await api(page, 'users:update', { id: u.id, displayName: u.displayName, roles: u.roles, unitId: null, archiveScope: 'all' })).ok).toBe(true)
+    expect(
+      (await api(page, 'users:update', { id: u.id, displayName: u.displayName, roles: u.roles, unitId: null, archiveScope: 'all' })).ok,
+    ).toBe(true)
   }
   // The administrator (三员) has no archives menu.
   await expect(page.getByTestId('sidebar')).not.toContainText('诚信档案')
@@ -133,7 +152,10 @@ test('integrity archives: import 50 people, request and approve access, record e
   await expect(page.getByTestId('grade-reasons')).toContainText('受到警告、记过处分：2026-05-12 违反工作纪律')
   // A stamped scan behind the entry: stored sealed, shown back from main.
   const scan = join(app.dataDir, '处分决定书.png')
-  writeFileSync(scan, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64'))
+  writeFileSync(
+    scan,
+    Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64'),
+  )
   await app.willOpen(scan)
   await page.getByTestId('entries-table').getByText('上传扫描件').click()
   await expect(page.getByText('已上传 处分决定书.png')).toBeVisible()
@@ -171,7 +193,9 @@ test('integrity archives: import 50 people, request and approve access, record e
   await page.getByTestId('people-search').click()
   await expect(page.getByTestId('people-table')).toContainText('已回避')
   // A different person: still no access through the router.
-  const other = ((await api(page, 'people:list', { page: 1, pageSize: 1, keyword: people[2]![1] })).data as { items: Array<{ id: number }> }).items[0]!.id
+  const other = (
+    (await api(page, 'people:list', { page: 1, pageSize: 1, keyword: people[2]![1] })).data as { items: Array<{ id: number }> }
+  ).items[0]!.id
   expect(await api(page, 'archives:open', { personId: other })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
   await logout(page)
 
@@ -179,7 +203,18 @@ test('integrity archives: import 50 people, request and approve access, record e
   await firstLogin(page, AUDITOR, 'Audit#2026new')
   await page.getByTestId('sidebar').getByText('操作日志').click()
   const audit = page.getByTestId('audit-table')
-  for (const step of ['批量导入人员', '申请查阅诚信档案', '审批查阅申请', '查阅诚信档案', '查看完整身份证号', '记录档案事项', '上传档案附件', '查看档案附件', '打印诚信档案', '导出诚信档案 PDF']) {
+  for (const step of [
+    '批量导入人员',
+    '申请查阅诚信档案',
+    '审批查阅申请',
+    '查阅诚信档案',
+    '查看完整身份证号',
+    '记录档案事项',
+    '上传档案附件',
+    '查看档案附件',
+    '打印诚信档案',
+    '导出诚信档案 PDF',
+  ]) {
     await expect(audit).toContainText(step)
   }
   await expect(audit.locator('tbody tr').filter({ hasText: '查阅诚信档案' }).filter({ hasText: '失败：无权限' })).toHaveCount(2)

@@ -5,8 +5,6 @@ import type { Page } from '@playwright/test'
 const CLERK = { username: 'clerk1', displayName: '李业务', roles: ['业务人员'], password: 'Init#2026a' }
 const SUPERVISOR = { username: 'sup1', displayName: '周审核', roles: ['审核人员'], password: 'Init#2026b' }
 
-
-
 /** The office set up, a clerk and a supervisor created, and the clerk logged in for the first time. */
 async function officeWithClerkAndSupervisor(page: Page) {
   await setUpOfficeAndLogIn(page)

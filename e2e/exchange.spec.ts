@@ -18,10 +18,24 @@ const CLERK = { username: 'clerk1', displayName: '李业务', roles: ['业务人
 
 const SM = suiteOf('SM2-SM3-SM4')!
 
-async function cityPackage(path: string, kind: 'receipt' | 'tasks', sequence: number, city: { privatePem: string }, countyPub: string, tables: Record<string, unknown[]>) {
+async function cityPackage(
+  path: string,
+  kind: 'receipt' | 'tasks',
+  sequence: number,
+  city: { privatePem: string },
+  countyPub: string,
+  tables: Record<string, unknown[]>,
+) {
   await writePackage({
-    path, suite: SM, kind, sequence, createdAt: new Date().toISOString(), sender: { orgName: '市社会信用信息平台', regionCode: '350100', uscc: '' },
-    senderPrivatePem: city.privatePem, recipientPublicPem: countyPub, payload: tablesPayload(kind, tables as Record<string, Array<Record<string, unknown>>>),
+    path,
+    suite: SM,
+    kind,
+    sequence,
+    createdAt: new Date().toISOString(),
+    sender: { orgName: '市社会信用信息平台', regionCode: '350100', uscc: '' },
+    senderPrivatePem: city.privatePem,
+    recipientPublicPem: countyPub,
+    payload: tablesPayload(kind, tables as Record<string, Array<Record<string, unknown>>>),
   })
 }
 
@@ -43,7 +57,10 @@ test('county → city → receipt and issued tasks → county, through the 数�
   writeFileSync(cityPub, city.publicPem)
   await app.willOpen(cityPub)
   await page.getByTestId('import-peer').click()
-  await page.locator('.el-message-box').getByRole('button', { name: /确定|OK/ }).click()
+  await page
+    .locator('.el-message-box')
+    .getByRole('button', { name: /确定|OK/ })
+    .click()
   const spoken = (SM.fingerprint(city.publicPem).slice(0, 32).toUpperCase().match(/.{4}/g) ?? []).join(' ')
   const alert = page.locator('.el-message-box').filter({ hasText: '请与对方电话核对指纹' })
   await expect(alert).toContainText(spoken)
@@ -77,13 +94,22 @@ test('county → city → receipt and issued tasks → county, through the 数�
   const reader = payloadReader((name, data) => {
     if (name === 'manifest.json') manifest = JSON.parse(data.toString('utf8'))
   })
-  const opened = await openPackage(app.savedFile(packageFile), { ownKeys: new Map([[SM.fingerprint(city.publicPem), city.privatePem]]), senders: new Map([[SM.fingerprint(countyPub), { publicPem: countyPub, retired: false }]]) }, (p) => reader.write(p))
+  const opened = await openPackage(
+    app.savedFile(packageFile),
+    {
+      ownKeys: new Map([[SM.fingerprint(city.publicPem), city.privatePem]]),
+      senders: new Map([[SM.fingerprint(countyPub), { publicPem: countyPub, retired: false }]]),
+    },
+    (p) => reader.write(p),
+  )
   await reader.end()
   expect(manifest!.counts.records).toBe(120)
 
   // Back come a receipt and an issue of tasks.
   const receipt = join(app.dataDir, 'receipt-1.cdpkg')
-  await cityPackage(receipt, 'receipt', 1, city, countyPub, { receipts: receiptRows(opened.header, opened.digest, manifest!.counts, new Date().toISOString()) })
+  await cityPackage(receipt, 'receipt', 1, city, countyPub, {
+    receipts: receiptRows(opened.header, opened.digest, manifest!.counts, new Date().toISOString()),
+  })
   await app.willOpen(receipt)
   await page.getByTestId('import-start').click()
   await expect(page.getByTestId('package-done')).toContainText('已导入回执（市社会信用信息平台，序号 1）')
@@ -101,7 +127,15 @@ test('county → city → receipt and issued tasks → county, through the 数�
   const plan = parsePlan(PLAN)
   const tasks = join(app.dataDir, 'tasks-1.cdpkg')
   await cityPackage(tasks, 'tasks', 1, city, countyPub, {
-    plans: [{ externalId: 'P-2026-3', title: '某某县2026年社会信用体系建设工作要点', issuer: plan.issuer, docNumber: plan.docNumber, year: plan.year }],
+    plans: [
+      {
+        externalId: 'P-2026-3',
+        title: '某某县2026年社会信用体系建设工作要点',
+        issuer: plan.issuer,
+        docNumber: plan.docNumber,
+        year: plan.year,
+      },
+    ],
     tasks: plan.tasks.map(({ source: _s, ...t }) => ({ ...t, externalId: `P-2026-3#${t.path.join('.')}`, planExternalId: 'P-2026-3' })),
   })
   await app.willOpen(tasks)

@@ -37,7 +37,10 @@ export async function setUpOfficeAndLogIn(page: Page): Promise<void> {
   await expect(page.getByTestId('home-page')).toBeVisible()
 }
 
-export async function createUser(page: Page, user: { username: string; displayName: string; roles: string[]; password: string }): Promise<void> {
+export async function createUser(
+  page: Page,
+  user: { username: string; displayName: string; roles: string[]; password: string },
+): Promise<void> {
   await page.getByTestId('sidebar').getByText('用户管理').click()
   await page.getByTestId('user-create').click()
   const dialog = page.getByTestId('user-dialog')

@@ -10,7 +10,13 @@ import { changeInitialPassword, createUser, login, logout, pick, setUpOfficeAndL
 
 const CLERK = { username: 'clerk1', displayName: '李业务', roles: ['业务人员'], password: 'Init#2026a' }
 const SUPERVISOR = { username: 'sup1', displayName: '周审核', roles: ['审核人员'], password: 'Init#2026b' }
-const RULES: DisclosureRule[] = DISCLOSURE_RULES.map((r) => ({ effectiveFrom: r.effective_from, level: r.level as DisclosureRule['level'], minMonths: r.min_months, maxMonths: r.max_months, basis: r.basis }))
+const RULES: DisclosureRule[] = DISCLOSURE_RULES.map((r) => ({
+  effectiveFrom: r.effective_from,
+  level: r.level as DisclosureRule['level'],
+  minMonths: r.min_months,
+  maxMonths: r.max_months,
+  basis: r.basis,
+}))
 
 // Dates are relative to the day the test runs (the app measures lateness against today).
 const today = beijingDate(Date.now())
@@ -24,25 +30,60 @@ function expiringDecision(): string {
 }
 
 const ROW = {
-  XDR_MC: '', XDR_LB: '法人和非法人组织', XDR_SHXYM: '91350100M000100Y43', CF_WSH: '', CF_WFXW: '未按规定明码标价', CF_SY: '经查属实', CF_YJ: '《价格法》第十三条',
-  CF_CFLB: '罚款', CF_NR: '罚款人民币五千元', CF_NR_FK: 0.5, CF_JDRQ: '', CF_YXQ: '', CF_CFJG: '某县市场监督管理局', CF_CFJGDM: '91440300708461136T',
-  CF_SJLY: '某县市场监督管理局', CF_SJLYDM: '91440300708461136T',
+  XDR_MC: '',
+  XDR_LB: '法人和非法人组织',
+  XDR_SHXYM: '91350100M000100Y43',
+  CF_WSH: '',
+  CF_WFXW: '未按规定明码标价',
+  CF_SY: '经查属实',
+  CF_YJ: '《价格法》第十三条',
+  CF_CFLB: '罚款',
+  CF_NR: '罚款人民币五千元',
+  CF_NR_FK: 0.5,
+  CF_JDRQ: '',
+  CF_YXQ: '',
+  CF_CFJG: '某县市场监督管理局',
+  CF_CFJGDM: '91440300708461136T',
+  CF_SJLY: '某县市场监督管理局',
+  CF_SJLYDM: '91440300708461136T',
 }
 
 async function departmentWorkbook(path: string, rows: number, opts: { badRow?: number; lateRows?: number } = {}) {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path })
   const ws = wb.addWorksheet('行政处罚')
-  ws.addRow(['行政相对人名称', '行政相对人类别', '统一社会信用代码', '行政处罚决定书文号', '违法行为类型', '违法事实', '处罚依据', '处罚类别', '处罚内容', '罚款金额（万元）', '处罚决定日期', '处罚有效期', '处罚机关', '处罚机关统一社会信用代码', '数据来源单位', '数据来源单位统一社会信用代码']).commit()
+  ws.addRow([
+    '行政相对人名称',
+    '行政相对人类别',
+    '统一社会信用代码',
+    '行政处罚决定书文号',
+    '违法行为类型',
+    '违法事实',
+    '处罚依据',
+    '处罚类别',
+    '处罚内容',
+    '罚款金额（万元）',
+    '处罚决定日期',
+    '处罚有效期',
+    '处罚机关',
+    '处罚机关统一社会信用代码',
+    '数据来源单位',
+    '数据来源单位统一社会信用代码',
+  ]).commit()
   for (let i = 1; i <= rows; i++) {
     const decided = i <= (opts.lateRows ?? 0) ? daysAgo(40) : today
-    const r = { ...ROW, XDR_MC: `某某商贸有限公司${i}`, CF_WSH: `县市监罚〔2026〕${i}号`, CF_JDRQ: decided, CF_YXQ: dayjs(decided).add(1, 'year').format('YYYY-MM-DD') }
+    const r = {
+      ...ROW,
+      XDR_MC: `某某商贸有限公司${i}`,
+      CF_WSH: `县市监罚〔2026〕${i}号`,
+      CF_JDRQ: decided,
+      CF_YXQ: dayjs(decided).add(1, 'year').format('YYYY-MM-DD'),
+    }
     if (i === opts.badRow) r.XDR_SHXYM = '91350100M000100Y44'
     ws.addRow(Object.values(r)).commit()
   }
   ws.commit()
   await wb.commit()
 }
-
 
 async function fillDate(page: Page, field: string, date: string) {
   const input = page.locator(`[data-field="${field}"] input`)
@@ -73,7 +114,9 @@ async function enterPenalty(page: Page, v: { name: string; code: string; doc: st
   await page.getByTestId('record-save').click()
 }
 
-test('a clerk enters and imports 行政处罚 records, sees late and expiring ones, exports the list; a supervisor approves a 信用修复', async ({ app }) => {
+test('a clerk enters and imports 行政处罚 records, sees late and expiring ones, exports the list; a supervisor approves a 信用修复', async ({
+  app,
+}) => {
   test.setTimeout(180_000) // a 20,000-row file is read, checked and partly imported
   const { page } = app
   await setUpOfficeAndLogIn(page)

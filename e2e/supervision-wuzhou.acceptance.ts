@@ -23,7 +23,9 @@ async function openTask(page: Page, title: string): Promise<string> {
 
 if (!existsSync(WUZHOU)) throw new Error(`the shared plan fixtures are not at ${FIXTURES}: set PLAN_FIXTURES`)
 
-test('梧州 plan: opened, reviewed, confirmed; progress with a scan, extension approved, a return and resubmission, a 督办函, the dashboard', async ({ app }) => {
+test('梧州 plan: opened, reviewed, confirmed; progress with a scan, extension approved, a return and resubmission, a 督办函, the dashboard', async ({
+  app,
+}) => {
   test.setTimeout(240_000)
   const { page } = app
   await setUpOfficeAndLogIn(page)
@@ -34,7 +36,9 @@ test('梧州 plan: opened, reviewed, confirmed; progress with a scan, extension 
   await page.getByTestId('plan-new').click()
   await page.getByTestId('plan-choose').click()
   await expect(page.getByText('识别出 66 项任务')).toBeVisible()
-  await expect(page.getByTestId('plan-title').locator('input').or(page.getByTestId('plan-title'))).toHaveValue(/梧州市人民政府关于贯彻落实社会信用体系建设规划纲要/)
+  await expect(page.getByTestId('plan-title').locator('input').or(page.getByTestId('plan-title'))).toHaveValue(
+    /梧州市人民政府关于贯彻落实社会信用体系建设规划纲要/,
+  )
   const unitPanel = page.getByTestId('plan-units')
   await expect(unitPanel).toContainText('人民银行梧州市中支')
   await snap(page, '45-wuzhou-review')
@@ -57,7 +61,10 @@ test('梧州 plan: opened, reviewed, confirmed; progress with a scan, extension 
   await page.getByTestId('task-confirm').click()
   await expect(firstUnit).toContainText('办理中')
   const scan = join(app.dataDir, '征信异议处理制度（盖章）.png')
-  writeFileSync(scan, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64'))
+  writeFileSync(
+    scan,
+    Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64'),
+  )
   await app.willOpen(scan)
   await page.getByTestId('task-history').getByRole('button', { name: '上传盖章扫描件' }).click()
   await expect(page.getByTestId('task-file-征信异议处理制度（盖章）.png')).toBeVisible()

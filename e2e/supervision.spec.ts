@@ -13,7 +13,12 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   await setUpOfficeAndLogIn(page)
   // The office's tree spells one unit in full; the plan prints its short name.
   const created = await page.evaluate(() =>
-    (globalThis as unknown as { api: Record<string, (x: unknown) => Promise<{ ok: boolean }>> }).api['units:create']!({ parentId: null, name: '县发展和改革局', kind: 'county_dept', sortOrder: 1 }),
+    (globalThis as unknown as { api: Record<string, (x: unknown) => Promise<{ ok: boolean }>> }).api['units:create']!({
+      parentId: null,
+      name: '县发展和改革局',
+      kind: 'county_dept',
+      sortOrder: 1,
+    }),
   )
   expect(created.ok).toBe(true)
   // The administrator sets up the people; the business is theirs (三员分立).
@@ -29,7 +34,9 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   await page.getByTestId('plan-new').click()
   await page.getByTestId('plan-choose').click()
   await expect(page.getByText('识别出 6 项任务')).toBeVisible()
-  await expect(page.getByTestId('plan-title').locator('input').or(page.getByTestId('plan-title'))).toHaveValue('某某县2026年社会信用体系建设工作要点')
+  await expect(page.getByTestId('plan-title').locator('input').or(page.getByTestId('plan-title'))).toHaveValue(
+    '某某县2026年社会信用体系建设工作要点',
+  )
   const unitPanel = page.getByTestId('plan-units')
   await expect(unitPanel).toContainText('县发展改革局')
   await expect(unitPanel).toContainText('简称') // matched to 县发展和改革局 by its normalised name
@@ -59,7 +66,10 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   await expect(lead).toContainText('办理中')
   // The stamped scan behind the report.
   const scan = join(app.dataDir, '进展情况（盖章）.png')
-  writeFileSync(scan, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64'))
+  writeFileSync(
+    scan,
+    Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64'),
+  )
   await app.willOpen(scan)
   await page.getByTestId('task-history').getByRole('button', { name: '上传盖章扫描件' }).click()
   await page.getByTestId('task-file-进展情况（盖章）.png').click()

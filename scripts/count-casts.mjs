@@ -2,7 +2,9 @@
 import ts from 'typescript'
 import { readFileSync } from 'node:fs'
 import { execSync } from 'node:child_process'
-const files = execSync('git ls-files electron db', { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.ts'))
+const files = execSync('git ls-files electron db', { encoding: 'utf8' })
+  .split('\n')
+  .filter((f) => f.endsWith('.ts'))
 let total = 0
 const per = {}
 for (const f of files) {
@@ -21,4 +23,7 @@ for (const f of files) {
   total += n
 }
 console.log('total', total)
-for (const [f, n] of Object.entries(per).sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(n, f)
+for (const [f, n] of Object.entries(per)
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 40))
+  console.log(n, f)

@@ -27,7 +27,10 @@ const cacheRoot = resolve('node_modules/.cache/electron-offline')
 const slot = join(cacheRoot, createHash('sha256').update(urlDir).digest('hex'))
 mkdirSync(slot, { recursive: true })
 copyFileSync(zip, join(slot, expected))
-const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: 'inherit', env: { ...process.env, electron_config_cache: cacheRoot } })
+const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], {
+  stdio: 'inherit',
+  env: { ...process.env, electron_config_cache: cacheRoot },
+})
 if (r.status !== 0) {
   console.error('安装失败：压缩包校验或解压未通过 / install failed (checksum or unzip)')
   process.exit(1)

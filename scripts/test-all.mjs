@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint, build, unit/integration (vitest), end-to-end (Playwright), then one
-// closing line `tests: N passed, N failed` summing every suite. Typecheck and lint count as one
+// `npm test`: typecheck, lint, format, build, unit/integration (vitest), end-to-end (Playwright), then one
+// closing line `tests: N passed, N failed` summing every suite. Typecheck, lint and format count as one
 // check each. Exits non-zero if anything failed.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
@@ -13,7 +13,9 @@ function run(title, cmd, args) {
   console.log(`\n=== ${title}: ${cmd} ${args.join(' ')}`)
   const started = Date.now()
   const r = spawnSync(cmd, args, { stdio: 'inherit', env })
-  console.log(`=== ${title}: ${r.status === 0 ? 'ok' : `failed (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  console.log(
+    `=== ${title}: ${r.status === 0 ? 'ok' : `failed (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  )
   return r.status === 0
 }
 
@@ -37,8 +39,14 @@ for (const f of ['test-results/vitest.json', 'test-results/e2e.json']) rmSync(f,
 gate('typecheck (node)', bin('tsc'), ['--noEmit', '-p', 'electron/tsconfig.json'])
 gate('typecheck (renderer)', bin('vue-tsc'), ['--noEmit', '-p', 'renderer/tsconfig.json'])
 gate('lint', bin('eslint'), ['.', '--max-warnings', '0'])
+gate('format', bin('prettier'), ['--check', '.'])
 
-const unitOk = run('unit + integration', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json'])
+const unitOk = run('unit + integration', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  '--outputFile=test-results/vitest.json',
+])
 const unit = readJson('test-results/vitest.json')
 if (unit) {
   totals.passed += unit.numPassedTests
@@ -56,6 +64,7 @@ if (run('build', bin('electron-vite'), ['build'])) {
   } else totals.failed++
 } else totals.failed++
 
-if (!existsSync('/usr/bin/chromium') && !process.env.CHROMIUM_PATH) console.log('\n注意 / note: /usr/bin/chromium not found; install it with `apt-get install chromium`.')
+if (!existsSync('/usr/bin/chromium') && !process.env.CHROMIUM_PATH)
+  console.log('\n注意 / note: /usr/bin/chromium not found; install it with `apt-get install chromium`.')
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`)
 process.exit(totals.failed ? 1 : 0)

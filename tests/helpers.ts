@@ -33,13 +33,26 @@ export const ORIGIN = 'app://credit-desk'
 export const WINDOW: Sender = { id: '1', url: `${ORIGIN}/index.html#/`, isMainFrame: true }
 
 /** The real router and handlers over a fresh data folder, with a clock the test moves. */
-export async function freshBackend(): Promise<Backend & { clock: ReturnType<typeof manualClock>; logger: ReturnType<typeof memoryLogger>; dataDir: string; savePath: { value: string | null }; openPath: { value: string | null } }> {
+export async function freshBackend(): Promise<
+  Backend & {
+    clock: ReturnType<typeof manualClock>
+    logger: ReturnType<typeof memoryLogger>
+    dataDir: string
+    savePath: { value: string | null }
+    openPath: { value: string | null }
+  }
+> {
   const dataDir = tempDir()
   const clock = manualClock()
   const logger = memoryLogger()
   const savePath = { value: null as string | null }
   const openPath = { value: null as string | null }
-  const backend = await createBackend({ dataDir, clock, logger, isTrustedSender: trustOrigin(ORIGIN), platform: {
+  const backend = await createBackend({
+    dataDir,
+    clock,
+    logger,
+    isTrustedSender: trustOrigin(ORIGIN),
+    platform: {
       chooseSavePath: async () => savePath.value,
       chooseOpenPath: async () => openPath.value,
       // Rendering a page to PDF needs a browser: the end-to-end specs check the real output.
@@ -78,7 +91,12 @@ export function errorOf(env: { ok: boolean; error?: { code: string; details?: { 
 }
 
 /** Creates a user with the given roles (through the admin's caller) and logs them in on a window of their own. */
-export async function userSession(b: Backend, adminCall: (name: string, input?: unknown) => Promise<{ ok: boolean }>, username: string, roles: string[]) {
+export async function userSession(
+  b: Backend,
+  adminCall: (name: string, input?: unknown) => Promise<{ ok: boolean }>,
+  username: string,
+  roles: string[],
+) {
   const sender: Sender = { ...WINDOW, id: `window-${username}` }
   expectOk(await adminCall('users:create', { username, displayName: username, roles, initialPassword: 'Init#2026b' }))
   expectOk(await b.dispatch(sender, 'auth:login', { username, password: 'Init#2026b' }))

@@ -98,17 +98,23 @@ export async function up(knex: Knex): Promise<void> {
   // Append-only: the application has no code path that changes or deletes log rows, and the
   // database refuses it too (等保 安全审计: protect records against deletion or modification).
   for (const table of ['audit_log', 'login_log']) {
-    await knex.raw(
-      `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
-    )
-    await knex.raw(
-      `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
-    )
+    await knex.raw(`CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`)
+    await knex.raw(`CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`)
   }
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const t of ['login_log', 'audit_log', 'dict_items', 'dict_types', 'login_throttle', 'user_roles', 'users', 'org_units', 'settings']) {
+  for (const t of [
+    'login_log',
+    'audit_log',
+    'dict_items',
+    'dict_types',
+    'login_throttle',
+    'user_roles',
+    'users',
+    'org_units',
+    'settings',
+  ]) {
     await knex.schema.dropTableIfExists(t)
   }
 }

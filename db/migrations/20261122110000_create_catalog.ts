@@ -7,9 +7,16 @@ const CATALOG_CATEGORIES: Array<[code: string, name: string, parent: string | nu
   ['01', '登记注册基本信息', null],
   ['02', '司法裁判及执行信息', null],
   ['03', '行政管理信息', null],
-  ['0301', '行政许可', '03'], ['0302', '行政处罚', '03'], ['0303', '行政强制', '03'], ['0304', '行政确认', '03'],
-  ['0305', '行政征收', '03'], ['0306', '行政给付', '03'], ['0307', '行政裁决', '03'], ['0308', '行政补偿', '03'],
-  ['0309', '行政奖励', '03'], ['0310', '行政检查', '03'],
+  ['0301', '行政许可', '03'],
+  ['0302', '行政处罚', '03'],
+  ['0303', '行政强制', '03'],
+  ['0304', '行政确认', '03'],
+  ['0305', '行政征收', '03'],
+  ['0306', '行政给付', '03'],
+  ['0307', '行政裁决', '03'],
+  ['0308', '行政补偿', '03'],
+  ['0309', '行政奖励', '03'],
+  ['0310', '行政检查', '03'],
   ['04', '职称和职业资格信息', null],
   ['05', '经营（活动）异常名录（状态）信息', null],
   ['06', '严重失信主体名单信息', null],
@@ -21,7 +28,15 @@ const CATALOG_CATEGORIES: Array<[code: string, name: string, parent: string | nu
   ['12', '经营主体自愿提供的信息', null],
 ]
 
-type Field = [code: string, name: string, type: string, maxLength: number | null, required: boolean, dict: string | null, rule: string | null]
+type Field = [
+  code: string,
+  name: string,
+  type: string,
+  maxLength: number | null,
+  required: boolean,
+  dict: string | null,
+  rule: string | null,
+]
 
 // The subject (行政相对人) block shared by both 双公示 item sets.
 const SUBJECT: Field[] = [
@@ -129,14 +144,34 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex('dict_types').insert({ code: 'license_status', name: '许可当前状态', is_system: true })
   await knex('dict_items').insert(
-    [['valid', '有效'], ['revoked', '撤销'], ['cancelled', '注销']].map(([value, label], i) => ({ type_code: 'license_status', value, label, sort_order: (i + 1) * 10, enabled: true })),
+    [
+      ['valid', '有效'],
+      ['revoked', '撤销'],
+      ['cancelled', '注销'],
+    ].map(([value, label], i) => ({ type_code: 'license_status', value, label, sort_order: (i + 1) * 10, enabled: true })),
   )
   await knex('catalog_categories').insert(CATALOG_CATEGORIES.map(([code, name, parent]) => ({ code, name, parent_code: parent })))
 
   const now = Date.now()
   const items = [
-    { code: 'SGS_XK', category_code: '0301', name: '行政许可信息', info_class: 'basic', dishonesty_level: null, fields: LICENSE_FIELDS, legal_basis: '《中华人民共和国行政许可法》；国务院办公厅关于“双公示”工作的有关要求' },
-    { code: 'SGS_CF', category_code: '0302', name: '行政处罚信息', info_class: 'bad', dishonesty_level: 'general', fields: PENALTY_FIELDS, legal_basis: '《中华人民共和国行政处罚法》；国务院办公厅关于“双公示”工作的有关要求' },
+    {
+      code: 'SGS_XK',
+      category_code: '0301',
+      name: '行政许可信息',
+      info_class: 'basic',
+      dishonesty_level: null,
+      fields: LICENSE_FIELDS,
+      legal_basis: '《中华人民共和国行政许可法》；国务院办公厅关于“双公示”工作的有关要求',
+    },
+    {
+      code: 'SGS_CF',
+      category_code: '0302',
+      name: '行政处罚信息',
+      info_class: 'bad',
+      dishonesty_level: 'general',
+      fields: PENALTY_FIELDS,
+      legal_basis: '《中华人民共和国行政处罚法》；国务院办公厅关于“双公示”工作的有关要求',
+    },
   ]
   for (const { fields, ...item } of items) {
     const [id] = (await knex('catalog_items').insert({
@@ -154,7 +189,15 @@ export async function up(knex: Knex): Promise<void> {
     })) as number[]
     await knex('catalog_fields').insert(
       fields.map(([code, name, type, maxLength, required, dict, rule], i) => ({
-        item_id: id, sort_order: (i + 1) * 10, code, name, type, max_length: maxLength, required, dict_type_code: dict, check_rule: rule,
+        item_id: id,
+        sort_order: (i + 1) * 10,
+        code,
+        name,
+        type,
+        max_length: maxLength,
+        required,
+        dict_type_code: dict,
+        check_rule: rule,
       })),
     )
   }

@@ -24,7 +24,9 @@ export async function up(knex: Knex): Promise<void> {
   })
   // Records still in disclosure (not repaired, not withdrawn): the status filters and counts read this
   // alone. (A plain (item, disclosure end) index made the planner prefer it and look up every row.)
-  await knex.raw('CREATE INDEX records_live_disclosure ON records (item_code, disclosure_ends_on, repairable_from) WHERE repaired_on IS NULL AND revoked_on IS NULL')
+  await knex.raw(
+    'CREATE INDEX records_live_disclosure ON records (item_code, disclosure_ends_on, repairable_from) WHERE repaired_on IS NULL AND revoked_on IS NULL',
+  )
   await knex.schema.createTable('record_actions', (t) => {
     t.increments('id')
     t.integer('record_id').notNullable().references('records.id')

@@ -7,11 +7,29 @@ import type { Knex } from 'knex'
 // 分级管理 defaults (DOMAIN.md §C2: no national standard; 守信/基本守信/失信/严重失信 is common).
 // Each rule: an entry of this kind (and result, if listed) within N months caps the grade.
 const DEFAULT_GRADE_RULES = [
-  { name: '受到开除、撤职处分', entry_kind: 'violation', results: ['dismissal', 'removal'], within_months: 60, grade: 'seriously_dishonest' },
+  {
+    name: '受到开除、撤职处分',
+    entry_kind: 'violation',
+    results: ['dismissal', 'removal'],
+    within_months: 60,
+    grade: 'seriously_dishonest',
+  },
   { name: '受到降级、记大过处分', entry_kind: 'violation', results: ['demotion', 'major_demerit'], within_months: 36, grade: 'dishonest' },
-  { name: '受到警告、记过处分', entry_kind: 'violation', results: ['warning', 'demerit'], within_months: 24, grade: 'basically_trustworthy' },
+  {
+    name: '受到警告、记过处分',
+    entry_kind: 'violation',
+    results: ['warning', 'demerit'],
+    within_months: 24,
+    grade: 'basically_trustworthy',
+  },
   { name: '年度考核不称职', entry_kind: 'assessment', results: ['incompetent'], within_months: 24, grade: 'dishonest' },
-  { name: '年度考核基本称职', entry_kind: 'assessment', results: ['basically_competent'], within_months: 12, grade: 'basically_trustworthy' },
+  {
+    name: '年度考核基本称职',
+    entry_kind: 'assessment',
+    results: ['basically_competent'],
+    within_months: 12,
+    grade: 'basically_trustworthy',
+  },
   { name: '受到问责处理', entry_kind: 'accountability', results: null, within_months: 12, grade: 'basically_trustworthy' },
   { name: '个人有关事项瞒报', entry_kind: 'personal_report', results: ['concealed'], within_months: 24, grade: 'basically_trustworthy' },
 ]
@@ -89,7 +107,9 @@ export async function up(knex: Knex): Promise<void> {
     t.boolean('enabled').notNullable().defaultTo(true)
     t.bigInteger('updated_at').notNullable()
   })
-  await knex('grade_rules').insert(DEFAULT_GRADE_RULES.map((r) => ({ ...r, results: r.results ? JSON.stringify(r.results) : null, enabled: true, updated_at: 0 })))
+  await knex('grade_rules').insert(
+    DEFAULT_GRADE_RULES.map((r) => ({ ...r, results: r.results ? JSON.stringify(r.results) : null, enabled: true, updated_at: 0 })),
+  )
   await knex.schema.createTable('grade_history', (t) => {
     t.increments('id')
     t.integer('person_id').notNullable().references('people.id')
@@ -126,7 +146,16 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['archive_recusals', 'archive_access', 'grade_history', 'grade_rules', 'entry_attachments', 'attachments', 'archive_entries', 'people']) {
+  for (const table of [
+    'archive_recusals',
+    'archive_access',
+    'grade_history',
+    'grade_rules',
+    'entry_attachments',
+    'attachments',
+    'archive_entries',
+    'people',
+  ]) {
     await knex.schema.dropTable(table)
   }
   await knex.schema.alterTable('users', (t) => t.dropColumn('archive_scope'))

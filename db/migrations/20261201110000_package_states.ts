@@ -14,7 +14,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('exchange_packages', (t) => {
     t.dropUnique(['direction', 'peer_fingerprint', 'kind', 'sequence'])
   })
-  await knex.raw("CREATE UNIQUE INDEX exchange_packages_sequence_unique ON exchange_packages (direction, peer_fingerprint, kind, sequence) WHERE kind <> 'receipt'")
+  await knex.raw(
+    "CREATE UNIQUE INDEX exchange_packages_sequence_unique ON exchange_packages (direction, peer_fingerprint, kind, sequence) WHERE kind <> 'receipt'",
+  )
   await knex.schema.alterTable('exchange_peers', (t) => {
     t.text('parts').notNullable().defaultTo('["catalog","records","progress"]')
   })

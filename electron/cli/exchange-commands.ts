@@ -53,15 +53,22 @@ const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : un
 function explain(err: unknown, out: Out): number {
   if (err instanceof AppError) {
     const details = (err.details ?? {}) as Record<string, unknown>
-    if (err.code === ErrorCode.PackageRejected) out.error(`数据包被拒绝：${packageRejectionText(details)}\nrejected: ${packageRejectionText(details, 'en')}`)
-    else if (err.code === ErrorCode.KeyFileRejected) out.error(`密钥文件无法使用：${keyFileRejectionText(details)}\nkey file rejected: ${keyFileRejectionText(details, 'en')}`)
-    else if (err.code === ErrorCode.Conflict && details.reason === 'peer_exists') out.error(`${keyFileRejectionText(details)} / ${keyFileRejectionText(details, 'en')}`)
-    else if (err.code === ErrorCode.InvalidState && details.reason === 'no_peer') out.error('尚未导入市平台公钥：先运行 keys import-peer / import the city platform’s public key first')
+    if (err.code === ErrorCode.PackageRejected)
+      out.error(`数据包被拒绝：${packageRejectionText(details)}\nrejected: ${packageRejectionText(details, 'en')}`)
+    else if (err.code === ErrorCode.KeyFileRejected)
+      out.error(`密钥文件无法使用：${keyFileRejectionText(details)}\nkey file rejected: ${keyFileRejectionText(details, 'en')}`)
+    else if (err.code === ErrorCode.Conflict && details.reason === 'peer_exists')
+      out.error(`${keyFileRejectionText(details)} / ${keyFileRejectionText(details, 'en')}`)
+    else if (err.code === ErrorCode.InvalidState && details.reason === 'no_peer')
+      out.error('尚未导入市平台公钥：先运行 keys import-peer / import the city platform’s public key first')
     else if (err.code === ErrorCode.InvalidState && details.reason === 'personal_unconfirmed') {
-      const rows = Object.entries(details.personal as Record<string, number>).map(([t, n]) => `${TABLE_NAMES[t] ?? t} ${n} 条`).join('，')
-      out.error(`本次数据包含有个人信息（完整证件号码）：${rows}。确认要交给对方时，加上 --confirm-personal 重新运行 / the package carries personal data; add --confirm-personal to send it`)
-    }
-    else if (err.code === ErrorCode.DiskFull) out.error('磁盘空间不足，未生成数据包 / disk full: no package written')
+      const rows = Object.entries(details.personal as Record<string, number>)
+        .map(([t, n]) => `${TABLE_NAMES[t] ?? t} ${n} 条`)
+        .join('，')
+      out.error(
+        `本次数据包含有个人信息（完整证件号码）：${rows}。确认要交给对方时，加上 --confirm-personal 重新运行 / the package carries personal data; add --confirm-personal to send it`,
+      )
+    } else if (err.code === ErrorCode.DiskFull) out.error('磁盘空间不足，未生成数据包 / disk full: no package written')
     else out.error(`${CLI_ERRORS[err.code]?.(details) ?? '操作失败'} / ${err.code}: ${err.message}`)
     return 1
   }
@@ -75,7 +82,12 @@ function explain(err: unknown, out: Out): number {
   throw err
 }
 
-const TABLE_NAMES: Record<string, string> = { records: '含证件号码的归集记录', people: '诚信档案人员', archive_entries: '诚信档案记录', grade_history: '档案等级评定' }
+const TABLE_NAMES: Record<string, string> = {
+  records: '含证件号码的归集记录',
+  people: '诚信档案人员',
+  archive_entries: '诚信档案记录',
+  grade_history: '档案等级评定',
+}
 
 const FILE_ERRORS: Record<string, string> = {
   ENOENT: '文件或目录不存在',
@@ -91,7 +103,12 @@ const CLI_ERRORS: Partial<Record<string, (d: Record<string, unknown>) => string>
   [ErrorCode.KeysMissing]: () => '数据目录中的加密密钥（keys 文件夹）缺失或已损坏，请从备份恢复',
   [ErrorCode.KeysMismatch]: () => 'keys 文件夹中的密钥不属于这个数据库，请恢复与该数据库配套的 keys 文件夹',
   [ErrorCode.KeysUnavailable]: () => '密钥受操作系统账户保护，只能在创建它的账户的桌面程序中使用',
-  [ErrorCode.FileWriteFailed]: (d) => (d.reason === 'not_empty' ? `输出目录已存在且不为空：${String(d.path ?? '')}` : d.reason === 'readback' ? '写入后读回校验失败（U 盘可能有问题），未生成文件' : '写入文件失败'),
+  [ErrorCode.FileWriteFailed]: (d) =>
+    d.reason === 'not_empty'
+      ? `输出目录已存在且不为空：${String(d.path ?? '')}`
+      : d.reason === 'readback'
+        ? '写入后读回校验失败（U 盘可能有问题），未生成文件'
+        : '写入文件失败',
   [ErrorCode.Validation]: () => '参数不正确',
 }
 
@@ -142,7 +159,9 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
       mkdirSync(dir, { recursive: true })
       writeFileSync(join(dir, `${name}.key.pem`), pair.privatePem, { mode: 0o600, flag: 'wx' })
       writeFileSync(join(dir, `${name}.pub.pem`), pair.publicPem, { flag: 'wx' })
-      out.log(`已生成 ${join(dir, `${name}.key.pem`)}（私钥，妥善保管）和 ${join(dir, `${name}.pub.pem`)}（公钥）\n指纹 / fingerprint: ${spokenFingerprint(suite.fingerprint(pair.publicPem))}`)
+      out.log(
+        `已生成 ${join(dir, `${name}.key.pem`)}（私钥，妥善保管）和 ${join(dir, `${name}.pub.pem`)}（公钥）\n指纹 / fingerprint: ${spokenFingerprint(suite.fingerprint(pair.publicPem))}`,
+      )
       return 0
     }
 
@@ -157,7 +176,12 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
           }
           // The suite the city speaks (its key was imported), unless the command says otherwise.
           const peer = await recipientPeer(db).catch(() => null)
-          const suite = values.suite === 'standard' ? 'X25519-Ed25519-AES256GCM' : values.suite === 'sm' ? 'SM2-SM3-SM4' : (peer?.suite ?? 'SM2-SM3-SM4')
+          const suite =
+            values.suite === 'standard'
+              ? 'X25519-Ed25519-AES256GCM'
+              : values.suite === 'sm'
+                ? 'SM2-SM3-SM4'
+                : (peer?.suite ?? 'SM2-SM3-SM4')
           const own = await currentOwnKey(db, keys, systemClock, suite)
           writeFileSync(target, own.publicPem)
           out.log(`已导出本单位交换公钥到 ${target}\n指纹 / fingerprint: ${spokenFingerprint(own.fingerprint)}`)
@@ -165,8 +189,18 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
         }
         if (sub === 'rotate') {
           const own = await rotateOwnKey(db, keys, systemClock)
-          await appendAudit(db, { at: Date.now(), actorUserId: null, actorName: a.osActor, procedure: 'cli:keys-rotate', affectedIds: [`key:${own.fingerprint.slice(0, 16)}`], result: 'ok', via: 'cli' })
-          out.log(`已更换交换密钥，新指纹 / new fingerprint: ${spokenFingerprint(own.fingerprint)}\n请把新公钥（keys export-public）交给市平台。`)
+          await appendAudit(db, {
+            at: Date.now(),
+            actorUserId: null,
+            actorName: a.osActor,
+            procedure: 'cli:keys-rotate',
+            affectedIds: [`key:${own.fingerprint.slice(0, 16)}`],
+            result: 'ok',
+            via: 'cli',
+          })
+          out.log(
+            `已更换交换密钥，新指纹 / new fingerprint: ${spokenFingerprint(own.fingerprint)}\n请把新公钥（keys export-public）交给市平台。`,
+          )
           return 0
         }
         const file = rest[0]
@@ -176,7 +210,15 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
           return 2
         }
         const peer = await importPeer(db, systemClock, { name, pemText: readFileSync(file, 'utf8') }, null)
-        await appendAudit(db, { at: Date.now(), actorUserId: null, actorName: a.osActor, procedure: 'cli:keys-import-peer', affectedIds: [`peer:${peer.id}`], result: 'ok', via: 'cli' })
+        await appendAudit(db, {
+          at: Date.now(),
+          actorUserId: null,
+          actorName: a.osActor,
+          procedure: 'cli:keys-import-peer',
+          affectedIds: [`peer:${peer.id}`],
+          result: 'ok',
+          via: 'cli',
+        })
         out.log(`已导入“${name}”的公钥（${peer.suite}）\n指纹 / fingerprint: ${peer.spoken}\n请与对方电话核对指纹。`)
         return 0
       })
@@ -192,18 +234,39 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
             out.error('用法：package export --to FILE [--full] [--include archives] [--confirm-personal]')
             return 2
           }
-          const include = (str(values.include) ?? '').split(',').map((p) => p.trim()).filter(Boolean)
+          const include = (str(values.include) ?? '')
+            .split(',')
+            .map((p) => p.trim())
+            .filter(Boolean)
           const unknown = include.filter((p) => !(EXPORT_PARTS as readonly string[]).includes(p))
           if (unknown.length) {
             out.error(`--include 只能是 ${EXPORT_PARTS.join(', ')} / unknown part: ${unknown.join(', ')}`)
             return 2
           }
-          const r = await exportPackage(ctx, { path: to, full: values.full === true, userId: null, include: include as ExportPart[], confirmPersonal: values['confirm-personal'] === true })
-          await appendAudit(db, {
-            at: Date.now(), actorUserId: null, actorName: a.osActor, procedure: 'cli:package-export', result: 'ok', via: 'cli',
-            affectedIds: [`package:${r.id}`, `sequence:${r.sequence}`, `parts:${r.parts.join(',')}`, ...Object.entries(r.personal).map(([t, n]) => `personal:${t}=${n}`)],
+          const r = await exportPackage(ctx, {
+            path: to,
+            full: values.full === true,
+            userId: null,
+            include: include as ExportPart[],
+            confirmPersonal: values['confirm-personal'] === true,
           })
-          out.log(JSON.stringify({ file: to, sequence: r.sequence, digest: r.digest, size: r.size, counts: r.counts, recipient: r.peerName }))
+          await appendAudit(db, {
+            at: Date.now(),
+            actorUserId: null,
+            actorName: a.osActor,
+            procedure: 'cli:package-export',
+            result: 'ok',
+            via: 'cli',
+            affectedIds: [
+              `package:${r.id}`,
+              `sequence:${r.sequence}`,
+              `parts:${r.parts.join(',')}`,
+              ...Object.entries(r.personal).map(([t, n]) => `personal:${t}=${n}`),
+            ],
+          })
+          out.log(
+            JSON.stringify({ file: to, sequence: r.sequence, digest: r.digest, size: r.size, counts: r.counts, recipient: r.peerName }),
+          )
           return 0
         }
         const file = rest[0]
@@ -212,7 +275,15 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
           return 2
         }
         const r = await importPackage(ctx, { path: file, userId: null })
-        await appendAudit(db, { at: Date.now(), actorUserId: null, actorName: a.osActor, procedure: 'cli:package-import', affectedIds: [`sequence:${r.sequence}`, `kind:${r.kind}`], result: 'ok', via: 'cli' })
+        await appendAudit(db, {
+          at: Date.now(),
+          actorUserId: null,
+          actorName: a.osActor,
+          procedure: 'cli:package-import',
+          affectedIds: [`sequence:${r.sequence}`, `kind:${r.kind}`],
+          result: 'ok',
+          via: 'cli',
+        })
         out.log(JSON.stringify(r))
         return 0
       })
@@ -229,7 +300,9 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
       const keys = cityKeys(keyPem, senderPem)
       if (sub === 'verify') {
         const r = await openPackage(file, keys)
-        out.log(`数据包完好 / package verified: ${r.header.kind} #${r.header.sequence}，${r.chunks} 块，发送方 ${r.header.sender.orgName}（${r.header.sender.regionCode}，${r.header.sender.uscc}），摘要 ${r.digest}`)
+        out.log(
+          `数据包完好 / package verified: ${r.header.kind} #${r.header.sequence}，${r.chunks} 块，发送方 ${r.header.sender.orgName}（${r.header.sender.regionCode}，${r.header.sender.uscc}），摘要 ${r.digest}`,
+        )
         return 0
       }
       if (sub === 'open') {
@@ -238,7 +311,8 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
           out.error('用法：package open FILE --key KEY.pem --sender PUB.pem --out DIR')
           return 2
         }
-        if (existsSync(dir) && readdirSync(dir).length) throw new AppError(ErrorCode.FileWriteFailed, 'output folder not empty', { reason: 'not_empty', path: dir })
+        if (existsSync(dir) && readdirSync(dir).length)
+          throw new AppError(ErrorCode.FileWriteFailed, 'output folder not empty', { reason: 'not_empty', path: dir })
         // Opened into a temporary folder beside the target and renamed at the end: a refusal halfway leaves nothing.
         const temp = `${resolve(dir)}.${randomBytes(4).toString('hex')}.partial`
         const written: string[] = []
@@ -282,9 +356,15 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
       const suite = suiteOf(r.header.suite)!
       const tables = { receipts: receiptRows(r.header, r.digest, manifestCounts, new Date().toISOString()) }
       await writePackage({
-        path: to, suite, kind: 'receipt', sequence: r.header.sequence, createdAt: new Date().toISOString(),
+        path: to,
+        suite,
+        kind: 'receipt',
+        sequence: r.header.sequence,
+        createdAt: new Date().toISOString(),
         sender: { orgName: str(values.org) ?? '市社会信用信息平台', regionCode: str(values.region) ?? '', uscc: str(values.uscc) ?? '' },
-        senderPrivatePem: keyPem, recipientPublicPem: senderPem, payload: tablesPayload('receipt', tables),
+        senderPrivatePem: keyPem,
+        recipientPublicPem: senderPem,
+        payload: tablesPayload('receipt', tables),
       })
       out.log(`已生成回执 ${to}（确认 ${r.header.sender.orgName} 的数据包 #${r.header.sequence}）`)
       return 0
@@ -302,9 +382,19 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
       const recipientPem = readKeyFile(str(values.recipient), 'recipient')
       const items = JSON.parse(readFileSync(itemsFile, 'utf8')) as Array<Record<string, unknown>>
       await writePackage({
-        path: to, suite: suiteOfPrivate(keyPem), kind: 'catalog', sequence, createdAt: new Date().toISOString(),
-        sender: { orgName: str(values.org) ?? '市社会信用体系建设领导小组办公室', regionCode: str(values.region) ?? '', uscc: str(values.uscc) ?? '' },
-        senderPrivatePem: keyPem, recipientPublicPem: recipientPem, payload: tablesPayload('catalog', { catalog_items: items }),
+        path: to,
+        suite: suiteOfPrivate(keyPem),
+        kind: 'catalog',
+        sequence,
+        createdAt: new Date().toISOString(),
+        sender: {
+          orgName: str(values.org) ?? '市社会信用体系建设领导小组办公室',
+          regionCode: str(values.region) ?? '',
+          uscc: str(values.uscc) ?? '',
+        },
+        senderPrivatePem: keyPem,
+        recipientPublicPem: recipientPem,
+        payload: tablesPayload('catalog', { catalog_items: items }),
       })
       out.log(`已生成目录更新包 ${to}：${items.length} 个目录事项，序号 ${sequence}`)
       return 0
@@ -320,17 +410,41 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
       }
       const keyPem = readKeyFile(str(values.key), 'key')
       const recipientPem = readKeyFile(str(values.recipient), 'recipient')
-      const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { title?: string; issuer: string | null; docNumber: string | null; year: number; tasks: Array<Record<string, unknown> & { path: string[] }> }
+      const plan = JSON.parse(readFileSync(planFile, 'utf8')) as {
+        title?: string
+        issuer: string | null
+        docNumber: string | null
+        year: number
+        tasks: Array<Record<string, unknown> & { path: string[] }>
+      }
       const planId = plan.docNumber ?? `${plan.issuer ?? 'plan'}-${plan.year}`
       const tables = {
-        plans: [{ externalId: planId, title: plan.title ?? `${plan.issuer ?? ''}${plan.year}年社会信用体系建设工作要点`, issuer: plan.issuer, docNumber: plan.docNumber, year: plan.year }],
+        plans: [
+          {
+            externalId: planId,
+            title: plan.title ?? `${plan.issuer ?? ''}${plan.year}年社会信用体系建设工作要点`,
+            issuer: plan.issuer,
+            docNumber: plan.docNumber,
+            year: plan.year,
+          },
+        ],
         tasks: plan.tasks.map((t) => ({ ...t, externalId: `${planId}#${t.path.join('.')}`, planExternalId: planId })),
       }
       const suite = suiteOfPrivate(keyPem)
       await writePackage({
-        path: to, suite, kind: 'tasks' as PackageKind, sequence, createdAt: new Date().toISOString(),
-        sender: { orgName: str(values.org) ?? plan.issuer ?? '市社会信用体系建设领导小组办公室', regionCode: str(values.region) ?? '', uscc: str(values.uscc) ?? '' },
-        senderPrivatePem: keyPem, recipientPublicPem: recipientPem, payload: tablesPayload('tasks', tables),
+        path: to,
+        suite,
+        kind: 'tasks' as PackageKind,
+        sequence,
+        createdAt: new Date().toISOString(),
+        sender: {
+          orgName: str(values.org) ?? plan.issuer ?? '市社会信用体系建设领导小组办公室',
+          regionCode: str(values.region) ?? '',
+          uscc: str(values.uscc) ?? '',
+        },
+        senderPrivatePem: keyPem,
+        recipientPublicPem: recipientPem,
+        payload: tablesPayload('tasks', tables),
       })
       out.log(`已生成任务下发包 ${to}：${tables.tasks.length} 项任务，序号 ${sequence}`)
       return 0

@@ -108,18 +108,38 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       allValid &&= v.valid
       const reason = fieldMessage(v.reason)
       if (values.json) out.log(JSON.stringify({ code: v.code, kind: v.kind, valid: v.valid, reason }))
-      else out.log(`${v.code}\t${{ uscc: '统一社会信用代码', idcard: '身份证号', unknown: '未知' }[v.kind]}\t${v.valid ? '有效' : '无效'}\t${reason}`)
+      else
+        out.log(
+          `${v.code}\t${{ uscc: '统一社会信用代码', idcard: '身份证号', unknown: '未知' }[v.kind]}\t${v.valid ? '有效' : '无效'}\t${reason}`,
+        )
     }
     return allValid ? 0 : 1
   }
 
   if (command === 'catalog' && sub === 'list') {
     return withDatabase(dataDir, out, async ({ db }) => {
-      const statusText: Record<string, string> = { draft: '草稿', submitted: '待审核', approved: '已生效', superseded: '已替代', retired: '已停用' }
+      const statusText: Record<string, string> = {
+        draft: '草稿',
+        submitted: '待审核',
+        approved: '已生效',
+        superseded: '已替代',
+        retired: '已停用',
+      }
       for (let page = 1; ; page++) {
         const { items, total } = await listCatalog(db, { page, pageSize: 200, keyword: null, categoryCode: null, currentOnly: true })
         for (const i of items) {
-          if (values.json) out.log(JSON.stringify({ code: i.code, version: i.version, status: i.status, name: i.name, category: i.categoryName, infoClass: i.infoClass, fields: i.fieldCount }))
+          if (values.json)
+            out.log(
+              JSON.stringify({
+                code: i.code,
+                version: i.version,
+                status: i.status,
+                name: i.name,
+                category: i.categoryName,
+                infoClass: i.infoClass,
+                fields: i.fieldCount,
+              }),
+            )
           else out.log(`${i.code}\tv${i.version}\t${statusText[i.status]}\t${i.name}\t${i.categoryName}\t${i.fieldCount} 项`)
         }
         if (page * 200 >= total) return 0
@@ -145,31 +165,66 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       out.error('请提供 --item 目录编码 和 Excel 文件 / give --item CODE and FILE.xlsx')
       return 2
     }
-    return withItem(dataDir, out, values.item, async (db, item) => {
-      const today = beijingDate(Date.now())
-      try {
-        const result = values['dry-run']
-          ? { imported: 0, preview: await previewImport(file, item, await loadPreviewContext(db, today)) }
-          : await importRecords(db, item, file, await loadStoreContext(db, today, await loadFieldKeys(db, dataDir, noProtector)), {
-              mode: values['valid-only'] ? 'valid_only' : 'all', fileName: basename(file), supplierUnitId: null, createdBy: null, via: 'cli', now: Date.now(),
-              beforeCommit: (trx, r) => appendAudit(trx, { at: Date.now(), actorUserId: null, actorName: osActor(), procedure: 'cli:records-import', affectedIds: [`batch:${r.batchId}`, `catalog:${item.id}`, `rows:${r.imported}`], result: 'ok', via: 'cli' }),
-            })
-        const p = result.preview
-        for (const i of p.issues) out.log(values.json ? JSON.stringify({ row: i.row, column: i.columnName, reason: i.reason }) : `第 ${i.row} 行\t${i.columnName}\t${i.reason}`)
-        if (values.errors && p.invalidRows) await writeErrorWorkbook(file, item, p, values.errors)
-        const summary = { rows: p.rows, valid: p.validRows, invalid: p.invalidRows, late: p.lateRows, imported: result.imported, dryRun: values['dry-run'] }
-        if (values.json) out.log(JSON.stringify({ summary }))
-        else out.log(`共 ${p.rows} 行：正确 ${p.validRows}，错误 ${p.invalidRows}，逾期报送 ${p.lateRows}；已导入 ${result.imported} 条${values['dry-run'] ? '（仅检查，未写入）' : ''}`)
-        if (p.calendarGaps.length) out.error(`注意：${p.calendarGaps.join('、')} 年的节假日安排尚未录入，逾期判断只按周末计算`)
-        return p.invalidRows ? 1 : 0
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'IMPORT_FILE_REJECTED') {
-          out.error(importRejectionText(err.details ?? {}))
-          return 1
+    return withItem(
+      dataDir,
+      out,
+      values.item,
+      async (db, item) => {
+        const today = beijingDate(Date.now())
+        try {
+          const result = values['dry-run']
+            ? { imported: 0, preview: await previewImport(file, item, await loadPreviewContext(db, today)) }
+            : await importRecords(db, item, file, await loadStoreContext(db, today, await loadFieldKeys(db, dataDir, noProtector)), {
+                mode: values['valid-only'] ? 'valid_only' : 'all',
+                fileName: basename(file),
+                supplierUnitId: null,
+                createdBy: null,
+                via: 'cli',
+                now: Date.now(),
+                beforeCommit: (trx, r) =>
+                  appendAudit(trx, {
+                    at: Date.now(),
+                    actorUserId: null,
+                    actorName: osActor(),
+                    procedure: 'cli:records-import',
+                    affectedIds: [`batch:${r.batchId}`, `catalog:${item.id}`, `rows:${r.imported}`],
+                    result: 'ok',
+                    via: 'cli',
+                  }),
+              })
+          const p = result.preview
+          for (const i of p.issues)
+            out.log(
+              values.json
+                ? JSON.stringify({ row: i.row, column: i.columnName, reason: i.reason })
+                : `第 ${i.row} 行\t${i.columnName}\t${i.reason}`,
+            )
+          if (values.errors && p.invalidRows) await writeErrorWorkbook(file, item, p, values.errors)
+          const summary = {
+            rows: p.rows,
+            valid: p.validRows,
+            invalid: p.invalidRows,
+            late: p.lateRows,
+            imported: result.imported,
+            dryRun: values['dry-run'],
+          }
+          if (values.json) out.log(JSON.stringify({ summary }))
+          else
+            out.log(
+              `共 ${p.rows} 行：正确 ${p.validRows}，错误 ${p.invalidRows}，逾期报送 ${p.lateRows}；已导入 ${result.imported} 条${values['dry-run'] ? '（仅检查，未写入）' : ''}`,
+            )
+          if (p.calendarGaps.length) out.error(`注意：${p.calendarGaps.join('、')} 年的节假日安排尚未录入，逾期判断只按周末计算`)
+          return p.invalidRows ? 1 : 0
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'IMPORT_FILE_REJECTED') {
+            out.error(importRejectionText(err.details ?? {}))
+            return 1
+          }
+          throw err
         }
-        throw err
-      }
-    }, { office: true })
+      },
+      { office: true },
+    )
   }
 
   if (command === 'demo' && sub === 'seed') {
@@ -179,23 +234,51 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       out.error('请用 --records N（0～5000000）和/或 --people N（0～100000）给出数量 / give --records N and/or --people N')
       return 2
     }
-    return withDatabase(dataDir, out, async ({ db }) => {
-      const today = beijingDate(Date.now())
-      // A folder never set up becomes a demo office with one account per role (one-time passwords, printed once).
-      const accounts = (await isSetupDone(db)) ? [] : await setUpDemoOffice(db, systemClock, '350102')
-      const settings = await getSettings(db)
-      const ctx = await loadStoreContext(db, today, await loadFieldKeys(db, dataDir, noProtector))
-      const started = Date.now()
-      const summary = await seedDemo(db, systemClock, ctx, { records, people, seed: Number(values.seed ?? '1'), today, regionCode: settings.regionCode || '350102' })
-      const affectedIds = [`records:${summary.records.total}`, `people:${summary.people.total}`, ...accounts.map((a) => `account:${a.username}`)]
-      await appendAudit(db, { at: Date.now(), actorUserId: null, actorName: osActor(), procedure: 'cli:demo-seed', affectedIds, result: 'ok', via: 'cli' })
-      if (!values.json) {
-        out.error(`已生成 ${summary.records.total} 条记录、${summary.people.total} 份诚信档案（${((Date.now() - started) / 1000).toFixed(1)} 秒），数据目录：${dataDir}`)
-        if (accounts.length) out.error(`已建立演示单位“${settings.orgName}”和账号（一次性密码，首次登录须修改）：\n${accounts.map((a) => `  ${a.username}\t${a.password}`).join('\n')}`)
-      }
-      out.log(JSON.stringify({ dataDir, ...summary, ...(accounts.length ? { office: settings.orgName, accounts } : {}) }))
-      return 0
-    }, { create: true })
+    return withDatabase(
+      dataDir,
+      out,
+      async ({ db }) => {
+        const today = beijingDate(Date.now())
+        // A folder never set up becomes a demo office with one account per role (one-time passwords, printed once).
+        const accounts = (await isSetupDone(db)) ? [] : await setUpDemoOffice(db, systemClock, '350102')
+        const settings = await getSettings(db)
+        const ctx = await loadStoreContext(db, today, await loadFieldKeys(db, dataDir, noProtector))
+        const started = Date.now()
+        const summary = await seedDemo(db, systemClock, ctx, {
+          records,
+          people,
+          seed: Number(values.seed ?? '1'),
+          today,
+          regionCode: settings.regionCode || '350102',
+        })
+        const affectedIds = [
+          `records:${summary.records.total}`,
+          `people:${summary.people.total}`,
+          ...accounts.map((a) => `account:${a.username}`),
+        ]
+        await appendAudit(db, {
+          at: Date.now(),
+          actorUserId: null,
+          actorName: osActor(),
+          procedure: 'cli:demo-seed',
+          affectedIds,
+          result: 'ok',
+          via: 'cli',
+        })
+        if (!values.json) {
+          out.error(
+            `已生成 ${summary.records.total} 条记录、${summary.people.total} 份诚信档案（${((Date.now() - started) / 1000).toFixed(1)} 秒），数据目录：${dataDir}`,
+          )
+          if (accounts.length)
+            out.error(
+              `已建立演示单位“${settings.orgName}”和账号（一次性密码，首次登录须修改）：\n${accounts.map((a) => `  ${a.username}\t${a.password}`).join('\n')}`,
+            )
+        }
+        out.log(JSON.stringify({ dataDir, ...summary, ...(accounts.length ? { office: settings.orgName, accounts } : {}) }))
+        return 0
+      },
+      { create: true },
+    )
   }
 
   if (command === 'plan' && sub === 'parse') {
@@ -211,16 +294,28 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       } else {
         out.log(`${plan.issuer ?? '（未识别发文机关）'} ${plan.docNumber ?? ''} ${plan.year ?? ''} 年，${plan.tasks.length} 项任务`)
         for (const t of plan.tasks) {
-          const roles: Array<[string, string[]]> = [['牵头', t.units.lead], ['责任', t.units.responsible], ['配合', t.units.cooperating]]
-          const units = roles.filter(([, u]) => u.length).map(([r, u]) => `${r}：${u.join('、')}`).join('；')
-          out.log(`${t.path.join('.')}\t${t.title}\t${units || '（无责任单位）'}\t${t.deadline ?? ''}${t.recurring ? `\t${t.recurring}` : ''}`)
+          const roles: Array<[string, string[]]> = [
+            ['牵头', t.units.lead],
+            ['责任', t.units.responsible],
+            ['配合', t.units.cooperating],
+          ]
+          const units = roles
+            .filter(([, u]) => u.length)
+            .map(([r, u]) => `${r}：${u.join('、')}`)
+            .join('；')
+          out.log(
+            `${t.path.join('.')}\t${t.title}\t${units || '（无责任单位）'}\t${t.deadline ?? ''}${t.recurring ? `\t${t.recurring}` : ''}`,
+          )
         }
       }
       return plan.tasks.length ? 0 : 1
     } catch (err) {
       if (err instanceof AppError && err.code === 'IMPORT_FILE_REJECTED') {
         const reason = (err.details as { reason?: string }).reason
-        out.error(planFileText(reason) ?? (reason === 'limit' ? importRejectionText(err.details ?? {}) : '文件已损坏，或不是 .txt / .docx / .pdf 文档'))
+        out.error(
+          planFileText(reason) ??
+            (reason === 'limit' ? importRejectionText(err.details ?? {}) : '文件已损坏，或不是 .txt / .docx / .pdf 文档'),
+        )
         return 1
       }
       throw err
@@ -228,18 +323,33 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
   }
 
   if (command === 'keys' || command === 'package') {
-    return runExchange(command, { sub, rest, values, dataDir, osActor: osActor() }, out, (fn) => withDatabase(dataDir, out, ({ db }) => fn(db), { office: true }))
+    return runExchange(command, { sub, rest, values, dataDir, osActor: osActor() }, out, (fn) =>
+      withDatabase(dataDir, out, ({ db }) => fn(db), { office: true }),
+    )
   }
 
   if (command === 'db' && sub === 'migrate') {
-    return withDatabase(dataDir, out, async ({ db, applied, backupPath }) => {
-      if (applied.length) {
-        await appendAudit(db, { at: systemClock.now(), actorUserId: null, actorName: osActor(), procedure: 'cli:db-migrate', affectedIds: applied, result: 'ok', via: 'cli' })
-      }
-      out.log(applied.length ? `已升级 ${applied.length} 项：${applied.join(', ')}` : '数据库已是最新 / already up to date')
-      if (backupPath) out.log(`升级前备份 / backup: ${backupPath}`)
-      return 0
-    }, { create: values.create === true })
+    return withDatabase(
+      dataDir,
+      out,
+      async ({ db, applied, backupPath }) => {
+        if (applied.length) {
+          await appendAudit(db, {
+            at: systemClock.now(),
+            actorUserId: null,
+            actorName: osActor(),
+            procedure: 'cli:db-migrate',
+            affectedIds: applied,
+            result: 'ok',
+            via: 'cli',
+          })
+        }
+        out.log(applied.length ? `已升级 ${applied.length} 项：${applied.join(', ')}` : '数据库已是最新 / already up to date')
+        if (backupPath) out.log(`升级前备份 / backup: ${backupPath}`)
+        return 0
+      },
+      { create: values.create === true },
+    )
   }
 
   if (command === 'audit' && sub === 'verify') {
@@ -247,7 +357,11 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       const r = await verifyAuditTrail(db)
       if (values.json) out.log(JSON.stringify({ intact: r.intact, checked: r.checked, problems: r.problems }))
       else {
-        out.log(r.intact ? `日志完整：已校验 ${r.checked} 条 / intact: ${r.checked} rows checked` : `发现 ${r.problemCount} 处异常（共校验 ${r.checked} 条） / ${r.problemCount} problems`)
+        out.log(
+          r.intact
+            ? `日志完整：已校验 ${r.checked} 条 / intact: ${r.checked} rows checked`
+            : `发现 ${r.problemCount} 处异常（共校验 ${r.checked} 条） / ${r.problemCount} problems`,
+        )
         for (const p of r.problems) out.log(`${p.table}\t${p.id}\t${p.problem}${p.detail ? `\t${p.detail}` : ''}`)
       }
       return r.intact ? 0 : 1
@@ -301,15 +415,26 @@ function osActor(): string {
 }
 
 /** Opens the data folder and finds the approved version of a catalog item, or explains why not. */
-async function withItem(dataDir: string, out: Out, code: string, fn: (db: import('knex').Knex, item: CatalogItem) => Promise<number>, opts: { office?: boolean } = {}): Promise<number> {
-  return withDatabase(dataDir, out, async ({ db }) => {
-    const item = await currentItem(db, code).catch(() => null)
-    if (!item) {
-      out.error(`没有已生效的目录事项 / no approved catalog item: ${code}`)
-      return 1
-    }
-    return fn(db, item)
-  }, opts)
+async function withItem(
+  dataDir: string,
+  out: Out,
+  code: string,
+  fn: (db: import('knex').Knex, item: CatalogItem) => Promise<number>,
+  opts: { office?: boolean } = {},
+): Promise<number> {
+  return withDatabase(
+    dataDir,
+    out,
+    async ({ db }) => {
+      const item = await currentItem(db, code).catch(() => null)
+      if (!item) {
+        out.error(`没有已生效的目录事项 / no approved catalog item: ${code}`)
+        return 1
+      }
+      return fn(db, item)
+    },
+    opts,
+  )
 }
 
 /**
@@ -324,7 +449,9 @@ async function withDatabase(
   opts: { create?: boolean; office?: boolean } = {},
 ): Promise<number> {
   if (!opts.create && !existsSync(join(dataDir, DB_FILE))) {
-    out.error(`数据目录 ${dataDir} 中没有信用通数据库（${DB_FILE}）：请检查 --data-dir 是否写错。确需在此新建时，运行 db migrate --create / no database in this folder`)
+    out.error(
+      `数据目录 ${dataDir} 中没有信用通数据库（${DB_FILE}）：请检查 --data-dir 是否写错。确需在此新建时，运行 db migrate --create / no database in this folder`,
+    )
     return 1
   }
   let opened: Awaited<ReturnType<typeof openDatabase>>
@@ -338,7 +465,9 @@ async function withDatabase(
   }
   try {
     if (opts.office && !(await isSetupDone(opened.db))) {
-      out.error('这个数据目录尚未完成初始设置（单位名称、行政区划代码、统一社会信用代码）：请先在桌面程序中完成设置，或用 demo seed 生成演示单位 / the office is not set up')
+      out.error(
+        '这个数据目录尚未完成初始设置（单位名称、行政区划代码、统一社会信用代码）：请先在桌面程序中完成设置，或用 demo seed 生成演示单位 / the office is not set up',
+      )
       return 1
     }
     return await fn(opened)

@@ -138,10 +138,24 @@ export function procedureLabel(name: string): string {
 
 /** Short Chinese names of refusal and failure codes, for the audit log (the code follows in brackets). */
 const RESULT_LABELS: Record<string, string> = {
-  FORBIDDEN: '无权限', NOT_AUTHENTICATED: '未登录', VALIDATION: '输入无效', NOT_FOUND: '对象不存在', INVALID_STATE: '状态不允许',
-  SELF_REVIEW: '不能审核本人提交的内容', CANCELLED: '已取消', IMPORT_HAS_ERRORS: '数据有错误', IMPORT_FILE_REJECTED: '文件无法导入', PACKAGE_REJECTED: '数据包被拒绝', KEY_FILE_REJECTED: '密钥文件无法使用',
-  UNTRUSTED_SENDER: '来源不可信', UNKNOWN_PROCEDURE: '未知操作', INTERNAL: '内部错误', SESSION_LOCKED: '屏幕已锁定',
-  ATTACHMENT_REJECTED: '附件不符合要求', DISK_FULL: '磁盘空间不足', FILE_WRITE_FAILED: '文件写入失败',
+  FORBIDDEN: '无权限',
+  NOT_AUTHENTICATED: '未登录',
+  VALIDATION: '输入无效',
+  NOT_FOUND: '对象不存在',
+  INVALID_STATE: '状态不允许',
+  SELF_REVIEW: '不能审核本人提交的内容',
+  CANCELLED: '已取消',
+  IMPORT_HAS_ERRORS: '数据有错误',
+  IMPORT_FILE_REJECTED: '文件无法导入',
+  PACKAGE_REJECTED: '数据包被拒绝',
+  KEY_FILE_REJECTED: '密钥文件无法使用',
+  UNTRUSTED_SENDER: '来源不可信',
+  UNKNOWN_PROCEDURE: '未知操作',
+  INTERNAL: '内部错误',
+  SESSION_LOCKED: '屏幕已锁定',
+  ATTACHMENT_REJECTED: '附件不符合要求',
+  DISK_FULL: '磁盘空间不足',
+  FILE_WRITE_FAILED: '文件写入失败',
 }
 
 export function resultLabel(code: string): string {
@@ -149,19 +163,47 @@ export function resultLabel(code: string): string {
 }
 
 export const ENTRY_KIND_LABELS: Record<string, string> = {
-  personal_report: '个人有关事项报告', integrity: '廉政记录', assessment: '年度考核', award: '表彰奖励', violation: '违法违纪违约',
-  accountability: '问责处理', commitment: '诚信承诺', repair: '信用修复',
+  personal_report: '个人有关事项报告',
+  integrity: '廉政记录',
+  assessment: '年度考核',
+  award: '表彰奖励',
+  violation: '违法违纪违约',
+  accountability: '问责处理',
+  commitment: '诚信承诺',
+  repair: '信用修复',
 }
 export const ENTRY_RESULT_LABELS: Record<string, string> = {
-  truthful: '如实报告', omitted: '漏报', concealed: '瞒报',
-  excellent: '优秀', competent: '称职', basically_competent: '基本称职', incompetent: '不称职', ungraded: '不定等次',
-  warning: '警告', demerit: '记过', major_demerit: '记大过', demotion: '降级', removal: '撤职', dismissal: '开除',
+  truthful: '如实报告',
+  omitted: '漏报',
+  concealed: '瞒报',
+  excellent: '优秀',
+  competent: '称职',
+  basically_competent: '基本称职',
+  incompetent: '不称职',
+  ungraded: '不定等次',
+  warning: '警告',
+  demerit: '记过',
+  major_demerit: '记大过',
+  demotion: '降级',
+  removal: '撤职',
+  dismissal: '开除',
 }
-export const GRADE_LABELS: Record<string, string> = { trustworthy: '守信', basically_trustworthy: '基本守信', dishonest: '失信', seriously_dishonest: '严重失信' }
+export const GRADE_LABELS: Record<string, string> = {
+  trustworthy: '守信',
+  basically_trustworthy: '基本守信',
+  dishonest: '失信',
+  seriously_dishonest: '严重失信',
+}
 export const PERSON_STATUS_LABELS: Record<string, string> = { serving: '在职', transferred: '调离', retired: '退休', deceased: '离世' }
 
 export const FIELD_TYPE_LABELS: Record<string, string> = {
-  text: '文本', integer: '整数', decimal: '小数', date: '日期', uscc: '统一社会信用代码', idcard: '身份证号', dict: '字典',
+  text: '文本',
+  integer: '整数',
+  decimal: '小数',
+  date: '日期',
+  uscc: '统一社会信用代码',
+  idcard: '身份证号',
+  dict: '字典',
 }
 
 export const ROLE_LABELS: Record<Role, string> = {

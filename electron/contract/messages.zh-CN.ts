@@ -132,7 +132,9 @@ function limitValue(limit: string, max: number): string {
 export function importRejectionText(details: Record<string, unknown>): string {
   if (details.reason === 'limit') {
     const limit = String(details.limit)
-    return (LIMITS[limit] ?? '文件超过读取限制，未导入任何内容').replace('{max}', limitValue(limit, Number(details.max))).replace('{part}', String(details.part ?? ''))
+    return (LIMITS[limit] ?? '文件超过读取限制，未导入任何内容')
+      .replace('{max}', limitValue(limit, Number(details.max)))
+      .replace('{part}', String(details.part ?? ''))
   }
   const text = IMPORT_REJECTIONS[String(details.reason)] ?? '文件无法导入'
   return text.replace('{columns}', Array.isArray(details.columns) ? details.columns.join('、') : '')
@@ -155,18 +157,33 @@ const PACKAGE_REJECTIONS: Record<string, [string, string]> = {
   not_package: ['文件不是数据交换包（可能是改了扩展名的其他文件）', 'not a transfer package'],
   newer_version: ['数据包格式版本（{version}）比本程序新，请先升级程序', 'package format version {version} is newer than this program'],
   bad_header: ['数据包头已损坏', 'the package header is damaged'],
-  truncated: ['数据包不完整（拷贝中断或 U 盘被拔出）或末尾已损坏，请重新拷贝', 'the package is incomplete (cut short) or its end is damaged'],
-  chunk: ['数据包第 {chunk} 块校验失败：文件被改动、损坏、块顺序被打乱，或拷贝不完整', 'chunk {chunk} failed its check: altered, damaged, reordered or cut short'],
+  truncated: [
+    '数据包不完整（拷贝中断或 U 盘被拔出）或末尾已损坏，请重新拷贝',
+    'the package is incomplete (cut short) or its end is damaged',
+  ],
+  chunk: [
+    '数据包第 {chunk} 块校验失败：文件被改动、损坏、块顺序被打乱，或拷贝不完整',
+    'chunk {chunk} failed its check: altered, damaged, reordered or cut short',
+  ],
   signature: ['签名验证失败：数据包不是由所声称的发送方生成，或已被改动', 'the signature does not verify'],
   wrong_recipient: ['这个数据包不是发给本单位的（接收方密钥不符）', 'not addressed to this installation’s key'],
   unknown_sender: ['发送方“{orgName}”的公钥尚未导入，无法确认来源', 'unknown sender key ({orgName})'],
   retired_sender: ['发送方“{orgName}”的这把密钥已被替换停用，请对方用新密钥重新生成', 'the sender’s key ({orgName}) has been rotated out'],
   unwrap_failed: ['无法用本单位私钥解开数据包', 'the package key cannot be unwrapped with this installation’s key'],
-  replay: ['序号 {sequence} 的数据包已导入过（已收到的最新序号为 {last}），疑似重放或顺序颠倒', 'sequence {sequence} already seen (latest {last}): replayed or out of order'],
+  replay: [
+    '序号 {sequence} 的数据包已导入过（已收到的最新序号为 {last}），疑似重放或顺序颠倒',
+    'sequence {sequence} already seen (latest {last}): replayed or out of order',
+  ],
   wrong_kind: ['本单位不能导入这类数据包（{kind}）', 'this kind of package ({kind}) cannot be imported here'],
   bad_payload: ['数据包内容与其清单不符', 'the payload does not match its manifest'],
-  receipt_unknown: ['回执对应的数据包（序号 {sequence}）在本机没有导出记录', 'receipt for a package (sequence {sequence}) this installation did not send'],
-  unsafe_name: ['数据包中的文件名“{name}”不安全（指向解包目录之外），已停止，未留下任何文件', 'unsafe entry name “{name}” (outside the output folder): nothing was written'],
+  receipt_unknown: [
+    '回执对应的数据包（序号 {sequence}）在本机没有导出记录',
+    'receipt for a package (sequence {sequence}) this installation did not send',
+  ],
+  unsafe_name: [
+    '数据包中的文件名“{name}”不安全（指向解包目录之外），已停止，未留下任何文件',
+    'unsafe entry name “{name}” (outside the output folder): nothing was written',
+  ],
 }
 
 const fill = (text: string, details: Record<string, unknown>) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(details[k] ?? ''))
@@ -185,7 +202,10 @@ const KEY_FILE_REJECTIONS: Record<string, [string, string]> = {
   bad_point: ['公钥无效（不在 SM2 曲线上）', 'invalid public key (not on the SM2 curve)'],
   not_pkcs8: ['不是 PKCS#8 私钥文件', 'not a PKCS#8 private key'],
   encrypted_pem: ['私钥文件设有口令，请先解密导出', 'the private key file is password-protected'],
-  private_key: ['这是私钥文件：请导入对方的公钥文件（.pub.pem），私钥不要离开本机', 'this is a private key: import the peer’s public key file'],
+  private_key: [
+    '这是私钥文件：请导入对方的公钥文件（.pub.pem），私钥不要离开本机',
+    'this is a private key: import the peer’s public key file',
+  ],
   not_public_key: ['不是可识别的公钥文件（SM2，或 X25519 + Ed25519）', 'not a recognised public key file (SM2, or X25519 + Ed25519)'],
   own_key: ['这是本单位自己的公钥', 'this is this installation’s own key'],
   peer_exists: ['这把公钥已经导入过', 'this public key has already been imported'],

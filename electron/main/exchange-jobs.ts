@@ -34,11 +34,27 @@ export class ExchangeJobs {
     job.done = this.run(job, 'job:package-export', async () => {
       const poll = setInterval(() => (job.view.rowsDone = Object.values(counts).reduce((a, b) => a + b, 0)), 200)
       try {
-        const r = await exportPackage(this.ctx, { path, full, plan, userId: owner.userId, counts, confirmPersonal, signal: job.controller.signal, onProgress: (bytes) => (job.view.bytes = bytes) })
+        const r = await exportPackage(this.ctx, {
+          path,
+          full,
+          plan,
+          userId: owner.userId,
+          counts,
+          confirmPersonal,
+          signal: job.controller.signal,
+          onProgress: (bytes) => (job.view.bytes = bytes),
+        })
         job.view.rowsDone = rowsTotal
         job.view.exported = { sequence: r.sequence, digest: r.digest, size: r.size, counts: r.counts }
         // What left the office: the parts, and the rows of personal data by table.
-        return [`package:${r.id}`, `sequence:${r.sequence}`, `digest:${r.digest.slice(0, 16)}`, `full:${full}`, `parts:${r.parts.join(',')}`, ...Object.entries(r.personal).map(([table, n]) => `personal:${table}=${n}`)]
+        return [
+          `package:${r.id}`,
+          `sequence:${r.sequence}`,
+          `digest:${r.digest.slice(0, 16)}`,
+          `full:${full}`,
+          `parts:${r.parts.join(',')}`,
+          ...Object.entries(r.personal).map(([table, n]) => `personal:${table}=${n}`),
+        ]
       } finally {
         clearInterval(poll)
       }
@@ -50,8 +66,21 @@ export class ExchangeJobs {
     const job = this.create(owner, 'import', path, 0)
     job.done = this.run(job, 'job:package-import', async () => {
       const r = await importPackage(this.ctx, { path, userId: owner.userId, signal: job.controller.signal })
-      job.view.imported = { alreadyImported: r.alreadyImported, kind: r.kind, sequence: r.sequence, senderName: r.senderName, counts: r.counts, changes: r.changes, warnings: r.warnings }
-      return [`kind:${r.kind}`, `sequence:${r.sequence}`, `digest:${r.digest.slice(0, 16)}`, ...(r.alreadyImported ? ['already-imported'] : [])]
+      job.view.imported = {
+        alreadyImported: r.alreadyImported,
+        kind: r.kind,
+        sequence: r.sequence,
+        senderName: r.senderName,
+        counts: r.counts,
+        changes: r.changes,
+        warnings: r.warnings,
+      }
+      return [
+        `kind:${r.kind}`,
+        `sequence:${r.sequence}`,
+        `digest:${r.digest.slice(0, 16)}`,
+        ...(r.alreadyImported ? ['already-imported'] : []),
+      ]
     })
     return job.view
   }
@@ -72,10 +101,25 @@ export class ExchangeJobs {
   }
 
   private create(owner: JobOwner, direction: ExchangeJob['direction'], path: string, rowsTotal: number): Job {
-    if (this.jobs.all().some((j) => j.view.state === 'running')) throw new AppError(ErrorCode.InvalidState, 'a package job is running', { reason: 'job_running' })
+    if (this.jobs.all().some((j) => j.view.state === 'running'))
+      throw new AppError(ErrorCode.InvalidState, 'a package job is running', { reason: 'job_running' })
     const job: Job = {
-      view: { id: randomUUID(), direction, state: 'running', fileName: basename(path), rowsDone: 0, rowsTotal, bytes: 0, exported: null, imported: null, error: null },
-      owner, controller: new AbortController(), finishedAt: null, done: Promise.resolve(),
+      view: {
+        id: randomUUID(),
+        direction,
+        state: 'running',
+        fileName: basename(path),
+        rowsDone: 0,
+        rowsTotal,
+        bytes: 0,
+        exported: null,
+        imported: null,
+        error: null,
+      },
+      owner,
+      controller: new AbortController(),
+      finishedAt: null,
+      done: Promise.resolve(),
     }
     return this.jobs.add(job.view.id, job)
   }
@@ -93,7 +137,10 @@ export class ExchangeJobs {
       state = cancelled ? 'cancelled' : 'failed'
       if (err instanceof AppError) {
         job.view.error = { code: err.code, message: err.message, details: err.details as Record<string, unknown> | undefined }
-        result = err.details && typeof (err.details as { reason?: unknown }).reason === 'string' ? `${err.code}:${(err.details as { reason: string }).reason}` : err.code
+        result =
+          err.details && typeof (err.details as { reason?: unknown }).reason === 'string'
+            ? `${err.code}:${(err.details as { reason: string }).reason}`
+            : err.code
       } else {
         const incidentId = randomUUID().slice(0, 8)
         this.logger.error('package.failed', { incidentId, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) })
@@ -103,9 +150,14 @@ export class ExchangeJobs {
     } finally {
       job.finishedAt = this.ctx.clock.now()
     }
-    await appendAudit(this.ctx.db, { at: this.ctx.clock.now(), actorUserId: job.owner.userId, actorName: job.owner.username, procedure, affectedIds: affected, result }).catch((e) =>
-      this.logger.error('audit.append-failed', { procedure, error: String(e) }),
-    )
+    await appendAudit(this.ctx.db, {
+      at: this.ctx.clock.now(),
+      actorUserId: job.owner.userId,
+      actorName: job.owner.username,
+      procedure,
+      affectedIds: affected,
+      result,
+    }).catch((e) => this.logger.error('audit.append-failed', { procedure, error: String(e) }))
     job.view.state = state
   }
 }

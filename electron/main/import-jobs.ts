@@ -72,10 +72,25 @@ export class ImportJobs {
   startPreview(owner: JobOwner, item: CatalogItem, path: string, fileName: string): ImportJob {
     const job: Job = {
       view: {
-        id: randomUUID(), itemCode: item.code, fileName, phase: 'preview', state: 'running', rowsRead: 0, totalRows: null,
-        preview: null, imported: null, batchId: null, error: null,
+        id: randomUUID(),
+        itemCode: item.code,
+        fileName,
+        phase: 'preview',
+        state: 'running',
+        rowsRead: 0,
+        totalRows: null,
+        preview: null,
+        imported: null,
+        batchId: null,
+        error: null,
       },
-      owner, item, path, stamp: fileStamp(path), preview: null, controller: new AbortController(), finishedAt: null,
+      owner,
+      item,
+      path,
+      stamp: fileStamp(path),
+      preview: null,
+      controller: new AbortController(),
+      finishedAt: null,
     }
     this.jobs.add(job.view.id, job)
     void this.runPreview(job)
@@ -95,8 +110,10 @@ export class ImportJobs {
   /** Imports the previewed file; the outcome (and its audit row) arrives with the job. */
   commit(owner: JobOwner, id: string, mode: ImportMode, supplierUnitId: number | null): ImportJob {
     const job = this.jobs.find(owner, id)
-    if (job.view.phase !== 'preview' || job.view.state !== 'done' || !job.preview) throw new AppError(ErrorCode.InvalidState, 'preview not finished', { reason: 'not_previewed' })
-    if (mode === 'all' && job.preview.invalidRows > 0) throw new AppError(ErrorCode.InvalidState, 'rows with errors', { reason: 'has_errors' })
+    if (job.view.phase !== 'preview' || job.view.state !== 'done' || !job.preview)
+      throw new AppError(ErrorCode.InvalidState, 'preview not finished', { reason: 'not_previewed' })
+    if (mode === 'all' && job.preview.invalidRows > 0)
+      throw new AppError(ErrorCode.InvalidState, 'rows with errors', { reason: 'has_errors' })
     if (job.preview.validRows === 0) throw new AppError(ErrorCode.InvalidState, 'nothing to import', { reason: 'nothing_valid' })
     if (this.importing) throw new AppError(ErrorCode.InvalidState, 'another import is running', { reason: 'busy' })
     let changed: boolean
@@ -117,7 +134,8 @@ export class ImportJobs {
   /** The rejected rows with their reasons, as the department's own columns plus an error column. */
   async writeErrors(owner: JobOwner, id: string, outPath: string): Promise<number> {
     const job = this.jobs.find(owner, id)
-    if (!job.preview || job.preview.invalidRows === 0) throw new AppError(ErrorCode.InvalidState, 'no errors to write', { reason: 'no_errors' })
+    if (!job.preview || job.preview.invalidRows === 0)
+      throw new AppError(ErrorCode.InvalidState, 'no errors to write', { reason: 'no_errors' })
     return writeErrorWorkbook(job.path, job.item, job.preview, outPath)
   }
 
@@ -160,12 +178,24 @@ export class ImportJobs {
   private async runImport(job: Job, mode: ImportMode, supplierUnitId: number | null): Promise<void> {
     const { owner } = job
     const audit = (db: Knex, result: string, affected: string[]) =>
-      appendAudit(db, { at: this.deps.clock.now(), actorUserId: owner.userId, actorName: owner.username, procedure: 'job:records-import', affectedIds: affected, result })
+      appendAudit(db, {
+        at: this.deps.clock.now(),
+        actorUserId: owner.userId,
+        actorName: owner.username,
+        procedure: 'job:records-import',
+        affectedIds: affected,
+        result,
+      })
     const conn = createDb(join(this.deps.dataDir, DB_FILE))
     try {
       const ctx = await loadStoreContext(this.deps.db, this.deps.today(), this.deps.keys)
       const result = await importRecords(conn, job.item, job.path, ctx, {
-        mode, fileName: job.view.fileName, supplierUnitId, createdBy: owner.userId, via: 'app', now: this.deps.clock.now(),
+        mode,
+        fileName: job.view.fileName,
+        supplierUnitId,
+        createdBy: owner.userId,
+        via: 'app',
+        now: this.deps.clock.now(),
         signal: job.controller.signal,
         onProgress: (rows) => (job.view.rowsRead = rows),
         beforeCommit: (trx, r) => audit(trx, 'ok', [`batch:${r.batchId}`, `catalog:${job.item.id}`, `rows:${r.imported}`]),
@@ -174,7 +204,11 @@ export class ImportJobs {
       Object.assign(job.view, { preview: previewView(result.preview), rowsRead: result.preview.rows })
       if (result.batchId == null) {
         // 'all' mode met a row the preview could not know about (the same document already stored).
-        this.finish(job, 'failed', new AppError(ErrorCode.ImportHasErrors, 'rows with errors; nothing imported', { invalidRows: result.preview.invalidRows }))
+        this.finish(
+          job,
+          'failed',
+          new AppError(ErrorCode.ImportHasErrors, 'rows with errors; nothing imported', { invalidRows: result.preview.invalidRows }),
+        )
         await audit(conn, ErrorCode.ImportHasErrors, [`catalog:${job.item.id}`])
       } else {
         Object.assign(job.view, { imported: result.imported, batchId: result.batchId })
@@ -183,8 +217,8 @@ export class ImportJobs {
     } catch (err) {
       const cancelled = err instanceof AppError && err.code === ErrorCode.Cancelled
       this.finish(job, cancelled ? 'cancelled' : 'failed', err)
-      await audit(conn, cancelled ? ErrorCode.Cancelled : (job.view.error?.code ?? ErrorCode.Internal), [`catalog:${job.item.id}`]).catch((e) =>
-        this.deps.logger.error('audit.append-failed', { procedure: 'job:records-import', error: String(e) }),
+      await audit(conn, cancelled ? ErrorCode.Cancelled : (job.view.error?.code ?? ErrorCode.Internal), [`catalog:${job.item.id}`]).catch(
+        (e) => this.deps.logger.error('audit.append-failed', { procedure: 'job:records-import', error: String(e) }),
       )
     } finally {
       await conn.destroy()

@@ -37,7 +37,12 @@ async function start(): Promise<void> {
   const origin = devUrl ? new URL(devUrl).origin : APP_ORIGIN
   const isTrusted = trustOrigin(origin)
   try {
-    const backend = await createBackend({ dataDir, platform: electronPlatform(() => mainWindow), isTrustedSender: isTrusted, keyProtector: electronKeyProtector() })
+    const backend = await createBackend({
+      dataDir,
+      platform: electronPlatform(() => mainWindow),
+      isTrustedSender: isTrusted,
+      keyProtector: electronKeyProtector(),
+    })
     app.on('will-quit', () => void backend.close())
     registerIpc(backend.dispatch)
   } catch (err) {

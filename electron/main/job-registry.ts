@@ -36,7 +36,8 @@ export class JobRegistry<J extends OwnedJob> {
   /** The owner's job; someone else's is as good as none (ids are not shared between windows or users). */
   find(owner: JobOwner, id: string): J {
     const job = this.jobs.get(id)
-    if (!job || job.owner.senderId !== owner.senderId || job.owner.userId !== owner.userId) throw new AppError(ErrorCode.NotFound, `no such ${this.what}`)
+    if (!job || job.owner.senderId !== owner.senderId || job.owner.userId !== owner.userId)
+      throw new AppError(ErrorCode.NotFound, `no such ${this.what}`)
     return job
   }
 

@@ -20,5 +20,9 @@ export function fileLogger(dataDir: string): Logger {
 
 export function memoryLogger(): Logger & { lines: Array<{ level: string; event: string; fields?: Record<string, unknown> }> } {
   const lines: Array<{ level: string; event: string; fields?: Record<string, unknown> }> = []
-  return { lines, info: (event, fields) => lines.push({ level: 'info', event, fields }), error: (event, fields) => lines.push({ level: 'error', event, fields }) }
+  return {
+    lines,
+    info: (event, fields) => lines.push({ level: 'info', event, fields }),
+    error: (event, fields) => lines.push({ level: 'error', event, fields }),
+  }
 }

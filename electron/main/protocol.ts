@@ -6,7 +6,6 @@ import { CSP } from './content-policy'
 const APP_SCHEME = 'app'
 export const APP_ORIGIN = 'app://credit-desk'
 
-
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

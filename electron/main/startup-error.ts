@@ -9,17 +9,35 @@ export function startupErrorMessage(err: unknown, dataDir: string): { title: str
   if (err instanceof AppError) {
     switch (err.code) {
       case ErrorCode.DbNewerThanApp:
-        return { title: '数据库版本过新', body: `此数据库由更新版本的信用通创建，当前程序无法打开。\n请安装最新版本后再启动，不要用旧版本修改它。\n${where}\n${backupLine}` }
+        return {
+          title: '数据库版本过新',
+          body: `此数据库由更新版本的信用通创建，当前程序无法打开。\n请安装最新版本后再启动，不要用旧版本修改它。\n${where}\n${backupLine}`,
+        }
       case ErrorCode.DbCorrupt:
-        return { title: '数据库文件已损坏', body: `数据库文件无法读取，程序不会对它做任何修改。\n请联系管理员用备份文件恢复。\n${where}\n${backupLine}` }
+        return {
+          title: '数据库文件已损坏',
+          body: `数据库文件无法读取，程序不会对它做任何修改。\n请联系管理员用备份文件恢复。\n${where}\n${backupLine}`,
+        }
       case ErrorCode.KeysMissing:
-        return { title: '数据加密密钥缺失', body: `数据库中的身份证号等敏感信息需要 keys 文件夹中的密钥才能读取，但密钥文件不存在或已损坏。\n请从备份恢复数据目录下的 keys 文件夹，程序不会生成新密钥覆盖它。\n${where}` }
+        return {
+          title: '数据加密密钥缺失',
+          body: `数据库中的身份证号等敏感信息需要 keys 文件夹中的密钥才能读取，但密钥文件不存在或已损坏。\n请从备份恢复数据目录下的 keys 文件夹，程序不会生成新密钥覆盖它。\n${where}`,
+        }
       case ErrorCode.KeysMismatch:
-        return { title: '数据加密密钥不匹配', body: `keys 文件夹中的密钥不属于这个数据库（可能只恢复了数据库或只恢复了密钥）。\n请恢复与该数据库配套的 keys 文件夹。\n${where}` }
+        return {
+          title: '数据加密密钥不匹配',
+          body: `keys 文件夹中的密钥不属于这个数据库（可能只恢复了数据库或只恢复了密钥）。\n请恢复与该数据库配套的 keys 文件夹。\n${where}`,
+        }
       case ErrorCode.KeysUnavailable:
-        return { title: '无法读取数据加密密钥', body: `密钥受操作系统账户保护，只能由创建它的 Windows/Linux 用户在本机桌面程序中读取。\n${where}` }
+        return {
+          title: '无法读取数据加密密钥',
+          body: `密钥受操作系统账户保护，只能由创建它的 Windows/Linux 用户在本机桌面程序中读取。\n${where}`,
+        }
       case ErrorCode.DbLocked:
-        return { title: '数据库被占用', body: `${lockHolderText(err.details?.holder)}\n请关闭该程序后重新启动信用通。\n${where}\n${backupLine}` }
+        return {
+          title: '数据库被占用',
+          body: `${lockHolderText(err.details?.holder)}\n请关闭该程序后重新启动信用通。\n${where}\n${backupLine}`,
+        }
     }
   }
   return { title: '无法启动', body: `打开数据库时出错，程序已停止，数据未被修改。\n${where}\n${backupLine}` }

@@ -114,8 +114,23 @@ describe('credit-desk records import', () => {
     const ExcelJS = (await import('exceljs')).default
     const wb = new ExcelJS.Workbook()
     const ws = wb.addWorksheet('许可')
-    const row = { XDR_MC: '某某餐饮有限公司', XDR_LB: '法人和非法人组织', XDR_SHXYM: '91350100M000100Y43', XK_XKWS: '食品经营许可决定书', XK_WSH: '许〔2026〕1号', XK_XKLB: '普通', XK_NR: '预包装食品销售',
-      XK_JDRQ: '2026-11-02', XK_YXQZ: '2026-11-02', XK_YXQZI: '2031-11-01', XK_XKJG: '某县市场监督管理局', XK_XKJGDM: '91440300708461136T', XK_ZT: '有效', XK_LYDW: '某县市场监督管理局', XK_LYDWDM: '91440300708461136T' }
+    const row = {
+      XDR_MC: '某某餐饮有限公司',
+      XDR_LB: '法人和非法人组织',
+      XDR_SHXYM: '91350100M000100Y43',
+      XK_XKWS: '食品经营许可决定书',
+      XK_WSH: '许〔2026〕1号',
+      XK_XKLB: '普通',
+      XK_NR: '预包装食品销售',
+      XK_JDRQ: '2026-11-02',
+      XK_YXQZ: '2026-11-02',
+      XK_YXQZI: '2031-11-01',
+      XK_XKJG: '某县市场监督管理局',
+      XK_XKJGDM: '91440300708461136T',
+      XK_ZT: '有效',
+      XK_LYDW: '某县市场监督管理局',
+      XK_LYDWDM: '91440300708461136T',
+    }
     ws.addRow(Object.keys(row))
     ws.addRow(Object.values(row))
     ws.addRow(Object.values({ ...row, XK_WSH: '许〔2026〕2号', XK_XKJGDM: '91440300708461136X' }))
@@ -160,7 +175,12 @@ describe('credit-desk demo seed', () => {
     const c = capture()
     expect(await main(['demo', 'seed', '--records', '600', '--people', '60', '--data-dir', dir, '--json'], c.io)).toBe(0)
     const summary = JSON.parse(c.out.at(-1)!)
-    expect(summary).toMatchObject({ dataDir: dir, units: { created: 10 }, records: { total: 600, byItem: { SGS_XK: 200, SGS_CF: 400 } }, people: { total: 60 } })
+    expect(summary).toMatchObject({
+      dataDir: dir,
+      units: { created: 10 },
+      records: { total: 600, byItem: { SGS_XK: 200, SGS_CF: 400 } },
+      people: { total: 60 },
+    })
     expect(summary.people.entries).toBeGreaterThan(60 * 3)
     expect(Object.values(summary.people.byGrade as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(60)
     expect(summary.records.late).toBeGreaterThan(20)
@@ -181,7 +201,10 @@ describe('credit-desk demo seed', () => {
       expect(JSON.parse(persons[0].data).ZJHM).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/)
       expect(await db('audit_log').where('procedure', 'cli:demo-seed').count({ n: '*' })).toEqual([{ n: 1 }])
       // Archive entries fit each person's service (the same checks as typed entries).
-      const early = await db('archive_entries as e').join('people as p', 'p.id', 'e.person_id').whereRaw('e.year < CAST(substr(p.entry_date, 1, 4) AS INTEGER)').count({ n: '*' })
+      const early = await db('archive_entries as e')
+        .join('people as p', 'p.id', 'e.person_id')
+        .whereRaw('e.year < CAST(substr(p.entry_date, 1, 4) AS INTEGER)')
+        .count({ n: '*' })
       expect(early).toEqual([{ n: 0 }])
     } finally {
       await db.destroy()
@@ -197,7 +220,11 @@ describe('the command line on a folder that is not a set-up office', () => {
     expect(typo.err[0]).toContain('请检查 --data-dir 是否写错')
     const dir = tempDir()
     expect(await main(['db', 'migrate', '--create', '--data-dir', dir], capture().io)).toBe(0)
-    for (const args of [['package', 'export', '--to', `${dir}/x.cdpkg`], ['keys', 'export-public', '--out', `${dir}/k.pem`], ['records', 'import', '--item', 'SGS_XK', `${dir}/x.xlsx`]]) {
+    for (const args of [
+      ['package', 'export', '--to', `${dir}/x.cdpkg`],
+      ['keys', 'export-public', '--out', `${dir}/k.pem`],
+      ['records', 'import', '--item', 'SGS_XK', `${dir}/x.xlsx`],
+    ]) {
       const c = capture()
       expect(await main([...args, '--data-dir', dir], c.io), args.join(' ')).toBe(1)
       expect(c.err[0]).toContain('尚未完成初始设置')
@@ -208,9 +235,17 @@ describe('the command line on a folder that is not a set-up office', () => {
     const dir = tempDir()
     const c = capture()
     expect(await main(['demo', 'seed', '--records', '20', '--data-dir', dir, '--json'], c.io)).toBe(0)
-    const summary = JSON.parse(c.out.at(-1)!) as { office: string; accounts: Array<{ username: string; roles: string[]; password: string }> }
+    const summary = JSON.parse(c.out.at(-1)!) as {
+      office: string
+      accounts: Array<{ username: string; roles: string[]; password: string }>
+    }
     expect(summary.office).toBe('演示县社会信用体系建设领导小组办公室')
-    expect(summary.accounts.map((a) => [a.username, a.roles])).toEqual([['admin', ['admin']], ['clerk', ['clerk']], ['supervisor', ['supervisor']], ['auditor', ['auditor']]])
+    expect(summary.accounts.map((a) => [a.username, a.roles])).toEqual([
+      ['admin', ['admin']],
+      ['clerk', ['clerk']],
+      ['supervisor', ['supervisor']],
+      ['auditor', ['auditor']],
+    ])
     const { db } = await openDatabase(dir)
     try {
       const { getSettings, isSetupDone } = await import('../../electron/core/system/settings')
@@ -230,4 +265,3 @@ describe('the command line on a folder that is not a set-up office', () => {
     expect(JSON.parse(again.out.at(-1)!).accounts).toBeUndefined()
   })
 })
-

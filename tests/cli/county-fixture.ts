@@ -17,7 +17,9 @@ export async function countyWithCity(seed: { records: number; people: number }):
   const { db } = await openDatabase(dataDir)
   await completeSetup(db, manualClock(Date.parse('2026-11-23T02:00:00Z')), SETUP)
   await db.destroy()
-  expect(await main(['demo', 'seed', '--records', String(seed.records), '--people', String(seed.people), '--data-dir', dataDir], quiet)).toBe(0)
+  expect(
+    await main(['demo', 'seed', '--records', String(seed.records), '--people', String(seed.people), '--data-dir', dataDir], quiet),
+  ).toBe(0)
   await main(['keys', 'generate', '--out', keysDir, '--name', 'city'], quiet)
   await main(['keys', 'import-peer', join(keysDir, 'city.pub.pem'), '--name', '市信用办', '--data-dir', dataDir], quiet)
   await main(['keys', 'export-public', '--out', join(keysDir, 'county.pub.pem'), '--data-dir', dataDir], quiet)

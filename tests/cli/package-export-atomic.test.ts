@@ -36,7 +36,10 @@ async function verifies(path: string, keysDir: string): Promise<string | null> {
   const city = readFileSync(join(keysDir, 'city.key.pem'), 'utf8')
   const countyPub = readFileSync(join(keysDir, 'county.pub.pem'), 'utf8')
   try {
-    const opened = await openPackage(path, { ownKeys: new Map([[SM.fingerprint(SM.publicFromPrivate(city)), city]]), senders: new Map([[SM.fingerprint(countyPub), { publicPem: countyPub, retired: false }]]) })
+    const opened = await openPackage(path, {
+      ownKeys: new Map([[SM.fingerprint(SM.publicFromPrivate(city)), city]]),
+      senders: new Map([[SM.fingerprint(countyPub), { publicPem: countyPub, retired: false }]]),
+    })
     return opened.digest
   } catch {
     return null
@@ -47,28 +50,40 @@ describe('package export is logged before it is named', () => {
   it('two exports at once take different sequence numbers, both logged, both verifying', async () => {
     const { dataDir, keysDir } = await county()
     const out = tempDir()
-    const results = await withDb(dataDir, (ctx) => Promise.all([1, 2].map((n) => exportPackage(ctx, { path: join(out, `p${n}.cdpkg`), full: true, userId: null, confirmPersonal: true }))))
+    const results = await withDb(dataDir, (ctx) =>
+      Promise.all(
+        [1, 2].map((n) => exportPackage(ctx, { path: join(out, `p${n}.cdpkg`), full: true, userId: null, confirmPersonal: true })),
+      ),
+    )
     expect(results.map((r) => r.sequence).sort()).toEqual([1, 2])
     for (const r of results) expect(await verifies(join(out, r.fileName), keysDir)).toBe(r.digest)
     const log = await withDb(dataDir, (ctx) => packageLog(ctx.db))
-    expect(log.map((p) => [p.sequence, p.state]).sort()).toEqual([[1, 'done'], [2, 'done']])
+    expect(log.map((p) => [p.sequence, p.state]).sort()).toEqual([
+      [1, 'done'],
+      [2, 'done'],
+    ])
   })
 
   it('a failed export leaves no file, no temporary file and no log row, and its number is taken by the next', async () => {
     const { dataDir } = await county()
     const out = tempDir()
     await withDb(dataDir, async (ctx) => {
-      await expect(exportPackage(ctx, { path: join(out, 'full.cdpkg'), full: true, userId: null, writeLimit: 2000, confirmPersonal: true })).rejects.toMatchObject({ code: 'DISK_FULL' })
+      await expect(
+        exportPackage(ctx, { path: join(out, 'full.cdpkg'), full: true, userId: null, writeLimit: 2000, confirmPersonal: true }),
+      ).rejects.toMatchObject({ code: 'DISK_FULL' })
       expect(readdirSync(out)).toEqual([])
       expect(await ctx.db('exchange_packages').count({ n: '*' })).toEqual([{ n: 0 }])
-      expect((await exportPackage(ctx, { path: join(out, 'full.cdpkg'), full: true, userId: null, confirmPersonal: true })).sequence).toBe(1)
+      expect((await exportPackage(ctx, { path: join(out, 'full.cdpkg'), full: true, userId: null, confirmPersonal: true })).sequence).toBe(
+        1,
+      )
     })
   })
 
   it('removes only our own temporary files, and only stale ones', async () => {
     const dir = tempDir()
     const old = Date.now() / 1000 - 3600
-    for (const name of ['.a.cdpkg.0123abcd.partial', '.b.cdpkg.89abcdef.partial', 'notes.partial', '.c.cdpkg.xyz.partial']) writeFileSync(join(dir, name), 'x')
+    for (const name of ['.a.cdpkg.0123abcd.partial', '.b.cdpkg.89abcdef.partial', 'notes.partial', '.c.cdpkg.xyz.partial'])
+      writeFileSync(join(dir, name), 'x')
     for (const name of ['.a.cdpkg.0123abcd.partial', 'notes.partial', '.c.cdpkg.xyz.partial']) utimesSync(join(dir, name), old, old)
     expect(await removeStalePartials(dir)).toEqual(['.a.cdpkg.0123abcd.partial'])
     expect(readdirSync(dir).sort()).toEqual(['.b.cdpkg.89abcdef.partial', '.c.cdpkg.xyz.partial', 'notes.partial'])
@@ -82,7 +97,23 @@ describe('package export is logged before it is named', () => {
     for (const [i, delay] of delays.entries()) {
       const target = join(out, `k${i}.cdpkg`)
       // node itself (not the tsx launcher, which would leave its child running when killed)
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/cli/index.ts'), 'package', 'export', '--data-dir', dataDir, '--to', target, '--full', '--confirm-personal'], { stdio: 'ignore' })
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(ROOT, 'electron/cli/index.ts'),
+          'package',
+          'export',
+          '--data-dir',
+          dataDir,
+          '--to',
+          target,
+          '--full',
+          '--confirm-personal',
+        ],
+        { stdio: 'ignore' },
+      )
       const exited = new Promise((resolve) => child.once('exit', resolve))
       const timer = setTimeout(() => child.kill('SIGKILL'), delay)
       await exited

@@ -52,10 +52,40 @@ describe('package JSON Schemas', () => {
     await run('package', 'receipt', data, ...city, '--sender', countyPub, '--to', join(work, 'receipt.cdpkg'))
     writeFileSync(join(work, 'plan.txt'), PLAN)
     writeFileSync(join(work, 'plan.json'), (await run('plan', 'parse', join(work, 'plan.txt'), '--json')).join('\n'))
-    await run('package', 'tasks', join(work, 'plan.json'), ...city, '--recipient', countyPub, '--sequence', '1', '--to', join(work, 'tasks.cdpkg'))
+    await run(
+      'package',
+      'tasks',
+      join(work, 'plan.json'),
+      ...city,
+      '--recipient',
+      countyPub,
+      '--sequence',
+      '1',
+      '--to',
+      join(work, 'tasks.cdpkg'),
+    )
     await run('package', 'open', data, ...city, '--sender', countyPub, '--out', join(work, 'opened-data'))
-    writeFileSync(join(work, 'items.json'), JSON.stringify(readFileSync(join(work, 'opened-data/tables/catalog_items/000001.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))))
-    await run('package', 'catalog', join(work, 'items.json'), ...city, '--recipient', countyPub, '--sequence', '1', '--to', join(work, 'catalog.cdpkg'))
+    writeFileSync(
+      join(work, 'items.json'),
+      JSON.stringify(
+        readFileSync(join(work, 'opened-data/tables/catalog_items/000001.ndjson'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+      ),
+    )
+    await run(
+      'package',
+      'catalog',
+      join(work, 'items.json'),
+      ...city,
+      '--recipient',
+      countyPub,
+      '--sequence',
+      '1',
+      '--to',
+      join(work, 'catalog.cdpkg'),
+    )
     unlockDataDir(dataDir)
 
     for (const kind of ['data', 'receipt', 'tasks', 'catalog']) {
@@ -71,12 +101,18 @@ describe('package JSON Schemas', () => {
       else continue // (city → county packages are opened by the county's import; their manifests come from the same writer)
       const manifest = JSON.parse(readFileSync(join(opened, 'manifest.json'), 'utf8')) as Record<string, unknown>
       expect(manifestValid(manifest), `${kind} manifest: ${JSON.stringify(manifestValid.errors)}`).toBe(true)
-      expect(Object.keys(manifest.counts as object)).toEqual(expect.arrayContaining(['records', 'people', 'archive_entries', 'catalog_items']))
+      expect(Object.keys(manifest.counts as object)).toEqual(
+        expect.arrayContaining(['records', 'people', 'archive_entries', 'catalog_items']),
+      )
     }
   })
 
   it.each(['tasks', 'receipt', 'catalog'])('the manifest of a %s package (as the city writes it) fits the schema', async (kind) => {
-    const samples: Record<string, Record<string, Array<Record<string, unknown>>>> = { tasks: { plans: [{ externalId: 'P' }], tasks: [] }, receipt: { receipts: [{ packageDigest: 'a'.repeat(64), sequence: 1 }] }, catalog: { catalog_items: [{ code: 'X' }] } }
+    const samples: Record<string, Record<string, Array<Record<string, unknown>>>> = {
+      tasks: { plans: [{ externalId: 'P' }], tasks: [] },
+      receipt: { receipts: [{ packageDigest: 'a'.repeat(64), sequence: 1 }] },
+      catalog: { catalog_items: [{ code: 'X' }] },
+    }
     const tables = samples[kind]!
     let manifest: unknown = null
     const reader = payloadReader((name, data) => {
@@ -89,18 +125,33 @@ describe('package JSON Schemas', () => {
     expect(manifestValid({ ...(manifest as object), files: [] })).toBe(false) // the list is called `entries`
   })
 
-  it('refuses what the reader refuses (the same rules as the app\'s own header check)', () => {
+  it("refuses what the reader refuses (the same rules as the app's own header check)", () => {
     const good = {
-      format: 'credit-desk-package', version: 1, suite: 'SM2-SM3-SM4', chunkSize: 1048576, salt: '8a7ed9f9d116a1bae4ad9b6828970e07', kind: 'receipt', sequence: 7,
-      createdAt: '2026-11-23T01:30:00.000Z', sender: { orgName: '某市', regionCode: '350100', uscc: '', keyFingerprint: 'a'.repeat(64) },
+      format: 'credit-desk-package',
+      version: 1,
+      suite: 'SM2-SM3-SM4',
+      chunkSize: 1048576,
+      salt: '8a7ed9f9d116a1bae4ad9b6828970e07',
+      kind: 'receipt',
+      sequence: 7,
+      createdAt: '2026-11-23T01:30:00.000Z',
+      sender: { orgName: '某市', regionCode: '350100', uscc: '', keyFingerprint: 'a'.repeat(64) },
       recipient: { keyFingerprint: 'b'.repeat(64), wrappedKey: Buffer.alloc(139, 7).toString('base64') },
     }
     expect(headerValid(good)).toBe(true)
     expect(PackageHeaderSchema.safeParse(good).success).toBe(true)
     const bad: Array<Record<string, unknown>> = [
-      { ...good, sequence: '7' }, { ...good, sequence: 2 ** 31 }, { ...good, sequence: 0 }, { ...good, salt: 5 }, { ...good, version: 2 }, { ...good, extra: 1 },
-      { ...good, createdAt: 'yesterday' }, { ...good, suite: 'X25519-Ed25519-AES256GCM' }, { ...good, kind: 'all' },
-      { ...good, recipient: { ...good.recipient, keyFingerprint: 'B'.repeat(64) } }, { ...good, chunkSize: 65536 },
+      { ...good, sequence: '7' },
+      { ...good, sequence: 2 ** 31 },
+      { ...good, sequence: 0 },
+      { ...good, salt: 5 },
+      { ...good, version: 2 },
+      { ...good, extra: 1 },
+      { ...good, createdAt: 'yesterday' },
+      { ...good, suite: 'X25519-Ed25519-AES256GCM' },
+      { ...good, kind: 'all' },
+      { ...good, recipient: { ...good.recipient, keyFingerprint: 'B'.repeat(64) } },
+      { ...good, chunkSize: 65536 },
     ]
     for (const h of bad) {
       expect(headerValid(h), JSON.stringify(h)).toBe(false)

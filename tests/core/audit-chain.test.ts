@@ -7,13 +7,22 @@ import { appendAudit, appendLogin, auditRows, listAudit } from '../../electron/c
 import { DB_FILE, openDatabase } from '../../electron/core/shared/open-database'
 import { freshDb } from '../helpers'
 
-const entry = (i: number) => ({ at: 1000 + i, actorUserId: 1, actorName: 'admin', procedure: 'units:create', affectedIds: [`unit:${i}`], result: 'ok' })
+const entry = (i: number) => ({
+  at: 1000 + i,
+  actorUserId: 1,
+  actorName: 'admin',
+  procedure: 'units:create',
+  affectedIds: [`unit:${i}`],
+  result: 'ok',
+})
 
 /** Edits the file the way someone with raw file access would: a separate connection, triggers dropped. */
 function tamper(file: string, sql: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const raw = new sqlite3.Database(file)
-    const drop = ['audit_log', 'login_log'].map((t) => `DROP TRIGGER IF EXISTS ${t}_no_update; DROP TRIGGER IF EXISTS ${t}_no_delete;`).join(' ')
+    const drop = ['audit_log', 'login_log']
+      .map((t) => `DROP TRIGGER IF EXISTS ${t}_no_update; DROP TRIGGER IF EXISTS ${t}_no_delete;`)
+      .join(' ')
     raw.exec(`${drop} ${sql}`, (err) => raw.close(() => (err ? reject(err) : resolve())))
   })
 }
@@ -33,7 +42,8 @@ async function tenRows() {
   }
 }
 
-const problems = (check: Awaited<ReturnType<typeof verifyAuditTrail>>) => check.problems.map((p) => `${p.table}#${p.id}:${p.problem}${p.detail ? `:${p.detail}` : ''}`)
+const problems = (check: Awaited<ReturnType<typeof verifyAuditTrail>>) =>
+  check.problems.map((p) => `${p.table}#${p.id}:${p.problem}${p.detail ? `:${p.detail}` : ''}`)
 
 describe('keyed audit chain', () => {
   it('verifies an untouched log across batch boundaries', async () => {
@@ -52,7 +62,12 @@ describe('keyed audit chain', () => {
       expect(problems(r.check)).toEqual(['audit_log#4:mac', 'audit_log#11:incident:system:audit-triggers-restored'])
       expect(r.check.intact).toBe(false)
       // The triggers are back: the app's own connection cannot change the log either.
-      expect((await r.db('sqlite_master').where('type', 'trigger').pluck('name')).sort()).toEqual(['audit_log_no_delete', 'audit_log_no_update', 'login_log_no_delete', 'login_log_no_update'])
+      expect((await r.db('sqlite_master').where('type', 'trigger').pluck('name')).sort()).toEqual([
+        'audit_log_no_delete',
+        'audit_log_no_update',
+        'login_log_no_delete',
+        'login_log_no_update',
+      ])
       await expect(r.db('audit_log').where('id', 4).update({ result: 'ok' })).rejects.toThrow(/append-only/)
     } finally {
       await r.close()
@@ -76,7 +91,9 @@ describe('keyed audit chain', () => {
     // Rows 9–11 are gone: the anchor still names row 11; the start logs the cut as an incident.
     const tail = await r.db('audit_log').where('procedure', 'system:audit-tail-missing').first('affected_ids')
     expect(JSON.parse(tail.affected_ids)).toEqual(['table:audit_log', 'last-anchored:11', 'last-present:8'])
-    expect(problems(r.check)).toEqual(expect.arrayContaining(['audit_log#8:mac', expect.stringMatching(/incident:system:audit-tail-missing$/)]))
+    expect(problems(r.check)).toEqual(
+      expect.arrayContaining(['audit_log#8:mac', expect.stringMatching(/incident:system:audit-tail-missing$/)]),
+    )
     await r.close()
 
     await tamper(file, 'DELETE FROM audit_log; DELETE FROM login_log;')

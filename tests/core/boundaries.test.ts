@@ -50,9 +50,21 @@ describe('the reporting deadline across a holiday week', () => {
     const { db } = await freshDb()
     const item = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id')).id)
     const row: Record<string, ExcelJS.CellValue> = {
-      XDR_MC: '某某食品有限公司', XDR_LB: '法人和非法人组织', XDR_SHXYM: '91350100M000100Y43', CF_WSH: '罚〔2026〕1号', CF_WFXW: '销售过期食品', CF_SY: '经查属实',
-      CF_YJ: '《食品安全法》', CF_CFLB: '罚款', CF_NR: '罚款五万元', CF_JDRQ: '2026-09-29', CF_YXQ: '2027-09-29', CF_CFJG: '某县市场监督管理局',
-      CF_CFJGDM: '91440300708461136T', CF_SJLY: '某县市场监督管理局', CF_SJLYDM: '91440300708461136T',
+      XDR_MC: '某某食品有限公司',
+      XDR_LB: '法人和非法人组织',
+      XDR_SHXYM: '91350100M000100Y43',
+      CF_WSH: '罚〔2026〕1号',
+      CF_WFXW: '销售过期食品',
+      CF_SY: '经查属实',
+      CF_YJ: '《食品安全法》',
+      CF_CFLB: '罚款',
+      CF_NR: '罚款五万元',
+      CF_JDRQ: '2026-09-29',
+      CF_YXQ: '2027-09-29',
+      CF_CFJG: '某县市场监督管理局',
+      CF_CFJGDM: '91440300708461136T',
+      CF_SJLY: '某县市场监督管理局',
+      CF_SJLYDM: '91440300708461136T',
     }
     const wb = new ExcelJS.Workbook()
     const ws = wb.addWorksheet('处罚')
@@ -60,7 +72,8 @@ describe('the reporting deadline across a holiday week', () => {
     ws.addRow(Object.values(row))
     const path = join(tempDir(), 'late.xlsx')
     await wb.xlsx.writeFile(path)
-    const late = async (reportedOn: string) => (await previewImport(path, item, { ...(await loadPreviewContext(db, '2026-11-30')), reportedOn })).lateRows
+    const late = async (reportedOn: string) =>
+      (await previewImport(path, item, { ...(await loadPreviewContext(db, '2026-11-30')), reportedOn })).lateRows
     expect(await late('2026-10-09')).toBe(0) // late by weekends alone, not by the office calendar
     expect(await late('2026-10-14')).toBe(0) // the deadline day itself
     expect(await late('2026-10-15')).toBe(1)

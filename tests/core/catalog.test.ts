@@ -39,11 +39,37 @@ const idOf = (env: Awaited<ReturnType<Backend['dispatch']>>) => (expectOk(env) a
 describe('catalog reference data', () => {
   it('ships the national 双公示 items, approved, with their XK_*/CF_* data items', async () => {
     const { clerk } = await office()
-    const page = expectOk(await clerk('catalog:list', {})) as { items: Array<{ id: number; code: string; status: string; fieldCount: number }> }
-    expect(page.items.map((i) => [i.code, i.status])).toEqual([['SGS_CF', 'approved'], ['SGS_XK', 'approved']])
-    const cf = expectOk(await clerk('catalog:get', { id: page.items[0]!.id })) as { fields: Array<{ code: string; required: boolean; dictTypeCode: string | null }> }
+    const page = expectOk(await clerk('catalog:list', {})) as {
+      items: Array<{ id: number; code: string; status: string; fieldCount: number }>
+    }
+    expect(page.items.map((i) => [i.code, i.status])).toEqual([
+      ['SGS_CF', 'approved'],
+      ['SGS_XK', 'approved'],
+    ])
+    const cf = expectOk(await clerk('catalog:get', { id: page.items[0]!.id })) as {
+      fields: Array<{ code: string; required: boolean; dictTypeCode: string | null }>
+    }
     const codes = cf.fields.map((f) => f.code)
-    expect(codes).toEqual(expect.arrayContaining(['CF_WSH', 'CF_WFXW', 'CF_SY', 'CF_YJ', 'CF_CFLB', 'CF_NR', 'CF_NR_FK', 'CF_NR_WFFF', 'CF_NR_ZKDX', 'CF_JDRQ', 'CF_YXQ', 'CF_GSJZQ', 'CF_CFJG', 'CF_CFJGDM', 'CF_SJLY', 'CF_SJLYDM']))
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'CF_WSH',
+        'CF_WFXW',
+        'CF_SY',
+        'CF_YJ',
+        'CF_CFLB',
+        'CF_NR',
+        'CF_NR_FK',
+        'CF_NR_WFFF',
+        'CF_NR_ZKDX',
+        'CF_JDRQ',
+        'CF_YXQ',
+        'CF_GSJZQ',
+        'CF_CFJG',
+        'CF_CFJGDM',
+        'CF_SJLY',
+        'CF_SJLYDM',
+      ]),
+    )
     expect(cf.fields.find((f) => f.code === 'CF_CFLB')).toMatchObject({ required: true, dictTypeCode: 'penalty_category' })
   })
 })
@@ -55,7 +81,9 @@ describe('catalog item lifecycle', () => {
     expectOk(await clerk('catalog:save-draft', { ...DRAFT, id, name: '信用承诺及履约信息' }))
     expectOk(await clerk('catalog:submit', { id }))
     expect(errorOf(await clerk('catalog:review', { id, decision: 'approve' })).code).toBe('FORBIDDEN') // clerks do not approve
-    expect(errorOf(await supervisor('catalog:review', { id, decision: 'return' })).details!.fields).toEqual([{ path: 'comment', message: 'catalog.commentRequired' }])
+    expect(errorOf(await supervisor('catalog:review', { id, decision: 'return' })).details!.fields).toEqual([
+      { path: 'comment', message: 'catalog.commentRequired' },
+    ])
     expectOk(await supervisor('catalog:review', { id, decision: 'return', comment: '请补充法律依据' }))
     const returned = expectOk(await clerk('catalog:get', { id })) as { status: string; reviewComment: string }
     expect(returned).toMatchObject({ status: 'draft', reviewComment: '请补充法律依据' })
@@ -74,14 +102,22 @@ describe('catalog item lifecycle', () => {
     expectOk(await supervisor('catalog:review', { id: v1, decision: 'approve' }))
     const v2 = idOf(await clerk('catalog:new-version', { id: v1 }))
     expect(errorOf(await clerk('catalog:new-version', { id: v1 })).code).toBe('INVALID_STATE') // one open version at a time
-    const fields = [...DRAFT.fields.filter((f) => f.code !== 'CNLX'), { code: 'LYQK', name: '履约情况', type: 'text', maxLength: 500, required: false }]
+    const fields = [
+      ...DRAFT.fields.filter((f) => f.code !== 'CNLX'),
+      { code: 'LYQK', name: '履约情况', type: 'text', maxLength: 500, required: false },
+    ]
     expectOk(await clerk('catalog:save-draft', { ...DRAFT, id: v2, updateFrequency: 'quarterly', fields }))
     expectOk(await clerk('catalog:submit', { id: v2 }))
     expectOk(await supervisor('catalog:review', { id: v2, decision: 'approve' }))
 
     const versions = expectOk(await clerk('catalog:versions', { code: 'XY_CNLX' })) as Array<{ version: number; status: string }>
-    expect(versions.map((v) => [v.version, v.status])).toEqual([[2, 'approved'], [1, 'superseded']])
-    const diff = expectOk(await clerk('catalog:compare', { fromId: v1, toId: v2 })) as { changes: Array<{ key: string; kind: string; before: string | null; after: string | null }> }
+    expect(versions.map((v) => [v.version, v.status])).toEqual([
+      [2, 'approved'],
+      [1, 'superseded'],
+    ])
+    const diff = expectOk(await clerk('catalog:compare', { fromId: v1, toId: v2 })) as {
+      changes: Array<{ key: string; kind: string; before: string | null; after: string | null }>
+    }
     expect(diff.changes).toEqual([
       { key: 'updateFrequency', kind: 'changed', before: '每月', after: '每季' },
       { key: 'field:LYQK', kind: 'added', before: null, after: '履约情况，文本，长度500，选填' },
@@ -117,7 +153,9 @@ describe('catalog item lifecycle', () => {
 
   it('does not let the author approve their own item, even holding both roles', async () => {
     const { admin, b } = await office()
-    expectOk(await admin('users:create', { username: 'both', displayName: '兼任', roles: ['clerk', 'supervisor'], initialPassword: 'Init#2026a' }))
+    expectOk(
+      await admin('users:create', { username: 'both', displayName: '兼任', roles: ['clerk', 'supervisor'], initialPassword: 'Init#2026a' }),
+    )
     const w = { ...WINDOW, id: '7' }
     expectOk(await b.dispatch(w, 'auth:login', { username: 'both', password: 'Init#2026a' }))
     expectOk(await b.dispatch(w, 'auth:change-password', { oldPassword: 'Init#2026a', newPassword: 'Fresh#2026b' }))

@@ -6,10 +6,15 @@ import { checkCountyRegionCode } from '../../electron/core/codes/region-code'
 
 // Vectors: DOMAIN.md §B (GB 32100-2015, GB 11643-1999).
 describe('统一社会信用代码 (GB 32100-2015)', () => {
-  it.each(['91350100M000100Y43', '9135010026017703XW', '91440300708461136T', '91110108551385082Q', '914403001922038216', '91330100799655058B', '91110000710926094P'])(
-    'accepts %s',
-    (code) => expect(checkUscc(code)).toMatchObject({ valid: true, reason: 'code.ok' }),
-  )
+  it.each([
+    '91350100M000100Y43',
+    '9135010026017703XW',
+    '91440300708461136T',
+    '91110108551385082Q',
+    '914403001922038216',
+    '91330100799655058B',
+    '91110000710926094P',
+  ])('accepts %s', (code) => expect(checkUscc(code)).toMatchObject({ valid: true, reason: 'code.ok' }))
 
   it('rejects a wrong check character and names the right one', () => {
     expect(checkUscc('91310115MA1G4L1WXK')).toMatchObject({ valid: false, reason: 'uscc.checkChar', expectedCheckChar: '7' })

@@ -31,7 +31,9 @@ describe('crypto pool', () => {
       const opened = await pool.run({ op: 'open', suite: 'SM2-SM3-SM4', keys, aad, index: 7, data: sealed, decrypt: true })
       expect(opened.bytes!.equals(plain)).toBe(true)
       // Under another position's associated data (a reordered chunk) it does not open.
-      expect((await pool.run({ op: 'open', suite: 'SM2-SM3-SM4', keys, aad: randomBytes(41), index: 8, data: sealed, decrypt: true })).bytes).toBeNull()
+      expect(
+        (await pool.run({ op: 'open', suite: 'SM2-SM3-SM4', keys, aad: randomBytes(41), index: 8, data: sealed, decrypt: true })).bytes,
+      ).toBeNull()
     })
   })
 
@@ -43,7 +45,7 @@ describe('crypto pool', () => {
     for (let i = 0; i < 12; i++) {
       const ready = await pipeline.push(async () => {
         most = Math.max(most, ++inFlight)
-        await new Promise((r) => setTimeout(r, (12 - i) % 4 * 3)) // later jobs often finish first
+        await new Promise((r) => setTimeout(r, ((12 - i) % 4) * 3)) // later jobs often finish first
         inFlight--
         return i
       })
@@ -58,7 +60,9 @@ describe('crypto pool', () => {
     await withPool(async (pool) => {
       const sealed = sealBytes(fieldKeys, randomBytes(1000), 'attachments')
       const wrongKey = randomBytes(16)
-      await expect(pool.run({ op: 'open-sealed-file', encKey: wrongKey, context: 'attachments', data: sealed })).rejects.toMatchObject({ code: ErrorCode.FieldDecryptFailed })
+      await expect(pool.run({ op: 'open-sealed-file', encKey: wrongKey, context: 'attachments', data: sealed })).rejects.toMatchObject({
+        code: ErrorCode.FieldDecryptFailed,
+      })
     })
   })
 
@@ -68,8 +72,19 @@ describe('crypto pool', () => {
       const sealed = sealBytes(fieldKeys, plain, 'attachments')
       const stream = async (file: Buffer) => {
         const { session, run } = pool.pinned()
-        await run({ op: 'file-begin', session, encKey: fieldKeys.encKey, context: 'attachments', header: file.subarray(0, 32), length: file.length - 32 })
-        const pieces = await Promise.all([0, 1, 2, 3].map((i) => run({ op: 'file-piece', session, data: file.subarray(32 + i * 65536, Math.min(file.length, 32 + (i + 1) * 65536)) })))
+        await run({
+          op: 'file-begin',
+          session,
+          encKey: fieldKeys.encKey,
+          context: 'attachments',
+          header: file.subarray(0, 32),
+          length: file.length - 32,
+        })
+        const pieces = await Promise.all(
+          [0, 1, 2, 3].map((i) =>
+            run({ op: 'file-piece', session, data: file.subarray(32 + i * 65536, Math.min(file.length, 32 + (i + 1) * 65536)) }),
+          ),
+        )
         await run({ op: 'file-end', session })
         return Buffer.concat(pieces.map((p) => p.bytes!))
       }

@@ -19,11 +19,23 @@ describe('the disclosure rule, one record at a time and in SQL', () => {
       ;['repairable_from', 'disclosure_ends_on', 'repaired_on', 'revoked_on'].forEach((c) => t.string(c).nullable())
     })
     const rows = CHOICES.flatMap((repairable_from) =>
-      CHOICES.flatMap((disclosure_ends_on) => CHOICES.flatMap((repaired_on) => [null, day(-1)].map((revoked_on) => ({ repairable_from, disclosure_ends_on, repaired_on, revoked_on })))),
+      CHOICES.flatMap((disclosure_ends_on) =>
+        CHOICES.flatMap((repaired_on) =>
+          [null, day(-1)].map((revoked_on) => ({ repairable_from, disclosure_ends_on, repaired_on, revoked_on })),
+        ),
+      ),
     )
     for (let i = 0; i < rows.length; i += 100) await db('records').insert(rows.slice(i, i + 100))
     const stored = await db('records').select()
-    const state = new Map(stored.map((r) => [r.id, disclosureStatus({ repairableFrom: r.repairable_from, endsOn: r.disclosure_ends_on, repairedOn: r.repaired_on, revokedOn: r.revoked_on }, TODAY)]))
+    const state = new Map(
+      stored.map((r) => [
+        r.id,
+        disclosureStatus(
+          { repairableFrom: r.repairable_from, endsOn: r.disclosure_ends_on, repairedOn: r.repaired_on, revokedOn: r.revoked_on },
+          TODAY,
+        ),
+      ]),
+    )
     const endsOn = new Map(stored.map((r) => [r.id, r.disclosure_ends_on as string | null]))
     const expected: Record<string, (id: number) => boolean> = {
       disclosed: (id) => state.get(id) === '公示中',

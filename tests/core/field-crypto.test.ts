@@ -16,14 +16,24 @@ describe('GM/T known-answer vectors through the library we wrap', () => {
 
   it('SM4 single block (GB/T 32907 A.1)', () => {
     const k = hex('0123456789abcdeffedcba9876543210')
-    expect(Buffer.from(sm4.encrypt(k, k, { mode: 'ecb', padding: 'none', output: 'array' })).toString('hex')).toBe('681edf34d206965e86b3e94f536e4246')
+    expect(Buffer.from(sm4.encrypt(k, k, { mode: 'ecb', padding: 'none', output: 'array' })).toString('hex')).toBe(
+      '681edf34d206965e86b3e94f536e4246',
+    )
   })
 
   it('SM4-GCM (RFC 8998 A.1)', () => {
     const { output, tag } = sm4.encrypt(
-      hex('AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBCCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDDEEEEEEEEEEEEEEEEFFFFFFFFFFFFFFFFEEEEEEEEEEEEEEEEAAAAAAAAAAAAAAAA'),
+      hex(
+        'AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBCCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDDEEEEEEEEEEEEEEEEFFFFFFFFFFFFFFFFEEEEEEEEEEEEEEEEAAAAAAAAAAAAAAAA',
+      ),
       hex('0123456789ABCDEFFEDCBA9876543210'),
-      { mode: 'gcm', iv: hex('00001234567800000000ABCD'), associatedData: hex('FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2'), output: 'array', outputTag: true },
+      {
+        mode: 'gcm',
+        iv: hex('00001234567800000000ABCD'),
+        associatedData: hex('FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2'),
+        output: 'array',
+        outputTag: true,
+      },
     )
     const ct = Buffer.from(output).toString('hex')
     expect(ct.startsWith('17f399f08c67d5ee19d0dc9969c4bb7d')).toBe(true)
@@ -48,7 +58,9 @@ describe('sealed fields', () => {
     const [f, iv, ct, tag] = sealed.split(':')
     const flipped = Buffer.from(ct!, 'base64')
     flipped[0]! ^= 1
-    expect(() => openField(keys(1), [f, iv, flipped.toString('base64'), tag].join(':'), 'people.id_card')).toThrow(expect.objectContaining({ code: 'FIELD_DECRYPT_FAILED' }))
+    expect(() => openField(keys(1), [f, iv, flipped.toString('base64'), tag].join(':'), 'people.id_card')).toThrow(
+      expect.objectContaining({ code: 'FIELD_DECRYPT_FAILED' }),
+    )
   })
 
   it('indexes blindly and masks for display', () => {

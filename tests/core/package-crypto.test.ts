@@ -5,8 +5,26 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sm3 } from 'sm-crypto-v2'
 import { describe, expect, it } from 'vitest'
-import { hkdfSm3, hmacSm3, randomBytes, sm2Decrypt, sm2Encrypt, sm2GenerateKeyPair, sm2Sign, sm2Verify, sm3Digest, sm4Ctr } from '../../electron/core/exchange/gm'
-import { keyFingerprint, readSm2PrivateKeyPem, readSm2PublicKeyPem, sm2PrivateKeyPem, sm2PublicKeyDer, sm2PublicKeyPem } from '../../electron/core/exchange/key-files'
+import {
+  hkdfSm3,
+  hmacSm3,
+  randomBytes,
+  sm2Decrypt,
+  sm2Encrypt,
+  sm2GenerateKeyPair,
+  sm2Sign,
+  sm2Verify,
+  sm3Digest,
+  sm4Ctr,
+} from '../../electron/core/exchange/gm'
+import {
+  keyFingerprint,
+  readSm2PrivateKeyPem,
+  readSm2PublicKeyPem,
+  sm2PrivateKeyPem,
+  sm2PublicKeyDer,
+  sm2PublicKeyPem,
+} from '../../electron/core/exchange/key-files'
 import { tempDir } from '../helpers'
 
 const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -14,19 +32,26 @@ const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: ['
 describe('GM/T known answers', () => {
   it('SM3 (GB/T 32905 examples)', () => {
     expect(sm3Digest(Buffer.from('abc')).toString('hex')).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0')
-    expect(sm3Digest(Buffer.from('abcd'.repeat(16))).toString('hex')).toBe('debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732')
+    expect(sm3Digest(Buffer.from('abcd'.repeat(16))).toString('hex')).toBe(
+      'debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732',
+    )
     expect(sm3(Buffer.from('abc'))).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0') // the pure-JS path too
   })
 
   it('SM4 (GB/T 32907 example) through the counter-mode keystream, pure JS and OpenSSL alike', () => {
     const key = Buffer.from('0123456789abcdeffedcba9876543210', 'hex')
     // CTR over a zero block is the block cipher applied to the counter: E_k(0123…3210) = 681edf34…
-    for (const native of [false, true]) expect(sm4Ctr(key, key, Buffer.alloc(16), { native }).toString('hex')).toBe('681edf34d206965e86b3e94f536e4246')
+    for (const native of [false, true])
+      expect(sm4Ctr(key, key, Buffer.alloc(16), { native }).toString('hex')).toBe('681edf34d206965e86b3e94f536e4246')
   })
 
   it('pure-JS SM4-CTR equals OpenSSL for every length, across a 128-bit counter carry', () => {
     const key = randomBytes(16)
-    for (const iv of [randomBytes(16), Buffer.from('ffffffffffffffffffffffffffffffff', 'hex'), Buffer.from('0000000000000001fffffffffffffffe', 'hex')]) {
+    for (const iv of [
+      randomBytes(16),
+      Buffer.from('ffffffffffffffffffffffffffffffff', 'hex'),
+      Buffer.from('0000000000000001fffffffffffffffe', 'hex'),
+    ]) {
       for (const n of [0, 1, 15, 16, 17, 4095, 65537]) {
         const data = randomBytes(n)
         expect(sm4Ctr(key, iv, data, { native: false }).equals(sm4Ctr(key, iv, data))).toBe(true)
@@ -45,11 +70,29 @@ describe('GM/T known answers', () => {
     const key = randomBytes(32)
     const data = randomBytes(5000)
     writeFileSync(join(dir, 'd'), data)
-    expect(hmacSm3(key, data).equals(openssl('dgst', '-sm3', '-mac', 'HMAC', '-macopt', `hexkey:${key.toString('hex')}`, '-binary', join(dir, 'd')))).toBe(true)
+    expect(
+      hmacSm3(key, data).equals(
+        openssl('dgst', '-sm3', '-mac', 'HMAC', '-macopt', `hexkey:${key.toString('hex')}`, '-binary', join(dir, 'd')),
+      ),
+    ).toBe(true)
     expect(Buffer.from(sm3(data, { key, mode: 'hmac' }), 'hex').equals(hmacSm3(key, data))).toBe(true)
     const ikm = randomBytes(32)
     const salt = randomBytes(16)
-    const cli = openssl('kdf', '-binary', '-keylen', '48', '-kdfopt', 'digest:SM3', '-kdfopt', `hexkey:${ikm.toString('hex')}`, '-kdfopt', `hexsalt:${salt.toString('hex')}`, '-kdfopt', 'info:credit-desk-package v1 keys', 'HKDF')
+    const cli = openssl(
+      'kdf',
+      '-binary',
+      '-keylen',
+      '48',
+      '-kdfopt',
+      'digest:SM3',
+      '-kdfopt',
+      `hexkey:${ikm.toString('hex')}`,
+      '-kdfopt',
+      `hexsalt:${salt.toString('hex')}`,
+      '-kdfopt',
+      'info:credit-desk-package v1 keys',
+      'HKDF',
+    )
     expect(hkdfSm3(ikm, salt, 'credit-desk-package v1 keys', 48).equals(cli)).toBe(true)
   })
 })
@@ -70,7 +113,9 @@ describe('SM2 with the OpenSSL 3 command line', () => {
     expect(keyFingerprint(sm2PublicKeyDer(theirs.publicKey))).toBe(sm3Digest(spki).toString('hex'))
     // Not an SM2 key, not a key at all: refused with a reason.
     openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(dir, 'p256.key.pem'))
-    expect(() => readSm2PublicKeyPem(openssl('pkey', '-in', join(dir, 'p256.key.pem'), '-pubout').toString())).toThrow(expect.objectContaining({ details: { reason: 'not_sm2' } }))
+    expect(() => readSm2PublicKeyPem(openssl('pkey', '-in', join(dir, 'p256.key.pem'), '-pubout').toString())).toThrow(
+      expect.objectContaining({ details: { reason: 'not_sm2' } }),
+    )
     expect(() => readSm2PublicKeyPem('hello')).toThrow(expect.objectContaining({ details: { reason: 'not_pem' } }))
   })
 
@@ -83,8 +128,39 @@ describe('SM2 with the OpenSSL 3 command line', () => {
     writeFileSync(join(dir, 'm'), message)
     const ours = sm2Sign(message, key)
     writeFileSync(join(dir, 'ours.sig'), ours)
-    expect(openssl('pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'p.pem'), '-rawin', '-digest', 'sm3', '-pkeyopt', 'distid:1234567812345678', '-in', join(dir, 'm'), '-sigfile', join(dir, 'ours.sig')).toString()).toContain('Success')
-    openssl('pkeyutl', '-sign', '-inkey', join(dir, 'k.pem'), '-rawin', '-digest', 'sm3', '-pkeyopt', 'distid:1234567812345678', '-in', join(dir, 'm'), '-out', join(dir, 'cli.sig'))
+    expect(
+      openssl(
+        'pkeyutl',
+        '-verify',
+        '-pubin',
+        '-inkey',
+        join(dir, 'p.pem'),
+        '-rawin',
+        '-digest',
+        'sm3',
+        '-pkeyopt',
+        'distid:1234567812345678',
+        '-in',
+        join(dir, 'm'),
+        '-sigfile',
+        join(dir, 'ours.sig'),
+      ).toString(),
+    ).toContain('Success')
+    openssl(
+      'pkeyutl',
+      '-sign',
+      '-inkey',
+      join(dir, 'k.pem'),
+      '-rawin',
+      '-digest',
+      'sm3',
+      '-pkeyopt',
+      'distid:1234567812345678',
+      '-in',
+      join(dir, 'm'),
+      '-out',
+      join(dir, 'cli.sig'),
+    )
     const cli = readFileSync(join(dir, 'cli.sig'))
     expect(sm2Verify(message, cli, key.publicKey)).toBe(true)
     const flipped = Buffer.from(message)

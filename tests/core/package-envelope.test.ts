@@ -28,13 +28,26 @@ function parties(suite: Suite) {
   return { county, city, cityKeys }
 }
 
-async function write(suite: Suite, payload: Buffer, o: { kind?: PackageKind; sequence?: number; writeLimit?: number; signal?: AbortSignal } = {}) {
+async function write(
+  suite: Suite,
+  payload: Buffer,
+  o: { kind?: PackageKind; sequence?: number; writeLimit?: number; signal?: AbortSignal } = {},
+) {
   const p = parties(suite)
   const dir = tempDir()
   const path = join(dir, 'county-1.cdpkg')
   const written = await writePackage({
-    path, suite, kind: o.kind ?? 'data', sequence: o.sequence ?? 1, createdAt: '2026-11-23T02:00:00Z', sender: COUNTY,
-    senderPrivatePem: p.county.privatePem, recipientPublicPem: p.city.publicPem, payload: once(payload), writeLimit: o.writeLimit, signal: o.signal,
+    path,
+    suite,
+    kind: o.kind ?? 'data',
+    sequence: o.sequence ?? 1,
+    createdAt: '2026-11-23T02:00:00Z',
+    sender: COUNTY,
+    senderPrivatePem: p.county.privatePem,
+    recipientPublicPem: p.city.publicPem,
+    payload: once(payload),
+    writeLimit: o.writeLimit,
+    signal: o.signal,
   })
   return { ...p, dir, path, written }
 }
@@ -62,14 +75,26 @@ describe('transfer package files', () => {
     const { dir, path, county, city } = await write(SM, payload, { sequence: 7 })
     writeFileSync(join(dir, 'city.key.pem'), city.privatePem)
     writeFileSync(join(dir, 'county.pub.pem'), county.publicPem)
-    const out = execFileSync('bash', [join(SCRIPTS, 'open-package.sh'), path, join(dir, 'city.key.pem'), join(dir, 'county.pub.pem'), join(dir, 'out.bin')]).toString()
+    const out = execFileSync('bash', [
+      join(SCRIPTS, 'open-package.sh'),
+      path,
+      join(dir, 'city.key.pem'),
+      join(dir, 'county.pub.pem'),
+      join(dir, 'out.bin'),
+    ]).toString()
     expect(out).toContain('verified: 2 chunk(s), sequence 7')
     expect(readFileSync(join(dir, 'out.bin')).equals(payload)).toBe(true)
     // …and refuses a tampered one.
     const bytes = readFileSync(path)
     bytes[bytes.length - 200]! ^= 0x10
     writeFileSync(path, bytes)
-    expect(() => execFileSync('bash', [join(SCRIPTS, 'open-package.sh'), path, join(dir, 'city.key.pem'), join(dir, 'county.pub.pem'), join(dir, 'out.bin')], { stdio: 'pipe' })).toThrow(/tag mismatch/)
+    expect(() =>
+      execFileSync(
+        'bash',
+        [join(SCRIPTS, 'open-package.sh'), path, join(dir, 'city.key.pem'), join(dir, 'county.pub.pem'), join(dir, 'out.bin')],
+        { stdio: 'pipe' },
+      ),
+    ).toThrow(/tag mismatch/)
   })
 
   it('a package OpenSSL built opens here', async () => {
@@ -80,7 +105,18 @@ describe('transfer package files', () => {
     const payload = randomBytes(CHUNK_SIZE * 2 + 99)
     writeFileSync(join(dir, 'payload.tar'), payload)
     const path = join(dir, 'from-openssl.cdpkg')
-    execFileSync('bash', [join(SCRIPTS, 'make-package.sh'), join(dir, 'payload.tar'), join(dir, 'county.key.pem'), join(dir, 'city.pub.pem'), 'tasks', '3', path, '某市信用办', '350100', '11350100MB0000000X'])
+    execFileSync('bash', [
+      join(SCRIPTS, 'make-package.sh'),
+      join(dir, 'payload.tar'),
+      join(dir, 'county.key.pem'),
+      join(dir, 'city.pub.pem'),
+      'tasks',
+      '3',
+      path,
+      '某市信用办',
+      '350100',
+      '11350100MB0000000X',
+    ])
     const opened: Buffer[] = []
     const result = await openPackage(path, cityKeys, (p) => {
       opened.push(p)
@@ -106,7 +142,13 @@ describe('transfer package files', () => {
       const { path, cityKeys } = await write(SM, randomBytes(CHUNK_SIZE + 10))
       const original = readFileSync(path)
       const headerLength = original.readUInt32BE(12)
-      const spots = { header: 16 + 40, chunk1: 16 + headerLength + 100, chunk2: 16 + headerLength + CHUNK_SIZE + 32 + 3, signature: original.length - 20, trailer: original.length - 1 }
+      const spots = {
+        header: 16 + 40,
+        chunk1: 16 + headerLength + 100,
+        chunk2: 16 + headerLength + CHUNK_SIZE + 32 + 3,
+        signature: original.length - 20,
+        trailer: original.length - 1,
+      }
       const reasons: Record<string, unknown> = {}
       for (const [name, at] of Object.entries(spots)) {
         const b = Buffer.from(original)
@@ -114,7 +156,9 @@ describe('transfer package files', () => {
         writeFileSync(path, b)
         reasons[name] = (await rejected(path, cityKeys))?.details
       }
-      expect(reasons.header).toMatchObject({ reason: expect.stringMatching(/bad_header|chunk|wrong_recipient|unknown_sender|unwrap_failed/) })
+      expect(reasons.header).toMatchObject({
+        reason: expect.stringMatching(/bad_header|chunk|wrong_recipient|unknown_sender|unwrap_failed/),
+      })
       expect(reasons.chunk1).toEqual({ reason: 'chunk', chunk: 1 })
       expect(reasons.chunk2).toEqual({ reason: 'chunk', chunk: 2 })
       expect(reasons.signature).toEqual({ reason: 'signature' })
@@ -129,7 +173,12 @@ describe('transfer package files', () => {
       // Chunks 1 and 2 swapped.
       const headerEnd = 16 + original.readUInt32BE(12)
       const record = CHUNK_SIZE + 32
-      const swapped = Buffer.concat([original.subarray(0, headerEnd), original.subarray(headerEnd + record, headerEnd + 2 * record), original.subarray(headerEnd, headerEnd + record), original.subarray(headerEnd + 2 * record)])
+      const swapped = Buffer.concat([
+        original.subarray(0, headerEnd),
+        original.subarray(headerEnd + record, headerEnd + 2 * record),
+        original.subarray(headerEnd, headerEnd + record),
+        original.subarray(headerEnd + 2 * record),
+      ])
       writeFileSync(path, swapped)
       expect((await rejected(path, cityKeys))?.details).toEqual({ reason: 'chunk', chunk: 1 })
       const zip = join(dir, 'photo.cdpkg')
@@ -146,23 +195,44 @@ describe('transfer package files', () => {
       const stranger = SM.generate()
       const notForUs: OpenKeys = { ...cityKeys, ownKeys: new Map([[SM.fingerprint(stranger.publicPem), stranger.privatePem]]) }
       expect((await rejected(path, notForUs))?.details).toMatchObject({ reason: 'wrong_recipient' })
-      expect((await rejected(path, { ...cityKeys, senders: new Map() }))?.details).toMatchObject({ reason: 'unknown_sender', orgName: '示例县信用办' })
-      const retired: OpenKeys = { ...cityKeys, senders: new Map([[SM.fingerprint(county.publicPem), { publicPem: county.publicPem, retired: true }]]) }
+      expect((await rejected(path, { ...cityKeys, senders: new Map() }))?.details).toMatchObject({
+        reason: 'unknown_sender',
+        orgName: '示例县信用办',
+      })
+      const retired: OpenKeys = {
+        ...cityKeys,
+        senders: new Map([[SM.fingerprint(county.publicPem), { publicPem: county.publicPem, retired: true }]]),
+      }
       expect((await rejected(path, retired))?.details).toMatchObject({ reason: 'retired_sender' })
       // A sender key of the same fingerprint but signed by someone else cannot happen; a forged signature is caught.
       const forger = SM.generate()
-      const forged: OpenKeys = { ...cityKeys, senders: new Map([[SM.fingerprint(county.publicPem), { publicPem: forger.publicPem, retired: false }]]) }
+      const forged: OpenKeys = {
+        ...cityKeys,
+        senders: new Map([[SM.fingerprint(county.publicPem), { publicPem: forger.publicPem, retired: false }]]),
+      }
       expect((await rejected(path, forged))?.details).toEqual({ reason: 'signature' })
     })
 
     it('a stick pulled out / a full disk mid-write, or a cancel, leaves no file that looks like a package', async () => {
       const dir = tempDir()
       const { county, city } = parties(SM)
-      const base = { suite: SM, kind: 'data' as const, sequence: 1, createdAt: '2026-11-23T02:00:00Z', sender: COUNTY, senderPrivatePem: county.privatePem, recipientPublicPem: city.publicPem }
-      await expect(writePackage({ ...base, path: join(dir, 'a.cdpkg'), payload: once(randomBytes(3 * CHUNK_SIZE)), writeLimit: 2 * CHUNK_SIZE })).rejects.toMatchObject({ code: 'DISK_FULL' })
+      const base = {
+        suite: SM,
+        kind: 'data' as const,
+        sequence: 1,
+        createdAt: '2026-11-23T02:00:00Z',
+        sender: COUNTY,
+        senderPrivatePem: county.privatePem,
+        recipientPublicPem: city.publicPem,
+      }
+      await expect(
+        writePackage({ ...base, path: join(dir, 'a.cdpkg'), payload: once(randomBytes(3 * CHUNK_SIZE)), writeLimit: 2 * CHUNK_SIZE }),
+      ).rejects.toMatchObject({ code: 'DISK_FULL' })
       const abort = new AbortController()
       abort.abort()
-      await expect(writePackage({ ...base, path: join(dir, 'b.cdpkg'), payload: once(randomBytes(10)), signal: abort.signal })).rejects.toMatchObject({ code: 'CANCELLED' })
+      await expect(
+        writePackage({ ...base, path: join(dir, 'b.cdpkg'), payload: once(randomBytes(10)), signal: abort.signal }),
+      ).rejects.toMatchObject({ code: 'CANCELLED' })
       expect(readdirSync(dir)).toEqual([])
       expect(existsSync(join(dir, 'a.cdpkg'))).toBe(false)
     })
@@ -183,12 +253,20 @@ describe('the lead and the header are checked exactly', () => {
     return out
   }
 
-  const reason = (path: string, keys: OpenKeys) => openPackage(path, keys).then(() => 'opened', (e: { details?: { reason?: string } }) => e.details?.reason ?? String(e))
+  const reason = (path: string, keys: OpenKeys) =>
+    openPackage(path, keys).then(
+      () => 'opened',
+      (e: { details?: { reason?: string } }) => e.details?.reason ?? String(e),
+    )
 
   it('refuses a version or reserved field in the lead other than the exact values (nothing else covers those bytes)', async () => {
     const { path, cityKeys } = await write(SM, Buffer.from('payload'))
     expect(await reason(path, cityKeys)).toBe('opened')
-    for (const [at, value] of [[8, 0], [10, 1], [11, 0x80]] as const) {
+    for (const [at, value] of [
+      [8, 0],
+      [10, 1],
+      [11, 0x80],
+    ] as const) {
       const bytes = readFileSync(path)
       if (at === 8) bytes.writeUInt16BE(value, 8)
       else bytes[at] = value
@@ -211,9 +289,21 @@ describe('the lead and the header are checked exactly', () => {
       ['a fractional sequence', (h) => ({ ...h, sequence: 1.5 })],
       ['an unknown kind', (h) => ({ ...h, kind: 'everything' })],
       ['another chunk size', (h) => ({ ...h, chunkSize: 4096 })],
-      ['an upper-case fingerprint', (h) => ({ ...h, sender: { ...(h.sender as object), keyFingerprint: String((h.sender as { keyFingerprint: string }).keyFingerprint).toUpperCase() } })],
+      [
+        'an upper-case fingerprint',
+        (h) => ({
+          ...h,
+          sender: {
+            ...(h.sender as object),
+            keyFingerprint: String((h.sender as { keyFingerprint: string }).keyFingerprint).toUpperCase(),
+          },
+        }),
+      ],
       ['no recipient', (h) => ({ ...h, recipient: undefined })],
-      ['an 80-byte wrapped key under SM2', (h) => ({ ...h, recipient: { ...(h.recipient as object), wrappedKey: Buffer.alloc(80).toString('base64') } })],
+      [
+        'an 80-byte wrapped key under SM2',
+        (h) => ({ ...h, recipient: { ...(h.recipient as object), wrappedKey: Buffer.alloc(80).toString('base64') } }),
+      ],
       ['an extra field', (h) => ({ ...h, note: 'x' })],
       ['a date that is not a date', (h) => ({ ...h, createdAt: 'yesterday' })],
     ]
@@ -235,17 +325,37 @@ describe('writing a package', () => {
     const dir = tempDir()
     const path = join(dir, 'county-1.cdpkg')
     const seen: string[][] = []
-    const base = { path, suite: SM, kind: 'data' as const, sequence: 1, createdAt: '2026-11-23T02:00:00Z', sender: COUNTY, senderPrivatePem: p.county.privatePem, recipientPublicPem: p.city.publicPem }
-    const written = await writePackage({ ...base, payload: once(Buffer.from('rows')), beforeRename: async (w) => {
-      seen.push(readdirSync(dir))
-      expect(w.digest).toMatch(/^[0-9a-f]{64}$/)
-    } })
+    const base = {
+      path,
+      suite: SM,
+      kind: 'data' as const,
+      sequence: 1,
+      createdAt: '2026-11-23T02:00:00Z',
+      sender: COUNTY,
+      senderPrivatePem: p.county.privatePem,
+      recipientPublicPem: p.city.publicPem,
+    }
+    const written = await writePackage({
+      ...base,
+      payload: once(Buffer.from('rows')),
+      beforeRename: async (w) => {
+        seen.push(readdirSync(dir))
+        expect(w.digest).toMatch(/^[0-9a-f]{64}$/)
+      },
+    })
     expect(seen).toEqual([[expect.stringMatching(/^\.county-1\.cdpkg\.[0-9a-f]{8}\.partial$/)]])
     expect(readdirSync(dir)).toEqual(['county-1.cdpkg'])
     expect((await openPackage(path, p.cityKeys)).digest).toBe(written.digest)
     // If logging fails, nothing is left under either name.
     const other = join(dir, 'county-2.cdpkg')
-    await expect(writePackage({ ...base, path: other, payload: once(Buffer.from('rows')), beforeRename: async () => Promise.reject(new Error('database gone')) })).rejects.toMatchObject({ code: 'FILE_WRITE_FAILED' })
+    await expect(
+      writePackage({
+        ...base,
+        path: other,
+        payload: once(Buffer.from('rows')),
+        beforeRename: async () => Promise.reject(new Error('database gone')),
+      }),
+    ).rejects.toMatchObject({ code: 'FILE_WRITE_FAILED' })
     expect(readdirSync(dir)).toEqual(['county-1.cdpkg'])
   })
 })

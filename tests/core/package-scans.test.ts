@@ -32,7 +32,19 @@ async function countyWithScans() {
   await importPeer(db, clock, { name: '市信用办', pemText: city.publicPem }, null)
   const user = (await db('users').first('id')).id as number
   const [planId] = await db('plans').insert({ uid: randomUUID(), title: '2026年工作要点', year: 2026, external_id: 'P1', created_at: 0 })
-  const [taskId] = await db('tasks').insert({ uid: randomUUID(), plan_id: planId, path: '一', number: '一', title: '双公示', section: '', source_text: '', status: 'assigned', external_id: 'P1#一', sort_order: 0, created_at: 0 })
+  const [taskId] = await db('tasks').insert({
+    uid: randomUUID(),
+    plan_id: planId,
+    path: '一',
+    number: '一',
+    title: '双公示',
+    section: '',
+    source_text: '',
+    status: 'assigned',
+    external_id: 'P1#一',
+    sort_order: 0,
+    created_at: 0,
+  })
   const files = tempDir()
   const scans: Record<string, Buffer> = {}
   const store = async (name: string, bytes: Buffer) => {
@@ -48,10 +60,19 @@ async function countyWithScans() {
     const [id] = await db('task_events').insert({ task_id: taskId, kind: 'progress', text, status: 'done', actor_id: user, at: 1 })
     for (const [digest, fileName] of cited) await db('task_event_attachments').insert({ event_id: id, digest, file_name: fileName })
   }
-  await event('第一次进展', [[big.digest, '盖章扫描件.pdf'], [small.digest, '照片.png']])
-  await event('第二次进展', [[big.digest, '盖章扫描件（重报）.pdf'], [legacy.digest, '旧扫描件.pdf']])
+  await event('第一次进展', [
+    [big.digest, '盖章扫描件.pdf'],
+    [small.digest, '照片.png'],
+  ])
+  await event('第二次进展', [
+    [big.digest, '盖章扫描件（重报）.pdf'],
+    [legacy.digest, '旧扫描件.pdf'],
+  ])
   const ctx = { db, keys, dataDir, clock }
-  const cityKeys = { ownKeys: new Map([[SM.fingerprint(city.publicPem), city.privatePem]]), senders: new Map() as Map<string, { publicPem: string; retired: boolean }> }
+  const cityKeys = {
+    ownKeys: new Map([[SM.fingerprint(city.publicPem), city.privatePem]]),
+    senders: new Map() as Map<string, { publicPem: string; retired: boolean }>,
+  }
   return { db, ctx, dataDir, scans, digests: { big: big.digest, legacy: legacy.digest }, city, cityKeys, keys }
 }
 
@@ -65,7 +86,8 @@ async function openAsCity(c: County, path: string) {
   const reader = payloadReader((name, data) => void entries.set(name, data))
   await openPackage(path, c.cityKeys, (plain) => reader.write(plain))
   await reader.end()
-  const rows = (table: string) => (entries.get(`tables/${table}/000001.ndjson`)?.toString().trim().split('\n') ?? []).map((l) => JSON.parse(l) as Record<string, unknown>)
+  const rows = (table: string) =>
+    (entries.get(`tables/${table}/000001.ndjson`)?.toString().trim().split('\n') ?? []).map((l) => JSON.parse(l) as Record<string, unknown>)
   return { entries, rows }
 }
 
@@ -79,19 +101,34 @@ describe('scans in a data package', () => {
 
     const bySm3 = Object.fromEntries(Object.entries(c.scans).map(([name, bytes]) => [name, sm3Digest(bytes).toString('hex')]))
     const attachmentNames = [...entries.keys()].filter((n) => n.startsWith('attachments/')).sort()
-    expect(attachmentNames).toEqual(Object.values(bySm3).map((h) => `attachments/${h}`).sort())
+    expect(attachmentNames).toEqual(
+      Object.values(bySm3)
+        .map((h) => `attachments/${h}`)
+        .sort(),
+    )
     for (const [name, bytes] of Object.entries(c.scans)) expect(entries.get(`attachments/${bySm3[name]}`)!.equals(bytes)).toBe(true)
 
     const manifest = JSON.parse(entries.get('manifest.json')!.toString()) as Manifest
     expect(manifest.attachments).toBe(3)
-    expect(manifest.entries.find((e) => e.name === `attachments/${bySm3['big.pdf']}`)).toEqual({ name: `attachments/${bySm3['big.pdf']}`, bytes: c.scans['big.pdf']!.length, sm3: bySm3['big.pdf'] })
+    expect(manifest.entries.find((e) => e.name === `attachments/${bySm3['big.pdf']}`)).toEqual({
+      name: `attachments/${bySm3['big.pdf']}`,
+      bytes: c.scans['big.pdf']!.length,
+      sm3: bySm3['big.pdf'],
+    })
 
-    const progress = entries.get('tables/task_progress/000001.ndjson')!.toString().trim().split('\n').map((l) => JSON.parse(l) as { text: string; attachments: Array<{ fileName: string; sm3: string }> })
+    const progress = entries
+      .get('tables/task_progress/000001.ndjson')!
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { text: string; attachments: Array<{ fileName: string; sm3: string }> })
     const cited = progress.find((p) => p.text === '第二次进展')!.attachments
-    expect(cited.sort((a, b) => a.fileName.localeCompare(b.fileName))).toEqual([
-      { fileName: '旧扫描件.pdf', sm3: bySm3['legacy.pdf'] },
-      { fileName: '盖章扫描件（重报）.pdf', sm3: bySm3['big.pdf'] },
-    ].sort((a, b) => a.fileName.localeCompare(b.fileName)))
+    expect(cited.sort((a, b) => a.fileName.localeCompare(b.fileName))).toEqual(
+      [
+        { fileName: '旧扫描件.pdf', sm3: bySm3['legacy.pdf'] },
+        { fileName: '盖章扫描件（重报）.pdf', sm3: bySm3['big.pdf'] },
+      ].sort((a, b) => a.fileName.localeCompare(b.fileName)),
+    )
     // The older scan's SM3 is now kept, sealed: the database alone does not reveal it.
     const legacyRow = await c.db('attachments').where({ digest: c.digests.legacy }).first('sm3_sealed')
     expect(legacyRow.sm3_sealed).toMatch(/^f1:/)
@@ -105,7 +142,9 @@ describe('scans in a data package', () => {
     sealed[1_500_000] = sealed[1_500_000]! ^ 1
     writeFileSync(sealedPath, sealed)
     const out = tempDir()
-    await expect(exportPackage(c.ctx, { path: join(out, 'county-1.cdpkg'), full: true, userId: null, include: ['archives'], confirmPersonal: true })).rejects.toMatchObject({ code: ErrorCode.FieldDecryptFailed, details: { reason: 'scan', fileName: '盖章扫描件.pdf' } })
+    await expect(
+      exportPackage(c.ctx, { path: join(out, 'county-1.cdpkg'), full: true, userId: null, include: ['archives'], confirmPersonal: true }),
+    ).rejects.toMatchObject({ code: ErrorCode.FieldDecryptFailed, details: { reason: 'scan', fileName: '盖章扫描件.pdf' } })
     expect(readdirSync(out)).toEqual([])
     expect(await c.db('exchange_packages').count({ n: '*' }).first()).toEqual({ n: 0 })
   })
@@ -116,29 +155,112 @@ describe('civil-servant archives in a data package', () => {
     const c = await countyWithScans()
     const today = '2026-11-23'
     let unitId = (await c.db('org_units').first('id'))?.id as number | undefined
-    if (!unitId) [unitId] = await c.db('org_units').insert({ uid: randomUUID(), name: '示例县财政局', kind: 'department', sort_order: 0, enabled: true, created_at: 0, updated_at: 0 })
-    const personId = await createPerson(c.db, c.keys, { name: '张伟', idNumber: '11010519491231002X', unitId: unitId!, post: '科员', rank: '一级科员', politicalStatus: '中共党员', entryDate: '2008-07-01', status: 'serving', statusDate: null, userId: null }, null, 10, today)
-    const { id: entryId } = await addEntry(c.db, { personId, kind: 'violation', year: 2026, result: 'warning', title: '违反工作纪律', docNumber: '纪〔2026〕3号', docDate: '2026-03-01', issuer: '县纪委监委', details: '受到警告处分', effectUntil: null }, null, 20, today)
+    if (!unitId)
+      [unitId] = await c
+        .db('org_units')
+        .insert({ uid: randomUUID(), name: '示例县财政局', kind: 'department', sort_order: 0, enabled: true, created_at: 0, updated_at: 0 })
+    const personId = await createPerson(
+      c.db,
+      c.keys,
+      {
+        name: '张伟',
+        idNumber: '11010519491231002X',
+        unitId: unitId!,
+        post: '科员',
+        rank: '一级科员',
+        politicalStatus: '中共党员',
+        entryDate: '2008-07-01',
+        status: 'serving',
+        statusDate: null,
+        userId: null,
+      },
+      null,
+      10,
+      today,
+    )
+    const { id: entryId } = await addEntry(
+      c.db,
+      {
+        personId,
+        kind: 'violation',
+        year: 2026,
+        result: 'warning',
+        title: '违反工作纪律',
+        docNumber: '纪〔2026〕3号',
+        docDate: '2026-03-01',
+        issuer: '县纪委监委',
+        details: '受到警告处分',
+        effectUntil: null,
+      },
+      null,
+      20,
+      today,
+    )
     await c.db('entry_attachments').insert({ entry_id: entryId, digest: c.digests.big, file_name: '处分决定.pdf' }) // the same scan a progress report cites
 
     const out = tempDir()
     const open = (path: string) => openAsCity(c, path)
-    await exportPackage(c.ctx, { path: join(out, 'county-1.cdpkg'), full: false, userId: null, include: ['archives'], confirmPersonal: true })
+    await exportPackage(c.ctx, {
+      path: join(out, 'county-1.cdpkg'),
+      full: false,
+      userId: null,
+      include: ['archives'],
+      confirmPersonal: true,
+    })
     const first = await open(join(out, 'county-1.cdpkg'))
-    expect(first.rows('people')).toEqual([expect.objectContaining({ name: '张伟', idNumber: '11010519491231002X', unitName: expect.any(String), grade: 'basically_trustworthy' })])
+    expect(first.rows('people')).toEqual([
+      expect.objectContaining({
+        name: '张伟',
+        idNumber: '11010519491231002X',
+        unitName: expect.any(String),
+        grade: 'basically_trustworthy',
+      }),
+    ])
     const bigSm3 = sm3Digest(c.scans['big.pdf']!).toString('hex')
-    expect(first.rows('archive_entries')).toEqual([expect.objectContaining({ kind: 'violation', result: 'warning', docNumber: '纪〔2026〕3号', attachments: [{ fileName: '处分决定.pdf', sm3: bigSm3 }] })])
+    expect(first.rows('archive_entries')).toEqual([
+      expect.objectContaining({
+        kind: 'violation',
+        result: 'warning',
+        docNumber: '纪〔2026〕3号',
+        attachments: [{ fileName: '处分决定.pdf', sm3: bigSm3 }],
+      }),
+    ])
     expect(first.rows('grade_history').map((g) => g.grade)).toContain('basically_trustworthy')
     expect([...first.entries.keys()].filter((n) => n === `attachments/${bigSm3}`)).toHaveLength(1) // cited twice, sent once
 
     // The city acknowledges package 1; a new entry follows: the next export carries it and the person it changed, nothing else.
     await c.db('exchange_packages').where({ direction: 'out', sequence: 1 }).update({ acknowledged_at: 30 })
     c.ctx.clock.set(Date.parse('2026-11-24T02:00:00Z'))
-    await addEntry(c.db, { personId, kind: 'assessment', year: 2025, result: 'excellent', title: '2025年度考核', docNumber: null, docDate: '2026-01-20', issuer: '县委组织部', details: null, effectUntil: null }, null, c.ctx.clock.now(), '2026-11-24')
+    await addEntry(
+      c.db,
+      {
+        personId,
+        kind: 'assessment',
+        year: 2025,
+        result: 'excellent',
+        title: '2025年度考核',
+        docNumber: null,
+        docDate: '2026-01-20',
+        issuer: '县委组织部',
+        details: null,
+        effectUntil: null,
+      },
+      null,
+      c.ctx.clock.now(),
+      '2026-11-24',
+    )
     await c.db('people').where('id', personId).update({ updated_at: c.ctx.clock.now() })
-    await exportPackage(c.ctx, { path: join(out, 'county-2.cdpkg'), full: false, userId: null, include: ['archives'], confirmPersonal: true })
+    await exportPackage(c.ctx, {
+      path: join(out, 'county-2.cdpkg'),
+      full: false,
+      userId: null,
+      include: ['archives'],
+      confirmPersonal: true,
+    })
     const second = await open(join(out, 'county-2.cdpkg'))
-    expect(second.rows('archive_entries')).toEqual([expect.objectContaining({ kind: 'assessment', year: 2025, result: 'excellent', attachments: [] })])
+    expect(second.rows('archive_entries')).toEqual([
+      expect.objectContaining({ kind: 'assessment', year: 2025, result: 'excellent', attachments: [] }),
+    ])
     expect(second.rows('people')).toHaveLength(1)
     expect(second.rows('records')).toEqual([])
     expect([...second.entries.keys()].some((n) => n.startsWith('attachments/'))).toBe(false)

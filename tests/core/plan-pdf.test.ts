@@ -25,7 +25,8 @@ async function printPdf(path: string, html: string): Promise<void> {
   await page.close()
 }
 
-const asHtml = (text: string) => `<pre style="white-space:pre-wrap;font:16px 'Noto Serif CJK SC',serif">${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</pre>`
+const asHtml = (text: string) =>
+  `<pre style="white-space:pre-wrap;font:16px 'Noto Serif CJK SC',serif">${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</pre>`
 
 describe('work plans as PDF', () => {
   it('reads the text layer: wrapped lines joined, radicals the font maps read as ideographs, same tasks as the text file', async () => {
@@ -50,7 +51,10 @@ describe('work plans as PDF', () => {
     const dir = tempDir()
     const pdf = join(dir, '扫描件.pdf')
     // A page that is only a picture: a canvas drawn in grey.
-    await printPdf(pdf, '<canvas id="c" width="600" height="800"></canvas><script>const c=document.getElementById("c").getContext("2d");c.fillStyle="#888";c.fillRect(20,20,560,760)</script>')
+    await printPdf(
+      pdf,
+      '<canvas id="c" width="600" height="800"></canvas><script>const c=document.getElementById("c").getContext("2d");c.fillStyle="#888";c.fillRect(20,20,560,760)</script>',
+    )
     await expect(readPlanText(pdf)).rejects.toMatchObject({ code: 'IMPORT_FILE_REJECTED', details: { reason: 'pdf_no_text' } })
     const errors: string[] = []
     expect(await main(['plan', 'parse', pdf], { log: () => {}, error: (l) => errors.push(l) })).toBe(1)

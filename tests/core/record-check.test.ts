@@ -39,7 +39,8 @@ const GOOD = {
 
 describe('parseDate', () => {
   it('reads the ways departments write dates, and rejects impossible ones', () => {
-    for (const s of ['2025-09-26', '2025/9/26', '2025.9.26', '2025年9月26日', '20250926', ' ２０２５-０９-２６ ']) expect(parseDate(s)).toBe('2025-09-26')
+    for (const s of ['2025-09-26', '2025/9/26', '2025.9.26', '2025年9月26日', '20250926', ' ２０２５-０９-２６ '])
+      expect(parseDate(s)).toBe('2025-09-26')
     expect(parseDate(45926)).toBe('2025-09-26') // Excel serial
     expect(parseDate(new Date(Date.UTC(2025, 8, 26)))).toBe('2025-09-26')
     expect(parseDate('2025-02-30')).toBeNull()
@@ -58,14 +59,22 @@ describe('checkRecord against the national 行政处罚 item', () => {
 
   it('normalises full-width digits, trailing spaces and lower-case codes', async () => {
     const { db } = await freshDb()
-    const r = checkRecord((await penaltyItem(db)).fields, { ...GOOD, XDR_SHXYM: ' ９１３５０１００ｍ０００１００ｙ４３\u00a0', CF_NR_FK: '１,２００.５', XDR_MC: '某某食品有限公司  ' }, await context(db))
+    const r = checkRecord(
+      (await penaltyItem(db)).fields,
+      { ...GOOD, XDR_SHXYM: ' ９１３５０１００ｍ０００１００ｙ４３\u00a0', CF_NR_FK: '１,２００.５', XDR_MC: '某某食品有限公司  ' },
+      await context(db),
+    )
     expect(r.issues).toEqual([])
     expect(r.values).toMatchObject({ XDR_SHXYM: '91350100M000100Y43', CF_NR_FK: 1200.5, XDR_MC: '某某食品有限公司' })
   })
 
   it('keeps Chinese punctuation in free text, folding only full-width letters and digits', async () => {
     const { db } = await freshDb()
-    const r = checkRecord((await penaltyItem(db)).fields, { ...GOOD, CF_SY: '\u3000经查，当事人（某某）：属实。', CF_WSH: '罚〔２０２６〕１号' }, await context(db))
+    const r = checkRecord(
+      (await penaltyItem(db)).fields,
+      { ...GOOD, CF_SY: '\u3000经查，当事人（某某）：属实。', CF_WSH: '罚〔２０２６〕１号' },
+      await context(db),
+    )
     expect(r.issues).toEqual([])
     expect(r.values).toMatchObject({ CF_SY: '经查，当事人（某某）：属实。', CF_WSH: '罚〔2026〕1号' })
   })
@@ -74,7 +83,16 @@ describe('checkRecord against the national 行政处罚 item', () => {
     const { db } = await freshDb()
     const r = checkRecord(
       (await penaltyItem(db)).fields,
-      { ...GOOD, CF_WSH: '', CF_CFLB: '批评教育', CF_NR_FK: '-3', CF_JDRQ: '2026-12-01', CF_YXQ: '2026-11-01', CF_CFJGDM: '91440300708461136X', XDR_MC: '某'.repeat(201) },
+      {
+        ...GOOD,
+        CF_WSH: '',
+        CF_CFLB: '批评教育',
+        CF_NR_FK: '-3',
+        CF_JDRQ: '2026-12-01',
+        CF_YXQ: '2026-11-01',
+        CF_CFJGDM: '91440300708461136X',
+        XDR_MC: '某'.repeat(201),
+      },
       await context(db),
     )
     expect(r.issues).toEqual([
@@ -104,12 +122,18 @@ describe('checkRecord against the national 行政处罚 item', () => {
     const person = { ...GOOD, XDR_LB: '自然人', XDR_SHXYM: '', XDR_MC: '张三' }
     expect(checkRecord(fields, person, ctx).issues).toEqual([{ column: 'ZJHM', message: 'subject.idRequired' }])
     expect(checkRecord(fields, { ...person, ZJHM: '11010519491231002x' }, ctx).issues).toEqual([])
-    expect(checkRecord(fields, { ...person, ZJHM: '110105194912310021' }, ctx).issues).toEqual([{ column: 'ZJHM', message: 'idcard.checkChar' }])
+    expect(checkRecord(fields, { ...person, ZJHM: '110105194912310021' }, ctx).issues).toEqual([
+      { column: 'ZJHM', message: 'idcard.checkChar' },
+    ])
   })
 
   it('takes dates typed as Excel serials and Date cells', async () => {
     const { db } = await freshDb()
-    const r = checkRecord((await penaltyItem(db)).fields, { ...GOOD, CF_JDRQ: 46346, CF_YXQ: new Date(Date.UTC(2027, 10, 20)) }, await context(db))
+    const r = checkRecord(
+      (await penaltyItem(db)).fields,
+      { ...GOOD, CF_JDRQ: 46346, CF_YXQ: new Date(Date.UTC(2027, 10, 20)) },
+      await context(db),
+    )
     expect(r.issues).toEqual([])
     expect(r.values).toMatchObject({ CF_JDRQ: '2026-11-20', CF_YXQ: '2027-11-20' })
   })

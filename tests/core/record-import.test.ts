@@ -18,9 +18,21 @@ async function setup(db: Knex) {
 }
 
 const BASE = {
-  XDR_MC: '某某食品有限公司', XDR_LB: '法人和非法人组织', XDR_SHXYM: '91350100M000100Y43', CF_WSH: '闽市监罚〔2026〕12号', CF_WFXW: '销售过期食品', CF_SY: '经查属实',
-  CF_YJ: '《食品安全法》第一百二十四条', CF_CFLB: '罚款', CF_NR: '罚款五万元', CF_JDRQ: '2026-11-18', CF_YXQ: '2027-11-18', CF_CFJG: '某县市场监督管理局',
-  CF_CFJGDM: '91440300708461136T', CF_SJLY: '某县市场监督管理局', CF_SJLYDM: '91440300708461136T',
+  XDR_MC: '某某食品有限公司',
+  XDR_LB: '法人和非法人组织',
+  XDR_SHXYM: '91350100M000100Y43',
+  CF_WSH: '闽市监罚〔2026〕12号',
+  CF_WFXW: '销售过期食品',
+  CF_SY: '经查属实',
+  CF_YJ: '《食品安全法》第一百二十四条',
+  CF_CFLB: '罚款',
+  CF_NR: '罚款五万元',
+  CF_JDRQ: '2026-11-18',
+  CF_YXQ: '2027-11-18',
+  CF_CFJG: '某县市场监督管理局',
+  CF_CFJGDM: '91440300708461136T',
+  CF_SJLY: '某县市场监督管理局',
+  CF_SJLYDM: '91440300708461136T',
 }
 
 async function workbook(rows: Array<Record<string, unknown>>, merge?: string): Promise<string> {

@@ -32,7 +32,9 @@ describe('record import template', () => {
     expect(sheetXml).toMatch(new RegExp(`<dataValidation type="list"[^>]*sqref="${col}4:${col}100003"`))
     const lists = wb.getWorksheet('字典取值')!
     expect(lists.state).toBe('veryHidden')
-    const listCol = sheetXml.match(new RegExp(`sqref="${col}4:${col}100003"[^]*?<formula1>&apos;字典取值&apos;!\\$([A-Z]+)\\$1:\\$[A-Z]+\\$(\\d+)</formula1>`))!
+    const listCol = sheetXml.match(
+      new RegExp(`sqref="${col}4:${col}100003"[^]*?<formula1>&apos;字典取值&apos;!\\$([A-Z]+)\\$1:\\$[A-Z]+\\$(\\d+)</formula1>`),
+    )!
     expect(listCol[2]).toBe('14')
     expect(lists.getColumn(listCol[1]!).values.slice(1)).toContain('通报批评')
   })

@@ -15,9 +15,21 @@ async function licenseItem(db: Knex) {
 }
 
 const ROW: Record<string, ExcelJS.CellValue> = {
-  XDR_MC: '某某餐饮有限公司', XDR_LB: '法人和非法人组织', XDR_SHXYM: '91350100M000100Y43', XK_XKWS: '食品经营许可决定书', XK_WSH: '闽食许〔2026〕8号',
-  XK_XKLB: '普通', XK_NR: '预包装食品销售', XK_JDRQ: new Date(Date.UTC(2026, 10, 2)), XK_YXQZ: '2026/11/2', XK_YXQZI: '2031年11月1日', XK_XKJG: '某县市场监督管理局',
-  XK_XKJGDM: '91440300708461136T', XK_ZT: '有效', XK_LYDW: '某县市场监督管理局', XK_LYDWDM: '91440300708461136T',
+  XDR_MC: '某某餐饮有限公司',
+  XDR_LB: '法人和非法人组织',
+  XDR_SHXYM: '91350100M000100Y43',
+  XK_XKWS: '食品经营许可决定书',
+  XK_WSH: '闽食许〔2026〕8号',
+  XK_XKLB: '普通',
+  XK_NR: '预包装食品销售',
+  XK_JDRQ: new Date(Date.UTC(2026, 10, 2)),
+  XK_YXQZ: '2026/11/2',
+  XK_YXQZI: '2031年11月1日',
+  XK_XKJG: '某县市场监督管理局',
+  XK_XKJGDM: '91440300708461136T',
+  XK_ZT: '有效',
+  XK_LYDW: '某县市场监督管理局',
+  XK_LYDWDM: '91440300708461136T',
 }
 
 async function collect(path: string, fields: Parameters<typeof readRecordRows>[1]): Promise<WorkbookEvent[]> {
@@ -43,10 +55,19 @@ describe('reading department workbooks', () => {
     expect(events[0]).toMatchObject({ kind: 'header', header: { row: 2, missingRequired: [], unknownHeaders: [] } })
     const rows = events.filter((e) => e.kind === 'row')
     expect(rows.map((r) => r.row)).toEqual([4, 6])
-    const ctx = { today: '2026-11-22', dicts: new Map([...(await loadDictEntries(db))].map(([k, v]) => [k, new Map(v.map((e) => [e.value, e.label]))])) }
+    const ctx = {
+      today: '2026-11-22',
+      dicts: new Map([...(await loadDictEntries(db))].map(([k, v]) => [k, new Map(v.map((e) => [e.value, e.label]))])),
+    }
     const checked = checkRecord(item.fields, rows[0]!.raw, ctx)
     expect(checked.issues).toEqual([])
-    expect(checked.values).toMatchObject({ XK_JDRQ: '2026-11-02', XK_YXQZ: '2026-11-02', XK_YXQZI: '2031-11-01', XK_XKLB: 'general', XK_ZT: 'valid' })
+    expect(checked.values).toMatchObject({
+      XK_JDRQ: '2026-11-02',
+      XK_YXQZ: '2026-11-02',
+      XK_YXQZI: '2031-11-01',
+      XK_XKLB: 'general',
+      XK_ZT: 'valid',
+    })
   })
 
   it("reads a department's own sheet with Chinese column names, and reports missing required columns", async () => {
@@ -65,7 +86,11 @@ describe('reading department workbooks', () => {
     expect(header!.row).toBe(2)
     expect(header!.unknownHeaders).toEqual(['经办人'])
     expect(header!.missingRequired).toEqual(expect.arrayContaining(['XDR_LB', 'XK_XKWS', 'XK_XKLB', 'XK_NR']))
-    expect(events[1]).toEqual({ kind: 'row', row: 3, raw: { XDR_MC: '某某餐饮有限公司 ', XDR_SHXYM: '９１３５０１００Ｍ０００１００Ｙ４３', XK_WSH: '闽食许〔2026〕8号', XK_JDRQ: 46328 } })
+    expect(events[1]).toEqual({
+      kind: 'row',
+      row: 3,
+      raw: { XDR_MC: '某某餐饮有限公司 ', XDR_SHXYM: '９１３５０１００Ｍ０００１００Ｙ４３', XK_WSH: '闽食许〔2026〕8号', XK_JDRQ: 46328 },
+    })
   })
 
   it('matches a header written with half-width brackets to a name with full-width ones', async () => {
@@ -88,7 +113,10 @@ describe('reading department workbooks', () => {
     for (let i = 0; i < 12; i++) ws.addRow(['序号', '名称', '金额'])
     const path = join(tempDir(), 'wrong.xlsx')
     await wb.xlsx.writeFile(path)
-    await expect(collect(path, (await licenseItem(db)).fields)).rejects.toMatchObject({ code: 'IMPORT_FILE_REJECTED', details: { reason: 'no_header' } })
+    await expect(collect(path, (await licenseItem(db)).fields)).rejects.toMatchObject({
+      code: 'IMPORT_FILE_REJECTED',
+      details: { reason: 'no_header' },
+    })
   })
 
   it('tells a corrupt file, a password-protected workbook and an old .xls apart', async () => {
@@ -97,7 +125,10 @@ describe('reading department workbooks', () => {
     const dir = tempDir()
     const reason = async (name: string, bytes: Buffer) => {
       writeFileSync(join(dir, name), bytes)
-      return collect(join(dir, name), fields).then(() => 'ok', (e: { details: { reason: string } }) => e.details.reason)
+      return collect(join(dir, name), fields).then(
+        () => 'ok',
+        (e: { details: { reason: string } }) => e.details.reason,
+      )
     }
     const cfb = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)])
     // Encrypted OOXML is a compound file holding an "EncryptionInfo" stream (its name in UTF-16LE).
@@ -119,8 +150,36 @@ describe('reading department workbooks', () => {
     const path = join(tempDir(), 'merged.xlsx')
     await wb.xlsx.writeFile(path)
     const events: WorkbookEvent[] = []
-    for await (const e of readRecordRows(path, [{ code: 'XDR_MC', name: '行政相对人名称', type: 'text', required: true, maxLength: 200, dictTypeCode: null, checkRule: null, sensitive: false }, { code: 'XK_WSH', name: '行政许可决定文书号', type: 'text', required: true, maxLength: 64, dictTypeCode: null, checkRule: null, sensitive: false }])) events.push(e)
-    expect(events.at(-1)).toEqual({ kind: 'end', merged: [{ range: 'C1:D1', fromRow: 1, toRow: 1 }, { range: 'A2:A3', fromRow: 2, toRow: 3 }] })
+    for await (const e of readRecordRows(path, [
+      {
+        code: 'XDR_MC',
+        name: '行政相对人名称',
+        type: 'text',
+        required: true,
+        maxLength: 200,
+        dictTypeCode: null,
+        checkRule: null,
+        sensitive: false,
+      },
+      {
+        code: 'XK_WSH',
+        name: '行政许可决定文书号',
+        type: 'text',
+        required: true,
+        maxLength: 64,
+        dictTypeCode: null,
+        checkRule: null,
+        sensitive: false,
+      },
+    ]))
+      events.push(e)
+    expect(events.at(-1)).toEqual({
+      kind: 'end',
+      merged: [
+        { range: 'C1:D1', fromRow: 1, toRow: 1 },
+        { range: 'A2:A3', fromRow: 2, toRow: 3 },
+      ],
+    })
   })
 })
 
@@ -145,7 +204,8 @@ describe('Chinese text survives the streaming reader', () => {
       if (e.kind !== 'row') continue
       rows++
       const i = e.row - 2
-      if (e.raw.XDR_MC !== `某某商贸有限公司${i}` || e.raw.XDR_LB !== '法人和非法人组织' || e.raw.XK_WSH !== `闽许〔2026〕${i}号`) damaged.push(e.row)
+      if (e.raw.XDR_MC !== `某某商贸有限公司${i}` || e.raw.XDR_LB !== '法人和非法人组织' || e.raw.XK_WSH !== `闽许〔2026〕${i}号`)
+        damaged.push(e.row)
     }
     expect(rows).toBe(30_000)
     expect(damaged).toEqual([])

@@ -13,9 +13,22 @@ import { loadDictEntries } from '../../electron/core/system/dictionaries'
 import { freshDb, tempDir } from '../helpers'
 
 const BASE: Record<string, ExcelJS.CellValue> = {
-  XDR_MC: '某某食品有限公司', XDR_LB: '法人和非法人组织', XDR_SHXYM: '91350100M000100Y43', ZJHM: null, CF_WSH: '罚〔2026〕1号', CF_WFXW: '销售过期食品', CF_SY: '经查属实',
-  CF_YJ: '《食品安全法》', CF_CFLB: '罚款', CF_NR: '罚款五万元', CF_JDRQ: '2026-11-18', CF_YXQ: '2027-11-18', CF_CFJG: '某县市场监督管理局',
-  CF_CFJGDM: '91440300708461136T', CF_SJLY: '某县市场监督管理局', CF_SJLYDM: '91440300708461136T',
+  XDR_MC: '某某食品有限公司',
+  XDR_LB: '法人和非法人组织',
+  XDR_SHXYM: '91350100M000100Y43',
+  ZJHM: null,
+  CF_WSH: '罚〔2026〕1号',
+  CF_WFXW: '销售过期食品',
+  CF_SY: '经查属实',
+  CF_YJ: '《食品安全法》',
+  CF_CFLB: '罚款',
+  CF_NR: '罚款五万元',
+  CF_JDRQ: '2026-11-18',
+  CF_YXQ: '2027-11-18',
+  CF_CFJG: '某县市场监督管理局',
+  CF_CFJGDM: '91440300708461136T',
+  CF_SJLY: '某县市场监督管理局',
+  CF_SJLYDM: '91440300708461136T',
 }
 
 async function workbook(rows: Array<Record<string, ExcelJS.CellValue>>): Promise<string> {
@@ -33,7 +46,14 @@ async function setup() {
   const { db, dataDir } = await freshDb()
   const item = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id')).id)
   const dicts = new Map([...(await loadDictEntries(db))].map(([k, v]) => [k, new Map(v.map((e) => [e.value, e.label]))]))
-  const ctx: StoreContext = { today: '2026-11-22', reportedOn: '2026-11-22', dicts, calendar: packagedCalendar(), keys: await loadFieldKeys(db, dataDir, noProtector), disclosureRules: await loadDisclosureRules(db) }
+  const ctx: StoreContext = {
+    today: '2026-11-22',
+    reportedOn: '2026-11-22',
+    dicts,
+    calendar: packagedCalendar(),
+    keys: await loadFieldKeys(db, dataDir, noProtector),
+    disclosureRules: await loadDisclosureRules(db),
+  }
   const opts = { fileName: 'in.xlsx', supplierUnitId: null, createdBy: null, via: 'cli' as const, now: 1 }
   return { db, dataDir, item, ctx, opts }
 }
@@ -53,14 +73,23 @@ describe('record import', () => {
 
   it('valid rows only: stores the good ones with their lineage and reports the rest', async () => {
     const { db, item, ctx, opts } = await setup()
-    const path = await workbook([...rowsOf(3), { ...BASE, CF_WSH: '罚〔2026〕9号', CF_CFJGDM: 'bad' }, { ...BASE, CF_WSH: '罚〔2026〕10号', CF_JDRQ: '2026-09-26', CF_YXQ: '2027-09-26' }])
+    const path = await workbook([
+      ...rowsOf(3),
+      { ...BASE, CF_WSH: '罚〔2026〕9号', CF_CFJGDM: 'bad' },
+      { ...BASE, CF_WSH: '罚〔2026〕10号', CF_JDRQ: '2026-09-26', CF_YXQ: '2027-09-26' },
+    ])
     const r = await importRecords(db, item, path, ctx, { ...opts, mode: 'valid_only' })
     expect(r.imported).toBe(4)
     expect(r.preview.issues.map((i) => i.row)).toEqual([5])
     const batch = await db('import_batches').first()
     expect(batch).toMatchObject({ rows: 5, imported: 4, rejected: 1, late: 1, item_code: 'SGS_CF', via: 'cli' })
     const late = await db('records').where('is_late', true).first()
-    expect(late).toMatchObject({ doc_number: '罚〔2026〕10号', decision_date: '2026-09-26', deadline_date: '2026-10-12', batch_id: batch.id })
+    expect(late).toMatchObject({
+      doc_number: '罚〔2026〕10号',
+      decision_date: '2026-09-26',
+      deadline_date: '2026-10-12',
+      batch_id: batch.id,
+    })
   })
 
   it('the same documents again are duplicates, and nothing changes', async () => {
@@ -100,7 +129,12 @@ describe('record import', () => {
     const { db, item, ctx, opts } = await setup()
     const path = await workbook(rowsOf(2500))
     const abort = new AbortController()
-    const err = await importRecords(db, item, path, ctx, { ...opts, mode: 'valid_only', signal: abort.signal, onProgress: () => abort.abort() }).catch((e) => e)
+    const err = await importRecords(db, item, path, ctx, {
+      ...opts,
+      mode: 'valid_only',
+      signal: abort.signal,
+      onProgress: () => abort.abort(),
+    }).catch((e) => e)
     expect(err).toMatchObject({ code: 'CANCELLED' })
     expect(await count(db, 'records')).toBe(0)
     expect(await count(db, 'import_batches')).toBe(0)

@@ -6,7 +6,15 @@ import { manualClock } from '../../electron/core/shared/clock'
 import { freshDb } from '../helpers'
 
 const clock = manualClock()
-const unit = (name: string, parentId: number | null = null, extra = {}) => ({ parentId, name, kind: 'county_dept' as const, creditCode: null, regionCode: null, sortOrder: 0, ...extra })
+const unit = (name: string, parentId: number | null = null, extra = {}) => ({
+  parentId,
+  name,
+  kind: 'county_dept' as const,
+  creditCode: null,
+  regionCode: null,
+  sortOrder: 0,
+  ...extra,
+})
 
 describe('organisation units', () => {
   it('builds a tree and keeps sibling names unique', async () => {
@@ -21,7 +29,11 @@ describe('organisation units', () => {
 
   it('validates a unit USCC and a township code', async () => {
     const { db } = await freshDb()
-    const err = await createUnit(db, clock, unit('某镇', null, { kind: 'township', creditCode: '11350102MB0000000X', regionCode: '35010210' })).catch((e) => e)
+    const err = await createUnit(
+      db,
+      clock,
+      unit('某镇', null, { kind: 'township', creditCode: '11350102MB0000000X', regionCode: '35010210' }),
+    ).catch((e) => e)
     expect(err.details.fields.map((f: { path: string }) => f.path)).toEqual(['creditCode', 'regionCode'])
   })
 
@@ -49,10 +61,14 @@ describe('dictionaries', () => {
     const { db } = await freshDb()
     await createDictType(db, { code: 'task_type', name: '任务类型', description: null })
     const id = await saveDictItem(db, { typeCode: 'task_type', value: 'key', label: '重点任务', sortOrder: 10, enabled: true })
-    await expect(saveDictItem(db, { typeCode: 'task_type', value: 'key', label: '重复', sortOrder: 20, enabled: true })).rejects.toMatchObject({
+    await expect(
+      saveDictItem(db, { typeCode: 'task_type', value: 'key', label: '重复', sortOrder: 20, enabled: true }),
+    ).rejects.toMatchObject({
       details: { fields: [{ path: 'value', message: 'dict.valueTaken' }] },
     })
-    await expect(saveDictItem(db, { typeCode: 'task_type', id, value: 'changed', label: 'x', sortOrder: 0, enabled: true })).rejects.toMatchObject({
+    await expect(
+      saveDictItem(db, { typeCode: 'task_type', id, value: 'changed', label: 'x', sortOrder: 0, enabled: true }),
+    ).rejects.toMatchObject({
       details: { fields: [{ path: 'value', message: 'dict.valueFixed' }] },
     })
     await saveDictItem(db, { typeCode: 'task_type', id, value: 'key', label: '重点工作', sortOrder: 5, enabled: false })

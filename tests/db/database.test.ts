@@ -34,7 +34,14 @@ describe('connection', () => {
     const labels = await db('dict_items').where('type_code', 'penalty_category').orderBy('sort_order').pluck('label')
     expect(labels).toHaveLength(14)
     expect(labels).toContain('通报批评')
-    expect(await db('dict_items').where('type_code', 'license_category').orderBy('sort_order').pluck('label')).toEqual(['普通', '特许', '认可', '核准', '登记', '其他'])
+    expect(await db('dict_items').where('type_code', 'license_category').orderBy('sort_order').pluck('label')).toEqual([
+      '普通',
+      '特许',
+      '认可',
+      '核准',
+      '登记',
+      '其他',
+    ])
   })
 
   it('refuses to change or delete audit and login log rows', async () => {
@@ -141,7 +148,9 @@ describe('openDatabase', () => {
       expect(msg.title).toBe('数据库被占用')
       const beijing = new Date(since).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })
       expect(beijing).toMatch(/^\d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}:\d{2}$/)
-      expect(msg.body).toContain(`数据目录正被信用通桌面程序使用（计算机 ${hostname()}，用户 zhang，进程号 ${other.pid}，自 ${beijing} 起）`)
+      expect(msg.body).toContain(
+        `数据目录正被信用通桌面程序使用（计算机 ${hostname()}，用户 zhang，进程号 ${other.pid}，自 ${beijing} 起）`,
+      )
     } finally {
       other.kill('SIGKILL')
     }
@@ -151,12 +160,18 @@ describe('openDatabase', () => {
     await opened.db.destroy()
     unlockDataDir(dir)
     // A live pid, but the lock was taken before this machine last booted (a power cut): stale too.
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ program: 'app', pid: process.ppid, host: hostname(), user: 'zhang', since: Date.now() - uptime() * 1000 - 60_000 }))
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ program: 'app', pid: process.ppid, host: hostname(), user: 'zhang', since: Date.now() - uptime() * 1000 - 60_000 }),
+    )
     const again = await openDatabase(dir)
     await again.db.destroy()
     unlockDataDir(dir)
     // The same, taken after boot: respected.
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ program: 'cli', pid: process.ppid, host: hostname(), user: 'zhang', since: Date.now() }))
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ program: 'cli', pid: process.ppid, host: hostname(), user: 'zhang', since: Date.now() }),
+    )
     expect(((await openDatabase(dir).catch((e: unknown) => e)) as AppError).code).toBe(ErrorCode.DbLocked)
     rmSync(join(dir, LOCK_FILE))
     const reopened = await openDatabase(dir)
@@ -168,10 +183,41 @@ describe('openDatabase', () => {
     const dir = tempDir()
     const db = createDb(join(dir, DB_FILE))
     const names = Object.keys(migrations)
-    while ((await db('knex_migrations').pluck('name').catch(() => [])).length < names.indexOf('20261201100000_sensitive_fields')) await db.migrate.up()
-    await db('org_units').insert({ id: 1, uid: 'unit-1', name: '县财政局', kind: 'county_dept', sort_order: 1, enabled: true, created_at: 1, updated_at: 1 })
-    await db('people').insert({ uid: 'u1', name: '张伟', id_sealed: 'f1:x:y:z', id_index: 'i1', id_masked: '110105********002X', sex: 'F', birth_date: '1949-12-31', unit_id: 1,
-      entry_date: '1970-07-01', status: 'serving', grade: 'trustworthy', rules_grade: 'trustworthy', grade_source: 'rules', created_at: 1, updated_at: 1 })
+    while (
+      (
+        await db('knex_migrations')
+          .pluck('name')
+          .catch(() => [])
+      ).length < names.indexOf('20261201100000_sensitive_fields')
+    )
+      await db.migrate.up()
+    await db('org_units').insert({
+      id: 1,
+      uid: 'unit-1',
+      name: '县财政局',
+      kind: 'county_dept',
+      sort_order: 1,
+      enabled: true,
+      created_at: 1,
+      updated_at: 1,
+    })
+    await db('people').insert({
+      uid: 'u1',
+      name: '张伟',
+      id_sealed: 'f1:x:y:z',
+      id_index: 'i1',
+      id_masked: '110105********002X',
+      sex: 'F',
+      birth_date: '1949-12-31',
+      unit_id: 1,
+      entry_date: '1970-07-01',
+      status: 'serving',
+      grade: 'trustworthy',
+      rules_grade: 'trustworthy',
+      grade_source: 'rules',
+      created_at: 1,
+      updated_at: 1,
+    })
     await db.destroy()
 
     const opened = await openDatabase(dir)

@@ -43,8 +43,17 @@ describe('the import boundaries', () => {
   })
 
   it('let the allowed ones through (core may use Node; the renderer may use the contract)', async () => {
-    expect(await ruleHits('electron/core/planted.ts', "import { readFileSync } from 'node:fs'\nexport const a = readFileSync\n")).toEqual([])
-    expect(await ruleHits('renderer/src/planted.ts', "import { PROCEDURES } from '../../electron/contract/names'\nexport const a = PROCEDURES\n")).toEqual([])
-    expect(await ruleHits('electron/preload/planted.ts', "import { ipcRenderer } from 'electron'\nexport const a = ipcRenderer\n")).toEqual([])
+    expect(await ruleHits('electron/core/planted.ts', "import { readFileSync } from 'node:fs'\nexport const a = readFileSync\n")).toEqual(
+      [],
+    )
+    expect(
+      await ruleHits(
+        'renderer/src/planted.ts',
+        "import { PROCEDURES } from '../../electron/contract/names'\nexport const a = PROCEDURES\n",
+      ),
+    ).toEqual([])
+    expect(await ruleHits('electron/preload/planted.ts', "import { ipcRenderer } from 'electron'\nexport const a = ipcRenderer\n")).toEqual(
+      [],
+    )
   })
 })

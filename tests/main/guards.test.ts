@@ -13,18 +13,35 @@ import type { Handlers } from '../../electron/main/ipc/context'
 import { ORIGIN, SETUP, WINDOW, adminSession, errorOf, expectOk, freshBackend, freshDb, userSession } from '../helpers'
 
 const ID = '11010519491231002X'
-const person = (unitId: number, extra: object = {}) => ({ name: '张伟', idNumber: ID, unitId, post: '科员', rank: '一级科员', politicalStatus: '中共党员', entryDate: '2008-07-01', ...extra })
+const person = (unitId: number, extra: object = {}) => ({
+  name: '张伟',
+  idNumber: ID,
+  unitId,
+  post: '科员',
+  rank: '一级科员',
+  politicalStatus: '中共党员',
+  entryDate: '2008-07-01',
+  ...extra,
+})
 
 async function archiveOffice() {
   const b = await freshBackend()
   const admin = await adminSession(b)
-  const county = (expectOk(await admin('units:create', { parentId: null, name: '县发展和改革局', kind: 'county_dept', sortOrder: 1 })) as { id: number }).id
-  const other = (expectOk(await admin('units:create', { parentId: null, name: '县财政局', kind: 'county_dept', sortOrder: 2 })) as { id: number }).id
+  const county = (
+    expectOk(await admin('units:create', { parentId: null, name: '县发展和改革局', kind: 'county_dept', sortOrder: 1 })) as { id: number }
+  ).id
+  const other = (
+    expectOk(await admin('units:create', { parentId: null, name: '县财政局', kind: 'county_dept', sortOrder: 2 })) as { id: number }
+  ).id
   const clerk = await userSession(b, admin, 'keeper', ['clerk'])
   const boss = await userSession(b, admin, 'boss', ['supervisor'])
   const both = await userSession(b, admin, 'both', ['clerk', 'supervisor'])
   const idOf = async (username: string) => (await b.db('users').where('username', username).first('id')).id as number
-  for (const [username, roles, scope] of [['keeper', ['clerk'], 'unit'], ['boss', ['supervisor'], 'all'], ['both', ['clerk', 'supervisor'], 'all']] as const) {
+  for (const [username, roles, scope] of [
+    ['keeper', ['clerk'], 'unit'],
+    ['boss', ['supervisor'], 'all'],
+    ['both', ['clerk', 'supervisor'], 'all'],
+  ] as const) {
     expectOk(await admin('users:update', { id: await idOf(username), displayName: username, roles, unitId: county, archiveScope: scope }))
   }
   return { b, admin, clerk, boss, both, units: { county, other }, idOf }
@@ -51,13 +68,21 @@ describe('archives', () => {
     expectOk(await boss('archives:decide-access', { id: own, decision: 'approved', comment: '同意' }))
   })
 
-  it('people:update is refused outside the keeper\'s scope, on their own archive, and under recusal', async () => {
+  it("people:update is refused outside the keeper's scope, on their own archive, and under recusal", async () => {
     const { b, clerk, boss, both, units, idOf } = await archiveOffice()
     // Registered by someone who sees everything: one in the keeper's unit, one outside it, the keeper's own, one recused.
     const mine = (expectOk(await both('people:create', person(units.county))) as { id: number }).id
-    const outside = (expectOk(await both('people:create', person(units.other, { name: '王五', idNumber: '110101199003071233' }))) as { id: number }).id
-    const self = (expectOk(await both('people:create', person(units.county, { name: '管档案', idNumber: '110101199003077774', userId: await idOf('keeper') }))) as { id: number }).id
-    const recused = (expectOk(await both('people:create', person(units.county, { name: '李四', idNumber: '110101198001010010' }))) as { id: number }).id
+    const outside = (
+      expectOk(await both('people:create', person(units.other, { name: '王五', idNumber: '110101199003071233' }))) as { id: number }
+    ).id
+    const self = (
+      expectOk(
+        await both('people:create', person(units.county, { name: '管档案', idNumber: '110101199003077774', userId: await idOf('keeper') })),
+      ) as { id: number }
+    ).id
+    const recused = (
+      expectOk(await both('people:create', person(units.county, { name: '李四', idNumber: '110101198001010010' }))) as { id: number }
+    ).id
     expectOk(await boss('archives:recuse', { userId: await idOf('keeper'), personId: recused, reason: '近亲属' }))
     const update = (id: number, name: string) => clerk('people:update', { id, ...person(units.county, { name }), idNumber: undefined })
     expectOk(await update(mine, '张伟'))
@@ -65,7 +90,11 @@ describe('archives', () => {
     expect(errorOf(await update(self, '管档案')).details).toMatchObject({ reason: 'self' })
     expect(errorOf(await update(recused, '李四')).details).toMatchObject({ reason: 'recused' })
     // Nothing changed on the refused ones.
-    expect(await b.db('people').whereIn('id', [outside, self, recused]).orderBy('id').pluck('unit_id')).toEqual([units.other, units.county, units.county])
+    expect(await b.db('people').whereIn('id', [outside, self, recused]).orderBy('id').pluck('unit_id')).toEqual([
+      units.other,
+      units.county,
+      units.county,
+    ])
   })
 })
 
@@ -96,10 +125,22 @@ describe('the router', () => {
     const { db } = await freshDb()
     const leaky: Handlers = {
       ...handlers,
-      'auth:me': (async () => ({ setupDone: true, orgName: null, user: null, locked: false, idleLockMinutes: 10, adminPasswordHash: 'scrypt$secret', internalPath: '/etc' })) as unknown as Handlers['auth:me'],
+      'auth:me': (async () => ({
+        setupDone: true,
+        orgName: null,
+        user: null,
+        locked: false,
+        idleLockMinutes: 10,
+        adminPasswordHash: 'scrypt$secret',
+        internalPath: '/etc',
+      })) as unknown as Handlers['auth:me'],
     }
     const dispatch = createRouter(leaky, {
-      db, clock: manualClock(), sessions: new SessionStore(), logger: memoryLogger(), isTrustedSender: trustOrigin(ORIGIN),
+      db,
+      clock: manualClock(),
+      sessions: new SessionStore(),
+      logger: memoryLogger(),
+      isTrustedSender: trustOrigin(ORIGIN),
       platform: { chooseSavePath: async () => null, chooseOpenPath: async () => null, printToPdf: async () => undefined },
       services: {} as never,
     })

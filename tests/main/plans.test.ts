@@ -6,13 +6,21 @@ import { describe, expect, it } from 'vitest'
 import { PLAN } from '../fixtures/sample-plan'
 import { adminSession, errorOf, expectOk, freshBackend, tempDir, userSession } from '../helpers'
 
-type Draft = { title: string; year: number; docNumber: string; fileName: string; tasks: Array<Record<string, unknown> & { units: Record<string, string[]> }>; matches: Array<{ name: string; unitId: number | null; how: string | null }> }
+type Draft = {
+  title: string
+  year: number
+  docNumber: string
+  fileName: string
+  tasks: Array<Record<string, unknown> & { units: Record<string, string[]> }>
+  matches: Array<{ name: string; unitId: number | null; how: string | null }>
+}
 
 describe('work plans through the router', () => {
   it('parses, matches units to the tree, and saves the reviewed tasks with their units in one go', async () => {
     const b = await freshBackend()
     const admin = await adminSession(b)
-    const unit = async (name: string) => (expectOk(await admin('units:create', { parentId: null, name, kind: 'county_dept', sortOrder: 1 })) as { id: number }).id
+    const unit = async (name: string) =>
+      (expectOk(await admin('units:create', { parentId: null, name, kind: 'county_dept', sortOrder: 1 })) as { id: number }).id
     const reform = await unit('县发展和改革局') // the plan prints 县发展改革局
     await unit('县市场监管局')
     const finance = await unit('县财政局')
@@ -22,7 +30,12 @@ describe('work plans through the router', () => {
     b.openPath.value = file
 
     const draft = expectOk(await clerk('plans:parse')) as Draft
-    expect(draft).toMatchObject({ fileName: '2026年工作要点.txt', title: '某某县2026年社会信用体系建设工作要点', year: 2026, docNumber: '某信用〔2026〕3号' })
+    expect(draft).toMatchObject({
+      fileName: '2026年工作要点.txt',
+      title: '某某县2026年社会信用体系建设工作要点',
+      year: 2026,
+      docNumber: '某信用〔2026〕3号',
+    })
     expect(draft.tasks).toHaveLength(6)
     const m = new Map(draft.matches.map((x) => [x.name, x]))
     expect(m.get('县发展改革局')).toMatchObject({ unitId: reform, how: 'normalised' })
@@ -31,27 +44,57 @@ describe('work plans through the router', () => {
     expect(m.get('县数据局')).toMatchObject({ unitId: null, how: null })
 
     // Unresolved names are refused, by name.
-    const base = { title: draft.title, issuer: null, docNumber: draft.docNumber, year: draft.year, sourceFile: draft.fileName, tasks: draft.tasks }
+    const base = {
+      title: draft.title,
+      issuer: null,
+      docNumber: draft.docNumber,
+      year: draft.year,
+      sourceFile: draft.fileName,
+      tasks: draft.tasks,
+    }
     const refused = errorOf(await clerk('plans:confirm', { ...base, resolutions: [] }))
     expect(refused.details!.fields).toContainEqual({ path: 'resolutions', message: 'plan.unitUnresolved', params: { name: '县数据局' } })
     expect(await b.db('tasks').count({ n: '*' })).toEqual([{ n: 0 }])
 
     // The review maps 县委宣传部 to an existing unit (kept as an alias) and creates the rest.
     const publicity = await unit('县委宣传部（县文明办）')
-    const resolutions = draft.matches.map((x) => (x.name === '县委宣传部' ? { name: x.name, unitId: publicity, create: false } : { name: x.name, unitId: x.unitId, create: x.unitId == null }))
-    const saved = expectOk(await clerk('plans:confirm', { ...base, resolutions })) as { planId: number; tasks: number; unitsCreated: number }
+    const resolutions = draft.matches.map((x) =>
+      x.name === '县委宣传部'
+        ? { name: x.name, unitId: publicity, create: false }
+        : { name: x.name, unitId: x.unitId, create: x.unitId == null },
+    )
+    const saved = expectOk(await clerk('plans:confirm', { ...base, resolutions })) as {
+      planId: number
+      tasks: number
+      unitsCreated: number
+    }
     expect(saved.tasks).toBe(6)
     expect(saved.unitsCreated).toBe(draft.matches.filter((x) => x.unitId == null).length - 1)
-    const tasks = expectOk(await clerk('plans:tasks', { planId: saved.planId })) as Array<{ path: string[]; units: Record<string, string[]>; deadline: string | null; recurring: string | null }>
-    expect(tasks[0]).toMatchObject({ path: ['二', '1'], deadline: '2026-12-31', recurring: 'monthly:22', units: { lead: ['县发展和改革局'], cooperating: ['县数据局', '县财政局'] } })
+    const tasks = expectOk(await clerk('plans:tasks', { planId: saved.planId })) as Array<{
+      path: string[]
+      units: Record<string, string[]>
+      deadline: string | null
+      recurring: string | null
+    }>
+    expect(tasks[0]).toMatchObject({
+      path: ['二', '1'],
+      deadline: '2026-12-31',
+      recurring: 'monthly:22',
+      units: { lead: ['县发展和改革局'], cooperating: ['县数据局', '县财政局'] },
+    })
     // A task keeps one 牵头 unit: the second printed lead becomes 责任.
     expect(tasks[3]!.units).toMatchObject({ lead: ['县市场监管局'], responsible: ['县税务局'] })
-    expect(await b.db('tasks').where('path', '二/2/(1)').first('parent_id')).toEqual({ parent_id: (await b.db('tasks').where('path', '二/2').first('id')).id })
+    expect(await b.db('tasks').where('path', '二/2/(1)').first('parent_id')).toEqual({
+      parent_id: (await b.db('tasks').where('path', '二/2').first('id')).id,
+    })
     // Confirmed spellings become aliases: the normalised match and the manual mapping.
     expect(await b.db('unit_aliases').orderBy('alias').pluck('alias')).toEqual(['县发展改革局', '县委宣传部'])
     // The same document twice is refused.
     expect(errorOf(await clerk('plans:confirm', { ...base, resolutions })).details).toMatchObject({ reason: 'plan_exists' })
     // Next time the alias matches by itself.
-    expect((expectOk(await clerk('plans:parse')) as Draft).matches.find((x) => x.name === '县委宣传部')).toMatchObject({ unitId: publicity, how: 'alias' })
+    expect((expectOk(await clerk('plans:parse')) as Draft).matches.find((x) => x.name === '县委宣传部')).toMatchObject({
+      unitId: publicity,
+      how: 'alias',
+    })
   })
 })

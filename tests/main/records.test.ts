@@ -10,9 +10,22 @@ import { adminSession, errorOf, expectOk, freshBackend, tempDir, userSession } f
 
 // The clock of freshBackend stands at 2026-11-22 10:00 Beijing time (a Sunday).
 const PENALTY = {
-  XDR_MC: '某某食品有限公司', XDR_LB: 'legal', XDR_SHXYM: '91350100M000100Y43', CF_WSH: '罚〔2026〕1号', CF_WFXW: '销售过期食品', CF_SY: '经查属实',
-  CF_YJ: '《食品安全法》', CF_CFLB: '罚款', CF_NR: '罚款五万元', CF_NR_FK: '5', CF_JDRQ: '2026-11-18', CF_YXQ: '2027-11-18', CF_CFJG: '某县市场监督管理局',
-  CF_CFJGDM: '91440300708461136T', CF_SJLY: '某县市场监督管理局', CF_SJLYDM: '91440300708461136T',
+  XDR_MC: '某某食品有限公司',
+  XDR_LB: 'legal',
+  XDR_SHXYM: '91350100M000100Y43',
+  CF_WSH: '罚〔2026〕1号',
+  CF_WFXW: '销售过期食品',
+  CF_SY: '经查属实',
+  CF_YJ: '《食品安全法》',
+  CF_CFLB: '罚款',
+  CF_NR: '罚款五万元',
+  CF_NR_FK: '5',
+  CF_JDRQ: '2026-11-18',
+  CF_YXQ: '2027-11-18',
+  CF_CFJG: '某县市场监督管理局',
+  CF_CFJGDM: '91440300708461136T',
+  CF_SJLY: '某县市场监督管理局',
+  CF_SJLYDM: '91440300708461136T',
 }
 
 async function setup() {
@@ -46,24 +59,38 @@ async function untilSettled(call: (n: string, i?: unknown) => Promise<{ ok: bool
 describe('records through the router', () => {
   it('a clerk enters a record from the generated form; checks speak per field; the list finds it by name, code and document', async () => {
     const { b, clerk } = await setup()
-    const bad = errorOf(await clerk('records:create', { itemCode: 'SGS_CF', values: { ...PENALTY, XDR_SHXYM: '91350100M000100Y44', CF_JDRQ: '2026-12-01' } }))
+    const bad = errorOf(
+      await clerk('records:create', { itemCode: 'SGS_CF', values: { ...PENALTY, XDR_SHXYM: '91350100M000100Y44', CF_JDRQ: '2026-12-01' } }),
+    )
     expect(bad.code).toBe('VALIDATION')
-    expect(bad.details!.fields).toEqual(expect.arrayContaining([
-      { path: 'values.XDR_SHXYM', message: 'uscc.checkChar' },
-      { path: 'values.CF_JDRQ', message: 'date.future' },
-    ]))
+    expect(bad.details!.fields).toEqual(
+      expect.arrayContaining([
+        { path: 'values.XDR_SHXYM', message: 'uscc.checkChar' },
+        { path: 'values.CF_JDRQ', message: 'date.future' },
+      ]),
+    )
     expect(await b.db('records').count({ n: '*' })).toEqual([{ n: 0 }])
 
     // Decided Wed 18 Nov; the 7th working day after it is Fri 27 Nov: reported on Sunday 22nd, on time.
-    const made = expectOk(await clerk('records:create', { itemCode: 'SGS_CF', values: PENALTY })) as { id: number; isLate: boolean; deadlineDate: string }
+    const made = expectOk(await clerk('records:create', { itemCode: 'SGS_CF', values: PENALTY })) as {
+      id: number
+      isLate: boolean
+      deadlineDate: string
+    }
     expect(made).toMatchObject({ isLate: false, deadlineDate: '2026-11-27' })
     const dup = errorOf(await clerk('records:create', { itemCode: 'SGS_CF', values: PENALTY }))
     expect(dup.details!.fields).toEqual([{ path: 'values.CF_WSH', message: 'record.duplicateInDb' }])
     // A decision from September is late.
-    const late = expectOk(await clerk('records:create', { itemCode: 'SGS_CF', values: { ...PENALTY, CF_WSH: '罚〔2026〕2号', XDR_MC: '另一家商行', CF_JDRQ: '2026-09-01', CF_YXQ: '2027-09-01' } })) as { isLate: boolean }
+    const late = expectOk(
+      await clerk('records:create', {
+        itemCode: 'SGS_CF',
+        values: { ...PENALTY, CF_WSH: '罚〔2026〕2号', XDR_MC: '另一家商行', CF_JDRQ: '2026-09-01', CF_YXQ: '2027-09-01' },
+      }),
+    ) as { isLate: boolean }
     expect(late.isLate).toBe(true)
 
-    const list = async (q: object) => expectOk(await clerk('records:list', { itemCode: 'SGS_CF', ...q })) as { items: RecordSummary[]; total: number }
+    const list = async (q: object) =>
+      expectOk(await clerk('records:list', { itemCode: 'SGS_CF', ...q })) as { items: RecordSummary[]; total: number }
     expect((await list({})).total).toBe(2)
     expect((await list({ keyword: '某某' })).items.map((r) => r.docNumber)).toEqual(['罚〔2026〕1号'])
     expect((await list({ keyword: '91350100M000100Y43' })).total).toBe(2)
@@ -71,7 +98,13 @@ describe('records through the router', () => {
     expect((await list({ late: true })).items.map((r) => r.docNumber)).toEqual(['罚〔2026〕2号'])
     expect((await list({ dateFrom: '2026-11-01' })).total).toBe(1)
     const first = (await list({ sort: 'decisionDate', order: 'asc' })).items[0]!
-    expect(first).toMatchObject({ docNumber: '罚〔2026〕2号', subjectType: '法人和非法人组织', disclosure: '公示中', repairableFrom: '2026-12-01', disclosureEndsOn: '2027-09-01' })
+    expect(first).toMatchObject({
+      docNumber: '罚〔2026〕2号',
+      subjectType: '法人和非法人组织',
+      disclosure: '公示中',
+      repairableFrom: '2026-12-01',
+      disclosureEndsOn: '2027-09-01',
+    })
 
     const detail = expectOk(await clerk('records:get', { id: made.id })) as RecordDetail
     expect(detail).toMatchObject({ createdByName: 'clerk1', batchId: null, itemVersion: 1 })
@@ -80,7 +113,14 @@ describe('records through the router', () => {
 
   it('stores a natural person’s ID number sealed, shows it masked, and finds the record by the full number', async () => {
     const { b, clerk } = await setup()
-    const person = { ...PENALTY, XDR_MC: '张三', XDR_LB: 'natural_person', XDR_SHXYM: null, ZJHM: '11010519491231002X', CF_WSH: '罚〔2026〕9号' }
+    const person = {
+      ...PENALTY,
+      XDR_MC: '张三',
+      XDR_LB: 'natural_person',
+      XDR_SHXYM: null,
+      ZJHM: '11010519491231002X',
+      CF_WSH: '罚〔2026〕9号',
+    }
     const { id } = expectOk(await clerk('records:create', { itemCode: 'SGS_CF', values: person })) as { id: number }
     const found = expectOk(await clerk('records:list', { keyword: '11010519491231002X' })) as { items: RecordSummary[] }
     expect(found.items.map((r) => r.id)).toEqual([id])
@@ -100,10 +140,17 @@ describe('records through the router', () => {
     const previewed = await untilSettled(clerk, opened.job.id)
     expect(previewed).toMatchObject({ phase: 'preview', state: 'done', fileName: 'in.xlsx', totalRows: 30 })
     expect(previewed.preview).toMatchObject({ rows: 30, validRows: 29, invalidRows: 1 })
-    expect(previewed.preview!.issues[0]).toMatchObject({ row: 6, columnName: '处罚机关统一社会信用代码', reason: '统一社会信用代码校验位不正确' })
+    expect(previewed.preview!.issues[0]).toMatchObject({
+      row: 6,
+      columnName: '处罚机关统一社会信用代码',
+      reason: '统一社会信用代码校验位不正确',
+    })
 
     // All-or-nothing refuses a file with errors before starting.
-    expect(errorOf(await clerk('records:import-commit', { jobId: opened.job.id, mode: 'all' }))).toMatchObject({ code: 'INVALID_STATE', details: { reason: 'has_errors' } })
+    expect(errorOf(await clerk('records:import-commit', { jobId: opened.job.id, mode: 'all' }))).toMatchObject({
+      code: 'INVALID_STATE',
+      details: { reason: 'has_errors' },
+    })
     // The error workbook: the department's rows plus a reason column.
     b.savePath.value = join(dir, 'errors.xlsx')
     expect(expectOk(await clerk('records:import-errors', { jobId: opened.job.id }))).toMatchObject({ cancelled: false, rows: 1 })
@@ -126,7 +173,9 @@ describe('records through the router', () => {
     expect(detail).toMatchObject({ batchFileName: 'in.xlsx', createdByName: 'clerk1' })
 
     // The auditor sees who imported what, with the batch.
-    const log = expectOk(await auditor('audit:list', { procedure: 'job:records-import' })) as { items: Array<{ actorName: string; affectedIds: string[]; result: string }> }
+    const log = expectOk(await auditor('audit:list', { procedure: 'job:records-import' })) as {
+      items: Array<{ actorName: string; affectedIds: string[]; result: string }>
+    }
     expect(log.items[0]).toMatchObject({ actorName: 'clerk1', result: 'ok' })
     expect(log.items[0]!.affectedIds).toContain(`batch:${done.batchId}`)
   })
@@ -141,7 +190,7 @@ describe('records through the router', () => {
     expect((await untilSettled(clerk, job.id)).preview!.invalidRows).toBe(0)
 
     expectOk(await clerk('records:import-commit', { jobId: job.id, mode: 'all' }))
-    for (let j = expectOk(await clerk('records:import-job', { jobId: job.id })) as ImportJob; j.rowsRead < 1000 && j.state === 'running'; ) {
+    for (let j = expectOk(await clerk('records:import-job', { jobId: job.id })) as ImportJob; j.rowsRead < 1000 && j.state === 'running';) {
       await new Promise((r) => setTimeout(r, 5))
       j = expectOk(await clerk('records:import-job', { jobId: job.id })) as ImportJob
     }
@@ -173,13 +222,30 @@ describe('records through the router', () => {
     writeFileSync(notXlsx, 'not a workbook')
     b.openPath.value = notXlsx
     const bad = (expectOk(await clerk('records:import-open', { itemCode: 'SGS_CF' })) as { job: ImportJob }).job
-    expect(await untilSettled(clerk, bad.id)).toMatchObject({ state: 'failed', error: { code: 'IMPORT_FILE_REJECTED', details: { reason: 'corrupt' } } })
+    expect(await untilSettled(clerk, bad.id)).toMatchObject({
+      state: 'failed',
+      error: { code: 'IMPORT_FILE_REJECTED', details: { reason: 'corrupt' } },
+    })
   })
 
   it('exports the current query with labels, masked IDs and lineage; the export is audited', async () => {
     const { b, clerk, auditor } = await setup()
     expectOk(await clerk('records:create', { itemCode: 'SGS_CF', values: PENALTY }))
-    expectOk(await clerk('records:create', { itemCode: 'SGS_CF', values: { ...PENALTY, XDR_MC: '张三', XDR_LB: 'natural_person', XDR_SHXYM: null, ZJHM: '11010519491231002X', CF_WSH: '罚〔2026〕9号', CF_JDRQ: '2026-09-01', CF_YXQ: '2027-09-01' } }))
+    expectOk(
+      await clerk('records:create', {
+        itemCode: 'SGS_CF',
+        values: {
+          ...PENALTY,
+          XDR_MC: '张三',
+          XDR_LB: 'natural_person',
+          XDR_SHXYM: null,
+          ZJHM: '11010519491231002X',
+          CF_WSH: '罚〔2026〕9号',
+          CF_JDRQ: '2026-09-01',
+          CF_YXQ: '2027-09-01',
+        },
+      }),
+    )
     const out = join(tempDir(), 'export.xlsx')
     b.savePath.value = out
     expect(expectOk(await clerk('records:export', { itemCode: 'SGS_CF', late: true }))).toMatchObject({ cancelled: false, rows: 1 })
@@ -201,18 +267,42 @@ describe('records through the router', () => {
   it('信用修复 waits for the minimum period, is decided by another person, and turns the record 已修复', async () => {
     const { b, clerk, supervisor } = await setup()
     // Decided 2026-05-06 under the 2026 rules (一般: 3–12 months): repairable from 2026-08-06.
-    const early = expectOk(await clerk('records:create', { itemCode: 'SGS_CF', values: { ...PENALTY, CF_WSH: '罚〔2026〕31号', CF_JDRQ: '2026-11-02', CF_YXQ: '2027-11-02' } })) as { id: number }
-    const application = { kind: 'repair', applicant: '某某食品有限公司', reason: '已履行行政处罚决定并完成整改', documents: '缴款凭证；整改报告；信用承诺书' }
-    expect(errorOf(await clerk('records:file-action', { recordId: early.id, ...application })).details).toMatchObject({ reason: 'too_early', repairableFrom: '2027-02-02' })
+    const early = expectOk(
+      await clerk('records:create', {
+        itemCode: 'SGS_CF',
+        values: { ...PENALTY, CF_WSH: '罚〔2026〕31号', CF_JDRQ: '2026-11-02', CF_YXQ: '2027-11-02' },
+      }),
+    ) as { id: number }
+    const application = {
+      kind: 'repair',
+      applicant: '某某食品有限公司',
+      reason: '已履行行政处罚决定并完成整改',
+      documents: '缴款凭证；整改报告；信用承诺书',
+    }
+    expect(errorOf(await clerk('records:file-action', { recordId: early.id, ...application })).details).toMatchObject({
+      reason: 'too_early',
+      repairableFrom: '2027-02-02',
+    })
 
-    const { id } = expectOk(await clerk('records:create', { itemCode: 'SGS_CF', values: { ...PENALTY, CF_WSH: '罚〔2026〕30号', CF_JDRQ: '2026-05-06', CF_YXQ: '2027-05-06' } })) as { id: number }
+    const { id } = expectOk(
+      await clerk('records:create', {
+        itemCode: 'SGS_CF',
+        values: { ...PENALTY, CF_WSH: '罚〔2026〕30号', CF_JDRQ: '2026-05-06', CF_YXQ: '2027-05-06' },
+      }),
+    ) as { id: number }
     const actionId = (expectOk(await clerk('records:file-action', { recordId: id, ...application })) as { id: number }).id
     expect(errorOf(await clerk('records:file-action', { recordId: id, ...application })).details).toMatchObject({ reason: 'pending' })
     expect(errorOf(await clerk('records:decide-action', { id: actionId, decision: 'approved', comment: '同意' })).code).toBe('FORBIDDEN')
     expectOk(await supervisor('records:decide-action', { id: actionId, decision: 'approved', comment: '材料齐全，同意修复' }))
     const detail = expectOk(await clerk('records:get', { id })) as RecordDetail
     expect(detail).toMatchObject({ disclosure: '已修复', repairedOn: '2026-11-22' })
-    expect(detail.actions[0]).toMatchObject({ kind: 'repair', status: 'approved', filedByName: 'clerk1', decidedByName: 'super1', decisionComment: '材料齐全，同意修复' })
+    expect(detail.actions[0]).toMatchObject({
+      kind: 'repair',
+      status: 'approved',
+      filedByName: 'clerk1',
+      decidedByName: 'super1',
+      decisionComment: '材料齐全，同意修复',
+    })
     const repaired = expectOk(await clerk('records:list', { disclosure: 'repaired' })) as { total: number }
     expect(repaired.total).toBe(1)
     void b
@@ -220,7 +310,10 @@ describe('records through the router', () => {
 
   it('the holiday table changes lateness for new records; only an administrator edits it', async () => {
     const { admin, clerk } = await setup()
-    const year = expectOk(await clerk('calendar:year', { year: 2026 })) as { packaged: boolean; packagedDays: Array<{ date: string; name: string }> }
+    const year = expectOk(await clerk('calendar:year', { year: 2026 })) as {
+      packaged: boolean
+      packagedDays: Array<{ date: string; name: string }>
+    }
     expect(year.packaged).toBe(true)
     expect(year.packagedDays.find((d) => d.date === '2026-10-01')?.name).toBe('国庆节')
     expect(errorOf(await clerk('calendar:save-day', { date: '2026-11-19', kind: 'holiday', name: '地方假日' })).code).toBe('FORBIDDEN')
@@ -230,7 +323,7 @@ describe('records through the router', () => {
     expectOk(await admin('calendar:save-day', { date: '2026-11-17', kind: 'holiday', name: '地方假日' }))
     const made = expectOk(await clerk('records:create', { itemCode: 'SGS_CF', values })) as { deadlineDate: string }
     expect(made.deadlineDate).toBe('2026-11-26')
-    expect(((expectOk(await clerk('calendar:year', { year: 2026 })) as { overrides: unknown[] }).overrides)).toHaveLength(2)
+    expect((expectOk(await clerk('calendar:year', { year: 2026 })) as { overrides: unknown[] }).overrides).toHaveLength(2)
     expectOk(await admin('calendar:delete-day', { date: '2026-11-17' }))
     expect(errorOf(await admin('calendar:delete-day', { date: '2026-11-17' })).code).toBe('NOT_FOUND')
   })

@@ -19,7 +19,13 @@ function documentedMatrix(): Map<string, Record<RoleName, 'public' | 'yes' | 'no
     if (!m) continue
     const cells = m[2]!.split('|').map((c) => c.trim())
     expect(cells, line).toHaveLength(4)
-    matrix.set(m[1]!, Object.fromEntries(ROLES.map((r, i) => [r, cells[i] === '公开' ? 'public' : cells[i] === '✓' ? 'yes' : 'no'])) as Record<RoleName, 'public' | 'yes' | 'no'>)
+    matrix.set(
+      m[1]!,
+      Object.fromEntries(ROLES.map((r, i) => [r, cells[i] === '公开' ? 'public' : cells[i] === '✓' ? 'yes' : 'no'])) as Record<
+        RoleName,
+        'public' | 'yes' | 'no'
+      >,
+    )
   }
   return matrix
 }
@@ -50,11 +56,13 @@ describe('role matrix', () => {
       for (const role of ROLES) {
         const r = await callers[role](name, {})
         const refused = !r.ok && (r.error!.code === 'FORBIDDEN' || r.error!.code === 'NOT_AUTHENTICATED')
-        if (refused !== (expected[role] === 'no')) mismatches.push(`${name} as ${role}: ${r.ok ? 'ok' : r.error!.code}, table says ${expected[role]}`)
+        if (refused !== (expected[role] === 'no'))
+          mismatches.push(`${name} as ${role}: ${r.ok ? 'ok' : r.error!.code}, table says ${expected[role]}`)
       }
       const anon = await b.dispatch(nobody, name, {})
       const anonRefused = !anon.ok && (anon.error as { code: string }).code === 'NOT_AUTHENTICATED'
-      if (anonRefused !== (expected.admin !== 'public')) mismatches.push(`${name} logged out: ${anon.ok ? 'ok' : (anon.error as { code: string }).code}`)
+      if (anonRefused !== (expected.admin !== 'public'))
+        mismatches.push(`${name} logged out: ${anon.ok ? 'ok' : (anon.error as { code: string }).code}`)
     }
     expect((await b.dispatch(nobody, 'auth:logout', {})).ok).toBe(true)
     expect(mismatches).toEqual([])

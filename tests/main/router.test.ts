@@ -33,7 +33,9 @@ describe('router: who may call', () => {
     expectOk(await b.dispatch(other, 'auth:login', { username: 'audit1', password: 'Init#2026b' }))
     expect(errorOf(await b.dispatch(other, 'audit:list', {})).code).toBe('PASSWORD_CHANGE_REQUIRED')
     expectOk(await b.dispatch(other, 'auth:change-password', { oldPassword: 'Init#2026b', newPassword: 'Audit#2026c' }))
-    const page = expectOk(await b.dispatch(other, 'audit:list', { result: 'error' })) as { items: Array<{ procedure: string; result: string; actorName: string }> }
+    const page = expectOk(await b.dispatch(other, 'audit:list', { result: 'error' })) as {
+      items: Array<{ procedure: string; result: string; actorName: string }>
+    }
     expect(page.items.map((i) => [i.procedure, i.result, i.actorName])).toEqual([
       ['audit:list', 'FORBIDDEN', 'admin'],
       ['users:list', 'NOT_AUTHENTICATED', null],
@@ -44,7 +46,9 @@ describe('router: who may call', () => {
   it('applies role changes and disabling at once, without a new login', async () => {
     const b = await freshBackend()
     const call = await adminSession(b)
-    const { id } = expectOk(await call('users:create', { username: 'sup', displayName: '审核', roles: ['admin'], initialPassword: 'Init#2026b' })) as { id: number }
+    const { id } = expectOk(
+      await call('users:create', { username: 'sup', displayName: '审核', roles: ['admin'], initialPassword: 'Init#2026b' }),
+    ) as { id: number }
     const sup = { ...WINDOW, id: '2' }
     expectOk(await b.dispatch(sup, 'auth:login', { username: 'sup', password: 'Init#2026b' }))
     expectOk(await b.dispatch(sup, 'auth:change-password', { oldPassword: 'Init#2026b', newPassword: 'Revw#2026cc' }))
@@ -78,7 +82,14 @@ describe('router: idle lock', () => {
   it('follows the configured idle time', async () => {
     const b = await freshBackend()
     const call = await adminSession(b)
-    expectOk(await call('settings:update', { orgName: SETUP.orgName, regionCode: SETUP.regionCode, orgCreditCode: SETUP.orgCreditCode, idleLockMinutes: 2 }))
+    expectOk(
+      await call('settings:update', {
+        orgName: SETUP.orgName,
+        regionCode: SETUP.regionCode,
+        orgCreditCode: SETUP.orgCreditCode,
+        idleLockMinutes: 2,
+      }),
+    )
     b.clock.advance(2 * 60_000 + 1)
     expect(errorOf(await call('units:tree')).code).toBe('SESSION_LOCKED')
   })
@@ -102,7 +113,9 @@ describe('router: audit and results', () => {
   it('rolls the change back if its audit row cannot be written', async () => {
     const b = await freshBackend()
     const call = await adminSession(b)
-    await b.db.raw("CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log WHEN NEW.procedure = 'units:create' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    await b.db.raw(
+      "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log WHEN NEW.procedure = 'units:create' BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    )
     const res = errorOf(await call('units:create', { name: '县税务局', kind: 'county_dept' }))
     expect(res.code).toBe('INTERNAL')
     expect(await b.db('org_units').count({ n: '*' })).toEqual([{ n: 0 }])
@@ -134,7 +147,11 @@ describe('router: audit and results', () => {
     const aud = { ...WINDOW, id: '9' }
     expectOk(await b.dispatch(aud, 'auth:login', { username: 'audit1', password: 'Init#2026b' }))
     expectOk(await b.dispatch(aud, 'auth:change-password', { oldPassword: 'Init#2026b', newPassword: 'Audit#2026c' }))
-    expect(expectOk(await b.dispatch(aud, 'audit:export', { kind: 'operations', filter: {} }))).toEqual({ cancelled: true, fileName: null, rows: 0 })
+    expect(expectOk(await b.dispatch(aud, 'audit:export', { kind: 'operations', filter: {} }))).toEqual({
+      cancelled: true,
+      fileName: null,
+      rows: 0,
+    })
     b.savePath.value = join(b.dataDir, '操作日志.xlsx')
     const res = expectOk(await b.dispatch(aud, 'audit:export', { kind: 'operations', filter: { actor: 'admin' } })) as { rows: number }
     expect(res.rows).toBe(1) // setup ran before login (no actor); admin then created one user

@@ -10,7 +10,12 @@ import { lightOf, recurrenceInstances } from '../../electron/core/supervision/ta
 import { PLAN } from '../fixtures/sample-plan'
 import { adminSession, errorOf, expectOk, freshBackend, tempDir, userSession } from '../helpers'
 
-type Detail = { status: string; light: string; units: Array<{ id: number; unitName: string; role: string; status: string; percent: number; deadline: string | null; light: string }>; events: Array<{ id: number; kind: string; actorName: string; status: string; decision: string | null }> }
+type Detail = {
+  status: string
+  light: string
+  units: Array<{ id: number; unitName: string; role: string; status: string; percent: number; deadline: string | null; light: string }>
+  events: Array<{ id: number; kind: string; actorName: string; status: string; decision: string | null }>
+}
 
 async function savedPlan() {
   const b = await freshBackend() // clock: 2026-11-22 (Sunday)
@@ -20,11 +25,24 @@ async function savedPlan() {
   const file = join(tempDir(), 'plan.txt')
   writeFileSync(file, PLAN)
   b.openPath.value = file
-  const draft = expectOk(await clerk('plans:parse')) as { title: string; year: number; docNumber: string; tasks: unknown[]; matches: Array<{ name: string; unitId: number | null }> }
-  const { planId } = expectOk(await clerk('plans:confirm', {
-    title: draft.title, issuer: null, docNumber: draft.docNumber, year: draft.year, sourceFile: null, tasks: draft.tasks,
-    resolutions: draft.matches.map((m) => ({ name: m.name, unitId: m.unitId, create: true })),
-  })) as { planId: number }
+  const draft = expectOk(await clerk('plans:parse')) as {
+    title: string
+    year: number
+    docNumber: string
+    tasks: unknown[]
+    matches: Array<{ name: string; unitId: number | null }>
+  }
+  const { planId } = expectOk(
+    await clerk('plans:confirm', {
+      title: draft.title,
+      issuer: null,
+      docNumber: draft.docNumber,
+      year: draft.year,
+      sourceFile: null,
+      tasks: draft.tasks,
+      resolutions: draft.matches.map((m) => ({ name: m.name, unitId: m.unitId, create: true })),
+    }),
+  ) as { planId: number }
   const tasks = expectOk(await clerk('plans:tasks', { planId })) as Array<{ id: number; path: string[] }>
   return { b, clerk, boss, taskId: tasks[0]!.id, tasks, planId } // 二/1: deadline 2026-12-31; lead 县发展改革局, cooperating 县数据局, 县财政局
 }
@@ -42,30 +60,54 @@ describe('supervision tasks through the router', () => {
 
     expectOk(await clerk('tasks:sign', { taskUnitId: lead!.id }))
     expectOk(await clerk('tasks:progress', { taskUnitId: lead!.id, text: '已完成平台需求调研', percent: 40 }))
-    expect(errorOf(await clerk('tasks:progress', { taskUnitId: lead!.id, text: '倒退', percent: 30 })).details!.fields).toEqual([{ path: 'percent', message: 'task.percentBack', params: { percent: 40 } }])
+    expect(errorOf(await clerk('tasks:progress', { taskUnitId: lead!.id, text: '倒退', percent: 30 })).details!.fields).toEqual([
+      { path: 'percent', message: 'task.percentBack', params: { percent: 40 } },
+    ])
     // A stamped scan behind the progress report: stored sealed, shown back whole.
     const progressEvent = (await get()).events.find((e) => e.kind === 'progress')!.id
     const scan = join(tempDir(), '进展报告（盖章）.png')
-    writeFileSync(scan, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64'))
+    writeFileSync(
+      scan,
+      Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64'),
+    )
     b.openPath.value = scan
     expect(expectOk(await clerk('tasks:attach', { eventId: progressEvent }))).toEqual({ attached: true, fileName: '进展报告（盖章）.png' })
     const assignEvent = (await get()).events.find((e) => e.kind === 'assign')!.id
     expect(errorOf(await clerk('tasks:attach', { eventId: assignEvent })).details).toMatchObject({ reason: 'not_attachable' })
-    const withFile = (await get()).events.find((e) => e.id === progressEvent) as unknown as { attachments: Array<{ digest: string; fileName: string }> }
-    const shown = expectOk(await boss('tasks:attachment', { eventId: progressEvent, digest: withFile.attachments[0]!.digest })) as { base64: string; mime: string }
+    const withFile = (await get()).events.find((e) => e.id === progressEvent) as unknown as {
+      attachments: Array<{ digest: string; fileName: string }>
+    }
+    const shown = expectOk(await boss('tasks:attachment', { eventId: progressEvent, digest: withFile.attachments[0]!.digest })) as {
+      base64: string
+      mime: string
+    }
     expect(shown.mime).toBe('image/png')
     expect(Buffer.from(shown.base64, 'base64')).toEqual(readFileSync(scan))
 
     // An extension: not earlier than the current deadline, decided by a supervisor, never by the requester.
-    expect(errorOf(await clerk('tasks:request-extension', { taskUnitId: lead!.id, reason: '设备到货延迟', newDeadline: '2026-12-01' })).details!.fields).toEqual([
-      { path: 'newDeadline', message: 'task.extensionNotLater', params: { current: '2026-12-31' } },
-    ])
-    const ext = (expectOk(await clerk('tasks:request-extension', { taskUnitId: lead!.id, reason: '设备到货延迟', newDeadline: '2027-01-31' })) as { id: number }).id
+    expect(
+      errorOf(await clerk('tasks:request-extension', { taskUnitId: lead!.id, reason: '设备到货延迟', newDeadline: '2026-12-01' })).details!
+        .fields,
+    ).toEqual([{ path: 'newDeadline', message: 'task.extensionNotLater', params: { current: '2026-12-31' } }])
+    const ext = (
+      expectOk(await clerk('tasks:request-extension', { taskUnitId: lead!.id, reason: '设备到货延迟', newDeadline: '2027-01-31' })) as {
+        id: number
+      }
+    ).id
     expect(errorOf(await clerk('tasks:decide-extension', { eventId: ext, decision: 'approved', comment: '同意' })).code).toBe('FORBIDDEN')
     expect(expectOk(await boss('home:todo'))).toMatchObject({ extensionsToDecide: 1, tasksToAssign: 0 })
     // The supervisor's queue shows the request with the dates it would change; the clerk has no queue.
     expect(expectOk(await boss('tasks:review-queue'))).toEqual([
-      expect.objectContaining({ kind: 'extension', taskId, taskUnitId: lead!.id, unitName: '县发展改革局', text: '设备到货延迟', deadline: '2026-12-31', newDeadline: '2027-01-31', byName: 'clerk1' }),
+      expect.objectContaining({
+        kind: 'extension',
+        taskId,
+        taskUnitId: lead!.id,
+        unitName: '县发展改革局',
+        text: '设备到货延迟',
+        deadline: '2026-12-31',
+        newDeadline: '2027-01-31',
+        byName: 'clerk1',
+      }),
     ])
     expect(errorOf(await clerk('tasks:review-queue')).code).toBe('FORBIDDEN')
     expectOk(await boss('tasks:decide-extension', { eventId: ext, decision: 'approved', comment: '同意延期一个月' }))
@@ -79,7 +121,9 @@ describe('supervision tasks through the router', () => {
     expect((await get()).units[0]).toMatchObject({ status: 'returned', percent: 40 })
     expectOk(await clerk('tasks:submit', { taskUnitId: lead!.id, text: '补充盖章页' }))
     // Resubmitted after a return: the queue holds the latest submission only.
-    expect(expectOk(await boss('tasks:review-queue'))).toEqual([expect.objectContaining({ kind: 'completion', taskUnitId: lead!.id, text: '补充盖章页', newDeadline: null })])
+    expect(expectOk(await boss('tasks:review-queue'))).toEqual([
+      expect.objectContaining({ kind: 'completion', taskUnitId: lead!.id, text: '补充盖章页', newDeadline: null }),
+    ])
     expectOk(await boss('tasks:review', { taskUnitId: lead!.id, decision: 'approved', comment: '通过' }))
     expect(errorOf(await boss('tasks:archive', { taskId })).details).toMatchObject({ reason: 'not_completed' })
     for (const u of others) {
@@ -87,19 +131,33 @@ describe('supervision tasks through the router', () => {
       expectOk(await clerk('tasks:submit', { taskUnitId: u.id, text: '已配合完成' }))
       expectOk(await boss('tasks:review', { taskUnitId: u.id, decision: 'approved', comment: '通过' }))
     }
-    expect((await get())).toMatchObject({ status: 'completed', light: 'done' })
+    expect(await get()).toMatchObject({ status: 'completed', light: 'done' })
     expectOk(await boss('tasks:archive', { taskId }))
     const done = await get()
     expect(done.status).toBe('archived')
     expect(expectOk(await boss('tasks:review-queue'))).toEqual([])
     expect(done.events.map((e) => `${e.kind}:${e.actorName}`).slice(0, 9)).toEqual([
-      'assign:clerk1', 'sign:clerk1', 'progress:clerk1', 'extension:clerk1', 'extension_decision:boss', 'submit:clerk1', 'review:boss', 'submit:clerk1', 'review:boss',
+      'assign:clerk1',
+      'sign:clerk1',
+      'progress:clerk1',
+      'extension:clerk1',
+      'extension_decision:boss',
+      'submit:clerk1',
+      'review:boss',
+      'submit:clerk1',
+      'review:boss',
     ])
     expect(done.events.find((e) => e.kind === 'extension')).toMatchObject({ status: 'approved' })
-    expect(errorOf(await clerk('tasks:progress', { taskUnitId: lead!.id, text: '归档后', percent: 100 })).details).toMatchObject({ reason: 'archived' })
+    expect(errorOf(await clerk('tasks:progress', { taskUnitId: lead!.id, text: '归档后', percent: 100 })).details).toMatchObject({
+      reason: 'archived',
+    })
 
     // Statistics: all three units done on time; the lead was returned once (−2 points).
-    const stats = expectOk(await clerk('supervision:stats', {})) as { byUnit: Array<{ unitName: string; done: number; onTimeRate: number; returns: number; score: number }>; bySection: Array<{ section: string; completionRate: number }>; trend: Array<{ month: string; completed: number }> }
+    const stats = expectOk(await clerk('supervision:stats', {})) as {
+      byUnit: Array<{ unitName: string; done: number; onTimeRate: number; returns: number; score: number }>
+      bySection: Array<{ section: string; completionRate: number }>
+      trend: Array<{ month: string; completed: number }>
+    }
     expect(stats.byUnit.find((u) => u.unitName === '县发展改革局')).toMatchObject({ done: 1, onTimeRate: 100, returns: 1, score: 98 })
     expect(stats.byUnit.find((u) => u.unitName === '县数据局')).toMatchObject({ score: 100 })
     expect(stats.bySection).toContainEqual({ section: '完善信用信息系统', total: 3, done: 3, completionRate: 100 })
@@ -112,9 +170,11 @@ describe('supervision tasks through the router', () => {
     const { clerk, boss, taskId } = await savedPlan()
     const settings = { yellowWorkingDays: 30, weights: { onTime: 100, perReturn: 10, perOverdue: 5 }, letterPrefix: '督办' }
     expect(errorOf(await clerk('supervision:save-settings', settings)).code).toBe('FORBIDDEN')
-    expect(errorOf(await boss('supervision:save-settings', { ...settings, yellowWorkingDays: 0 })).details!.fields).toEqual([{ path: 'yellowWorkingDays', message: 'settings.yellowRange' }])
+    expect(errorOf(await boss('supervision:save-settings', { ...settings, yellowWorkingDays: 0 })).details!.fields).toEqual([
+      { path: 'yellowWorkingDays', message: 'settings.yellowRange' },
+    ])
     expectOk(await clerk('tasks:assign', { taskId }))
-    const light = async () => ((expectOk(await clerk('tasks:get', { taskId })) as Detail).units[0]!.light)
+    const light = async () => (expectOk(await clerk('tasks:get', { taskId })) as Detail).units[0]!.light
     expect(await light()).toBe('green') // 2026-12-31 is more than 5 working days from 2026-11-22
     expectOk(await boss('supervision:save-settings', settings))
     expect(expectOk(await clerk('supervision:settings'))).toEqual(settings)
@@ -123,7 +183,10 @@ describe('supervision tasks through the router', () => {
     expectOk(await clerk('tasks:sign', { taskUnitId: lead.id }))
     expectOk(await clerk('tasks:submit', { taskUnitId: lead.id, text: '完成' }))
     expectOk(await boss('tasks:review', { taskUnitId: lead.id, decision: 'returned', comment: '补材料' }))
-    const stats = expectOk(await clerk('supervision:stats', {})) as { weights: { perReturn: number }; byUnit: Array<{ unitName: string; returns: number; score: number }> }
+    const stats = expectOk(await clerk('supervision:stats', {})) as {
+      weights: { perReturn: number }
+      byUnit: Array<{ unitName: string; returns: number; score: number }>
+    }
     expect(stats.weights.perReturn).toBe(10)
     expect(stats.byUnit.find((u) => u.unitName === '县发展改革局')).toMatchObject({ returns: 1 })
   })
@@ -131,12 +194,24 @@ describe('supervision tasks through the router', () => {
   it('a recurring duty gets its instances when assigned: 月报 by the 22nd of each remaining month', async () => {
     const { clerk, taskId, planId } = await savedPlan() // 二/1 carries 每月22日前; today 2026-11-22
     expectOk(await clerk('tasks:assign', { taskId }))
-    const all = expectOk(await clerk('plans:tasks', { planId })) as Array<{ path: string[]; deadline: string | null; status: string; units: Record<string, string[]> }>
+    const all = expectOk(await clerk('plans:tasks', { planId })) as Array<{
+      path: string[]
+      deadline: string | null
+      status: string
+      units: Record<string, string[]>
+    }>
     const instances = all.filter((t) => t.path.length === 3 && t.path[1] === '1')
-    expect(instances.map((t) => [t.path.join('/'), t.deadline, t.status])).toEqual([['二/1/11月', '2026-11-22', 'assigned'], ['二/1/12月', '2026-12-22', 'assigned']])
+    expect(instances.map((t) => [t.path.join('/'), t.deadline, t.status])).toEqual([
+      ['二/1/11月', '2026-11-22', 'assigned'],
+      ['二/1/12月', '2026-12-22', 'assigned'],
+    ])
     expect(instances[0]!.units).toEqual({ lead: ['县发展改革局'], responsible: [], cooperating: ['县数据局', '县财政局'] })
     expect(all.findIndex((t) => t.path.join('/') === '二/1/11月')).toBe(all.findIndex((t) => t.path.join('/') === '二/1') + 1)
-    expect(recurrenceInstances('quarterly', 2026, '2026-05-01').map((i) => [i.label, i.deadline])).toEqual([['第二季度', '2026-06-30'], ['第三季度', '2026-09-30'], ['第四季度', '2026-12-31']])
+    expect(recurrenceInstances('quarterly', 2026, '2026-05-01').map((i) => [i.label, i.deadline])).toEqual([
+      ['第二季度', '2026-06-30'],
+      ['第三季度', '2026-09-30'],
+      ['第四季度', '2026-12-31'],
+    ])
     expect(recurrenceInstances('monthly:31', 2026, '2026-11-01').map((i) => i.deadline)).toEqual(['2026-11-30', '2026-12-31'])
   })
 
@@ -156,27 +231,65 @@ describe('supervision tasks through the router', () => {
     const late = tasks.find((t) => t.path.join('/') === '二/2')!.id // 10月前 → due 2026-09-30, today 2026-11-22
     expect(expectOk(await clerk('tasks:due'))).toEqual([]) // nothing is due before it is assigned
     expectOk(await clerk('tasks:assign', { taskId: late }))
-    const due = expectOk(await clerk('tasks:due')) as Array<{ taskId: number; taskUnitId: number; unitName: string; light: string; overdueDays: number }>
-    expect(due.map((d) => [d.unitName, d.light])).toEqual([['各乡（镇、街道）', 'red'], ['县直有关部门', 'red']])
+    const due = expectOk(await clerk('tasks:due')) as Array<{
+      taskId: number
+      taskUnitId: number
+      unitName: string
+      light: string
+      overdueDays: number
+    }>
+    expect(due.map((d) => [d.unitName, d.light])).toEqual([
+      ['各乡（镇、街道）', 'red'],
+      ['县直有关部门', 'red'],
+    ])
     expect(due[0]!.overdueDays).toBeGreaterThan(30)
-    expect(errorOf(await clerk('letters:issue', { taskId: late, taskUnitIds: [due[0]!.taskUnitId], newDeadline: '2026-12-15', note: null })).code).toBe('FORBIDDEN')
-    const first = expectOk(await boss('letters:issue', { taskId: late, taskUnitIds: due.map((d) => d.taskUnitId), newDeadline: '2026-12-15', note: '逾期未办结的，将在全县通报。' })) as { id: number; docNumber: string }
+    expect(
+      errorOf(await clerk('letters:issue', { taskId: late, taskUnitIds: [due[0]!.taskUnitId], newDeadline: '2026-12-15', note: null }))
+        .code,
+    ).toBe('FORBIDDEN')
+    const first = expectOk(
+      await boss('letters:issue', {
+        taskId: late,
+        taskUnitIds: due.map((d) => d.taskUnitId),
+        newDeadline: '2026-12-15',
+        note: '逾期未办结的，将在全县通报。',
+      }),
+    ) as { id: number; docNumber: string }
     expect(first.docNumber).toBe('信用督〔2026〕1号')
-    const second = expectOk(await boss('letters:issue', { taskId: late, taskUnitIds: [due[0]!.taskUnitId], newDeadline: '2026-12-20', note: null })) as { docNumber: string }
+    const second = expectOk(
+      await boss('letters:issue', { taskId: late, taskUnitIds: [due[0]!.taskUnitId], newDeadline: '2026-12-20', note: null }),
+    ) as { docNumber: string }
     expect(second.docNumber).toBe('信用督〔2026〕2号')
     const letter = expectOk(await clerk('letters:get', { letterId: first.id })) as { body: string; unitNames: string[] }
     expect(letter.unitNames).toEqual(['各乡（镇、街道）', '县直有关部门'])
     expect(letter.body).toContain('于 2026-12-15 前办结')
     // The circular ranks units by score: the two overdue units lose 5 points per overdue item.
-    const stats = expectOk(await clerk('supervision:stats', {})) as { byUnit: Array<{ unitName: string; overdue: number; score: number }>; overdueRanking: Array<{ unitName: string }> }
-    expect(stats.byUnit.map((u) => [u.unitName, u.overdue, u.score])).toEqual([['县直有关部门', 1, 0], ['各乡（镇、街道）', 1, 0]])
+    const stats = expectOk(await clerk('supervision:stats', {})) as {
+      byUnit: Array<{ unitName: string; overdue: number; score: number }>
+      overdueRanking: Array<{ unitName: string }>
+    }
+    expect(stats.byUnit.map((u) => [u.unitName, u.overdue, u.score])).toEqual([
+      ['县直有关部门', 1, 0],
+      ['各乡（镇、街道）', 1, 0],
+    ])
     expect(stats.overdueRanking).toHaveLength(2)
     const circular = join(tempDir(), 'circular.xlsx')
     b.savePath.value = circular
     expect(expectOk(await clerk('supervision:export-circular', {}))).toMatchObject({ cancelled: false, rows: 2 })
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.readFile(circular)
-    expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, '名次', '单位', '任务数', '已办结', '办结率(%)', '按期办结率(%)', '逾期', '退回', '得分'])
+    expect(wb.worksheets[0]!.getRow(2).values).toEqual([
+      undefined,
+      '名次',
+      '单位',
+      '任务数',
+      '已办结',
+      '办结率(%)',
+      '按期办结率(%)',
+      '逾期',
+      '退回',
+      '得分',
+    ])
     const out = join(tempDir(), 'letter.docx')
     b.savePath.value = out
     expect(expectOk(await clerk('letters:export-docx', { letterId: first.id }))).toMatchObject({ cancelled: false })

@@ -4,7 +4,16 @@ import { Id, PageQuery, TimestampMs, optionalText, pageOf, text } from './common
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date.format')
 
 export const PERSON_STATUSES = ['serving', 'transferred', 'retired', 'deceased'] as const
-export const ENTRY_KINDS = ['personal_report', 'integrity', 'assessment', 'award', 'violation', 'accountability', 'commitment', 'repair'] as const
+export const ENTRY_KINDS = [
+  'personal_report',
+  'integrity',
+  'assessment',
+  'award',
+  'violation',
+  'accountability',
+  'commitment',
+  'repair',
+] as const
 export type EntryKind = (typeof ENTRY_KINDS)[number]
 export const GRADES = ['trustworthy', 'basically_trustworthy', 'dishonest', 'seriously_dishonest'] as const
 export type Grade = (typeof GRADES)[number]
@@ -43,10 +52,25 @@ export const PersonQuery = PageQuery.extend({
   /** A name (beginning) or a complete 身份证号 (matched exactly through its blind index). */
   keyword: optionalText(50),
   unitId: Id.nullish().transform((v) => v ?? null),
-  grade: z.enum(GRADES).nullish().transform((v) => v ?? null),
-  entryKind: z.enum(ENTRY_KINDS).nullish().transform((v) => v ?? null),
-  year: z.number().int().min(1950).max(2100).nullish().transform((v) => v ?? null),
-  status: z.enum(PERSON_STATUSES).nullish().transform((v) => v ?? null),
+  grade: z
+    .enum(GRADES)
+    .nullish()
+    .transform((v) => v ?? null),
+  entryKind: z
+    .enum(ENTRY_KINDS)
+    .nullish()
+    .transform((v) => v ?? null),
+  year: z
+    .number()
+    .int()
+    .min(1950)
+    .max(2100)
+    .nullish()
+    .transform((v) => v ?? null),
+  status: z
+    .enum(PERSON_STATUSES)
+    .nullish()
+    .transform((v) => v ?? null),
 })
 export type PersonQuery = z.output<typeof PersonQuery>
 
@@ -81,7 +105,13 @@ export const PersonPage = pageOf(PersonSummary)
 export const EntryInput = z.object({
   personId: Id,
   kind: z.enum(ENTRY_KINDS),
-  year: z.number().int().min(1950).max(2100).nullish().transform((v) => v ?? null),
+  year: z
+    .number()
+    .int()
+    .min(1950)
+    .max(2100)
+    .nullish()
+    .transform((v) => v ?? null),
   result: optionalText(40),
   title: text(200),
   docNumber: optionalText(100),
@@ -144,7 +174,13 @@ const AccessRequest = z.object({
   validUntil: TimestampMs.nullable(),
   createdAt: TimestampMs,
 })
-export const AccessRequestQuery = PageQuery.extend({ status: z.enum(['pending', 'approved', 'rejected']).nullish().transform((v) => v ?? null), mine: z.boolean().default(false) })
+export const AccessRequestQuery = PageQuery.extend({
+  status: z
+    .enum(['pending', 'approved', 'rejected'])
+    .nullish()
+    .transform((v) => v ?? null),
+  mine: z.boolean().default(false),
+})
 export const AccessRequestPage = pageOf(AccessRequest)
 export const DecideAccessInput = z.object({ id: Id, decision: z.enum(['approved', 'rejected']), comment: text(500) })
 export const GradeOverrideInput = z.object({ personId: Id, grade: z.enum(GRADES), reason: text(500) })

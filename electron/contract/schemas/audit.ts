@@ -62,12 +62,14 @@ export const ChainCheck = z.object({
   intact: z.boolean(),
   checked: z.number().int(),
   /** Every broken row (the first 500), each with what is wrong; incidents found at start are listed too. */
-  problems: z.array(z.object({
-    table: z.enum(['audit_log', 'login_log']),
-    id: z.number().int(),
-    problem: z.enum(['hash', 'mac', 'unkeyed_after_keyed', 'bad_json', 'incident', 'tail_missing']),
-    detail: z.string().optional(),
-  })),
+  problems: z.array(
+    z.object({
+      table: z.enum(['audit_log', 'login_log']),
+      id: z.number().int(),
+      problem: z.enum(['hash', 'mac', 'unkeyed_after_keyed', 'bad_json', 'incident', 'tail_missing']),
+      detail: z.string().optional(),
+    }),
+  ),
   problemCount: z.number().int(),
 })
 export type ChainCheck = z.infer<typeof ChainCheck>

@@ -1,7 +1,13 @@
 import { z } from 'zod'
 import { Id, PageQuery, TimestampMs, optionalText, pageOf, text } from './common'
 
-export const CatalogStatus = { Draft: 'draft', Submitted: 'submitted', Approved: 'approved', Superseded: 'superseded', Retired: 'retired' } as const
+export const CatalogStatus = {
+  Draft: 'draft',
+  Submitted: 'submitted',
+  Approved: 'approved',
+  Superseded: 'superseded',
+  Retired: 'retired',
+} as const
 export type CatalogStatus = (typeof CatalogStatus)[keyof typeof CatalogStatus]
 export const CATALOG_STATUSES = Object.values(CatalogStatus) as [CatalogStatus, ...CatalogStatus[]]
 
@@ -19,10 +25,19 @@ export function isIdLikeField(f: { code: string; name: string; type: string }): 
 
 export const CatalogField = z
   .object({
-    code: z.string().trim().regex(/^[A-Z][A-Z0-9_]{0,39}$/, 'field.code'),
+    code: z
+      .string()
+      .trim()
+      .regex(/^[A-Z][A-Z0-9_]{0,39}$/, 'field.code'),
     name: text(100),
     type: z.enum(FIELD_TYPES),
-    maxLength: z.number().int().min(1).max(10000).nullish().transform((v) => v ?? null),
+    maxLength: z
+      .number()
+      .int()
+      .min(1)
+      .max(10000)
+      .nullish()
+      .transform((v) => v ?? null),
     required: z.boolean(),
     dictTypeCode: optionalText(40),
     checkRule: optionalText(60),
@@ -33,11 +48,17 @@ export const CatalogField = z
 export type CatalogField = z.infer<typeof CatalogField>
 
 const ItemFields = {
-  code: z.string().trim().regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'catalog.code'),
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'catalog.code'),
   categoryCode: text(10),
   name: text(100),
   infoClass: z.enum(INFO_CLASSES),
-  dishonestyLevel: z.enum(DISHONESTY_LEVELS).nullish().transform((v) => v ?? null),
+  dishonestyLevel: z
+    .enum(DISHONESTY_LEVELS)
+    .nullish()
+    .transform((v) => v ?? null),
   subjectTypes: z.array(text(40)).min(1, 'catalog.subjectTypes'),
   supplierUnitId: Id.nullish().transform((v) => v ?? null),
   disclosure: text(40),
@@ -45,8 +66,20 @@ const ItemFields = {
   collectionMethod: text(40),
   legalBasis: optionalText(2000),
   source: text(40),
-  disclosureMonths: z.number().int().min(0).max(600).nullish().transform((v) => v ?? null),
-  retentionYears: z.number().int().min(0).max(100).nullish().transform((v) => v ?? null),
+  disclosureMonths: z
+    .number()
+    .int()
+    .min(0)
+    .max(600)
+    .nullish()
+    .transform((v) => v ?? null),
+  retentionYears: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .nullish()
+    .transform((v) => v ?? null),
 }
 
 /** Saves a draft: without id a new item (version 1); with id, an existing draft of it. */

@@ -9,14 +9,25 @@ const RECORD_SORTS = ['decisionDate', 'reportedOn', 'subjectName', 'createdAt', 
 
 /** Filters of the records list; everything is applied in SQL. */
 export const RecordQuery = PageQuery.extend({
-  itemCode: z.string().trim().max(40).nullish().transform((v) => v || null),
+  itemCode: z
+    .string()
+    .trim()
+    .max(40)
+    .nullish()
+    .transform((v) => v || null),
   /** Subject name (beginning), or an exact 统一社会信用代码, 身份证号 or 文书号. */
   keyword: optionalText(100),
   supplierUnitId: Id.nullish().transform((v) => v ?? null),
   dateFrom: IsoDate.nullish().transform((v) => v ?? null),
   dateTo: IsoDate.nullish().transform((v) => v ?? null),
-  late: z.boolean().nullish().transform((v) => v ?? null),
-  disclosure: z.enum(DISCLOSURE_FILTERS).nullish().transform((v) => v ?? null),
+  late: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
+  disclosure: z
+    .enum(DISCLOSURE_FILTERS)
+    .nullish()
+    .transform((v) => v ?? null),
   batchId: Id.nullish().transform((v) => v ?? null),
   sort: z.enum(RECORD_SORTS).default('decisionDate'),
   order: z.enum(['asc', 'desc']).default('desc'),
@@ -24,7 +35,13 @@ export const RecordQuery = PageQuery.extend({
 export type RecordQuery = z.output<typeof RecordQuery>
 
 /** The disclosure states a 失信 record shows, as users read them (the values are the labels). */
-export const DISCLOSURE_STATES = { disclosed: '公示中', repairable: '可申请修复', repaired: '已修复', expired: '已到期', revoked: '已撤销' } as const
+export const DISCLOSURE_STATES = {
+  disclosed: '公示中',
+  repairable: '可申请修复',
+  repaired: '已修复',
+  expired: '已到期',
+  revoked: '已撤销',
+} as const
 const D = DISCLOSURE_STATES
 const DisclosureState = z.enum([D.disclosed, D.repairable, D.repaired, D.expired, D.revoked])
 
@@ -94,7 +111,12 @@ export const NewRecordInput = z.object({
   supplierUnitId: Id.nullish().transform((v) => v ?? null),
   values: z.record(z.string().max(40), z.union([z.string().max(10_000), z.number(), z.null()])),
 })
-export const NewRecordResult = z.object({ id: Id, isLate: z.boolean(), deadlineDate: z.string().nullable(), calendarGaps: z.array(z.number().int()) })
+export const NewRecordResult = z.object({
+  id: Id,
+  isLate: z.boolean(),
+  deadlineDate: z.string().nullable(),
+  calendarGaps: z.array(z.number().int()),
+})
 
 export const ItemCodeInput = z.object({ itemCode: text(40) })
 export const RecordExportInput = RecordQuery.omit({ page: true, pageSize: true })
@@ -121,7 +143,14 @@ export const RecordStats = z.object({
   pendingActions: z.number().int(),
   byUnit: z.array(z.object({ unitName: z.string().nullable(), total: z.number().int(), late: z.number().int() })),
 })
-export const StatsInput = z.object({ itemCode: z.string().trim().max(40).nullish().transform((v) => v || null) })
+export const StatsInput = z.object({
+  itemCode: z
+    .string()
+    .trim()
+    .max(40)
+    .nullish()
+    .transform((v) => v || null),
+})
 
 // Import jobs: the file is chosen in main (the renderer never names a path), read as a preview, then
 // imported on request; the renderer polls the job for progress and may cancel it.
@@ -154,7 +183,11 @@ export const ImportJob = z.object({
 export type ImportJob = z.infer<typeof ImportJob>
 export const ImportOpenResult = z.object({ job: ImportJob.nullable() })
 export const JobIdInput = z.object({ jobId: z.string().uuid() })
-export const ImportCommitInput = z.object({ jobId: z.string().uuid(), mode: z.enum(['all', 'valid_only']), supplierUnitId: Id.nullish().transform((v) => v ?? null) })
+export const ImportCommitInput = z.object({
+  jobId: z.string().uuid(),
+  mode: z.enum(['all', 'valid_only']),
+  supplierUnitId: Id.nullish().transform((v) => v ?? null),
+})
 
 // The office's holiday table (节假日维护).
 export const CalendarYearInput = z.object({ year: z.number().int().min(2000).max(2100) })

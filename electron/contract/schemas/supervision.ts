@@ -46,10 +46,25 @@ export const PlanConfirmInput = z.object({
 })
 export const PlanConfirmResult = z.object({ planId: Id, tasks: z.number().int(), unitsCreated: z.number().int() })
 
-export const PlanSummary = z.object({ id: Id, title: z.string(), issuer: z.string().nullable(), docNumber: z.string().nullable(), year: z.number().int(), tasks: z.number().int(), createdAt: TimestampMs })
+export const PlanSummary = z.object({
+  id: Id,
+  title: z.string(),
+  issuer: z.string().nullable(),
+  docNumber: z.string().nullable(),
+  year: z.number().int(),
+  tasks: z.number().int(),
+  createdAt: TimestampMs,
+})
 export const PlanIdInput = z.object({ planId: Id })
 export const SavedTask = z.object({
-  id: Id, path: z.array(z.string()), number: z.string(), title: z.string(), section: z.string(), deadline: z.string().nullable(), recurring: z.string().nullable(), status: z.string(),
+  id: Id,
+  path: z.array(z.string()),
+  number: z.string(),
+  title: z.string(),
+  section: z.string(),
+  deadline: z.string().nullable(),
+  recurring: z.string().nullable(),
+  status: z.string(),
   units: z.object({ lead: z.array(z.string()), responsible: z.array(z.string()), cooperating: z.array(z.string()) }),
 })
 
@@ -62,34 +77,104 @@ export const SubmitInput = z.object({ taskUnitId: Id, text: text(4000) })
 export const ReviewInput = z.object({ taskUnitId: Id, decision: z.enum(['approved', 'returned']), comment: text(2000) })
 const Light = z.enum(['green', 'yellow', 'red', 'done', 'none'])
 export const TaskDetail = z.object({
-  id: Id, planTitle: z.string(), path: z.array(z.string()), title: z.string(), section: z.string(), deadline: z.string().nullable(), recurring: z.string().nullable(),
-  status: z.string(), source: z.string(), light: Light,
-  units: z.array(z.object({ id: Id, unitName: z.string(), role: z.string(), status: z.string(), percent: z.number().int(), deadline: z.string().nullable(), light: Light })),
-  events: z.array(z.object({
-    attachments: z.array(z.object({ digest: z.string(), fileName: z.string(), mime: z.string() })),
-    id: Id, kind: z.string(), unitName: z.string().nullable(), text: z.string().nullable(), percent: z.number().int().nullable(), newDeadline: z.string().nullable(),
-    decision: z.string().nullable(), status: z.string(), actorName: z.string(), at: TimestampMs,
-  })),
+  id: Id,
+  planTitle: z.string(),
+  path: z.array(z.string()),
+  title: z.string(),
+  section: z.string(),
+  deadline: z.string().nullable(),
+  recurring: z.string().nullable(),
+  status: z.string(),
+  source: z.string(),
+  light: Light,
+  units: z.array(
+    z.object({
+      id: Id,
+      unitName: z.string(),
+      role: z.string(),
+      status: z.string(),
+      percent: z.number().int(),
+      deadline: z.string().nullable(),
+      light: Light,
+    }),
+  ),
+  events: z.array(
+    z.object({
+      attachments: z.array(z.object({ digest: z.string(), fileName: z.string(), mime: z.string() })),
+      id: Id,
+      kind: z.string(),
+      unitName: z.string().nullable(),
+      text: z.string().nullable(),
+      percent: z.number().int().nullable(),
+      newDeadline: z.string().nullable(),
+      decision: z.string().nullable(),
+      status: z.string(),
+      actorName: z.string(),
+      at: TimestampMs,
+    }),
+  ),
 })
 
 export const DueItem = z.object({
-  taskUnitId: Id, taskId: Id, path: z.array(z.string()), title: z.string(), unitName: z.string(), role: z.string(), status: z.string(), percent: z.number().int(),
-  deadline: z.string().nullable(), light: z.enum(['green', 'yellow', 'red', 'done', 'none']), overdueDays: z.number().int(),
+  taskUnitId: Id,
+  taskId: Id,
+  path: z.array(z.string()),
+  title: z.string(),
+  unitName: z.string(),
+  role: z.string(),
+  status: z.string(),
+  percent: z.number().int(),
+  deadline: z.string().nullable(),
+  light: z.enum(['green', 'yellow', 'red', 'done', 'none']),
+  overdueDays: z.number().int(),
 })
 export const ReviewItem = z.object({
-  kind: z.enum(['completion', 'extension']), taskId: Id, taskUnitId: Id, path: z.array(z.string()), title: z.string(), unitName: z.string(),
-  text: z.string().nullable(), deadline: z.string().nullable(), newDeadline: z.string().nullable(), byName: z.string(), since: TimestampMs,
+  kind: z.enum(['completion', 'extension']),
+  taskId: Id,
+  taskUnitId: Id,
+  path: z.array(z.string()),
+  title: z.string(),
+  unitName: z.string(),
+  text: z.string().nullable(),
+  deadline: z.string().nullable(),
+  newDeadline: z.string().nullable(),
+  byName: z.string(),
+  since: TimestampMs,
 })
-export const IssueLetterInput = z.object({ taskId: Id, taskUnitIds: z.array(Id).min(1, 'letter.noUnits'), newDeadline: IsoDate, note: optionalText(1000) })
+export const IssueLetterInput = z.object({
+  taskId: Id,
+  taskUnitIds: z.array(Id).min(1, 'letter.noUnits'),
+  newDeadline: IsoDate,
+  note: optionalText(1000),
+})
 export const LetterIdInput = z.object({ letterId: Id })
 export const Letter = z.object({
-  id: Id, docNumber: z.string(), taskId: Id, unitNames: z.array(z.string()), newDeadline: z.string(), body: z.string(), issuer: z.string(), createdByName: z.string(), createdAt: TimestampMs,
+  id: Id,
+  docNumber: z.string(),
+  taskId: Id,
+  unitNames: z.array(z.string()),
+  newDeadline: z.string(),
+  body: z.string(),
+  issuer: z.string(),
+  createdByName: z.string(),
+  createdAt: TimestampMs,
 })
 
 export const StatsInput = z.object({ planId: Id.nullish().transform((v) => v ?? null) })
 export const SupervisionStats = z.object({
   weights: z.object({ onTime: z.number(), perReturn: z.number(), perOverdue: z.number() }),
-  byUnit: z.array(z.object({ unitName: z.string(), total: z.number().int(), done: z.number().int(), completionRate: z.number(), onTimeRate: z.number(), overdue: z.number().int(), returns: z.number().int(), score: z.number() })),
+  byUnit: z.array(
+    z.object({
+      unitName: z.string(),
+      total: z.number().int(),
+      done: z.number().int(),
+      completionRate: z.number(),
+      onTimeRate: z.number(),
+      overdue: z.number().int(),
+      returns: z.number().int(),
+      score: z.number(),
+    }),
+  ),
   bySection: z.array(z.object({ section: z.string(), total: z.number().int(), done: z.number().int(), completionRate: z.number() })),
   overdueRanking: z.array(z.object({ unitName: z.string(), overdue: z.number().int() })),
   trend: z.array(z.object({ month: z.string(), completed: z.number().int() })),
@@ -105,5 +190,10 @@ export const SupervisionSettings = z.object({
     perReturn: z.number().min(0, 'settings.weightRange').max(100, 'settings.weightRange'),
     perOverdue: z.number().min(0, 'settings.weightRange').max(100, 'settings.weightRange'),
   }),
-  letterPrefix: z.string().trim().min(1, 'settings.prefixRequired').max(10, 'settings.prefixRequired').regex(/^[\u4e00-\u9fa5A-Za-z]+$/, 'settings.prefixChars'),
+  letterPrefix: z
+    .string()
+    .trim()
+    .min(1, 'settings.prefixRequired')
+    .max(10, 'settings.prefixRequired')
+    .regex(/^[\u4e00-\u9fa5A-Za-z]+$/, 'settings.prefixChars'),
 })

@@ -23,12 +23,17 @@ export async function clearThrottle(db: Knex, username: string): Promise<void> {
  * tells whether an account exists. Writes the login log. Must not run inside a transaction that a
  * failure rolls back: the failure counter has to stick.
  */
-export async function authenticate(db: Knex, clock: Clock, username: string, password: string, via: 'app' | 'cli' = 'app'): Promise<UserRecord> {
+export async function authenticate(
+  db: Knex,
+  clock: Clock,
+  username: string,
+  password: string,
+  via: 'app' | 'cli' = 'app',
+): Promise<UserRecord> {
   const now = clock.now()
   const key = throttleKey(username)
   const throttle = (await db('login_throttle').where('username_key', key).first()) as
-    | { failures: number; locked_until: number | null }
-    | undefined
+    { failures: number; locked_until: number | null } | undefined
   const lockedUntil = throttle?.locked_until == null ? null : Number(throttle.locked_until)
   if (lockedUntil != null && lockedUntil > now) {
     await appendLogin(db, now, username, LoginResult.Locked, via)

@@ -65,7 +65,9 @@ export async function updateUser(db: Knex, clock: Clock, actorId: number, input:
   if (issues.length) throw fieldError(issues)
   const wasAdmin = user.roles.includes(Role.Admin) && !user.disabled
   await guardAdminLoss(db, actorId, user.id, wasAdmin && !input.roles.includes(Role.Admin))
-  await db('users').where('id', user.id).update({ display_name: input.displayName, unit_id: input.unitId, archive_scope: input.archiveScope, updated_at: clock.now() })
+  await db('users')
+    .where('id', user.id)
+    .update({ display_name: input.displayName, unit_id: input.unitId, archive_scope: input.archiveScope, updated_at: clock.now() })
   await setRoles(db, user.id, input.roles)
 }
 

@@ -16,11 +16,14 @@ export interface UserRecord {
 }
 
 function toRoles(csv: string | null): Role[] {
-  return (csv ?? '').split(',').filter((r): r is Role => (ROLES as string[]).includes(r)).sort()
+  return (csv ?? '')
+    .split(',')
+    .filter((r): r is Role => (ROLES as string[]).includes(r))
+    .sort()
 }
 
 const withRoles = (db: Knex) =>
-  db('users as u').select('u.*', db.raw("(SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id) AS roles_csv"))
+  db('users as u').select('u.*', db.raw('(SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id) AS roles_csv'))
 
 function toRecord(row: Record<string, unknown>): UserRecord {
   return {
@@ -54,7 +57,10 @@ export async function setRoles(db: Knex, userId: number, roles: Role[]): Promise
 /** Enabled users holding the admin role, other than `exceptId`. */
 export async function countOtherActiveAdmins(db: Knex, exceptId: number): Promise<number> {
   return countRows(
-    db('users as u').join('user_roles as r', 'r.user_id', 'u.id').where({ 'r.role': 'admin', 'u.disabled': false }).whereNot('u.id', exceptId),
+    db('users as u')
+      .join('user_roles as r', 'r.user_id', 'u.id')
+      .where({ 'r.role': 'admin', 'u.disabled': false })
+      .whereNot('u.id', exceptId),
   )
 }
 

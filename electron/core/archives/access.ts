@@ -9,19 +9,39 @@ import { activeGrant, archiveViewer, personInScope, refusal, type ArchiveViewer 
 
 const DAY_MS = 86_400_000
 
-export async function requestAccess(db: Knex, viewer: ArchiveViewer, input: { personId: number; reason: string; days: number }, now: number): Promise<number> {
+export async function requestAccess(
+  db: Knex,
+  viewer: ArchiveViewer,
+  input: { personId: number; reason: string; days: number },
+  now: number,
+): Promise<number> {
   const person = await personInScope(db, viewer, input.personId)
   const refused = await refusal(db, viewer, person)
   if (refused) throw new AppError(ErrorCode.Forbidden, 'may not open this archive', { reason: refused })
-  if (await activeGrant(db, viewer.userId, person.id, now)) throw new AppError(ErrorCode.InvalidState, 'already granted', { reason: 'granted' })
+  if (await activeGrant(db, viewer.userId, person.id, now))
+    throw new AppError(ErrorCode.InvalidState, 'already granted', { reason: 'granted' })
   if (await db('archive_access').where({ requester_id: viewer.userId, person_id: person.id, status: 'pending' }).first('id')) {
     throw new AppError(ErrorCode.InvalidState, 'a request is pending', { reason: 'pending' })
   }
-  const [id] = (await db('archive_access').insert({ person_id: person.id, requester_id: viewer.userId, reason: input.reason, days: input.days, status: 'pending', created_at: now })) as number[]
+  const [id] = (await db('archive_access').insert({
+    person_id: person.id,
+    requester_id: viewer.userId,
+    reason: input.reason,
+    days: input.days,
+    status: 'pending',
+    created_at: now,
+  })) as number[]
   return id!
 }
 
-export async function decideAccess(db: Knex, approverId: number, id: number, decision: 'approved' | 'rejected', comment: string, now: number): Promise<{ personId: number; requesterId: number }> {
+export async function decideAccess(
+  db: Knex,
+  approverId: number,
+  id: number,
+  decision: 'approved' | 'rejected',
+  comment: string,
+  now: number,
+): Promise<{ personId: number; requesterId: number }> {
   const req = await db('archive_access').where('id', id).first()
   if (!req) throw new AppError(ErrorCode.NotFound, 'no such request')
   if (req.status !== 'pending') throw new AppError(ErrorCode.InvalidState, 'already decided', { reason: 'decided' })
@@ -30,14 +50,25 @@ export async function decideAccess(db: Knex, approverId: number, id: number, dec
   const person = await personInScope(db, approver, req.person_id)
   const refused = await refusal(db, approver, person)
   if (refused) throw new AppError(ErrorCode.Forbidden, 'approver may not handle this archive', { reason: refused })
-  await db('archive_access').where('id', id).update({
-    status: decision, approver_id: approverId, decision_comment: comment, decided_at: now, valid_until: decision === 'approved' ? now + req.days * DAY_MS : null,
-  })
+  await db('archive_access')
+    .where('id', id)
+    .update({
+      status: decision,
+      approver_id: approverId,
+      decision_comment: comment,
+      decided_at: now,
+      valid_until: decision === 'approved' ? now + req.days * DAY_MS : null,
+    })
   return { personId: req.person_id, requesterId: req.requester_id }
 }
 
 /** Throws unless the viewer may read this archive now; returns the grant's end. */
-export async function requireGrant(db: Knex, viewer: ArchiveViewer, personId: number, now: number): Promise<{ person: Record<string, unknown> & { id: number; user_id: number | null }; until: number }> {
+export async function requireGrant(
+  db: Knex,
+  viewer: ArchiveViewer,
+  personId: number,
+  now: number,
+): Promise<{ person: Record<string, unknown> & { id: number; user_id: number | null }; until: number }> {
   const person = await personInScope(db, viewer, personId)
   const refused = await refusal(db, viewer, person)
   if (refused) throw new AppError(ErrorCode.Forbidden, 'may not open this archive', { reason: refused })
@@ -46,7 +77,11 @@ export async function requireGrant(db: Knex, viewer: ArchiveViewer, personId: nu
   return { person, until }
 }
 
-export async function listAccessRequests(db: Knex, q: { page: number; pageSize: number; status: string | null; mine: boolean }, userId: number) {
+export async function listAccessRequests(
+  db: Knex,
+  q: { page: number; pageSize: number; status: string | null; mine: boolean },
+  userId: number,
+) {
   const filtered = () => {
     const b = db('archive_access as a')
     if (q.status) b.where('a.status', q.status)
@@ -65,8 +100,18 @@ export async function listAccessRequests(db: Knex, q: { page: number; pageSize: 
     .select('a.*', 'p.name as person_name', 'u.name as unit_name', 'r.display_name as requester_name', 'ap.display_name as approver_name')
   return {
     items: rows.map((r) => ({
-      id: r.id, personId: r.person_id, personName: r.person_name, unitName: r.unit_name, requesterName: r.requester_name, reason: r.reason, days: r.days, status: r.status,
-      approverName: r.approver_name ?? null, decisionComment: r.decision_comment ?? null, validUntil: r.valid_until == null ? null : Number(r.valid_until), createdAt: Number(r.created_at),
+      id: r.id,
+      personId: r.person_id,
+      personName: r.person_name,
+      unitName: r.unit_name,
+      requesterName: r.requester_name,
+      reason: r.reason,
+      days: r.days,
+      status: r.status,
+      approverName: r.approver_name ?? null,
+      decisionComment: r.decision_comment ?? null,
+      validUntil: r.valid_until == null ? null : Number(r.valid_until),
+      createdAt: Number(r.created_at),
     })),
     total,
   }

@@ -11,9 +11,19 @@ import { toPersonSummary } from './people'
 import { personInScope, type ArchiveViewer } from './scope'
 
 /** The archive behind a grant: throws (not found / forbidden) unless the viewer holds one now. */
-export async function openArchive(db: Knex, keys: FieldKeys, viewer: ArchiveViewer, personId: number, now: number, today: IsoDate): Promise<Archive> {
+export async function openArchive(
+  db: Knex,
+  keys: FieldKeys,
+  viewer: ArchiveViewer,
+  personId: number,
+  now: number,
+  today: IsoDate,
+): Promise<Archive> {
   const { person, until } = await requireGrant(db, viewer, personId, now)
-  const row = await db('people as p').join('org_units as u', 'u.id', 'p.unit_id').where('p.id', person.id).first('p.*', 'u.name as unit_name')
+  const row = await db('people as p')
+    .join('org_units as u', 'u.id', 'p.unit_id')
+    .where('p.id', person.id)
+    .first('p.*', 'u.name as unit_name')
   const history = await db('grade_history as h')
     .leftJoin('users as u', 'u.id', 'h.decided_by')
     .where('h.person_id', personId)
@@ -23,7 +33,13 @@ export async function openArchive(db: Knex, keys: FieldKeys, viewer: ArchiveView
     person: await toPersonSummary(db, keys, row, viewer, now),
     entries: await listEntries(db, personId),
     gradeReasons: (await gradeOf(db, personId, today)).reasons,
-    gradeHistory: history.map((h) => ({ grade: h.grade, source: h.source, reasons: JSON.parse(h.reasons), decidedByName: h.by_name ?? null, at: Number(h.at) })),
+    gradeHistory: history.map((h) => ({
+      grade: h.grade,
+      source: h.source,
+      reasons: JSON.parse(h.reasons),
+      decidedByName: h.by_name ?? null,
+      at: Number(h.at),
+    })),
     grantedUntil: until,
   }
 }
@@ -35,7 +51,12 @@ export async function personName(db: Knex, personId: number): Promise<string> {
 }
 
 /** Records that `userId` may not handle this person's archive (a relative, a close colleague …). */
-export async function recuse(db: Knex, viewer: ArchiveViewer, input: { userId: number; personId: number; reason: string }, now: number): Promise<number> {
+export async function recuse(
+  db: Knex,
+  viewer: ArchiveViewer,
+  input: { userId: number; personId: number; reason: string },
+  now: number,
+): Promise<number> {
   await personInScope(db, viewer, input.personId)
   await db('archive_recusals')
     .insert({ user_id: input.userId, person_id: input.personId, reason: input.reason, created_at: now })

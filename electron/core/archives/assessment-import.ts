@@ -30,7 +30,14 @@ export interface AssessmentBatch {
 
 /** Imports one year's assessments; `inScope` says whether the importing keeper may write to a unit. */
 export async function importAssessments(
-  db: Knex, keys: FieldKeys, path: string, batch: AssessmentBatch, inScope: (unitId: number) => boolean, userId: number, now: number, today: IsoDate,
+  db: Knex,
+  keys: FieldKeys,
+  path: string,
+  batch: AssessmentBatch,
+  inScope: (unitId: number) => boolean,
+  userId: number,
+  now: number,
+  today: IsoDate,
 ): Promise<{ rows: number; imported: number; issues: PeopleImportIssue[] }> {
   const names = new Map(COLUMNS.map((c) => [c.code, c.name]))
   const byLabel = new Map(ENTRY_RESULTS.assessment.map((r) => [ENTRY_RESULT_LABELS[r]!, r]))
@@ -42,7 +49,11 @@ export async function importAssessments(
   for await (const event of readRecordRows(path, COLUMNS)) {
     if (event.kind === 'end') continue
     if (event.kind === 'header') {
-      if (event.header.missingRequired.length) throw new AppError(ErrorCode.ImportFileRejected, 'columns missing', { reason: 'missing_columns', columns: event.header.missingRequired.map((c) => names.get(c)) })
+      if (event.header.missingRequired.length)
+        throw new AppError(ErrorCode.ImportFileRejected, 'columns missing', {
+          reason: 'missing_columns',
+          columns: event.header.missingRequired.map((c) => names.get(c)),
+        })
       continue
     }
     rows++
@@ -57,19 +68,41 @@ export async function importAssessments(
     else if (result) ready.push({ row: event.row, personId: person.id, result })
   }
   if (issues.length) return { rows, imported: 0, issues }
-  await db.transaction(async (trx) => {
-    for (const r of ready) {
-      try {
-        await addEntry(trx, { personId: r.personId, kind: 'assessment', year: batch.year, result: r.result, title: `${batch.year}年度考核`, docNumber: batch.docNumber, docDate: batch.docDate, issuer: batch.issuer, details: null, effectUntil: null }, userId, now, today)
-      } catch (err) {
-        const fields = err instanceof AppError ? ((err.details?.fields as Array<{ path: string; message: string; params?: Record<string, string | number> }>) ?? []) : []
-        if (!fields.length) throw err
-        for (const f of fields) add(r.row, f.path === 'year' ? 'SFZH' : f.path, f.message, f.params)
+  await db
+    .transaction(async (trx) => {
+      for (const r of ready) {
+        try {
+          await addEntry(
+            trx,
+            {
+              personId: r.personId,
+              kind: 'assessment',
+              year: batch.year,
+              result: r.result,
+              title: `${batch.year}年度考核`,
+              docNumber: batch.docNumber,
+              docDate: batch.docDate,
+              issuer: batch.issuer,
+              details: null,
+              effectUntil: null,
+            },
+            userId,
+            now,
+            today,
+          )
+        } catch (err) {
+          const fields =
+            err instanceof AppError
+              ? ((err.details?.fields as Array<{ path: string; message: string; params?: Record<string, string | number> }>) ?? [])
+              : []
+          if (!fields.length) throw err
+          for (const f of fields) add(r.row, f.path === 'year' ? 'SFZH' : f.path, f.message, f.params)
+        }
       }
-    }
-    if (issues.length) throw new AppError(ErrorCode.ImportHasErrors, 'rows with errors')
-  }).catch((err) => {
-    if (!(err instanceof AppError && err.code === ErrorCode.ImportHasErrors)) throw err
-  })
+      if (issues.length) throw new AppError(ErrorCode.ImportHasErrors, 'rows with errors')
+    })
+    .catch((err) => {
+      if (!(err instanceof AppError && err.code === ErrorCode.ImportHasErrors)) throw err
+    })
   return { rows, imported: issues.length ? 0 : ready.length, issues }
 }

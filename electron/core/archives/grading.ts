@@ -27,7 +27,13 @@ export interface EntryFact {
 export async function loadGradeRules(db: Knex): Promise<StoredRule[]> {
   const rows = await db('grade_rules').orderBy('id')
   return rows.map((r) => ({
-    id: r.id, name: r.name, entryKind: r.entry_kind, results: r.results ? JSON.parse(r.results) : null, withinMonths: r.within_months, grade: r.grade, enabled: Boolean(r.enabled),
+    id: r.id,
+    name: r.name,
+    entryKind: r.entry_kind,
+    results: r.results ? JSON.parse(r.results) : null,
+    withinMonths: r.within_months,
+    grade: r.grade,
+    enabled: Boolean(r.enabled),
   }))
 }
 
@@ -39,7 +45,13 @@ function evaluateGrade(entries: EntryFact[], rules: StoredRule[], today: IsoDate
   for (const rule of rules) {
     if (!rule.enabled) continue
     const since = dayjs(today).subtract(rule.withinMonths, 'month').format('YYYY-MM-DD')
-    const hits = entries.filter((e) => e.kind === rule.entryKind && e.docDate > since && e.docDate <= today && (!rule.results || (e.result != null && rule.results.includes(e.result))))
+    const hits = entries.filter(
+      (e) =>
+        e.kind === rule.entryKind &&
+        e.docDate > since &&
+        e.docDate <= today &&
+        (!rule.results || (e.result != null && rule.results.includes(e.result))),
+    )
     if (!hits.length) continue
     if (rank(rule.grade) > rank(grade)) grade = rule.grade
     for (const h of hits) reasons.push(`${rule.name}：${h.docDate} ${h.title}`)
@@ -66,17 +78,39 @@ export async function regrade(db: Knex, personId: number, today: IsoDate, now: n
   const { grade, reasons } = await gradeOf(db, personId, today, rules)
   if (grade === person.rules_grade) return false
   await db('people').where('id', personId).update({ grade, rules_grade: grade, grade_source: 'rules', updated_at: now })
-  await db('grade_history').insert({ person_id: personId, grade, source: 'rules', reasons: JSON.stringify(reasons), decided_by: null, at: now })
+  await db('grade_history').insert({
+    person_id: personId,
+    grade,
+    source: 'rules',
+    reasons: JSON.stringify(reasons),
+    decided_by: null,
+    at: now,
+  })
   return grade !== person.grade
 }
 
 export async function overrideGrade(db: Knex, personId: number, grade: Grade, reason: string, userId: number, now: number): Promise<void> {
   await db('people').where('id', personId).update({ grade, grade_source: 'override', updated_at: now })
-  await db('grade_history').insert({ person_id: personId, grade, source: 'override', reasons: JSON.stringify([reason]), decided_by: userId, at: now })
+  await db('grade_history').insert({
+    person_id: personId,
+    grade,
+    source: 'override',
+    reasons: JSON.stringify([reason]),
+    decided_by: userId,
+    at: now,
+  })
 }
 
 export async function saveGradeRule(db: Knex, rule: GradeRule, now: number): Promise<number> {
-  const row = { name: rule.name, entry_kind: rule.entryKind, results: rule.results ? JSON.stringify(rule.results) : null, within_months: rule.withinMonths, grade: rule.grade, enabled: rule.enabled, updated_at: now }
+  const row = {
+    name: rule.name,
+    entry_kind: rule.entryKind,
+    results: rule.results ? JSON.stringify(rule.results) : null,
+    within_months: rule.withinMonths,
+    grade: rule.grade,
+    enabled: rule.enabled,
+    updated_at: now,
+  }
   if (rule.id) {
     await db('grade_rules').where('id', rule.id).update(row)
     return rule.id

@@ -12,7 +12,16 @@ import { AppError } from '../shared/app-error'
 import { createPerson, personIdIndex } from './people'
 import { loadExcel } from '../shared/lazy-libs'
 
-const f = (code: string, name: string, type: CatalogField['type'], required: boolean, maxLength: number | null = null): CatalogField => ({ code, name, type, required, maxLength, dictTypeCode: null, checkRule: null, sensitive: type === 'idcard' })
+const f = (code: string, name: string, type: CatalogField['type'], required: boolean, maxLength: number | null = null): CatalogField => ({
+  code,
+  name,
+  type,
+  required,
+  maxLength,
+  dictTypeCode: null,
+  checkRule: null,
+  sensitive: type === 'idcard',
+})
 
 const PEOPLE_COLUMNS: CatalogField[] = [
   f('XM', '姓名', 'text', true, 50),
@@ -28,7 +37,12 @@ const PEOPLE_COLUMNS: CatalogField[] = [
 
 const STATUS: Record<string, string> = { 在职: 'serving', 调离: 'transferred', 退休: 'retired', 离世: 'deceased' }
 
-export interface PeopleImportIssue { row: number; column: string; columnName: string; reason: string }
+export interface PeopleImportIssue {
+  row: number
+  column: string
+  columnName: string
+  reason: string
+}
 
 export async function buildPeopleTemplate(): Promise<Buffer> {
   const wb = new (await loadExcel()).Workbook()
@@ -40,8 +54,17 @@ export async function buildPeopleTemplate(): Promise<Buffer> {
 }
 
 /** Imports every row or none: any problem (bad ID, unknown unit, duplicate) leaves the registry untouched. */
-export async function importPeople(db: Knex, keys: FieldKeys, path: string, userId: number, now: number, today: IsoDate): Promise<{ rows: number; imported: number; issues: PeopleImportIssue[] }> {
-  const units = new Map<string, number>((await db('org_units').where('enabled', true).select('id', 'name')).map((u: { id: number; name: string }) => [u.name, u.id]))
+export async function importPeople(
+  db: Knex,
+  keys: FieldKeys,
+  path: string,
+  userId: number,
+  now: number,
+  today: IsoDate,
+): Promise<{ rows: number; imported: number; issues: PeopleImportIssue[] }> {
+  const units = new Map<string, number>(
+    (await db('org_units').where('enabled', true).select('id', 'name')).map((u: { id: number; name: string }) => [u.name, u.id]),
+  )
   const names = new Map(PEOPLE_COLUMNS.map((c) => [c.code, c.name]))
   const issues: PeopleImportIssue[] = []
   const add = (row: number, column: string, message: string, params?: Record<string, string | number>) =>
@@ -52,7 +75,11 @@ export async function importPeople(db: Knex, keys: FieldKeys, path: string, user
   for await (const event of readRecordRows(path, PEOPLE_COLUMNS)) {
     if (event.kind === 'end') continue
     if (event.kind === 'header') {
-      if (event.header.missingRequired.length) throw new AppError(ErrorCode.ImportFileRejected, 'columns missing', { reason: 'missing_columns', columns: event.header.missingRequired.map((c) => names.get(c)) })
+      if (event.header.missingRequired.length)
+        throw new AppError(ErrorCode.ImportFileRejected, 'columns missing', {
+          reason: 'missing_columns',
+          columns: event.header.missingRequired.map((c) => names.get(c)),
+        })
       continue
     }
     rows++
@@ -70,28 +97,44 @@ export async function importPeople(db: Knex, keys: FieldKeys, path: string, user
       if (await db('people').where('id_index', personIdIndex(keys, v.SFZH)).first('id')) add(event.row, 'SFZH', 'person.duplicate')
     }
     if (!issues.some((i) => i.row === event.row) && unitId && status) {
-      ready.push({ row: event.row, input: {
-        name: String(v.XM), idNumber: String(v.SFZH), unitId, post: (v.ZW as string) ?? null, rank: (v.ZJ as string) ?? null, politicalStatus: (v.ZZMM as string) ?? null,
-        entryDate: String(v.CJGZRQ), status: status as 'serving', statusDate: (v.ZTRQ as string) ?? null, userId: null,
-      } })
+      ready.push({
+        row: event.row,
+        input: {
+          name: String(v.XM),
+          idNumber: String(v.SFZH),
+          unitId,
+          post: (v.ZW as string) ?? null,
+          rank: (v.ZJ as string) ?? null,
+          politicalStatus: (v.ZZMM as string) ?? null,
+          entryDate: String(v.CJGZRQ),
+          status: status as 'serving',
+          statusDate: (v.ZTRQ as string) ?? null,
+          userId: null,
+        },
+      })
     }
   }
   if (issues.length) return { rows, imported: 0, issues }
-  await db.transaction(async (trx) => {
-    for (const { row, input } of ready) {
-      try {
-        await createPerson(trx, keys, input, userId, now, today)
-      } catch (err) {
-        // Rules that span fields (entry before birth, missing status date) surface here, by row.
-        const fields = err instanceof AppError ? ((err.details?.fields as Array<{ path: string; message: string; params?: Record<string, string | number> }>) ?? []) : []
-        if (!fields.length) throw err
-        const column: Record<string, string> = { idNumber: 'SFZH', entryDate: 'CJGZRQ', statusDate: 'ZTRQ', unitId: 'DW' }
-        for (const fe of fields) add(row, column[fe.path] ?? fe.path, fe.message, fe.params)
+  await db
+    .transaction(async (trx) => {
+      for (const { row, input } of ready) {
+        try {
+          await createPerson(trx, keys, input, userId, now, today)
+        } catch (err) {
+          // Rules that span fields (entry before birth, missing status date) surface here, by row.
+          const fields =
+            err instanceof AppError
+              ? ((err.details?.fields as Array<{ path: string; message: string; params?: Record<string, string | number> }>) ?? [])
+              : []
+          if (!fields.length) throw err
+          const column: Record<string, string> = { idNumber: 'SFZH', entryDate: 'CJGZRQ', statusDate: 'ZTRQ', unitId: 'DW' }
+          for (const fe of fields) add(row, column[fe.path] ?? fe.path, fe.message, fe.params)
+        }
       }
-    }
-    if (issues.length) throw new AppError(ErrorCode.ImportHasErrors, 'rows with errors')
-  }).catch((err) => {
-    if (!(err instanceof AppError && err.code === ErrorCode.ImportHasErrors)) throw err
-  })
+      if (issues.length) throw new AppError(ErrorCode.ImportHasErrors, 'rows with errors')
+    })
+    .catch((err) => {
+      if (!(err instanceof AppError && err.code === ErrorCode.ImportHasErrors)) throw err
+    })
   return { rows, imported: issues.length ? 0 : ready.length, issues }
 }

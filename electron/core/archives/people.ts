@@ -27,25 +27,51 @@ async function personIssues(db: Knex, input: Omit<NewPerson, 'idNumber'>, birthD
   if (input.entryDate > today) issues.push({ path: 'entryDate', message: 'date.future' })
   if (birthDate && input.entryDate < birthDate) issues.push({ path: 'entryDate', message: 'person.entryBeforeBirth' })
   if (input.status !== 'serving' && !input.statusDate) issues.push({ path: 'statusDate', message: 'person.statusDateRequired' })
-  if (input.statusDate && input.statusDate < input.entryDate) issues.push({ path: 'statusDate', message: 'date.before', params: { other: '参加工作日期' } })
+  if (input.statusDate && input.statusDate < input.entryDate)
+    issues.push({ path: 'statusDate', message: 'date.before', params: { other: '参加工作日期' } })
   if (input.userId) {
     const taken = await db('people').where('user_id', input.userId).first('id')
-    if (taken && (!('id' in input) || taken.id !== (input as { id: number }).id)) issues.push({ path: 'userId', message: 'person.userTaken' })
+    if (taken && (!('id' in input) || taken.id !== (input as { id: number }).id))
+      issues.push({ path: 'userId', message: 'person.userTaken' })
   }
   return issues
 }
 
-export async function createPerson(db: Knex, keys: FieldKeys, input: NewPerson, userId: number | null, now: number, today: IsoDate): Promise<number> {
+export async function createPerson(
+  db: Knex,
+  keys: FieldKeys,
+  input: NewPerson,
+  userId: number | null,
+  now: number,
+  today: IsoDate,
+): Promise<number> {
   const id = checkIdCard(input.idNumber, new Date(`${today}T23:59:59Z`))
   const issues: FieldIssue[] = id.valid ? [] : [{ path: 'idNumber', message: id.reason }]
   issues.push(...(await personIssues(db, input, id.birthDate ?? null, today)))
-  if (id.valid && (await db('people').where('id_index', personIdIndex(keys, id.normalized)).first('id'))) issues.push({ path: 'idNumber', message: 'person.duplicate' })
+  if (id.valid && (await db('people').where('id_index', personIdIndex(keys, id.normalized)).first('id')))
+    issues.push({ path: 'idNumber', message: 'person.duplicate' })
   if (issues.length) throw fieldError(issues)
   const [personId] = (await db('people').insert({
-    uid: randomUUID(), name: input.name, id_sealed: sealField(keys, id.normalized, ID_CONTEXT), id_index: personIdIndex(keys, id.normalized), id_masked: maskIdNumber(id.normalized),
-    sex: id.sex, unit_id: input.unitId, post: input.post, rank: input.rank, political_status: input.politicalStatus, entry_date: input.entryDate,
-    status: input.status, status_date: input.statusDate, user_id: input.userId, grade: 'trustworthy', rules_grade: 'trustworthy', grade_source: 'rules',
-    created_by: userId, created_at: now, updated_at: now,
+    uid: randomUUID(),
+    name: input.name,
+    id_sealed: sealField(keys, id.normalized, ID_CONTEXT),
+    id_index: personIdIndex(keys, id.normalized),
+    id_masked: maskIdNumber(id.normalized),
+    sex: id.sex,
+    unit_id: input.unitId,
+    post: input.post,
+    rank: input.rank,
+    political_status: input.politicalStatus,
+    entry_date: input.entryDate,
+    status: input.status,
+    status_date: input.statusDate,
+    user_id: input.userId,
+    grade: 'trustworthy',
+    rules_grade: 'trustworthy',
+    grade_source: 'rules',
+    created_by: userId,
+    created_at: now,
+    updated_at: now,
   })) as number[]
   await db('grade_history').insert({ person_id: personId, grade: 'trustworthy', source: 'rules', reasons: '[]', decided_by: null, at: now })
   return personId!
@@ -57,8 +83,16 @@ export async function updatePerson(db: Knex, keys: FieldKeys, input: PersonUpdat
   const issues = await personIssues(db, input as unknown as NewPerson, birthDateOf(personIdNumber(keys, person.id_sealed)), today)
   if (issues.length) throw fieldError(issues)
   await db('people').where('id', input.id).update({
-    name: input.name, unit_id: input.unitId, post: input.post, rank: input.rank, political_status: input.politicalStatus, entry_date: input.entryDate,
-    status: input.status, status_date: input.statusDate, user_id: input.userId, updated_at: now,
+    name: input.name,
+    unit_id: input.unitId,
+    post: input.post,
+    rank: input.rank,
+    political_status: input.politicalStatus,
+    entry_date: input.entryDate,
+    status: input.status,
+    status_date: input.statusDate,
+    user_id: input.userId,
+    updated_at: now,
   })
 }
 
@@ -80,17 +114,38 @@ export async function revealIdNumber(db: Knex, keys: FieldKeys, personId: number
 
 type PersonRow = Record<string, unknown> & { id: number; user_id: number | null }
 
-export async function toPersonSummary(db: Knex, keys: FieldKeys, row: PersonRow, viewer: ArchiveViewer, now: number): Promise<PersonSummary> {
+export async function toPersonSummary(
+  db: Knex,
+  keys: FieldKeys,
+  row: PersonRow,
+  viewer: ArchiveViewer,
+  now: number,
+): Promise<PersonSummary> {
   const refused = await refusal(db, viewer, row)
   const grantedUntil = refused ? null : await activeGrant(db, viewer.userId, row.id, now)
   // Beside the masked number the birth date is the rest of it: only a viewer with a grant sees it.
   const birthDate = grantedUntil ? birthDateOf(personIdNumber(keys, row.id_sealed as string)) : null
-  const pending = !refused && !grantedUntil && (await db('archive_access').where({ requester_id: viewer.userId, person_id: row.id, status: 'pending' }).first('id')) != null
+  const pending =
+    !refused &&
+    !grantedUntil &&
+    (await db('archive_access').where({ requester_id: viewer.userId, person_id: row.id, status: 'pending' }).first('id')) != null
   return {
-    id: row.id, name: row.name as string, idMasked: row.id_masked as string, sex: row.sex as 'M' | 'F', birthDate,
-    unitId: row.unit_id as number, unitName: row.unit_name as string, post: (row.post as string) ?? null, rank: (row.rank as string) ?? null,
-    politicalStatus: (row.political_status as string) ?? null, entryDate: row.entry_date as string, status: row.status as PersonSummary['status'],
-    statusDate: (row.status_date as string) ?? null, userId: row.user_id, grade: row.grade as PersonSummary['grade'], gradeSource: row.grade_source as 'rules' | 'override',
+    id: row.id,
+    name: row.name as string,
+    idMasked: row.id_masked as string,
+    sex: row.sex as 'M' | 'F',
+    birthDate,
+    unitId: row.unit_id as number,
+    unitName: row.unit_name as string,
+    post: (row.post as string) ?? null,
+    rank: (row.rank as string) ?? null,
+    politicalStatus: (row.political_status as string) ?? null,
+    entryDate: row.entry_date as string,
+    status: row.status as PersonSummary['status'],
+    statusDate: (row.status_date as string) ?? null,
+    userId: row.user_id,
+    grade: row.grade as PersonSummary['grade'],
+    gradeSource: row.grade_source as 'rules' | 'override',
     access: { grantedUntil, pending, refused },
   }
 }
@@ -99,13 +154,25 @@ function peopleQuery(db: Knex) {
   return db('people as p').join('org_units as u', 'u.id', 'p.unit_id').select('p.*', 'u.name as unit_name')
 }
 
-export async function getPersonSummary(db: Knex, keys: FieldKeys, personId: number, viewer: ArchiveViewer, now: number): Promise<PersonSummary> {
+export async function getPersonSummary(
+  db: Knex,
+  keys: FieldKeys,
+  personId: number,
+  viewer: ArchiveViewer,
+  now: number,
+): Promise<PersonSummary> {
   const row = await peopleQuery(db).where('p.id', personId).first()
   return toPersonSummary(db, keys, row, viewer, now)
 }
 
 /** Lists the people in the viewer's scope; a full 身份证号 is matched through the blind index, never the masked copy. */
-export async function listPeople(db: Knex, keys: FieldKeys, q: PersonQuery, viewer: ArchiveViewer, now: number): Promise<{ items: PersonSummary[]; total: number }> {
+export async function listPeople(
+  db: Knex,
+  keys: FieldKeys,
+  q: PersonQuery,
+  viewer: ArchiveViewer,
+  now: number,
+): Promise<{ items: PersonSummary[]; total: number }> {
   const units = await visibleUnits(db, viewer)
   const filtered = () => {
     const b = db('people as p')
@@ -128,6 +195,11 @@ export async function listPeople(db: Knex, keys: FieldKeys, q: PersonQuery, view
     return b
   }
   const total = await countRows(filtered())
-  const rows = await filtered().join('org_units as u', 'u.id', 'p.unit_id').select('p.*', 'u.name as unit_name').orderBy([{ column: 'u.sort_order' }, { column: 'p.name' }, { column: 'p.id' }]).limit(q.pageSize).offset((q.page - 1) * q.pageSize)
+  const rows = await filtered()
+    .join('org_units as u', 'u.id', 'p.unit_id')
+    .select('p.*', 'u.name as unit_name')
+    .orderBy([{ column: 'u.sort_order' }, { column: 'p.name' }, { column: 'p.id' }])
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)
   return { items: await Promise.all(rows.map((r: PersonRow) => toPersonSummary(db, keys, r, viewer, now))), total }
 }

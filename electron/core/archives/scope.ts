@@ -30,7 +30,11 @@ export async function visibleUnits(db: Knex, viewer: ArchiveViewer): Promise<num
 }
 
 /** Why the viewer may never open this person's archive, if they may not. */
-export async function refusal(db: Knex, viewer: ArchiveViewer, person: { id: number; user_id: number | null }): Promise<'self' | 'recused' | null> {
+export async function refusal(
+  db: Knex,
+  viewer: ArchiveViewer,
+  person: { id: number; user_id: number | null },
+): Promise<'self' | 'recused' | null> {
   if (person.user_id === viewer.userId) return 'self'
   const recused = await db('archive_recusals').where({ user_id: viewer.userId, person_id: person.id }).first('id')
   return recused ? 'recused' : null

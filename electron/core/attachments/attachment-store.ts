@@ -19,7 +19,11 @@ const ATTACHMENT_DIR = 'attachments'
 const TYPES: Array<{ mime: string; extensions: string[]; magic: (b: Buffer) => boolean }> = [
   { mime: 'application/pdf', extensions: ['.pdf'], magic: (b) => b.subarray(0, 5).toString('latin1') === '%PDF-' },
   { mime: 'image/jpeg', extensions: ['.jpg', '.jpeg'], magic: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  { mime: 'image/png', extensions: ['.png'], magic: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  {
+    mime: 'image/png',
+    extensions: ['.png'],
+    magic: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
   { mime: 'image/tiff', extensions: ['.tif', '.tiff'], magic: (b) => ['II*\0', 'MM\0*'].includes(b.subarray(0, 4).toString('latin1')) },
 ]
 
@@ -50,13 +54,24 @@ export function readAttachment(keys: FieldKeys, dataDir: string, digest: string)
 }
 
 /** Stores the file (once per content) and returns its hash and type; refuses a file that lies about its type. */
-export async function storeAttachment(db: Knex, keys: FieldKeys, dataDir: string, path: string, now: number): Promise<{ digest: string; mime: string; size: number }> {
+export async function storeAttachment(
+  db: Knex,
+  keys: FieldKeys,
+  dataDir: string,
+  path: string,
+  now: number,
+): Promise<{ digest: string; mime: string; size: number }> {
   const size = statSync(path).size
-  if (size > MAX_ATTACHMENT_BYTES) throw new AppError(ErrorCode.AttachmentRejected, 'too large', { reason: 'too_large', limitMb: MAX_ATTACHMENT_BYTES / 1024 / 1024 })
+  if (size > MAX_ATTACHMENT_BYTES)
+    throw new AppError(ErrorCode.AttachmentRejected, 'too large', { reason: 'too_large', limitMb: MAX_ATTACHMENT_BYTES / 1024 / 1024 })
   if (size === 0) throw new AppError(ErrorCode.AttachmentRejected, 'empty', { reason: 'empty' })
   const claimed = TYPES.find((t) => t.extensions.includes(extname(path).toLowerCase()))
   if (!claimed) throw new AppError(ErrorCode.AttachmentRejected, 'unsupported type', { reason: 'unsupported' })
-  if (!claimed.magic(head(path))) throw new AppError(ErrorCode.AttachmentRejected, 'content does not match the extension', { reason: 'mismatch', claimed: extname(path).toLowerCase() })
+  if (!claimed.magic(head(path)))
+    throw new AppError(ErrorCode.AttachmentRejected, 'content does not match the extension', {
+      reason: 'mismatch',
+      claimed: extname(path).toLowerCase(),
+    })
   const bytes = readFileSync(path)
   const digest = createHmac('sha256', keys.indexKey).update(bytes).digest('hex')
   const target = attachmentPath(dataDir, digest)
@@ -77,5 +92,8 @@ export async function attachmentSm3(db: Knex, keys: FieldKeys, digest: string): 
 }
 
 export async function rememberAttachmentSm3(db: Knex, keys: FieldKeys, digest: string, sm3: string): Promise<void> {
-  await db('attachments').where({ digest }).whereNull('sm3_sealed').update({ sm3_sealed: sealField(keys, sm3, SM3_CONTEXT) })
+  await db('attachments')
+    .where({ digest })
+    .whereNull('sm3_sealed')
+    .update({ sm3_sealed: sealField(keys, sm3, SM3_CONTEXT) })
 }

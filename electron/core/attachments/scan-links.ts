@@ -30,9 +30,17 @@ export async function attachScan(files: StoredFiles, owner: ScanOwner, path: str
   const stored = await storeAttachment(files.db, files.keys, files.dataDir, path, now)
   const fileName = basename(path)
   if (owner.kind === 'entry') {
-    await files.db('entry_attachments').insert({ entry_id: owner.entryId, digest: stored.digest, file_name: fileName }).onConflict(['entry_id', 'digest']).ignore()
+    await files
+      .db('entry_attachments')
+      .insert({ entry_id: owner.entryId, digest: stored.digest, file_name: fileName })
+      .onConflict(['entry_id', 'digest'])
+      .ignore()
   } else {
-    await files.db('task_event_attachments').insert({ event_id: owner.eventId, digest: stored.digest, file_name: fileName }).onConflict(['event_id', 'digest']).ignore()
+    await files
+      .db('task_event_attachments')
+      .insert({ event_id: owner.eventId, digest: stored.digest, file_name: fileName })
+      .onConflict(['event_id', 'digest'])
+      .ignore()
   }
   return { digest: stored.digest, fileName, mime: stored.mime }
 }

@@ -39,8 +39,25 @@ function trailOf(db: Knex): Trail {
 }
 
 /** The stored content of a row, exactly as it sits in its columns (no parsing: a damaged value still has a MAC). */
-export function auditContent(r: { at: number | string; actor_user_id: number | null; actor_name: string | null; procedure: string; affected_ids: string; result: string; via: string }): string {
-  return JSON.stringify(['audit', Number(r.at), r.actor_user_id ?? null, r.actor_name ?? null, r.procedure, r.affected_ids, r.result, r.via])
+export function auditContent(r: {
+  at: number | string
+  actor_user_id: number | null
+  actor_name: string | null
+  procedure: string
+  affected_ids: string
+  result: string
+  via: string
+}): string {
+  return JSON.stringify([
+    'audit',
+    Number(r.at),
+    r.actor_user_id ?? null,
+    r.actor_name ?? null,
+    r.procedure,
+    r.affected_ids,
+    r.result,
+    r.via,
+  ])
 }
 
 export function loginContent(r: { at: number | string; username: string; result: string; via: string }): string {
@@ -90,8 +107,14 @@ function readAnchor(dir: string): Anchor | null {
 }
 
 const TRIGGERS = TABLES.flatMap((table) => [
-  { name: `${table}_no_update`, sql: `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END` },
-  { name: `${table}_no_delete`, sql: `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END` },
+  {
+    name: `${table}_no_update`,
+    sql: `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+  },
+  {
+    name: `${table}_no_delete`,
+    sql: `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+  },
 ])
 
 export type Incident = { procedure: string; affectedIds: string[] }
@@ -111,7 +134,8 @@ export async function openAuditTrail(db: Knex, dataDir: string): Promise<Inciden
   else {
     key = randomBytes(32)
     writeFileAtomic(keyFile, key.toString('base64'))
-    for (const table of TABLES) if (await keyed(table)) incidents.push({ procedure: 'system:audit-key-replaced', affectedIds: [`table:${table}`] })
+    for (const table of TABLES)
+      if (await keyed(table)) incidents.push({ procedure: 'system:audit-key-replaced', affectedIds: [`table:${table}`] })
   }
   const existing = (await db('sqlite_master').where('type', 'trigger').pluck('name')) as string[]
   const missing = TRIGGERS.filter((t) => !existing.includes(t.name))
@@ -127,7 +151,11 @@ export async function openAuditTrail(db: Knex, dataDir: string): Promise<Inciden
     if (!anchor && last) incidents.push({ procedure: 'system:audit-anchor-missing', affectedIds: [`table:${table}`] })
     if (expected) {
       const row = await db(table).where('id', expected.id).first('mac')
-      if (!row || row.mac !== expected.mac) incidents.push({ procedure: 'system:audit-tail-missing', affectedIds: [`table:${table}`, `last-anchored:${expected.id}`, `last-present:${last?.id ?? 0}`] })
+      if (!row || row.mac !== expected.mac)
+        incidents.push({
+          procedure: 'system:audit-tail-missing',
+          affectedIds: [`table:${table}`, `last-anchored:${expected.id}`, `last-present:${last?.id ?? 0}`],
+        })
     }
   }
   trails.set(fileOf(db), { key, dir, anchor: found })
@@ -145,7 +173,10 @@ export interface TrailProblem {
 const MAX_LISTED = 500
 
 /** Walks both logs in id order, reporting every broken row (at most 500 listed) and the anchor's verdict. */
-export async function verifyAuditTrail(db: Knex, batch = 5000): Promise<{ intact: boolean; checked: number; problems: TrailProblem[]; problemCount: number }> {
+export async function verifyAuditTrail(
+  db: Knex,
+  batch = 5000,
+): Promise<{ intact: boolean; checked: number; problems: TrailProblem[]; problemCount: number }> {
   const trail = trailOf(db)
   const problems: TrailProblem[] = []
   let count = 0
@@ -180,7 +211,20 @@ export async function verifyAuditTrail(db: Knex, batch = 5000): Promise<{ intact
           } catch {
             report({ table, id, problem: 'bad_json' })
           }
-          const legacy = createHash('sha256').update(JSON.stringify([prev, Number(row.at), row.actor_user_id ?? null, row.actor_name ?? null, row.procedure, ids, row.result, row.via])).digest('hex')
+          const legacy = createHash('sha256')
+            .update(
+              JSON.stringify([
+                prev,
+                Number(row.at),
+                row.actor_user_id ?? null,
+                row.actor_name ?? null,
+                row.procedure,
+                ids,
+                row.result,
+                row.via,
+              ]),
+            )
+            .digest('hex')
           if (ids !== undefined && (row.prev_hash !== prev || row.hash !== legacy)) report({ table, id, problem: 'hash' })
           prev = String(row.hash)
         }

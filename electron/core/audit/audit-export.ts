@@ -48,7 +48,13 @@ export async function exportLogToXlsx(db: Knex, input: AuditExportInput, path: s
         { header: '途径', key: 'via', width: 10 },
       ]
       for await (const e of loginRows(db, input.filter)) {
-        ws.addRow({ id: e.id, at: formatTime(e.at), username: e.username, result: LOGIN_RESULT_LABELS[e.result] ?? e.result, via: e.via === 'cli' ? '命令行' : '客户端' }).commit()
+        ws.addRow({
+          id: e.id,
+          at: formatTime(e.at),
+          username: e.username,
+          result: LOGIN_RESULT_LABELS[e.result] ?? e.result,
+          via: e.via === 'cli' ? '命令行' : '客户端',
+        }).commit()
         rows++
       }
     }

@@ -45,7 +45,16 @@ export async function appendLogin(db: Knex, at: number, username: string, result
 
 /** Findings at open (dropped triggers, a cut tail, a replaced key), each recorded as an incident row. */
 export async function recordIncidents(db: Knex, incidents: Incident[], now: number): Promise<void> {
-  for (const i of incidents) await appendAudit(db, { at: now, actorUserId: null, actorName: null, procedure: i.procedure, affectedIds: i.affectedIds, result: INCIDENT, via: 'app' })
+  for (const i of incidents)
+    await appendAudit(db, {
+      at: now,
+      actorUserId: null,
+      actorName: null,
+      procedure: i.procedure,
+      affectedIds: i.affectedIds,
+      result: INCIDENT,
+      via: 'app',
+    })
 }
 
 function auditWhere(q: Knex.QueryBuilder, f: AuditFilter): Knex.QueryBuilder {
@@ -88,23 +97,39 @@ function toAuditEntry(row: Record<string, unknown>): AuditEntry {
 }
 
 function toLoginEntry(row: Record<string, unknown>): LoginEntry {
-  return { id: row.id as number, at: Number(row.at), username: row.username as string, result: row.result as LoginResult, via: row.via as string }
+  return {
+    id: row.id as number,
+    at: Number(row.at),
+    username: row.username as string,
+    result: row.result as LoginResult,
+    via: row.via as string,
+  }
 }
 
 export async function listAudit(db: Knex, q: AuditQuery): Promise<{ items: AuditEntry[]; total: number }> {
   const total = await countRows(auditWhere(db('audit_log'), q))
-  const rows = await auditWhere(db('audit_log'), q).orderBy('id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize)
+  const rows = await auditWhere(db('audit_log'), q)
+    .orderBy('id', 'desc')
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)
   return { items: rows.map(toAuditEntry), total }
 }
 
 export async function listLogins(db: Knex, q: LoginQuery): Promise<{ items: LoginEntry[]; total: number }> {
   const total = await countRows(loginWhere(db('login_log'), q))
-  const rows = await loginWhere(db('login_log'), q).orderBy('id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize)
+  const rows = await loginWhere(db('login_log'), q)
+    .orderBy('id', 'desc')
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)
   return { items: rows.map(toLoginEntry), total }
 }
 
 /** Streams every row a filtered query matches, newest first, in id-keyed batches (bounded memory for export). */
-async function* newestFirst<T>(filtered: () => Knex.QueryBuilder, toEntry: (row: Record<string, unknown>) => T, batch: number): AsyncGenerator<T> {
+async function* newestFirst<T>(
+  filtered: () => Knex.QueryBuilder,
+  toEntry: (row: Record<string, unknown>) => T,
+  batch: number,
+): AsyncGenerator<T> {
   let beforeId = Number.MAX_SAFE_INTEGER
   for (;;) {
     const rows = await filtered().where('id', '<', beforeId).orderBy('id', 'desc').limit(batch)
@@ -121,4 +146,3 @@ export function auditRows(db: Knex, f: AuditFilter, batch = 2000): AsyncGenerato
 export function loginRows(db: Knex, f: LoginFilter, batch = 2000): AsyncGenerator<LoginEntry> {
   return newestFirst(() => loginWhere(db('login_log'), f), toLoginEntry, batch)
 }
-

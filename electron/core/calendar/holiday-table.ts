@@ -21,16 +21,26 @@ function chineseName(raw: string): string {
 export async function calendarYear(db: Knex, year: number) {
   const prefix = `${year}-`
   const packagedDays = [
-    ...Object.entries(data.holidays).filter(([d]) => d.startsWith(prefix)).map(([date, n]) => ({ date, kind: 'holiday' as const, name: chineseName(n) })),
-    ...Object.entries(data.workdays).filter(([d]) => d.startsWith(prefix)).map(([date, n]) => ({ date, kind: 'workday' as const, name: `${chineseName(n)}调休上班` })),
+    ...Object.entries(data.holidays)
+      .filter(([d]) => d.startsWith(prefix))
+      .map(([date, n]) => ({ date, kind: 'holiday' as const, name: chineseName(n) })),
+    ...Object.entries(data.workdays)
+      .filter(([d]) => d.startsWith(prefix))
+      .map(([date, n]) => ({ date, kind: 'workday' as const, name: `${chineseName(n)}调休上班` })),
   ].sort((a, b) => a.date.localeCompare(b.date))
-  const overrides = (await db('holiday_overrides').where('date', 'like', `${prefix}%`).orderBy('date').select('date', 'kind', 'name')) as DayOverride[]
+  const overrides = (await db('holiday_overrides')
+    .where('date', 'like', `${prefix}%`)
+    .orderBy('date')
+    .select('date', 'kind', 'name')) as DayOverride[]
   const confirmed = (await db('calendar_years').where('year', year).first()) != null
   return { year, packaged: packagedDays.length > 0, confirmed, packagedDays, overrides }
 }
 
 export async function saveOverride(db: Knex, entry: DayOverride, now: number): Promise<void> {
-  await db('holiday_overrides').insert({ ...entry, updated_at: now }).onConflict('date').merge()
+  await db('holiday_overrides')
+    .insert({ ...entry, updated_at: now })
+    .onConflict('date')
+    .merge()
 }
 
 export async function deleteOverride(db: Knex, date: string): Promise<boolean> {

@@ -136,7 +136,8 @@ async function dictValues(db: Knex, typeCode: string): Promise<Set<string>> {
 /** Everything a draft must satisfy before it is stored; problems come back as field issues. */
 async function draftIssues(db: Knex, input: SaveDraftInput): Promise<FieldIssue[]> {
   const issues: FieldIssue[] = []
-  if (!(await db('catalog_categories').where('code', input.categoryCode).first('code'))) issues.push({ path: 'categoryCode', message: 'catalog.category' })
+  if (!(await db('catalog_categories').where('code', input.categoryCode).first('code')))
+    issues.push({ path: 'categoryCode', message: 'catalog.category' })
   const dictChecks: Array<[path: string, values: string[], type: string]> = [
     ['subjectTypes', input.subjectTypes, 'subject_type'],
     ['disclosure', [input.disclosure], 'disclosure'],
@@ -192,8 +193,16 @@ async function writeFields(db: Knex, itemId: number, fields: CatalogField[]): Pr
   await db('catalog_fields').where('item_id', itemId).del()
   await db('catalog_fields').insert(
     fields.map((f, i) => ({
-      item_id: itemId, sort_order: (i + 1) * 10, code: f.code, name: f.name, type: f.type, max_length: f.maxLength,
-      required: f.required, dict_type_code: f.type === 'dict' ? f.dictTypeCode : null, check_rule: f.checkRule, sensitive: f.sensitive,
+      item_id: itemId,
+      sort_order: (i + 1) * 10,
+      code: f.code,
+      name: f.name,
+      type: f.type,
+      max_length: f.maxLength,
+      required: f.required,
+      dict_type_code: f.type === 'dict' ? f.dictTypeCode : null,
+      check_rule: f.checkRule,
+      sensitive: f.sensitive,
     })),
   )
 }
@@ -216,14 +225,22 @@ export async function saveDraft(db: Knex, clock: Clock, userId: number, input: S
     const row = await requireItem(db, input.id)
     requireStatus(row, CatalogStatus.Draft)
     if (issues.length) throw fieldError(issues)
-    await db('catalog_items').where('id', row.id).update({ ...itemColumns(input), updated_at: now })
+    await db('catalog_items')
+      .where('id', row.id)
+      .update({ ...itemColumns(input), updated_at: now })
     await writeFields(db, row.id, input.fields)
     return row.id
   }
   if (await db('catalog_items').where('code', input.code).first('id')) issues.unshift({ path: 'code', message: 'catalog.codeTaken' })
   if (issues.length) throw fieldError(issues)
   const [id] = (await db('catalog_items').insert({
-    ...itemColumns(input), code: input.code, version: 1, status: CatalogStatus.Draft, created_by: userId, created_at: now, updated_at: now,
+    ...itemColumns(input),
+    code: input.code,
+    version: 1,
+    status: CatalogStatus.Draft,
+    created_by: userId,
+    created_at: now,
+    updated_at: now,
   })) as number[]
   await writeFields(db, id!, input.fields)
   return id!
@@ -238,31 +255,56 @@ export async function submitItem(db: Knex, clock: Clock, id: number): Promise<vo
  * A supervisor approves (the previous approved version becomes superseded) or returns the item to
  * draft with a comment. Nobody reviews an item they drafted themselves (four-eyes principle).
  */
-export async function reviewItem(db: Knex, clock: Clock, reviewerId: number, id: number, decision: 'approve' | 'return', comment: string | null): Promise<void> {
+export async function reviewItem(
+  db: Knex,
+  clock: Clock,
+  reviewerId: number,
+  id: number,
+  decision: 'approve' | 'return',
+  comment: string | null,
+): Promise<void> {
   const row = await requireItem(db, id)
   requireStatus(row, CatalogStatus.Submitted)
   if (row.created_by === reviewerId) throw new AppError(ErrorCode.SelfReview, 'reviewer drafted this item')
   if (decision === 'return' && !comment) throw fieldError([{ path: 'comment', message: 'catalog.commentRequired' }])
   const now = clock.now()
   if (decision === 'approve') {
-    await db('catalog_items').where({ code: row.code, status: CatalogStatus.Approved }).update({ status: CatalogStatus.Superseded, updated_at: now })
+    await db('catalog_items')
+      .where({ code: row.code, status: CatalogStatus.Approved })
+      .update({ status: CatalogStatus.Superseded, updated_at: now })
   }
   await db('catalog_items')
     .where('id', id)
-    .update({ status: decision === 'approve' ? CatalogStatus.Approved : CatalogStatus.Draft, reviewed_by: reviewerId, reviewed_at: now, review_comment: comment, updated_at: now })
+    .update({
+      status: decision === 'approve' ? CatalogStatus.Approved : CatalogStatus.Draft,
+      reviewed_by: reviewerId,
+      reviewed_at: now,
+      review_comment: comment,
+      updated_at: now,
+    })
 }
 
 /** Starts the next version of an approved item as a draft copy; only one open version at a time. */
 export async function newVersion(db: Knex, clock: Clock, userId: number, id: number): Promise<number> {
   const row = await requireItem(db, id)
   requireStatus(row, CatalogStatus.Approved)
-  const open = await db('catalog_items').where('code', row.code).whereIn('status', [CatalogStatus.Draft, CatalogStatus.Submitted]).first('id', 'version')
+  const open = await db('catalog_items')
+    .where('code', row.code)
+    .whereIn('status', [CatalogStatus.Draft, CatalogStatus.Submitted])
+    .first('id', 'version')
   if (open) throw new AppError(ErrorCode.InvalidState, 'an open version exists', { openId: open.id, openVersion: open.version })
   const latest = (await db('catalog_items').where('code', row.code).max({ v: 'version' }).first()) as { v: number }
   const full = await db('catalog_items').where('id', id).first()
   const now = clock.now()
   const { id: _id, status: _s, version: _v, reviewed_by: _rb, reviewed_at: _ra, review_comment: _rc, ...copy } = full
-  const [newId] = (await db('catalog_items').insert({ ...copy, version: latest.v + 1, status: CatalogStatus.Draft, created_by: userId, created_at: now, updated_at: now })) as number[]
+  const [newId] = (await db('catalog_items').insert({
+    ...copy,
+    version: latest.v + 1,
+    status: CatalogStatus.Draft,
+    created_by: userId,
+    created_at: now,
+    updated_at: now,
+  })) as number[]
   const fields = await db('catalog_fields').where('item_id', id).orderBy('sort_order')
   await writeFields(db, newId!, fields.map(toField))
   return newId!
@@ -274,18 +316,41 @@ export async function retireItem(db: Knex, clock: Clock, id: number): Promise<vo
 }
 
 const COMPARED: Array<keyof CatalogItem> = [
-  'name', 'categoryName', 'infoClass', 'dishonestyLevel', 'subjectTypes', 'supplierUnitName', 'disclosure',
-  'updateFrequency', 'collectionMethod', 'legalBasis', 'source', 'disclosureMonths', 'retentionYears',
+  'name',
+  'categoryName',
+  'infoClass',
+  'dishonestyLevel',
+  'subjectTypes',
+  'supplierUnitName',
+  'disclosure',
+  'updateFrequency',
+  'collectionMethod',
+  'legalBasis',
+  'source',
+  'disclosureMonths',
+  'retentionYears',
 ]
 
 // Attributes whose stored values are dictionary codes: compared by their Chinese labels.
 const DICT_OF: Partial<Record<keyof CatalogItem, string>> = {
-  infoClass: 'info_class', dishonestyLevel: 'dishonesty_level', subjectTypes: 'subject_type', disclosure: 'disclosure',
-  updateFrequency: 'update_frequency', collectionMethod: 'collection_method', source: 'catalog_source',
+  infoClass: 'info_class',
+  dishonestyLevel: 'dishonesty_level',
+  subjectTypes: 'subject_type',
+  disclosure: 'disclosure',
+  updateFrequency: 'update_frequency',
+  collectionMethod: 'collection_method',
+  source: 'catalog_source',
 }
 
 function describeField(f: CatalogField): string {
-  const parts = [f.name, FIELD_TYPE_LABELS[f.type] ?? f.type, f.maxLength ? `长度${f.maxLength}` : '', f.required ? '必填' : '选填', f.dictTypeCode ?? '', f.checkRule ?? '']
+  const parts = [
+    f.name,
+    FIELD_TYPE_LABELS[f.type] ?? f.type,
+    f.maxLength ? `长度${f.maxLength}` : '',
+    f.required ? '必填' : '选填',
+    f.dictTypeCode ?? '',
+    f.checkRule ?? '',
+  ]
   return parts.filter(Boolean).join('，')
 }
 
@@ -294,7 +359,10 @@ export async function compareItems(db: Knex, fromId: number, toId: number) {
   const from = await getCatalogItem(db, fromId)
   const to = await getCatalogItem(db, toId)
   const labels = new Map<string, string>(
-    (await db('dict_items').whereIn('type_code', Object.values(DICT_OF)).select('type_code', 'value', 'label')).map((r) => [`${r.type_code}:${r.value}`, r.label]),
+    (await db('dict_items').whereIn('type_code', Object.values(DICT_OF)).select('type_code', 'value', 'label')).map((r) => [
+      `${r.type_code}:${r.value}`,
+      r.label,
+    ]),
   )
   const show = (key: keyof CatalogItem, value: unknown): string | null => {
     if (value == null) return null
@@ -312,18 +380,32 @@ export async function compareItems(db: Knex, fromId: number, toId: number) {
   for (const [code, f] of after) {
     const old = before.get(code)
     if (!old) changes.push({ key: `field:${code}`, kind: 'added', before: null, after: describeField(f) })
-    else if (describeField(old) !== describeField(f)) changes.push({ key: `field:${code}`, kind: 'changed', before: describeField(old), after: describeField(f) })
+    else if (describeField(old) !== describeField(f))
+      changes.push({ key: `field:${code}`, kind: 'changed', before: describeField(old), after: describeField(f) })
   }
-  for (const [code, f] of before) if (!after.has(code)) changes.push({ key: `field:${code}`, kind: 'removed', before: describeField(f), after: null })
+  for (const [code, f] of before)
+    if (!after.has(code)) changes.push({ key: `field:${code}`, kind: 'removed', before: describeField(f), after: null })
   return { from, to, changes }
 }
 
 /** An item as it travels between offices: its content, without local ids or review state. */
 export function portableItem(item: CatalogItem): Omit<SaveDraftInput, 'id'> {
   return {
-    code: item.code, categoryCode: item.categoryCode, name: item.name, infoClass: item.infoClass, dishonestyLevel: item.dishonestyLevel, subjectTypes: item.subjectTypes,
-    supplierUnitId: null, disclosure: item.disclosure, updateFrequency: item.updateFrequency, collectionMethod: item.collectionMethod, legalBasis: item.legalBasis,
-    source: item.source, disclosureMonths: item.disclosureMonths, retentionYears: item.retentionYears, fields: item.fields,
+    code: item.code,
+    categoryCode: item.categoryCode,
+    name: item.name,
+    infoClass: item.infoClass,
+    dishonestyLevel: item.dishonestyLevel,
+    subjectTypes: item.subjectTypes,
+    supplierUnitId: null,
+    disclosure: item.disclosure,
+    updateFrequency: item.updateFrequency,
+    collectionMethod: item.collectionMethod,
+    legalBasis: item.legalBasis,
+    source: item.source,
+    disclosureMonths: item.disclosureMonths,
+    retentionYears: item.retentionYears,
+    fields: item.fields,
   } as Omit<SaveDraftInput, 'id'>
 }
 
@@ -343,11 +425,18 @@ export async function receiveItem(db: Knex, clock: Clock, sent: unknown): Promis
     const { supplierUnitId: _v, id: _id, ...theirs } = input
     if (JSON.stringify(mine) === JSON.stringify({ ...theirs, code: input.code })) return 'unchanged'
   }
-  if (await db('catalog_items').where('code', input.code).whereIn('status', [CatalogStatus.Draft, CatalogStatus.Submitted]).first('id')) return 'conflict'
+  if (await db('catalog_items').where('code', input.code).whereIn('status', [CatalogStatus.Draft, CatalogStatus.Submitted]).first('id'))
+    return 'conflict'
   const latest = Number((await db('catalog_items').where('code', input.code).max({ v: 'version' }).first())?.v ?? 0)
   const now = clock.now()
   const [id] = (await db('catalog_items').insert({
-    ...itemColumns(input), code: input.code, version: latest + 1, status: CatalogStatus.Submitted, created_by: null, created_at: now, updated_at: now,
+    ...itemColumns(input),
+    code: input.code,
+    version: latest + 1,
+    status: CatalogStatus.Submitted,
+    created_by: null,
+    created_at: now,
+    updated_at: now,
   })) as number[]
   await writeFields(db, id!, input.fields)
   return current ? 'version' : 'created'

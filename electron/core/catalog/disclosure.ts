@@ -33,7 +33,13 @@ export const EXPIRING_DAYS = 30
 
 export async function loadDisclosureRules(db: Knex): Promise<DisclosureRule[]> {
   const rows = await db('disclosure_rules').orderBy('effective_from')
-  return rows.map((r) => ({ effectiveFrom: r.effective_from, level: r.level, minMonths: r.min_months, maxMonths: r.max_months, basis: r.basis }))
+  return rows.map((r) => ({
+    effectiveFrom: r.effective_from,
+    level: r.level,
+    minMonths: r.min_months,
+    maxMonths: r.max_months,
+    basis: r.basis,
+  }))
 }
 
 /**
@@ -98,7 +104,11 @@ function expiringBy(today: IsoDate): IsoDate {
  * (公示中 or 可申请修复), 'expiring' the open ones ending within EXPIRING_DAYS.
  */
 export function whereDisclosure(b: Knex.QueryBuilder, filter: DisclosureFilter | 'open', today: IsoDate): Knex.QueryBuilder {
-  const live = () => b.whereNull('r.revoked_on').whereNotNull('r.disclosure_ends_on').where((w) => w.whereNull('r.repaired_on').orWhere('r.repaired_on', '>', today))
+  const live = () =>
+    b
+      .whereNull('r.revoked_on')
+      .whereNotNull('r.disclosure_ends_on')
+      .where((w) => w.whereNull('r.repaired_on').orWhere('r.repaired_on', '>', today))
   switch (filter) {
     case 'revoked':
       return b.whereNotNull('r.disclosure_ends_on').whereNotNull('r.revoked_on')
@@ -113,6 +123,8 @@ export function whereDisclosure(b: Knex.QueryBuilder, filter: DisclosureFilter |
     case 'repairable':
       return live().where('r.disclosure_ends_on', '>', today).where('r.repairable_from', '<=', today)
     case 'disclosed':
-      return live().where('r.disclosure_ends_on', '>', today).where((w) => w.whereNull('r.repairable_from').orWhere('r.repairable_from', '>', today))
+      return live()
+        .where('r.disclosure_ends_on', '>', today)
+        .where((w) => w.whereNull('r.repairable_from').orWhere('r.repairable_from', '>', today))
   }
 }

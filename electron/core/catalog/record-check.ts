@@ -75,7 +75,8 @@ const parsedDates = new Map<string, IsoDate | null>()
 
 /** Stands for a formula cell without a cached value (a file written by a program, never calculated): a row error. */
 export const FORMULA_WITHOUT_VALUE = Object.freeze({ formulaWithoutValue: true as const })
-const isFormulaWithoutValue = (v: unknown) => typeof v === 'object' && v !== null && (v as { formulaWithoutValue?: unknown }).formulaWithoutValue === true
+const isFormulaWithoutValue = (v: unknown) =>
+  typeof v === 'object' && v !== null && (v as { formulaWithoutValue?: unknown }).formulaWithoutValue === true
 
 function checkCell(field: CatalogField, raw: unknown, ctx: CheckContext): { value: CellValue; issue?: Omit<RecordIssue, 'column'> } {
   if (isFormulaWithoutValue(raw)) return { value: null, issue: { message: 'cell.formulaNoValue' } }

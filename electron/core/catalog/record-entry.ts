@@ -25,7 +25,10 @@ export async function createRecord(
 ): Promise<EnteredRecord> {
   const known = new Set(item.fields.map((f) => f.code))
   const unknown = Object.keys(raw).filter((k) => !known.has(k))
-  if (unknown.length) throw new AppError(ErrorCode.Validation, 'unknown data items', { fields: unknown.map((k) => ({ path: `values.${k}`, message: 'invalid' })) })
+  if (unknown.length)
+    throw new AppError(ErrorCode.Validation, 'unknown data items', {
+      fields: unknown.map((k) => ({ path: `values.${k}`, message: 'invalid' })),
+    })
   const checked = checkRecord(item.fields, raw, ctx)
   if (checked.issues.length) {
     const fields: FieldIssue[] = checked.issues.map((i) => ({ path: `values.${i.column}`, message: i.message, params: i.params }))
@@ -36,7 +39,9 @@ export async function createRecord(
     const dup = await db('records').where({ item_code: item.code, doc_number: row.doc_number, subject_key: row.subject_key }).first('id')
     if (dup) {
       const docField = item.fields.find((f) => f.checkRule === 'document_number')!.code
-      throw new AppError(ErrorCode.Validation, 'duplicate document', { fields: [{ path: `values.${docField}`, message: 'record.duplicateInDb' }] })
+      throw new AppError(ErrorCode.Validation, 'duplicate document', {
+        fields: [{ path: `values.${docField}`, message: 'record.duplicateInDb' }],
+      })
     }
   }
   const [id] = (await db('records').insert(row)) as number[]

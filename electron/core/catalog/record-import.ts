@@ -46,7 +46,11 @@ export interface PreviewOptions {
    * Receives each row that passed every check so far (the import stores them); `reject` marks it
    * bad after all, e.g. when the database already holds the same document.
    */
-  onRow?: (row: number, checked: CheckedRecord, reject: (column: string, message: string, params?: Record<string, string | number>) => void) => void | Promise<void>
+  onRow?: (
+    row: number,
+    checked: CheckedRecord,
+    reject: (column: string, message: string, params?: Record<string, string | number>) => void,
+  ) => void | Promise<void>
   /** Runs after the last row and before the counts are taken, so late rejections still count. */
   beforeFinish?: () => Promise<void>
 }
@@ -56,7 +60,12 @@ export interface PreviewOptions {
  * per-cell checks, merged cells, the same document for the same subject twice in the file, and
  * reports later than 7 working days after the decision (counted, not an error).
  */
-export async function previewImport(path: string, item: CatalogItem, ctx: PreviewContext, opts: PreviewOptions = {}): Promise<ImportPreview> {
+export async function previewImport(
+  path: string,
+  item: CatalogItem,
+  ctx: PreviewContext,
+  opts: PreviewOptions = {},
+): Promise<ImportPreview> {
   const names = new Map(item.fields.map((f) => [f.code, f.name]))
   const docField = item.fields.find((f) => f.checkRule === 'document_number')?.code
   const subjectField = item.fields.find((f) => f.checkRule === 'subject_code')?.code
@@ -64,7 +73,14 @@ export async function previewImport(path: string, item: CatalogItem, ctx: Previe
   const decisionField = item.fields.find((f) => f.checkRule === 'decision_date')?.code
 
   const preview: Omit<ImportPreview, 'header'> & { header: HeaderMatch | null } = {
-    header: null, rows: 0, validRows: 0, invalidRows: 0, lateRows: 0, issues: [], issuesTruncated: false, calendarGaps: [],
+    header: null,
+    rows: 0,
+    validRows: 0,
+    invalidRows: 0,
+    lateRows: 0,
+    issues: [],
+    issuesTruncated: false,
+    calendarGaps: [],
   }
   const gaps = new Set<number>()
   const seen = new Map<string, number>()
@@ -100,7 +116,9 @@ export async function previewImport(path: string, item: CatalogItem, ctx: Previe
     if (docField && checked.values[docField] != null) {
       // A digest, not the text: cell strings are slices of the parser's XML chunks, and keeping them
       // as map keys would keep every chunk alive (memory grew ~1.7 KB per row without this).
-      const key = createHash('sha1').update(`${checked.values[docField]}|${checked.values[subjectField ?? nameField] ?? checked.values[nameField] ?? ''}`).digest('base64')
+      const key = createHash('sha1')
+        .update(`${checked.values[docField]}|${checked.values[subjectField ?? nameField] ?? checked.values[nameField] ?? ''}`)
+        .digest('base64')
       const first = seen.get(key)
       if (first !== undefined) add(event.row, docField, 'record.duplicateInFile', { row: first })
       else seen.set(key, event.row)
@@ -111,14 +129,16 @@ export async function previewImport(path: string, item: CatalogItem, ctx: Previe
       deadline.yearsWithoutData.forEach((y) => gaps.add(y))
       if (ctx.reportedOn > deadline.value) preview.lateRows++
     }
-    if (!badRows.has(event.row)) await opts.onRow?.(event.row, checked, (column, message, params) => add(event.row, column, message, params))
+    if (!badRows.has(event.row))
+      await opts.onRow?.(event.row, checked, (column, message, params) => add(event.row, column, message, params))
     if (preview.rows % 1000 === 0) opts.onProgress?.(preview.rows)
   }
   await opts.beforeFinish?.()
   // Only rows that exist: a merge claiming a million rows must not become a million errors.
   const firstDataRow = preview.header!.row + 1
   for (const m of merged) {
-    for (let r = Math.max(m.fromRow, firstDataRow); r <= Math.min(m.toRow, lastRow); r++) add(r, preview.header!.columns.values().next().value ?? '', 'cell.merged', { range: m.range })
+    for (let r = Math.max(m.fromRow, firstDataRow); r <= Math.min(m.toRow, lastRow); r++)
+      add(r, preview.header!.columns.values().next().value ?? '', 'cell.merged', { range: m.range })
   }
   preview.invalidRows = badRows.size
   preview.validRows = preview.rows - [...badRows].filter((r) => r > preview.header!.row).length

@@ -15,7 +15,6 @@ import { loadDictLookup } from '../system/dictionaries'
 import { disclosureStatus, whereDisclosure } from './disclosure'
 import { headerRow, writeXlsxStream } from '../shared/xlsx-stream'
 
-
 const SORT_COLUMNS = {
   decisionDate: 'r.decision_date',
   reportedOn: 'r.reported_on',
@@ -47,8 +46,14 @@ interface RecordRowDb {
   data: string
 }
 
-export function disclosureOf(r: Pick<RecordRowDb, 'repairable_from' | 'disclosure_ends_on' | 'repaired_on' | 'revoked_on'>, today: IsoDate): RecordSummary['disclosure'] {
-  return disclosureStatus({ repairableFrom: r.repairable_from, endsOn: r.disclosure_ends_on, repairedOn: r.repaired_on, revokedOn: r.revoked_on }, today)
+export function disclosureOf(
+  r: Pick<RecordRowDb, 'repairable_from' | 'disclosure_ends_on' | 'repaired_on' | 'revoked_on'>,
+  today: IsoDate,
+): RecordSummary['disclosure'] {
+  return disclosureStatus(
+    { repairableFrom: r.repairable_from, endsOn: r.disclosure_ends_on, repairedOn: r.repaired_on, revokedOn: r.revoked_on },
+    today,
+  )
 }
 
 /** Applies the filters; `keys` lets a typed 身份证号 be found through its blind index. */
@@ -64,7 +69,9 @@ function filtered(db: Knex, q: RecordFilter, today: IsoDate, keys: FieldKeys | n
       b.where('r.subject_code', upper)
     } else {
       // Name by its beginning: a range on the indexed column (LIKE would not use a BINARY index).
-      b.where((w) => w.where((n) => n.where('r.subject_name', '>=', kw).andWhere('r.subject_name', '<', `${kw}\u{10FFFF}`)).orWhere('r.doc_number', kw))
+      b.where((w) =>
+        w.where((n) => n.where('r.subject_name', '>=', kw).andWhere('r.subject_name', '<', `${kw}\u{10FFFF}`)).orWhere('r.doc_number', kw),
+      )
     }
   }
   if (q.supplierUnitId) b.where('r.supplier_unit_id', q.supplierUnitId)
@@ -81,17 +88,41 @@ function withColumns(b: Knex.QueryBuilder): Knex.QueryBuilder {
     .join('catalog_items as i', 'i.id', 'r.item_id')
     .leftJoin('org_units as u', 'u.id', 'r.supplier_unit_id')
     .select(
-      'r.id', 'r.item_code', 'i.name as item_name', 'r.subject_name', 'r.subject_type', 'r.subject_code', 'r.doc_number', 'r.decision_date',
-      'r.deadline_date', 'r.reported_on', 'r.is_late', 'r.repairable_from', 'r.disclosure_ends_on', 'r.repaired_on', 'r.revoked_on',
-      'u.name as supplier_unit_name', 'r.created_at', 'r.data', 'r.subject_id_index',
+      'r.id',
+      'r.item_code',
+      'i.name as item_name',
+      'r.subject_name',
+      'r.subject_type',
+      'r.subject_code',
+      'r.doc_number',
+      'r.decision_date',
+      'r.deadline_date',
+      'r.reported_on',
+      'r.is_late',
+      'r.repairable_from',
+      'r.disclosure_ends_on',
+      'r.repaired_on',
+      'r.revoked_on',
+      'u.name as supplier_unit_name',
+      'r.created_at',
+      'r.data',
+      'r.subject_id_index',
     )
 }
 
-function toSummary(r: RecordRowDb & { subject_id_index?: string | null }, today: IsoDate, subjectTypes: Map<string, string>, idFields: (itemCode: string) => string[]): RecordSummary {
+function toSummary(
+  r: RecordRowDb & { subject_id_index?: string | null },
+  today: IsoDate,
+  subjectTypes: Map<string, string>,
+  idFields: (itemCode: string) => string[],
+): RecordSummary {
   let code = r.subject_code
   if (!code && r.subject_id_index) {
     const data = JSON.parse(r.data) as Record<string, unknown>
-    code = (idFields(r.item_code).map((f) => data[f]).find((v) => typeof v === 'string') as string | undefined) ?? null
+    code =
+      (idFields(r.item_code)
+        .map((f) => data[f])
+        .find((v) => typeof v === 'string') as string | undefined) ?? null
   }
   return {
     id: r.id,
@@ -115,7 +146,10 @@ function toSummary(r: RecordRowDb & { subject_id_index?: string | null }, today:
 
 async function labelsFor(db: Knex) {
   const subjectTypes = new Map<string, string>(
-    (await db('dict_items').where('type_code', 'subject_type').select('value', 'label')).map((d: { value: string; label: string }) => [d.value, d.label]),
+    (await db('dict_items').where('type_code', 'subject_type').select('value', 'label')).map((d: { value: string; label: string }) => [
+      d.value,
+      d.label,
+    ]),
   )
   const idFieldRows = (await db('catalog_fields').where('type', 'idcard').distinct('code')) as Array<{ code: string }>
   const idCodes = idFieldRows.map((f) => f.code)
@@ -124,19 +158,40 @@ async function labelsFor(db: Knex) {
 
 /** The SQL of one page of the list (exported for the benchmark, which also runs it in the sqlite3 shell). */
 export function recordPageQuery(db: Knex, q: RecordQuery, today: IsoDate, keys: FieldKeys | null): Knex.QueryBuilder {
-  const order = [{ column: SORT_COLUMNS[q.sort], order: q.order }, { column: 'r.id', order: q.order }]
+  const order = [
+    { column: SORT_COLUMNS[q.sort], order: q.order },
+    { column: 'r.id', order: q.order },
+  ]
   // Choose the page by sort key and id alone, then read the 20 full rows: sorting whole rows (with
   // their JSON) when no index gives the order made a filtered page several times slower.
-  const ids = filtered(db, q, today, keys).select('r.id').orderBy(order).limit(q.pageSize).offset((q.page - 1) * q.pageSize)
+  const ids = filtered(db, q, today, keys)
+    .select('r.id')
+    .orderBy(order)
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)
   return withColumns(db('records as r').whereIn('r.id', ids)).orderBy(order)
 }
 
 /** Counting stops here: past it the pager says "10000+" and the user narrows the filter. */
 const COUNT_CAP = 10_000
 
-export async function listRecords(db: Knex, q: RecordQuery, today: IsoDate, keys: FieldKeys | null): Promise<{ items: RecordSummary[]; total: number; capped: boolean }> {
+export async function listRecords(
+  db: Knex,
+  q: RecordQuery,
+  today: IsoDate,
+  keys: FieldKeys | null,
+): Promise<{ items: RecordSummary[]; total: number; capped: boolean }> {
   // Counting 700,000 matches costs 40 ms and tells the user nothing a "10000+" does not.
-  const counted = Number(((await db.count({ n: '*' }).from(filtered(db, q, today, keys).select(db.raw('1')).limit(COUNT_CAP + 1).as('c'))) as Array<{ n: number }>)[0]!.n)
+  const counted = Number(
+    (
+      (await db.count({ n: '*' }).from(
+        filtered(db, q, today, keys)
+          .select(db.raw('1'))
+          .limit(COUNT_CAP + 1)
+          .as('c'),
+      )) as Array<{ n: number }>
+    )[0]!.n,
+  )
   const total = Math.min(counted, COUNT_CAP)
   const rows = (await recordPageQuery(db, q, today, keys)) as RecordRowDb[]
   const { subjectTypes, idFields } = await labelsFor(db)
@@ -174,11 +229,35 @@ export async function getRecord(db: Knex, id: number, today: IsoDate): Promise<R
     .leftJoin('import_batches as b', 'b.id', 'r.batch_id')
     .leftJoin('users as cu', 'cu.id', 'r.created_by')
     .leftJoin('exchange_packages as x', 'x.id', 'r.acknowledged_in')
-    .select('r.item_id', 'i.version as item_version', 'r.dishonesty_level', 'r.batch_id', 'b.file_name as batch_file_name', 'cu.display_name as created_by_name',
-      'x.sequence as reported_sequence', 'x.acknowledged_at as reported_acknowledged_at', 'x.peer_name as reported_to')
-    .first()) as (RecordRowDb & { item_id: number; item_version: number; dishonesty_level: string | null; batch_id: number | null; batch_file_name: string | null; created_by_name: string | null; reported_sequence: number | null; reported_acknowledged_at: number | null; reported_to: string | null }) | undefined
+    .select(
+      'r.item_id',
+      'i.version as item_version',
+      'r.dishonesty_level',
+      'r.batch_id',
+      'b.file_name as batch_file_name',
+      'cu.display_name as created_by_name',
+      'x.sequence as reported_sequence',
+      'x.acknowledged_at as reported_acknowledged_at',
+      'x.peer_name as reported_to',
+    )
+    .first()) as
+    | (RecordRowDb & {
+        item_id: number
+        item_version: number
+        dishonesty_level: string | null
+        batch_id: number | null
+        batch_file_name: string | null
+        created_by_name: string | null
+        reported_sequence: number | null
+        reported_acknowledged_at: number | null
+        reported_to: string | null
+      })
+    | undefined
   if (!row) throw new AppError(ErrorCode.NotFound, 'record not found')
-  const fields = (await db('catalog_fields').where('item_id', row.item_id).orderBy('sort_order').select('code', 'name', 'type', 'dict_type_code as dictTypeCode')) as RecordDetail['fields']
+  const fields = (await db('catalog_fields')
+    .where('item_id', row.item_id)
+    .orderBy('sort_order')
+    .select('code', 'name', 'type', 'dict_type_code as dictTypeCode')) as RecordDetail['fields']
   const { subjectTypes } = await labelsFor(db)
   const idCodes = fields.filter((f) => f.type === 'idcard').map((f) => f.code)
   return {
@@ -193,7 +272,10 @@ export async function getRecord(db: Knex, id: number, today: IsoDate): Promise<R
     batchId: row.batch_id,
     batchFileName: row.batch_file_name,
     createdByName: row.created_by_name,
-    reported: row.reported_sequence != null ? { to: row.reported_to!, sequence: Number(row.reported_sequence), acknowledgedAt: Number(row.reported_acknowledged_at) } : null,
+    reported:
+      row.reported_sequence != null
+        ? { to: row.reported_to!, sequence: Number(row.reported_sequence), acknowledgedAt: Number(row.reported_acknowledged_at) }
+        : null,
     actions: await listActions(db, id),
   }
 }
@@ -229,13 +311,24 @@ const EXPORT_CHUNK = 2000
  */
 export async function exportRecords(db: Knex, q: RecordFilter, today: IsoDate, keys: FieldKeys | null, outPath: string): Promise<number> {
   const itemFields = q.itemCode
-    ? ((await db('catalog_fields as f').join('catalog_items as i', 'i.id', 'f.item_id').where('i.code', q.itemCode).whereIn('i.status', ['approved', 'retired', 'superseded'])
-        .orderBy([{ column: 'i.version', order: 'desc' }, { column: 'f.sort_order' }]).select('f.code', 'f.name', 'f.dict_type_code', 'i.version')) as Array<{ code: string; name: string; dict_type_code: string | null; version: number }>)
+    ? ((await db('catalog_fields as f')
+        .join('catalog_items as i', 'i.id', 'f.item_id')
+        .where('i.code', q.itemCode)
+        .whereIn('i.status', ['approved', 'retired', 'superseded'])
+        .orderBy([{ column: 'i.version', order: 'desc' }, { column: 'f.sort_order' }])
+        .select('f.code', 'f.name', 'f.dict_type_code', 'i.version')) as Array<{
+        code: string
+        name: string
+        dict_type_code: string | null
+        version: number
+      }>)
     : []
   const latest = itemFields[0]?.version
   const fields = itemFields.filter((f) => f.version === latest)
   const lineage = ['报送日期', '报送期限', '是否逾期', '公示状态', '公示截止', '报送单位', '入库时间']
-  const head = fields.length ? [...fields.map((f) => f.name), ...lineage] : ['目录事项', '主体名称', '主体类型', '主体代码', '文书号', '决定日期', ...lineage]
+  const head = fields.length
+    ? [...fields.map((f) => f.name), ...lineage]
+    : ['目录事项', '主体名称', '主体类型', '主体代码', '文书号', '决定日期', ...lineage]
   const { subjectTypes, idFields } = await labelsFor(db)
   const dicts = await loadDictLookup(db)
   return writeXlsxStream(outPath, async (wb) => {
@@ -244,16 +337,32 @@ export async function exportRecords(db: Knex, q: RecordFilter, today: IsoDate, k
     let written = 0
     for (let offset = 0; ; offset += EXPORT_CHUNK) {
       const rows = (await withColumns(filtered(db, q, today, keys))
-        .orderBy([{ column: SORT_COLUMNS[q.sort], order: q.order }, { column: 'r.id', order: q.order }])
+        .orderBy([
+          { column: SORT_COLUMNS[q.sort], order: q.order },
+          { column: 'r.id', order: q.order },
+        ])
         .limit(EXPORT_CHUNK)
         .offset(offset)) as RecordRowDb[]
       for (const r of rows) {
         const s = toSummary(r, today, subjectTypes, idFields)
-        const tail = [s.reportedOn, s.deadlineDate, s.isLate ? '逾期' : '按时', s.disclosure ?? '', s.disclosureEndsOn ?? '', s.supplierUnitName ?? '', dayjs(s.createdAt).format('YYYY-MM-DD HH:mm')]
+        const tail = [
+          s.reportedOn,
+          s.deadlineDate,
+          s.isLate ? '逾期' : '按时',
+          s.disclosure ?? '',
+          s.disclosureEndsOn ?? '',
+          s.supplierUnitName ?? '',
+          dayjs(s.createdAt).format('YYYY-MM-DD HH:mm'),
+        ]
         if (fields.length) {
           const data = JSON.parse(r.data) as Record<string, string | number | null>
           // Dictionary values go out as their labels (罚款, not fine), as departments typed them.
-          ws.addRow([...fields.map((f) => (f.dict_type_code ? (dicts.get(f.dict_type_code)?.get(String(data[f.code])) ?? data[f.code]) : data[f.code]) ?? null), ...tail]).commit()
+          ws.addRow([
+            ...fields.map(
+              (f) => (f.dict_type_code ? (dicts.get(f.dict_type_code)?.get(String(data[f.code])) ?? data[f.code]) : data[f.code]) ?? null,
+            ),
+            ...tail,
+          ]).commit()
         } else {
           ws.addRow([s.itemName, s.subjectName, s.subjectType, s.subjectCode, s.docNumber, s.decisionDate, ...tail]).commit()
         }

@@ -72,7 +72,10 @@ export interface HeaderMatch {
 
 /** A header as people type it: full-width or half-width brackets and digits, stray spaces, a "*" mark. */
 function headerKey(text: string): string {
-  return text.normalize('NFKC').replace(/[\s\u00a0]+/g, '').replace(/^\*/, '')
+  return text
+    .normalize('NFKC')
+    .replace(/[\s\u00a0]+/g, '')
+    .replace(/^\*/, '')
 }
 
 /** A header row names the data items by code (template row 2) or by name (row 1, "*" allowed). */
@@ -91,7 +94,12 @@ function matchHeader(rowNumber: number, cells: unknown[], fields: CatalogField[]
   // Three matching names tell a header from a title line or a data row.
   if (columns.size < Math.min(3, fields.length)) return null
   const present = new Set(columns.values())
-  return { row: rowNumber, columns, unknownHeaders, missingRequired: fields.filter((f) => f.required && !present.has(f.code)).map((f) => f.code) }
+  return {
+    row: rowNumber,
+    columns,
+    unknownHeaders,
+    missingRequired: fields.filter((f) => f.required && !present.has(f.code)).map((f) => f.code),
+  }
 }
 
 export interface MergedRange {
@@ -143,7 +151,12 @@ export async function* parseWorkbook(path: string, fields: CatalogField[]): Asyn
   let header: HeaderMatch | null = null
   let announced = false
   try {
-    const reader = new (await loadExcel()).stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore' })
+    const reader = new (await loadExcel()).stream.xlsx.WorkbookReader(path, {
+      worksheets: 'emit',
+      sharedStrings: 'cache',
+      styles: 'ignore',
+      hyperlinks: 'ignore',
+    })
     for await (const sheet of reader) {
       for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
         if (row.number > MAX_ROWS) throw limitExceeded('rows', MAX_ROWS)

@@ -139,13 +139,29 @@ const BATCH = 500
  * everything back; in 'valid_only' the bad rows are left out and reported. Either way the result
  * carries the full preview with row-level reasons.
  */
-export async function importRecords(db: Knex, item: CatalogItem, path: string, ctx: StoreContext, opts: ImportOptions): Promise<ImportResult> {
+export async function importRecords(
+  db: Knex,
+  item: CatalogItem,
+  path: string,
+  ctx: StoreContext,
+  opts: ImportOptions,
+): Promise<ImportResult> {
   let outcome: ImportResult | undefined
   try {
     await db.transaction(async (trx) => {
       const [batchId] = (await trx('import_batches').insert({
-        item_code: item.code, item_id: item.id, file_name: opts.fileName, mode: opts.mode, rows: 0, imported: 0, rejected: 0, late: 0,
-        supplier_unit_id: opts.supplierUnitId, created_by: opts.createdBy, via: opts.via, created_at: opts.now,
+        item_code: item.code,
+        item_id: item.id,
+        file_name: opts.fileName,
+        mode: opts.mode,
+        rows: 0,
+        imported: 0,
+        rejected: 0,
+        late: 0,
+        supplier_unit_id: opts.supplierUnitId,
+        created_by: opts.createdBy,
+        via: opts.via,
+        created_at: opts.now,
       })) as number[]
       const lineage = { supplierUnitId: opts.supplierUnitId, createdBy: opts.createdBy, batchId: batchId!, now: opts.now }
       const inserted = new Map<number, string>()
@@ -160,7 +176,9 @@ export async function importRecords(db: Knex, item: CatalogItem, path: string, c
         const docs = batch.map((p) => p.record.doc_number).filter((d): d is string => d != null)
         const existing = new Set(
           docs.length
-            ? (await trx('records').where('item_code', item.code).whereIn('doc_number', docs).select('doc_number', 'subject_key')).map((r) => `${r.doc_number}|${r.subject_key}`)
+            ? (await trx('records').where('item_code', item.code).whereIn('doc_number', docs).select('doc_number', 'subject_key')).map(
+                (r) => `${r.doc_number}|${r.subject_key}`,
+              )
             : [],
         )
         const fresh = batch.filter((p) => {
@@ -205,7 +223,13 @@ export async function importRecords(db: Knex, item: CatalogItem, path: string, c
       }
       // Rows found bad only at the end (merged cells) come out again.
       const lateBad = [...new Set(preview.issues.map((i) => i.row))].filter((r) => inserted.has(r))
-      for (let i = 0; i < lateBad.length; i += BATCH) await trx('records').whereIn('uid', lateBad.slice(i, i + BATCH).map((r) => inserted.get(r)!)).del()
+      for (let i = 0; i < lateBad.length; i += BATCH)
+        await trx('records')
+          .whereIn(
+            'uid',
+            lateBad.slice(i, i + BATCH).map((r) => inserted.get(r)!),
+          )
+          .del()
       const imported = inserted.size - lateBad.length
       const late = imported ? Number((await trx('records').where({ batch_id: batchId, is_late: true }).count({ n: '*' }))[0]!.n) : 0
       await trx('import_batches').where('id', batchId).update({ rows: preview.rows, imported, rejected: preview.invalidRows, late })

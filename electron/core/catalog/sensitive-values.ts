@@ -9,7 +9,10 @@ import { sealSensitiveValue } from './records'
 const BATCH = 500
 
 export async function sealLegacySensitiveValues(db: Knex, keys: FieldKeys): Promise<number> {
-  const fields = (await db('catalog_fields').where('sensitive', true).whereNot('type', 'idcard').select('item_id', 'code')) as Array<{ item_id: number; code: string }>
+  const fields = (await db('catalog_fields').where('sensitive', true).whereNot('type', 'idcard').select('item_id', 'code')) as Array<{
+    item_id: number
+    code: string
+  }>
   if (!fields.length) return 0
   const byItem = new Map<number, string[]>()
   for (const f of fields) byItem.set(f.item_id, [...(byItem.get(f.item_id) ?? []), f.code])
@@ -18,7 +21,12 @@ export async function sealLegacySensitiveValues(db: Knex, keys: FieldKeys): Prom
     for (const [itemId, codes] of byItem) {
       let after = 0
       for (;;) {
-        const rows = (await trx('records').where('item_id', itemId).andWhere('id', '>', after).orderBy('id').limit(BATCH).select('id', 'data', 'sealed')) as Array<{ id: number; data: string; sealed: string | null }>
+        const rows = (await trx('records')
+          .where('item_id', itemId)
+          .andWhere('id', '>', after)
+          .orderBy('id')
+          .limit(BATCH)
+          .select('id', 'data', 'sealed')) as Array<{ id: number; data: string; sealed: string | null }>
         if (!rows.length) break
         after = rows[rows.length - 1]!.id
         for (const row of rows) {
@@ -30,7 +38,9 @@ export async function sealLegacySensitiveValues(db: Knex, keys: FieldKeys): Prom
             sealed[c] = sealSensitiveValue(keys, c, data[c] as string)
             data[c] = maskIdNumber(data[c] as string)
           }
-          await trx('records').where('id', row.id).update({ data: JSON.stringify(data), sealed: JSON.stringify(sealed) })
+          await trx('records')
+            .where('id', row.id)
+            .update({ data: JSON.stringify(data), sealed: JSON.stringify(sealed) })
           sealedCount += plain.length
         }
       }

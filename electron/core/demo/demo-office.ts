@@ -41,11 +41,23 @@ export async function setUpDemoOffice(db: Knex, clock: Clock, regionCode: string
   ]
   const [admin, ...others] = accounts
   const adminId = await completeSetup(db, clock, {
-    orgName: '演示县社会信用体系建设领导小组办公室', regionCode, orgCreditCode: demoOfficeCode(regionCode),
-    adminUsername: admin!.username, adminDisplayName: '演示管理员', adminPassword: admin!.password,
+    orgName: '演示县社会信用体系建设领导小组办公室',
+    regionCode,
+    orgCreditCode: demoOfficeCode(regionCode),
+    adminUsername: admin!.username,
+    adminDisplayName: '演示管理员',
+    adminPassword: admin!.password,
   })
   await db('users').where('id', adminId).update({ must_change_password: true }) // one-time, like the others
   const names: Record<string, string> = { clerk: '演示业务人员', supervisor: '演示审核人员', auditor: '演示审计员' }
-  for (const a of others) await createUser(db, clock, { username: a.username, displayName: names[a.username]!, roles: a.roles, unitId: null, archiveScope: 'all', initialPassword: a.password })
+  for (const a of others)
+    await createUser(db, clock, {
+      username: a.username,
+      displayName: names[a.username]!,
+      roles: a.roles,
+      unitId: null,
+      archiveScope: 'all',
+      initialPassword: a.password,
+    })
   return accounts
 }

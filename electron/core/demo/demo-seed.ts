@@ -44,8 +44,36 @@ function random(seed: number): () => number {
   }
 }
 
-const DEPARTMENTS = ['县市场监督管理局', '县卫生健康局', '县生态环境局', '县交通运输局', '县应急管理局', '县住房和城乡建设局', '县自然资源局', '县税务局', '县人力资源和社会保障局', '县农业农村局']
-const PLACES = ['东华', '鑫源', '宏达', '瑞丰', '嘉禾', '恒信', '金桥', '润泽', '永盛', '华美', '天成', '博远', '兴隆', '盛世', '海纳', '福安']
+const DEPARTMENTS = [
+  '县市场监督管理局',
+  '县卫生健康局',
+  '县生态环境局',
+  '县交通运输局',
+  '县应急管理局',
+  '县住房和城乡建设局',
+  '县自然资源局',
+  '县税务局',
+  '县人力资源和社会保障局',
+  '县农业农村局',
+]
+const PLACES = [
+  '东华',
+  '鑫源',
+  '宏达',
+  '瑞丰',
+  '嘉禾',
+  '恒信',
+  '金桥',
+  '润泽',
+  '永盛',
+  '华美',
+  '天成',
+  '博远',
+  '兴隆',
+  '盛世',
+  '海纳',
+  '福安',
+]
 const TRADES = ['商贸', '食品', '建材', '餐饮', '物流', '建筑工程', '农业开发', '医药', '环保科技', '汽车服务', '电子科技', '文化传媒']
 const FORMS = ['有限公司', '有限责任公司', '股份有限公司', '经营部', '专业合作社']
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高'
@@ -73,11 +101,20 @@ export async function seedDemo(db: Knex, clock: Clock, ctx: StoreContext, opts: 
   return db.transaction(async (trx) => {
     // The supplying departments, as a county has them.
     let created = 0
-    const existing = new Map<string, number>((await trx('org_units').select('id', 'name')).map((u: { id: number; name: string }) => [u.name, u.id]))
+    const existing = new Map<string, number>(
+      (await trx('org_units').select('id', 'name')).map((u: { id: number; name: string }) => [u.name, u.id]),
+    )
     for (const [i, name] of DEPARTMENTS.entries()) {
       if (existing.has(name)) continue
       const body = `11${region}${String(300_000_000 + i * 1111)}` // 机关 (1-1), region, a 9-digit organisation code
-      const id = await createUnit(trx, clock, { parentId: null, name, kind: 'county_dept', creditCode: body + usccCheckChar(body), regionCode: null, sortOrder: (i + 1) * 10 })
+      const id = await createUnit(trx, clock, {
+        parentId: null,
+        name,
+        kind: 'county_dept',
+        creditCode: body + usccCheckChar(body),
+        regionCode: null,
+        sortOrder: (i + 1) * 10,
+      })
       existing.set(name, id)
       created++
     }
@@ -94,7 +131,9 @@ export async function seedDemo(db: Knex, clock: Clock, ctx: StoreContext, opts: 
       return body + usccCheckChar(body)
     }
     const idNumber = () => {
-      const birth = dayjs('1955-01-01').add(Math.floor(rnd() * 45 * 365), 'day').format('YYYYMMDD')
+      const birth = dayjs('1955-01-01')
+        .add(Math.floor(rnd() * 45 * 365), 'day')
+        .format('YYYYMMDD')
       const first17 = `${region}${birth}${String(Math.floor(rnd() * 1000)).padStart(3, '0')}`
       return first17 + idCardCheckChar(first17)
     }
@@ -109,7 +148,9 @@ export async function seedDemo(db: Knex, clock: Clock, ctx: StoreContext, opts: 
       const kind = rnd()
       const person = kind < 0.1
       const individual = !person && kind < 0.3
-      const name = person ? pickOf([...SURNAMES]) + pickOf(GIVEN) : `${pickOf(PLACES)}${pickOf(TRADES)}${individual ? '经营部' : pickOf(FORMS)}`
+      const name = person
+        ? pickOf([...SURNAMES]) + pickOf(GIVEN)
+        : `${pickOf(PLACES)}${pickOf(TRADES)}${individual ? '经营部' : pickOf(FORMS)}`
       // Decisions over the last four years; most are reported within days, one in ten weeks later.
       const decided = dayjs(opts.today).subtract(1 + Math.floor(rnd() * 4 * 365), 'day')
       const delayed = decided.add(rnd() < 0.1 ? 15 + Math.floor(rnd() * 60) : Math.floor(rnd() * 6), 'day')
@@ -130,20 +171,52 @@ export async function seedDemo(db: Knex, clock: Clock, ctx: StoreContext, opts: 
         item.code === 'SGS_XK'
           ? (() => {
               const [title, content, category] = pickOf(LICENSES)
-              return { ...subject, XK_XKWS: `${title}决定书`, XK_WSH: `${unit.slice(1, 3)}许〔${decided.year()}〕${n + 1}号`, XK_XKLB: category, XK_XKZS: title,
-                XK_XKBH: `XK${decided.year()}${String(n + 1).padStart(7, '0')}`, XK_NR: content, XK_JDRQ: d, XK_YXQZ: d, XK_YXQZI: decided.add(5, 'year').format('YYYY-MM-DD'),
-                XK_XKJG: unit, XK_XKJGDM: unitCode, XK_ZT: 'valid', XK_LYDW: unit, XK_LYDWDM: unitCode }
+              return {
+                ...subject,
+                XK_XKWS: `${title}决定书`,
+                XK_WSH: `${unit.slice(1, 3)}许〔${decided.year()}〕${n + 1}号`,
+                XK_XKLB: category,
+                XK_XKZS: title,
+                XK_XKBH: `XK${decided.year()}${String(n + 1).padStart(7, '0')}`,
+                XK_NR: content,
+                XK_JDRQ: d,
+                XK_YXQZ: d,
+                XK_YXQZI: decided.add(5, 'year').format('YYYY-MM-DD'),
+                XK_XKJG: unit,
+                XK_XKJGDM: unitCode,
+                XK_ZT: 'valid',
+                XK_LYDW: unit,
+                XK_LYDWDM: unitCode,
+              }
             })()
           : (() => {
               const [act, basis, category] = pickOf(VIOLATIONS)
               const fine = category === 'warning' ? null : Math.round(rnd() * 500) / 100
-              return { ...subject, CF_WSH: `${unit.slice(1, 3)}罚〔${decided.year()}〕${n + 1}号`, CF_WFXW: act, CF_SY: `经查，当事人存在${act}的行为。`, CF_YJ: basis, CF_CFLB: category,
-                CF_NR: fine == null ? '警告' : `罚款人民币${fine}万元`, CF_NR_FK: fine, CF_JDRQ: d, CF_YXQ: decided.add(1, 'year').format('YYYY-MM-DD'),
-                CF_CFJG: unit, CF_CFJGDM: unitCode, CF_SJLY: unit, CF_SJLYDM: unitCode }
+              return {
+                ...subject,
+                CF_WSH: `${unit.slice(1, 3)}罚〔${decided.year()}〕${n + 1}号`,
+                CF_WFXW: act,
+                CF_SY: `经查，当事人存在${act}的行为。`,
+                CF_YJ: basis,
+                CF_CFLB: category,
+                CF_NR: fine == null ? '警告' : `罚款人民币${fine}万元`,
+                CF_NR_FK: fine,
+                CF_JDRQ: d,
+                CF_YXQ: decided.add(1, 'year').format('YYYY-MM-DD'),
+                CF_CFJG: unit,
+                CF_CFJGDM: unitCode,
+                CF_SJLY: unit,
+                CF_SJLYDM: unitCode,
+              }
             })()
       const checked = checkRecord(item.fields, values, ctx)
       if (checked.issues.length) throw new Error(`generated record fails its checks: ${JSON.stringify(checked.issues)}`)
-      const row = recordRow(item, checked.values, { supplierUnitId: unitIds[unitIndex]!, createdBy: null, batchId: null, now: clock.now() }, { ...ctx, reportedOn: reported.format('YYYY-MM-DD') })
+      const row = recordRow(
+        item,
+        checked.values,
+        { supplierUnitId: unitIds[unitIndex]!, createdBy: null, batchId: null, now: clock.now() },
+        { ...ctx, reportedOn: reported.format('YYYY-MM-DD') },
+      )
       pending.push(row)
       byItem[item.code]!++
       if (row.is_late) late++
@@ -160,11 +233,24 @@ export async function seedDemo(db: Knex, clock: Clock, ctx: StoreContext, opts: 
   })
 }
 
-const POSTS = [['科员', '一级科员'], ['副科长', '四级主任科员'], ['科长', '二级主任科员'], ['副局长', '一级主任科员'], ['局长', '一级调研员']] as const
+const POSTS = [
+  ['科员', '一级科员'],
+  ['副科长', '四级主任科员'],
+  ['科长', '二级主任科员'],
+  ['副局长', '一级主任科员'],
+  ['局长', '一级调研员'],
+] as const
 const POLITICAL = ['中共党员', '中共党员', '中共党员', '群众', '中共预备党员', '民主党派']
 
 /** Civil servants of the seeded departments, each with the archive a county would have kept. */
-async function seedPeople(db: Knex, ctx: StoreContext, opts: SeedOptions, rnd: () => number, unitIds: number[], now: number): Promise<SeedSummary['people']> {
+async function seedPeople(
+  db: Knex,
+  ctx: StoreContext,
+  opts: SeedOptions,
+  rnd: () => number,
+  unitIds: number[],
+  now: number,
+): Promise<SeedSummary['people']> {
   const count = opts.people ?? 0
   const pickOf = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!
   const thisYear = Number(opts.today.slice(0, 4))
@@ -184,9 +270,25 @@ async function seedPeople(db: Knex, ctx: StoreContext, opts: SeedOptions, rnd: (
     const name = pickOf([...SURNAMES]) + pickOf(GIVEN) + (rnd() < 0.5 ? pickOf(GIVEN) : '')
     const unitId = pickOf(unitIds)
     const issuer = (await db('org_units').where('id', unitId).first('name')).name as string
-    const personId = await createPerson(db, ctx.keys, {
-      name, idNumber, unitId, post, rank, politicalStatus: pickOf(POLITICAL), entryDate: `${entryYear}-07-01`, status: 'serving', statusDate: null, userId: null,
-    }, null, now, opts.today)
+    const personId = await createPerson(
+      db,
+      ctx.keys,
+      {
+        name,
+        idNumber,
+        unitId,
+        post,
+        rank,
+        politicalStatus: pickOf(POLITICAL),
+        entryDate: `${entryYear}-07-01`,
+        status: 'serving',
+        statusDate: null,
+        userId: null,
+      },
+      null,
+      now,
+      opts.today,
+    )
     // Entries go through the same checks as typed ones (service years, dates, results) and regrade.
     const add = async (e: Omit<EntryInput, 'personId'>) => {
       await addEntry(db, { personId, ...e }, null, now, opts.today)
@@ -196,17 +298,59 @@ async function seedPeople(db: Knex, ctx: StoreContext, opts: SeedOptions, rnd: (
     for (let y = Math.max(entryYear + 1, thisYear - 5); y < thisYear; y++) {
       const r = rnd()
       const result = r < 0.2 ? 'excellent' : r < 0.97 ? 'competent' : 'basically_competent'
-      await add({ kind: 'assessment', year: y, result, title: `${y}年度考核`, docNumber: `${issuer.slice(1, 3)}人〔${y + 1}〕${1 + (n % 40)}号`, docDate: `${y + 1}-01-${String(10 + (n % 15)).padStart(2, '0')}`, issuer, details: null, effectUntil: null })
+      await add({
+        kind: 'assessment',
+        year: y,
+        result,
+        title: `${y}年度考核`,
+        docNumber: `${issuer.slice(1, 3)}人〔${y + 1}〕${1 + (n % 40)}号`,
+        docDate: `${y + 1}-01-${String(10 + (n % 15)).padStart(2, '0')}`,
+        issuer,
+        details: null,
+        effectUntil: null,
+      })
     }
-    await add({ kind: 'personal_report', year: thisYear - 1, result: rnd() < 0.95 ? 'truthful' : 'omitted', title: `${thisYear - 1}年个人有关事项报告查核`, docNumber: null, docDate: `${thisYear - 1}-11-15`, issuer: '县委组织部', details: null, effectUntil: null })
-    if (rnd() < 0.15) await add({ kind: 'award', year: thisYear - 1, result: null, title: '嘉奖', docNumber: `县政人〔${thisYear - 1}〕${n + 1}号`, docDate: `${thisYear - 1}-12-20`, issuer: '县人民政府', details: null, effectUntil: null })
+    await add({
+      kind: 'personal_report',
+      year: thisYear - 1,
+      result: rnd() < 0.95 ? 'truthful' : 'omitted',
+      title: `${thisYear - 1}年个人有关事项报告查核`,
+      docNumber: null,
+      docDate: `${thisYear - 1}-11-15`,
+      issuer: '县委组织部',
+      details: null,
+      effectUntil: null,
+    })
+    if (rnd() < 0.15)
+      await add({
+        kind: 'award',
+        year: thisYear - 1,
+        result: null,
+        title: '嘉奖',
+        docNumber: `县政人〔${thisYear - 1}〕${n + 1}号`,
+        docDate: `${thisYear - 1}-12-20`,
+        issuer: '县人民政府',
+        details: null,
+        effectUntil: null,
+      })
     if (rnd() < 0.05) {
       const decided = dayjs(opts.today).subtract(30 + Math.floor(rnd() * 900), 'day')
       const sanction = pickOf(['warning', 'warning', 'demerit', 'major_demerit', 'demotion'] as const)
-      await add({ kind: 'violation', year: null, result: sanction, title: pickOf(['违反工作纪律', '违规收受礼金', '违反中央八项规定精神']), docNumber: `县纪〔${decided.year()}〕${n + 1}号`, docDate: decided.format('YYYY-MM-DD'), issuer: '县纪委监委', details: null, effectUntil: decided.add(18, 'month').format('YYYY-MM-DD') })
+      await add({
+        kind: 'violation',
+        year: null,
+        result: sanction,
+        title: pickOf(['违反工作纪律', '违规收受礼金', '违反中央八项规定精神']),
+        docNumber: `县纪〔${decided.year()}〕${n + 1}号`,
+        docDate: decided.format('YYYY-MM-DD'),
+        issuer: '县纪委监委',
+        details: null,
+        effectUntil: decided.add(18, 'month').format('YYYY-MM-DD'),
+      })
     }
   }
   const byGrade: Record<string, number> = {}
-  for (const r of (await db('people').groupBy('grade').select('grade').count({ n: '*' })) as Array<{ grade: string; n: number }>) byGrade[r.grade] = Number(r.n)
+  for (const r of (await db('people').groupBy('grade').select('grade').count({ n: '*' })) as Array<{ grade: string; n: number }>)
+    byGrade[r.grade] = Number(r.n)
   return { total: count, entries, byGrade }
 }

@@ -63,7 +63,10 @@ export function runCryptoJob(job: CryptoJob): CryptoResult {
     case 'sm3':
       return { bytes: null, sm3: sm3Digest(job.data).toString('hex') }
     case 'file-begin':
-      openers.set(job.session, { opener: new SealedFileOpener(job.encKey, job.header, job.context, job.length), tag: Buffer.from(job.header.subarray(16, 32)) })
+      openers.set(job.session, {
+        opener: new SealedFileOpener(job.encKey, job.header, job.context, job.length),
+        tag: Buffer.from(job.header.subarray(16, 32)),
+      })
       return { bytes: null }
     case 'file-piece':
       return { bytes: opener(job.session).opener.update(job.data) }
@@ -78,4 +81,3 @@ export function runCryptoJob(job: CryptoJob): CryptoResult {
       return { bytes: null }
   }
 }
-

@@ -48,7 +48,11 @@ export class CryptoPool {
     const session = this.nextSession++
     if (!this.script) return { session, run: async (job) => runCryptoJob(job) }
     const slot = this.slot()
-    return { session, run: (job, transfer = []) => (this.slots.includes(slot) ? this.runOn(slot, job, transfer) : Promise.reject(new Error('crypto worker gone'))) }
+    return {
+      session,
+      run: (job, transfer = []) =>
+        this.slots.includes(slot) ? this.runOn(slot, job, transfer) : Promise.reject(new Error('crypto worker gone')),
+    }
   }
 
   private async runOn(slot: Slot, job: CryptoJob, transfer: Uint8Array[]): Promise<CryptoResult> {

@@ -14,17 +14,38 @@ import { cryptoPool, OrderedPipeline } from './crypto-pool'
 import { randomBytes, suiteOf, type ChunkKeys, type Suite } from './suites'
 import { CHUNK_SIZE, FORMAT_VERSION, PackageHeaderSchema, type PackageHeader, type PackageKind, type PartyInfo } from './package-header'
 
-export { CHUNK_SIZE, FORMAT_VERSION, MAX_SEQUENCE, PACKAGE_KINDS, PackageHeaderSchema, type PackageHeader, type PackageKind, type PartyInfo } from './package-header'
+export {
+  CHUNK_SIZE,
+  FORMAT_VERSION,
+  MAX_SEQUENCE,
+  PACKAGE_KINDS,
+  PackageHeaderSchema,
+  type PackageHeader,
+  type PackageKind,
+  type PartyInfo,
+} from './package-header'
 
 const MAGIC = Buffer.from('CDPKG\r\n\x1a', 'latin1') // a text-mode copy or a wrong file fails here
 const SIGNATURE_CONTEXT = Buffer.from('CDPKG1-SIG', 'latin1')
 const MAX_HEADER = 64 * 1024
 const MAX_SIGNATURE = 1024
 
-
 export type RejectReason =
-  | 'not_package' | 'newer_version' | 'bad_header' | 'truncated' | 'chunk' | 'signature'
-  | 'wrong_recipient' | 'unknown_sender' | 'retired_sender' | 'unwrap_failed' | 'replay' | 'wrong_kind' | 'bad_payload' | 'receipt_unknown' | 'unsafe_name'
+  | 'not_package'
+  | 'newer_version'
+  | 'bad_header'
+  | 'truncated'
+  | 'chunk'
+  | 'signature'
+  | 'wrong_recipient'
+  | 'unknown_sender'
+  | 'retired_sender'
+  | 'unwrap_failed'
+  | 'replay'
+  | 'wrong_kind'
+  | 'bad_payload'
+  | 'receipt_unknown'
+  | 'unsafe_name'
 
 export const reject = (reason: RejectReason, details: Record<string, unknown> = {}) =>
   new AppError(ErrorCode.PackageRejected, `package rejected: ${reason}`, { reason, ...details })
@@ -114,14 +135,26 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
   const secret = randomBytes(32)
   const salt = randomBytes(16)
   const header: PackageHeader = {
-    format: 'credit-desk-package', version: FORMAT_VERSION, suite: suite.name, chunkSize: CHUNK_SIZE, salt: salt.toString('hex'),
-    kind: o.kind, sequence: o.sequence, createdAt: o.createdAt,
+    format: 'credit-desk-package',
+    version: FORMAT_VERSION,
+    suite: suite.name,
+    chunkSize: CHUNK_SIZE,
+    salt: salt.toString('hex'),
+    kind: o.kind,
+    sequence: o.sequence,
+    createdAt: o.createdAt,
     sender: { ...o.sender, keyFingerprint: suite.fingerprint(suite.publicFromPrivate(o.senderPrivatePem)) },
-    recipient: { keyFingerprint: suite.fingerprint(o.recipientPublicPem), wrappedKey: suite.wrap(secret, o.recipientPublicPem).toString('base64') },
+    recipient: {
+      keyFingerprint: suite.fingerprint(o.recipientPublicPem),
+      wrappedKey: suite.wrap(secret, o.recipientPublicPem).toString('base64'),
+    },
   }
   // What this writes, every reader must be able to read: the same schema as the reader's.
   const valid = PackageHeaderSchema.safeParse(header)
-  if (!valid.success) throw new AppError(ErrorCode.Validation, 'package header out of format', { fields: valid.error.issues.map((i) => ({ path: i.path.join('.'), message: 'invalid' })) })
+  if (!valid.success)
+    throw new AppError(ErrorCode.Validation, 'package header out of format', {
+      fields: valid.error.issues.map((i) => ({ path: i.path.join('.'), message: 'invalid' })),
+    })
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8')
   const headerHash = suite.hash(headerBytes)
   const keys = suite.deriveKeys(secret, salt)
@@ -174,7 +207,13 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
       if (o.signal?.aborted) throw new AppError(ErrorCode.Cancelled, 'export cancelled')
       const i = index++
       const plain = data.length // (the chunk's memory moves to the worker)
-      await emit(await pipeline.push(async () => ({ record: (await pool.run({ op: 'seal', suite: suite.name, keys, aad: chunkAad(headerHash, i, last), index: i, data }, [data])).bytes!, plain })))
+      await emit(
+        await pipeline.push(async () => ({
+          record: (await pool.run({ op: 'seal', suite: suite.name, keys, aad: chunkAad(headerHash, i, last), index: i, data }, [data]))
+            .bytes!,
+          plain,
+        })),
+      )
     }
     await emit(await pipeline.drain())
     const signature = suite.sign(Buffer.concat([SIGNATURE_CONTEXT, headerHash, ...tags]), o.senderPrivatePem)
@@ -203,7 +242,12 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     const onDisk = createHash('sha256')
     for await (const piece of createReadStream(temp, { highWaterMark: CHUNK_SIZE })) onDisk.update(piece as Buffer)
     const signed = Buffer.concat([SIGNATURE_CONTEXT, headerHash, ...tags])
-    if (!onDisk.digest().equals(sent.digest()) || !check.headerBytes.equals(headerBytes) || !suite.verify(signed, check.signature, suite.publicFromPrivate(o.senderPrivatePem))) throw reject('signature')
+    if (
+      !onDisk.digest().equals(sent.digest()) ||
+      !check.headerBytes.equals(headerBytes) ||
+      !suite.verify(signed, check.signature, suite.publicFromPrivate(o.senderPrivatePem))
+    )
+      throw reject('signature')
     result = { header, size: check.size, digest: packageDigest(check), chunks: tags.length, plainBytes }
   } catch {
     await rm(temp, { force: true })
@@ -290,7 +334,16 @@ export async function readStructure(path: string): Promise<Structure> {
     const records = Math.ceil(bodyLength / (CHUNK_SIZE + suite.tagLength))
     const lastLength = bodyLength - (records - 1) * (CHUNK_SIZE + suite.tagLength)
     if (lastLength < suite.tagLength) throw reject('truncated')
-    return { path, size, header, headerBytes, suite, bodyStart, bodyLength, signature: await read(size - 4 - signatureLength, signatureLength) }
+    return {
+      path,
+      size,
+      header,
+      headerBytes,
+      suite,
+      bodyStart,
+      bodyLength,
+      signature: await read(size - 4 - signatureLength, signatureLength),
+    }
   } finally {
     await f.close()
   }
@@ -306,7 +359,12 @@ interface ChunkPass {
  * Walks every chunk in order, one record read at a time, the crypto in the pool (a few records in flight).
  * verify: checks each tag. decrypt: requires each record to be byte-for-byte the one verified, then decrypts it.
  */
-async function walkChunks(s: Structure, keys: ChunkKeys, mode: { verify: true } | { decrypt: ChunkPass; onPlain: (plain: Buffer, index: number) => void | Promise<void> }, signal?: AbortSignal): Promise<ChunkPass> {
+async function walkChunks(
+  s: Structure,
+  keys: ChunkKeys,
+  mode: { verify: true } | { decrypt: ChunkPass; onPlain: (plain: Buffer, index: number) => void | Promise<void> },
+  signal?: AbortSignal,
+): Promise<ChunkPass> {
   const recordLength = CHUNK_SIZE + s.suite.tagLength
   const count = Math.ceil(s.bodyLength / recordLength)
   const headerHash = s.suite.hash(s.headerBytes)
@@ -333,11 +391,21 @@ async function walkChunks(s: Structure, keys: ChunkKeys, mode: { verify: true } 
       if ('verify' in mode) {
         pass.tags.push(Buffer.from(record.subarray(length - s.suite.tagLength)))
         pass.records.push(digest)
-        await handle(await pipeline.push(async () => ({ index: i, plain: (await pool.run({ op: 'open', suite: s.suite.name, keys, aad, index: i, data: record, decrypt: false }, [record])).bytes })))
+        await handle(
+          await pipeline.push(async () => ({
+            index: i,
+            plain: (await pool.run({ op: 'open', suite: s.suite.name, keys, aad, index: i, data: record, decrypt: false }, [record])).bytes,
+          })),
+        )
       } else {
         // The file must not have changed since it was verified.
         if (!mode.decrypt.records[i]?.equals(digest)) throw reject('chunk', { chunk: i + 1 })
-        await handle(await pipeline.push(async () => ({ index: i, plain: (await pool.run({ op: 'decrypt', suite: s.suite.name, keys, aad, index: i, data: record }, [record])).bytes })))
+        await handle(
+          await pipeline.push(async () => ({
+            index: i,
+            plain: (await pool.run({ op: 'decrypt', suite: s.suite.name, keys, aad, index: i, data: record }, [record])).bytes,
+          })),
+        )
       }
     }
     await handle(await pipeline.drain())

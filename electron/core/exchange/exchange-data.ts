@@ -66,13 +66,23 @@ async function maxId(db: Knex, table: string): Promise<number> {
 
 export async function currentWatermark(db: Knex, now: number): Promise<Watermark> {
   return {
-    records: await maxId(db, 'records'), actions: await maxId(db, 'record_actions'), events: await maxId(db, 'task_events'),
-    entries: await maxId(db, 'archive_entries'), grades: await maxId(db, 'grade_history'), at: now, actionsAt: now, peopleAt: now,
+    records: await maxId(db, 'records'),
+    actions: await maxId(db, 'record_actions'),
+    events: await maxId(db, 'task_events'),
+    entries: await maxId(db, 'archive_entries'),
+    grades: await maxId(db, 'grade_history'),
+    at: now,
+    actionsAt: now,
+    peopleAt: now,
   }
 }
 
 /** Rows of a query in id order, a batch at a time (memory stays flat whatever the table size). */
-async function* byId<T>(query: () => Knex.QueryBuilder, idColumn: string, map: (rows: Array<Record<string, unknown>>) => Promise<T[]> | T[]): AsyncGenerator<T> {
+async function* byId<T>(
+  query: () => Knex.QueryBuilder,
+  idColumn: string,
+  map: (rows: Array<Record<string, unknown>>) => Promise<T[]> | T[],
+): AsyncGenerator<T> {
   let last = 0
   for (;;) {
     const rows = (await query().where(idColumn, '>', last).orderBy(idColumn).limit(BATCH)) as Array<Record<string, unknown>>
@@ -84,46 +94,140 @@ async function* byId<T>(query: () => Knex.QueryBuilder, idColumn: string, map: (
 
 function recordRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
   return byId(
-    () => db('records as r').leftJoin('org_units as u', 'u.id', 'r.supplier_unit_id').where('r.id', '<=', to.records).andWhere('r.id', '>', from.records)
-      .select('r.id', 'r.uid', 'r.item_code', 'r.subject_name', 'r.subject_type', 'r.subject_code', 'r.doc_number', 'r.decision_date', 'r.reported_on', 'r.is_late', 'r.data', 'r.sealed',
-        'r.dishonesty_level', 'r.repairable_from', 'r.disclosure_ends_on', 'r.repaired_on', 'r.revoked_on', 'r.created_at', 'u.name as supplier_unit'),
+    () =>
+      db('records as r')
+        .leftJoin('org_units as u', 'u.id', 'r.supplier_unit_id')
+        .where('r.id', '<=', to.records)
+        .andWhere('r.id', '>', from.records)
+        .select(
+          'r.id',
+          'r.uid',
+          'r.item_code',
+          'r.subject_name',
+          'r.subject_type',
+          'r.subject_code',
+          'r.doc_number',
+          'r.decision_date',
+          'r.reported_on',
+          'r.is_late',
+          'r.data',
+          'r.sealed',
+          'r.dishonesty_level',
+          'r.repairable_from',
+          'r.disclosure_ends_on',
+          'r.repaired_on',
+          'r.revoked_on',
+          'r.created_at',
+          'u.name as supplier_unit',
+        ),
     'r.id',
-    (rows) => rows.map((r) => {
-      // Sealed fields (a natural person's ID number) travel in the clear inside the encrypted package: the city needs them.
-      const sealed = r.sealed ? (JSON.parse(r.sealed as string) as Record<string, string>) : {}
-      const opened = Object.fromEntries(Object.entries(sealed).map(([code, v]) => [code, openSensitiveValue(keys, code, v)]))
-      return {
-        uid: r.uid, itemCode: r.item_code, subjectName: r.subject_name, subjectType: r.subject_type, subjectCode: r.subject_code, docNumber: r.doc_number,
-        decisionDate: r.decision_date, reportedOn: r.reported_on, late: Boolean(r.is_late), data: { ...(JSON.parse(r.data as string) as object), ...opened },
-        supplierUnit: r.supplier_unit ?? null, dishonestyLevel: r.dishonesty_level, repairableFrom: r.repairable_from, disclosureEndsOn: r.disclosure_ends_on,
-        repairedOn: r.repaired_on, revokedOn: r.revoked_on, createdAt: Number(r.created_at),
-      }
-    }),
+    (rows) =>
+      rows.map((r) => {
+        // Sealed fields (a natural person's ID number) travel in the clear inside the encrypted package: the city needs them.
+        const sealed = r.sealed ? (JSON.parse(r.sealed as string) as Record<string, string>) : {}
+        const opened = Object.fromEntries(Object.entries(sealed).map(([code, v]) => [code, openSensitiveValue(keys, code, v)]))
+        return {
+          uid: r.uid,
+          itemCode: r.item_code,
+          subjectName: r.subject_name,
+          subjectType: r.subject_type,
+          subjectCode: r.subject_code,
+          docNumber: r.doc_number,
+          decisionDate: r.decision_date,
+          reportedOn: r.reported_on,
+          late: Boolean(r.is_late),
+          data: { ...(JSON.parse(r.data as string) as object), ...opened },
+          supplierUnit: r.supplier_unit ?? null,
+          dishonestyLevel: r.dishonesty_level,
+          repairableFrom: r.repairable_from,
+          disclosureEndsOn: r.disclosure_ends_on,
+          repairedOn: r.repaired_on,
+          revokedOn: r.revoked_on,
+          createdAt: Number(r.created_at),
+        }
+      }),
   )
 }
 
 function actionRows(db: Knex, from: Watermark, to: Watermark) {
   return byId(
-    () => db('record_actions as a').join('records as r', 'r.id', 'a.record_id').where('a.id', '<=', to.actions)
-      .andWhere((q) => q.where('a.id', '>', from.actions).orWhere('a.decided_at', '>', from.actionsAt))
-      .select('a.id', 'r.uid as record_uid', 'a.kind', 'a.status', 'a.reason', 'a.applicant', 'a.filed_at', 'a.decided_at', 'a.decision_comment'),
+    () =>
+      db('record_actions as a')
+        .join('records as r', 'r.id', 'a.record_id')
+        .where('a.id', '<=', to.actions)
+        .andWhere((q) => q.where('a.id', '>', from.actions).orWhere('a.decided_at', '>', from.actionsAt))
+        .select(
+          'a.id',
+          'r.uid as record_uid',
+          'a.kind',
+          'a.status',
+          'a.reason',
+          'a.applicant',
+          'a.filed_at',
+          'a.decided_at',
+          'a.decision_comment',
+        ),
     'a.id',
-    (rows) => rows.map((a) => ({ recordUid: a.record_uid, kind: a.kind, status: a.status, reason: a.reason, applicant: a.applicant, filedAt: Number(a.filed_at), decidedAt: a.decided_at ? Number(a.decided_at) : null, comment: a.decision_comment ?? null })),
+    (rows) =>
+      rows.map((a) => ({
+        recordUid: a.record_uid,
+        kind: a.kind,
+        status: a.status,
+        reason: a.reason,
+        applicant: a.applicant,
+        filedAt: Number(a.filed_at),
+        decidedAt: a.decided_at ? Number(a.decided_at) : null,
+        comment: a.decision_comment ?? null,
+      })),
   )
 }
 
 /** Progress on the city's tasks, each event with the digests of its scans. */
 function progressRows(db: Knex, from: Watermark, to: Watermark) {
   return byId(
-    () => db('task_events as e').join('tasks as t', 't.id', 'e.task_id').leftJoin('task_units as tu', 'tu.id', 'e.task_unit_id').leftJoin('org_units as u', 'u.id', 'tu.unit_id')
-      .join('users as by', 'by.id', 'e.actor_id').whereNotNull('t.external_id').where('e.id', '<=', to.events).andWhere('e.id', '>', from.events)
-      .select('e.id', 't.external_id', 'u.name as unit_name', 'tu.status as unit_status', 'e.kind', 'e.text', 'e.percent as event_percent', 'e.new_deadline', 'e.decision', 'e.status', 'e.at', 'by.display_name'),
+    () =>
+      db('task_events as e')
+        .join('tasks as t', 't.id', 'e.task_id')
+        .leftJoin('task_units as tu', 'tu.id', 'e.task_unit_id')
+        .leftJoin('org_units as u', 'u.id', 'tu.unit_id')
+        .join('users as by', 'by.id', 'e.actor_id')
+        .whereNotNull('t.external_id')
+        .where('e.id', '<=', to.events)
+        .andWhere('e.id', '>', from.events)
+        .select(
+          'e.id',
+          't.external_id',
+          'u.name as unit_name',
+          'tu.status as unit_status',
+          'e.kind',
+          'e.text',
+          'e.percent as event_percent',
+          'e.new_deadline',
+          'e.decision',
+          'e.status',
+          'e.at',
+          'by.display_name',
+        ),
     'e.id',
     async (rows) => {
-      const scans = await db('task_event_attachments').whereIn('event_id', rows.map((r) => r.id as number)).select('event_id', 'digest', 'file_name')
+      const scans = await db('task_event_attachments')
+        .whereIn(
+          'event_id',
+          rows.map((r) => r.id as number),
+        )
+        .select('event_id', 'digest', 'file_name')
       return rows.map((e) => ({
-        taskExternalId: e.external_id, unitName: e.unit_name ?? null, unitStatus: e.unit_status ?? null, kind: e.kind, text: e.text ?? null, percent: e.event_percent ?? null,
-        newDeadline: e.new_deadline ?? null, decision: e.decision ?? null, status: e.status, at: Number(e.at), by: e.display_name,
+        taskExternalId: e.external_id,
+        unitName: e.unit_name ?? null,
+        unitStatus: e.unit_status ?? null,
+        kind: e.kind,
+        text: e.text ?? null,
+        percent: e.event_percent ?? null,
+        newDeadline: e.new_deadline ?? null,
+        decision: e.decision ?? null,
+        status: e.status,
+        at: Number(e.at),
+        by: e.display_name,
         scans: scans.filter((s) => s.event_id === e.id).map((s) => ({ fileName: s.file_name as string, storedAs: s.digest as string })),
       }))
     },
@@ -139,14 +243,25 @@ export interface ExportSource {
 /** The entries of a county → city data package between two watermarks, with counts filled in as rows go. */
 /** Catalog items approved here since the last acknowledged package, with their data items. */
 async function* catalogRows(db: Knex, from: Watermark, to: Watermark) {
-  const ids = await db('catalog_items').where('status', 'approved').where('updated_at', '>', from.at).andWhere('updated_at', '<=', to.at).orderBy('id').pluck('id')
+  const ids = await db('catalog_items')
+    .where('status', 'approved')
+    .where('updated_at', '>', from.at)
+    .andWhere('updated_at', '<=', to.at)
+    .orderBy('id')
+    .pluck('id')
   for (const id of ids) {
     const item = await getCatalogItem(db, id as number)
     yield { version: item.version, ...portableItem(item) } as Record<string, unknown>
   }
 }
 
-export async function* dataEntries(src: ExportSource, from: Watermark, to: Watermark, counts: Record<string, number>, parts: readonly ExportPart[]): AsyncGenerator<PayloadEntry> {
+export async function* dataEntries(
+  src: ExportSource,
+  from: Watermark,
+  to: Watermark,
+  counts: Record<string, number>,
+  parts: readonly ExportPart[],
+): AsyncGenerator<PayloadEntry> {
   const scans = new ScanSender(src)
   if (parts.includes('catalog')) yield* tableParts('catalog_items', catalogRows(src.db, from, to), counts)
   if (parts.includes('records')) {
@@ -164,32 +279,98 @@ export async function* dataEntries(src: ExportSource, from: Watermark, to: Water
 /** People whose archive changed since the last acknowledged package (their ID number opened for the city). */
 function peopleRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
   return byId(
-    () => db('people as p').join('org_units as u', 'u.id', 'p.unit_id').where('p.updated_at', '>', from.peopleAt).andWhere('p.updated_at', '<=', to.peopleAt)
-      .select('p.id', 'p.uid', 'p.name', 'p.id_sealed', 'p.sex', 'u.name as unit_name', 'u.credit_code as unit_credit_code', 'p.post', 'p.rank', 'p.political_status',
-        'p.entry_date', 'p.status', 'p.status_date', 'p.grade', 'p.grade_source', 'p.updated_at'),
+    () =>
+      db('people as p')
+        .join('org_units as u', 'u.id', 'p.unit_id')
+        .where('p.updated_at', '>', from.peopleAt)
+        .andWhere('p.updated_at', '<=', to.peopleAt)
+        .select(
+          'p.id',
+          'p.uid',
+          'p.name',
+          'p.id_sealed',
+          'p.sex',
+          'u.name as unit_name',
+          'u.credit_code as unit_credit_code',
+          'p.post',
+          'p.rank',
+          'p.political_status',
+          'p.entry_date',
+          'p.status',
+          'p.status_date',
+          'p.grade',
+          'p.grade_source',
+          'p.updated_at',
+        ),
     'p.id',
-    (rows) => rows.map((p) => {
-      const idNumber = personIdNumber(keys, p.id_sealed as string)
-      return {
-      uid: p.uid, name: p.name, idNumber, sex: p.sex, birthDate: birthDateOf(idNumber), unitName: p.unit_name, unitCreditCode: p.unit_credit_code ?? null,
-      post: p.post ?? null, rank: p.rank ?? null, politicalStatus: p.political_status ?? null, entryDate: p.entry_date, status: p.status, statusDate: p.status_date ?? null,
-      grade: p.grade, gradeSource: p.grade_source, updatedAt: Number(p.updated_at),
-      }
-    }),
+    (rows) =>
+      rows.map((p) => {
+        const idNumber = personIdNumber(keys, p.id_sealed as string)
+        return {
+          uid: p.uid,
+          name: p.name,
+          idNumber,
+          sex: p.sex,
+          birthDate: birthDateOf(idNumber),
+          unitName: p.unit_name,
+          unitCreditCode: p.unit_credit_code ?? null,
+          post: p.post ?? null,
+          rank: p.rank ?? null,
+          politicalStatus: p.political_status ?? null,
+          entryDate: p.entry_date,
+          status: p.status,
+          statusDate: p.status_date ?? null,
+          grade: p.grade,
+          gradeSource: p.grade_source,
+          updatedAt: Number(p.updated_at),
+        }
+      }),
   )
 }
 
 /** Archive entries (append-only) with the documents filed with them. */
 function entryRows(db: Knex, from: Watermark, to: Watermark) {
   return byId(
-    () => db('archive_entries as e').join('people as p', 'p.id', 'e.person_id').where('e.id', '>', from.entries).andWhere('e.id', '<=', to.entries)
-      .select('e.id', 'p.uid as person_uid', 'e.kind', 'e.year', 'e.result', 'e.title', 'e.doc_number', 'e.doc_date', 'e.issuer', 'e.details', 'e.effect_until', 'e.created_at'),
+    () =>
+      db('archive_entries as e')
+        .join('people as p', 'p.id', 'e.person_id')
+        .where('e.id', '>', from.entries)
+        .andWhere('e.id', '<=', to.entries)
+        .select(
+          'e.id',
+          'p.uid as person_uid',
+          'e.kind',
+          'e.year',
+          'e.result',
+          'e.title',
+          'e.doc_number',
+          'e.doc_date',
+          'e.issuer',
+          'e.details',
+          'e.effect_until',
+          'e.created_at',
+        ),
     'e.id',
     async (rows) => {
-      const files = await db('entry_attachments').whereIn('entry_id', rows.map((r) => r.id as number)).orderBy(['entry_id', 'file_name']).select('entry_id', 'digest', 'file_name')
+      const files = await db('entry_attachments')
+        .whereIn(
+          'entry_id',
+          rows.map((r) => r.id as number),
+        )
+        .orderBy(['entry_id', 'file_name'])
+        .select('entry_id', 'digest', 'file_name')
       return rows.map((e) => ({
-        personUid: e.person_uid, kind: e.kind, year: e.year ?? null, result: e.result ?? null, title: e.title, docNumber: e.doc_number ?? null, docDate: e.doc_date,
-        issuer: e.issuer, details: e.details ?? null, effectUntil: e.effect_until ?? null, createdAt: Number(e.created_at),
+        personUid: e.person_uid,
+        kind: e.kind,
+        year: e.year ?? null,
+        result: e.result ?? null,
+        title: e.title,
+        docNumber: e.doc_number ?? null,
+        docDate: e.doc_date,
+        issuer: e.issuer,
+        details: e.details ?? null,
+        effectUntil: e.effect_until ?? null,
+        createdAt: Number(e.created_at),
         scans: files.filter((f) => f.entry_id === e.id).map((f) => ({ fileName: f.file_name as string, storedAs: f.digest as string })),
       }))
     },
@@ -199,10 +380,21 @@ function entryRows(db: Knex, from: Watermark, to: Watermark) {
 /** Grade decisions (append-only): by the rules or overridden, with their reasons. */
 function gradeRows(db: Knex, from: Watermark, to: Watermark) {
   return byId(
-    () => db('grade_history as g').join('people as p', 'p.id', 'g.person_id').where('g.id', '>', from.grades).andWhere('g.id', '<=', to.grades)
-      .select('g.id', 'p.uid as person_uid', 'g.grade', 'g.source', 'g.reasons', 'g.at'),
+    () =>
+      db('grade_history as g')
+        .join('people as p', 'p.id', 'g.person_id')
+        .where('g.id', '>', from.grades)
+        .andWhere('g.id', '<=', to.grades)
+        .select('g.id', 'p.uid as person_uid', 'g.grade', 'g.source', 'g.reasons', 'g.at'),
     'g.id',
-    (rows) => rows.map((g) => ({ personUid: g.person_uid, grade: g.grade, source: g.source, reasons: JSON.parse(g.reasons as string) as unknown, at: Number(g.at) })),
+    (rows) =>
+      rows.map((g) => ({
+        personUid: g.person_uid,
+        grade: g.grade,
+        source: g.source,
+        reasons: JSON.parse(g.reasons as string) as unknown,
+        at: Number(g.at),
+      })),
   )
 }
 
@@ -219,14 +411,16 @@ class ScanSender {
 
   constructor(private readonly src: ExportSource) {}
 
-  async* tableWithScans(table: string, rows: AsyncIterable<RowWithScans>, counts: Record<string, number>): AsyncGenerator<PayloadEntry> {
+  async *tableWithScans(table: string, rows: AsyncIterable<RowWithScans>, counts: Record<string, number>): AsyncGenerator<PayloadEntry> {
     let lines: string[] = []
     let part = 0
     counts[table] = 0
     const flush = () => ({ name: `tables/${table}/${String(++part).padStart(6, '0')}.ndjson`, data: Buffer.from(lines.join('')) })
     for await (const { scans, ...row } of rows) {
       for (const scan of scans) yield* this.send(scan)
-      lines.push(JSON.stringify({ ...row, attachments: scans.map((s) => ({ fileName: s.fileName, sm3: this.scanSm3.get(s.storedAs)! })) }) + '\n')
+      lines.push(
+        JSON.stringify({ ...row, attachments: scans.map((s) => ({ fileName: s.fileName, sm3: this.scanSm3.get(s.storedAs)! })) }) + '\n',
+      )
       counts[table]!++
       if (lines.length === PART_ROWS) {
         yield flush()
@@ -236,18 +430,26 @@ class ScanSender {
     if (lines.length) yield flush()
   }
 
-  private async* send({ storedAs, fileName }: { storedAs: string; fileName: string }): AsyncGenerator<PayloadEntry> {
+  private async *send({ storedAs, fileName }: { storedAs: string; fileName: string }): AsyncGenerator<PayloadEntry> {
     if (this.scanSm3.has(storedAs)) return
     const { db, keys, dataDir } = this.src
     const path = attachmentPath(dataDir, storedAs)
     let sm3 = await attachmentSm3(db, keys, storedAs)
     if (sm3) {
       this.scanSm3.set(storedAs, sm3)
-      if (!this.sentSm3.has(sm3)) yield { name: `attachments/${sm3}`, size: (await stat(path)).size - SEALED_FILE_HEADER, sm3, pieces: sealedFilePieces(this.pool, keys.encKey, path, fileName) }
+      if (!this.sentSm3.has(sm3))
+        yield {
+          name: `attachments/${sm3}`,
+          size: (await stat(path)).size - SEALED_FILE_HEADER,
+          sm3,
+          pieces: sealedFilePieces(this.pool, keys.encKey, path, fileName),
+        }
     } else {
       // Stored before scans kept their SM3: opened whole once, and the SM3 remembered for next time.
       const sealed = await readFile(path)
-      const opened = await this.pool.run({ op: 'open-sealed-file', encKey: keys.encKey, context: ATTACHMENT_CONTEXT, data: sealed }, [sealed]).catch(scanFailed(fileName))
+      const opened = await this.pool
+        .run({ op: 'open-sealed-file', encKey: keys.encKey, context: ATTACHMENT_CONTEXT, data: sealed }, [sealed])
+        .catch(scanFailed(fileName))
       sm3 = opened.sm3!
       await rememberAttachmentSm3(db, keys, storedAs, sm3)
       this.scanSm3.set(storedAs, sm3)
@@ -260,10 +462,13 @@ class ScanSender {
 const PIECE = 1 << 20
 
 /** A scan that does not open stops the export, naming the file so the office can restore it from a backup. */
-const scanFailed = (fileName: string) => (err: unknown): never => {
-  if (err instanceof AppError && err.code === ErrorCode.FieldDecryptFailed) throw new AppError(ErrorCode.FieldDecryptFailed, `scan does not open: ${err.message}`, { reason: 'scan', fileName })
-  throw err
-}
+const scanFailed =
+  (fileName: string) =>
+  (err: unknown): never => {
+    if (err instanceof AppError && err.code === ErrorCode.FieldDecryptFailed)
+      throw new AppError(ErrorCode.FieldDecryptFailed, `scan does not open: ${err.message}`, { reason: 'scan', fileName })
+    throw err
+  }
 
 /** A sealed scan's plaintext, a piece at a time, opened in one worker; fails at the end if its tag does not match. */
 async function* sealedFilePieces(pool: CryptoPool, encKey: Uint8Array, path: string, fileName: string): AsyncGenerator<Buffer> {
@@ -274,11 +479,13 @@ async function* sealedFilePieces(pool: CryptoPool, encKey: Uint8Array, path: str
   try {
     const size = (await f.stat()).size
     const header = Buffer.alloc(SEALED_FILE_HEADER)
-    if ((await f.read(header, 0, header.length, 0)).bytesRead !== header.length) throw new AppError(ErrorCode.FieldDecryptFailed, 'sealed file too short')
+    if ((await f.read(header, 0, header.length, 0)).bytesRead !== header.length)
+      throw new AppError(ErrorCode.FieldDecryptFailed, 'sealed file too short')
     await run({ op: 'file-begin', session, encKey, context: ATTACHMENT_CONTEXT, header, length: size - SEALED_FILE_HEADER })
     for (let at = SEALED_FILE_HEADER; at < size; at += PIECE) {
       const piece = Buffer.allocUnsafe(Math.min(PIECE, size - at))
-      if ((await f.read(piece, 0, piece.length, at)).bytesRead !== piece.length) throw new AppError(ErrorCode.FieldDecryptFailed, 'sealed file changed while read')
+      if ((await f.read(piece, 0, piece.length, at)).bytesRead !== piece.length)
+        throw new AppError(ErrorCode.FieldDecryptFailed, 'sealed file changed while read')
       yield* await pipeline.push(async () => (await run({ op: 'file-piece', session, data: piece }, [piece])).bytes!)
     }
     yield* await pipeline.drain()
@@ -296,23 +503,48 @@ async function* sealedFilePieces(pool: CryptoPool, encKey: Uint8Array, path: str
 }
 
 /** Counts for the export preview, without reading the rows: of the parts allowed, and of the rows carrying personal data. */
-export async function previewCounts(db: Knex, from: Watermark, to: Watermark, parts: readonly ExportPart[]): Promise<{ counts: Record<string, number>; personal: Record<string, number> }> {
+export async function previewCounts(
+  db: Knex,
+  from: Watermark,
+  to: Watermark,
+  parts: readonly ExportPart[],
+): Promise<{ counts: Record<string, number>; personal: Record<string, number> }> {
   const n = async (q: Knex.QueryBuilder) => Number((await q.count({ n: '*' }).first())?.n ?? 0)
   const counts: Record<string, number> = {}
   const personal: Record<string, number> = {}
-  if (parts.includes('catalog')) counts.catalog_items = await n(db('catalog_items').where('status', 'approved').where('updated_at', '>', from.at).andWhere('updated_at', '<=', to.at))
+  if (parts.includes('catalog'))
+    counts.catalog_items = await n(
+      db('catalog_items').where('status', 'approved').where('updated_at', '>', from.at).andWhere('updated_at', '<=', to.at),
+    )
   if (parts.includes('records')) {
     const records = () => db('records').where('id', '>', from.records).andWhere('id', '<=', to.records)
     counts.records = await n(records())
-    counts.record_actions = await n(db('record_actions').where('id', '<=', to.actions).andWhere((q) => q.where('id', '>', from.actions).orWhere('decided_at', '>', from.actionsAt)))
+    counts.record_actions = await n(
+      db('record_actions')
+        .where('id', '<=', to.actions)
+        .andWhere((q) => q.where('id', '>', from.actions).orWhere('decided_at', '>', from.actionsAt)),
+    )
     // A sealed value is a personal identifier (a natural person's 证件号码, a 法定代表人's): it leaves in full.
     personal.records = await n(records().whereNotNull('sealed'))
   }
-  if (parts.includes('progress')) counts.task_progress = await n(db('task_events as e').join('tasks as t', 't.id', 'e.task_id').whereNotNull('t.external_id').where('e.id', '>', from.events).andWhere('e.id', '<=', to.events))
+  if (parts.includes('progress'))
+    counts.task_progress = await n(
+      db('task_events as e')
+        .join('tasks as t', 't.id', 'e.task_id')
+        .whereNotNull('t.external_id')
+        .where('e.id', '>', from.events)
+        .andWhere('e.id', '<=', to.events),
+    )
   if (parts.includes('archives')) {
-    counts.people = personal.people = await n(db('people').where('updated_at', '>', from.peopleAt).andWhere('updated_at', '<=', to.peopleAt))
-    counts.archive_entries = personal.archive_entries = await n(db('archive_entries').where('id', '>', from.entries).andWhere('id', '<=', to.entries))
-    counts.grade_history = personal.grade_history = await n(db('grade_history').where('id', '>', from.grades).andWhere('id', '<=', to.grades))
+    counts.people = personal.people = await n(
+      db('people').where('updated_at', '>', from.peopleAt).andWhere('updated_at', '<=', to.peopleAt),
+    )
+    counts.archive_entries = personal.archive_entries = await n(
+      db('archive_entries').where('id', '>', from.entries).andWhere('id', '<=', to.entries),
+    )
+    counts.grade_history = personal.grade_history = await n(
+      db('grade_history').where('id', '>', from.grades).andWhere('id', '<=', to.grades),
+    )
   }
   for (const [table, count] of Object.entries(personal)) if (!count) delete personal[table]
   return { counts, personal }

@@ -34,7 +34,7 @@ function tlv(b: Buffer, at: number): Tlv {
 
 function children(body: Buffer): Tlv[] {
   const out: Tlv[] = []
-  for (let at = 0; at < body.length; ) {
+  for (let at = 0; at < body.length;) {
     const t = tlv(body, at)
     out.push(t)
     at = t.end

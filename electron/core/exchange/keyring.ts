@@ -26,7 +26,11 @@ async function createOwnKey(db: Knex, keys: FieldKeys, clock: Clock, suiteName: 
   const suite = suiteOf(suiteName)!
   const pair = suite.generate()
   await db('exchange_keys').insert({
-    suite: suiteName, fingerprint: suite.fingerprint(pair.publicPem), public_pem: pair.publicPem, private_sealed: sealField(keys, pair.privatePem, CONTEXT), created_at: clock.now(),
+    suite: suiteName,
+    fingerprint: suite.fingerprint(pair.publicPem),
+    public_pem: pair.publicPem,
+    private_sealed: sealField(keys, pair.privatePem, CONTEXT),
+    created_at: clock.now(),
   })
 }
 
@@ -37,7 +41,13 @@ export async function currentOwnKey(db: Knex, keys: FieldKeys, clock: Clock, sui
     await createOwnKey(db, keys, clock, suiteName)
     row = await db('exchange_keys').where({ suite: suiteName }).whereNull('retired_at').orderBy('id', 'desc').first()
   }
-  return { id: row.id, suite: row.suite, fingerprint: row.fingerprint, publicPem: row.public_pem, privatePem: openField(keys, row.private_sealed, CONTEXT) }
+  return {
+    id: row.id,
+    suite: row.suite,
+    fingerprint: row.fingerprint,
+    publicPem: row.public_pem,
+    privatePem: openField(keys, row.private_sealed, CONTEXT),
+  }
 }
 
 /** A new key pair for the suite; the old one is kept (retired) so packages already made for it still open. */
@@ -57,7 +67,14 @@ export async function ownPrivateKeys(db: Knex, keys: FieldKeys): Promise<Map<str
 
 export async function listOwnKeys(db: Knex) {
   const rows = await db('exchange_keys').orderBy('id', 'desc').select('id', 'suite', 'fingerprint', 'created_at', 'retired_at')
-  return rows.map((r) => ({ id: r.id as number, suite: r.suite as SuiteName, fingerprint: r.fingerprint as string, spoken: spokenFingerprint(r.fingerprint), createdAt: Number(r.created_at), retiredAt: r.retired_at ? Number(r.retired_at) : null }))
+  return rows.map((r) => ({
+    id: r.id as number,
+    suite: r.suite as SuiteName,
+    fingerprint: r.fingerprint as string,
+    spoken: spokenFingerprint(r.fingerprint),
+    createdAt: Number(r.created_at),
+    retiredAt: r.retired_at ? Number(r.retired_at) : null,
+  }))
 }
 
 const MAX_KEY_FILE_CHARS = 20_000
@@ -72,18 +89,28 @@ export function readPeerKeyFile(path: string): string {
 
 export async function importPeer(db: Knex, clock: Clock, input: { name: string; pemText: string }, userId: number | null) {
   const suite = suiteOfKeyFile(input.pemText)
-  if (!suite) throw new AppError(ErrorCode.KeyFileRejected, 'not a public key file', { reason: input.pemText.includes('PRIVATE KEY') ? 'private_key' : 'not_public_key' })
+  if (!suite)
+    throw new AppError(ErrorCode.KeyFileRejected, 'not a public key file', {
+      reason: input.pemText.includes('PRIVATE KEY') ? 'private_key' : 'not_public_key',
+    })
   const fingerprint = suite.fingerprint(input.pemText)
   const known = await db('exchange_keys').where('fingerprint', fingerprint).first('id')
   if (known) throw new AppError(ErrorCode.KeyFileRejected, 'own key', { reason: 'own_key' })
-  if (await db('exchange_peers').where('fingerprint', fingerprint).first('id')) throw new AppError(ErrorCode.Conflict, 'peer key known', { reason: 'peer_exists' })
+  if (await db('exchange_peers').where('fingerprint', fingerprint).first('id'))
+    throw new AppError(ErrorCode.Conflict, 'peer key known', { reason: 'peer_exists' })
   const now = clock.now()
   const id = await db.transaction(async (trx) => {
     // A new key replaces the peer's old one, keeping what the administrator allowed it to receive.
     const previous = await trx('exchange_peers').where({ name: input.name }).whereNull('retired_at').orderBy('id', 'desc').first('parts')
     await trx('exchange_peers').where({ name: input.name }).whereNull('retired_at').update({ retired_at: now })
     const [peerId] = (await trx('exchange_peers').insert({
-      name: input.name, suite: suite.name, fingerprint, public_pem: input.pemText, imported_by: userId, imported_at: now, ...(previous ? { parts: previous.parts } : {}),
+      name: input.name,
+      suite: suite.name,
+      fingerprint,
+      public_pem: input.pemText,
+      imported_by: userId,
+      imported_at: now,
+      ...(previous ? { parts: previous.parts } : {}),
     })) as number[]
     return peerId!
   })
@@ -101,30 +128,53 @@ function partsOf(json: string): ExportPart[] {
 }
 
 export async function listPeers(db: Knex) {
-  const rows = await db('exchange_peers').orderBy('id', 'desc').select('id', 'name', 'suite', 'fingerprint', 'imported_at', 'retired_at', 'parts')
+  const rows = await db('exchange_peers')
+    .orderBy('id', 'desc')
+    .select('id', 'name', 'suite', 'fingerprint', 'imported_at', 'retired_at', 'parts')
   return rows.map((r) => ({
-    id: r.id as number, name: r.name as string, suite: r.suite as SuiteName, fingerprint: r.fingerprint as string, spoken: spokenFingerprint(r.fingerprint), importedAt: Number(r.imported_at),
-    retiredAt: r.retired_at ? Number(r.retired_at) : null, parts: partsOf(r.parts as string),
+    id: r.id as number,
+    name: r.name as string,
+    suite: r.suite as SuiteName,
+    fingerprint: r.fingerprint as string,
+    spoken: spokenFingerprint(r.fingerprint),
+    importedAt: Number(r.imported_at),
+    retiredAt: r.retired_at ? Number(r.retired_at) : null,
+    parts: partsOf(r.parts as string),
   }))
 }
 
 /** What packages to this peer may carry (the administrator's choice; audited by the router). */
 export async function setPeerParts(db: Knex, peerId: number, parts: ExportPart[]) {
-  const updated = await db('exchange_peers').where('id', peerId).update({ parts: JSON.stringify(EXPORT_PARTS.filter((p) => parts.includes(p))) })
+  const updated = await db('exchange_peers')
+    .where('id', peerId)
+    .update({ parts: JSON.stringify(EXPORT_PARTS.filter((p) => parts.includes(p))) })
   if (!updated) throw new AppError(ErrorCode.NotFound, 'no such peer')
   return (await listPeers(db)).find((p) => p.id === peerId)!
 }
 
 export async function senderKeys(db: Knex): Promise<Map<string, { publicPem: string; retired: boolean; name: string }>> {
   const rows = await db('exchange_peers').select('fingerprint', 'public_pem', 'retired_at', 'name')
-  return new Map(rows.map((r) => [r.fingerprint as string, { publicPem: r.public_pem as string, retired: r.retired_at != null, name: r.name as string }]))
+  return new Map(
+    rows.map((r) => [
+      r.fingerprint as string,
+      { publicPem: r.public_pem as string, retired: r.retired_at != null, name: r.name as string },
+    ]),
+  )
 }
 
 /** The peer packages go to: the one named, or the only active one. */
 export async function recipientPeer(db: Knex, peerId?: number | null) {
   const q = db('exchange_peers').whereNull('retired_at')
   const rows = peerId ? await q.where('id', peerId) : await q
-  if (rows.length !== 1) throw new AppError(ErrorCode.InvalidState, 'no single recipient', { reason: rows.length ? 'choose_peer' : 'no_peer' })
+  if (rows.length !== 1)
+    throw new AppError(ErrorCode.InvalidState, 'no single recipient', { reason: rows.length ? 'choose_peer' : 'no_peer' })
   const r = rows[0]
-  return { id: r.id as number, name: r.name as string, suite: r.suite as SuiteName, fingerprint: r.fingerprint as string, publicPem: r.public_pem as string, parts: partsOf(r.parts as string) }
+  return {
+    id: r.id as number,
+    name: r.name as string,
+    suite: r.suite as SuiteName,
+    fingerprint: r.fingerprint as string,
+    publicPem: r.public_pem as string,
+    parts: partsOf(r.parts as string),
+  }
 }

@@ -12,7 +12,12 @@ export type PackageKind = (typeof PACKAGE_KINDS)[number]
 export const MAX_SEQUENCE = 2 ** 31 - 1
 
 const Fingerprint = z.string().regex(/^[0-9a-f]{64}$/)
-const Party = z.strictObject({ orgName: z.string().max(200), regionCode: z.string().max(12), uscc: z.string().max(18), keyFingerprint: Fingerprint })
+const Party = z.strictObject({
+  orgName: z.string().max(200),
+  regionCode: z.string().max(12),
+  uscc: z.string().max(18),
+  keyFingerprint: Fingerprint,
+})
 
 /**
  * The header exactly as docs/package-format.md (and package-header.schema.json) defines it: every field checked before
@@ -31,7 +36,9 @@ export const PackageHeaderSchema = z
     sender: Party,
     recipient: z.strictObject({ keyFingerprint: Fingerprint, wrappedKey: z.base64().max(1024) }),
   })
-  .refine((h) => suiteOf(h.suite)!.wrappedKeyFits(Buffer.from(h.recipient.wrappedKey, 'base64').length), { path: ['recipient', 'wrappedKey'] })
+  .refine((h) => suiteOf(h.suite)!.wrappedKeyFits(Buffer.from(h.recipient.wrappedKey, 'base64').length), {
+    path: ['recipient', 'wrappedKey'],
+  })
 
 export type PackageHeader = z.output<typeof PackageHeaderSchema> & { suite: SuiteName }
 export type PartyInfo = PackageHeader['sender']

@@ -28,7 +28,11 @@ export interface ExchangeContext {
 }
 
 async function lastAcknowledged(db: Knex, peerFingerprint: string): Promise<Watermark> {
-  const row = await db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peerFingerprint }).whereNotNull('acknowledged_at').orderBy('id', 'desc').first('watermark')
+  const row = await db('exchange_packages')
+    .where({ direction: 'out', kind: 'data', peer_fingerprint: peerFingerprint })
+    .whereNotNull('acknowledged_at')
+    .orderBy('id', 'desc')
+    .first('watermark')
   return row?.watermark ? parseWatermark(row.watermark as string) : ZERO_WATERMARK
 }
 
@@ -47,7 +51,11 @@ export interface ExportPlan {
   personal: Record<string, number>
 }
 
-export async function planExport(db: Knex, now: number, input: { full: boolean; peerId?: number | null; include?: readonly ExportPart[] }): Promise<ExportPlan> {
+export async function planExport(
+  db: Knex,
+  now: number,
+  input: { full: boolean; peerId?: number | null; include?: readonly ExportPart[] },
+): Promise<ExportPlan> {
   const peer = await recipientPeer(db, input.peerId)
   const from = input.full ? ZERO_WATERMARK : await lastAcknowledged(db, peer.fingerprint)
   const parts = partsFor(peer, input.include)
@@ -57,14 +65,24 @@ export async function planExport(db: Knex, now: number, input: { full: boolean; 
 
 /** The sequence number the next data package to this peer takes (abandoned numbers stay used). */
 export async function nextSequence(db: Knex, peerFingerprint: string): Promise<number> {
-  const taken = await db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peerFingerprint }).max({ s: 'sequence' }).first()
+  const taken = await db('exchange_packages')
+    .where({ direction: 'out', kind: 'data', peer_fingerprint: peerFingerprint })
+    .max({ s: 'sequence' })
+    .first()
   return Number(taken?.s ?? 0) + 1
 }
 
-export async function exportPreview(ctx: ExchangeContext, input: { full: boolean; peerId?: number | null; include?: readonly ExportPart[] }) {
+export async function exportPreview(
+  ctx: ExchangeContext,
+  input: { full: boolean; peerId?: number | null; include?: readonly ExportPart[] },
+) {
   const plan = await planExport(ctx.db, ctx.clock.now(), input)
   const { peer } = plan
-  const last = await ctx.db('exchange_packages').where({ direction: 'out', kind: 'data', peer_fingerprint: peer.fingerprint, state: 'done' }).orderBy('id', 'desc').first('sequence', 'acknowledged_at')
+  const last = await ctx
+    .db('exchange_packages')
+    .where({ direction: 'out', kind: 'data', peer_fingerprint: peer.fingerprint, state: 'done' })
+    .orderBy('id', 'desc')
+    .first('sequence', 'acknowledged_at')
   return {
     peer: { id: peer.id, name: peer.name, suite: peer.suite },
     parts: plan.parts,
@@ -99,16 +117,35 @@ const writingHere = new Set<number>()
 
 /** Marks reservations of dead exports as abandoned (their number stays used: the city may see a gap, never a clash). */
 async function abandonDeadReservations(db: Knex): Promise<void> {
-  await db('exchange_packages').where('state', 'writing').whereNotIn('id', [...writingHere]).update({ state: 'abandoned' })
+  await db('exchange_packages')
+    .where('state', 'writing')
+    .whereNotIn('id', [...writingHere])
+    .update({ state: 'abandoned' })
 }
 
 /** The next sequence number for this peer, taken in one transaction with its log row: two exports never share one. */
-async function reserveSequence(db: Knex, peer: { fingerprint: string; name: string }, o: ExportOptions, now: number): Promise<{ id: number; sequence: number }> {
+async function reserveSequence(
+  db: Knex,
+  peer: { fingerprint: string; name: string },
+  o: ExportOptions,
+  now: number,
+): Promise<{ id: number; sequence: number }> {
   return db.transaction(async (trx) => {
     const sequence = await nextSequence(trx, peer.fingerprint)
     const [id] = (await trx('exchange_packages').insert({
-      direction: 'out', peer_fingerprint: peer.fingerprint, peer_name: peer.name, kind: 'data', sequence, digest: '', file_name: basename(o.path),
-      size: 0, full: o.full, counts: '{}', state: 'writing', created_by: o.userId, created_at: now,
+      direction: 'out',
+      peer_fingerprint: peer.fingerprint,
+      peer_name: peer.name,
+      kind: 'data',
+      sequence,
+      digest: '',
+      file_name: basename(o.path),
+      size: 0,
+      full: o.full,
+      counts: '{}',
+      state: 'writing',
+      created_by: o.userId,
+      created_at: now,
     })) as number[]
     writingHere.add(id!)
     return { id: id!, sequence }
@@ -121,23 +158,44 @@ export async function exportPackage(ctx: ExchangeContext, o: ExportOptions) {
   const { peer, from, to, parts, personal } = o.plan ?? (await planExport(db, now, o))
   const own = await currentOwnKey(db, ctx.keys, ctx.clock, peer.suite)
   const office = await getSettings(db)
-  if (Object.keys(personal).length && !o.confirmPersonal) throw new AppError(ErrorCode.InvalidState, 'personal data not confirmed', { reason: 'personal_unconfirmed', personal })
+  if (Object.keys(personal).length && !o.confirmPersonal)
+    throw new AppError(ErrorCode.InvalidState, 'personal data not confirmed', { reason: 'personal_unconfirmed', personal })
   await abandonDeadReservations(db)
   const { id, sequence } = await reserveSequence(db, peer, o, now)
   const counts: Record<string, number> = o.counts ?? {}
   const manifest = { kind: 'data', counts, attachments: 0, full: o.full, from, to }
   try {
     const written = await writePackage({
-      path: o.path, suite: suiteOf(peer.suite)!, kind: 'data', sequence, createdAt: new Date(now).toISOString(),
+      path: o.path,
+      suite: suiteOf(peer.suite)!,
+      kind: 'data',
+      sequence,
+      createdAt: new Date(now).toISOString(),
       sender: { orgName: office.orgName, regionCode: office.regionCode, uscc: office.orgCreditCode },
-      senderPrivatePem: own.privatePem, recipientPublicPem: peer.publicPem,
-      payload: payloadStream(dataEntries(ctx, from, to, counts, parts), manifest), onProgress: o.onProgress, signal: o.signal, writeLimit: o.writeLimit,
+      senderPrivatePem: own.privatePem,
+      recipientPublicPem: peer.publicPem,
+      payload: payloadStream(dataEntries(ctx, from, to, counts, parts), manifest),
+      onProgress: o.onProgress,
+      signal: o.signal,
+      writeLimit: o.writeLimit,
       // Logged before the file takes its name: a package that verifies under its name was always logged.
       beforeRename: async (w) => {
-        await db('exchange_packages').where({ id, state: 'writing' }).update({ state: 'done', digest: w.digest, size: w.size, counts: JSON.stringify(counts), watermark: JSON.stringify(to) })
+        await db('exchange_packages')
+          .where({ id, state: 'writing' })
+          .update({ state: 'done', digest: w.digest, size: w.size, counts: JSON.stringify(counts), watermark: JSON.stringify(to) })
       },
     })
-    return { id, sequence, digest: written.digest, counts, size: written.size, fileName: basename(o.path), peerName: peer.name, parts, personal }
+    return {
+      id,
+      sequence,
+      digest: written.digest,
+      counts,
+      size: written.size,
+      fileName: basename(o.path),
+      peerName: peer.name,
+      parts,
+      personal,
+    }
   } catch (err) {
     // Nothing is under the package's name (a failed rename removed the file): the number is free again.
     await db('exchange_packages').where('id', id).del()
@@ -163,7 +221,13 @@ const IMPORTABLE: PackageKind[] = ['tasks', 'receipt', 'catalog']
 const MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
 /** Reads a package's entries after full verification; the check runs before a byte is decrypted. */
-async function readPackage(ctx: ExchangeContext, path: string, check: (header: PackageHeader, digest: string) => Promise<'skip' | void>, signal?: AbortSignal, maxBytes = MAX_IMPORT_BYTES) {
+async function readPackage(
+  ctx: ExchangeContext,
+  path: string,
+  check: (header: PackageHeader, digest: string) => Promise<'skip' | void>,
+  signal?: AbortSignal,
+  maxBytes = MAX_IMPORT_BYTES,
+) {
   const ownKeys = await ownPrivateKeys(ctx.db, ctx.keys)
   const senders = await senderKeys(ctx.db)
   const structure = await readStructure(path)
@@ -194,34 +258,69 @@ async function readPackage(ctx: ExchangeContext, path: string, check: (header: P
   const listed = seen.filter((e) => e.name !== 'manifest.json')
   if (!m || JSON.stringify(m.entries) !== JSON.stringify(listed)) throw reject('bad_payload')
   for (const [table, n] of Object.entries(m.counts)) if ((tables[table]?.length ?? 0) !== n) throw reject('bad_payload')
-  return { header: opened.header, digest, size, skipped: false as const, tables, manifest: m, senderName: senders.get(opened.header.sender.keyFingerprint)!.name }
+  return {
+    header: opened.header,
+    digest,
+    size,
+    skipped: false as const,
+    tables,
+    manifest: m,
+    senderName: senders.get(opened.header.sender.keyFingerprint)!.name,
+  }
 }
 
-export async function importPackage(ctx: ExchangeContext, o: { path: string; userId: number | null; signal?: AbortSignal; maxBytes?: number }): Promise<ImportResult> {
+export async function importPackage(
+  ctx: ExchangeContext,
+  o: { path: string; userId: number | null; signal?: AbortSignal; maxBytes?: number },
+): Promise<ImportResult> {
   const { db } = ctx
   const warnings: ImportResult['warnings'] = []
-  const read = await readPackage(ctx, o.path, async (header, digest) => {
-    if (await db('exchange_packages').where({ direction: 'in', digest }).first('id')) return 'skip'
-    if (!IMPORTABLE.includes(header.kind)) throw reject('wrong_kind', { kind: header.kind })
-    if (header.kind === 'receipt') return
-    const last = Number((await db('exchange_packages').where({ direction: 'in', peer_fingerprint: header.sender.keyFingerprint, kind: header.kind }).max({ s: 'sequence' }).first())?.s ?? 0)
-    if (header.sequence <= last) throw reject('replay', { sequence: header.sequence, last })
-    if (header.sequence > last + 1) warnings.push({ reason: 'gap', missing: header.sequence - last - 1 })
-  }, o.signal, o.maxBytes)
+  const read = await readPackage(
+    ctx,
+    o.path,
+    async (header, digest) => {
+      if (await db('exchange_packages').where({ direction: 'in', digest }).first('id')) return 'skip'
+      if (!IMPORTABLE.includes(header.kind)) throw reject('wrong_kind', { kind: header.kind })
+      if (header.kind === 'receipt') return
+      const last = Number(
+        (
+          await db('exchange_packages')
+            .where({ direction: 'in', peer_fingerprint: header.sender.keyFingerprint, kind: header.kind })
+            .max({ s: 'sequence' })
+            .first()
+        )?.s ?? 0,
+      )
+      if (header.sequence <= last) throw reject('replay', { sequence: header.sequence, last })
+      if (header.sequence > last + 1) warnings.push({ reason: 'gap', missing: header.sequence - last - 1 })
+    },
+    o.signal,
+    o.maxBytes,
+  )
   const base = { kind: read.header.kind, sequence: read.header.sequence, digest: read.digest, warnings }
   if (read.skipped) return { ...base, alreadyImported: true, senderName: read.header.sender.orgName, counts: {}, changes: {} }
 
   return db.transaction(async (trx) => {
     const now = ctx.clock.now()
     const [inId] = (await trx('exchange_packages').insert({
-      direction: 'in', peer_fingerprint: read.header.sender.keyFingerprint, peer_name: read.senderName, kind: read.header.kind, sequence: read.header.sequence, digest: read.digest,
-      file_name: basename(o.path), size: read.size, counts: JSON.stringify(read.manifest.counts), warnings: warnings.length ? JSON.stringify(warnings) : null,
-      created_by: o.userId, created_at: now,
+      direction: 'in',
+      peer_fingerprint: read.header.sender.keyFingerprint,
+      peer_name: read.senderName,
+      kind: read.header.kind,
+      sequence: read.header.sequence,
+      digest: read.digest,
+      file_name: basename(o.path),
+      size: read.size,
+      counts: JSON.stringify(read.manifest.counts),
+      warnings: warnings.length ? JSON.stringify(warnings) : null,
+      created_by: o.userId,
+      created_at: now,
     })) as number[]
     const changes =
-      read.header.kind === 'receipt' ? await applyReceipts(trx, read.tables.receipts ?? [], inId!, now)
-      : read.header.kind === 'catalog' ? await applyCatalog(trx, ctx.clock, read.tables.catalog_items ?? [])
-      : await applyTasks(trx, ctx.clock, read.tables, o.userId)
+      read.header.kind === 'receipt'
+        ? await applyReceipts(trx, read.tables.receipts ?? [], inId!, now)
+        : read.header.kind === 'catalog'
+          ? await applyCatalog(trx, ctx.clock, read.tables.catalog_items ?? [])
+          : await applyTasks(trx, ctx.clock, read.tables, o.userId)
     return { ...base, alreadyImported: false, senderName: read.senderName, counts: read.manifest.counts, changes }
   })
 }
@@ -230,7 +329,9 @@ async function applyReceipts(trx: Knex.Transaction, rows: Array<Record<string, u
   let acknowledged = 0
   let records = 0
   for (const r of rows) {
-    const out = await trx('exchange_packages').where({ direction: 'out', digest: String(r.packageDigest) }).first('id', 'acknowledged_at', 'watermark')
+    const out = await trx('exchange_packages')
+      .where({ direction: 'out', digest: String(r.packageDigest) })
+      .first('id', 'acknowledged_at', 'watermark')
     if (!out) throw reject('receipt_unknown', { sequence: r.sequence })
     if (out.acknowledged_at) continue
     await trx('exchange_packages').where('id', out.id).update({ acknowledged_by: receiptId, acknowledged_at: now })
@@ -244,7 +345,13 @@ async function applyReceipts(trx: Knex.Transaction, rows: Array<Record<string, u
 /** Catalog updates: each item becomes a version awaiting review here unless it equals the one in force. */
 async function applyCatalog(trx: Knex.Transaction, clock: Clock, rows: Array<Record<string, unknown>>) {
   const changes = { catalogCreated: 0, catalogVersions: 0, catalogUnchanged: 0, catalogConflicts: 0, catalogInvalid: 0 }
-  const key = { created: 'catalogCreated', version: 'catalogVersions', unchanged: 'catalogUnchanged', conflict: 'catalogConflicts', invalid: 'catalogInvalid' } as const
+  const key = {
+    created: 'catalogCreated',
+    version: 'catalogVersions',
+    unchanged: 'catalogUnchanged',
+    conflict: 'catalogConflicts',
+    invalid: 'catalogInvalid',
+  } as const
   for (const row of rows) changes[key[await receiveItem(trx, clock, row)]]++
   return changes
 }
@@ -252,30 +359,58 @@ async function applyCatalog(trx: Knex.Transaction, clock: Clock, rows: Array<Rec
 type IssuedTask = Omit<ReviewedTask, 'source' | 'externalId'> & { externalId: string; planExternalId: string }
 
 /** Issued tasks: a new plan with the city's ids; a plan the county already entered gets the ids; a re-issue updates. */
-async function applyTasks(trx: Knex.Transaction, clock: Clock, tables: Record<string, Array<Record<string, unknown>>>, userId: number | null) {
+async function applyTasks(
+  trx: Knex.Transaction,
+  clock: Clock,
+  tables: Record<string, Array<Record<string, unknown>>>,
+  userId: number | null,
+) {
   const changes = { plansCreated: 0, tasksCreated: 0, tasksLinked: 0, unitsCreated: 0 }
   const tasks = (tables.tasks ?? []) as unknown as IssuedTask[]
   for (const plan of tables.plans ?? []) {
     const externalId = String(plan.externalId)
     const own = tasks.filter((t) => t.planExternalId === externalId)
-    const existing = (await trx('plans').where('external_id', externalId).first('id')) ?? (plan.docNumber ? await trx('plans').where('doc_number', plan.docNumber).first('id') : undefined)
+    const existing =
+      (await trx('plans').where('external_id', externalId).first('id')) ??
+      (plan.docNumber ? await trx('plans').where('doc_number', plan.docNumber).first('id') : undefined)
     if (existing) {
       await trx('plans').where('id', existing.id).update({ external_id: externalId })
       for (const t of own) {
-        const row = (await trx('tasks').where('external_id', t.externalId).first('id')) ?? (await trx('tasks').where({ plan_id: existing.id, path: t.path.join('/') }).whereNull('external_id').first('id'))
+        const row =
+          (await trx('tasks').where('external_id', t.externalId).first('id')) ??
+          (await trx('tasks')
+            .where({ plan_id: existing.id, path: t.path.join('/') })
+            .whereNull('external_id')
+            .first('id'))
         if (!row) continue
-        await trx('tasks').where('id', row.id).update({ external_id: t.externalId, title: t.title, deadline: t.deadline, deadline_text: t.deadlineText, recurring: t.recurring })
+        await trx('tasks').where('id', row.id).update({
+          external_id: t.externalId,
+          title: t.title,
+          deadline: t.deadline,
+          deadline_text: t.deadlineText,
+          recurring: t.recurring,
+        })
         changes.tasksLinked++
       }
       continue
     }
     const names = [...new Set(own.flatMap((t) => [...t.units.lead, ...t.units.responsible, ...t.units.cooperating]))]
     const matches = await matchUnits(trx, names)
-    const saved = await savePlan(trx, clock, {
-      title: String(plan.title), issuer: (plan.issuer as string | null) ?? null, docNumber: (plan.docNumber as string | null) ?? null, year: Number(plan.year), sourceFile: null, externalId,
-      tasks: own.map((t) => ({ ...t, source: t.title })),
-      resolutions: matches.map((m) => ({ name: m.name, unitId: m.unitId, create: !m.unitId })),
-    }, userId)
+    const saved = await savePlan(
+      trx,
+      clock,
+      {
+        title: String(plan.title),
+        issuer: (plan.issuer as string | null) ?? null,
+        docNumber: (plan.docNumber as string | null) ?? null,
+        year: Number(plan.year),
+        sourceFile: null,
+        externalId,
+        tasks: own.map((t) => ({ ...t, source: t.title })),
+        resolutions: matches.map((m) => ({ name: m.name, unitId: m.unitId, create: !m.unitId })),
+      },
+      userId,
+    )
     changes.plansCreated++
     changes.tasksCreated += saved.tasks
     changes.unitsCreated += saved.unitsCreated
@@ -293,9 +428,19 @@ export async function packageLog(db: Knex, limit = 200) {
   await abandonDeadReservations(db)
   const rows = await db('exchange_packages').orderBy('id', 'desc').limit(limit)
   return rows.map((r) => ({
-    id: r.id as number, direction: r.direction as 'out' | 'in', kind: r.kind as PackageKind, sequence: Number(r.sequence), peerName: r.peer_name as string, digest: r.digest as string,
-    fileName: r.file_name as string, size: Number(r.size), full: Boolean(r.full), counts: JSON.parse(r.counts) as Record<string, number>,
-    warnings: r.warnings ? (JSON.parse(r.warnings) as Array<{ reason: string; missing?: number }>) : [], acknowledgedAt: r.acknowledged_at ? Number(r.acknowledged_at) : null, createdAt: Number(r.created_at),
+    id: r.id as number,
+    direction: r.direction as 'out' | 'in',
+    kind: r.kind as PackageKind,
+    sequence: Number(r.sequence),
+    peerName: r.peer_name as string,
+    digest: r.digest as string,
+    fileName: r.file_name as string,
+    size: Number(r.size),
+    full: Boolean(r.full),
+    counts: JSON.parse(r.counts) as Record<string, number>,
+    warnings: r.warnings ? (JSON.parse(r.warnings) as Array<{ reason: string; missing?: number }>) : [],
+    acknowledgedAt: r.acknowledged_at ? Number(r.acknowledged_at) : null,
+    createdAt: Number(r.created_at),
     state: r.state as 'writing' | 'done' | 'abandoned',
   }))
 }

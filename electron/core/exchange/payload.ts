@@ -19,11 +19,11 @@ export interface Manifest {
 
 export type PayloadEntry =
   | {
-    name: string
-    data: Buffer
-    /** The entry's SM3 where it is already known. */
-    sm3?: string
-  }
+      name: string
+      data: Buffer
+      /** The entry's SM3 where it is already known. */
+      sm3?: string
+    }
   /** An entry streamed in pieces (a scan opened piece by piece): its size and SM3 known beforehand. */
   | { name: string; size: number; sm3: string; pieces: AsyncIterable<Buffer> }
 
@@ -31,7 +31,10 @@ export type PayloadEntry =
  * The tar bytes of the entries, then the manifest. Pull-based: each entry is packed and its bytes handed on before
  * the next entry is read, so memory holds one entry (one part of rows; a scan streams through in pieces), whatever the total.
  */
-export async function* payloadStream(entries: AsyncIterable<PayloadEntry>, manifest: Omit<Manifest, 'entries'>): AsyncGenerator<Uint8Array> {
+export async function* payloadStream(
+  entries: AsyncIterable<PayloadEntry>,
+  manifest: Omit<Manifest, 'entries'>,
+): AsyncGenerator<Uint8Array> {
   const pack = tarPack()
   const listed: Manifest['entries'] = []
   function* drain(): Generator<Uint8Array> {
@@ -72,7 +75,9 @@ export async function* payloadStream(entries: AsyncIterable<PayloadEntry>, manif
     listed.push(entry)
     if (e.sm3 === undefined) {
       while (hashing.length >= 4) await hashing.shift()
-      const job = cryptoPool().run({ op: 'sm3', data: e.data }).then((r) => (entry.sm3 = r.sm3!))
+      const job = cryptoPool()
+        .run({ op: 'sm3', data: e.data })
+        .then((r) => (entry.sm3 = r.sm3!))
       job.catch(() => undefined) // awaited in turn; this only keeps an early failure from counting as unhandled
       hashing.push(job)
     }
@@ -87,7 +92,11 @@ export async function* payloadStream(entries: AsyncIterable<PayloadEntry>, manif
 }
 
 /** Rows as NDJSON parts: tables/<table>/000001.ndjson … */
-export async function* tableParts(table: string, rows: AsyncIterable<Record<string, unknown>>, counts: Record<string, number>): AsyncGenerator<PayloadEntry> {
+export async function* tableParts(
+  table: string,
+  rows: AsyncIterable<Record<string, unknown>>,
+  counts: Record<string, number>,
+): AsyncGenerator<PayloadEntry> {
   let lines: string[] = []
   let part = 0
   counts[table] = 0
@@ -108,9 +117,13 @@ export function tablesPayload(kind: string, tables: Record<string, Array<Record<
   const counts: Record<string, number> = {}
   async function* entries(): AsyncGenerator<PayloadEntry> {
     for (const [table, rows] of Object.entries(tables)) {
-      yield* tableParts(table, (async function* () {
-        yield* rows
-      })(), counts)
+      yield* tableParts(
+        table,
+        (async function* () {
+          yield* rows
+        })(),
+        counts,
+      )
     }
   }
   return payloadStream(entries(), { kind, counts, attachments: 0 })

@@ -4,8 +4,32 @@
 //     H(header) || u64 index || last flag || ciphertext (a STREAM-style construction: no reorder, no cut).
 //   Standard (per peer, where a city asks for it): X25519 + HKDF-SHA256 + AES-256-GCM wraps the secret;
 //     chunks are AES-256-GCM with the same associated data; Ed25519 signs.
-import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto'
-import { equalBytes, hkdfSm3, hmacSm3, randomBytes, sm2Decrypt, sm2Encrypt, sm2GenerateKeyPair, sm2Sign, sm2Verify, sm3Digest, sm4Ctr } from './gm'
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  sign as edSign,
+  verify as edVerify,
+  type KeyObject,
+} from 'node:crypto'
+import {
+  equalBytes,
+  hkdfSm3,
+  hmacSm3,
+  randomBytes,
+  sm2Decrypt,
+  sm2Encrypt,
+  sm2GenerateKeyPair,
+  sm2Sign,
+  sm2Verify,
+  sm3Digest,
+  sm4Ctr,
+} from './gm'
 import { keyFingerprint, readSm2PrivateKeyPem, readSm2PublicKeyPem, sm2PrivateKeyPem, sm2PublicKeyDer, sm2PublicKeyPem } from './key-files'
 
 export type SuiteName = 'SM2-SM3-SM4' | 'X25519-Ed25519-AES256GCM'
@@ -144,7 +168,11 @@ const standard: Suite = {
     if (wrapped.length !== 32 + 32 + 16) return null
     const own = stdKeys(privatePem, 'private').x
     const ephRaw = wrapped.subarray(0, 32)
-    const ephPub = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b656e032100', 'hex'), ephRaw]), format: 'der', type: 'spki' })
+    const ephPub = createPublicKey({
+      key: Buffer.concat([Buffer.from('302a300506032b656e032100', 'hex'), ephRaw]),
+      format: 'der',
+      type: 'spki',
+    })
     const shared = diffieHellman({ privateKey: own, publicKey: ephPub })
     const kek = Buffer.from(hkdfSync('sha256', shared, Buffer.concat([ephRaw, spki(createPublicKey(own)).subarray(-32)]), WRAP_INFO, 32))
     return gcmOpen(kek, Buffer.alloc(12), Buffer.alloc(0), wrapped.subarray(32))

@@ -21,7 +21,13 @@ const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64')
 
 export function sealField(keys: FieldKeys, plaintext: string, context: string): string {
   const iv = randomBytes(12)
-  const { output, tag } = sm4.encrypt(utf8(plaintext), keys.encKey, { mode: 'gcm', iv, associatedData: utf8(context), output: 'array', outputTag: true })
+  const { output, tag } = sm4.encrypt(utf8(plaintext), keys.encKey, {
+    mode: 'gcm',
+    iv,
+    associatedData: utf8(context),
+    output: 'array',
+    outputTag: true,
+  })
   if (!tag) throw new Error('SM4-GCM returned no tag')
   return [FORMAT, b64(iv), b64(output), b64(tag)].join(':')
 }
@@ -31,7 +37,11 @@ export function openField(keys: FieldKeys, sealed: string, context: string): str
   if (format !== FORMAT || !iv || ct === undefined || !tag) throw new AppError(ErrorCode.FieldDecryptFailed, 'unknown sealed format')
   try {
     const plain = sm4.decrypt(Buffer.from(ct, 'base64'), keys.encKey, {
-      mode: 'gcm', iv: Buffer.from(iv, 'base64'), associatedData: utf8(context), tag: Buffer.from(tag, 'base64'), output: 'array',
+      mode: 'gcm',
+      iv: Buffer.from(iv, 'base64'),
+      associatedData: utf8(context),
+      tag: Buffer.from(tag, 'base64'),
+      output: 'array',
     })
     return new TextDecoder('utf-8', { fatal: true }).decode(plain)
   } catch {
@@ -44,16 +54,29 @@ export const SEALED_FILE_MAGIC = Buffer.from('CDF1') // credit-desk sealed file,
 /** Seals a whole file (a scanned document) the same way as a field: SM4-GCM, fresh IV, context bound. */
 export function sealBytes(keys: FieldKeys, plaintext: Uint8Array, context: string): Buffer {
   const iv = randomBytes(12)
-  const { output, tag } = sm4.encrypt(plaintext, keys.encKey, { mode: 'gcm', iv, associatedData: utf8(context), output: 'array', outputTag: true })
+  const { output, tag } = sm4.encrypt(plaintext, keys.encKey, {
+    mode: 'gcm',
+    iv,
+    associatedData: utf8(context),
+    output: 'array',
+    outputTag: true,
+  })
   if (!tag) throw new Error('SM4-GCM returned no tag')
   return Buffer.concat([SEALED_FILE_MAGIC, iv, Buffer.from(tag), Buffer.from(output)])
 }
 
 export function openBytes(keys: FieldKeys, sealed: Uint8Array, context: string): Buffer {
   const b = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength) // a view: scans run to 20 MB, copies add up
-  if (b.length < 32 || !b.subarray(0, 4).equals(SEALED_FILE_MAGIC)) throw new AppError(ErrorCode.FieldDecryptFailed, 'unknown sealed file format')
+  if (b.length < 32 || !b.subarray(0, 4).equals(SEALED_FILE_MAGIC))
+    throw new AppError(ErrorCode.FieldDecryptFailed, 'unknown sealed file format')
   try {
-    const plain = sm4.decrypt(b.subarray(32), keys.encKey, { mode: 'gcm', iv: b.subarray(4, 16), tag: b.subarray(16, 32), associatedData: utf8(context), output: 'array' })
+    const plain = sm4.decrypt(b.subarray(32), keys.encKey, {
+      mode: 'gcm',
+      iv: b.subarray(4, 16),
+      tag: b.subarray(16, 32),
+      associatedData: utf8(context),
+      output: 'array',
+    })
     return Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength)
   } catch {
     throw new AppError(ErrorCode.FieldDecryptFailed, 'tag mismatch or wrong key')

@@ -45,15 +45,24 @@ export async function loadFieldKeys(db: Knex, dataDir: string, protector: KeyPro
   if (!existsSync(file)) {
     if (recorded) throw new AppError(ErrorCode.KeysMissing, 'key file missing', { dir, fingerprint: recorded })
     const secret = randomBytes(48)
-    const stored = { version: 1, protection: protector.kind, secret: protector.protect(secret).toString('base64'), createdAt: new Date().toISOString() }
+    const stored = {
+      version: 1,
+      protection: protector.kind,
+      secret: protector.protect(secret).toString('base64'),
+      createdAt: new Date().toISOString(),
+    }
     mkdirSync(dir, { recursive: true, mode: 0o700 })
     writeFileSync(`${file}.partial`, JSON.stringify(stored, null, 2), { mode: 0o600 })
     renameSync(`${file}.partial`, file)
-    await db('settings').insert({ key: FINGERPRINT_SETTING, value: fingerprint(secret) }).onConflict('key').merge()
+    await db('settings')
+      .insert({ key: FINGERPRINT_SETTING, value: fingerprint(secret) })
+      .onConflict('key')
+      .merge()
     return split(secret)
   }
   const stored = JSON.parse(readFileSync(file, 'utf8')) as { version: number; protection: 'os' | 'none'; secret: string }
-  if (stored.protection === 'os' && protector.kind !== 'os') throw new AppError(ErrorCode.KeysUnavailable, 'key is protected by the desktop app', { dir })
+  if (stored.protection === 'os' && protector.kind !== 'os')
+    throw new AppError(ErrorCode.KeysUnavailable, 'key is protected by the desktop app', { dir })
   const secret = (stored.protection === 'os' ? protector : noProtector).unprotect(Buffer.from(stored.secret, 'base64'))
   if (secret.length !== 48) throw new AppError(ErrorCode.KeysMissing, 'key file damaged', { dir })
   if (recorded && recorded !== fingerprint(secret)) throw new AppError(ErrorCode.KeysMismatch, 'key belongs to another database', { dir })

@@ -25,8 +25,14 @@ export class SealedFileOpener {
   private done = false
 
   /** `header`: the file's first 32 bytes; `length`: the ciphertext's, if known (GHASH picks bigger tables for long data). */
-  constructor(private readonly key: Uint8Array, header: Uint8Array, context: string | Uint8Array, length = 0) {
-    if (header.length < SEALED_FILE_HEADER || !Buffer.from(header.subarray(0, 4)).equals(SEALED_FILE_MAGIC)) throw new AppError(ErrorCode.FieldDecryptFailed, 'unknown sealed file format')
+  constructor(
+    private readonly key: Uint8Array,
+    header: Uint8Array,
+    context: string | Uint8Array,
+    length = 0,
+  ) {
+    if (header.length < SEALED_FILE_HEADER || !Buffer.from(header.subarray(0, 4)).equals(SEALED_FILE_MAGIC))
+      throw new AppError(ErrorCode.FieldDecryptFailed, 'unknown sealed file format')
     const iv = header.subarray(4, 16)
     const aad = typeof context === 'string' ? new TextEncoder().encode(context) : context
     const j0 = Buffer.concat([iv, Buffer.from([0, 0, 0, 1])])

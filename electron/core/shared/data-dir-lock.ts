@@ -50,7 +50,11 @@ function releaseAllAtExit(): void {
 }
 
 /** Takes the data folder's lock for this process, or throws DB_LOCKED naming the holder. */
-export function lockDataDir(dataDir: string, program: LockHolder['program'] = process.versions.electron ? 'app' : 'cli', now = Date.now()): void {
+export function lockDataDir(
+  dataDir: string,
+  program: LockHolder['program'] = process.versions.electron ? 'app' : 'cli',
+  now = Date.now(),
+): void {
   const file = join(dataDir, LOCK_FILE)
   if (held.has(file) && readHolder(file)?.pid === process.pid) return
   const me: LockHolder = { program, pid: process.pid, host: hostname(), user: safeUser(), since: now }

@@ -31,7 +31,8 @@ export async function openDatabase(dataDir: string, now: Date = new Date()): Pro
   const existed = existsSync(file)
   // An empty file is not a new installation: something truncated the database, and starting afresh over it would
   // hide that. (SQLite itself would open it as an empty database.)
-  if (existed && statSync(file).size === 0) throw new AppError(ErrorCode.DbCorrupt, 'database file is empty', { backup: latestBackup(dataDir) })
+  if (existed && statSync(file).size === 0)
+    throw new AppError(ErrorCode.DbCorrupt, 'database file is empty', { backup: latestBackup(dataDir) })
   const db = createDb(file)
   try {
     await db.raw('SELECT 1') // opens the file (and its WAL), so that all three can be made owner-only
@@ -117,7 +118,9 @@ async function scrubBackupBirthDates(dataDir: string): Promise<void> {
 function listBackups(dataDir: string): string[] {
   const dir = join(dataDir, BACKUP_DIR)
   if (!existsSync(dir)) return []
-  return readdirSync(dir).filter((n) => n.endsWith('.sqlite')).sort()
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.sqlite'))
+    .sort()
 }
 
 function latestBackup(dataDir: string): string | null {

@@ -11,26 +11,63 @@ import { letterPrefix, yellowWorkingDays } from './supervision-settings'
 
 export async function dueList(db: Knex, today: IsoDate, calendar: WorkingCalendar) {
   const yellow = await yellowWorkingDays(db)
-  const rows = await db('task_units as tu').join('tasks as t', 't.id', 'tu.task_id').join('org_units as u', 'u.id', 'tu.unit_id')
-    .whereNotIn('t.status', ['completed', 'archived', 'created']).whereNot('tu.status', 'done')
-    .select('tu.id', 'tu.status', 'tu.percent', 'tu.role', 'tu.deadline as unit_deadline', 't.deadline as task_deadline', 't.id as task_id', 't.path', 't.title', 'u.name as unit_name')
+  const rows = await db('task_units as tu')
+    .join('tasks as t', 't.id', 'tu.task_id')
+    .join('org_units as u', 'u.id', 'tu.unit_id')
+    .whereNotIn('t.status', ['completed', 'archived', 'created'])
+    .whereNot('tu.status', 'done')
+    .select(
+      'tu.id',
+      'tu.status',
+      'tu.percent',
+      'tu.role',
+      'tu.deadline as unit_deadline',
+      't.deadline as task_deadline',
+      't.id as task_id',
+      't.path',
+      't.title',
+      'u.name as unit_name',
+    )
   return rows
     .map((r) => {
       const deadline = (r.unit_deadline ?? r.task_deadline) as string | null
       const light = lightOf(r.status as UnitStatus, deadline, today, yellow, calendar)
       const overdueDays = deadline && today > deadline ? calendar.workingDaysBetween(deadline, today).value : 0
-      return { taskUnitId: r.id as number, taskId: r.task_id as number, path: (r.path as string).split('/'), title: r.title as string, unitName: r.unit_name as string, role: r.role as string, status: r.status as string, percent: r.percent as number, deadline, light, overdueDays }
+      return {
+        taskUnitId: r.id as number,
+        taskId: r.task_id as number,
+        path: (r.path as string).split('/'),
+        title: r.title as string,
+        unitName: r.unit_name as string,
+        role: r.role as string,
+        status: r.status as string,
+        percent: r.percent as number,
+        deadline,
+        light,
+        overdueDays,
+      }
     })
     .filter((r) => r.light === 'red' || r.light === 'yellow')
     .sort((a, b) => (a.light === b.light ? (a.deadline ?? '').localeCompare(b.deadline ?? '') : a.light === 'red' ? -1 : 1))
 }
 
-export async function issueLetter(db: Knex, input: { taskId: number; taskUnitIds: number[]; newDeadline: IsoDate; note: string | null }, userId: number, now: number, today: IsoDate) {
+export async function issueLetter(
+  db: Knex,
+  input: { taskId: number; taskUnitIds: number[]; newDeadline: IsoDate; note: string | null },
+  userId: number,
+  now: number,
+  today: IsoDate,
+) {
   const task = await db('tasks').where('id', input.taskId).first('id', 'title', 'path', 'status', 'deadline')
   if (!task) throw new AppError(ErrorCode.NotFound, 'no such task')
   if (['completed', 'archived'].includes(task.status)) throw new AppError(ErrorCode.InvalidState, 'task closed', { reason: 'closed' })
   if (input.newDeadline <= today) throw fieldError([{ path: 'newDeadline', message: 'task.extensionPast' }])
-  const units = await db('task_units as tu').join('org_units as u', 'u.id', 'tu.unit_id').where('tu.task_id', input.taskId).whereIn('tu.id', input.taskUnitIds).whereNot('tu.status', 'done').select('u.name')
+  const units = await db('task_units as tu')
+    .join('org_units as u', 'u.id', 'tu.unit_id')
+    .where('tu.task_id', input.taskId)
+    .whereIn('tu.id', input.taskUnitIds)
+    .whereNot('tu.status', 'done')
+    .select('u.name')
   if (!units.length) throw fieldError([{ path: 'taskUnitIds', message: 'letter.noUnits' }])
   const names = units.map((u) => u.name as string)
   const year = Number(today.slice(0, 4))
@@ -43,16 +80,37 @@ export async function issueLetter(db: Knex, input: { taskId: number; taskUnitIds
     `请高度重视，于 ${input.newDeadline} 前办结，并将办理结果（加盖公章）报送社会信用体系建设领导小组办公室。` +
     (input.note ? `\n\u3000\u3000${input.note}` : '')
   const [id] = (await db('supervision_letters').insert({
-    year, seq, doc_number: docNumber, task_id: input.taskId, unit_names: JSON.stringify(names), new_deadline: input.newDeadline, body, created_by: userId, created_at: now,
+    year,
+    seq,
+    doc_number: docNumber,
+    task_id: input.taskId,
+    unit_names: JSON.stringify(names),
+    new_deadline: input.newDeadline,
+    body,
+    created_by: userId,
+    created_at: now,
   })) as number[]
   return { id: id!, docNumber }
 }
 
 export async function getLetter(db: Knex, id: number) {
-  const l = await db('supervision_letters as l').join('users as u', 'u.id', 'l.created_by').where('l.id', id).first('l.*', 'u.display_name as by_name')
+  const l = await db('supervision_letters as l')
+    .join('users as u', 'u.id', 'l.created_by')
+    .where('l.id', id)
+    .first('l.*', 'u.display_name as by_name')
   if (!l) throw new AppError(ErrorCode.NotFound, 'no such letter')
   const org = (await db('settings').where('key', 'org_name').first('value'))?.value as string | undefined
-  return { id: l.id as number, docNumber: l.doc_number as string, taskId: l.task_id as number, unitNames: JSON.parse(l.unit_names) as string[], newDeadline: l.new_deadline as string, body: l.body as string, issuer: org ?? '', createdByName: l.by_name as string, createdAt: Number(l.created_at) }
+  return {
+    id: l.id as number,
+    docNumber: l.doc_number as string,
+    taskId: l.task_id as number,
+    unitNames: JSON.parse(l.unit_names) as string[],
+    newDeadline: l.new_deadline as string,
+    body: l.body as string,
+    issuer: org ?? '',
+    createdByName: l.by_name as string,
+    createdAt: Number(l.created_at),
+  }
 }
 
 const FONT = { ascii: 'FangSong', eastAsia: '仿宋_GB2312', hAnsi: 'FangSong' }
@@ -60,18 +118,27 @@ const FONT = { ascii: 'FangSong', eastAsia: '仿宋_GB2312', hAnsi: 'FangSong' }
 /** The letter as a Word document the office can edit in WPS or Word (公文 layout: title, 文号, body, issuer). */
 export async function letterDocx(letter: Awaited<ReturnType<typeof getLetter>>): Promise<Buffer> {
   const { AlignmentType, Document, Packer, Paragraph, TextRun } = await loadDocx()
-  const date = new Date(letter.createdAt + 8 * 3600_000).toISOString().slice(0, 10).replace(/^(\d{4})-(\d{2})-(\d{2})$/, (_m, y, mo, d) => `${y}年${Number(mo)}月${Number(d)}日`)
+  const date = new Date(letter.createdAt + 8 * 3600_000)
+    .toISOString()
+    .slice(0, 10)
+    .replace(/^(\d{4})-(\d{2})-(\d{2})$/, (_m, y, mo, d) => `${y}年${Number(mo)}月${Number(d)}日`)
   const run = (text: string, size = 32, bold = false) => new TextRun({ text, size, bold, font: FONT })
   const doc = new Document({
-    sections: [{
-      children: [
-        new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 300 }, children: [new TextRun({ text: '督 办 函', size: 44, bold: true, font: { eastAsia: '方正小标宋简体', ascii: 'SimSun' } })] }),
-        new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 400 }, children: [run(letter.docNumber)] }),
-        ...letter.body.split('\n').map((line) => new Paragraph({ spacing: { line: 560 }, children: [run(line)] })),
-        new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: 600 }, children: [run(letter.issuer)] }),
-        new Paragraph({ alignment: AlignmentType.RIGHT, children: [run(date)] }),
-      ],
-    }],
+    sections: [
+      {
+        children: [
+          new Paragraph({
+            alignment: AlignmentType.CENTER,
+            spacing: { after: 300 },
+            children: [new TextRun({ text: '督 办 函', size: 44, bold: true, font: { eastAsia: '方正小标宋简体', ascii: 'SimSun' } })],
+          }),
+          new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 400 }, children: [run(letter.docNumber)] }),
+          ...letter.body.split('\n').map((line) => new Paragraph({ spacing: { line: 560 }, children: [run(line)] })),
+          new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before: 600 }, children: [run(letter.issuer)] }),
+          new Paragraph({ alignment: AlignmentType.RIGHT, children: [run(date)] }),
+        ],
+      },
+    ],
   })
   return Packer.toBuffer(doc)
 }

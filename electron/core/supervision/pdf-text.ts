@@ -58,7 +58,8 @@ function pageLines(items: TextPiece[]): Line[] {
  */
 function unwrap(lines: Line[]): string {
   const edge = Math.max(0, ...lines.map((l) => l.right))
-  const wrapped = (l: Line, next: Line | undefined) => next !== undefined && l.right >= edge - 1.5 * (l.size || 12) && !STARTS_ITEM.test(next.text)
+  const wrapped = (l: Line, next: Line | undefined) =>
+    next !== undefined && l.right >= edge - 1.5 * (l.size || 12) && !STARTS_ITEM.test(next.text)
   return lines.map((l, i) => l.text + (wrapped(l, lines[i + 1]) ? '' : '\n')).join('')
 }
 
@@ -101,7 +102,8 @@ export async function pdfText(bytes: Uint8Array): Promise<string> {
     }
     const text = chinesePunctuation(pages.join('\n'))
     const readable = text.replace(/[\s\p{P}\d]/gu, '').length
-    if (readable < MIN_CHARS_PER_PAGE * doc.numPages) throw new AppError(ErrorCode.ImportFileRejected, 'pdf without text layer', { reason: 'pdf_no_text' })
+    if (readable < MIN_CHARS_PER_PAGE * doc.numPages)
+      throw new AppError(ErrorCode.ImportFileRejected, 'pdf without text layer', { reason: 'pdf_no_text' })
     return text
   } finally {
     await doc.destroy()

@@ -120,9 +120,22 @@ function unitClause(text: string): { clause: string | null; rest: string } {
 type Role = 'lead' | 'responsible' | 'cooperating'
 // Longest first: 按职责分工负责 before 负责, 负责配合 before 配合 and 负责.
 const ROLE_WORDS: Array<[string, Role | 'auto']> = [
-  ['根据职责分工负责', 'responsible'], ['根据职责分别负责', 'responsible'], ['根据职责分工', 'responsible'], ['根据职责分别', 'responsible'],
-  ['按职责分工负责', 'responsible'], ['按职责分工', 'responsible'], ['按职责负责', 'responsible'], ['分别负责', 'responsible'], ['牵头负责', 'lead'], ['负责配合', 'cooperating'],
-  ['牵头', 'lead'], ['配合', 'cooperating'], ['参加', 'cooperating'], ['参与', 'cooperating'], ['协助', 'cooperating'], ['负责', 'auto'],
+  ['根据职责分工负责', 'responsible'],
+  ['根据职责分别负责', 'responsible'],
+  ['根据职责分工', 'responsible'],
+  ['根据职责分别', 'responsible'],
+  ['按职责分工负责', 'responsible'],
+  ['按职责分工', 'responsible'],
+  ['按职责负责', 'responsible'],
+  ['分别负责', 'responsible'],
+  ['牵头负责', 'lead'],
+  ['负责配合', 'cooperating'],
+  ['牵头', 'lead'],
+  ['配合', 'cooperating'],
+  ['参加', 'cooperating'],
+  ['参与', 'cooperating'],
+  ['协助', 'cooperating'],
+  ['负责', 'auto'],
 ]
 const ROLE_RE = new RegExp(ROLE_WORDS.map(([w]) => w).join('|'), 'g')
 
@@ -273,9 +286,7 @@ export function parsePlan(raw: string): ParsedPlan {
     const { clause, rest } = unitClause(node.text)
     const numberedChildren = node.children.filter((c) => c.kind === 'num' || c.kind === 'pnum')
     const isTask =
-      node.kind === 'num' || node.kind === 'pnum'
-        ? sectionHasUnits
-        : node.kind === 'pcn' && clause != null && numberedChildren.length === 0
+      node.kind === 'num' || node.kind === 'pnum' ? sectionHasUnits : node.kind === 'pcn' && clause != null && numberedChildren.length === 0
     if (isTask) {
       const flat = squeeze(rest)
       const d = findDeadline(flat, year)

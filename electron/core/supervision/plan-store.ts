@@ -40,17 +40,28 @@ export interface PlanInput {
   externalId?: string | null
 }
 
-export async function savePlan(db: Knex, clock: Clock, input: PlanInput, userId: number | null): Promise<{ planId: number; tasks: number; unitsCreated: number }> {
+export async function savePlan(
+  db: Knex,
+  clock: Clock,
+  input: PlanInput,
+  userId: number | null,
+): Promise<{ planId: number; tasks: number; unitsCreated: number }> {
   const now = clock.now()
   const named = new Set(input.tasks.flatMap((t) => [...t.units.lead, ...t.units.responsible, ...t.units.cooperating]))
   const resolution = new Map(input.resolutions.map((r) => [r.name, r]))
-  const issues: FieldIssue[] = [...named].filter((n) => !resolution.has(n) || (!resolution.get(n)!.unitId && !resolution.get(n)!.create)).map((n) => ({ path: 'resolutions', message: 'plan.unitUnresolved', params: { name: n } }))
+  const issues: FieldIssue[] = [...named]
+    .filter((n) => !resolution.has(n) || (!resolution.get(n)!.unitId && !resolution.get(n)!.create))
+    .map((n) => ({ path: 'resolutions', message: 'plan.unitUnresolved', params: { name: n } }))
   const paths = new Set<string>()
   for (const [i, t] of input.tasks.entries()) {
     const key = t.path.join('/')
     if (paths.has(key)) issues.push({ path: `tasks.${i}.path`, message: 'plan.duplicatePath', params: { path: key } })
     paths.add(key)
-    if (t.path.length > 1 && !paths.has(t.path.slice(0, -1).join('/')) && input.tasks.some((o) => o.path.join('/') === t.path.slice(0, -1).join('/'))) {
+    if (
+      t.path.length > 1 &&
+      !paths.has(t.path.slice(0, -1).join('/')) &&
+      input.tasks.some((o) => o.path.join('/') === t.path.slice(0, -1).join('/'))
+    ) {
       issues.push({ path: `tasks.${i}.path`, message: 'plan.parentAfterChild' })
     }
   }
@@ -69,22 +80,48 @@ export async function savePlan(db: Knex, clock: Clock, input: PlanInput, userId:
         const unit = await trx('org_units').where('id', r.unitId).first('name')
         if (!unit) throw fieldError([{ path: 'resolutions', message: 'unit.missing' }])
         // The document's spelling becomes an alias, so the next plan matches it by itself.
-        if (unit.name !== name) await trx('unit_aliases').insert({ alias: name, unit_id: r.unitId, created_at: now }).onConflict('alias').merge()
+        if (unit.name !== name)
+          await trx('unit_aliases').insert({ alias: name, unit_id: r.unitId, created_at: now }).onConflict('alias').merge()
       } else {
         const existing = await trx('org_units').where({ name, parent_id: null }).first('id')
-        unitOf.set(name, existing?.id ?? (await createUnit(trx, clock, { parentId: null, name, kind: 'other', creditCode: null, regionCode: null, sortOrder: 900 })))
+        unitOf.set(
+          name,
+          existing?.id ??
+            (await createUnit(trx, clock, { parentId: null, name, kind: 'other', creditCode: null, regionCode: null, sortOrder: 900 })),
+        )
         if (!existing) unitsCreated++
       }
     }
     const [planId] = (await trx('plans').insert({
-      uid: randomUUID(), title: input.title, issuer: input.issuer, doc_number: input.docNumber, year: input.year, source_file: input.sourceFile, external_id: input.externalId ?? null, created_by: userId, created_at: now,
+      uid: randomUUID(),
+      title: input.title,
+      issuer: input.issuer,
+      doc_number: input.docNumber,
+      year: input.year,
+      source_file: input.sourceFile,
+      external_id: input.externalId ?? null,
+      created_by: userId,
+      created_at: now,
     })) as number[]
     const idOf = new Map<string, number>()
     for (const [i, t] of input.tasks.entries()) {
       const parentId = t.path.length > 1 ? (idOf.get(t.path.slice(0, -1).join('/')) ?? null) : null
       const [taskId] = (await trx('tasks').insert({
-        uid: randomUUID(), plan_id: planId, parent_id: parentId, path: t.path.join('/'), number: t.number, title: t.title, section: t.section, deadline: t.deadline,
-        deadline_text: t.deadlineText, recurring: t.recurring, source_text: t.source, status: 'created', external_id: t.externalId ?? null, sort_order: i, created_at: now,
+        uid: randomUUID(),
+        plan_id: planId,
+        parent_id: parentId,
+        path: t.path.join('/'),
+        number: t.number,
+        title: t.title,
+        section: t.section,
+        deadline: t.deadline,
+        deadline_text: t.deadlineText,
+        recurring: t.recurring,
+        source_text: t.source,
+        status: 'created',
+        external_id: t.externalId ?? null,
+        sort_order: i,
+        created_at: now,
       })) as number[]
       idOf.set(t.path.join('/'), taskId!)
       const rows = new Map<number, string>()
@@ -92,24 +129,56 @@ export async function savePlan(db: Knex, clock: Clock, input: PlanInput, userId:
       if (lead) rows.set(unitOf.get(lead)!, 'lead')
       for (const n of [...moreLeads, ...t.units.responsible]) if (!rows.has(unitOf.get(n)!)) rows.set(unitOf.get(n)!, 'responsible')
       for (const n of t.units.cooperating) if (!rows.has(unitOf.get(n)!)) rows.set(unitOf.get(n)!, 'cooperating')
-      if (rows.size) await trx('task_units').insert([...rows].map(([unitId, role]) => ({ task_id: taskId, unit_id: unitId, role, status: 'pending' })))
+      if (rows.size)
+        await trx('task_units').insert([...rows].map(([unitId, role]) => ({ task_id: taskId, unit_id: unitId, role, status: 'pending' })))
     }
     return { planId: planId!, tasks: input.tasks.length, unitsCreated }
   })
 }
 
 export async function listPlans(db: Knex) {
-  const rows = (await db('plans as p').leftJoin('tasks as t', 't.plan_id', 'p.id').groupBy('p.id').orderBy('p.id', 'desc')
-    .select('p.id', 'p.title', 'p.issuer', 'p.doc_number', 'p.year', 'p.created_at').count({ tasks: 't.id' })) as Array<Record<string, unknown>>
-  return rows.map((r) => ({ id: r.id as number, title: r.title as string, issuer: (r.issuer as string) ?? null, docNumber: (r.doc_number as string) ?? null, year: r.year as number, tasks: Number(r.tasks), createdAt: Number(r.created_at) }))
+  const rows = (await db('plans as p')
+    .leftJoin('tasks as t', 't.plan_id', 'p.id')
+    .groupBy('p.id')
+    .orderBy('p.id', 'desc')
+    .select('p.id', 'p.title', 'p.issuer', 'p.doc_number', 'p.year', 'p.created_at')
+    .count({ tasks: 't.id' })) as Array<Record<string, unknown>>
+  return rows.map((r) => ({
+    id: r.id as number,
+    title: r.title as string,
+    issuer: (r.issuer as string) ?? null,
+    docNumber: (r.doc_number as string) ?? null,
+    year: r.year as number,
+    tasks: Number(r.tasks),
+    createdAt: Number(r.created_at),
+  }))
 }
 
 export async function planTasks(db: Knex, planId: number) {
-  const tasks = await db('tasks').where('plan_id', planId).orderBy([{ column: 'sort_order' }, { column: 'id' }])
-  const units = await db('task_units as tu').join('org_units as u', 'u.id', 'tu.unit_id').whereIn('tu.task_id', tasks.map((t) => t.id)).orderBy('tu.id').select('tu.task_id', 'tu.role', 'u.name')
+  const tasks = await db('tasks')
+    .where('plan_id', planId)
+    .orderBy([{ column: 'sort_order' }, { column: 'id' }])
+  const units = await db('task_units as tu')
+    .join('org_units as u', 'u.id', 'tu.unit_id')
+    .whereIn(
+      'tu.task_id',
+      tasks.map((t) => t.id),
+    )
+    .orderBy('tu.id')
+    .select('tu.task_id', 'tu.role', 'u.name')
   return tasks.map((t) => ({
-    id: t.id as number, path: (t.path as string).split('/'), number: t.number as string, title: t.title as string, section: t.section as string,
-    deadline: (t.deadline as string) ?? null, recurring: (t.recurring as string) ?? null, status: t.status as string,
-    units: { lead: units.filter((u) => u.task_id === t.id && u.role === 'lead').map((u) => u.name as string), responsible: units.filter((u) => u.task_id === t.id && u.role === 'responsible').map((u) => u.name as string), cooperating: units.filter((u) => u.task_id === t.id && u.role === 'cooperating').map((u) => u.name as string) },
+    id: t.id as number,
+    path: (t.path as string).split('/'),
+    number: t.number as string,
+    title: t.title as string,
+    section: t.section as string,
+    deadline: (t.deadline as string) ?? null,
+    recurring: (t.recurring as string) ?? null,
+    status: t.status as string,
+    units: {
+      lead: units.filter((u) => u.task_id === t.id && u.role === 'lead').map((u) => u.name as string),
+      responsible: units.filter((u) => u.task_id === t.id && u.role === 'responsible').map((u) => u.name as string),
+      cooperating: units.filter((u) => u.task_id === t.id && u.role === 'cooperating').map((u) => u.name as string),
+    },
   }))
 }

@@ -19,10 +19,19 @@ function decodeText(bytes: Buffer): string {
   return utf8.replace(/^\uFEFF/, '')
 }
 
-const decodeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')
+const decodeXml = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&')
 // [^<>]: a '<' that never closes costs one step, not a scan to the end of the document for each one.
 const stripTags = (xml: string) => xml.replace(/<[^<>]*>/g, '')
-const cellText = (xml: string) => decodeXml(stripTags(xml.replace(/<\/w:p>/g, ' '))).replace(/\s+/g, ' ').trim()
+const cellText = (xml: string) =>
+  decodeXml(stripTags(xml.replace(/<\/w:p>/g, ' ')))
+    .replace(/\s+/g, ' ')
+    .trim()
 
 /**
  * The elements `<tag>…</tag>` (or `<tag …>`) in order, found with indexOf: linear, unlike a lazy regex, which

@@ -18,15 +18,43 @@ export interface ReviewItem {
 
 export async function reviewQueue(db: Knex): Promise<ReviewItem[]> {
   const base = () =>
-    db('task_events as e').join('task_units as tu', 'tu.id', 'e.task_unit_id').join('tasks as t', 't.id', 'tu.task_id').join('org_units as u', 'u.id', 'tu.unit_id').join('users as by', 'by.id', 'e.actor_id')
-      .select('e.text', 'e.new_deadline', 'e.at', 'tu.id as task_unit_id', 'tu.deadline as unit_deadline', 't.deadline as task_deadline', 't.id as task_id', 't.path', 't.title', 'u.name as unit_name', 'by.display_name as by_name')
+    db('task_events as e')
+      .join('task_units as tu', 'tu.id', 'e.task_unit_id')
+      .join('tasks as t', 't.id', 'tu.task_id')
+      .join('org_units as u', 'u.id', 'tu.unit_id')
+      .join('users as by', 'by.id', 'e.actor_id')
+      .select(
+        'e.text',
+        'e.new_deadline',
+        'e.at',
+        'tu.id as task_unit_id',
+        'tu.deadline as unit_deadline',
+        't.deadline as task_deadline',
+        't.id as task_id',
+        't.path',
+        't.title',
+        'u.name as unit_name',
+        'by.display_name as by_name',
+      )
   // A unit may have submitted before (and been returned): its latest submission is the one under review.
-  const submitted = await base().where('tu.status', 'submitted').whereIn('e.id', db('task_events').where('kind', 'submit').groupBy('task_unit_id').max('id'))
+  const submitted = await base()
+    .where('tu.status', 'submitted')
+    .whereIn('e.id', db('task_events').where('kind', 'submit').groupBy('task_unit_id').max('id'))
   const pending = await base().where({ 'e.kind': 'extension', 'e.status': 'pending' })
-  const item = (kind: ReviewItem['kind']) => (r: Record<string, unknown>): ReviewItem => ({
-    kind, taskId: r.task_id as number, taskUnitId: r.task_unit_id as number, path: (r.path as string).split('/'), title: r.title as string, unitName: r.unit_name as string,
-    text: (r.text as string | null) ?? null, deadline: (r.unit_deadline ?? r.task_deadline ?? null) as string | null, newDeadline: kind === 'extension' ? ((r.new_deadline as string | null) ?? null) : null,
-    byName: r.by_name as string, since: Number(r.at),
-  })
+  const item =
+    (kind: ReviewItem['kind']) =>
+    (r: Record<string, unknown>): ReviewItem => ({
+      kind,
+      taskId: r.task_id as number,
+      taskUnitId: r.task_unit_id as number,
+      path: (r.path as string).split('/'),
+      title: r.title as string,
+      unitName: r.unit_name as string,
+      text: (r.text as string | null) ?? null,
+      deadline: (r.unit_deadline ?? r.task_deadline ?? null) as string | null,
+      newDeadline: kind === 'extension' ? ((r.new_deadline as string | null) ?? null) : null,
+      byName: r.by_name as string,
+      since: Number(r.at),
+    })
   return [...submitted.map(item('completion')), ...pending.map(item('extension'))].sort((a, b) => a.since - b.since)
 }

@@ -11,14 +11,38 @@ const beijingDay = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().sli
 
 export async function supervisionStats(db: Knex, planId: number | null, today: IsoDate) {
   const weights = await scoreWeights(db)
-  const q = db('task_units as tu').join('tasks as t', 't.id', 'tu.task_id').join('org_units as u', 'u.id', 'tu.unit_id').whereNot('t.status', 'created')
+  const q = db('task_units as tu')
+    .join('tasks as t', 't.id', 'tu.task_id')
+    .join('org_units as u', 'u.id', 'tu.unit_id')
+    .whereNot('t.status', 'created')
   if (planId) q.where('t.plan_id', planId)
-  const rows = (await q.select('tu.id', 'tu.status', 'tu.deadline as unit_deadline', 't.deadline as task_deadline', 't.section', 'u.name as unit_name')) as Array<Record<string, string | number | null>>
+  const rows = (await q.select(
+    'tu.id',
+    'tu.status',
+    'tu.deadline as unit_deadline',
+    't.deadline as task_deadline',
+    't.section',
+    'u.name as unit_name',
+  )) as Array<Record<string, string | number | null>>
   const approvals = new Map<number, number>(
-    ((await db('task_events').where({ kind: 'review', decision: 'approved' }).whereIn('task_unit_id', rows.map((r) => r.id as number)).select('task_unit_id', 'at')) as Array<{ task_unit_id: number; at: number }>).map((e) => [e.task_unit_id, Number(e.at)]),
+    (
+      (await db('task_events')
+        .where({ kind: 'review', decision: 'approved' })
+        .whereIn(
+          'task_unit_id',
+          rows.map((r) => r.id as number),
+        )
+        .select('task_unit_id', 'at')) as Array<{ task_unit_id: number; at: number }>
+    ).map((e) => [e.task_unit_id, Number(e.at)]),
   )
   const returns = new Map<number, number>()
-  for (const e of (await db('task_events').where({ kind: 'review', decision: 'returned' }).whereIn('task_unit_id', rows.map((r) => r.id as number)).select('task_unit_id')) as Array<{ task_unit_id: number }>) {
+  for (const e of (await db('task_events')
+    .where({ kind: 'review', decision: 'returned' })
+    .whereIn(
+      'task_unit_id',
+      rows.map((r) => r.id as number),
+    )
+    .select('task_unit_id')) as Array<{ task_unit_id: number }>) {
     returns.set(e.task_unit_id, (returns.get(e.task_unit_id) ?? 0) + 1)
   }
   type Acc = { total: number; done: number; onTime: number; due: number; overdue: number; returns: number }
@@ -50,16 +74,33 @@ export async function supervisionStats(db: Knex, planId: number | null, today: I
     if (doneOn) trend.set(doneOn.slice(0, 7), (trend.get(doneOn.slice(0, 7)) ?? 0) + 1)
   }
   const rate = (n: number, d: number) => (d ? Math.round((n / d) * 1000) / 10 : 0)
-  const byUnit = [...units].map(([unitName, a]) => {
-    const onTimeRate = a.due ? a.onTime / a.due : 1
-    const score = Math.max(0, Math.round((onTimeRate * weights.onTime - a.returns * weights.perReturn - a.overdue * weights.perOverdue) * 10) / 10)
-    return { unitName, total: a.total, done: a.done, completionRate: rate(a.done, a.total), onTimeRate: Math.round(onTimeRate * 1000) / 10, overdue: a.overdue, returns: a.returns, score }
-  }).sort((x, y) => y.score - x.score || x.unitName.localeCompare(y.unitName))
+  const byUnit = [...units]
+    .map(([unitName, a]) => {
+      const onTimeRate = a.due ? a.onTime / a.due : 1
+      const score = Math.max(
+        0,
+        Math.round((onTimeRate * weights.onTime - a.returns * weights.perReturn - a.overdue * weights.perOverdue) * 10) / 10,
+      )
+      return {
+        unitName,
+        total: a.total,
+        done: a.done,
+        completionRate: rate(a.done, a.total),
+        onTimeRate: Math.round(onTimeRate * 1000) / 10,
+        overdue: a.overdue,
+        returns: a.returns,
+        score,
+      }
+    })
+    .sort((x, y) => y.score - x.score || x.unitName.localeCompare(y.unitName))
   return {
     weights,
     byUnit,
     bySection: [...sections].map(([section, s]) => ({ section, total: s.total, done: s.done, completionRate: rate(s.done, s.total) })),
-    overdueRanking: byUnit.filter((u) => u.overdue > 0).sort((a, b) => b.overdue - a.overdue).map((u) => ({ unitName: u.unitName, overdue: u.overdue })),
+    overdueRanking: byUnit
+      .filter((u) => u.overdue > 0)
+      .sort((a, b) => b.overdue - a.overdue)
+      .map((u) => ({ unitName: u.unitName, overdue: u.overdue })),
     trend: [...trend].sort(([a], [b]) => a.localeCompare(b)).map(([month, completed]) => ({ month, completed })),
   }
 }
@@ -72,9 +113,13 @@ export async function writeCircular(stats: Awaited<ReturnType<typeof supervision
   ws.getCell('A1').value = title
   ws.getCell('A1').font = { bold: true, size: 14 }
   ws.addRow(['名次', '单位', '任务数', '已办结', '办结率(%)', '按期办结率(%)', '逾期', '退回', '得分']).font = { bold: true }
-  stats.byUnit.forEach((u, i) => ws.addRow([i + 1, u.unitName, u.total, u.done, u.completionRate, u.onTimeRate, u.overdue, u.returns, u.score]))
+  stats.byUnit.forEach((u, i) =>
+    ws.addRow([i + 1, u.unitName, u.total, u.done, u.completionRate, u.onTimeRate, u.overdue, u.returns, u.score]),
+  )
   ws.addRow([])
-  ws.addRow([`评分方法：按期办结率 × ${stats.weights.onTime} − 退回次数 × ${stats.weights.perReturn} − 逾期未办结 × ${stats.weights.perOverdue}（最低 0 分）`])
+  ws.addRow([
+    `评分方法：按期办结率 × ${stats.weights.onTime} − 退回次数 × ${stats.weights.perReturn} − 逾期未办结 × ${stats.weights.perOverdue}（最低 0 分）`,
+  ])
   ws.columns.forEach((c, i) => (c.width = i === 1 ? 28 : 12))
   writeFileAtomic(path, Buffer.from(await wb.xlsx.writeBuffer()))
   return stats.byUnit.length

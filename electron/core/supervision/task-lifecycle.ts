@@ -24,16 +24,40 @@ function refuse(reason: string, extra: Record<string, unknown> = {}): never {
 }
 
 async function taskUnit(db: Knex, id: number) {
-  const tu = await db('task_units as tu').join('tasks as t', 't.id', 'tu.task_id').where('tu.id', id).first('tu.*', 't.status as task_status', 't.deadline as task_deadline')
+  const tu = await db('task_units as tu')
+    .join('tasks as t', 't.id', 'tu.task_id')
+    .where('tu.id', id)
+    .first('tu.*', 't.status as task_status', 't.deadline as task_deadline')
   if (!tu) throw new AppError(ErrorCode.NotFound, 'no such task unit')
   if (tu.task_status === 'archived') refuse('archived')
   return tu
 }
 
-async function event(db: Knex, e: { taskId: number; taskUnitId?: number | null; kind: string; text?: string | null; percent?: number | null; newDeadline?: string | null; decision?: string | null; status?: string }, a: Actor): Promise<number> {
+async function event(
+  db: Knex,
+  e: {
+    taskId: number
+    taskUnitId?: number | null
+    kind: string
+    text?: string | null
+    percent?: number | null
+    newDeadline?: string | null
+    decision?: string | null
+    status?: string
+  },
+  a: Actor,
+): Promise<number> {
   const [id] = (await db('task_events').insert({
-    task_id: e.taskId, task_unit_id: e.taskUnitId ?? null, kind: e.kind, text: e.text ?? null, percent: e.percent ?? null, new_deadline: e.newDeadline ?? null,
-    decision: e.decision ?? null, status: e.status ?? 'done', actor_id: a.userId, at: a.now,
+    task_id: e.taskId,
+    task_unit_id: e.taskUnitId ?? null,
+    kind: e.kind,
+    text: e.text ?? null,
+    percent: e.percent ?? null,
+    new_deadline: e.newDeadline ?? null,
+    decision: e.decision ?? null,
+    status: e.status ?? 'done',
+    actor_id: a.userId,
+    at: a.now,
   })) as number[]
   return id!
 }
@@ -48,11 +72,17 @@ const isoDay = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2
 export function recurrenceInstances(recurring: string, year: number, today: IsoDate): Array<{ label: string; deadline: IsoDate }> {
   const monthly = /^monthly(?::(\d{1,2}))?$/.exec(recurring)
   const all: Array<{ label: string; deadline: IsoDate }> = monthly
-    ? Array.from({ length: 12 }, (_, i) => ({ label: `${i + 1}月`, deadline: isoDay(year, i + 1, Math.min(Number(monthly[1] ?? 31), lastDayOf(year, i + 1))) }))
+    ? Array.from({ length: 12 }, (_, i) => ({
+        label: `${i + 1}月`,
+        deadline: isoDay(year, i + 1, Math.min(Number(monthly[1] ?? 31), lastDayOf(year, i + 1))),
+      }))
     : recurring === 'quarterly'
       ? [3, 6, 9, 12].map((m, i) => ({ label: `第${'一二三四'[i]}季度`, deadline: isoDay(year, m, lastDayOf(year, m)) }))
       : recurring === 'semiannual'
-        ? [{ label: '上半年', deadline: `${year}-06-30` }, { label: '下半年', deadline: `${year}-12-31` }]
+        ? [
+            { label: '上半年', deadline: `${year}-06-30` },
+            { label: '下半年', deadline: `${year}-12-31` },
+          ]
         : recurring === 'annual'
           ? [{ label: `${year}年`, deadline: `${year}-12-31` }]
           : []
@@ -72,8 +102,20 @@ export async function assignTask(db: Knex, taskId: number, a: Actor): Promise<vo
   if (!task.recurring || (await db('tasks').where('parent_id', taskId).first('id'))) return
   for (const inst of recurrenceInstances(task.recurring, task.year, a.today)) {
     const [childId] = (await db('tasks').insert({
-      uid: randomUUID(), plan_id: task.plan_id, parent_id: taskId, path: `${task.path}/${inst.label}`, number: inst.label, title: `${task.title}（${inst.label}）`,
-      section: task.title, deadline: inst.deadline, deadline_text: null, recurring: null, source_text: task.source_text, status: 'assigned', sort_order: task.sort_order, created_at: a.now, // after the parent: same order, later id
+      uid: randomUUID(),
+      plan_id: task.plan_id,
+      parent_id: taskId,
+      path: `${task.path}/${inst.label}`,
+      number: inst.label,
+      title: `${task.title}（${inst.label}）`,
+      section: task.title,
+      deadline: inst.deadline,
+      deadline_text: null,
+      recurring: null,
+      source_text: task.source_text,
+      status: 'assigned',
+      sort_order: task.sort_order,
+      created_at: a.now, // after the parent: same order, later id
     })) as number[]
     await db('task_units').insert(units.map((u) => ({ task_id: childId, unit_id: u.unit_id, role: u.role, status: 'assigned' })))
     await event(db, { taskId: childId!, kind: 'assign' }, a)
@@ -102,18 +144,36 @@ export async function requestExtension(db: Knex, taskUnitId: number, reason: str
   const current = (tu.deadline ?? tu.task_deadline) as string | null
   if (current && newDeadline <= current) throw fieldError([{ path: 'newDeadline', message: 'task.extensionNotLater', params: { current } }])
   if (newDeadline <= a.today) throw fieldError([{ path: 'newDeadline', message: 'task.extensionPast' }])
-  if (await db('task_events').where({ task_unit_id: taskUnitId, kind: 'extension', status: 'pending' }).first('id')) refuse('extension_pending')
+  if (await db('task_events').where({ task_unit_id: taskUnitId, kind: 'extension', status: 'pending' }).first('id'))
+    refuse('extension_pending')
   return event(db, { taskId: tu.task_id, taskUnitId, kind: 'extension', text: reason, newDeadline, status: 'pending' }, a)
 }
 
-export async function decideExtension(db: Knex, eventId: number, decision: 'approved' | 'refused', comment: string, a: Actor): Promise<void> {
+export async function decideExtension(
+  db: Knex,
+  eventId: number,
+  decision: 'approved' | 'refused',
+  comment: string,
+  a: Actor,
+): Promise<void> {
   const req = await db('task_events').where({ id: eventId, kind: 'extension' }).first()
   if (!req) throw new AppError(ErrorCode.NotFound, 'no such request')
   if (req.status !== 'pending') refuse('decided')
   if (req.actor_id === a.userId) throw new AppError(ErrorCode.SelfReview, 'own request')
   await db('task_events').where('id', eventId).update({ status: decision })
   if (decision === 'approved') await db('task_units').where('id', req.task_unit_id).update({ deadline: req.new_deadline })
-  await event(db, { taskId: req.task_id, taskUnitId: req.task_unit_id, kind: 'extension_decision', text: comment, decision, newDeadline: req.new_deadline }, a)
+  await event(
+    db,
+    {
+      taskId: req.task_id,
+      taskUnitId: req.task_unit_id,
+      kind: 'extension_decision',
+      text: comment,
+      decision,
+      newDeadline: req.new_deadline,
+    },
+    a,
+  )
 }
 
 export async function submitCompletion(db: Knex, taskUnitId: number, text: string, a: Actor): Promise<void> {
@@ -124,13 +184,21 @@ export async function submitCompletion(db: Knex, taskUnitId: number, text: strin
 }
 
 /** 审核: approve (the unit is done; the task completes when all are) or return with comments. */
-export async function reviewCompletion(db: Knex, taskUnitId: number, decision: 'approved' | 'returned', comment: string, a: Actor): Promise<void> {
+export async function reviewCompletion(
+  db: Knex,
+  taskUnitId: number,
+  decision: 'approved' | 'returned',
+  comment: string,
+  a: Actor,
+): Promise<void> {
   const tu = await taskUnit(db, taskUnitId)
   if (tu.status !== 'submitted') refuse('not_submitted')
   if (tu.submitted_by === a.userId) throw new AppError(ErrorCode.SelfReview, 'own submission')
   // A returned unit is back at the progress it last reported, not at the 100% of its submission.
   const last = await db('task_events').where({ task_unit_id: taskUnitId, kind: 'progress' }).orderBy('id', 'desc').first('percent')
-  await db('task_units').where('id', taskUnitId).update(decision === 'approved' ? { status: 'done' } : { status: 'returned', percent: last?.percent ?? 0 })
+  await db('task_units')
+    .where('id', taskUnitId)
+    .update(decision === 'approved' ? { status: 'done' } : { status: 'returned', percent: last?.percent ?? 0 })
   await event(db, { taskId: tu.task_id, taskUnitId, kind: 'review', text: comment, decision }, a)
   if (decision === 'approved' && !(await db('task_units').where('task_id', tu.task_id).whereNot('status', 'done').first('id'))) {
     await db('tasks').where('id', tu.task_id).update({ status: 'completed' })
@@ -147,7 +215,13 @@ export async function archiveTask(db: Knex, taskId: number, a: Actor): Promise<v
 }
 
 /** Green, yellow (within N working days of the deadline) or red (past it); done when done. */
-export function lightOf(status: UnitStatus, deadline: IsoDate | null, today: IsoDate, yellowDays: number, calendar: WorkingCalendar): Light {
+export function lightOf(
+  status: UnitStatus,
+  deadline: IsoDate | null,
+  today: IsoDate,
+  yellowDays: number,
+  calendar: WorkingCalendar,
+): Light {
   if (status === 'done') return 'done'
   if (!deadline) return 'none'
   if (today > deadline) return 'red'
@@ -160,30 +234,73 @@ export async function taskDetail(db: Knex, taskId: number, today: IsoDate, calen
   const task = await db('tasks as t').join('plans as p', 'p.id', 't.plan_id').where('t.id', taskId).first('t.*', 'p.title as plan_title')
   if (!task) throw new AppError(ErrorCode.NotFound, 'no such task')
   const yellow = await yellowWorkingDays(db)
-  const units = await db('task_units as tu').join('org_units as u', 'u.id', 'tu.unit_id').where('tu.task_id', taskId).orderBy('tu.id').select('tu.*', 'u.name as unit_name')
-  const events = await db('task_events as e').join('users as u', 'u.id', 'e.actor_id').leftJoin('task_units as tu', 'tu.id', 'e.task_unit_id').leftJoin('org_units as o', 'o.id', 'tu.unit_id')
-    .where('e.task_id', taskId).orderBy('e.id').select('e.*', 'u.display_name as actor_name', 'o.name as unit_name')
-  const files = await db('task_event_attachments as a').join('attachments as f', 'f.digest', 'a.digest').whereIn('a.event_id', events.map((e) => e.id)).select('a.event_id', 'a.digest', 'a.file_name', 'f.mime')
+  const units = await db('task_units as tu')
+    .join('org_units as u', 'u.id', 'tu.unit_id')
+    .where('tu.task_id', taskId)
+    .orderBy('tu.id')
+    .select('tu.*', 'u.name as unit_name')
+  const events = await db('task_events as e')
+    .join('users as u', 'u.id', 'e.actor_id')
+    .leftJoin('task_units as tu', 'tu.id', 'e.task_unit_id')
+    .leftJoin('org_units as o', 'o.id', 'tu.unit_id')
+    .where('e.task_id', taskId)
+    .orderBy('e.id')
+    .select('e.*', 'u.display_name as actor_name', 'o.name as unit_name')
+  const files = await db('task_event_attachments as a')
+    .join('attachments as f', 'f.digest', 'a.digest')
+    .whereIn(
+      'a.event_id',
+      events.map((e) => e.id),
+    )
+    .select('a.event_id', 'a.digest', 'a.file_name', 'f.mime')
   const unitViews = units.map((u) => {
     const deadline = (u.deadline ?? task.deadline) as string | null
-    return { id: u.id as number, unitName: u.unit_name as string, role: u.role as string, status: u.status as UnitStatus, percent: u.percent as number, deadline, light: lightOf(u.status, deadline, today, yellow, calendar) }
+    return {
+      id: u.id as number,
+      unitName: u.unit_name as string,
+      role: u.role as string,
+      status: u.status as UnitStatus,
+      percent: u.percent as number,
+      deadline,
+      light: lightOf(u.status, deadline, today, yellow, calendar),
+    }
   })
   return {
-    id: task.id as number, planTitle: task.plan_title as string, path: (task.path as string).split('/'), title: task.title as string, section: task.section as string,
-    deadline: (task.deadline as string) ?? null, recurring: (task.recurring as string) ?? null, status: task.status as string, source: task.source_text as string,
+    id: task.id as number,
+    planTitle: task.plan_title as string,
+    path: (task.path as string).split('/'),
+    title: task.title as string,
+    section: task.section as string,
+    deadline: (task.deadline as string) ?? null,
+    recurring: (task.recurring as string) ?? null,
+    status: task.status as string,
+    source: task.source_text as string,
     light: unitViews.reduce<Light>((w, u) => (ORDER.indexOf(u.light) > ORDER.indexOf(w) ? u.light : w), 'none'),
     units: unitViews,
     events: events.map((e) => ({
-      attachments: files.filter((f) => f.event_id === e.id).map((f) => ({ digest: f.digest as string, fileName: f.file_name as string, mime: f.mime as string })),
-      id: e.id as number, kind: e.kind as string, unitName: (e.unit_name as string) ?? null, text: (e.text as string) ?? null, percent: (e.percent as number) ?? null,
-      newDeadline: (e.new_deadline as string) ?? null, decision: (e.decision as string) ?? null, status: e.status as string, actorName: e.actor_name as string, at: Number(e.at),
+      attachments: files
+        .filter((f) => f.event_id === e.id)
+        .map((f) => ({ digest: f.digest as string, fileName: f.file_name as string, mime: f.mime as string })),
+      id: e.id as number,
+      kind: e.kind as string,
+      unitName: (e.unit_name as string) ?? null,
+      text: (e.text as string) ?? null,
+      percent: (e.percent as number) ?? null,
+      newDeadline: (e.new_deadline as string) ?? null,
+      decision: (e.decision as string) ?? null,
+      status: e.status as string,
+      actorName: e.actor_name as string,
+      at: Number(e.at),
     })),
   }
 }
 
 /** Scans may be attached to progress reports and completions of tasks that are still open. */
 export async function attachableEvent(db: Knex, eventId: number) {
-  const e = await db('task_events as e').join('tasks as t', 't.id', 'e.task_id').where('e.id', eventId).first('e.id', 'e.kind', 'e.task_id', 't.status')
+  const e = await db('task_events as e')
+    .join('tasks as t', 't.id', 'e.task_id')
+    .where('e.id', eventId)
+    .first('e.id', 'e.kind', 'e.task_id', 't.status')
   if (!e) throw new AppError(ErrorCode.NotFound, 'no such event')
   if (!['progress', 'submit'].includes(e.kind)) refuse('not_attachable')
   if (e.status === 'archived') refuse('archived')

@@ -33,7 +33,9 @@ export interface UnitMatch {
 
 export async function matchUnits(db: Knex, names: string[]): Promise<UnitMatch[]> {
   const units = (await db('org_units').where('enabled', true).select('id', 'name')) as Array<{ id: number; name: string }>
-  const aliases = new Map<string, number>((await db('unit_aliases').select('alias', 'unit_id')).map((a: { alias: string; unit_id: number }) => [a.alias, a.unit_id]))
+  const aliases = new Map<string, number>(
+    (await db('unit_aliases').select('alias', 'unit_id')).map((a: { alias: string; unit_id: number }) => [a.alias, a.unit_id]),
+  )
   const byName = new Map(units.map((u) => [u.name, u]))
   const byId = new Map(units.map((u) => [u.id, u]))
   const byNorm = new Map<string, Array<{ id: number; name: string }>>()

@@ -18,14 +18,18 @@ export async function listDictTypes(db: Knex): Promise<DictType[]> {
 
 export async function listDictItems(db: Knex, typeCode: string): Promise<DictItem[]> {
   if (!(await db('dict_types').where('code', typeCode).first('code'))) throw new AppError(ErrorCode.NotFound, 'dictionary not found')
-  const rows = await db('dict_items').where('type_code', typeCode).orderBy([{ column: 'sort_order' }, { column: 'id' }])
+  const rows = await db('dict_items')
+    .where('type_code', typeCode)
+    .orderBy([{ column: 'sort_order' }, { column: 'id' }])
   return rows.map((r) => ({ id: r.id, value: r.value, label: r.label, sortOrder: r.sort_order, enabled: Boolean(r.enabled) }))
 }
 
 /** Enabled entries of every dictionary, in display order: what forms, checks and templates offer. */
 export async function loadDictEntries(db: Knex): Promise<Map<string, Array<{ value: string; label: string }>>> {
   const map = new Map<string, Array<{ value: string; label: string }>>()
-  for (const r of await db('dict_items').where('enabled', true).orderBy([{ column: 'type_code' }, { column: 'sort_order' }, { column: 'id' }])) {
+  for (const r of await db('dict_items')
+    .where('enabled', true)
+    .orderBy([{ column: 'type_code' }, { column: 'sort_order' }, { column: 'id' }])) {
     if (!map.has(r.type_code)) map.set(r.type_code, [])
     map.get(r.type_code)!.push({ value: r.value, label: r.label })
   }

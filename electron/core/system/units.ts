@@ -33,7 +33,8 @@ async function unitIssues(db: Knex, input: NewUnit, selfId: number | null): Prom
   const issues: FieldIssue[] = []
   if (input.parentId != null) {
     if (!(await db('org_units').where('id', input.parentId).first('id'))) issues.push({ path: 'parentId', message: 'unit.parentMissing' })
-    else if (selfId != null && (await isDescendantOrSelf(db, input.parentId, selfId))) issues.push({ path: 'parentId', message: 'unit.cycle' })
+    else if (selfId != null && (await isDescendantOrSelf(db, input.parentId, selfId)))
+      issues.push({ path: 'parentId', message: 'unit.cycle' })
   }
   const sibling = db('org_units').where('name', input.name)
   if (input.parentId == null) sibling.whereNull('parent_id')
@@ -44,7 +45,8 @@ async function unitIssues(db: Knex, input: NewUnit, selfId: number | null): Prom
     const check = checkUscc(input.creditCode)
     if (!check.valid) issues.push({ path: 'creditCode', message: check.reason })
   }
-  if (input.regionCode && !/^\d{9}$/.test(input.regionCode.normalize('NFKC'))) issues.push({ path: 'regionCode', message: 'unitRegion.format' })
+  if (input.regionCode && !/^\d{9}$/.test(input.regionCode.normalize('NFKC')))
+    issues.push({ path: 'regionCode', message: 'unitRegion.format' })
   return issues
 }
 
@@ -73,7 +75,13 @@ export async function createUnit(db: Knex, clock: Clock, input: NewUnit): Promis
   const issues = await unitIssues(db, input, null)
   if (issues.length) throw fieldError(issues)
   const now = clock.now()
-  const [id] = (await db('org_units').insert({ ...columns(input), uid: randomUUID(), enabled: true, created_at: now, updated_at: now })) as number[]
+  const [id] = (await db('org_units').insert({
+    ...columns(input),
+    uid: randomUUID(),
+    enabled: true,
+    created_at: now,
+    updated_at: now,
+  })) as number[]
   return id!
 }
 
@@ -81,7 +89,9 @@ export async function updateUnit(db: Knex, clock: Clock, input: UnitUpdate): Pro
   if (!(await db('org_units').where('id', input.id).first('id'))) throw new AppError(ErrorCode.NotFound, 'unit not found')
   const issues = await unitIssues(db, input, input.id)
   if (issues.length) throw fieldError(issues)
-  await db('org_units').where('id', input.id).update({ ...columns(input), enabled: input.enabled, updated_at: clock.now() })
+  await db('org_units')
+    .where('id', input.id)
+    .update({ ...columns(input), enabled: input.enabled, updated_at: clock.now() })
 }
 
 /** Deletes a unit nothing refers to; otherwise the user should disable it instead. */
@@ -89,6 +99,7 @@ export async function deleteUnit(db: Knex, id: number): Promise<void> {
   if (!(await db('org_units').where('id', id).first('id'))) throw new AppError(ErrorCode.NotFound, 'unit not found')
   const children = await db('org_units').where('parent_id', id).first('id')
   const users = await db('users').where('unit_id', id).first('id')
-  if (children || users) throw new AppError(ErrorCode.UnitInUse, 'unit has children or users', { children: Boolean(children), users: Boolean(users) })
+  if (children || users)
+    throw new AppError(ErrorCode.UnitInUse, 'unit has children or users', { children: Boolean(children), users: Boolean(users) })
   await db('org_units').where('id', id).del()
 }

@@ -46,4 +46,5 @@ export const PLAN_DEADLINE_MS = 60_000
 /** Buffers (inflated streams, pdf.js data) live outside the heap limit: the host watches the process's growth. */
 export const MAX_RSS_GROWTH = 1024 * MiB
 
-export type LimitName = 'file_size' | 'entries' | 'total_size' | 'part_size' | 'cell_length' | 'rows' | 'pages' | 'characters' | 'memory' | 'time'
+export type LimitName =
+  'file_size' | 'entries' | 'total_size' | 'part_size' | 'cell_length' | 'rows' | 'pages' | 'characters' | 'memory' | 'time'

@@ -15,7 +15,9 @@ const CREDITS = 4
 const WATCH_MS = 200
 
 function rebuild(e: { code?: ErrorCode; message: string; details?: Record<string, unknown> }): Error {
-  return e.code ? new AppError(e.code, e.message, e.details) : new AppError(ErrorCode.ImportFileRejected, `parser failed: ${e.message}`, { reason: 'corrupt' })
+  return e.code
+    ? new AppError(e.code, e.message, e.details)
+    : new AppError(ErrorCode.ImportFileRejected, `parser failed: ${e.message}`, { reason: 'corrupt' })
 }
 
 /**
@@ -48,7 +50,9 @@ export async function* parseInWorker<T>(job: ParseJob, deadlineMs: number): Asyn
     notify()
   })
   worker.on('error', (err: Error & { code?: string }) =>
-    fail(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? limitExceeded('memory', WORKER_HEAP_MB * 1024 * 1024) : rebuild({ message: err.message })),
+    fail(
+      err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? limitExceeded('memory', WORKER_HEAP_MB * 1024 * 1024) : rebuild({ message: err.message }),
+    ),
   )
   worker.on('exit', () => {
     if (!done) fail(rebuild({ message: 'worker exited early' }))

@@ -2,7 +2,8 @@ import type { ErrorCode } from '../../contract/errors'
 import type { CatalogField } from '../../contract/schemas/catalog'
 
 /** What a parse worker is asked to read. */
-export type ParseJob = { op: 'workbook'; path: string; fields: CatalogField[] } | { op: 'plan-text'; path: string } | { op: 'plan'; path: string }
+export type ParseJob =
+  { op: 'workbook'; path: string; fields: CatalogField[] } | { op: 'plan-text'; path: string } | { op: 'plan'; path: string }
 
 export type WorkerMessage<T> =
   | { t: 'batch'; items: T[] }

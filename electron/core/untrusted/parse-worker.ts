@@ -40,7 +40,10 @@ const failed = (err: unknown) => reply({ t: 'payload-error', message: err instan
 /** A package payload being imported: chunks in, the collected tables out (see payload-in-worker.ts). */
 function onPayload(m: PayloadHostMessage): void {
   if (m.t === 'payload-start') collector = payloadCollector(m.maxBytes)
-  else if (m.t === 'payload-chunk') collector!.reader.write(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength)).then(() => reply({ t: 'payload-ack' }), failed)
+  else if (m.t === 'payload-chunk')
+    collector!.reader
+      .write(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength))
+      .then(() => reply({ t: 'payload-ack' }), failed)
   else collector!.reader.end().then(() => reply({ t: 'payload-done', result: collector!.result() }), failed)
 }
 
@@ -57,7 +60,10 @@ port.on('message', (m: HostMessage | PayloadHostMessage) => {
   run(start.job).then(
     () => port.postMessage({ t: 'done' } satisfies WorkerMessage<unknown>),
     (err: unknown) => {
-      const e = err instanceof AppError ? { code: err.code, message: err.message, details: err.details } : { message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }
+      const e =
+        err instanceof AppError
+          ? { code: err.code, message: err.message, details: err.details }
+          : { message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }
       port.postMessage({ t: 'error', error: e } satisfies WorkerMessage<unknown>)
     },
   )

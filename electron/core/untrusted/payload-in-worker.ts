@@ -6,7 +6,8 @@ import { workerScript } from '../shared/worker-script'
 import { WORKER_HEAP_MB, WORKER_YOUNG_MB } from './limits'
 
 export type PayloadHostMessage = { t: 'payload-start'; maxBytes: number } | { t: 'payload-chunk'; data: Uint8Array } | { t: 'payload-end' }
-export type PayloadWorkerMessage = { t: 'payload-ack' } | { t: 'payload-done'; result: CollectedPayload } | { t: 'payload-error'; message: string }
+export type PayloadWorkerMessage =
+  { t: 'payload-ack' } | { t: 'payload-done'; result: CollectedPayload } | { t: 'payload-error'; message: string }
 
 export class PayloadInWorker {
   private readonly worker: Worker
@@ -16,7 +17,10 @@ export class PayloadInWorker {
   constructor(maxBytes: number) {
     const script = workerScript('parse-worker', __dirname)
     if (!script) throw new Error('parse-worker script not found')
-    this.worker = new Worker(script.script, { eval: script.eval, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB, stackSizeMb: 4 } })
+    this.worker = new Worker(script.script, {
+      eval: script.eval,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB, stackSizeMb: 4 },
+    })
     this.worker.on('message', (m: PayloadWorkerMessage) => this.settle(m.t === 'payload-error' ? new Error(m.message) : m))
     this.worker.on('error', (err) => this.settle(err))
     this.worker.on('exit', () => this.settle(new Error('payload worker exited')))

@@ -48,7 +48,11 @@ class PartScanner {
 const PUSH = 16 * 1024 // one push inflates to at most ~16 MB (deflate's ratio is about 1000:1)
 
 /** Checks every part against the limits; `visit` sees each part's inflated bytes as they come (within limits). */
-export async function inspectZip(path: string, limits: ZipLimits, visit?: (part: string, chunk: Uint8Array) => void): Promise<{ entries: number; total: number }> {
+export async function inspectZip(
+  path: string,
+  limits: ZipLimits,
+  visit?: (part: string, chunk: Uint8Array) => void,
+): Promise<{ entries: number; total: number }> {
   let entries = 0
   let total = 0
   let failure: unknown = null
@@ -90,7 +94,10 @@ export async function inspectZip(path: string, limits: ZipLimits, visit?: (part:
     }
     if (!failure) unzip.push(new Uint8Array(0), true)
   } catch (e) {
-    failure ??= e instanceof AppError ? e : new AppError(ErrorCode.ImportFileRejected, `zip unreadable: ${(e as Error).message}`, { reason: 'corrupt' })
+    failure ??=
+      e instanceof AppError
+        ? e
+        : new AppError(ErrorCode.ImportFileRejected, `zip unreadable: ${(e as Error).message}`, { reason: 'corrupt' })
   }
   if (failure) throw failure
   if (entries === 0) throw new AppError(ErrorCode.ImportFileRejected, 'zip without entries', { reason: 'corrupt' })

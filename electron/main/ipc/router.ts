@@ -126,7 +126,9 @@ export function createRouter(handlers: Handlers, deps: RouterDeps): Dispatch {
     } catch (err) {
       if (spec.audited) {
         const code = err instanceof AppError ? err.code : ErrorCode.Internal
-        await appendAudit(db, auditRecord(ctx, name, code)).catch((e) => logger.error('audit.append-failed', { procedure: name, error: String(e) }))
+        await appendAudit(db, auditRecord(ctx, name, code)).catch((e) =>
+          logger.error('audit.append-failed', { procedure: name, error: String(e) }),
+        )
       }
       return failure(err, logger)
     }
@@ -163,7 +165,11 @@ function failure(err: unknown, logger?: Logger): Envelope<never> {
   }
   const incidentId = randomUUID().slice(0, 8)
   // The stack names code locations only; messages from sqlite may quote SQL, so they stay in the log file.
-  logger?.error('ipc.internal', { incidentId, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), stack: err instanceof Error ? err.stack : undefined })
+  logger?.error('ipc.internal', {
+    incidentId,
+    error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    stack: err instanceof Error ? err.stack : undefined,
+  })
   return { ok: false, error: { code: ErrorCode.Internal, message: 'internal error', details: { incidentId } } }
 }
 

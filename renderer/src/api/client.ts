@@ -34,5 +34,8 @@ export async function call<N extends ProcedureName>(name: N, input: Input<N>): P
 
 /** Shows a failed call as a Chinese message (field errors are shown by the form instead). */
 export function presentError(err: unknown): void {
-  ElMessage.error({ message: err instanceof ApiError ? errorText(err.error) : errorText({ code: ErrorCode.Internal, message: String(err) }), grouping: true })
+  ElMessage.error({
+    message: err instanceof ApiError ? errorText(err.error) : errorText({ code: ErrorCode.Internal, message: String(err) }),
+    grouping: true,
+  })
 }

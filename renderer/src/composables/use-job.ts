@@ -14,7 +14,10 @@ export interface JobHandle<J> {
  * A background job in main (record import, package export/import) followed by polling: its view refreshes every
  * 250 ms while it runs, `onSettled` runs once when it stops, and polling ends with the component.
  */
-export function useJob<J extends { id: string; state: string }>(fetchJob: (jobId: string) => Promise<J>, onSettled: (job: J) => void | Promise<void>): JobHandle<J> {
+export function useJob<J extends { id: string; state: string }>(
+  fetchJob: (jobId: string) => Promise<J>,
+  onSettled: (job: J) => void | Promise<void>,
+): JobHandle<J> {
   const job: ShallowRef<J | null> = shallowRef(null)
   let timer: ReturnType<typeof setTimeout> | undefined
 

@@ -21,7 +21,9 @@ export interface PagedList<T> {
  * The state behind every SQL-paged table: the page the user is on, the rows main returned for it,
  * the total and a loading flag, as one object the page and its <ListPager> share.
  */
-export function usePagedList<T>(fetchPage: (paging: { page: number; pageSize: number }) => Promise<{ items: T[]; total: number; capped?: boolean }>): PagedList<T> {
+export function usePagedList<T>(
+  fetchPage: (paging: { page: number; pageSize: number }) => Promise<{ items: T[]; total: number; capped?: boolean }>,
+): PagedList<T> {
   const list: PagedList<T> = shallowReactive({
     page: 1,
     pageSize: 20,

@@ -15,7 +15,18 @@ import { attachScan, findScan, scanContent } from '../../../core/attachments/sca
 import { fieldError } from '../../../core/shared/app-error'
 import { writeFileAtomic } from '../../../core/shared/write-file'
 import type { CallContext } from '../context'
-import { CANCELLED_FILE, XLSX_FILTER, actorId, ok, saveFile, saveXlsx, storedFiles, viewerOf, writableArchive, type HandlersOf } from './shared'
+import {
+  CANCELLED_FILE,
+  XLSX_FILTER,
+  actorId,
+  ok,
+  saveFile,
+  saveXlsx,
+  storedFiles,
+  viewerOf,
+  writableArchive,
+  type HandlersOf,
+} from './shared'
 
 const SCAN_FILTER = [{ name: '扫描件', extensions: ATTACHMENT_EXTENSIONS }]
 /** Import reports list at most this many problems (the rest are counted). */
@@ -113,7 +124,16 @@ export const archiveHandlers: HandlersOf<'archives'> = {
     const path = await ctx.platform.chooseOpenPath({ title: `选择 ${batch.year} 年度考核结果 Excel 文件`, filters: XLSX_FILTER })
     if (!path) return { ...CANCELLED_FILE, imported: 0, issues: [] }
     const units = await visibleUnits(ctx.db, await viewerOf(ctx))
-    const result = await importAssessments(ctx.db, ctx.services.keys, path, batch, (u) => !units || units.includes(u), actorId(ctx), ctx.clock.now(), ctx.services.today())
+    const result = await importAssessments(
+      ctx.db,
+      ctx.services.keys,
+      path,
+      batch,
+      (u) => !units || units.includes(u),
+      actorId(ctx),
+      ctx.clock.now(),
+      ctx.services.today(),
+    )
     ctx.affected.push(`assessments:${batch.year}`, `file:${basename(path)}`, `rows:${result.imported}`)
     return { cancelled: false, fileName: basename(path), ...result, issues: result.issues.slice(0, MAX_ISSUES) }
   },
@@ -144,10 +164,18 @@ export const archiveHandlers: HandlersOf<'archives'> = {
   'archives:export-pdf': async ({ personId }, ctx) => {
     await requireGrant(ctx.db, await viewerOf(ctx), personId, ctx.clock.now())
     const name = await personName(ctx.db, personId)
-    const result = await saveFile(ctx, { title: '导出诚信档案', defaultName: `诚信档案-${name}-${ctx.services.today()}.pdf`, filters: [{ name: 'PDF 文件', extensions: ['pdf'] }] }, async (path) => {
-      await ctx.platform.printToPdf(ctx.sender.id, path)
-      return 1
-    })
+    const result = await saveFile(
+      ctx,
+      {
+        title: '导出诚信档案',
+        defaultName: `诚信档案-${name}-${ctx.services.today()}.pdf`,
+        filters: [{ name: 'PDF 文件', extensions: ['pdf'] }],
+      },
+      async (path) => {
+        await ctx.platform.printToPdf(ctx.sender.id, path)
+        return 1
+      },
+    )
     if (!result.cancelled) ctx.affected.push(`person:${personId}`, 'export:archive-pdf')
     return result
   },

@@ -9,7 +9,9 @@ export const auditHandlers: HandlersOf<'audit'> = {
   'audit:logins': async (query, { db }) => listLogins(db, query),
   'audit:export': async (input, ctx) => {
     const title = input.kind === 'operations' ? '操作日志' : '登录日志'
-    const result = await saveXlsx(ctx, `导出${title}`, `${title}-${new Date(ctx.clock.now()).toISOString().slice(0, 10)}.xlsx`, (path) => exportLogToXlsx(ctx.db, input, path))
+    const result = await saveXlsx(ctx, `导出${title}`, `${title}-${new Date(ctx.clock.now()).toISOString().slice(0, 10)}.xlsx`, (path) =>
+      exportLogToXlsx(ctx.db, input, path),
+    )
     if (!result.cancelled) ctx.affected.push(`export:${input.kind}`)
     return result
   },

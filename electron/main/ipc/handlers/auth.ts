@@ -13,7 +13,15 @@ import { actorId, ok, type HandlersOf } from './shared'
 const MAX_UNLOCK_FAILURES = 5
 
 function toSessionUser(u: UserRecord, lastLoginAt: number | null): SessionUser {
-  return { id: u.id, username: u.username, displayName: u.displayName, roles: u.roles, unitId: u.unitId, mustChangePassword: u.mustChangePassword, lastLoginAt }
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    roles: u.roles,
+    unitId: u.unitId,
+    mustChangePassword: u.mustChangePassword,
+    lastLoginAt,
+  }
 }
 
 export const authHandlers: HandlersOf<'setup' | 'auth' | 'home'> = {

@@ -1,5 +1,16 @@
 // The credit-information catalog: items, their versions and review.
-import { compareItems, getCatalogItem, listCatalog, listCategories, listVersions, newVersion, retireItem, reviewItem, saveDraft, submitItem } from '../../../core/catalog/catalog'
+import {
+  compareItems,
+  getCatalogItem,
+  listCatalog,
+  listCategories,
+  listVersions,
+  newVersion,
+  retireItem,
+  reviewItem,
+  saveDraft,
+  submitItem,
+} from '../../../core/catalog/catalog'
 import { actorId, type HandlersOf } from './shared'
 
 export const catalogHandlers: HandlersOf<'catalog'> = {

@@ -1,6 +1,14 @@
 // Transfer packages across the air gap: keys and peers, then export and import as jobs the renderer polls.
 import { ErrorCode } from '../../../contract'
-import { currentOwnKey, importPeer, listOwnKeys, listPeers, readPeerKeyFile, rotateOwnKey, setPeerParts } from '../../../core/exchange/keyring'
+import {
+  currentOwnKey,
+  importPeer,
+  listOwnKeys,
+  listPeers,
+  readPeerKeyFile,
+  rotateOwnKey,
+  setPeerParts,
+} from '../../../core/exchange/keyring'
 import { exportPreview, nextSequence, packageLog, planExport } from '../../../core/exchange/packages'
 import { AppError } from '../../../core/shared/app-error'
 import { writeFileAtomic } from '../../../core/shared/write-file'
@@ -12,7 +20,10 @@ const PACKAGE_FILTER = [{ name: '数据交换包', extensions: ['cdpkg'] }]
 export const exchangeHandlers: HandlersOf<'exchange'> = {
   'exchange:status': async (_i, { db }) => ({ keys: await listOwnKeys(db), peers: await listPeers(db), packages: await packageLog(db) }),
   'exchange:import-peer': async ({ name }, ctx) => {
-    const path = await ctx.platform.chooseOpenPath({ title: `选择“${name}”的公钥文件（.pub.pem）`, filters: [{ name: '公钥文件', extensions: ['pem', 'pub'] }] })
+    const path = await ctx.platform.chooseOpenPath({
+      title: `选择“${name}”的公钥文件（.pub.pem）`,
+      filters: [{ name: '公钥文件', extensions: ['pem', 'pub'] }],
+    })
     if (!path) return { cancelled: true, peer: null }
     const peer = await importPeer(ctx.db, ctx.clock, { name, pemText: readPeerKeyFile(path) }, actorId(ctx))
     ctx.affected.push(`peer:${peer.id}`, `fingerprint:${peer.fingerprint.slice(0, 16)}`)
@@ -21,7 +32,11 @@ export const exchangeHandlers: HandlersOf<'exchange'> = {
   'exchange:export-public': async (_i, ctx) => {
     const own = await currentOwnKey(ctx.db, ctx.services.keys, ctx.clock)
     const office = await getSettings(ctx.db)
-    const dialog = { title: '导出本单位交换公钥', defaultName: `${office.regionCode || 'county'}-交换公钥.pub.pem`, filters: [{ name: '公钥文件', extensions: ['pem'] }] }
+    const dialog = {
+      title: '导出本单位交换公钥',
+      defaultName: `${office.regionCode || 'county'}-交换公钥.pub.pem`,
+      filters: [{ name: '公钥文件', extensions: ['pem'] }],
+    }
     const result = await saveFile(ctx, dialog, async (path) => {
       writeFileAtomic(path, Buffer.from(own.publicPem))
       return 1
@@ -43,14 +58,20 @@ export const exchangeHandlers: HandlersOf<'exchange'> = {
   'exchange:export-start': async ({ full, confirmPersonal }, ctx) => {
     // The export carries exactly this plan; the user confirms its personal data here, before choosing a file.
     const plan = await planExport(ctx.db, ctx.clock.now(), { full })
-    if (Object.keys(plan.personal).length && !confirmPersonal) throw new AppError(ErrorCode.InvalidState, 'personal data not confirmed', { reason: 'personal_unconfirmed', personal: plan.personal })
+    if (Object.keys(plan.personal).length && !confirmPersonal)
+      throw new AppError(ErrorCode.InvalidState, 'personal data not confirmed', { reason: 'personal_unconfirmed', personal: plan.personal })
     const office = await getSettings(ctx.db)
     const sequence = await nextSequence(ctx.db, plan.peer.fingerprint)
     const name = `${office.regionCode || 'county'}-${full ? '全量' : '增量'}-${String(sequence).padStart(5, '0')}-${ctx.services.today()}.cdpkg`
     const path = await ctx.platform.chooseSavePath({ title: '导出数据交换包（选择 U 盘）', defaultName: name, filters: PACKAGE_FILTER })
     if (!path) return { job: null }
     const job = ctx.services.exchangeJobs.startExport(jobOwner(ctx), path, full, plan, confirmPersonal)
-    ctx.affected.push(`package-job:${job.id}`, `full:${full}`, `parts:${plan.parts.join(',')}`, ...Object.entries(plan.personal).map(([table, n]) => `personal:${table}=${n}`))
+    ctx.affected.push(
+      `package-job:${job.id}`,
+      `full:${full}`,
+      `parts:${plan.parts.join(',')}`,
+      ...Object.entries(plan.personal).map(([table, n]) => `personal:${table}=${n}`),
+    )
     return { job }
   },
   'exchange:import-start': async (_i, ctx) => {

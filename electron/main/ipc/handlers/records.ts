@@ -30,7 +30,9 @@ export const recordHandlers: HandlersOf<'records'> = {
   },
   'records:export': async (query, ctx) => {
     const name = query.itemCode ? ((await currentItem(ctx.db, query.itemCode).catch(() => null))?.name ?? query.itemCode) : '归集数据'
-    const result = await saveXlsx(ctx, '导出归集数据', `${name}-${ctx.services.today()}.xlsx`, (path) => exportRecords(ctx.db, query, ctx.services.today(), ctx.services.keys, path))
+    const result = await saveXlsx(ctx, '导出归集数据', `${name}-${ctx.services.today()}.xlsx`, (path) =>
+      exportRecords(ctx.db, query, ctx.services.today(), ctx.services.keys, path),
+    )
     if (!result.cancelled) ctx.affected.push(`export:records:${query.itemCode ?? 'all'}`, `rows:${result.rows}`)
     return result
   },

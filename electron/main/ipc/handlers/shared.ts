@@ -54,7 +54,11 @@ export const CANCELLED_FILE = { cancelled: true as const, fileName: null, rows: 
  * Asks where to save, then writes (the write returns the rows it wrote). A file-system failure is reported with its
  * errno (full disk apart), never half a file; anything else is our bug and stays an internal error.
  */
-export async function saveFile(ctx: CallContext, dialog: { title: string; defaultName: string; filters: FileFilter[] }, write: (path: string) => Promise<number>) {
+export async function saveFile(
+  ctx: CallContext,
+  dialog: { title: string; defaultName: string; filters: FileFilter[] },
+  write: (path: string) => Promise<number>,
+) {
   const path = await ctx.platform.chooseSavePath(dialog)
   if (!path) return CANCELLED_FILE
   try {

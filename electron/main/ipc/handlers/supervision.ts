@@ -29,7 +29,10 @@ import { actor, actorId, ok, saveFile, saveXlsx, storedFiles, type HandlersOf } 
 
 export const planHandlers: HandlersOf<'plans'> = {
   'plans:parse': async (_i, ctx) => {
-    const path = await ctx.platform.chooseOpenPath({ title: '选择工作要点文件（.txt、.docx 或 .pdf）', filters: [{ name: '工作要点', extensions: ['txt', 'docx', 'pdf'] }] })
+    const path = await ctx.platform.chooseOpenPath({
+      title: '选择工作要点文件（.txt、.docx 或 .pdf）',
+      filters: [{ name: '工作要点', extensions: ['txt', 'docx', 'pdf'] }],
+    })
     if (!path) return { cancelled: true, fileName: null, title: null, issuer: null, docNumber: null, year: null, tasks: [], matches: [] }
     const plan = await readPlan(path)
     if (!plan.tasks.length) throw new AppError(ErrorCode.ImportFileRejected, 'no items', { reason: 'no_items' })
@@ -91,7 +94,10 @@ export const taskHandlers: HandlersOf<'tasks'> = {
   'tasks:review-queue': async (_i, { db }) => reviewQueue(db),
   'tasks:attach': async ({ eventId }, ctx) => {
     const event = await attachableEvent(ctx.db, eventId)
-    const path = await ctx.platform.chooseOpenPath({ title: '选择盖章扫描件（PDF、JPG、PNG、TIF，不超过 20 MB）', filters: [{ name: '扫描件', extensions: ATTACHMENT_EXTENSIONS }] })
+    const path = await ctx.platform.chooseOpenPath({
+      title: '选择盖章扫描件（PDF、JPG、PNG、TIF，不超过 20 MB）',
+      filters: [{ name: '扫描件', extensions: ATTACHMENT_EXTENSIONS }],
+    })
     if (!path) return { attached: false, fileName: null }
     const scan = await attachScan(storedFiles(ctx), { kind: 'task-event', eventId }, path, ctx.clock.now())
     ctx.affected.push(`task:${event.task_id}`, `task-event:${eventId}`, `attachment:${scan.digest.slice(0, 16)}`)
@@ -112,7 +118,11 @@ export const letterHandlers: HandlersOf<'letters'> = {
   'letters:get': async ({ letterId }, { db }) => getLetter(db, letterId),
   'letters:export-docx': async ({ letterId }, ctx) => {
     const letter = await getLetter(ctx.db, letterId)
-    const dialog = { title: '导出督办函', defaultName: `督办函-${letter.docNumber}.docx`, filters: [{ name: 'Word 文档', extensions: ['docx'] }] }
+    const dialog = {
+      title: '导出督办函',
+      defaultName: `督办函-${letter.docNumber}.docx`,
+      filters: [{ name: 'Word 文档', extensions: ['docx'] }],
+    }
     const result = await saveFile(ctx, dialog, async (path) => {
       writeFileAtomic(path, await letterDocx(letter))
       return 1
@@ -141,7 +151,11 @@ export const supervisionHandlers: HandlersOf<'supervision'> = {
   'supervision:save-settings': async (input, ctx) => {
     await saveSupervisionSettings(ctx.db, input)
     const { weights } = input
-    ctx.affected.push(`yellow:${input.yellowWorkingDays}`, `weights:${weights.onTime}/${weights.perReturn}/${weights.perOverdue}`, `prefix:${input.letterPrefix}`)
+    ctx.affected.push(
+      `yellow:${input.yellowWorkingDays}`,
+      `weights:${weights.onTime}/${weights.perReturn}/${weights.perOverdue}`,
+      `prefix:${input.letterPrefix}`,
+    )
     return ok
   },
 }

@@ -61,13 +61,14 @@ const TEXT: Record<string, string> = {
   DB_LOCKED: '数据库被其他程序占用',
 }
 
-
 /** Chinese text for an error from main, filled from its details (never string concatenation of codes). */
 export function errorText(error: IpcError): string {
   const details = error.details ?? {}
   if (error.code === 'PACKAGE_REJECTED') return packageRejectionText(details)
-  if (error.code === 'KEY_FILE_REJECTED' || (error.code === 'CONFLICT' && details.reason === 'peer_exists')) return keyFileRejectionText(details)
-  if (error.code === 'IMPORT_FILE_REJECTED') return planFileText(details.reason) ?? importRejectionText(details as { reason?: unknown; columns?: unknown })
+  if (error.code === 'KEY_FILE_REJECTED' || (error.code === 'CONFLICT' && details.reason === 'peer_exists'))
+    return keyFileRejectionText(details)
+  if (error.code === 'IMPORT_FILE_REJECTED')
+    return planFileText(details.reason) ?? importRejectionText(details as { reason?: unknown; columns?: unknown })
   // A state refusal says which state: INVALID_STATE with details.reason picks its own sentence.
   const template = TEXT[`${error.code}:${String(details.reason)}`] ?? TEXT[error.code] ?? TEXT.INTERNAL!
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {

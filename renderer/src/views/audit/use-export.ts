@@ -11,7 +11,8 @@ export function useExport() {
     exporting.value = true
     try {
       const result = await call('audit:export', input)
-      if (!result.cancelled) ElMessage.success({ message: fmt(t.audit.exported, { rows: result.rows, file: result.fileName ?? '' }), duration: 5000 })
+      if (!result.cancelled)
+        ElMessage.success({ message: fmt(t.audit.exported, { rows: result.rows, file: result.fileName ?? '' }), duration: 5000 })
     } catch (err) {
       presentError(err)
     } finally {
