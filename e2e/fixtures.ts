@@ -27,6 +27,8 @@ export interface AppUnderTest {
   savedFile(name: string): string
   /** The file the next open dialog answers with (as a user picking it would). */
   willOpen(path: string): Promise<void>
+  /** A console error the test provokes on purpose (any other still fails it). */
+  expectConsoleError(pattern: RegExp): void
 }
 
 export const test = base.extend<{ app: AppUnderTest }>({
@@ -36,6 +38,7 @@ export const test = base.extend<{ app: AppUnderTest }>({
     const exportDir = join(dataDir, 'exports')
     mkdirSync(exportDir)
     const errors: string[] = []
+    const expectedErrors: RegExp[] = []
     let backend: Backend | undefined
     let closeApp = async () => {}
     let page: Page
@@ -100,13 +103,22 @@ export const test = base.extend<{ app: AppUnderTest }>({
     page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
     if (!USE_ELECTRON) await page.goto(`${HARNESS_ORIGIN}/index.html`)
 
-    await use({ page, dataDir, savedFile: (name) => join(exportDir, name), willOpen: (path) => willOpen(path) })
+    await use({
+      page,
+      dataDir,
+      savedFile: (name) => join(exportDir, name),
+      willOpen: (path) => willOpen(path),
+      expectConsoleError: (pattern) => void expectedErrors.push(pattern),
+    })
 
     if (testInfo.status !== testInfo.expectedStatus) await page.screenshot({ path: testInfo.outputPath('failure.png') }).catch(() => {})
     await closeApp()
     await backend?.close()
     rmSync(dataDir, { recursive: true, force: true })
-    expect(errors, 'renderer console errors').toEqual([])
+    expect(
+      errors.filter((e) => !expectedErrors.some((p) => p.test(e))),
+      'renderer console errors',
+    ).toEqual([])
   },
 })
 

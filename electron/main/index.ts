@@ -1,7 +1,7 @@
 // Electron lifecycle: single-instance lock → data folder → backup + guards + migrations → IPC →
 // window. A database that cannot be opened stops here with a blocking dialog naming the backup.
 import { join } from 'node:path'
-import { app, dialog, type BrowserWindow } from 'electron'
+import { app, dialog, ipcMain, type BrowserWindow } from 'electron'
 import { createBackend } from './compose'
 import { resolveDataDir } from './data-dir'
 import { registerIpc } from './ipc/register'
@@ -44,15 +44,16 @@ async function start(): Promise<void> {
       keyProtector: electronKeyProtector(),
     })
     app.on('will-quit', () => void backend.close())
-    registerIpc(backend.dispatch)
+    registerIpc(ipcMain, backend.dispatch)
   } catch (err) {
     const { title, body } = startupErrorMessage(err, dataDir)
     dialog.showErrorBox(title, body)
     app.exit(1)
     return
   }
-  hardenSessions()
+  const isTrustedUrl = (url: string) => isTrusted({ id: '', url, isMainFrame: true })
+  hardenSessions(isTrustedUrl)
   if (!devUrl) serveRenderer(join(__dirname, '../renderer'))
-  mainWindow = createMainWindow(devUrl ?? `${APP_ORIGIN}/index.html`, (url) => isTrusted({ id: '', url, isMainFrame: true }))
+  mainWindow = createMainWindow(devUrl ?? `${APP_ORIGIN}/index.html`)
   mainWindow.on('closed', () => (mainWindow = null))
 }
