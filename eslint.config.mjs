@@ -40,11 +40,15 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },
   },
   {
-    files: ['electron/**', 'db/**', 'tests/**', 'e2e/**', 'bench/**', 'scripts/**', 'bin/**', '*.config.*'],
+    files: ['electron/**', 'db/**', 'tests/**', 'e2e/**', 'bench/**', 'scripts/**', 'bin/**', 'build/**', '*.config.*'],
     languageOptions: { globals: globals.node },
   },
   { files: ['renderer/**'], languageOptions: { globals: globals.browser } },
-  { files: ['bin/**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    files: ['bin/**/*.cjs', 'build/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
