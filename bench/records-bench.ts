@@ -168,7 +168,7 @@ async function main() {
     sort: 'decisionDate',
     order: 'desc',
   } as const
-  const unit = (await db('org_units').where('name', '县市场监督管理局').first('id')).id as number
+  const unit = (await db('org_units').where('name', '县市场监督管理局').first('id'))!.id
   const cases: Array<[string, RecordQuery]> = [
     ['late in 2025, newest first, page 11', { ...base, late: true, dateFrom: '2025-01-01', dateTo: '2025-12-31', page: 11 }],
     ['one unit, sorted by report date', { ...base, supplierUnitId: unit, sort: 'reportedOn' }],

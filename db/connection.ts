@@ -1,3 +1,4 @@
+import type {} from './tables'
 import knexFactory, { type Knex } from 'knex'
 import { migrationSource } from './migrations'
 

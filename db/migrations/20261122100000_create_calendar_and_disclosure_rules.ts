@@ -39,7 +39,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('basis').notNullable()
     t.unique(['effective_from', 'level'])
   })
-  await knex('disclosure_rules').insert(DISCLOSURE_RULES)
+  await knex<Record<string, unknown>>('disclosure_rules').insert(DISCLOSURE_RULES)
 }
 
 export async function down(knex: Knex): Promise<void> {

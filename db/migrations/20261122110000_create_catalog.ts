@@ -174,7 +174,7 @@ export async function up(knex: Knex): Promise<void> {
     },
   ]
   for (const { fields, ...item } of items) {
-    const [id] = (await knex('catalog_items').insert({
+    const [id] = (await knex<Record<string, unknown>>('catalog_items').insert({
       ...item,
       version: 1,
       status: 'approved',
@@ -187,7 +187,8 @@ export async function up(knex: Knex): Promise<void> {
       updated_at: now,
       reviewed_at: now,
     })) as number[]
-    await knex('catalog_fields').insert(
+    // (A migration writes the table as it was then: untyped, not as db/tables.ts describes it now.)
+    await knex<Record<string, unknown>>('catalog_fields').insert(
       fields.map(([code, name, type, maxLength, required, dict, rule], i) => ({
         item_id: id,
         sort_order: (i + 1) * 10,

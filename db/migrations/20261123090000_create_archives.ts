@@ -107,7 +107,7 @@ export async function up(knex: Knex): Promise<void> {
     t.boolean('enabled').notNullable().defaultTo(true)
     t.bigInteger('updated_at').notNullable()
   })
-  await knex('grade_rules').insert(
+  await knex<Record<string, unknown>>('grade_rules').insert(
     DEFAULT_GRADE_RULES.map((r) => ({ ...r, results: r.results ? JSON.stringify(r.results) : null, enabled: true, updated_at: 0 })),
   )
   await knex.schema.createTable('grade_history', (t) => {

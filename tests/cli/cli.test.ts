@@ -74,7 +74,7 @@ describe('credit-desk db migrate / user reset-password', () => {
     expect(user.mustChangePassword).toBe(true)
     const row = await db('audit_log').where('procedure', 'cli:user-reset-password').first()
     expect(row).toMatchObject({ via: 'cli', result: 'ok', affected_ids: '["user:1"]' })
-    expect(row.actor_name).toMatch(/^os:/)
+    expect(row!.actor_name).toMatch(/^os:/)
     await db.destroy()
   })
 
@@ -198,7 +198,7 @@ describe('credit-desk demo seed', () => {
       expect(Number((await db('records').whereNull('supplier_unit_id').count({ n: '*' }))[0]!.n)).toBe(0)
       const persons = await db('records').whereNotNull('subject_id_index').select('data', 'sealed')
       expect(persons.length).toBe(summary.records.naturalPersons)
-      expect(JSON.parse(persons[0].data).ZJHM).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/)
+      expect(JSON.parse(persons[0]!.data).ZJHM).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/)
       expect(await db('audit_log').where('procedure', 'cli:demo-seed').count({ n: '*' })).toEqual([{ n: 1 }])
       // Archive entries fit each person's service (the same checks as typed entries).
       const early = await db('archive_entries as e')

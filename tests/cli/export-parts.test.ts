@@ -128,7 +128,7 @@ describe('what leaves the office', () => {
         packagesAcknowledged: 1,
       })
       // Nothing new since, except that the administrator now allows archives: all four people go.
-      const peer = (await db('exchange_peers').first('id')).id as number
+      const peer = (await db('exchange_peers').first('id'))!.id
       await setPeerParts(db, peer, ['catalog', 'records', 'progress', 'archives'])
       const preview = await exportPreview(ctx, { full: false })
       expect(preview.counts).toMatchObject({ records: 0, people: 4 })
@@ -169,7 +169,7 @@ describe('what leaves the office', () => {
     const unit = (
       expectOk(await admin('units:create', { parentId: null, name: '县财政局', kind: 'county_dept', sortOrder: 1 })) as { id: number }
     ).id
-    const keeper = (await b.db('users').where('username', 'clerk1').first('id')).id as number
+    const keeper = (await b.db('users').where('username', 'clerk1').first('id'))!.id
     expectOk(await admin('users:update', { id: keeper, displayName: 'clerk1', roles: ['clerk'], unitId: unit, archiveScope: 'all' }))
     expectOk(
       await clerk('people:create', {

@@ -31,7 +31,7 @@ describe('personal data at rest', () => {
     const { db } = await openDatabase(dir)
     try {
       const keys = await loadFieldKeys(db, dir, noProtector)
-      const people = (await db('people').select('*')) as Array<Record<string, unknown>>
+      const people = await db<Record<string, unknown>>('people').select('*')
       expect(people).toHaveLength(50)
       const personIds = people.map((p) => personIdNumber(keys, p.id_sealed as string))
       // The rebuild attack: a person's row holds the masked number; nothing else in it may hold the middle digits.
@@ -79,7 +79,7 @@ describe('personal data at rest', () => {
     const backup = filesUnder(join(dir, 'backups'))[0]!
     const copy = createDb(backup)
     try {
-      const rows = (await copy('people').select('*')) as Array<Record<string, unknown>>
+      const rows = await copy<Record<string, unknown>>('people').select('*')
       expect(rows).toHaveLength(50)
       expect(Object.keys(rows[0]!)).not.toContain('birth_date')
     } finally {

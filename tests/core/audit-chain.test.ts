@@ -90,7 +90,7 @@ describe('keyed audit chain', () => {
     r = await reopen()
     // Rows 9–11 are gone: the anchor still names row 11; the start logs the cut as an incident.
     const tail = await r.db('audit_log').where('procedure', 'system:audit-tail-missing').first('affected_ids')
-    expect(JSON.parse(tail.affected_ids)).toEqual(['table:audit_log', 'last-anchored:11', 'last-present:8'])
+    expect(JSON.parse(tail!.affected_ids)).toEqual(['table:audit_log', 'last-anchored:11', 'last-present:8'])
     expect(problems(r.check)).toEqual(
       expect.arrayContaining(['audit_log#8:mac', expect.stringMatching(/incident:system:audit-tail-missing$/)]),
     )

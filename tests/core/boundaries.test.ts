@@ -48,7 +48,7 @@ describe('the reporting deadline across a holiday week', () => {
     // Decided Tue 29 Sep 2026: 30 Sep, 8, 9, 10 (Saturday worked), 12, 13, 14 Oct. By weekends alone it would be 8 Oct.
     expect(cal.addWorkingDays('2026-09-29', 7).value).toBe('2026-10-14')
     const { db } = await freshDb()
-    const item = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id')).id)
+    const item = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id'))!.id)
     const row: Record<string, ExcelJS.CellValue> = {
       XDR_MC: '某某食品有限公司',
       XDR_LB: '法人和非法人组织',

@@ -90,7 +90,7 @@ describe('hostile files', () => {
     async () => {
       const { db, dataDir } = await freshDb()
       const item: CatalogItem = {
-        ...(await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_XK').first('id')).id)),
+        ...(await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_XK').first('id'))!.id)),
         fields: FIELDS,
       }
       const ctx = await loadStoreContext(db, TODAY, await loadFieldKeys(db, dataDir, noProtector))
@@ -119,7 +119,7 @@ describe('hostile files', () => {
   it('a formula without a cached value is a row error, not the text "[object Object]"', async () => {
     const { db } = await freshDb()
     const item: CatalogItem = {
-      ...(await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_XK').first('id')).id)),
+      ...(await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_XK').first('id'))!.id)),
       fields: FIELDS,
     }
     const preview = await previewImport(file('formula-without-value.xlsx'), item, await loadPreviewContext(db, TODAY))
@@ -132,7 +132,7 @@ describe('hostile files', () => {
   it('a merge claiming a million rows flags only the rows that exist', async () => {
     const { db } = await freshDb()
     const item: CatalogItem = {
-      ...(await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_XK').first('id')).id)),
+      ...(await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_XK').first('id'))!.id)),
       fields: FIELDS,
     }
     const preview = await previewImport(file('merge-million-rows.xlsx'), item, await loadPreviewContext(db, TODAY))

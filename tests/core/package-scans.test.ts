@@ -30,7 +30,7 @@ async function countyWithScans() {
   const keys = await loadFieldKeys(db, dataDir, noProtector)
   const city = SM.generate()
   await importPeer(db, clock, { name: '市信用办', pemText: city.publicPem }, null)
-  const user = (await db('users').first('id')).id as number
+  const user = (await db('users').first('id'))!.id
   const [planId] = await db('plans').insert({ uid: randomUUID(), title: '2026年工作要点', year: 2026, external_id: 'P1', created_at: 0 })
   const [taskId] = await db('tasks').insert({
     uid: randomUUID(),
@@ -80,7 +80,7 @@ type County = Awaited<ReturnType<typeof countyWithScans>>
 
 /** What the city reads from a package: every entry, and the rows of a table's first part. */
 async function openAsCity(c: County, path: string) {
-  const countyPub = (await c.db('exchange_keys').whereNull('retired_at').first('public_pem')).public_pem as string
+  const countyPub = (await c.db('exchange_keys').whereNull('retired_at').first('public_pem'))!.public_pem
   c.cityKeys.senders.set(SM.fingerprint(countyPub), { publicPem: countyPub, retired: false })
   const entries = new Map<string, Buffer>()
   const reader = payloadReader((name, data) => void entries.set(name, data))
@@ -131,7 +131,7 @@ describe('scans in a data package', () => {
     )
     // The older scan's SM3 is now kept, sealed: the database alone does not reveal it.
     const legacyRow = await c.db('attachments').where({ digest: c.digests.legacy }).first('sm3_sealed')
-    expect(legacyRow.sm3_sealed).toMatch(/^f1:/)
+    expect(legacyRow!.sm3_sealed).toMatch(/^f1:/)
     expect(JSON.stringify(await c.db('attachments').select())).not.toContain(bySm3['big.pdf'])
   })
 
@@ -154,11 +154,19 @@ describe('civil-servant archives in a data package', () => {
   it('carry people (ID number opened for the city), entries with their documents and grades; the next export only what changed', async () => {
     const c = await countyWithScans()
     const today = '2026-11-23'
-    let unitId = (await c.db('org_units').first('id'))?.id as number | undefined
+    let unitId = (await c.db('org_units').first('id'))?.id
     if (!unitId)
       [unitId] = await c
         .db('org_units')
-        .insert({ uid: randomUUID(), name: '示例县财政局', kind: 'department', sort_order: 0, enabled: true, created_at: 0, updated_at: 0 })
+        .insert({
+          uid: randomUUID(),
+          name: '示例县财政局',
+          kind: 'county_dept',
+          sort_order: 0,
+          enabled: true,
+          created_at: 0,
+          updated_at: 0,
+        })
     const personId = await createPerson(
       c.db,
       c.keys,

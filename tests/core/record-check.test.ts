@@ -6,7 +6,7 @@ import { freshDb } from '../helpers'
 
 async function penaltyItem(db: Knex) {
   const row = await db('catalog_items').where('code', 'SGS_CF').first('id')
-  return getCatalogItem(db, row.id)
+  return getCatalogItem(db, row!.id)
 }
 
 async function context(db: Knex): Promise<CheckContext> {

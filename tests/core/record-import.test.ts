@@ -11,7 +11,7 @@ import { loadDictEntries } from '../../electron/core/system/dictionaries'
 import { freshDb, tempDir } from '../helpers'
 
 async function setup(db: Knex) {
-  const item = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id')).id)
+  const item = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id'))!.id)
   const dicts = new Map([...(await loadDictEntries(db))].map(([k, v]) => [k, new Map(v.map((e) => [e.value, e.label]))]))
   const ctx: PreviewContext = { today: '2026-11-22', dicts, calendar: packagedCalendar(), reportedOn: '2026-11-22' }
   return { item, ctx }

@@ -8,7 +8,7 @@ import { freshDb } from '../helpers'
 describe('record import template', () => {
   it('has names, codes and hints for every data item, text-formatted code columns and dictionary drop-downs', async () => {
     const { db } = await freshDb()
-    const item = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id')).id)
+    const item = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id'))!.id)
     const dicts = new Map<string, Array<{ value: string; label: string }>>()
     for (const r of await db('dict_items').orderBy('sort_order')) {
       if (!dicts.has(r.type_code)) dicts.set(r.type_code, [])

@@ -11,7 +11,7 @@ import { loadDictEntries } from '../../electron/core/system/dictionaries'
 import { freshDb, tempDir } from '../helpers'
 
 async function licenseItem(db: Knex) {
-  return getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_XK').first('id')).id)
+  return getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_XK').first('id'))!.id)
 }
 
 const ROW: Record<string, ExcelJS.CellValue> = {
@@ -95,7 +95,7 @@ describe('reading department workbooks', () => {
 
   it('matches a header written with half-width brackets to a name with full-width ones', async () => {
     const { db } = await freshDb()
-    const penalty = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id')).id)
+    const penalty = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id'))!.id)
     const wb = new ExcelJS.Workbook()
     wb.addWorksheet('Sheet1').addRow(['行政相对人名称', '行政处罚决定书文号', '罚款金额(万元)', '处罚决定日期'])
     const path = join(tempDir(), 'dept.xlsx')

@@ -44,7 +44,7 @@ async function workbook(rows: Array<Record<string, ExcelJS.CellValue>>): Promise
 
 async function setup() {
   const { db, dataDir } = await freshDb()
-  const item = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id')).id)
+  const item = await getCatalogItem(db, (await db('catalog_items').where('code', 'SGS_CF').first('id'))!.id)
   const dicts = new Map([...(await loadDictEntries(db))].map(([k, v]) => [k, new Map(v.map((e) => [e.value, e.label]))]))
   const ctx: StoreContext = {
     today: '2026-11-22',
@@ -88,7 +88,7 @@ describe('record import', () => {
       doc_number: '罚〔2026〕10号',
       decision_date: '2026-09-26',
       deadline_date: '2026-10-12',
-      batch_id: batch.id,
+      batch_id: batch!.id,
     })
   })
 
@@ -119,8 +119,8 @@ describe('record import', () => {
     const r = await importRecords(db, item, await workbook([person]), ctx, { ...opts, mode: 'all' })
     expect(r.imported).toBe(1)
     const row = await db('records').first()
-    expect(JSON.parse(row.data).ZJHM).toBe('110105********002X')
-    expect(openField(ctx.keys, JSON.parse(row.sealed).ZJHM, 'records.ZJHM')).toBe('11010519491231002X')
+    expect(JSON.parse(row!.data).ZJHM).toBe('110105********002X')
+    expect(openField(ctx.keys, JSON.parse(row!.sealed!).ZJHM, 'records.ZJHM')).toBe('11010519491231002X')
     await db.raw('PRAGMA wal_checkpoint(TRUNCATE)')
     expect(readFileSync(join(dataDir, 'credit-desk.sqlite')).includes(Buffer.from('11010519491231002X'))).toBe(false)
   })

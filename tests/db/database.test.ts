@@ -201,7 +201,7 @@ describe('openDatabase', () => {
       created_at: 1,
       updated_at: 1,
     })
-    await db('people').insert({
+    await db<Record<string, unknown>>('people').insert({
       uid: 'u1',
       name: '张伟',
       id_sealed: 'f1:x:y:z',

@@ -28,8 +28,8 @@ async function setup() {
   const clerk = await userSession(b, admin, 'keeper', ['clerk'])
   const supervisor = await userSession(b, admin, 'boss', ['supervisor'])
   const auditor = await userSession(b, admin, 'audit1', ['auditor'])
-  const clerkId = (await b.db('users').where('username', 'keeper').first('id')).id as number
-  const bossId = (await b.db('users').where('username', 'boss').first('id')).id as number
+  const clerkId = (await b.db('users').where('username', 'keeper').first('id'))!.id
+  const bossId = (await b.db('users').where('username', 'boss').first('id'))!.id
   // The keeper sees the 发改局 subtree; the supervisor everything.
   expectOk(await admin('users:update', { id: clerkId, displayName: 'keeper', roles: ['clerk'], unitId: county, archiveScope: 'subtree' }))
   expectOk(await admin('users:update', { id: bossId, displayName: 'boss', roles: ['supervisor'], unitId: county, archiveScope: 'all' }))
@@ -305,7 +305,7 @@ describe('integrity archives through the router', () => {
     expect(await b.db('attachments').count({ n: '*' })).toEqual([{ n: 1 }])
     expect(await b.db('entry_attachments').count({ n: '*' })).toEqual([{ n: 2 }])
     // Stored sealed: the file on disk is not the scan, and opens back to it with the key.
-    const { digest } = await b.db('attachments').first('digest')
+    const { digest } = (await b.db('attachments').first('digest'))!
     const stored = readFileSync(attachmentPath(b.dataDir, digest))
     expect(stored.includes(Buffer.from('%PDF-1.4'))).toBe(false)
     const keys = await loadFieldKeys(b.db, b.dataDir, noProtector)

@@ -36,7 +36,7 @@ async function archiveOffice() {
   const clerk = await userSession(b, admin, 'keeper', ['clerk'])
   const boss = await userSession(b, admin, 'boss', ['supervisor'])
   const both = await userSession(b, admin, 'both', ['clerk', 'supervisor'])
-  const idOf = async (username: string) => (await b.db('users').where('username', username).first('id')).id as number
+  const idOf = async (username: string) => (await b.db('users').where('username', username).first('id'))!.id
   for (const [username, roles, scope] of [
     ['keeper', ['clerk'], 'unit'],
     ['boss', ['supervisor'], 'all'],

@@ -85,7 +85,7 @@ describe('work plans through the router', () => {
     // A task keeps one 牵头 unit: the second printed lead becomes 责任.
     expect(tasks[3]!.units).toMatchObject({ lead: ['县市场监管局'], responsible: ['县税务局'] })
     expect(await b.db('tasks').where('path', '二/2/(1)').first('parent_id')).toEqual({
-      parent_id: (await b.db('tasks').where('path', '二/2').first('id')).id,
+      parent_id: (await b.db('tasks').where('path', '二/2').first('id'))!.id,
     })
     // Confirmed spellings become aliases: the normalised match and the manual mapping.
     expect(await b.db('unit_aliases').orderBy('alias').pluck('alias')).toEqual(['县发展改革局', '县委宣传部'])

@@ -16,7 +16,9 @@ export type FieldType = (typeof FIELD_TYPES)[number]
 /** Named checks a data item may carry beyond its type (see core/catalog/catalog.ts). */
 export const CHECK_RULES = ['decision_date', 'document_number', 'subject_code', 'money_wan', 'not_future'] as const
 const INFO_CLASSES = ['basic', 'good', 'bad'] as const
+export type InfoClass = (typeof INFO_CLASSES)[number]
 const DISHONESTY_LEVELS = ['minor', 'general', 'serious'] as const
+export type DishonestyLevel = (typeof DISHONESTY_LEVELS)[number]
 
 /** A data item that holds a personal identifier (证件号码, 身份证号): sensitive unless the editor says otherwise. */
 export function isIdLikeField(f: { code: string; name: string; type: string }): boolean {

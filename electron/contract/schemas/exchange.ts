@@ -3,6 +3,8 @@ import { z } from 'zod'
 import { Id, TimestampMs, text } from './common'
 
 const Suite = z.enum(['SM2-SM3-SM4', 'X25519-Ed25519-AES256GCM'])
+/** The algorithm suites a package can use (national by default; the standard suite where a city asks for it). */
+export type SuiteName = z.infer<typeof Suite>
 const Kind = z.enum(['data', 'tasks', 'catalog', 'receipt'])
 const Counts = z.record(z.string(), z.number().int())
 

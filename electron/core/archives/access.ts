@@ -2,6 +2,7 @@
 // is a supervisor other than the requester who may open the archive themselves; nobody requests or
 // approves access to their own archive or one they are recused from.
 import type { Knex } from 'knex'
+import type { PersonRow } from '../../../db/tables'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
 import { countRows } from '../shared/count-rows'
@@ -68,7 +69,7 @@ export async function requireGrant(
   viewer: ArchiveViewer,
   personId: number,
   now: number,
-): Promise<{ person: Record<string, unknown> & { id: number; user_id: number | null }; until: number }> {
+): Promise<{ person: PersonRow; until: number }> {
   const person = await personInScope(db, viewer, personId)
   const refused = await refusal(db, viewer, person)
   if (refused) throw new AppError(ErrorCode.Forbidden, 'may not open this archive', { reason: refused })

@@ -6,6 +6,8 @@ import dayjs from 'dayjs'
 import type { Knex } from 'knex'
 import { GRADES, type EntryKind, type Grade, type GradeRule } from '../../contract/schemas/archives'
 import type { IsoDate } from '../calendar/working-calendar'
+import { ErrorCode } from '../../contract/errors'
+import { AppError } from '../shared/app-error'
 
 export interface StoredRule {
   id: number
@@ -75,6 +77,7 @@ export async function gradeOf(db: Knex, personId: number, today: IsoDate, rules?
  */
 export async function regrade(db: Knex, personId: number, today: IsoDate, now: number, rules?: StoredRule[]): Promise<boolean> {
   const person = await db('people').where('id', personId).first('grade', 'rules_grade', 'grade_source')
+  if (!person) throw new AppError(ErrorCode.NotFound, 'no such person')
   const { grade, reasons } = await gradeOf(db, personId, today, rules)
   if (grade === person.rules_grade) return false
   await db('people').where('id', personId).update({ grade, rules_grade: grade, grade_source: 'rules', updated_at: now })

@@ -109,6 +109,7 @@ export function birthDateOf(idNumber: string): string {
 /** The full ID number: only for a viewer holding a grant (the caller checks and the router logs it). */
 export async function revealIdNumber(db: Knex, keys: FieldKeys, personId: number): Promise<string> {
   const row = await db('people').where('id', personId).first('id_sealed')
+  if (!row) throw new AppError(ErrorCode.NotFound, 'no such person')
   return openField(keys, row.id_sealed, ID_CONTEXT)
 }
 

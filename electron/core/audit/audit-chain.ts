@@ -190,7 +190,8 @@ export async function verifyAuditTrail(
     let sawKeyed = false
     let afterId = 0
     for (;;) {
-      const rows = (await db(table).where('id', '>', afterId).orderBy('id').limit(batch)) as Array<Record<string, unknown>>
+      // Read untyped: a tampered file may hold anything in any column.
+      const rows = await db<Record<string, unknown>>(table).where('id', '>', afterId).orderBy('id').limit(batch)
       for (const row of rows) {
         const id = Number(row.id)
         checked++

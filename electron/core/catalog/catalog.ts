@@ -14,6 +14,7 @@ import { FIELD_TYPE_LABELS } from '../../contract/labels.zh-CN'
 import { AppError, fieldError } from '../shared/app-error'
 import type { Clock } from '../shared/clock'
 import { countRows } from '../shared/count-rows'
+import type { CatalogFieldRow, CatalogItemRow } from '../../../db/tables'
 
 const summaryColumns = (db: Knex) => [
   'i.*',
@@ -22,33 +23,36 @@ const summaryColumns = (db: Knex) => [
   db.raw('(SELECT count(*) FROM catalog_fields f WHERE f.item_id = i.id) AS field_count'),
 ]
 
-function toSummary(row: Record<string, unknown>): CatalogSummary {
+/** A catalog_items row with the columns summaryColumns adds. */
+type SummaryRow = CatalogItemRow & { category_name: string; supplier_unit_name: string | null; field_count: number }
+
+function toSummary(row: SummaryRow): CatalogSummary {
   return {
-    id: row.id as number,
-    code: row.code as string,
-    version: row.version as number,
-    status: row.status as CatalogSummary['status'],
-    categoryCode: row.category_code as string,
-    categoryName: row.category_name as string,
-    name: row.name as string,
-    infoClass: row.info_class as CatalogSummary['infoClass'],
-    dishonestyLevel: (row.dishonesty_level as CatalogSummary['dishonestyLevel']) ?? null,
-    source: row.source as string,
-    supplierUnitName: (row.supplier_unit_name as string | null) ?? null,
+    id: row.id,
+    code: row.code,
+    version: row.version,
+    status: row.status,
+    categoryCode: row.category_code,
+    categoryName: row.category_name,
+    name: row.name,
+    infoClass: row.info_class,
+    dishonestyLevel: row.dishonesty_level ?? null,
+    source: row.source,
+    supplierUnitName: row.supplier_unit_name ?? null,
     fieldCount: Number(row.field_count),
     updatedAt: Number(row.updated_at),
   }
 }
 
-function toField(row: Record<string, unknown>): CatalogField {
+function toField(row: CatalogFieldRow): CatalogField {
   return {
-    code: row.code as string,
-    name: row.name as string,
-    type: row.type as CatalogField['type'],
-    maxLength: (row.max_length as number | null) ?? null,
+    code: row.code,
+    name: row.name,
+    type: row.type,
+    maxLength: row.max_length ?? null,
     required: Boolean(row.required),
-    dictTypeCode: (row.dict_type_code as string | null) ?? null,
-    checkRule: (row.check_rule as string | null) ?? null,
+    dictTypeCode: row.dict_type_code ?? null,
+    checkRule: row.check_rule ?? null,
     sensitive: Boolean(row.sensitive),
   }
 }
@@ -130,7 +134,7 @@ export async function listVersions(db: Knex, code: string): Promise<CatalogSumma
 }
 
 async function dictValues(db: Knex, typeCode: string): Promise<Set<string>> {
-  return new Set((await db('dict_items').where({ type_code: typeCode, enabled: true }).pluck('value')) as string[])
+  return new Set(await db('dict_items').where({ type_code: typeCode, enabled: true }).pluck('value'))
 }
 
 /** Everything a draft must satisfy before it is stored; problems come back as field issues. */
@@ -153,7 +157,7 @@ async function draftIssues(db: Knex, input: SaveDraftInput): Promise<FieldIssue[
   if (input.supplierUnitId != null && !(await db('org_units').where('id', input.supplierUnitId).first('id'))) {
     issues.push({ path: 'supplierUnitId', message: 'unit.missing' })
   }
-  const dictTypes = new Set((await db('dict_types').pluck('code')) as string[])
+  const dictTypes = new Set(await db('dict_types').pluck('code'))
   const codes = input.fields.map((f) => f.code)
   input.fields.forEach((f, i) => {
     if (codes.indexOf(f.code) !== i) issues.push({ path: `fields.${i}.code`, message: 'field.duplicate' })
@@ -210,7 +214,7 @@ async function writeFields(db: Knex, itemId: number, fields: CatalogField[]): Pr
 async function requireItem(db: Knex, id: number) {
   const row = await db('catalog_items').where('id', id).first()
   if (!row) throw new AppError(ErrorCode.NotFound, 'catalog item not found')
-  return row as { id: number; code: string; version: number; status: string; created_by: number | null }
+  return row
 }
 
 function requireStatus(row: { status: string }, ...allowed: string[]): void {
@@ -233,7 +237,7 @@ export async function saveDraft(db: Knex, clock: Clock, userId: number, input: S
   }
   if (await db('catalog_items').where('code', input.code).first('id')) issues.unshift({ path: 'code', message: 'catalog.codeTaken' })
   if (issues.length) throw fieldError(issues)
-  const [id] = (await db('catalog_items').insert({
+  const [id] = await db('catalog_items').insert({
     ...itemColumns(input),
     code: input.code,
     version: 1,
@@ -241,7 +245,7 @@ export async function saveDraft(db: Knex, clock: Clock, userId: number, input: S
     created_by: userId,
     created_at: now,
     updated_at: now,
-  })) as number[]
+  })
   await writeFields(db, id!, input.fields)
   return id!
 }
@@ -293,18 +297,18 @@ export async function newVersion(db: Knex, clock: Clock, userId: number, id: num
     .whereIn('status', [CatalogStatus.Draft, CatalogStatus.Submitted])
     .first('id', 'version')
   if (open) throw new AppError(ErrorCode.InvalidState, 'an open version exists', { openId: open.id, openVersion: open.version })
-  const latest = (await db('catalog_items').where('code', row.code).max({ v: 'version' }).first()) as { v: number }
-  const full = await db('catalog_items').where('id', id).first()
+  const latest = await db('catalog_items').where('code', row.code).max({ v: 'version' }).first()
+  const full = await requireItem(db, id)
   const now = clock.now()
   const { id: _id, status: _s, version: _v, reviewed_by: _rb, reviewed_at: _ra, review_comment: _rc, ...copy } = full
-  const [newId] = (await db('catalog_items').insert({
+  const [newId] = await db('catalog_items').insert({
     ...copy,
-    version: latest.v + 1,
+    version: Number(latest?.v ?? 0) + 1,
     status: CatalogStatus.Draft,
     created_by: userId,
     created_at: now,
     updated_at: now,
-  })) as number[]
+  })
   const fields = await db('catalog_fields').where('item_id', id).orderBy('sort_order')
   await writeFields(db, newId!, fields.map(toField))
   return newId!
@@ -429,7 +433,7 @@ export async function receiveItem(db: Knex, clock: Clock, sent: unknown): Promis
     return 'conflict'
   const latest = Number((await db('catalog_items').where('code', input.code).max({ v: 'version' }).first())?.v ?? 0)
   const now = clock.now()
-  const [id] = (await db('catalog_items').insert({
+  const [id] = await db('catalog_items').insert({
     ...itemColumns(input),
     code: input.code,
     version: latest + 1,
@@ -437,7 +441,7 @@ export async function receiveItem(db: Knex, clock: Clock, sent: unknown): Promis
     created_by: null,
     created_at: now,
     updated_at: now,
-  })) as number[]
+  })
   await writeFields(db, id!, input.fields)
   return current ? 'version' : 'created'
 }

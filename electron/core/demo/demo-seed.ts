@@ -269,7 +269,7 @@ async function seedPeople(
     const [post, rank] = pickOf(POSTS)
     const name = pickOf([...SURNAMES]) + pickOf(GIVEN) + (rnd() < 0.5 ? pickOf(GIVEN) : '')
     const unitId = pickOf(unitIds)
-    const issuer = (await db('org_units').where('id', unitId).first('name')).name as string
+    const issuer = (await db('org_units').where('id', unitId).first('name'))!.name
     const personId = await createPerson(
       db,
       ctx.keys,

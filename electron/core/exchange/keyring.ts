@@ -36,10 +36,11 @@ async function createOwnKey(db: Knex, keys: FieldKeys, clock: Clock, suiteName: 
 
 /** The current key pair of a suite, made on first need (at setup, or for the standard suite when a peer uses it). */
 export async function currentOwnKey(db: Knex, keys: FieldKeys, clock: Clock, suiteName: SuiteName = DEFAULT_SUITE): Promise<OwnKey> {
-  let row = await db('exchange_keys').where({ suite: suiteName }).whereNull('retired_at').orderBy('id', 'desc').first()
+  const current = () => db('exchange_keys').where({ suite: suiteName }).whereNull('retired_at').orderBy('id', 'desc').first()
+  let row = await current()
   if (!row) {
     await createOwnKey(db, keys, clock, suiteName)
-    row = await db('exchange_keys').where({ suite: suiteName }).whereNull('retired_at').orderBy('id', 'desc').first()
+    row = (await current())!
   }
   return {
     id: row.id,
@@ -168,13 +169,6 @@ export async function recipientPeer(db: Knex, peerId?: number | null) {
   const rows = peerId ? await q.where('id', peerId) : await q
   if (rows.length !== 1)
     throw new AppError(ErrorCode.InvalidState, 'no single recipient', { reason: rows.length ? 'choose_peer' : 'no_peer' })
-  const r = rows[0]
-  return {
-    id: r.id as number,
-    name: r.name as string,
-    suite: r.suite as SuiteName,
-    fingerprint: r.fingerprint as string,
-    publicPem: r.public_pem as string,
-    parts: partsOf(r.parts as string),
-  }
+  const r = rows[0]!
+  return { id: r.id, name: r.name, suite: r.suite, fingerprint: r.fingerprint, publicPem: r.public_pem, parts: partsOf(r.parts) }
 }

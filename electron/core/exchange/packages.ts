@@ -372,7 +372,7 @@ async function applyTasks(
     const own = tasks.filter((t) => t.planExternalId === externalId)
     const existing =
       (await trx('plans').where('external_id', externalId).first('id')) ??
-      (plan.docNumber ? await trx('plans').where('doc_number', plan.docNumber).first('id') : undefined)
+      (plan.docNumber ? await trx('plans').where('doc_number', String(plan.docNumber)).first('id') : undefined)
     if (existing) {
       await trx('plans').where('id', existing.id).update({ external_id: externalId })
       for (const t of own) {

@@ -32,7 +32,8 @@ import {
 } from './gm'
 import { keyFingerprint, readSm2PrivateKeyPem, readSm2PublicKeyPem, sm2PrivateKeyPem, sm2PublicKeyDer, sm2PublicKeyPem } from './key-files'
 
-export type SuiteName = 'SM2-SM3-SM4' | 'X25519-Ed25519-AES256GCM'
+export type { SuiteName } from '../../contract/schemas/exchange'
+import type { SuiteName } from '../../contract/schemas/exchange'
 export const SUITES: SuiteName[] = ['SM2-SM3-SM4', 'X25519-Ed25519-AES256GCM']
 
 export interface ChunkKeys {

@@ -106,7 +106,8 @@ async function scrubBackupBirthDates(dataDir: string): Promise<void> {
     try {
       const columns = (await copy.raw("SELECT name FROM pragma_table_info('people')")) as Array<{ name: string }>
       if (!columns.some((c) => c.name === 'birth_date')) continue
-      await copy('people').update({ birth_date: '' })
+      // A backup has the schema of its day, not the one db/tables.ts describes.
+      await copy<Record<string, unknown>>('people').update({ birth_date: '' })
       await copy.raw('VACUUM')
       await copy.raw('PRAGMA wal_checkpoint(TRUNCATE)')
     } finally {

@@ -5,17 +5,18 @@ import { UnitKind, type NewUnit, type Unit, type UnitUpdate } from '../../contra
 import { checkUscc } from '../codes/uscc'
 import { AppError, fieldError } from '../shared/app-error'
 import type { Clock } from '../shared/clock'
+import type { OrgUnitRow } from '../../../db/tables'
 
-function toUnit(row: Record<string, unknown>): Unit {
+function toUnit(row: OrgUnitRow): Unit {
   return {
-    id: row.id as number,
-    uid: row.uid as string,
-    parentId: (row.parent_id as number | null) ?? null,
-    name: row.name as string,
-    kind: row.kind as Unit['kind'],
-    creditCode: (row.credit_code as string | null) ?? null,
-    regionCode: (row.region_code as string | null) ?? null,
-    sortOrder: row.sort_order as number,
+    id: row.id,
+    uid: row.uid,
+    parentId: row.parent_id ?? null,
+    name: row.name,
+    kind: row.kind,
+    creditCode: row.credit_code ?? null,
+    regionCode: row.region_code ?? null,
+    sortOrder: row.sort_order,
     enabled: Boolean(row.enabled),
   }
 }
