@@ -8,6 +8,7 @@ import type { LoginResult } from '../electron/contract/schemas/audit'
 import type { CatalogStatus, DishonestyLevel, FieldType, InfoClass } from '../electron/contract/schemas/catalog'
 import type { UnitKind } from '../electron/contract/schemas/units'
 import type { SuiteName } from '../electron/contract/schemas/exchange'
+import type { UnitStatus } from '../electron/contract/schemas/supervision'
 import type { Role } from '../electron/contract/roles'
 
 type PersonStatus = (typeof PERSON_STATUSES)[number]
@@ -400,7 +401,7 @@ export interface TaskUnitRow {
   task_id: number
   unit_id: number
   role: string
-  status: string
+  status: UnitStatus
   deadline: string | null
   percent: number
   submitted_by: number | null

@@ -1,6 +1,10 @@
 import { z } from 'zod'
 import { Id, TimestampMs, optionalText, text } from './common'
 
+/** Where one unit stands on a task: pending → assigned → signed → in_progress → submitted → done (or returned). */
+export const UNIT_STATUSES = ['pending', 'assigned', 'signed', 'in_progress', 'submitted', 'returned', 'done'] as const
+export type UnitStatus = (typeof UNIT_STATUSES)[number]
+
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date.format')
 const Names = z.array(text(100)).max(100)
 export const PlanUnits = z.object({ lead: Names, responsible: Names, cooperating: Names })

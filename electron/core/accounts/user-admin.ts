@@ -29,7 +29,7 @@ export async function createUser(db: Knex, clock: Clock, input: NewUser): Promis
   if (await findUserByUsername(db, input.username)) issues.unshift({ path: 'username', message: 'username.taken' })
   if (issues.length) throw fieldError(issues)
   const now = clock.now()
-  const [id] = (await db('users').insert({
+  const [id] = await db('users').insert({
     username: input.username,
     display_name: input.displayName,
     password_hash: await hashPassword(input.initialPassword),
@@ -40,7 +40,7 @@ export async function createUser(db: Knex, clock: Clock, input: NewUser): Promis
     password_changed_at: now,
     created_at: now,
     updated_at: now,
-  })) as number[]
+  })
   await setRoles(db, id!, input.roles)
   await clearThrottle(db, input.username)
   return id!

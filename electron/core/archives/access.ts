@@ -24,14 +24,14 @@ export async function requestAccess(
   if (await db('archive_access').where({ requester_id: viewer.userId, person_id: person.id, status: 'pending' }).first('id')) {
     throw new AppError(ErrorCode.InvalidState, 'a request is pending', { reason: 'pending' })
   }
-  const [id] = (await db('archive_access').insert({
+  const [id] = await db('archive_access').insert({
     person_id: person.id,
     requester_id: viewer.userId,
     reason: input.reason,
     days: input.days,
     status: 'pending',
     created_at: now,
-  })) as number[]
+  })
   return id!
 }
 

@@ -47,7 +47,7 @@ export async function addEntry(
     })
   }
   if (issues.length) throw fieldError(issues)
-  const [id] = (await db('archive_entries').insert({
+  const [id] = await db('archive_entries').insert({
     person_id: input.personId,
     kind: input.kind,
     year: input.year,
@@ -60,7 +60,7 @@ export async function addEntry(
     effect_until: input.effectUntil,
     created_by: userId,
     created_at: now,
-  })) as number[]
+  })
   const gradeChanged = await regrade(db, input.personId, today, now)
   return { id: id!, gradeChanged }
 }

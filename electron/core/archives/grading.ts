@@ -118,7 +118,7 @@ export async function saveGradeRule(db: Knex, rule: GradeRule, now: number): Pro
     await db('grade_rules').where('id', rule.id).update(row)
     return rule.id
   }
-  const [id] = (await db('grade_rules').insert(row)) as number[]
+  const [id] = await db('grade_rules').insert(row)
   return id!
 }
 

@@ -51,7 +51,7 @@ export async function createPerson(
   if (id.valid && (await db('people').where('id_index', personIdIndex(keys, id.normalized)).first('id')))
     issues.push({ path: 'idNumber', message: 'person.duplicate' })
   if (issues.length) throw fieldError(issues)
-  const [personId] = (await db('people').insert({
+  const [personId] = await db('people').insert({
     uid: randomUUID(),
     name: input.name,
     id_sealed: sealField(keys, id.normalized, ID_CONTEXT),
@@ -72,7 +72,7 @@ export async function createPerson(
     created_by: userId,
     created_at: now,
     updated_at: now,
-  })) as number[]
+  })
   await db('grade_history').insert({ person_id: personId, grade: 'trustworthy', source: 'rules', reasons: '[]', decided_by: null, at: now })
   return personId!
 }

@@ -31,7 +31,7 @@ export async function appendAudit(db: Knex, record: AuditRecord): Promise<void> 
   const prev = await previousMac(db, 'audit_log')
   const mac = chainMac(db, prev, auditContent(row))
   // prev_hash / hash keep their meaning for readers of the old chain: the link and the row's own seal.
-  const [id] = (await db('audit_log').insert({ ...row, prev_hash: prev, hash: mac, mac })) as number[]
+  const [id] = await db('audit_log').insert({ ...row, prev_hash: prev, hash: mac, mac })
   anchorAfterCommit(db, 'audit_log', id!, mac)
 }
 
@@ -39,7 +39,7 @@ export async function appendLogin(db: Knex, at: number, username: string, result
   const row = { at, username, result, via }
   const prev = await previousMac(db, 'login_log')
   const mac = chainMac(db, prev, loginContent(row))
-  const [id] = (await db('login_log').insert({ ...row, prev_mac: prev, mac })) as number[]
+  const [id] = await db('login_log').insert({ ...row, prev_mac: prev, mac })
   anchorAfterCommit(db, 'login_log', id!, mac)
 }
 

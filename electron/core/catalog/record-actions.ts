@@ -31,7 +31,7 @@ export async function fileAction(db: Knex, input: NewAction, userId: number, now
     throw new AppError(ErrorCode.InvalidState, 'disclosure already ended', { reason: 'expired' })
   const open = await db('record_actions').where({ record_id: input.recordId, status: 'pending' }).first('id')
   if (open) throw new AppError(ErrorCode.InvalidState, 'an application is pending', { reason: 'pending' })
-  const [id] = (await db('record_actions').insert({
+  const [id] = await db('record_actions').insert({
     record_id: input.recordId,
     kind: input.kind,
     status: 'pending',
@@ -40,7 +40,7 @@ export async function fileAction(db: Knex, input: NewAction, userId: number, now
     applicant: input.applicant,
     filed_by: userId,
     filed_at: now,
-  })) as number[]
+  })
   return id!
 }
 

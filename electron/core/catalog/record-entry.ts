@@ -44,7 +44,7 @@ export async function createRecord(
       })
     }
   }
-  const [id] = (await db('records').insert(row)) as number[]
+  const [id] = await db('records').insert(row)
   const gaps = row.decision_date ? ctx.calendar.addWorkingDays(row.decision_date, REPORTING_WORKING_DAYS).yearsWithoutData : []
   return { id: id!, isLate: row.is_late, deadlineDate: row.deadline_date, calendarGaps: gaps }
 }

@@ -149,7 +149,7 @@ export async function importRecords(
   let outcome: ImportResult | undefined
   try {
     await db.transaction(async (trx) => {
-      const [batchId] = (await trx('import_batches').insert({
+      const [batchId] = await trx('import_batches').insert({
         item_code: item.code,
         item_id: item.id,
         file_name: opts.fileName,
@@ -162,7 +162,7 @@ export async function importRecords(
         created_by: opts.createdBy,
         via: opts.via,
         created_at: opts.now,
-      })) as number[]
+      })
       const lineage = { supplierUnitId: opts.supplierUnitId, createdBy: opts.createdBy, batchId: batchId!, now: opts.now }
       const inserted = new Map<number, string>()
       type Pending = Array<{ row: number; record: ReturnType<typeof recordRow>; reject: (c: string, m: string) => void }>

@@ -104,7 +104,7 @@ export async function importPeer(db: Knex, clock: Clock, input: { name: string; 
     // A new key replaces the peer's old one, keeping what the administrator allowed it to receive.
     const previous = await trx('exchange_peers').where({ name: input.name }).whereNull('retired_at').orderBy('id', 'desc').first('parts')
     await trx('exchange_peers').where({ name: input.name }).whereNull('retired_at').update({ retired_at: now })
-    const [peerId] = (await trx('exchange_peers').insert({
+    const [peerId] = await trx('exchange_peers').insert({
       name: input.name,
       suite: suite.name,
       fingerprint,
@@ -112,7 +112,7 @@ export async function importPeer(db: Knex, clock: Clock, input: { name: string; 
       imported_by: userId,
       imported_at: now,
       ...(previous ? { parts: previous.parts } : {}),
-    })) as number[]
+    })
     return peerId!
   })
   return { id, name: input.name, suite: suite.name, fingerprint, spoken: spokenFingerprint(fingerprint) }

@@ -132,7 +132,7 @@ async function reserveSequence(
 ): Promise<{ id: number; sequence: number }> {
   return db.transaction(async (trx) => {
     const sequence = await nextSequence(trx, peer.fingerprint)
-    const [id] = (await trx('exchange_packages').insert({
+    const [id] = await trx('exchange_packages').insert({
       direction: 'out',
       peer_fingerprint: peer.fingerprint,
       peer_name: peer.name,
@@ -146,7 +146,7 @@ async function reserveSequence(
       state: 'writing',
       created_by: o.userId,
       created_at: now,
-    })) as number[]
+    })
     writingHere.add(id!)
     return { id: id!, sequence }
   })
@@ -301,7 +301,7 @@ export async function importPackage(
 
   return db.transaction(async (trx) => {
     const now = ctx.clock.now()
-    const [inId] = (await trx('exchange_packages').insert({
+    const [inId] = await trx('exchange_packages').insert({
       direction: 'in',
       peer_fingerprint: read.header.sender.keyFingerprint,
       peer_name: read.senderName,
@@ -314,7 +314,7 @@ export async function importPackage(
       warnings: warnings.length ? JSON.stringify(warnings) : null,
       created_by: o.userId,
       created_at: now,
-    })) as number[]
+    })
     const changes =
       read.header.kind === 'receipt'
         ? await applyReceipts(trx, read.tables.receipts ?? [], inId!, now)

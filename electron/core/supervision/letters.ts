@@ -8,6 +8,20 @@ import { AppError, fieldError } from '../shared/app-error'
 import { lightOf, type UnitStatus } from './task-lifecycle'
 import { loadDocx } from '../shared/lazy-libs'
 import { letterPrefix, yellowWorkingDays } from './supervision-settings'
+import type { SupervisionLetterRow } from '../../../db/tables'
+
+interface DueRow {
+  id: number
+  status: UnitStatus
+  percent: number
+  role: string
+  unit_deadline: string | null
+  task_deadline: string | null
+  task_id: number
+  path: string
+  title: string
+  unit_name: string
+}
 
 export async function dueList(db: Knex, today: IsoDate, calendar: WorkingCalendar) {
   const yellow = await yellowWorkingDays(db)
@@ -16,7 +30,7 @@ export async function dueList(db: Knex, today: IsoDate, calendar: WorkingCalenda
     .join('org_units as u', 'u.id', 'tu.unit_id')
     .whereNotIn('t.status', ['completed', 'archived', 'created'])
     .whereNot('tu.status', 'done')
-    .select(
+    .select<DueRow[]>(
       'tu.id',
       'tu.status',
       'tu.percent',
@@ -30,18 +44,18 @@ export async function dueList(db: Knex, today: IsoDate, calendar: WorkingCalenda
     )
   return rows
     .map((r) => {
-      const deadline = (r.unit_deadline ?? r.task_deadline) as string | null
-      const light = lightOf(r.status as UnitStatus, deadline, today, yellow, calendar)
+      const deadline = r.unit_deadline ?? r.task_deadline
+      const light = lightOf(r.status, deadline, today, yellow, calendar)
       const overdueDays = deadline && today > deadline ? calendar.workingDaysBetween(deadline, today).value : 0
       return {
-        taskUnitId: r.id as number,
-        taskId: r.task_id as number,
-        path: (r.path as string).split('/'),
-        title: r.title as string,
-        unitName: r.unit_name as string,
-        role: r.role as string,
-        status: r.status as string,
-        percent: r.percent as number,
+        taskUnitId: r.id,
+        taskId: r.task_id,
+        path: r.path.split('/'),
+        title: r.title,
+        unitName: r.unit_name,
+        role: r.role,
+        status: r.status,
+        percent: r.percent,
         deadline,
         light,
         overdueDays,
@@ -67,19 +81,19 @@ export async function issueLetter(
     .where('tu.task_id', input.taskId)
     .whereIn('tu.id', input.taskUnitIds)
     .whereNot('tu.status', 'done')
-    .select('u.name')
+    .select<Array<{ name: string }>>('u.name')
   if (!units.length) throw fieldError([{ path: 'taskUnitIds', message: 'letter.noUnits' }])
-  const names = units.map((u) => u.name as string)
+  const names = units.map((u) => u.name)
   const year = Number(today.slice(0, 4))
   const prefix = await letterPrefix(db)
   const seq = Number((await db('supervision_letters').where('year', year).max({ m: 'seq' }).first())?.m ?? 0) + 1
   const docNumber = `${prefix}〔${year}〕${seq}号`
   const body =
-    `${names.join('、')}：\n\u3000\u3000根据《${(await db('plans as p').join('tasks as t', 't.plan_id', 'p.id').where('t.id', input.taskId).first('p.title')).title}》，` +
+    `${names.join('、')}：\n\u3000\u3000根据《${(await db('plans').where('id', db('tasks').where('id', input.taskId).select('plan_id')).first('title'))?.title ?? ''}》，` +
     `“${task.path.replaceAll('/', '.')} ${task.title}”由你单位承办${task.deadline ? `，原定完成期限为 ${task.deadline}` : ''}。经督查，该项工作进度滞后。` +
     `请高度重视，于 ${input.newDeadline} 前办结，并将办理结果（加盖公章）报送社会信用体系建设领导小组办公室。` +
     (input.note ? `\n\u3000\u3000${input.note}` : '')
-  const [id] = (await db('supervision_letters').insert({
+  const [id] = await db('supervision_letters').insert({
     year,
     seq,
     doc_number: docNumber,
@@ -89,7 +103,7 @@ export async function issueLetter(
     body,
     created_by: userId,
     created_at: now,
-  })) as number[]
+  })
   return { id: id!, docNumber }
 }
 
@@ -97,18 +111,19 @@ export async function getLetter(db: Knex, id: number) {
   const l = await db('supervision_letters as l')
     .join('users as u', 'u.id', 'l.created_by')
     .where('l.id', id)
-    .first('l.*', 'u.display_name as by_name')
+    .first<(SupervisionLetterRow & { by_name: string }) | undefined>('l.*', 'u.display_name as by_name')
   if (!l) throw new AppError(ErrorCode.NotFound, 'no such letter')
-  const org = (await db('settings').where('key', 'org_name').first('value'))?.value as string | undefined
+  const org = (await db('settings').where('key', 'org_name').first('value'))?.value
+  const unitNames: string[] = JSON.parse(l.unit_names)
   return {
-    id: l.id as number,
-    docNumber: l.doc_number as string,
-    taskId: l.task_id as number,
-    unitNames: JSON.parse(l.unit_names) as string[],
-    newDeadline: l.new_deadline as string,
-    body: l.body as string,
+    id: l.id,
+    docNumber: l.doc_number,
+    taskId: l.task_id,
+    unitNames,
+    newDeadline: l.new_deadline,
+    body: l.body,
     issuer: org ?? '',
-    createdByName: l.by_name as string,
+    createdByName: l.by_name,
     createdAt: Number(l.created_at),
   }
 }

@@ -3,6 +3,7 @@
 // an alias for next time — or created); a task keeps one 牵头 unit, further ones become 责任.
 import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
+import type { PlanRow } from '../../../db/tables'
 import { ErrorCode, type FieldIssue } from '../../contract/errors'
 import { AppError, fieldError } from '../shared/app-error'
 import type { Clock } from '../shared/clock'
@@ -92,7 +93,7 @@ export async function savePlan(
         if (!existing) unitsCreated++
       }
     }
-    const [planId] = (await trx('plans').insert({
+    const [planId] = await trx('plans').insert({
       uid: randomUUID(),
       title: input.title,
       issuer: input.issuer,
@@ -102,11 +103,11 @@ export async function savePlan(
       external_id: input.externalId ?? null,
       created_by: userId,
       created_at: now,
-    })) as number[]
+    })
     const idOf = new Map<string, number>()
     for (const [i, t] of input.tasks.entries()) {
       const parentId = t.path.length > 1 ? (idOf.get(t.path.slice(0, -1).join('/')) ?? null) : null
-      const [taskId] = (await trx('tasks').insert({
+      const [taskId] = await trx('tasks').insert({
         uid: randomUUID(),
         plan_id: planId,
         parent_id: parentId,
@@ -122,7 +123,7 @@ export async function savePlan(
         external_id: t.externalId ?? null,
         sort_order: i,
         created_at: now,
-      })) as number[]
+      })
       idOf.set(t.path.join('/'), taskId!)
       const rows = new Map<number, string>()
       const [lead, ...moreLeads] = t.units.lead
@@ -137,18 +138,25 @@ export async function savePlan(
 }
 
 export async function listPlans(db: Knex) {
-  const rows = (await db('plans as p')
+  const rows = await db('plans as p')
     .leftJoin('tasks as t', 't.plan_id', 'p.id')
     .groupBy('p.id')
     .orderBy('p.id', 'desc')
-    .select('p.id', 'p.title', 'p.issuer', 'p.doc_number', 'p.year', 'p.created_at')
-    .count({ tasks: 't.id' })) as Array<Record<string, unknown>>
+    .select<Array<Pick<PlanRow, 'id' | 'title' | 'issuer' | 'doc_number' | 'year' | 'created_at'> & { tasks: number }>>(
+      'p.id',
+      'p.title',
+      'p.issuer',
+      'p.doc_number',
+      'p.year',
+      'p.created_at',
+      db.raw('count(t.id) as tasks'),
+    )
   return rows.map((r) => ({
-    id: r.id as number,
-    title: r.title as string,
-    issuer: (r.issuer as string) ?? null,
-    docNumber: (r.doc_number as string) ?? null,
-    year: r.year as number,
+    id: r.id,
+    title: r.title,
+    issuer: r.issuer ?? null,
+    docNumber: r.doc_number ?? null,
+    year: r.year,
     tasks: Number(r.tasks),
     createdAt: Number(r.created_at),
   }))
@@ -165,20 +173,17 @@ export async function planTasks(db: Knex, planId: number) {
       tasks.map((t) => t.id),
     )
     .orderBy('tu.id')
-    .select('tu.task_id', 'tu.role', 'u.name')
+    .select<Array<{ task_id: number; role: string; name: string }>>('tu.task_id', 'tu.role', 'u.name')
+  const named = (taskId: number, role: string) => units.filter((u) => u.task_id === taskId && u.role === role).map((u) => u.name)
   return tasks.map((t) => ({
-    id: t.id as number,
-    path: (t.path as string).split('/'),
-    number: t.number as string,
-    title: t.title as string,
-    section: t.section as string,
-    deadline: (t.deadline as string) ?? null,
-    recurring: (t.recurring as string) ?? null,
-    status: t.status as string,
-    units: {
-      lead: units.filter((u) => u.task_id === t.id && u.role === 'lead').map((u) => u.name as string),
-      responsible: units.filter((u) => u.task_id === t.id && u.role === 'responsible').map((u) => u.name as string),
-      cooperating: units.filter((u) => u.task_id === t.id && u.role === 'cooperating').map((u) => u.name as string),
-    },
+    id: t.id,
+    path: t.path.split('/'),
+    number: t.number,
+    title: t.title,
+    section: t.section,
+    deadline: t.deadline ?? null,
+    recurring: t.recurring ?? null,
+    status: t.status,
+    units: { lead: named(t.id, 'lead'), responsible: named(t.id, 'responsible'), cooperating: named(t.id, 'cooperating') },
   }))
 }

@@ -16,6 +16,20 @@ export interface ReviewItem {
   since: number
 }
 
+interface QueueRow {
+  text: string | null
+  new_deadline: string | null
+  at: number
+  task_unit_id: number
+  unit_deadline: string | null
+  task_deadline: string | null
+  task_id: number
+  path: string
+  title: string
+  unit_name: string
+  by_name: string
+}
+
 export async function reviewQueue(db: Knex): Promise<ReviewItem[]> {
   const base = () =>
     db('task_events as e')
@@ -23,7 +37,7 @@ export async function reviewQueue(db: Knex): Promise<ReviewItem[]> {
       .join('tasks as t', 't.id', 'tu.task_id')
       .join('org_units as u', 'u.id', 'tu.unit_id')
       .join('users as by', 'by.id', 'e.actor_id')
-      .select(
+      .select<QueueRow[]>(
         'e.text',
         'e.new_deadline',
         'e.at',
@@ -43,17 +57,17 @@ export async function reviewQueue(db: Knex): Promise<ReviewItem[]> {
   const pending = await base().where({ 'e.kind': 'extension', 'e.status': 'pending' })
   const item =
     (kind: ReviewItem['kind']) =>
-    (r: Record<string, unknown>): ReviewItem => ({
+    (r: QueueRow): ReviewItem => ({
       kind,
-      taskId: r.task_id as number,
-      taskUnitId: r.task_unit_id as number,
-      path: (r.path as string).split('/'),
-      title: r.title as string,
-      unitName: r.unit_name as string,
-      text: (r.text as string | null) ?? null,
-      deadline: (r.unit_deadline ?? r.task_deadline ?? null) as string | null,
-      newDeadline: kind === 'extension' ? ((r.new_deadline as string | null) ?? null) : null,
-      byName: r.by_name as string,
+      taskId: r.task_id,
+      taskUnitId: r.task_unit_id,
+      path: r.path.split('/'),
+      title: r.title,
+      unitName: r.unit_name,
+      text: r.text ?? null,
+      deadline: r.unit_deadline ?? r.task_deadline ?? null,
+      newDeadline: kind === 'extension' ? (r.new_deadline ?? null) : null,
+      byName: r.by_name,
       since: Number(r.at),
     })
   return [...submitted.map(item('completion')), ...pending.map(item('extension'))].sort((a, b) => a.since - b.since)

@@ -16,44 +16,31 @@ export async function supervisionStats(db: Knex, planId: number | null, today: I
     .join('org_units as u', 'u.id', 'tu.unit_id')
     .whereNot('t.status', 'created')
   if (planId) q.where('t.plan_id', planId)
-  const rows = (await q.select(
-    'tu.id',
-    'tu.status',
-    'tu.deadline as unit_deadline',
-    't.deadline as task_deadline',
-    't.section',
-    'u.name as unit_name',
-  )) as Array<Record<string, string | number | null>>
-  const approvals = new Map<number, number>(
-    (
-      (await db('task_events')
-        .where({ kind: 'review', decision: 'approved' })
-        .whereIn(
-          'task_unit_id',
-          rows.map((r) => r.id as number),
-        )
-        .select('task_unit_id', 'at')) as Array<{ task_unit_id: number; at: number }>
-    ).map((e) => [e.task_unit_id, Number(e.at)]),
-  )
+  const rows = await q.select<
+    Array<{ id: number; status: string; unit_deadline: string | null; task_deadline: string | null; section: string; unit_name: string }>
+  >('tu.id', 'tu.status', 'tu.deadline as unit_deadline', 't.deadline as task_deadline', 't.section', 'u.name as unit_name')
+  const ids = rows.map((r) => r.id)
+  const approved = await db('task_events')
+    .where({ kind: 'review', decision: 'approved' })
+    .whereIn('task_unit_id', ids)
+    .select('task_unit_id', 'at')
+  const approvals = new Map(approved.map((e) => [e.task_unit_id!, Number(e.at)]))
   const returns = new Map<number, number>()
-  for (const e of (await db('task_events')
+  for (const e of await db('task_events')
     .where({ kind: 'review', decision: 'returned' })
-    .whereIn(
-      'task_unit_id',
-      rows.map((r) => r.id as number),
-    )
-    .select('task_unit_id')) as Array<{ task_unit_id: number }>) {
-    returns.set(e.task_unit_id, (returns.get(e.task_unit_id) ?? 0) + 1)
+    .whereIn('task_unit_id', ids)
+    .select('task_unit_id')) {
+    returns.set(e.task_unit_id!, (returns.get(e.task_unit_id!) ?? 0) + 1)
   }
   type Acc = { total: number; done: number; onTime: number; due: number; overdue: number; returns: number }
   const units = new Map<string, Acc>()
   const sections = new Map<string, { total: number; done: number }>()
   const trend = new Map<string, number>()
   for (const r of rows) {
-    const deadline = (r.unit_deadline ?? r.task_deadline) as string | null
+    const deadline = r.unit_deadline ?? r.task_deadline
     const done = r.status === 'done'
-    const doneOn = done && approvals.has(r.id as number) ? beijingDay(approvals.get(r.id as number)!) : null
-    const a = units.get(r.unit_name as string) ?? { total: 0, done: 0, onTime: 0, due: 0, overdue: 0, returns: 0 }
+    const doneOn = done && approvals.has(r.id) ? beijingDay(approvals.get(r.id)!) : null
+    const a = units.get(r.unit_name) ?? { total: 0, done: 0, onTime: 0, due: 0, overdue: 0, returns: 0 }
     a.total++
     if (done) a.done++
     // Counted for the on-time rate once it is done or its deadline has passed.
@@ -65,12 +52,12 @@ export async function supervisionStats(db: Knex, planId: number | null, today: I
       a.onTime++
     }
     if (!done && deadline && today > deadline) a.overdue++
-    a.returns += returns.get(r.id as number) ?? 0
-    units.set(r.unit_name as string, a)
-    const s = sections.get(r.section as string) ?? { total: 0, done: 0 }
+    a.returns += returns.get(r.id) ?? 0
+    units.set(r.unit_name, a)
+    const s = sections.get(r.section) ?? { total: 0, done: 0 }
     s.total++
     if (done) s.done++
-    sections.set(r.section as string, s)
+    sections.set(r.section, s)
     if (doneOn) trend.set(doneOn.slice(0, 7), (trend.get(doneOn.slice(0, 7)) ?? 0) + 1)
   }
   const rate = (n: number, d: number) => (d ? Math.round((n / d) * 1000) / 10 : 0)

@@ -9,8 +9,10 @@ import { ErrorCode } from '../../contract/errors'
 import type { IsoDate, WorkingCalendar } from '../calendar/working-calendar'
 import { AppError, fieldError } from '../shared/app-error'
 import { yellowWorkingDays } from './supervision-settings'
+import type { UnitStatus } from '../../contract/schemas/supervision'
+import type { PlanRow, TaskEventRow, TaskRow, TaskUnitRow } from '../../../db/tables'
 
-export type UnitStatus = 'pending' | 'assigned' | 'signed' | 'in_progress' | 'submitted' | 'returned' | 'done'
+export type { UnitStatus }
 export type Light = 'green' | 'yellow' | 'red' | 'done' | 'none'
 
 interface Actor {
@@ -27,7 +29,11 @@ async function taskUnit(db: Knex, id: number) {
   const tu = await db('task_units as tu')
     .join('tasks as t', 't.id', 'tu.task_id')
     .where('tu.id', id)
-    .first('tu.*', 't.status as task_status', 't.deadline as task_deadline')
+    .first<(TaskUnitRow & { task_status: string; task_deadline: string | null }) | undefined>(
+      'tu.*',
+      't.status as task_status',
+      't.deadline as task_deadline',
+    )
   if (!tu) throw new AppError(ErrorCode.NotFound, 'no such task unit')
   if (tu.task_status === 'archived') refuse('archived')
   return tu
@@ -47,7 +53,7 @@ async function event(
   },
   a: Actor,
 ): Promise<number> {
-  const [id] = (await db('task_events').insert({
+  const [id] = await db('task_events').insert({
     task_id: e.taskId,
     task_unit_id: e.taskUnitId ?? null,
     kind: e.kind,
@@ -58,7 +64,7 @@ async function event(
     status: e.status ?? 'done',
     actor_id: a.userId,
     at: a.now,
-  })) as number[]
+  })
   return id!
 }
 
@@ -91,7 +97,10 @@ export function recurrenceInstances(recurring: string, year: number, today: IsoD
 
 /** 交办: every unit of the task gets it; a recurring duty also gets its instances, each with the same units. */
 export async function assignTask(db: Knex, taskId: number, a: Actor): Promise<void> {
-  const task = await db('tasks as t').join('plans as p', 'p.id', 't.plan_id').where('t.id', taskId).first('t.*', 'p.year')
+  const task = await db('tasks as t')
+    .join('plans as p', 'p.id', 't.plan_id')
+    .where('t.id', taskId)
+    .first<(TaskRow & Pick<PlanRow, 'year'>) | undefined>('t.*', 'p.year')
   if (!task) throw new AppError(ErrorCode.NotFound, 'no such task')
   if (task.status !== 'created') refuse('already_assigned')
   const units = await db('task_units').where({ task_id: taskId, status: 'pending' }).select('unit_id', 'role')
@@ -101,7 +110,7 @@ export async function assignTask(db: Knex, taskId: number, a: Actor): Promise<vo
   await event(db, { taskId, kind: 'assign' }, a)
   if (!task.recurring || (await db('tasks').where('parent_id', taskId).first('id'))) return
   for (const inst of recurrenceInstances(task.recurring, task.year, a.today)) {
-    const [childId] = (await db('tasks').insert({
+    const [childId] = await db('tasks').insert({
       uid: randomUUID(),
       plan_id: task.plan_id,
       parent_id: taskId,
@@ -116,7 +125,7 @@ export async function assignTask(db: Knex, taskId: number, a: Actor): Promise<vo
       status: 'assigned',
       sort_order: task.sort_order,
       created_at: a.now, // after the parent: same order, later id
-    })) as number[]
+    })
     await db('task_units').insert(units.map((u) => ({ task_id: childId, unit_id: u.unit_id, role: u.role, status: 'assigned' })))
     await event(db, { taskId: childId!, kind: 'assign' }, a)
   }
@@ -141,7 +150,7 @@ export async function reportProgress(db: Knex, taskUnitId: number, text: string,
 export async function requestExtension(db: Knex, taskUnitId: number, reason: string, newDeadline: IsoDate, a: Actor): Promise<number> {
   const tu = await taskUnit(db, taskUnitId)
   if (['pending', 'submitted', 'done'].includes(tu.status)) refuse('not_open')
-  const current = (tu.deadline ?? tu.task_deadline) as string | null
+  const current = tu.deadline ?? tu.task_deadline
   if (current && newDeadline <= current) throw fieldError([{ path: 'newDeadline', message: 'task.extensionNotLater', params: { current } }])
   if (newDeadline <= a.today) throw fieldError([{ path: 'newDeadline', message: 'task.extensionPast' }])
   if (await db('task_events').where({ task_unit_id: taskUnitId, kind: 'extension', status: 'pending' }).first('id'))
@@ -231,65 +240,70 @@ export function lightOf(
 const ORDER: Light[] = ['none', 'done', 'green', 'yellow', 'red']
 
 export async function taskDetail(db: Knex, taskId: number, today: IsoDate, calendar: WorkingCalendar) {
-  const task = await db('tasks as t').join('plans as p', 'p.id', 't.plan_id').where('t.id', taskId).first('t.*', 'p.title as plan_title')
+  const task = await db('tasks as t')
+    .join('plans as p', 'p.id', 't.plan_id')
+    .where('t.id', taskId)
+    .first<(TaskRow & { plan_title: string }) | undefined>('t.*', 'p.title as plan_title')
   if (!task) throw new AppError(ErrorCode.NotFound, 'no such task')
   const yellow = await yellowWorkingDays(db)
   const units = await db('task_units as tu')
     .join('org_units as u', 'u.id', 'tu.unit_id')
     .where('tu.task_id', taskId)
     .orderBy('tu.id')
-    .select('tu.*', 'u.name as unit_name')
+    .select<Array<TaskUnitRow & { unit_name: string }>>('tu.*', 'u.name as unit_name')
   const events = await db('task_events as e')
     .join('users as u', 'u.id', 'e.actor_id')
     .leftJoin('task_units as tu', 'tu.id', 'e.task_unit_id')
     .leftJoin('org_units as o', 'o.id', 'tu.unit_id')
     .where('e.task_id', taskId)
     .orderBy('e.id')
-    .select('e.*', 'u.display_name as actor_name', 'o.name as unit_name')
+    .select<Array<TaskEventRow & { actor_name: string; unit_name: string | null }>>(
+      'e.*',
+      'u.display_name as actor_name',
+      'o.name as unit_name',
+    )
   const files = await db('task_event_attachments as a')
     .join('attachments as f', 'f.digest', 'a.digest')
     .whereIn(
       'a.event_id',
       events.map((e) => e.id),
     )
-    .select('a.event_id', 'a.digest', 'a.file_name', 'f.mime')
+    .select<Array<{ event_id: number; digest: string; file_name: string; mime: string }>>('a.event_id', 'a.digest', 'a.file_name', 'f.mime')
   const unitViews = units.map((u) => {
-    const deadline = (u.deadline ?? task.deadline) as string | null
+    const deadline = u.deadline ?? task.deadline
     return {
-      id: u.id as number,
-      unitName: u.unit_name as string,
-      role: u.role as string,
-      status: u.status as UnitStatus,
-      percent: u.percent as number,
+      id: u.id,
+      unitName: u.unit_name,
+      role: u.role,
+      status: u.status,
+      percent: u.percent,
       deadline,
       light: lightOf(u.status, deadline, today, yellow, calendar),
     }
   })
   return {
-    id: task.id as number,
-    planTitle: task.plan_title as string,
-    path: (task.path as string).split('/'),
-    title: task.title as string,
-    section: task.section as string,
-    deadline: (task.deadline as string) ?? null,
-    recurring: (task.recurring as string) ?? null,
-    status: task.status as string,
-    source: task.source_text as string,
+    id: task.id,
+    planTitle: task.plan_title,
+    path: task.path.split('/'),
+    title: task.title,
+    section: task.section,
+    deadline: task.deadline ?? null,
+    recurring: task.recurring ?? null,
+    status: task.status,
+    source: task.source_text,
     light: unitViews.reduce<Light>((w, u) => (ORDER.indexOf(u.light) > ORDER.indexOf(w) ? u.light : w), 'none'),
     units: unitViews,
     events: events.map((e) => ({
-      attachments: files
-        .filter((f) => f.event_id === e.id)
-        .map((f) => ({ digest: f.digest as string, fileName: f.file_name as string, mime: f.mime as string })),
-      id: e.id as number,
-      kind: e.kind as string,
-      unitName: (e.unit_name as string) ?? null,
-      text: (e.text as string) ?? null,
-      percent: (e.percent as number) ?? null,
-      newDeadline: (e.new_deadline as string) ?? null,
-      decision: (e.decision as string) ?? null,
-      status: e.status as string,
-      actorName: e.actor_name as string,
+      attachments: files.filter((f) => f.event_id === e.id).map((f) => ({ digest: f.digest, fileName: f.file_name, mime: f.mime })),
+      id: e.id,
+      kind: e.kind,
+      unitName: e.unit_name ?? null,
+      text: e.text ?? null,
+      percent: e.percent ?? null,
+      newDeadline: e.new_deadline ?? null,
+      decision: e.decision ?? null,
+      status: e.status,
+      actorName: e.actor_name,
       at: Number(e.at),
     })),
   }
@@ -300,9 +314,9 @@ export async function attachableEvent(db: Knex, eventId: number) {
   const e = await db('task_events as e')
     .join('tasks as t', 't.id', 'e.task_id')
     .where('e.id', eventId)
-    .first('e.id', 'e.kind', 'e.task_id', 't.status')
+    .first<{ id: number; kind: string; task_id: number; status: string } | undefined>('e.id', 'e.kind', 'e.task_id', 't.status')
   if (!e) throw new AppError(ErrorCode.NotFound, 'no such event')
   if (!['progress', 'submit'].includes(e.kind)) refuse('not_attachable')
   if (e.status === 'archived') refuse('archived')
-  return e as { id: number; task_id: number }
+  return e
 }

@@ -62,12 +62,12 @@ export async function saveDictItem(db: Knex, input: SaveDictItem): Promise<numbe
   if (await db('dict_items').where({ type_code: input.typeCode, value: input.value }).first('id')) {
     throw fieldError([{ path: 'value', message: 'dict.valueTaken' }])
   }
-  const [id] = (await db('dict_items').insert({
+  const [id] = await db('dict_items').insert({
     type_code: input.typeCode,
     value: input.value,
     label: input.label,
     sort_order: input.sortOrder,
     enabled: input.enabled,
-  })) as number[]
+  })
   return id!
 }

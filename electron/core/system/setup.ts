@@ -29,7 +29,7 @@ export async function completeSetup(db: Knex, clock: Clock, input: SetupInput): 
     idleLockMinutes: DEFAULT_IDLE_LOCK_MINUTES,
   })
   const now = clock.now()
-  const [id] = (await db('users').insert({
+  const [id] = await db('users').insert({
     username: input.adminUsername,
     display_name: input.adminDisplayName,
     password_hash: await hashPassword(input.adminPassword),
@@ -38,7 +38,7 @@ export async function completeSetup(db: Knex, clock: Clock, input: SetupInput): 
     password_changed_at: now,
     created_at: now,
     updated_at: now,
-  })) as number[]
+  })
   await setRoles(db, id!, [Role.Admin])
   await markSetupDone(db, now)
   return id!

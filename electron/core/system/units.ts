@@ -76,13 +76,13 @@ export async function createUnit(db: Knex, clock: Clock, input: NewUnit): Promis
   const issues = await unitIssues(db, input, null)
   if (issues.length) throw fieldError(issues)
   const now = clock.now()
-  const [id] = (await db('org_units').insert({
+  const [id] = await db('org_units').insert({
     ...columns(input),
     uid: randomUUID(),
     enabled: true,
     created_at: now,
     updated_at: now,
-  })) as number[]
+  })
   return id!
 }
 
