@@ -7,7 +7,7 @@ import type { EntryKind, Grade, PERSON_STATUSES } from '../electron/contract/sch
 import type { LoginResult } from '../electron/contract/schemas/audit'
 import type { CatalogStatus, DishonestyLevel, FieldType, InfoClass } from '../electron/contract/schemas/catalog'
 import type { UnitKind } from '../electron/contract/schemas/units'
-import type { SuiteName } from '../electron/contract/schemas/exchange'
+import type { PackageKind, SuiteName } from '../electron/contract/schemas/exchange'
 import type { UnitStatus } from '../electron/contract/schemas/supervision'
 import type { Role } from '../electron/contract/roles'
 
@@ -171,10 +171,10 @@ export interface ExchangeKeyRow {
 
 export interface ExchangePackageRow {
   id: number
-  direction: string
+  direction: 'out' | 'in'
   peer_fingerprint: string
   peer_name: string
-  kind: string
+  kind: PackageKind
   sequence: number
   digest: string
   file_name: string
@@ -187,7 +187,7 @@ export interface ExchangePackageRow {
   acknowledged_at: number | null
   created_by: number | null
   created_at: number
-  state: string
+  state: 'writing' | 'done' | 'abandoned'
 }
 
 export interface ExchangePeerRow {

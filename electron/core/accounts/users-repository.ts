@@ -99,7 +99,7 @@ export async function listUsers(db: Knex, q: UserQuery, lockedNow: number): Prom
         displayName: rec.displayName,
         roles: rec.roles,
         unitId: rec.unitId,
-        unitName: (row.unit_name as string | null) ?? null,
+        unitName: row.unit_name ?? null,
         archiveScope: (row.archive_scope as 'unit' | 'subtree' | 'all') ?? 'unit',
         disabled: rec.disabled,
         lockedUntil: lockedUntil != null && lockedUntil > lockedNow ? lockedUntil : null,

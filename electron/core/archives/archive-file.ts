@@ -1,13 +1,14 @@
 // One person's whole archive as a granted viewer reads it, and who may work on archives at all:
 // the colleagues a supervisor can recuse, and the recusals themselves.
 import type { Knex } from 'knex'
+import type { GradeHistoryRow } from '../../../db/tables'
 import type { Archive } from '../../contract/schemas/archives'
 import type { IsoDate } from '../calendar/working-calendar'
 import type { FieldKeys } from '../security/field-crypto'
 import { requireGrant } from './access'
 import { listEntries } from './entries'
 import { gradeOf } from './grading'
-import { toPersonSummary } from './people'
+import { toPersonSummary, type PersonWithUnit } from './people'
 import { personInScope, type ArchiveViewer } from './scope'
 
 /** The archive behind a grant: throws (not found / forbidden) unless the viewer holds one now. */
@@ -23,12 +24,18 @@ export async function openArchive(
   const row = await db('people as p')
     .join('org_units as u', 'u.id', 'p.unit_id')
     .where('p.id', person.id)
-    .first('p.*', 'u.name as unit_name')
+    .first<PersonWithUnit>('p.*', 'u.name as unit_name')
   const history = await db('grade_history as h')
     .leftJoin('users as u', 'u.id', 'h.decided_by')
     .where('h.person_id', personId)
     .orderBy('h.id', 'desc')
-    .select('h.grade', 'h.source', 'h.reasons', 'h.at', 'u.display_name as by_name')
+    .select<Array<Pick<GradeHistoryRow, 'grade' | 'source' | 'reasons' | 'at'> & { by_name: string | null }>>(
+      'h.grade',
+      'h.source',
+      'h.reasons',
+      'h.at',
+      'u.display_name as by_name',
+    )
   return {
     person: await toPersonSummary(db, keys, row, viewer, now),
     entries: await listEntries(db, personId),
@@ -72,7 +79,7 @@ export async function archiveWorkers(db: Knex): Promise<Array<{ id: number; disp
     .join('user_roles as r', 'r.user_id', 'u.id')
     .whereIn('r.role', ['clerk', 'supervisor'])
     .where('u.disabled', false)
-    .distinct('u.id', 'u.display_name')
+    .distinct<Array<{ id: number; display_name: string }>>('u.id', 'u.display_name')
     .orderBy('u.display_name')
   return rows.map((u) => ({ id: u.id, displayName: u.display_name }))
 }

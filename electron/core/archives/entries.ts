@@ -25,7 +25,7 @@ export async function addEntry(
   if (input.effectUntil && input.effectUntil < input.docDate)
     issues.push({ path: 'effectUntil', message: 'date.before', params: { other: '文件日期' } })
   if (['assessment', 'personal_report'].includes(input.kind) && !input.year) issues.push({ path: 'year', message: 'required' })
-  const left = person.status !== 'serving' ? (person.status_date as string) : null
+  const left = person.status !== 'serving' ? person.status_date : null
   if (input.year) {
     const firstYear = Number(String(person.entry_date).slice(0, 4))
     const lastYear = left ? Number(left.slice(0, 4)) : Number(today.slice(0, 4))

@@ -4,6 +4,7 @@
 // number, and shown only to a viewer with a grant (who may see the full number anyway).
 import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
+import type { PersonRow } from '../../../db/tables'
 import { ErrorCode, type FieldIssue } from '../../contract/errors'
 import type { NewPerson, PersonQuery, PersonSummary, PersonUpdate } from '../../contract/schemas/archives'
 import type { IsoDate } from '../calendar/working-calendar'
@@ -20,7 +21,12 @@ export function personIdIndex(keys: FieldKeys, idNumber: string): string {
   return blindIndex(keys, idNumber, 'person.id')
 }
 
-async function personIssues(db: Knex, input: Omit<NewPerson, 'idNumber'>, birthDate: string | null, today: IsoDate): Promise<FieldIssue[]> {
+async function personIssues(
+  db: Knex,
+  input: Omit<NewPerson, 'idNumber'> & { id?: number },
+  birthDate: string | null,
+  today: IsoDate,
+): Promise<FieldIssue[]> {
   const issues: FieldIssue[] = []
   const unit = await db('org_units').where({ id: input.unitId, enabled: true }).first('id')
   if (!unit) issues.push({ path: 'unitId', message: 'unit.missing' })
@@ -31,8 +37,7 @@ async function personIssues(db: Knex, input: Omit<NewPerson, 'idNumber'>, birthD
     issues.push({ path: 'statusDate', message: 'date.before', params: { other: '参加工作日期' } })
   if (input.userId) {
     const taken = await db('people').where('user_id', input.userId).first('id')
-    if (taken && (!('id' in input) || taken.id !== (input as { id: number }).id))
-      issues.push({ path: 'userId', message: 'person.userTaken' })
+    if (taken && taken.id !== input.id) issues.push({ path: 'userId', message: 'person.userTaken' })
   }
   return issues
 }
@@ -80,7 +85,7 @@ export async function createPerson(
 export async function updatePerson(db: Knex, keys: FieldKeys, input: PersonUpdate, now: number, today: IsoDate): Promise<void> {
   const person = await db('people').where('id', input.id).first('id_sealed')
   if (!person) throw new AppError(ErrorCode.NotFound, 'no such person')
-  const issues = await personIssues(db, input as unknown as NewPerson, birthDateOf(personIdNumber(keys, person.id_sealed)), today)
+  const issues = await personIssues(db, input, birthDateOf(personIdNumber(keys, person.id_sealed)), today)
   if (issues.length) throw fieldError(issues)
   await db('people').where('id', input.id).update({
     name: input.name,
@@ -113,46 +118,47 @@ export async function revealIdNumber(db: Knex, keys: FieldKeys, personId: number
   return openField(keys, row.id_sealed, ID_CONTEXT)
 }
 
-type PersonRow = Record<string, unknown> & { id: number; user_id: number | null }
+/** A people row with its unit's name, as the lists and the archive show it. */
+export type PersonWithUnit = PersonRow & { unit_name: string }
 
 export async function toPersonSummary(
   db: Knex,
   keys: FieldKeys,
-  row: PersonRow,
+  row: PersonWithUnit,
   viewer: ArchiveViewer,
   now: number,
 ): Promise<PersonSummary> {
   const refused = await refusal(db, viewer, row)
   const grantedUntil = refused ? null : await activeGrant(db, viewer.userId, row.id, now)
   // Beside the masked number the birth date is the rest of it: only a viewer with a grant sees it.
-  const birthDate = grantedUntil ? birthDateOf(personIdNumber(keys, row.id_sealed as string)) : null
+  const birthDate = grantedUntil ? birthDateOf(personIdNumber(keys, row.id_sealed)) : null
   const pending =
     !refused &&
     !grantedUntil &&
     (await db('archive_access').where({ requester_id: viewer.userId, person_id: row.id, status: 'pending' }).first('id')) != null
   return {
     id: row.id,
-    name: row.name as string,
-    idMasked: row.id_masked as string,
-    sex: row.sex as 'M' | 'F',
+    name: row.name,
+    idMasked: row.id_masked,
+    sex: row.sex,
     birthDate,
-    unitId: row.unit_id as number,
-    unitName: row.unit_name as string,
-    post: (row.post as string) ?? null,
-    rank: (row.rank as string) ?? null,
-    politicalStatus: (row.political_status as string) ?? null,
-    entryDate: row.entry_date as string,
-    status: row.status as PersonSummary['status'],
-    statusDate: (row.status_date as string) ?? null,
+    unitId: row.unit_id,
+    unitName: row.unit_name,
+    post: row.post ?? null,
+    rank: row.rank ?? null,
+    politicalStatus: row.political_status ?? null,
+    entryDate: row.entry_date,
+    status: row.status,
+    statusDate: row.status_date ?? null,
     userId: row.user_id,
-    grade: row.grade as PersonSummary['grade'],
-    gradeSource: row.grade_source as 'rules' | 'override',
+    grade: row.grade,
+    gradeSource: row.grade_source,
     access: { grantedUntil, pending, refused },
   }
 }
 
 function peopleQuery(db: Knex) {
-  return db('people as p').join('org_units as u', 'u.id', 'p.unit_id').select('p.*', 'u.name as unit_name')
+  return db('people as p').join('org_units as u', 'u.id', 'p.unit_id').select<PersonWithUnit[]>('p.*', 'u.name as unit_name')
 }
 
 export async function getPersonSummary(
@@ -162,7 +168,8 @@ export async function getPersonSummary(
   viewer: ArchiveViewer,
   now: number,
 ): Promise<PersonSummary> {
-  const row = await peopleQuery(db).where('p.id', personId).first()
+  const [row] = await peopleQuery(db).where('p.id', personId)
+  if (!row) throw new AppError(ErrorCode.NotFound, 'no such person')
   return toPersonSummary(db, keys, row, viewer, now)
 }
 
@@ -198,9 +205,9 @@ export async function listPeople(
   const total = await countRows(filtered())
   const rows = await filtered()
     .join('org_units as u', 'u.id', 'p.unit_id')
-    .select('p.*', 'u.name as unit_name')
+    .select<PersonWithUnit[]>('p.*', 'u.name as unit_name')
     .orderBy([{ column: 'u.sort_order' }, { column: 'p.name' }, { column: 'p.id' }])
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize)
-  return { items: await Promise.all(rows.map((r: PersonRow) => toPersonSummary(db, keys, r, viewer, now))), total }
+  return { items: await Promise.all(rows.map((r) => toPersonSummary(db, keys, r, viewer, now))), total }
 }

@@ -63,5 +63,5 @@ export async function decideAction(
       .where('id', action.record_id)
       .update(action.kind === 'repair' ? { repaired_on: today } : { revoked_on: today })
   }
-  return action.record_id as number
+  return action.record_id
 }

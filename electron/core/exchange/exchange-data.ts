@@ -213,7 +213,7 @@ function progressRows(db: Knex, from: Watermark, to: Watermark) {
       const scans = await db('task_event_attachments')
         .whereIn(
           'event_id',
-          rows.map((r) => r.id as number),
+          rows.map((r) => Number(r.id)),
         )
         .select('event_id', 'digest', 'file_name')
       return rows.map((e) => ({
@@ -228,7 +228,7 @@ function progressRows(db: Knex, from: Watermark, to: Watermark) {
         status: e.status,
         at: Number(e.at),
         by: e.display_name,
-        scans: scans.filter((s) => s.event_id === e.id).map((s) => ({ fileName: s.file_name as string, storedAs: s.digest as string })),
+        scans: scans.filter((s) => s.event_id === e.id).map((s) => ({ fileName: s.file_name, storedAs: s.digest })),
       }))
     },
   )
@@ -355,7 +355,7 @@ function entryRows(db: Knex, from: Watermark, to: Watermark) {
       const files = await db('entry_attachments')
         .whereIn(
           'entry_id',
-          rows.map((r) => r.id as number),
+          rows.map((r) => Number(r.id)),
         )
         .orderBy(['entry_id', 'file_name'])
         .select('entry_id', 'digest', 'file_name')
@@ -371,7 +371,7 @@ function entryRows(db: Knex, from: Watermark, to: Watermark) {
         details: e.details ?? null,
         effectUntil: e.effect_until ?? null,
         createdAt: Number(e.created_at),
-        scans: files.filter((f) => f.entry_id === e.id).map((f) => ({ fileName: f.file_name as string, storedAs: f.digest as string })),
+        scans: files.filter((f) => f.entry_id === e.id).map((f) => ({ fileName: f.file_name, storedAs: f.digest })),
       }))
     },
   )

@@ -63,15 +63,15 @@ export async function rotateOwnKey(db: Knex, keys: FieldKeys, clock: Clock, suit
 /** Every own private key, current and retired, by fingerprint. */
 export async function ownPrivateKeys(db: Knex, keys: FieldKeys): Promise<Map<string, string>> {
   const rows = await db('exchange_keys').select('fingerprint', 'private_sealed')
-  return new Map(rows.map((r) => [r.fingerprint as string, openField(keys, r.private_sealed as string, CONTEXT)]))
+  return new Map(rows.map((r) => [r.fingerprint, openField(keys, r.private_sealed, CONTEXT)]))
 }
 
 export async function listOwnKeys(db: Knex) {
   const rows = await db('exchange_keys').orderBy('id', 'desc').select('id', 'suite', 'fingerprint', 'created_at', 'retired_at')
   return rows.map((r) => ({
-    id: r.id as number,
-    suite: r.suite as SuiteName,
-    fingerprint: r.fingerprint as string,
+    id: r.id,
+    suite: r.suite,
+    fingerprint: r.fingerprint,
     spoken: spokenFingerprint(r.fingerprint),
     createdAt: Number(r.created_at),
     retiredAt: r.retired_at ? Number(r.retired_at) : null,
@@ -133,10 +133,10 @@ export async function listPeers(db: Knex) {
     .orderBy('id', 'desc')
     .select('id', 'name', 'suite', 'fingerprint', 'imported_at', 'retired_at', 'parts')
   return rows.map((r) => ({
-    id: r.id as number,
-    name: r.name as string,
-    suite: r.suite as SuiteName,
-    fingerprint: r.fingerprint as string,
+    id: r.id,
+    name: r.name,
+    suite: r.suite,
+    fingerprint: r.fingerprint,
     spoken: spokenFingerprint(r.fingerprint),
     importedAt: Number(r.imported_at),
     retiredAt: r.retired_at ? Number(r.retired_at) : null,
@@ -155,12 +155,7 @@ export async function setPeerParts(db: Knex, peerId: number, parts: ExportPart[]
 
 export async function senderKeys(db: Knex): Promise<Map<string, { publicPem: string; retired: boolean; name: string }>> {
   const rows = await db('exchange_peers').select('fingerprint', 'public_pem', 'retired_at', 'name')
-  return new Map(
-    rows.map((r) => [
-      r.fingerprint as string,
-      { publicPem: r.public_pem as string, retired: r.retired_at != null, name: r.name as string },
-    ]),
-  )
+  return new Map(rows.map((r) => [r.fingerprint, { publicPem: r.public_pem, retired: r.retired_at != null, name: r.name }]))
 }
 
 /** The peer packages go to: the one named, or the only active one. */

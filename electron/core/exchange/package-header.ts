@@ -6,8 +6,8 @@ import { suiteOf, type SuiteName } from './suites'
 export const FORMAT_VERSION = 1
 export const CHUNK_SIZE = 1 << 20
 
-export const PACKAGE_KINDS = ['data', 'tasks', 'catalog', 'receipt'] as const
-export type PackageKind = (typeof PACKAGE_KINDS)[number]
+import { PACKAGE_KINDS, type PackageKind } from '../../contract/schemas/exchange'
+export { PACKAGE_KINDS, type PackageKind }
 /** Sequence numbers are positive 31-bit integers: what every reader's integer type holds. */
 export const MAX_SEQUENCE = 2 ** 31 - 1
 

@@ -428,19 +428,19 @@ export async function packageLog(db: Knex, limit = 200) {
   await abandonDeadReservations(db)
   const rows = await db('exchange_packages').orderBy('id', 'desc').limit(limit)
   return rows.map((r) => ({
-    id: r.id as number,
-    direction: r.direction as 'out' | 'in',
-    kind: r.kind as PackageKind,
+    id: r.id,
+    direction: r.direction,
+    kind: r.kind,
     sequence: Number(r.sequence),
-    peerName: r.peer_name as string,
-    digest: r.digest as string,
-    fileName: r.file_name as string,
+    peerName: r.peer_name,
+    digest: r.digest,
+    fileName: r.file_name,
     size: Number(r.size),
     full: Boolean(r.full),
     counts: JSON.parse(r.counts) as Record<string, number>,
     warnings: r.warnings ? (JSON.parse(r.warnings) as Array<{ reason: string; missing?: number }>) : [],
     acknowledgedAt: r.acknowledged_at ? Number(r.acknowledged_at) : null,
     createdAt: Number(r.created_at),
-    state: r.state as 'writing' | 'done' | 'abandoned',
+    state: r.state,
   }))
 }
