@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import type { UserRow as UserTableRow } from '../../../db/tables'
 import { ROLES, type Role } from '../../contract/roles'
 import type { UserQuery, UserRow } from '../../contract/schemas/users'
 import { countRows } from '../shared/count-rows'
@@ -22,20 +23,25 @@ function toRoles(csv: string | null): Role[] {
     .sort()
 }
 
-const withRoles = (db: Knex) =>
-  db('users as u').select('u.*', db.raw('(SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id) AS roles_csv'))
+type UserWithRoles = UserTableRow & { roles_csv: string | null }
 
-function toRecord(row: Record<string, unknown>): UserRecord {
+const withRoles = (db: Knex) =>
+  db('users as u').select<UserWithRoles[]>(
+    'u.*',
+    db.raw('(SELECT group_concat(role) FROM user_roles r WHERE r.user_id = u.id) AS roles_csv'),
+  )
+
+function toRecord(row: UserWithRoles): UserRecord {
   return {
-    id: row.id as number,
-    username: row.username as string,
-    displayName: row.display_name as string,
-    passwordHash: row.password_hash as string,
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
     mustChangePassword: Boolean(row.must_change_password),
     disabled: Boolean(row.disabled),
-    unitId: (row.unit_id as number | null) ?? null,
+    unitId: row.unit_id ?? null,
     lastLoginAt: row.last_login_at == null ? null : Number(row.last_login_at),
-    roles: toRoles(row.roles_csv as string | null),
+    roles: toRoles(row.roles_csv),
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import type { AuditLogRow, LoginLogRow } from '../../../db/tables'
 import { countRows } from '../shared/count-rows'
 import { INCIDENT, anchorAfterCommit, auditContent, chainMac, loginContent, previousMac, type Incident } from './audit-chain'
 import type { AuditEntry, AuditFilter, AuditQuery, LoginEntry, LoginFilter, LoginQuery, LoginResult } from '../../contract/schemas/audit'
@@ -85,25 +86,19 @@ function parseIds(text: string): string[] {
   }
 }
 
-function toAuditEntry(row: Record<string, unknown>): AuditEntry {
+function toAuditEntry(row: AuditLogRow): AuditEntry {
   return {
-    id: row.id as number,
+    id: row.id,
     at: Number(row.at),
-    actorName: (row.actor_name as string | null) ?? null,
-    procedure: row.procedure as string,
-    affectedIds: parseIds(row.affected_ids as string),
-    result: row.result as string,
+    actorName: row.actor_name ?? null,
+    procedure: row.procedure,
+    affectedIds: parseIds(row.affected_ids),
+    result: row.result,
   }
 }
 
-function toLoginEntry(row: Record<string, unknown>): LoginEntry {
-  return {
-    id: row.id as number,
-    at: Number(row.at),
-    username: row.username as string,
-    result: row.result as LoginResult,
-    via: row.via as string,
-  }
+function toLoginEntry(row: LoginLogRow): LoginEntry {
+  return { id: row.id, at: Number(row.at), username: row.username, result: row.result, via: row.via }
 }
 
 export async function listAudit(db: Knex, q: AuditQuery): Promise<{ items: AuditEntry[]; total: number }> {
@@ -125,17 +120,17 @@ export async function listLogins(db: Knex, q: LoginQuery): Promise<{ items: Logi
 }
 
 /** Streams every row a filtered query matches, newest first, in id-keyed batches (bounded memory for export). */
-async function* newestFirst<T>(
+async function* newestFirst<Row extends { id: number }, T>(
   filtered: () => Knex.QueryBuilder,
-  toEntry: (row: Record<string, unknown>) => T,
+  toEntry: (row: Row) => T,
   batch: number,
 ): AsyncGenerator<T> {
   let beforeId = Number.MAX_SAFE_INTEGER
   for (;;) {
-    const rows = await filtered().where('id', '<', beforeId).orderBy('id', 'desc').limit(batch)
+    const rows: Row[] = await filtered().where('id', '<', beforeId).orderBy('id', 'desc').limit(batch)
     for (const row of rows) yield toEntry(row)
     if (rows.length < batch) return
-    beforeId = rows[rows.length - 1].id as number
+    beforeId = rows[rows.length - 1]!.id
   }
 }
 

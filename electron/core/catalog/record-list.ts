@@ -83,11 +83,11 @@ function filtered(db: Knex, q: RecordFilter, today: IsoDate, keys: FieldKeys | n
   return b
 }
 
-function withColumns(b: Knex.QueryBuilder): Knex.QueryBuilder {
+function withColumns(b: Knex.QueryBuilder) {
   return b
     .join('catalog_items as i', 'i.id', 'r.item_id')
     .leftJoin('org_units as u', 'u.id', 'r.supplier_unit_id')
-    .select(
+    .select<Array<RecordRowDb & { subject_id_index: string | null }>>(
       'r.id',
       'r.item_code',
       'i.name as item_name',
@@ -118,11 +118,11 @@ function toSummary(
 ): RecordSummary {
   let code = r.subject_code
   if (!code && r.subject_id_index) {
-    const data = JSON.parse(r.data) as Record<string, unknown>
+    const data: Record<string, unknown> = JSON.parse(r.data)
     code =
-      (idFields(r.item_code)
+      idFields(r.item_code)
         .map((f) => data[f])
-        .find((v) => typeof v === 'string') as string | undefined) ?? null
+        .find((v): v is string => typeof v === 'string') ?? null
   }
   return {
     id: r.id,
@@ -151,13 +151,13 @@ async function labelsFor(db: Knex) {
       d.label,
     ]),
   )
-  const idFieldRows = (await db('catalog_fields').where('type', 'idcard').distinct('code')) as Array<{ code: string }>
+  const idFieldRows = await db('catalog_fields').where('type', 'idcard').distinct('code')
   const idCodes = idFieldRows.map((f) => f.code)
   return { subjectTypes, idFields: () => idCodes }
 }
 
 /** The SQL of one page of the list (exported for the benchmark, which also runs it in the sqlite3 shell). */
-export function recordPageQuery(db: Knex, q: RecordQuery, today: IsoDate, keys: FieldKeys | null): Knex.QueryBuilder {
+export function recordPageQuery(db: Knex, q: RecordQuery, today: IsoDate, keys: FieldKeys | null) {
   const order = [
     { column: SORT_COLUMNS[q.sort], order: q.order },
     { column: 'r.id', order: q.order },
@@ -182,18 +182,16 @@ export async function listRecords(
   keys: FieldKeys | null,
 ): Promise<{ items: RecordSummary[]; total: number; capped: boolean }> {
   // Counting 700,000 matches costs 40 ms and tells the user nothing a "10000+" does not.
-  const counted = Number(
-    (
-      (await db.count({ n: '*' }).from(
-        filtered(db, q, today, keys)
-          .select(db.raw('1'))
-          .limit(COUNT_CAP + 1)
-          .as('c'),
-      )) as Array<{ n: number }>
-    )[0]!.n,
+  const counted = await countRows(
+    db.from(
+      filtered(db, q, today, keys)
+        .select(db.raw('1'))
+        .limit(COUNT_CAP + 1)
+        .as('c'),
+    ),
   )
   const total = Math.min(counted, COUNT_CAP)
-  const rows = (await recordPageQuery(db, q, today, keys)) as RecordRowDb[]
+  const rows = await recordPageQuery(db, q, today, keys)
   const { subjectTypes, idFields } = await labelsFor(db)
   return { items: rows.map((r) => toSummary(r, today, subjectTypes, idFields)), total, capped: counted > COUNT_CAP }
 }
@@ -204,14 +202,16 @@ export async function recordStats(db: Knex, itemCode: string | null, today: IsoD
     if (itemCode) b.where('r.item_code', itemCode)
     return b
   }
-  const byUnit = (await base()
+  const byUnit = await base()
     .leftJoin('org_units as u', 'u.id', 'r.supplier_unit_id')
     .groupBy('r.supplier_unit_id', 'u.name')
-    .select('u.name as unitName')
-    .count({ total: '*' })
-    .sum({ late: db.raw('CASE WHEN r.is_late THEN 1 ELSE 0 END') })
+    .select<Array<{ unitName: string | null; total: number; late: number | null }>>(
+      'u.name as unitName',
+      db.raw('count(*) as total'),
+      db.raw('sum(CASE WHEN r.is_late THEN 1 ELSE 0 END) as late'),
+    )
     .orderBy('total', 'desc')
-    .limit(50)) as Array<{ unitName: string | null; total: number; late: number | null }>
+    .limit(50)
   const pending = db('record_actions as a').join('records as r', 'r.id', 'a.record_id').where('a.status', 'pending')
   if (itemCode) pending.where('r.item_code', itemCode)
   return {
@@ -225,7 +225,7 @@ export async function recordStats(db: Knex, itemCode: string | null, today: IsoD
 }
 
 export async function getRecord(db: Knex, id: number, today: IsoDate): Promise<RecordDetail> {
-  const row = (await withColumns(db('records as r').where('r.id', id))
+  const row = await withColumns(db('records as r').where('r.id', id))
     .leftJoin('import_batches as b', 'b.id', 'r.batch_id')
     .leftJoin('users as cu', 'cu.id', 'r.created_by')
     .leftJoin('exchange_packages as x', 'x.id', 'r.acknowledged_in')
@@ -240,24 +240,25 @@ export async function getRecord(db: Knex, id: number, today: IsoDate): Promise<R
       'x.acknowledged_at as reported_acknowledged_at',
       'x.peer_name as reported_to',
     )
-    .first()) as
-    | (RecordRowDb & {
-        item_id: number
-        item_version: number
-        dishonesty_level: string | null
-        batch_id: number | null
-        batch_file_name: string | null
-        created_by_name: string | null
-        reported_sequence: number | null
-        reported_acknowledged_at: number | null
-        reported_to: string | null
-      })
-    | undefined
+    .first<
+      | (RecordRowDb & {
+          item_id: number
+          item_version: number
+          dishonesty_level: string | null
+          batch_id: number | null
+          batch_file_name: string | null
+          created_by_name: string | null
+          reported_sequence: number | null
+          reported_acknowledged_at: number | null
+          reported_to: string | null
+        })
+      | undefined
+    >()
   if (!row) throw new AppError(ErrorCode.NotFound, 'record not found')
-  const fields = (await db('catalog_fields')
+  const fields = await db('catalog_fields')
     .where('item_id', row.item_id)
     .orderBy('sort_order')
-    .select('code', 'name', 'type', 'dict_type_code as dictTypeCode')) as RecordDetail['fields']
+    .select<RecordDetail['fields']>('code', 'name', 'type', 'dict_type_code as dictTypeCode')
   const { subjectTypes } = await labelsFor(db)
   const idCodes = fields.filter((f) => f.type === 'idcard').map((f) => f.code)
   return {
@@ -311,17 +312,17 @@ const EXPORT_CHUNK = 2000
  */
 export async function exportRecords(db: Knex, q: RecordFilter, today: IsoDate, keys: FieldKeys | null, outPath: string): Promise<number> {
   const itemFields = q.itemCode
-    ? ((await db('catalog_fields as f')
+    ? await db('catalog_fields as f')
         .join('catalog_items as i', 'i.id', 'f.item_id')
         .where('i.code', q.itemCode)
         .whereIn('i.status', ['approved', 'retired', 'superseded'])
         .orderBy([{ column: 'i.version', order: 'desc' }, { column: 'f.sort_order' }])
-        .select('f.code', 'f.name', 'f.dict_type_code', 'i.version')) as Array<{
-        code: string
-        name: string
-        dict_type_code: string | null
-        version: number
-      }>)
+        .select<Array<{ code: string; name: string; dict_type_code: string | null; version: number }>>(
+          'f.code',
+          'f.name',
+          'f.dict_type_code',
+          'i.version',
+        )
     : []
   const latest = itemFields[0]?.version
   const fields = itemFields.filter((f) => f.version === latest)
@@ -336,13 +337,13 @@ export async function exportRecords(db: Knex, q: RecordFilter, today: IsoDate, k
     headerRow(ws, head)
     let written = 0
     for (let offset = 0; ; offset += EXPORT_CHUNK) {
-      const rows = (await withColumns(filtered(db, q, today, keys))
+      const rows = await withColumns(filtered(db, q, today, keys))
         .orderBy([
           { column: SORT_COLUMNS[q.sort], order: q.order },
           { column: 'r.id', order: q.order },
         ])
         .limit(EXPORT_CHUNK)
-        .offset(offset)) as RecordRowDb[]
+        .offset(offset)
       for (const r of rows) {
         const s = toSummary(r, today, subjectTypes, idFields)
         const tail = [
@@ -355,7 +356,7 @@ export async function exportRecords(db: Knex, q: RecordFilter, today: IsoDate, k
           dayjs(s.createdAt).format('YYYY-MM-DD HH:mm'),
         ]
         if (fields.length) {
-          const data = JSON.parse(r.data) as Record<string, string | number | null>
+          const data: Record<string, string | number | null> = JSON.parse(r.data)
           // Dictionary values go out as their labels (罚款, not fine), as departments typed them.
           ws.addRow([
             ...fields.map(
