@@ -76,10 +76,10 @@ function macWith(key: Buffer, prevMac: string, content: string): string {
 export async function previousMac(db: Knex, table: LogTable): Promise<string> {
   if (table === 'audit_log') {
     const last = await db('audit_log').orderBy('id', 'desc').first('mac', 'hash')
-    return (last?.mac as string | null) ?? (last?.hash as string | undefined) ?? LEGACY_GENESIS
+    return last?.mac ?? last?.hash ?? LEGACY_GENESIS
   }
   const last = await db('login_log').orderBy('id', 'desc').first('mac')
-  return (last?.mac as string | null) ?? LEGACY_GENESIS
+  return last?.mac ?? LEGACY_GENESIS
 }
 
 /** Moves the anchor to a committed row (after the transaction that wrote it commits; never backwards). */
@@ -99,7 +99,7 @@ function readAnchor(dir: string): Anchor | null {
   const file = join(dir, AUDIT_ANCHOR_FILE)
   if (!existsSync(file)) return null
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Anchor>
+    const parsed: Partial<Anchor> = JSON.parse(readFileSync(file, 'utf8'))
     return { audit_log: parsed.audit_log ?? null, login_log: parsed.login_log ?? null }
   } catch {
     return null
@@ -208,7 +208,7 @@ export async function verifyAuditTrail(
           // Written before the keyed chain: the old SHA-256 chain, as it was.
           let ids: unknown
           try {
-            ids = JSON.parse(row.affected_ids as string)
+            ids = JSON.parse(String(row.affected_ids))
           } catch {
             report({ table, id, problem: 'bad_json' })
           }

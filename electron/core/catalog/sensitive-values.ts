@@ -9,10 +9,7 @@ import { sealSensitiveValue } from './records'
 const BATCH = 500
 
 export async function sealLegacySensitiveValues(db: Knex, keys: FieldKeys): Promise<number> {
-  const fields = (await db('catalog_fields').where('sensitive', true).whereNot('type', 'idcard').select('item_id', 'code')) as Array<{
-    item_id: number
-    code: string
-  }>
+  const fields = await db('catalog_fields').where('sensitive', true).whereNot('type', 'idcard').select('item_id', 'code')
   if (!fields.length) return 0
   const byItem = new Map<number, string[]>()
   for (const f of fields) byItem.set(f.item_id, [...(byItem.get(f.item_id) ?? []), f.code])
@@ -21,23 +18,26 @@ export async function sealLegacySensitiveValues(db: Knex, keys: FieldKeys): Prom
     for (const [itemId, codes] of byItem) {
       let after = 0
       for (;;) {
-        const rows = (await trx('records')
+        const rows = await trx('records')
           .where('item_id', itemId)
           .andWhere('id', '>', after)
           .orderBy('id')
           .limit(BATCH)
-          .select('id', 'data', 'sealed')) as Array<{ id: number; data: string; sealed: string | null }>
+          .select('id', 'data', 'sealed')
         if (!rows.length) break
         after = rows[rows.length - 1]!.id
         for (const row of rows) {
-          const data = JSON.parse(row.data) as Record<string, unknown>
-          const sealed = row.sealed ? (JSON.parse(row.sealed) as Record<string, string>) : {}
-          const plain = codes.filter((c) => !(c in sealed) && typeof data[c] === 'string' && data[c] !== '')
-          if (!plain.length) continue
-          for (const c of plain) {
-            sealed[c] = sealSensitiveValue(keys, c, data[c] as string)
-            data[c] = maskIdNumber(data[c] as string)
+          const plain: string[] = []
+          const data: Record<string, unknown> = JSON.parse(row.data)
+          const sealed: Record<string, string> = row.sealed ? JSON.parse(row.sealed) : {}
+          for (const c of codes) {
+            const value = data[c]
+            if (c in sealed || typeof value !== 'string' || value === '') continue
+            sealed[c] = sealSensitiveValue(keys, c, value)
+            data[c] = maskIdNumber(value)
+            plain.push(c)
           }
+          if (!plain.length) continue
           await trx('records')
             .where('id', row.id)
             .update({ data: JSON.stringify(data), sealed: JSON.stringify(sealed) })

@@ -40,7 +40,7 @@ export const ZERO_WATERMARK: Watermark = { records: 0, actions: 0, events: 0, en
 
 /** A watermark as logged, filled out to the current shape (before per-part times, `at` served every part). */
 export function parseWatermark(json: string): Watermark {
-  const logged = JSON.parse(json) as Partial<Watermark>
+  const logged: Partial<Watermark> = JSON.parse(json)
   return { ...ZERO_WATERMARK, actionsAt: logged.at ?? 0, peopleAt: logged.at ?? 0, ...logged }
 }
 
@@ -85,7 +85,7 @@ async function* byId<T>(
 ): AsyncGenerator<T> {
   let last = 0
   for (;;) {
-    const rows = (await query().where(idColumn, '>', last).orderBy(idColumn).limit(BATCH)) as Array<Record<string, unknown>>
+    const rows: Array<Record<string, unknown>> = await query().where(idColumn, '>', last).orderBy(idColumn).limit(BATCH)
     if (!rows.length) return
     for (const r of await map(rows)) yield r
     last = Number(rows[rows.length - 1]!.id)
@@ -124,7 +124,7 @@ function recordRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
     (rows) =>
       rows.map((r) => {
         // Sealed fields (a natural person's ID number) travel in the clear inside the encrypted package: the city needs them.
-        const sealed = r.sealed ? (JSON.parse(r.sealed as string) as Record<string, string>) : {}
+        const sealed: Record<string, string> = r.sealed ? JSON.parse(String(r.sealed)) : {}
         const opened = Object.fromEntries(Object.entries(sealed).map(([code, v]) => [code, openSensitiveValue(keys, code, v)]))
         return {
           uid: r.uid,
@@ -136,7 +136,7 @@ function recordRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
           decisionDate: r.decision_date,
           reportedOn: r.reported_on,
           late: Boolean(r.is_late),
-          data: { ...(JSON.parse(r.data as string) as object), ...opened },
+          data: { ...JSON.parse(String(r.data)), ...opened },
           supplierUnit: r.supplier_unit ?? null,
           dishonestyLevel: r.dishonesty_level,
           repairableFrom: r.repairable_from,
@@ -250,8 +250,9 @@ async function* catalogRows(db: Knex, from: Watermark, to: Watermark) {
     .orderBy('id')
     .pluck('id')
   for (const id of ids) {
-    const item = await getCatalogItem(db, id as number)
-    yield { version: item.version, ...portableItem(item) } as Record<string, unknown>
+    const item = await getCatalogItem(db, id)
+    const entry: Record<string, unknown> = { version: item.version, ...portableItem(item) }
+    yield entry
   }
 }
 
@@ -305,7 +306,7 @@ function peopleRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
     'p.id',
     (rows) =>
       rows.map((p) => {
-        const idNumber = personIdNumber(keys, p.id_sealed as string)
+        const idNumber = personIdNumber(keys, String(p.id_sealed))
         return {
           uid: p.uid,
           name: p.name,
@@ -392,7 +393,7 @@ function gradeRows(db: Knex, from: Watermark, to: Watermark) {
         personUid: g.person_uid,
         grade: g.grade,
         source: g.source,
-        reasons: JSON.parse(g.reasons as string) as unknown,
+        reasons: JSON.parse(String(g.reasons)) as unknown,
         at: Number(g.at),
       })),
   )

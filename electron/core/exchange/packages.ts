@@ -33,7 +33,7 @@ async function lastAcknowledged(db: Knex, peerFingerprint: string): Promise<Wate
     .whereNotNull('acknowledged_at')
     .orderBy('id', 'desc')
     .first('watermark')
-  return row?.watermark ? parseWatermark(row.watermark as string) : ZERO_WATERMARK
+  return row?.watermark ? parseWatermark(row.watermark) : ZERO_WATERMARK
 }
 
 /** The peer's allowed parts, plus any the user added for this one export (the command line's --include). */
@@ -335,7 +335,7 @@ async function applyReceipts(trx: Knex.Transaction, rows: Array<Record<string, u
     if (!out) throw reject('receipt_unknown', { sequence: r.sequence })
     if (out.acknowledged_at) continue
     await trx('exchange_packages').where('id', out.id).update({ acknowledged_by: receiptId, acknowledged_at: now })
-    const to = parseWatermark(out.watermark as string)
+    const to = parseWatermark(out.watermark ?? '')
     records += await trx('records').whereNull('acknowledged_in').where('id', '<=', to.records).update({ acknowledged_in: out.id })
     acknowledged++
   }
@@ -427,20 +427,24 @@ export function receiptRows(header: PackageHeader, digest: string, counts: Recor
 export async function packageLog(db: Knex, limit = 200) {
   await abandonDeadReservations(db)
   const rows = await db('exchange_packages').orderBy('id', 'desc').limit(limit)
-  return rows.map((r) => ({
-    id: r.id,
-    direction: r.direction,
-    kind: r.kind,
-    sequence: Number(r.sequence),
-    peerName: r.peer_name,
-    digest: r.digest,
-    fileName: r.file_name,
-    size: Number(r.size),
-    full: Boolean(r.full),
-    counts: JSON.parse(r.counts) as Record<string, number>,
-    warnings: r.warnings ? (JSON.parse(r.warnings) as Array<{ reason: string; missing?: number }>) : [],
-    acknowledgedAt: r.acknowledged_at ? Number(r.acknowledged_at) : null,
-    createdAt: Number(r.created_at),
-    state: r.state,
-  }))
+  return rows.map((r) => {
+    const counts: Record<string, number> = JSON.parse(r.counts)
+    const warnings: Array<{ reason: string; missing?: number }> = r.warnings ? JSON.parse(r.warnings) : []
+    return {
+      id: r.id,
+      direction: r.direction,
+      kind: r.kind,
+      sequence: Number(r.sequence),
+      peerName: r.peer_name,
+      digest: r.digest,
+      fileName: r.file_name,
+      size: Number(r.size),
+      full: Boolean(r.full),
+      counts,
+      warnings,
+      acknowledgedAt: r.acknowledged_at ? Number(r.acknowledged_at) : null,
+      createdAt: Number(r.created_at),
+      state: r.state,
+    }
+  })
 }

@@ -44,7 +44,7 @@ export async function openDatabase(dataDir: string, now: Date = new Date()): Pro
     const pending = await pendingMigrations(db)
     let backupPath: string | null = null
     if (existed && pending.length > 0 && (await hasTables(db))) backupPath = await backupDatabase(db, dataDir, 'before-migrate', now)
-    const [, applied] = (await db.migrate.latest()) as [number, string[]]
+    const [, applied]: [number, string[]] = await db.migrate.latest()
     if (applied.includes(BIRTH_DATE_DROPPED)) await scrubBackupBirthDates(dataDir)
     await recordIncidents(db, await openAuditTrail(db, dataDir), now.getTime())
     return { db, file, backupPath, applied }
@@ -55,12 +55,12 @@ export async function openDatabase(dataDir: string, now: Date = new Date()): Pro
 }
 
 async function assertHealthy(db: Knex, dataDir: string): Promise<void> {
-  const rows = (await db.raw('PRAGMA quick_check')) as Array<{ quick_check: string }>
+  const rows: Array<{ quick_check: string }> = await db.raw('PRAGMA quick_check')
   if (rows[0]?.quick_check !== 'ok') {
     throw new AppError(ErrorCode.DbCorrupt, 'quick_check failed', { backup: latestBackup(dataDir) })
   }
   if (!(await db.schema.hasTable('knex_migrations'))) return
-  const applied = (await db('knex_migrations').pluck('name')) as string[]
+  const applied: string[] = await db('knex_migrations').pluck('name')
   const unknown = applied.filter((name) => !(name in migrations))
   if (unknown.length > 0) {
     throw new AppError(ErrorCode.DbNewerThanApp, 'database has migrations this app does not know', {
@@ -71,12 +71,12 @@ async function assertHealthy(db: Knex, dataDir: string): Promise<void> {
 }
 
 async function pendingMigrations(db: Knex): Promise<string[]> {
-  const done = (await db.schema.hasTable('knex_migrations')) ? ((await db('knex_migrations').pluck('name')) as string[]) : []
+  const done = (await db.schema.hasTable('knex_migrations')) ? await db<{ name: string }>('knex_migrations').pluck('name') : []
   return Object.keys(migrations).filter((name) => !done.includes(name))
 }
 
 async function hasTables(db: Knex): Promise<boolean> {
-  const rows = (await db.raw("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'")) as Array<{ n: number }>
+  const rows: Array<{ n: number }> = await db.raw("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'")
   return (rows[0]?.n ?? 0) > 0
 }
 
@@ -104,7 +104,7 @@ async function scrubBackupBirthDates(dataDir: string): Promise<void> {
   for (const name of listBackups(dataDir)) {
     const copy = createDb(join(dataDir, BACKUP_DIR, name))
     try {
-      const columns = (await copy.raw("SELECT name FROM pragma_table_info('people')")) as Array<{ name: string }>
+      const columns: Array<{ name: string }> = await copy.raw("SELECT name FROM pragma_table_info('people')")
       if (!columns.some((c) => c.name === 'birth_date')) continue
       // A backup has the schema of its day, not the one db/tables.ts describes.
       await copy<Record<string, unknown>>('people').update({ birth_date: '' })
