@@ -156,17 +156,15 @@ describe('civil-servant archives in a data package', () => {
     const today = '2026-11-23'
     let unitId = (await c.db('org_units').first('id'))?.id
     if (!unitId)
-      [unitId] = await c
-        .db('org_units')
-        .insert({
-          uid: randomUUID(),
-          name: '示例县财政局',
-          kind: 'county_dept',
-          sort_order: 0,
-          enabled: true,
-          created_at: 0,
-          updated_at: 0,
-        })
+      [unitId] = await c.db('org_units').insert({
+        uid: randomUUID(),
+        name: '示例县财政局',
+        kind: 'county_dept',
+        sort_order: 0,
+        enabled: true,
+        created_at: 0,
+        updated_at: 0,
+      })
     const personId = await createPerson(
       c.db,
       c.keys,
