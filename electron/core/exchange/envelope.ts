@@ -9,9 +9,8 @@ import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
-import { bulkBytesHandled } from '../shared/garbage'
-import { cryptoPool, OrderedPipeline } from './crypto-pool'
-import { randomBytes, suiteOf, type ChunkKeys, type Suite } from './suites'
+import { sealStream, walkChunks, recordCount, type ChunkFailure } from './chunk-stream'
+import { randomBytes, suiteOf, type Suite } from './suites'
 import { CHUNK_SIZE, FORMAT_VERSION, PackageHeaderSchema, type PackageHeader, type PackageKind, type PartyInfo } from './package-header'
 
 export {
@@ -50,17 +49,11 @@ export type RejectReason =
 export const reject = (reason: RejectReason, details: Record<string, unknown> = {}) =>
   new AppError(ErrorCode.PackageRejected, `package rejected: ${reason}`, { reason, ...details })
 
+const packageFailure: ChunkFailure = (reason, details) => reject(reason, details)
+
 const u32 = (n: number) => {
   const b = Buffer.alloc(4)
   b.writeUInt32BE(n)
-  return b
-}
-
-function chunkAad(headerHash: Buffer, index: number, last: boolean): Buffer {
-  const b = Buffer.alloc(headerHash.length + 9)
-  headerHash.copy(b)
-  b.writeBigUInt64BE(BigInt(index), headerHash.length)
-  b[headerHash.length + 8] = last ? 1 : 0
   return b
 }
 
@@ -99,34 +92,6 @@ const fsyncPath = async (path: string) => {
     await promisify(fsync)(fd).catch(() => undefined) // directories cannot be fsynced everywhere (Windows)
   } finally {
     await promisify(close)(fd)
-  }
-}
-
-/** Splits a byte stream into chunkSize pieces, telling which is the last (an empty payload is one empty chunk). */
-async function* chunked(source: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<{ data: Buffer; last: boolean }> {
-  let pending: Buffer[] = []
-  let pendingLength = 0
-  let ready: Buffer | null = null
-  for await (const piece of source) {
-    let at = 0
-    while (at < piece.length) {
-      const take = Math.min(size - pendingLength, piece.length - at)
-      pending.push(Buffer.from(piece.subarray(at, at + take)))
-      pendingLength += take
-      at += take
-      if (pendingLength === size) {
-        if (ready) yield { data: ready, last: false }
-        ready = Buffer.concat(pending)
-        pending = []
-        pendingLength = 0
-      }
-    }
-  }
-  if (pendingLength > 0) {
-    if (ready) yield { data: ready, last: false }
-    yield { data: Buffer.concat(pending), last: true }
-  } else {
-    yield { data: ready ?? Buffer.alloc(0), last: true }
   }
 }
 
@@ -182,18 +147,6 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
   const tags: Buffer[] = []
   let plainBytes = 0
   const sent = createHash('sha256') // of every byte written, for the read-back comparison
-  const pool = cryptoPool()
-  const pipeline = new OrderedPipeline<{ record: Buffer; plain: number }>(pool.depth)
-  const emit = async (sealed: Array<{ record: Buffer; plain: number }>) => {
-    for (const { record, plain } of sealed) {
-      tags.push(Buffer.from(record.subarray(record.length - suite.tagLength))) // a copy: a view would keep the whole chunk alive
-      sent.update(record)
-      await put(record)
-      bulkBytesHandled(record.length * 3) // the record, and the tar output and chunk it was sealed from
-      plainBytes += plain
-      o.onProgress?.(plainBytes)
-    }
-  }
   await removeStalePartials(dirname(o.path))
   try {
     file = await openFile(temp, 'wx')
@@ -202,20 +155,13 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     const lead = Buffer.concat([MAGIC, prefix, u32(headerBytes.length), headerBytes])
     sent.update(lead)
     await put(lead)
-    let index = 0
-    for await (const { data, last } of chunked(o.payload, CHUNK_SIZE)) {
-      if (o.signal?.aborted) throw new AppError(ErrorCode.Cancelled, 'export cancelled')
-      const i = index++
-      const plain = data.length // (the chunk's memory moves to the worker)
-      await emit(
-        await pipeline.push(async () => ({
-          record: (await pool.run({ op: 'seal', suite: suite.name, keys, aad: chunkAad(headerHash, i, last), index: i, data }, [data]))
-            .bytes!,
-          plain,
-        })),
-      )
-    }
-    await emit(await pipeline.drain())
+    await sealStream(suite, keys, headerHash, o.payload, o.signal, async (record, plain) => {
+      tags.push(Buffer.from(record.subarray(record.length - suite.tagLength))) // a copy: a view would keep the whole chunk alive
+      sent.update(record)
+      await put(record)
+      plainBytes += plain
+      o.onProgress?.(plainBytes)
+    })
     const signature = suite.sign(Buffer.concat([SIGNATURE_CONTEXT, headerHash, ...tags]), o.senderPrivatePem)
     const trailer = Buffer.concat([signature, u32(signature.length)])
     sent.update(trailer)
@@ -225,7 +171,6 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     await file.close()
     file = undefined
   } catch (err) {
-    pipeline.abandon()
     await writing.catch(() => undefined) // (no write may still be going when the file is closed and removed)
     await file?.close().catch(() => undefined)
     await rm(temp, { force: true }).catch(() => undefined)
@@ -331,9 +276,7 @@ export async function readStructure(path: string): Promise<Structure> {
     const bodyStart = 16 + headerLength
     const bodyLength = size - 4 - signatureLength - bodyStart
     if (signatureLength === 0 || signatureLength > MAX_SIGNATURE || bodyLength < suite.tagLength) throw reject('truncated')
-    const records = Math.ceil(bodyLength / (CHUNK_SIZE + suite.tagLength))
-    const lastLength = bodyLength - (records - 1) * (CHUNK_SIZE + suite.tagLength)
-    if (lastLength < suite.tagLength) throw reject('truncated')
+    if (recordCount(bodyLength, suite) === null) throw reject('truncated')
     return {
       path,
       size,
@@ -347,75 +290,6 @@ export async function readStructure(path: string): Promise<Structure> {
   } finally {
     await f.close()
   }
-}
-
-interface ChunkPass {
-  tags: Buffer[]
-  /** SHA-256 of each record as verified: the decrypt pass checks it reads exactly these bytes again. */
-  records: Buffer[]
-}
-
-/**
- * Walks every chunk in order, one record read at a time, the crypto in the pool (a few records in flight).
- * verify: checks each tag. decrypt: requires each record to be byte-for-byte the one verified, then decrypts it.
- */
-async function walkChunks(
-  s: Structure,
-  keys: ChunkKeys,
-  mode: { verify: true } | { decrypt: ChunkPass; onPlain: (plain: Buffer, index: number) => void | Promise<void> },
-  signal?: AbortSignal,
-): Promise<ChunkPass> {
-  const recordLength = CHUNK_SIZE + s.suite.tagLength
-  const count = Math.ceil(s.bodyLength / recordLength)
-  const headerHash = s.suite.hash(s.headerBytes)
-  const pass: ChunkPass = { tags: [], records: [] }
-  const pool = cryptoPool()
-  const pipeline = new OrderedPipeline<{ index: number; plain: Buffer | null }>(pool.depth)
-  const handle = async (done: Array<{ index: number; plain: Buffer | null }>) => {
-    for (const { index, plain } of done) {
-      if (!plain) throw reject('chunk', { chunk: index + 1 })
-      if ('onPlain' in mode) await mode.onPlain(plain, index)
-      bulkBytesHandled(CHUNK_SIZE + plain.length)
-    }
-  }
-  const f = await openFile(s.path, 'r')
-  try {
-    for (let i = 0; i < count; i++) {
-      if (signal?.aborted) throw new AppError(ErrorCode.Cancelled, 'cancelled')
-      const length = i === count - 1 ? s.bodyLength - i * recordLength : recordLength
-      const record = Buffer.allocUnsafe(length)
-      const { bytesRead } = await f.read(record, 0, length, s.bodyStart + i * recordLength)
-      if (bytesRead !== length) throw reject('truncated')
-      const digest = createHash('sha256').update(record).digest()
-      const aad = chunkAad(headerHash, i, i === count - 1)
-      if ('verify' in mode) {
-        pass.tags.push(Buffer.from(record.subarray(length - s.suite.tagLength)))
-        pass.records.push(digest)
-        await handle(
-          await pipeline.push(async () => ({
-            index: i,
-            plain: (await pool.run({ op: 'open', suite: s.suite.name, keys, aad, index: i, data: record, decrypt: false }, [record])).bytes,
-          })),
-        )
-      } else {
-        // The file must not have changed since it was verified.
-        if (!mode.decrypt.records[i]?.equals(digest)) throw reject('chunk', { chunk: i + 1 })
-        await handle(
-          await pipeline.push(async () => ({
-            index: i,
-            plain: (await pool.run({ op: 'decrypt', suite: s.suite.name, keys, aad, index: i, data: record }, [record])).bytes,
-          })),
-        )
-      }
-    }
-    await handle(await pipeline.drain())
-  } catch (err) {
-    pipeline.abandon()
-    throw err
-  } finally {
-    await f.close()
-  }
-  return pass
 }
 
 /**
@@ -460,10 +334,10 @@ export async function openPackage(
   const secret = s.suite.unwrap(Buffer.from(s.header.recipient.wrappedKey, 'base64'), ownPrivate)
   if (!secret || secret.length !== 32) throw reject('unwrap_failed')
   const chunkKeys = s.suite.deriveKeys(secret, Buffer.from(s.header.salt, 'hex'))
-  const pass = await walkChunks(s, chunkKeys, { verify: true }, signal)
+  const pass = await walkChunks(s, chunkKeys, { verify: true }, packageFailure, signal)
   const signed = Buffer.concat([SIGNATURE_CONTEXT, s.suite.hash(s.headerBytes), ...pass.tags])
   if (!s.suite.verify(signed, s.signature, sender.publicPem)) throw reject('signature')
   const verdict = await check?.(s.header)
-  if (onPlain && verdict !== 'skip') await walkChunks(s, chunkKeys, { decrypt: pass, onPlain }, signal)
+  if (onPlain && verdict !== 'skip') await walkChunks(s, chunkKeys, { decrypt: pass, onPlain }, packageFailure, signal)
   return { header: s.header, digest: packageDigest(s), chunks: pass.tags.length }
 }
