@@ -27,21 +27,24 @@ export type PayloadEntry =
   /** An entry streamed in pieces (a scan opened piece by piece): its size and SM3 known beforehand. */
   | { name: string; size: number; sm3: string; pieces: AsyncIterable<Buffer> }
 
+/** One file in a tar stream, its size known beforehand and its bytes streamed in pieces. */
+export interface TarEntry {
+  name: string
+  size: number
+  pieces: AsyncIterable<Buffer> | Iterable<Buffer>
+}
+
 /**
- * The tar bytes of the entries, then the manifest. Pull-based: each entry is packed and its bytes handed on before
- * the next entry is read, so memory holds one entry (one part of rows; a scan streams through in pieces), whatever the total.
+ * A POSIX tar stream of the entries. Pull-based: each entry is packed and its bytes handed on before the next entry
+ * is read, so memory holds one piece at a time, whatever the total.
  */
-export async function* payloadStream(
-  entries: AsyncIterable<PayloadEntry>,
-  manifest: Omit<Manifest, 'entries'>,
-): AsyncGenerator<Uint8Array> {
+export async function* tarStream(entries: AsyncIterable<TarEntry>): AsyncGenerator<Uint8Array> {
   const pack = tarPack()
-  const listed: Manifest['entries'] = []
   function* drain(): Generator<Uint8Array> {
     for (let piece = pack.read(); piece !== null; piece = pack.read()) yield piece as Uint8Array
   }
   // The packer accepts an entry only as its output is read: read while the entry goes in.
-  async function* put(name: string, size: number, pieces: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Uint8Array> {
+  for await (const { name, size, pieces } of entries) {
     let settled = false
     let failure: Error | null | undefined
     const entry = pack.entry({ name, size, mtime: new Date(0) }, (err) => {
@@ -63,32 +66,42 @@ export async function* payloadStream(
     if (failure) throw failure
     yield* drain()
   }
-  // An entry's SM3 is taken by a worker while its bytes go on into the tar (each job holds a copy: four at a time).
-  const hashing: Array<Promise<unknown>> = []
-  for await (const e of entries) {
-    if ('pieces' in e) {
-      listed.push({ name: e.name, bytes: e.size, sm3: e.sm3 })
-      yield* put(e.name, e.size, e.pieces)
-      continue
-    }
-    const entry = { name: e.name, bytes: e.data.length, sm3: e.sm3 ?? '' }
-    listed.push(entry)
-    if (e.sm3 === undefined) {
-      while (hashing.length >= 4) await hashing.shift()
-      const job = cryptoPool()
-        .run({ op: 'sm3', data: e.data })
-        .then((r) => (entry.sm3 = r.sm3!))
-      job.catch(() => undefined) // awaited in turn; this only keeps an early failure from counting as unhandled
-      hashing.push(job)
-    }
-    yield* put(e.name, e.data.length, [e.data])
-  }
-  await Promise.all(hashing)
-  const attachments = listed.filter((e) => e.name.startsWith('attachments/')).length
-  const manifestBytes = Buffer.from(JSON.stringify({ ...manifest, attachments, entries: listed }, null, 1))
-  yield* put('manifest.json', manifestBytes.length, [manifestBytes])
   pack.finalize()
   for await (const piece of pack) yield piece as Uint8Array
+}
+
+/**
+ * The tar bytes of the entries, then the manifest listing each entry's size and SM3 (the SM3 of a whole entry is
+ * taken by a worker while its bytes go on into the tar; a streamed entry brings its own).
+ */
+export function payloadStream(entries: AsyncIterable<PayloadEntry>, manifest: Omit<Manifest, 'entries'>): AsyncGenerator<Uint8Array> {
+  async function* listed(): AsyncGenerator<TarEntry> {
+    const listing: Manifest['entries'] = []
+    const hashing: Array<Promise<unknown>> = [] // (each job holds a copy: four at a time)
+    for await (const e of entries) {
+      if ('pieces' in e) {
+        listing.push({ name: e.name, bytes: e.size, sm3: e.sm3 })
+        yield { name: e.name, size: e.size, pieces: e.pieces }
+        continue
+      }
+      const entry = { name: e.name, bytes: e.data.length, sm3: e.sm3 ?? '' }
+      listing.push(entry)
+      if (e.sm3 === undefined) {
+        while (hashing.length >= 4) await hashing.shift()
+        const job = cryptoPool()
+          .run({ op: 'sm3', data: e.data })
+          .then((r) => (entry.sm3 = r.sm3!))
+        job.catch(() => undefined) // awaited in turn; this only keeps an early failure from counting as unhandled
+        hashing.push(job)
+      }
+      yield { name: e.name, size: e.data.length, pieces: [e.data] }
+    }
+    await Promise.all(hashing)
+    const attachments = listing.filter((e) => e.name.startsWith('attachments/')).length
+    const manifestBytes = Buffer.from(JSON.stringify({ ...manifest, attachments, entries: listing }, null, 1))
+    yield { name: 'manifest.json', size: manifestBytes.length, pieces: [manifestBytes] }
+  }
+  return tarStream(listed())
 }
 
 /** Rows as NDJSON parts: tables/<table>/000001.ndjson … */
