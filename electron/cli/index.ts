@@ -29,6 +29,8 @@ import { systemClock } from '../core/shared/clock'
 import { DB_FILE, openDatabase } from '../core/shared/open-database'
 import { resolveDataDir } from '../main/data-dir'
 import { EXCHANGE_USAGE, runExchange } from './exchange-commands'
+import { BACKUP_USAGE, runBackup } from './backup-commands'
+import { APP_VERSION } from '../core/shared/app-version'
 import { startupErrorMessage } from '../main/startup-error'
 import { defaultDataDir } from './default-data-dir'
 
@@ -45,6 +47,7 @@ const USAGE = `用法 / usage: credit-desk <command> [options]
                                                 公务员诚信档案（年度考核、个人有关事项报告、表彰、处分），最后输出 JSON 摘要
   plan parse FILE [--json]                      把工作要点（.txt / .docx / .pdf）分解为督办任务（序号、标题、牵头/责任/配合单位、期限、周期）
 ${EXCHANGE_USAGE}
+${BACKUP_USAGE}
   db migrate [--data-dir DIR] [--create]        备份后升级数据库结构（目录中没有数据库时须加 --create 才新建）
   audit verify [--data-dir DIR] [--json]        校验操作日志和登录日志（带密钥的校验链、末尾锚点、防删改触发器）；
                                                 --json 输出 {"intact","checked","problems"}；有异常时退出码为 1
@@ -86,6 +89,7 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
       org: { type: 'string' },
       region: { type: 'string' },
       uscc: { type: 'string' },
+      'passphrase-file': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -325,6 +329,12 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
   if (command === 'keys' || command === 'package') {
     return runExchange(command, { sub, rest, values, dataDir, osActor: osActor() }, out, (fn) =>
       withDatabase(dataDir, out, ({ db }) => fn(db), { office: true }),
+    )
+  }
+
+  if (command === 'backup' || (command === 'db' && sub === 'stats')) {
+    return runBackup(command, { sub, rest, values, dataDir, osActor: osActor(), app: APP_VERSION }, out, (fn) =>
+      withDatabase(dataDir, out, ({ db }) => fn(db)),
     )
   }
 

@@ -36,6 +36,7 @@ export const ErrorCode = {
   AttachmentRejected: 'ATTACHMENT_REJECTED',
   KeyFileRejected: 'KEY_FILE_REJECTED',
   PackageRejected: 'PACKAGE_REJECTED',
+  BackupRejected: 'BACKUP_REJECTED',
   DbNewerThanApp: 'DB_NEWER_THAN_APP',
   DbCorrupt: 'DB_CORRUPT',
   DbLocked: 'DB_LOCKED',

@@ -216,3 +216,21 @@ export function keyFileRejectionText(details: Record<string, unknown>, language:
   if (!entry) return language === 'zh' ? '密钥文件无法使用' : 'key file rejected'
   return language === 'zh' ? entry[0] : entry[1]
 }
+
+/** Why a backup file was refused (nothing was replaced in any of these cases). */
+const BACKUP_REJECTIONS: Record<string, [string, string]> = {
+  not_backup: ['不是信用通备份文件', 'not a credit-desk backup'],
+  newer_version: ['备份文件由更新版本的程序生成，请先升级程序', 'made by a newer version: upgrade first'],
+  bad_header: ['备份文件头已损坏', 'the backup header is damaged'],
+  truncated: ['备份文件不完整（可能复制中断或 U 盘被拔出）', 'the backup is incomplete (copy cut short)'],
+  chunk: ['备份文件第 {chunk} 块校验失败：文件已损坏或被改动', 'chunk {chunk} failed its check: damaged or altered'],
+  wrong_passphrase: ['备份口令不正确', 'wrong passphrase'],
+  bad_content: ['备份内容不完整或不一致（{entry}）', 'the backup content is incomplete or inconsistent ({entry})'],
+  newer_schema: ['备份中的数据库比本程序新，请先升级程序', 'the database in the backup is newer than this app'],
+}
+
+export function backupRejectionText(details: Record<string, unknown>, language: 'zh' | 'en' = 'zh'): string {
+  const entry = BACKUP_REJECTIONS[String(details.reason)]
+  if (!entry) return language === 'zh' ? '备份文件无法使用' : 'backup rejected'
+  return fill(language === 'zh' ? entry[0] : entry[1], details)
+}

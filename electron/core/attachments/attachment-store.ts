@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../shared/write-file'
 import { ensurePrivateDir } from '../shared/private-files'
 
 const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-const ATTACHMENT_DIR = 'attachments'
+export const ATTACHMENT_DIR = 'attachments'
 
 const TYPES: Array<{ mime: string; extensions: string[]; magic: (b: Buffer) => boolean }> = [
   { mime: 'application/pdf', extensions: ['.pdf'], magic: (b) => b.subarray(0, 5).toString('latin1') === '%PDF-' },

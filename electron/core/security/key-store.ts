@@ -24,6 +24,11 @@ export const KEY_DIR = 'keys'
 const KEY_FILE = 'field-keys.json'
 const FINGERPRINT_SETTING = 'field_key_fingerprint'
 
+/** The fingerprint of the field key this database was sealed with (empty before the first key). */
+export async function fieldKeyFingerprint(db: Knex): Promise<string> {
+  return (await db('settings').where('key', FINGERPRINT_SETTING).first('value'))?.value ?? ''
+}
+
 function fingerprint(secret: Buffer): string {
   return sm3(new Uint8Array(secret)).slice(0, 16)
 }

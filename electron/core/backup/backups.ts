@@ -1,0 +1,354 @@
+// 容灾备份: a whole data folder in one encrypted file, and back. A backup holds a consistent snapshot of the database
+// (VACUUM INTO, never a copy of the live file), the field keys (unwrapped: the file is sealed with the passphrase),
+// the audit key and anchor, and every stored scan. A restore verifies the whole file first, builds the new folder
+// beside the current one, checks it, and only then swaps the two: the current data is never touched before that,
+// and is kept (moved aside) after.
+import { randomBytes } from 'node:crypto'
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { once } from 'node:events'
+import { basename, dirname, join } from 'node:path'
+import type { Knex } from 'knex'
+import { extract as tarExtract, type Header } from 'tar-stream'
+import { createDb } from '../../../db/connection'
+import { migrations } from '../../../db/migrations'
+import { ATTACHMENT_DIR } from '../attachments/attachment-store'
+import { appendAudit } from '../audit/audit-log'
+import { INCIDENT } from '../audit/audit-chain'
+import { tarStream, type TarEntry } from '../exchange/payload'
+import { fieldKeyFingerprint, KEY_DIR, noProtector, type KeyProtector } from '../security/key-store'
+import { BACKUP_DIR, DB_FILE } from '../shared/open-database'
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../shared/private-files'
+import { getSettings } from '../system/settings'
+import { BACKUP_KEY_FILE, deriveBackupSecret, type BackupKey } from './backup-key'
+import { openBackupFile, rejectBackup, writeBackupFile, type BackupHeader } from './backup-file'
+
+export const BACKUP_EXTENSION = 'cdbak'
+const FIELD_KEY_FILE = 'field-keys.json'
+/** What a backup may contain; anything else in a (passphrase-holding) file is refused rather than written. */
+const ALLOWED =
+  /^(manifest\.json|database\.sqlite|keys\/(field-keys\.json|audit\.key|audit-anchor\.json)|attachments\/[0-9a-f]{2}\/[0-9a-f]{64})$/
+
+export interface BackupManifest {
+  createdAt: string
+  counts: Record<string, number>
+  attachments: number
+  bytes: number
+}
+
+/** Rows per table (knex's own tables aside): what `db stats` prints, and what a restore must give back. */
+export async function tableCounts(db: Knex): Promise<Record<string, number>> {
+  const tables: string[] = await db('sqlite_master')
+    .where('type', 'table')
+    .whereNot('name', 'like', 'knex_%')
+    .whereNot('name', 'like', 'sqlite_%')
+    .orderBy('name')
+    .pluck('name')
+  const counts: Record<string, number> = {}
+  for (const t of tables) counts[t] = Number((await db.raw(`SELECT count(*) AS n FROM "${t}"`))[0].n)
+  return counts
+}
+
+function* filesUnder(root: string, prefix: string): Generator<{ name: string; path: string }> {
+  if (!existsSync(root)) return
+  for (const sub of readdirSync(root, { withFileTypes: true })) {
+    if (!sub.isDirectory() || !/^[0-9a-f]{2}$/.test(sub.name)) continue
+    for (const f of readdirSync(join(root, sub.name), { withFileTypes: true })) {
+      if (f.isFile() && /^[0-9a-f]{64}$/.test(f.name)) yield { name: `${prefix}/${sub.name}/${f.name}`, path: join(root, sub.name, f.name) }
+    }
+  }
+}
+
+const fileEntry = (name: string, path: string): TarEntry => ({
+  name,
+  size: statSync(path).size,
+  pieces: createReadStream(path, { highWaterMark: 1 << 20 }),
+})
+const bytesEntry = (name: string, data: Buffer): TarEntry => ({ name, size: data.length, pieces: [data] })
+
+export interface CreateBackupOptions {
+  db: Knex
+  dataDir: string
+  /** Unwraps the field key file when the desktop app protected it with the OS store. */
+  protector: KeyProtector
+  key: Pick<BackupKey, 'secret' | 'kdf'>
+  to: string
+  reason: BackupHeader['reason']
+  app: string
+  now: Date
+  signal?: AbortSignal
+  onProgress?: (plainBytes: number, totalBytes: number) => void
+  writeLimit?: number
+}
+
+export interface BackupSummary {
+  file: string
+  size: number
+  createdAt: string
+  counts: Record<string, number>
+  attachments: number
+}
+
+export async function createBackup(o: CreateBackupOptions): Promise<BackupSummary> {
+  const scratch = join(o.dataDir, BACKUP_DIR)
+  ensurePrivateDir(scratch)
+  const snapshot = join(scratch, `.snapshot-${randomBytes(4).toString('hex')}.sqlite`)
+  try {
+    // One consistent picture, read through the WAL: writes that commit meanwhile are in the next backup.
+    await o.db.raw('VACUUM INTO ?', [snapshot])
+    const copy = createDb(snapshot)
+    let counts: Record<string, number>
+    let schema: string
+    try {
+      counts = await tableCounts(copy)
+      schema = (await copy('knex_migrations').orderBy('name', 'desc').first('name'))?.name ?? ''
+    } finally {
+      await copy.destroy()
+    }
+    const office = await getSettings(o.db)
+    const fingerprint = await fieldKeyFingerprint(o.db)
+    const keyDir = join(o.dataDir, KEY_DIR)
+    // The field key goes in unwrapped (the OS store of this PC means nothing on the next one); the file is sealed anyway.
+    const storedKey = JSON.parse(readFileSync(join(keyDir, FIELD_KEY_FILE), 'utf8')) as { protection: 'os' | 'none'; secret: string }
+    const plainKey = (storedKey.protection === 'os' ? o.protector : noProtector).unprotect(Buffer.from(storedKey.secret, 'base64'))
+    const fieldKey = Buffer.from(JSON.stringify({ ...storedKey, protection: 'none', secret: plainKey.toString('base64') }, null, 2))
+    const scans = [...filesUnder(join(o.dataDir, ATTACHMENT_DIR), ATTACHMENT_DIR)]
+    const totalBytes = statSync(snapshot).size + scans.reduce((n, f) => n + statSync(f.path).size, 0)
+    const manifest: BackupManifest = { createdAt: o.now.toISOString(), counts, attachments: scans.length, bytes: totalBytes }
+    async function* entries(): AsyncGenerator<TarEntry> {
+      yield bytesEntry('manifest.json', Buffer.from(JSON.stringify(manifest, null, 1)))
+      yield fileEntry('database.sqlite', snapshot)
+      yield bytesEntry(`keys/${FIELD_KEY_FILE}`, fieldKey)
+      for (const name of ['audit.key', 'audit-anchor.json'])
+        if (existsSync(join(keyDir, name))) yield fileEntry(`keys/${name}`, join(keyDir, name))
+      for (const f of scans) yield fileEntry(f.name, f.path)
+    }
+    const written = await writeBackupFile({
+      path: o.to,
+      header: {
+        createdAt: manifest.createdAt,
+        app: o.app,
+        schema,
+        installation: { orgName: office.orgName, regionCode: office.regionCode, fieldKeyFingerprint: fingerprint },
+        reason: o.reason,
+        kdf: o.key.kdf,
+      },
+      secret: o.key.secret,
+      payload: tarStream(entries()),
+      signal: o.signal,
+      onProgress: (bytes) => o.onProgress?.(bytes, totalBytes),
+      writeLimit: o.writeLimit,
+    })
+    return { file: o.to, size: written.size, createdAt: manifest.createdAt, counts, attachments: scans.length }
+  } finally {
+    rmSync(snapshot, { force: true })
+  }
+}
+
+/** The secret a backup's header asks for, from the passphrase typed now (or a key already derived). */
+export function secretFrom(source: { passphrase: string } | { key: BackupKey }) {
+  return async (header: BackupHeader): Promise<Buffer> =>
+    'key' in source && source.key.kdf.salt === header.kdf.salt
+      ? source.key.secret
+      : deriveBackupSecret('passphrase' in source ? source.passphrase : '', header.kdf)
+}
+
+/** Checks a whole backup without writing anything: the passphrase, every chunk, and what it says it holds. */
+export async function verifyBackup(
+  file: string,
+  passphrase: string,
+  signal?: AbortSignal,
+): Promise<{ header: BackupHeader; manifest: BackupManifest }> {
+  let manifest: BackupManifest | null = null
+  const extract = tarExtract()
+  const reading = (async () => {
+    for await (const entry of extract) {
+      const header = entry.header as Header
+      if (!ALLOWED.test(header.name)) throw rejectBackup('bad_content', { entry: header.name })
+      if (header.name === 'manifest.json') {
+        const parts: Buffer[] = []
+        for await (const piece of entry) parts.push(piece as Buffer)
+        manifest = JSON.parse(Buffer.concat(parts).toString('utf8'))
+      } else for await (const piece of entry) void piece
+    }
+  })()
+  reading.catch(() => undefined)
+  const { header } = await openBackupFile(
+    file,
+    secretFrom({ passphrase }),
+    async (plain) => {
+      if (!extract.write(plain)) await Promise.race([once(extract, 'drain'), reading])
+    },
+    signal,
+  )
+  extract.end(undefined as never)
+  await reading
+  if (!manifest) throw rejectBackup('bad_content', { entry: 'manifest.json' })
+  return { header, manifest }
+}
+
+/** Decrypts a verified backup into `dir` (which must not exist), entry by entry, refusing names it does not expect. */
+async function extractInto(
+  file: string,
+  secretFor: (h: BackupHeader) => Promise<Buffer>,
+  dir: string,
+  signal?: AbortSignal,
+): Promise<{ header: BackupHeader; manifest: BackupManifest }> {
+  ensurePrivateDir(dir)
+  let manifest: BackupManifest | null = null
+  const extract = tarExtract()
+  const reading = (async () => {
+    for await (const entry of extract) {
+      const header = entry.header as Header
+      if (header.type !== 'file' || !ALLOWED.test(header.name)) throw rejectBackup('bad_content', { entry: header.name })
+      const target = header.name === 'database.sqlite' ? join(dir, DB_FILE) : join(dir, ...header.name.split('/'))
+      ensurePrivateDir(dirname(target))
+      if (header.name === 'manifest.json') {
+        const parts: Buffer[] = []
+        for await (const piece of entry) parts.push(piece as Buffer)
+        manifest = JSON.parse(Buffer.concat(parts).toString('utf8'))
+        continue
+      }
+      const out = createWriteStream(target, { mode: PRIVATE_FILE_MODE, flags: 'wx' })
+      for await (const piece of entry) if (!out.write(piece)) await once(out, 'drain')
+      out.end()
+      await once(out, 'close')
+    }
+  })()
+  reading.catch(() => undefined)
+  const { header } = await openBackupFile(
+    file,
+    secretFor,
+    async (plain) => {
+      if (!extract.write(plain)) await Promise.race([once(extract, 'drain'), reading])
+    },
+    signal,
+  )
+  extract.end(undefined as never)
+  await reading
+  if (!manifest) throw rejectBackup('bad_content', { entry: 'manifest.json' })
+  return { header, manifest }
+}
+
+/** The staged folder must be a database this app can open, with the key it was sealed with, and every row it claims. */
+async function checkStaged(dir: string, manifest: BackupManifest): Promise<void> {
+  if (!existsSync(join(dir, DB_FILE))) throw rejectBackup('bad_content', { entry: 'database.sqlite' })
+  const db = createDb(join(dir, DB_FILE))
+  try {
+    const [health] = await db.raw('PRAGMA quick_check')
+    if (health?.quick_check !== 'ok') throw rejectBackup('bad_content', { entry: 'database.sqlite' })
+    const known = new Set(Object.keys(migrations))
+    const applied: string[] = await db('knex_migrations').pluck('name')
+    const unknown = applied.filter((m) => !known.has(m))
+    if (unknown.length) throw rejectBackup('newer_schema', { migration: unknown[0] })
+    const counts = await tableCounts(db)
+    if (JSON.stringify(counts) !== JSON.stringify(manifest.counts)) throw rejectBackup('bad_content', { entry: 'counts' })
+  } finally {
+    await db.destroy()
+  }
+}
+
+const JOURNAL = (dataDir: string) => `${dataDir}.restore-journal.json`
+
+/**
+ * A restore killed between its two renames leaves the data folder missing and a verified, staged folder beside it:
+ * finish the swap. Any other leftover (a staging folder from a restore that never reached the swap) is removed.
+ */
+export function recoverInterruptedRestore(dataDir: string): 'completed' | 'cleaned' | null {
+  const journal = JOURNAL(dataDir)
+  if (!existsSync(journal)) return null
+  const { staged } = JSON.parse(readFileSync(journal, 'utf8')) as { staged: string }
+  let outcome: 'completed' | 'cleaned' = 'cleaned'
+  if (!existsSync(dataDir) && existsSync(staged)) {
+    renameSync(staged, dataDir)
+    outcome = 'completed'
+  } else rmSync(staged, { recursive: true, force: true })
+  rmSync(journal, { force: true })
+  return outcome
+}
+
+export interface RestoreOptions {
+  file: string
+  dataDir: string
+  passphrase: string
+  now: Date
+  signal?: AbortSignal
+  /** Who restored (for the incident row the restored folder keeps). */
+  actor: string
+}
+
+export interface RestoreSummary {
+  createdAt: string
+  counts: Record<string, number>
+  attachments: number
+  /** Where the data that was there before now is (null for an empty or new folder). */
+  previous: string | null
+}
+
+/**
+ * Restores a backup into `dataDir`, which must not be open (the caller has closed the database). The current
+ * folder is touched only once the backup has been verified whole, extracted beside it and checked.
+ */
+export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> {
+  recoverInterruptedRestore(o.dataDir)
+  const parent = dirname(o.dataDir)
+  mkdirSync(parent, { recursive: true })
+  const staged = join(parent, `.${basename(o.dataDir)}.restoring-${randomBytes(4).toString('hex')}`)
+  let result: { header: BackupHeader; manifest: BackupManifest }
+  try {
+    result = await extractInto(o.file, secretFrom({ passphrase: o.passphrase }), staged, o.signal)
+    await checkStaged(staged, result.manifest)
+  } catch (err) {
+    rmSync(staged, { recursive: true, force: true })
+    throw err
+  }
+  const stamp = o.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
+  const occupied = existsSync(o.dataDir) && readdirSync(o.dataDir).length > 0
+  const previous = occupied ? `${o.dataDir}.before-restore-${stamp}` : null
+  writeFileSync(JOURNAL(o.dataDir), JSON.stringify({ staged }), { mode: PRIVATE_FILE_MODE })
+  if (previous) renameSync(o.dataDir, previous)
+  else if (existsSync(o.dataDir)) rmSync(o.dataDir, { recursive: true, force: true })
+  renameSync(staged, o.dataDir)
+  rmSync(JOURNAL(o.dataDir), { force: true })
+  // The backup key of the old folder goes with it; the restored folder gets one when the passphrase is set there.
+  rmSync(join(o.dataDir, KEY_DIR, BACKUP_KEY_FILE), { force: true })
+  return { createdAt: result.manifest.createdAt, counts: result.manifest.counts, attachments: result.manifest.attachments, previous }
+}
+
+/** The incident the restored folder keeps: written at its first open, so it survives the restore it records. */
+export async function recordRestore(db: Knex, summary: RestoreSummary, file: string, actor: string, now: number): Promise<void> {
+  await appendAudit(db, {
+    at: now,
+    actorUserId: null,
+    actorName: actor,
+    procedure: 'system:restore',
+    affectedIds: [
+      `file:${basename(file)}`,
+      `created:${summary.createdAt}`,
+      `previous:${summary.previous ? basename(summary.previous) : 'none'}`,
+    ],
+    result: INCIDENT,
+  })
+}
+
+/** Keeps the newest `keep` backups in the data folder's backups/ (the daily ones and those taken before a change). */
+export function pruneBackups(dataDir: string, keep: number): string[] {
+  const dir = join(dataDir, BACKUP_DIR)
+  if (!existsSync(dir)) return []
+  const ours = readdirSync(dir)
+    .filter((n) => n.endsWith(`.${BACKUP_EXTENSION}`) && !n.startsWith('.'))
+    .sort()
+  const old = ours.slice(0, Math.max(0, ours.length - keep))
+  for (const name of old) rmSync(join(dir, name), { force: true })
+  return old
+}
