@@ -60,7 +60,8 @@ export async function freshBackend(): Promise<
     },
   })
   cleanups.push(() => backend.close())
-  return { ...backend, clock, logger, dataDir, savePath, openPath }
+  // db is read through: a restore replaces the backend's database.
+  return Object.defineProperty({ ...backend, clock, logger, dataDir, savePath, openPath }, 'db', { get: () => backend.db })
 }
 
 export const SETUP = {

@@ -123,13 +123,15 @@ export async function runBackup(
       if (existsSync(dataDir)) lockDataDir(dataDir)
       let summary
       try {
-        summary = await restoreBackup({ file, dataDir, passphrase, now: new Date(), actor: a.osActor })
+        summary = await restoreBackup({ file, dataDir, passphrase, now: new Date() })
       } finally {
         if (existsSync(dataDir)) unlockDataDir(dataDir)
       }
       const opened = await openDatabase(dataDir)
       try {
         await recordRestore(opened.db, summary, file, a.osActor, Date.now())
+        // The passphrase just typed keeps protecting the restored folder's next backups.
+        await setBackupPassphrase(dataDir, noProtector, passphrase, passphrase, new Date())
       } finally {
         await opened.db.destroy()
       }

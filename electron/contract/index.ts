@@ -15,6 +15,7 @@ import * as R from './schemas/records'
 import * as P from './schemas/archives'
 import * as V from './schemas/supervision'
 import * as X from './schemas/exchange'
+import * as B from './schemas/backup'
 import { Empty, IdResult, Ok } from './schemas/common'
 import { z as zod } from 'zod'
 
@@ -49,6 +50,8 @@ const keepers = [Role.Clerk] as const
 
 export const contract = {
   'setup:complete': { input: A.SetupInput, output: Ok, access: 'public', audited: true },
+  // Restoring a backup instead of a fresh setup (a new PC): allowed only while the office is not set up.
+  'setup:restore': { input: B.RestoreInput, output: B.RestoreResult, access: 'public', audited: false },
   'auth:me': { input: Empty, output: A.Me, access: 'public', audited: false },
   'auth:login': { input: A.LoginInput, output: A.SessionUser, access: 'public', audited: false },
   'auth:logout': { input: Empty, output: Ok, access: 'public', audited: false },
@@ -83,6 +86,15 @@ export const contract = {
   'dicts:save-item': { input: D.SaveDictItem, output: IdResult, access: admin, audited: true },
   'settings:get': { input: Empty, output: S.Settings, access: admin, audited: false },
   'settings:update': { input: S.SettingsUpdate, output: Ok, access: admin, audited: true },
+  'backup:status': { input: Empty, output: B.BackupStatus, access: admin, audited: false },
+  'backup:set-passphrase': { input: B.PassphraseInput, output: Ok, access: admin, audited: true },
+  'backup:save-settings': { input: B.BackupSettingsInput, output: Ok, access: admin, audited: true },
+  'backup:export-start': { input: Empty, output: B.BackupStartResult, access: admin, audited: true },
+  'backup:job': { input: B.BackupJobInput, output: B.BackupJob, access: admin, audited: false },
+  'backup:cancel': { input: B.BackupJobInput, output: B.BackupJob, access: admin, audited: false },
+  // Not audited by the router: the database it would write to is the one being replaced. The restored folder
+  // records the restore itself (an incident row), and the old folder is kept beside it.
+  'backup:restore': { input: B.RestoreInput, output: B.RestoreResult, access: admin, audited: false },
   'audit:list': { input: L.AuditQuery, output: L.AuditPage, access: auditor, audited: false },
   'audit:logins': { input: L.LoginQuery, output: L.LoginPage, access: auditor, audited: false },
   'audit:export': { input: L.AuditExportInput, output: L.ExportResult, access: auditor, audited: true },

@@ -4,6 +4,7 @@ import type { Role } from './roles'
 // Names users see for procedures (audit log viewer and its Excel export) and roles.
 const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'setup:complete': '系统初始化',
+  'setup:restore': '从备份恢复（新电脑）',
   'auth:me': '查询当前用户',
   'auth:login': '登录',
   'auth:logout': '退出登录',
@@ -26,6 +27,13 @@ const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'dicts:save-item': '保存字典项',
   'settings:get': '查询系统设置',
   'settings:update': '修改系统设置',
+  'backup:status': '查看备份状态',
+  'backup:set-passphrase': '设置备份口令',
+  'backup:save-settings': '修改备份设置',
+  'backup:export-start': '备份到U盘',
+  'backup:job': '查看备份进度',
+  'backup:cancel': '取消备份',
+  'backup:restore': '从备份恢复',
   'audit:list': '查询操作日志',
   'audit:logins': '查询登录日志',
   'audit:export': '导出日志',

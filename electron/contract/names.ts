@@ -2,6 +2,7 @@
 // so it must stay free of imports (the sandboxed preload bundles it as plain data).
 export const PROCEDURES = [
   'setup:complete',
+  'setup:restore',
   'auth:me',
   'auth:login',
   'auth:logout',
@@ -24,6 +25,13 @@ export const PROCEDURES = [
   'dicts:save-item',
   'settings:get',
   'settings:update',
+  'backup:status',
+  'backup:set-passphrase',
+  'backup:save-settings',
+  'backup:export-start',
+  'backup:job',
+  'backup:cancel',
+  'backup:restore',
   'audit:list',
   'audit:logins',
   'audit:export',

@@ -10,9 +10,15 @@ import { openDatabase } from '../core/shared/open-database'
 import { sealLegacySensitiveValues } from '../core/catalog/sensitive-values'
 import { ImportJobs } from './import-jobs'
 import { ExchangeJobs } from './exchange-jobs'
+import { BackupJobs } from './backup-jobs'
+import { setBackupPassphrase } from '../core/backup/backup-key'
+import { commitRestore, recordRestore, stageRestore } from '../core/backup/backups'
+import { backupIntoDataFolder, dailyBackupIfDue } from '../core/backup/daily-backup'
+import { APP_VERSION } from '../core/shared/app-version'
+import { unlockDataDir } from '../core/shared/data-dir-lock'
 import { handlers } from './ipc/handlers'
 import { createRouter, type Dispatch } from './ipc/router'
-import type { Sender } from './ipc/context'
+import type { BackupServices, Sender } from './ipc/context'
 import { fileLogger, type Logger } from './logger'
 import type { Platform } from './platform'
 
@@ -31,15 +37,28 @@ export interface BackendOptions {
   logger?: Logger
   /** How the key file's secret is wrapped: the OS store in the desktop app; none elsewhere. */
   keyProtector?: KeyProtector
+  /** Take the daily backup while running (the desktop app); tests and the harness leave it off. */
+  dailyBackup?: boolean
 }
 
-export async function createBackend(opts: BackendOptions): Promise<Backend> {
+const HOUR_MS = 3600_000
+
+/** One opening of the data folder: database, keys, jobs, router. A restore closes it and opens the next. */
+interface Opened {
+  db: Knex
+  dispatch: Dispatch
+  backupPath: string | null
+  close(): Promise<void>
+}
+
+async function openFolder(opts: BackendOptions, restore: BackupServices['restore']): Promise<Opened> {
   const { db, backupPath } = await openDatabase(opts.dataDir)
   const clock = opts.clock ?? systemClock
   const logger = opts.logger ?? fileLogger(opts.dataDir)
+  const protector = opts.keyProtector ?? noProtector
   let keys
   try {
-    keys = await loadFieldKeys(db, opts.dataDir, opts.keyProtector ?? noProtector)
+    keys = await loadFieldKeys(db, opts.dataDir, protector)
     await sealLegacySensitiveValues(db, keys)
   } catch (err) {
     await db.destroy()
@@ -47,13 +66,17 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   }
   const today = () => beijingDate(clock.now())
   const importJobs = new ImportJobs({ db, dataDir: opts.dataDir, keys, clock, logger, today })
-  const exchangeJobs = new ExchangeJobs({ db, keys, dataDir: opts.dataDir, clock }, logger)
+  const autoBackup = { db, dataDir: opts.dataDir, protector, app: APP_VERSION }
+  const exchangeJobs = new ExchangeJobs({ db, keys, dataDir: opts.dataDir, clock }, logger, () =>
+    backupIntoDataFolder(autoBackup, 'before-import', new Date(clock.now())),
+  )
+  const backupJobs = new BackupJobs({ db, dataDir: opts.dataDir, protector, clock, logger })
   const dispatch = createRouter(handlers, {
     db,
     clock,
     sessions: new SessionStore(),
     platform: opts.platform,
-    services: { keys, importJobs, exchangeJobs, today, dataDir: opts.dataDir },
+    services: { keys, importJobs, exchangeJobs, today, dataDir: opts.dataDir, backups: { jobs: backupJobs, protector, restore } },
     logger,
     isTrustedSender: opts.isTrustedSender,
   })
@@ -64,7 +87,49 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     close: async () => {
       await importJobs.stopAll()
       await exchangeJobs.stopAll()
+      await backupJobs.stopAll()
       await db.destroy()
+    },
+  }
+}
+
+export async function createBackend(opts: BackendOptions): Promise<Backend> {
+  const clock = opts.clock ?? systemClock
+  const protector = opts.keyProtector ?? noProtector
+  let current: Opened
+  /**
+   * Replaces the data folder with a backup's contents: verified and staged while the app keeps running, then the
+   * folder is closed, swapped (the old one kept beside it) and opened again. Every session ends with it.
+   */
+  const restore: BackupServices['restore'] = async (file, passphrase, actor) => {
+    const staged = await stageRestore({ file, dataDir: opts.dataDir, passphrase })
+    await current.close()
+    unlockDataDir(opts.dataDir)
+    const summary = commitRestore(staged, opts.dataDir, new Date(clock.now()))
+    current = await openFolder(opts, restore)
+    await recordRestore(current.db, summary, file, actor, clock.now())
+    await setBackupPassphrase(opts.dataDir, protector, passphrase, passphrase, new Date(clock.now()))
+    return summary
+  }
+  current = await openFolder(opts, restore)
+  const runDaily = () =>
+    dailyBackupIfDue({ db: current.db, dataDir: opts.dataDir, protector, app: APP_VERSION }, new Date(clock.now())).catch((err: unknown) =>
+      (opts.logger ?? fileLogger(opts.dataDir)).error('backup.daily-failed', { error: err instanceof Error ? err.message : String(err) }),
+    )
+  // A few minutes after start (not while the window is opening), then every hour: the backup runs once a day.
+  const timers = opts.dailyBackup ? [setTimeout(runDaily, 3 * 60_000), setInterval(runDaily, HOUR_MS)] : []
+  for (const t of timers) t.unref()
+  return {
+    get db() {
+      return current.db
+    },
+    dispatch: (sender, name, input) => current.dispatch(sender, name, input),
+    get backupPath() {
+      return current.backupPath
+    },
+    close: () => {
+      for (const t of timers) clearTimeout(t)
+      return current.close()
     },
   }
 }

@@ -23,6 +23,8 @@ export class ExchangeJobs {
   constructor(
     private readonly ctx: ExchangeContext,
     private readonly logger: Logger,
+    /** Runs before a package is applied (a backup into the data folder, when a passphrase is set). */
+    private readonly beforeImport: () => Promise<unknown> = async () => undefined,
   ) {
     this.jobs = new JobRegistry(() => ctx.clock.now(), 'package job')
   }
@@ -65,6 +67,7 @@ export class ExchangeJobs {
   startImport(owner: JobOwner, path: string): ExchangeJob {
     const job = this.create(owner, 'import', path, 0)
     job.done = this.run(job, 'job:package-import', async () => {
+      await this.beforeImport()
       const r = await importPackage(this.ctx, { path, userId: owner.userId, signal: job.controller.signal })
       job.view.imported = {
         alreadyImported: r.alreadyImported,

@@ -42,6 +42,7 @@ async function start(): Promise<void> {
       platform: electronPlatform(() => mainWindow),
       isTrustedSender: isTrusted,
       keyProtector: electronKeyProtector(),
+      dailyBackup: true,
     })
     app.on('will-quit', () => void backend.close())
     registerIpc(ipcMain, backend.dispatch)

@@ -30,7 +30,7 @@ import { fieldKeyFingerprint, KEY_DIR, noProtector, type KeyProtector } from '..
 import { BACKUP_DIR, DB_FILE } from '../shared/open-database'
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../shared/private-files'
 import { getSettings } from '../system/settings'
-import { BACKUP_KEY_FILE, deriveBackupSecret, type BackupKey } from './backup-key'
+import { deriveBackupSecret, type BackupKey } from './backup-key'
 import { openBackupFile, rejectBackup, writeBackupFile, type BackupHeader } from './backup-file'
 
 export const BACKUP_EXTENSION = 'cdbak'
@@ -283,8 +283,6 @@ export interface RestoreOptions {
   passphrase: string
   now: Date
   signal?: AbortSignal
-  /** Who restored (for the incident row the restored folder keeps). */
-  actor: string
 }
 
 export interface RestoreSummary {
@@ -295,34 +293,53 @@ export interface RestoreSummary {
   previous: string | null
 }
 
+/** A backup verified whole, decrypted and checked beside the data folder, waiting to be swapped in. */
+export interface StagedRestore {
+  staged: string
+  file: string
+  createdAt: string
+  counts: Record<string, number>
+  attachments: number
+}
+
 /**
- * Restores a backup into `dataDir`, which must not be open (the caller has closed the database). The current
- * folder is touched only once the backup has been verified whole, extracted beside it and checked.
+ * Verifies the backup, extracts it beside `dataDir` and checks what came out. The current folder is not touched
+ * (it may stay open meanwhile): a wrong passphrase or a damaged file costs nothing but the time.
  */
-export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> {
+export async function stageRestore(o: { file: string; dataDir: string; passphrase: string; signal?: AbortSignal }): Promise<StagedRestore> {
   recoverInterruptedRestore(o.dataDir)
   const parent = dirname(o.dataDir)
   mkdirSync(parent, { recursive: true })
   const staged = join(parent, `.${basename(o.dataDir)}.restoring-${randomBytes(4).toString('hex')}`)
-  let result: { header: BackupHeader; manifest: BackupManifest }
   try {
-    result = await extractInto(o.file, secretFrom({ passphrase: o.passphrase }), staged, o.signal)
-    await checkStaged(staged, result.manifest)
+    const { manifest } = await extractInto(o.file, secretFrom({ passphrase: o.passphrase }), staged, o.signal)
+    await checkStaged(staged, manifest)
+    return { staged, file: o.file, createdAt: manifest.createdAt, counts: manifest.counts, attachments: manifest.attachments }
   } catch (err) {
     rmSync(staged, { recursive: true, force: true })
     throw err
   }
-  const stamp = o.now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
-  const occupied = existsSync(o.dataDir) && readdirSync(o.dataDir).length > 0
-  const previous = occupied ? `${o.dataDir}.before-restore-${stamp}` : null
-  writeFileSync(JOURNAL(o.dataDir), JSON.stringify({ staged }), { mode: PRIVATE_FILE_MODE })
-  if (previous) renameSync(o.dataDir, previous)
-  else if (existsSync(o.dataDir)) rmSync(o.dataDir, { recursive: true, force: true })
-  renameSync(staged, o.dataDir)
-  rmSync(JOURNAL(o.dataDir), { force: true })
-  // The backup key of the old folder goes with it; the restored folder gets one when the passphrase is set there.
-  rmSync(join(o.dataDir, KEY_DIR, BACKUP_KEY_FILE), { force: true })
-  return { createdAt: result.manifest.createdAt, counts: result.manifest.counts, attachments: result.manifest.attachments, previous }
+}
+
+/**
+ * Swaps a staged restore in; `dataDir` must be closed. The old folder is moved aside (kept), the staged one takes
+ * its name; a journal lets a start after a kill between the two renames finish the swap.
+ */
+export function commitRestore(s: StagedRestore, dataDir: string, now: Date): RestoreSummary {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
+  const occupied = existsSync(dataDir) && readdirSync(dataDir).length > 0
+  const previous = occupied ? `${dataDir}.before-restore-${stamp}` : null
+  writeFileSync(JOURNAL(dataDir), JSON.stringify({ staged: s.staged }), { mode: PRIVATE_FILE_MODE })
+  if (previous) renameSync(dataDir, previous)
+  else if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true })
+  renameSync(s.staged, dataDir)
+  rmSync(JOURNAL(dataDir), { force: true })
+  return { createdAt: s.createdAt, counts: s.counts, attachments: s.attachments, previous }
+}
+
+/** Stage, then swap: for a folder nobody has open (the command line, a new PC). */
+export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> {
+  return commitRestore(await stageRestore(o), o.dataDir, o.now)
 }
 
 /** The incident the restored folder keeps: written at its first open, so it survives the restore it records. */

@@ -5,6 +5,9 @@ import type { Clock } from '../../core/shared/clock'
 import type { FieldKeys } from '../../core/security/field-crypto'
 import type { ExchangeJobs } from '../exchange-jobs'
 import type { ImportJobs } from '../import-jobs'
+import type { BackupJobs } from '../backup-jobs'
+import type { RestoreSummary } from '../../core/backup/backups'
+import type { KeyProtector } from '../../core/security/key-store'
 import type { Platform } from '../platform'
 
 /** Long-lived services of the backend that handlers use beyond the database. */
@@ -17,6 +20,15 @@ export interface Services {
   dataDir: string
   /** Today's office date (Beijing), from the backend's clock. */
   today(): string
+  backups: BackupServices
+}
+
+export interface BackupServices {
+  jobs: BackupJobs
+  /** How keys of this data folder are wrapped (the OS store in the app). */
+  protector: KeyProtector
+  /** Replaces the data folder with a verified backup and re-opens it; the old folder is kept beside it. */
+  restore(file: string, passphrase: string, actor: string): Promise<RestoreSummary>
 }
 
 /** Who is calling: the frame the IPC message came from. The renderer cannot choose these values. */

@@ -8,6 +8,7 @@ import { AppError } from '../../../core/shared/app-error'
 import { getIdleLockMinutes, getSettings, isSetupDone } from '../../../core/system/settings'
 import { completeSetup } from '../../../core/system/setup'
 import { todoCounts } from '../../../core/system/todo'
+import { restoreChosenBackup } from './backup'
 import { actorId, ok, type HandlersOf } from './shared'
 
 const MAX_UNLOCK_FAILURES = 5
@@ -31,6 +32,13 @@ export const authHandlers: HandlersOf<'setup' | 'auth' | 'home'> = {
     const key = await currentOwnKey(ctx.db, ctx.services.keys, ctx.clock)
     ctx.affected.push(`key:${key.fingerprint.slice(0, 16)}`)
     return ok
+  },
+
+  'setup:restore': async ({ passphrase }, ctx) => {
+    // A new PC: the office's data comes from its backup instead of a fresh setup. Once set up, only the administrator
+    // restores (backup:restore), from the 备份与恢复 page.
+    if (await isSetupDone(ctx.db)) throw new AppError(ErrorCode.SetupAlreadyDone, 'already set up')
+    return restoreChosenBackup(ctx, passphrase, 'setup')
   },
 
   'auth:me': async (_i, { db, session }) => {

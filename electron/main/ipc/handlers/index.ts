@@ -3,6 +3,7 @@
 import type { Handlers } from '../context'
 import { archiveHandlers, peopleHandlers } from './archives'
 import { auditHandlers } from './audit'
+import { backupHandlers } from './backup'
 import { authHandlers } from './auth'
 import { catalogHandlers } from './catalog'
 import { exchangeHandlers } from './exchange'
@@ -14,6 +15,7 @@ export const handlers: Handlers = {
   ...authHandlers,
   ...systemHandlers,
   ...auditHandlers,
+  ...backupHandlers,
   ...catalogHandlers,
   ...recordHandlers,
   ...peopleHandlers,
