@@ -25,6 +25,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'system/units', component: () => import('../views/system/UnitsPage.vue'), meta: { requires: 'units:create' } },
       { path: 'system/dicts', component: () => import('../views/system/DictsPage.vue'), meta: { requires: 'dicts:save-item' } },
       { path: 'system/settings', component: () => import('../views/system/SettingsPage.vue'), meta: { requires: 'settings:get' } },
+      { path: 'system/backup', component: () => import('../views/system/BackupPage.vue'), meta: { requires: 'backup:status' } },
       { path: 'catalog/items', component: () => import('../views/catalog/CatalogListPage.vue'), meta: { requires: 'catalog:list' } },
       { path: 'catalog/items/:id', component: () => import('../views/catalog/CatalogItemPage.vue'), meta: { requires: 'catalog:get' } },
       { path: 'records', component: () => import('../views/records/RecordsPage.vue'), meta: { requires: 'records:list' } },

@@ -1,5 +1,11 @@
 import type { IpcError } from '../../../../electron/contract'
-import { importRejectionText, keyFileRejectionText, packageRejectionText, planFileText } from '../../../../electron/contract/messages.zh-CN'
+import {
+  backupRejectionText,
+  importRejectionText,
+  keyFileRejectionText,
+  packageRejectionText,
+  planFileText,
+} from '../../../../electron/contract/messages.zh-CN'
 import { formatTime } from '../../utils/format'
 
 const TEXT: Record<string, string> = {
@@ -59,12 +65,16 @@ const TEXT: Record<string, string> = {
   DB_NEWER_THAN_APP: '数据库版本比程序新，请升级程序',
   DB_CORRUPT: '数据库文件已损坏',
   DB_LOCKED: '数据库被其他程序占用',
+  'INVALID_STATE:no_passphrase': '尚未设置备份口令：请先在“备份与恢复”页设置',
+  'KEYS_UNAVAILABLE:backup_key': '备份口令受本机桌面程序保护，请在桌面程序中操作',
+  'KEYS_MISSING:backup_key': '备份密钥文件已损坏，请重新设置备份口令',
 }
 
 /** Chinese text for an error from main, filled from its details (never string concatenation of codes). */
 export function errorText(error: IpcError): string {
   const details = error.details ?? {}
   if (error.code === 'PACKAGE_REJECTED') return packageRejectionText(details)
+  if (error.code === 'BACKUP_REJECTED') return backupRejectionText(details)
   if (error.code === 'KEY_FILE_REJECTED' || (error.code === 'CONFLICT' && details.reason === 'peer_exists'))
     return keyFileRejectionText(details)
   if (error.code === 'IMPORT_FILE_REJECTED')
