@@ -1,9 +1,23 @@
-import { readdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, dirname, join } from 'node:path'
+import { setBackupPassphrase } from '../electron/core/backup/backup-key'
+import { createBackup } from '../electron/core/backup/backups'
+import { noProtector } from '../electron/core/security/key-store'
+import { unlockDataDir } from '../electron/core/shared/data-dir-lock'
+import { createBackend } from '../electron/main/compose'
 import { test, expect, snap } from './fixtures'
 import { ADMIN, login, setUpOfficeAndLogIn } from './pages'
 
 const PASSPHRASE = 'Backup#2026-county'
+const OFFICE_SETUP = {
+  orgName: '示例县信用办（原电脑）',
+  regionCode: '350102',
+  orgCreditCode: '91350100M000100Y43',
+  adminUsername: 'admin',
+  adminDisplayName: '王管理',
+  adminPassword: ADMIN.password,
+}
 
 test('备份与恢复: the administrator sets the passphrase, backs up to the stick, and restores it after a change', async ({ app }) => {
   const { page } = app
@@ -55,4 +69,47 @@ test('备份与恢复: the administrator sets the passphrase, backs up to the st
   await login(page, ADMIN.username, ADMIN.password)
   await page.getByTestId('sidebar').getByText('组织机构').click()
   await expect(page.getByText('尚未建立单位')).toBeVisible()
+})
+
+test('a new PC: the setup wizard restores the office from its backup instead of starting afresh', async ({ app }) => {
+  const { page } = app
+  // The office's old PC, headless: set up, a passphrase, one backup file.
+  const oldPc = mkdtempSync(join(tmpdir(), 'credit-desk-old-pc-'))
+  const backend = await createBackend({
+    dataDir: oldPc,
+    isTrustedSender: () => true,
+    platform: { chooseSavePath: async () => null, chooseOpenPath: async () => null, printToPdf: async () => undefined },
+  })
+  const call = (name: string, input: unknown = {}) =>
+    backend.dispatch({ id: 'old', url: 'app://credit-desk/', isMainFrame: true }, name, input)
+  expect((await call('setup:complete', { ...OFFICE_SETUP })).ok).toBe(true)
+  const file = join(oldPc, '..', `${basename(oldPc)}-office.cdbak`)
+  try {
+    const key = await setBackupPassphrase(oldPc, noProtector, PASSPHRASE, PASSPHRASE, new Date())
+    await createBackup({
+      db: backend.db,
+      dataDir: oldPc,
+      protector: noProtector,
+      key,
+      to: file,
+      reason: 'manual',
+      app: 'e2e',
+      now: new Date(),
+    })
+  } finally {
+    await backend.close()
+    unlockDataDir(oldPc)
+  }
+
+  await page.getByTestId('setup-restore').click()
+  await app.willOpen(file)
+  await page.getByTestId('setup-restore-passphrase').fill(PASSPHRASE)
+  await page.getByTestId('setup-restore-submit').click()
+  await expect(page.getByTestId('setup-restored')).toContainText(OFFICE_SETUP.orgName, { timeout: 60_000 })
+  await snap(page, '52-setup-restored')
+  await page.getByTestId('restored-to-login').click()
+  await login(page, OFFICE_SETUP.adminUsername, OFFICE_SETUP.adminPassword)
+  await expect(page.getByTestId('home-page')).toContainText('王管理，您好')
+  rmSync(oldPc, { recursive: true, force: true })
+  rmSync(file, { force: true })
 })
