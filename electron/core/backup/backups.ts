@@ -31,6 +31,7 @@ import { BACKUP_DIR, DB_FILE } from '../shared/open-database'
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../shared/private-files'
 import { getSettings } from '../system/settings'
 import { deriveBackupSecret, type BackupKey } from './backup-key'
+import { recoverInterruptedRestore, restoreJournal } from './restore-journal'
 import { openBackupFile, rejectBackup, writeBackupFile, type BackupHeader } from './backup-file'
 
 export const BACKUP_EXTENSION = 'cdbak'
@@ -76,6 +77,15 @@ const fileEntry = (name: string, path: string): TarEntry => ({
 })
 const bytesEntry = (name: string, data: Buffer): TarEntry => ({ name, size: data.length, pieces: [data] })
 
+/** Snapshots left by a backup that was killed (a running one is never this old). */
+function removeStaleSnapshots(dir: string, now: number): void {
+  for (const name of readdirSync(dir)) {
+    if (!/^\.snapshot-[0-9a-f]{8}\.sqlite/.test(name)) continue
+    const path = join(dir, name)
+    if (now - statSync(path).mtimeMs > 3600_000) rmSync(path, { force: true })
+  }
+}
+
 export interface CreateBackupOptions {
   db: Knex
   dataDir: string
@@ -102,6 +112,7 @@ export interface BackupSummary {
 export async function createBackup(o: CreateBackupOptions): Promise<BackupSummary> {
   const scratch = join(o.dataDir, BACKUP_DIR)
   ensurePrivateDir(scratch)
+  removeStaleSnapshots(scratch, o.now.getTime())
   const snapshot = join(scratch, `.snapshot-${randomBytes(4).toString('hex')}.sqlite`)
   try {
     // One consistent picture, read through the WAL: writes that commit meanwhile are in the next backup.
@@ -258,25 +269,6 @@ async function checkStaged(dir: string, manifest: BackupManifest): Promise<void>
   }
 }
 
-const JOURNAL = (dataDir: string) => `${dataDir}.restore-journal.json`
-
-/**
- * A restore killed between its two renames leaves the data folder missing and a verified, staged folder beside it:
- * finish the swap. Any other leftover (a staging folder from a restore that never reached the swap) is removed.
- */
-export function recoverInterruptedRestore(dataDir: string): 'completed' | 'cleaned' | null {
-  const journal = JOURNAL(dataDir)
-  if (!existsSync(journal)) return null
-  const { staged } = JSON.parse(readFileSync(journal, 'utf8')) as { staged: string }
-  let outcome: 'completed' | 'cleaned' = 'cleaned'
-  if (!existsSync(dataDir) && existsSync(staged)) {
-    renameSync(staged, dataDir)
-    outcome = 'completed'
-  } else rmSync(staged, { recursive: true, force: true })
-  rmSync(journal, { force: true })
-  return outcome
-}
-
 export interface RestoreOptions {
   file: string
   dataDir: string
@@ -329,11 +321,11 @@ export function commitRestore(s: StagedRestore, dataDir: string, now: Date): Res
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
   const occupied = existsSync(dataDir) && readdirSync(dataDir).length > 0
   const previous = occupied ? `${dataDir}.before-restore-${stamp}` : null
-  writeFileSync(JOURNAL(dataDir), JSON.stringify({ staged: s.staged }), { mode: PRIVATE_FILE_MODE })
+  writeFileSync(restoreJournal(dataDir), JSON.stringify({ staged: s.staged }), { mode: PRIVATE_FILE_MODE })
   if (previous) renameSync(dataDir, previous)
   else if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true })
   renameSync(s.staged, dataDir)
-  rmSync(JOURNAL(dataDir), { force: true })
+  rmSync(restoreJournal(dataDir), { force: true })
   return { createdAt: s.createdAt, counts: s.counts, attachments: s.attachments, previous }
 }
 

@@ -9,6 +9,7 @@ import { AppError } from './app-error'
 import { ErrorCode } from '../../contract/errors'
 import { ensurePrivateDir, makePrivate } from './private-files'
 import { lockDataDir } from './data-dir-lock'
+import { recoverInterruptedRestore } from '../backup/restore-journal'
 import { openAuditTrail } from '../audit/audit-chain'
 import { recordIncidents } from '../audit/audit-log'
 
@@ -25,6 +26,7 @@ export interface OpenedDatabase {
 }
 
 export async function openDatabase(dataDir: string, now: Date = new Date()): Promise<OpenedDatabase> {
+  recoverInterruptedRestore(dataDir)
   ensurePrivateDir(dataDir)
   lockDataDir(dataDir)
   const file = join(dataDir, DB_FILE)
