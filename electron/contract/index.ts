@@ -52,6 +52,8 @@ export const contract = {
   'setup:complete': { input: A.SetupInput, output: Ok, access: 'public', audited: true },
   // Restoring a backup instead of a fresh setup (a new PC): allowed only while the office is not set up.
   'setup:restore': { input: B.RestoreInput, output: B.RestoreResult, access: 'public', audited: false },
+  // The start found the data folder damaged (or its keys gone): restoring a backup is all this app offers then.
+  'recovery:restore': { input: B.RestoreInput, output: B.RestoreResult, access: 'public', audited: false },
   'auth:me': { input: Empty, output: A.Me, access: 'public', audited: false },
   'auth:login': { input: A.LoginInput, output: A.SessionUser, access: 'public', audited: false },
   'auth:logout': { input: Empty, output: Ok, access: 'public', audited: false },

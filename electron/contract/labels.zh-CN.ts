@@ -5,6 +5,7 @@ import type { Role } from './roles'
 const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'setup:complete': '系统初始化',
   'setup:restore': '从备份恢复（新电脑）',
+  'recovery:restore': '从备份恢复（数据损坏时）',
   'auth:me': '查询当前用户',
   'auth:login': '登录',
   'auth:logout': '退出登录',

@@ -3,6 +3,7 @@
 export const PROCEDURES = [
   'setup:complete',
   'setup:restore',
+  'recovery:restore',
   'auth:me',
   'auth:login',
   'auth:logout',

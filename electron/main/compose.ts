@@ -2,6 +2,9 @@
 // database (backup, guards, migrations), load the field keys, then wire the router over the real
 // handlers. No Electron here.
 import type { Knex } from 'knex'
+import { basename } from 'node:path'
+import { contract, ErrorCode, type Envelope } from '../contract'
+import { AppError } from '../core/shared/app-error'
 import { SessionStore } from '../core/accounts/session-store'
 import { beijingDate } from '../core/catalog/record-context'
 import { loadFieldKeys, noProtector, type KeyProtector } from '../core/security/key-store'
@@ -93,6 +96,58 @@ async function openFolder(opts: BackendOptions, restore: BackupServices['restore
   }
 }
 
+/** Start failures a backup can mend: the database is damaged, or the keys that open it are gone or foreign. */
+const RECOVERABLE = new Set<string>([ErrorCode.DbCorrupt, ErrorCode.KeysMissing, ErrorCode.KeysMismatch])
+
+/**
+ * What the app answers when its data folder would not open: who-am-I (saying what is wrong) and a restore from a
+ * chosen backup; everything else is refused with the problem's own code. No database is open.
+ */
+function recoveryMode(opts: BackendOptions, problem: AppError, restore: BackupServices['restore']): Opened {
+  const refuse = (code: string, details?: Record<string, unknown>): Envelope<unknown> => ({
+    ok: false,
+    error: { code: code as ErrorCode, message: code, details },
+  })
+  const dispatch: Dispatch = async (sender, name, input) => {
+    if (!opts.isTrustedSender(sender)) return refuse(ErrorCode.UntrustedSender)
+    if (name === 'auth:me') {
+      const me = {
+        setupDone: true,
+        orgName: null,
+        user: null,
+        locked: false,
+        idleLockMinutes: 15,
+        recovery: { problem: problem.code, dataDir: opts.dataDir },
+      }
+      return { ok: true, data: contract['auth:me'].output.parse(me) }
+    }
+    if (name !== 'recovery:restore') return refuse(problem.code)
+    const parsed = contract['recovery:restore'].input.safeParse(input)
+    if (!parsed.success) return refuse(ErrorCode.Validation)
+    try {
+      const path = await opts.platform.chooseOpenPath({
+        title: '选择信用通备份文件（.cdbak）',
+        filters: [{ name: '信用通备份', extensions: ['cdbak'] }],
+      })
+      if (!path) return { ok: true, data: { cancelled: true, fileName: null, createdAt: null, counts: {}, attachments: 0, previous: null } }
+      const summary = await restore(path, parsed.data.passphrase, 'recovery')
+      return { ok: true, data: contract['recovery:restore'].output.parse({ cancelled: false, fileName: basename(path), ...summary }) }
+    } catch (err) {
+      if (err instanceof AppError) return refuse(err.code, err.details)
+      ;(opts.logger ?? fileLogger(opts.dataDir)).error('recovery.failed', { error: err instanceof Error ? err.message : String(err) })
+      return refuse(ErrorCode.Internal)
+    }
+  }
+  return {
+    get db(): Knex {
+      throw problem
+    },
+    dispatch,
+    backupPath: null,
+    close: async () => undefined,
+  }
+}
+
 export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const clock = opts.clock ?? systemClock
   const protector = opts.keyProtector ?? noProtector
@@ -111,7 +166,13 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     await setBackupPassphrase(opts.dataDir, protector, passphrase, passphrase, new Date(clock.now()))
     return summary
   }
-  current = await openFolder(opts, restore)
+  try {
+    current = await openFolder(opts, restore)
+  } catch (err) {
+    // A damaged database or lost keys: the app still starts, offering only a restore from a backup.
+    if (!(err instanceof AppError) || !RECOVERABLE.has(err.code)) throw err
+    current = recoveryMode(opts, err, restore)
+  }
   const runDaily = () =>
     dailyBackupIfDue({ db: current.db, dataDir: opts.dataDir, protector, app: APP_VERSION }, new Date(clock.now())).catch((err: unknown) =>
       (opts.logger ?? fileLogger(opts.dataDir)).error('backup.daily-failed', { error: err instanceof Error ? err.message : String(err) }),

@@ -131,6 +131,7 @@ describe('the router', () => {
         user: null,
         locked: false,
         idleLockMinutes: 10,
+        recovery: null,
         adminPasswordHash: 'scrypt$secret',
         internalPath: '/etc',
       })) as unknown as Handlers['auth:me'],
@@ -145,7 +146,7 @@ describe('the router', () => {
       services: {} as never,
     })
     const r = expectOk(await dispatch(WINDOW, 'auth:me', {}))
-    expect(r).toEqual({ setupDone: true, orgName: null, user: null, locked: false, idleLockMinutes: 10 })
+    expect(r).toEqual({ setupDone: true, orgName: null, user: null, locked: false, idleLockMinutes: 10, recovery: null })
     expect(contract['auth:me'].output).toBeInstanceOf(z.ZodObject)
   })
 })

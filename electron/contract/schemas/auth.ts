@@ -29,6 +29,8 @@ export const Me = z.object({
   user: SessionUser.nullable(),
   locked: z.boolean(),
   idleLockMinutes: z.number().int(),
+  /** Set when the data folder could not be opened (damaged database, lost keys): only a restore is offered. */
+  recovery: z.object({ problem: z.string(), dataDir: z.string() }).nullable(),
 })
 export type Me = z.infer<typeof Me>
 

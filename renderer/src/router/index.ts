@@ -14,6 +14,7 @@ declare module 'vue-router' {
 
 const routes: RouteRecordRaw[] = [
   { path: '/setup', component: () => import('../views/setup/SetupWizard.vue'), meta: { public: true } },
+  { path: '/recovery', component: () => import('../views/setup/RecoveryPage.vue'), meta: { public: true } },
   { path: '/login', component: () => import('../views/auth/LoginPage.vue'), meta: { public: true } },
   { path: '/change-password', component: () => import('../views/auth/ChangePasswordPage.vue') },
   {
@@ -88,6 +89,9 @@ router.beforeEach(async (to) => {
     loaded = true
   }
   const me = session.me!
+  // The data folder would not open: restoring a backup is all there is to do.
+  if (me.recovery) return to.path === '/recovery' ? true : '/recovery'
+  if (to.path === '/recovery') return '/'
   if (!me.setupDone) return to.path === '/setup' ? true : '/setup'
   if (to.path === '/setup') return '/login'
   if (!session.user) return to.path === '/login' ? true : '/login'

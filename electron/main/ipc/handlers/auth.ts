@@ -25,7 +25,7 @@ function toSessionUser(u: UserRecord, lastLoginAt: number | null): SessionUser {
   }
 }
 
-export const authHandlers: HandlersOf<'setup' | 'auth' | 'home'> = {
+export const authHandlers: HandlersOf<'setup' | 'auth' | 'home' | 'recovery'> = {
   'setup:complete': async (input, ctx) => {
     ctx.affected.push(`user:${await completeSetup(ctx.db, ctx.clock, input)}`, 'settings')
     // The installation's exchange key pair is made at setup (its private key sealed like any sensitive field).
@@ -41,6 +41,11 @@ export const authHandlers: HandlersOf<'setup' | 'auth' | 'home'> = {
     return restoreChosenBackup(ctx, passphrase, 'setup')
   },
 
+  // Only the recovery backend (compose.ts) serves this; a folder that opened has nothing to recover.
+  'recovery:restore': async () => {
+    throw new AppError(ErrorCode.InvalidState, 'not in recovery', { reason: 'not_in_recovery' })
+  },
+
   'auth:me': async (_i, { db, session }) => {
     const settings = await getSettings(db)
     const user = session ? await findUserById(db, session.userId) : undefined
@@ -50,6 +55,7 @@ export const authHandlers: HandlersOf<'setup' | 'auth' | 'home'> = {
       user: user && !user.disabled ? toSessionUser(user, session!.previousLoginAt) : null,
       locked: session?.locked ?? false,
       idleLockMinutes: await getIdleLockMinutes(db),
+      recovery: null,
     }
   },
   'auth:login': async ({ username, password }, ctx) => {

@@ -58,6 +58,21 @@ export const t = {
     restored: '已恢复 {org} 在 {at} 的备份，请使用原来的账户登录。',
     back: '返回初始化',
   },
+  recovery: {
+    title: '数据无法打开',
+    problems: {
+      DB_CORRUPT: '数据库文件已损坏。',
+      KEYS_MISSING: '数据加密密钥缺失（keys 目录被删除或未拷贝）。',
+      KEYS_MISMATCH: '数据加密密钥与数据库不匹配（keys 目录来自另一套数据）。',
+    } as Record<string, string>,
+    intro:
+      '可以从备份恢复：选择备份文件（.cdbak）并输入备份口令。程序先完整校验备份，再把现有（已损坏的）数据目录整体移到旁边保留，然后换上备份中的数据。',
+    dataDir: '数据目录：{dir}',
+    passphrase: '备份口令',
+    choose: '选择备份文件并恢复',
+    restored: '已恢复 {at} 的备份（{rows} 行数据，{attachments} 个扫描件）。原有数据保留在：{previous}',
+    toLogin: '前往登录',
+  },
   login: {
     title: '用户登录',
     username: '用户名',
