@@ -1,6 +1,8 @@
 // backup create / verify / restore / set-passphrase and db stats: the same core the app's 备份与恢复 page uses.
 import { existsSync, readFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import type { Knex } from 'knex'
+import { appendAudit } from '../core/audit/audit-log'
 import { backupRejectionText } from '../contract/messages.zh-CN'
 import { loadBackupKey, setBackupPassphrase } from '../core/backup/backup-key'
 import { createBackup, recordRestore, restoreBackup, tableCounts, verifyBackup } from '../core/backup/backups'
@@ -40,6 +42,11 @@ function explain(err: unknown, out: Out, dataDir: string): number {
   return 1
 }
 
+function auditWith(actor: string) {
+  return (db: Knex, procedure: string, affectedIds: string[]) =>
+    appendAudit(db, { at: Date.now(), actorUserId: null, actorName: actor, procedure, affectedIds, result: 'ok', via: 'cli' })
+}
+
 export async function runBackup(
   command: 'backup' | 'db',
   a: { sub: string | undefined; rest: string[]; values: Values; dataDir: string; osActor: string; app: string },
@@ -48,6 +55,7 @@ export async function runBackup(
 ): Promise<number> {
   const { sub, rest, values, dataDir } = a
   const json = values.json === true
+  const audit = auditWith(a.osActor)
   try {
     if (command === 'db' && sub === 'stats') {
       return await withDb(async (db) => {
@@ -64,8 +72,9 @@ export async function runBackup(
         out.error('用法：backup set-passphrase --passphrase-file P')
         return 2
       }
-      return await withDb(async () => {
+      return await withDb(async (db) => {
         const key = await setBackupPassphrase(dataDir, noProtector, passphrase, passphrase, new Date())
+        await audit(db, 'cli:backup-set-passphrase', [`backup-key:${key.check.slice(0, 8)}`])
         out.log(`备份口令已设置（${key.setAt}）。请把口令另行妥善保管：没有它，备份无法恢复。`)
         return 0
       })
@@ -85,6 +94,7 @@ export async function runBackup(
           return 1
         }
         const r = await createBackup({ db, dataDir, protector: noProtector, key, to, reason: 'manual', app: a.app, now: new Date() })
+        await audit(db, 'cli:backup-create', [`file:${basename(to)}`, `size:${r.size}`])
         if (json) out.log(JSON.stringify(r))
         else
           out.log(

@@ -14,6 +14,7 @@ import { loadFieldKeys, noProtector } from '../../electron/core/security/key-sto
 import { openDatabase } from '../../electron/core/shared/open-database'
 import { unlockDataDir } from '../../electron/core/shared/data-dir-lock'
 import { tempDir } from '../helpers'
+import { countyWithCity } from './county-fixture'
 
 const PASSPHRASE = 'Backup#2026-county'
 
@@ -96,6 +97,20 @@ describe('backup and restore', () => {
     } finally {
       await db.destroy()
       unlockDataDir(newPc)
+    }
+    // Both the passphrase and the backup are on record in the office's own log (taken by the OS account).
+    const office = await openDatabase(c.dir)
+    try {
+      const logged = await office
+        .db('audit_log')
+        .where('via', 'cli')
+        .where('procedure', 'like', 'cli:backup-%')
+        .select('procedure', 'actor_name')
+      expect(logged.map((l) => l.procedure)).toEqual(['cli:backup-set-passphrase', 'cli:backup-create'])
+      expect(logged.every((l) => String(l.actor_name).startsWith('os:'))).toBe(true)
+    } finally {
+      await office.db.destroy()
+      unlockDataDir(c.dir)
     }
     // The derived key is not in the backup; the restore stores it again from the passphrase just typed.
     expect(loadBackupKey(newPc, noProtector)).not.toBeNull()
@@ -182,5 +197,63 @@ describe('backup and restore', () => {
       await db.destroy()
       unlockDataDir(c.dir)
     }
+  })
+})
+
+describe('after a restore, the city still gets the same ID numbers', () => {
+  it('a package exported from the restored folder carries exactly what one from the original would', { timeout: 120_000 }, async () => {
+    const { dataDir, keysDir } = await countyWithCity({ records: 120, people: 10 })
+    const pass = join(tempDir(), 'pass.txt')
+    writeFileSync(pass, PASSPHRASE)
+    const file = join(tempDir(), 'county.cdbak')
+    expect((await cli('backup', 'create', '--to', file, '--passphrase-file', pass, '--data-dir', dataDir)).code).toBe(0)
+    const newPc = join(tempDir(), 'new-pc')
+    expect((await cli('backup', 'restore', file, '--passphrase-file', pass, '--data-dir', newPc)).code).toBe(0)
+    unlockDataDir(dataDir)
+    unlockDataDir(newPc)
+
+    const idNumbers = async (folder: string) => {
+      const pkg = join(tempDir(), 'p.cdpkg')
+      const exported = await cli(
+        'package',
+        'export',
+        '--to',
+        pkg,
+        '--full',
+        '--include',
+        'archives',
+        '--confirm-personal',
+        '--data-dir',
+        folder,
+      )
+      expect(exported.code, exported.errors.join('\n')).toBe(0)
+      const opened = join(tempDir(), 'opened')
+      const args = [
+        'package',
+        'open',
+        pkg,
+        '--key',
+        join(keysDir, 'city.key.pem'),
+        '--sender',
+        join(keysDir, 'county.pub.pem'),
+        '--out',
+        opened,
+      ]
+      expect((await cli(...args)).code).toBe(0)
+      const rows = (table: string) =>
+        readdirSync(join(opened, 'tables', table)).flatMap((part) =>
+          readFileSync(join(opened, 'tables', table, part), 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as Record<string, unknown>),
+        )
+      const inRecords = rows('records').flatMap((r) => Object.values(r.data as object).filter((v) => /^\d{17}[\dX]$/.test(String(v))))
+      const inPeople = rows('people').map((p) => p.idNumber)
+      return { inRecords: inRecords.sort(), inPeople: inPeople.sort() }
+    }
+    const original = await idNumbers(dataDir)
+    expect(original.inPeople.length).toBe(10)
+    expect(original.inRecords.length).toBeGreaterThan(0)
+    expect(await idNumbers(newPc)).toEqual(original)
   })
 })
