@@ -43,6 +43,9 @@ test('备份与恢复: the administrator sets the passphrase, backs up to the st
   const saved = readdirSync(dirname(file)).find((n) => n.endsWith('.cdbak'))!
   expect(saved).toMatch(/^350102-信用通备份-\d{4}-\d{2}-\d{2}\.cdbak$/)
   await snap(page, '50-backup')
+  await page.setViewportSize({ width: 1024, height: 768 })
+  await snap(page, '50-backup-1024')
+  await page.setViewportSize({ width: 1366, height: 768 })
 
   // A change after the backup, then the restore takes the office back to the backup.
   await page.getByTestId('sidebar').getByText('组织机构').click()
