@@ -4,7 +4,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { BackupJob } from '../../electron/contract/schemas/backup'
-import { saveBackupSettings } from '../../electron/core/backup/backup-settings'
+import { removableBackupOverdue, saveBackupSettings } from '../../electron/core/backup/backup-settings'
 import { dailyBackupIfDue } from '../../electron/core/backup/daily-backup'
 import { noProtector } from '../../electron/core/security/key-store'
 import { adminSession, errorOf, expectOk, freshBackend, tempDir, userSession, WINDOW } from '../helpers'
@@ -156,3 +156,14 @@ async function adminSessionAfterRestore(b: Awaited<ReturnType<typeof freshBacken
   expectOk(await b.dispatch(WINDOW, 'auth:login', { username: 'admin', password: 'Zhang#2026x' }))
   return (name: string, input: unknown = {}) => b.dispatch(WINDOW, name, input)
 }
+
+describe('the reminder to back up to removable media', () => {
+  it('is due when there is none, and from the moment the last is more than remindDays old', () => {
+    const day = 86_400_000
+    const s = { keep: 10, remindDays: 7, lastAutoAt: null }
+    expect(removableBackupOverdue({ ...s, lastRemovableAt: null }, 0)).toBe(true)
+    expect(removableBackupOverdue({ ...s, lastRemovableAt: 1_000 }, 1_000 + 7 * day)).toBe(false)
+    expect(removableBackupOverdue({ ...s, lastRemovableAt: 1_000 }, 1_000 + 7 * day + 1)).toBe(true)
+    expect(removableBackupOverdue({ ...s, remindDays: 1, lastRemovableAt: 1_000 }, 1_000 + day + 1)).toBe(true)
+  })
+})
