@@ -7,7 +7,7 @@ import type { BackupJob } from '../../electron/contract/schemas/backup'
 import { removableBackupOverdue, saveBackupSettings } from '../../electron/core/backup/backup-settings'
 import { dailyBackupIfDue } from '../../electron/core/backup/daily-backup'
 import { noProtector } from '../../electron/core/security/key-store'
-import { adminSession, errorOf, expectOk, freshBackend, tempDir, userSession, WINDOW } from '../helpers'
+import { adminSession, errorOf, expectOk, freshBackend, SETUP, tempDir, userSession, WINDOW } from '../helpers'
 
 const PASS = { passphrase: 'Backup#2026-county', repeat: 'Backup#2026-county' }
 type Call = (name: string, input?: unknown) => Promise<{ ok: boolean; data?: unknown; error?: unknown }>
@@ -165,5 +165,29 @@ describe('the reminder to back up to removable media', () => {
     expect(removableBackupOverdue({ ...s, lastRemovableAt: 1_000 }, 1_000 + 7 * day)).toBe(false)
     expect(removableBackupOverdue({ ...s, lastRemovableAt: 1_000 }, 1_000 + 7 * day + 1)).toBe(true)
     expect(removableBackupOverdue({ ...s, remindDays: 1, lastRemovableAt: 1_000 }, 1_000 + day + 1)).toBe(true)
+  })
+})
+
+describe('the passphrase at setup', () => {
+  it('may be set with the office; a weak one sends the form back and sets nothing up', async () => {
+    const b = await freshBackend()
+    const weak = errorOf(
+      await b.dispatch(WINDOW, 'setup:complete', { ...SETUP, backupPassphrase: 'abcdefgh', backupPassphraseRepeat: 'abcdefgh' }),
+    )
+    expect(weak.details!.fields!.map((f) => f.path)).toEqual(['backupPassphrase'])
+    const mismatch = errorOf(
+      await b.dispatch(WINDOW, 'setup:complete', {
+        ...SETUP,
+        backupPassphrase: PASS.passphrase,
+        backupPassphraseRepeat: 'Other#2026-pass',
+      }),
+    )
+    expect(mismatch.details!.fields!.map((f) => f.path)).toEqual(['backupPassphraseRepeat'])
+    expect((expectOk(await b.dispatch(WINDOW, 'auth:me', {})) as { setupDone: boolean }).setupDone).toBe(false)
+    expectOk(
+      await b.dispatch(WINDOW, 'setup:complete', { ...SETUP, backupPassphrase: PASS.passphrase, backupPassphraseRepeat: PASS.passphrase }),
+    )
+    expectOk(await b.dispatch(WINDOW, 'auth:login', { username: 'admin', password: SETUP.adminPassword }))
+    expect((expectOk(await b.dispatch(WINDOW, 'backup:status', {})) as { passphraseSet: boolean }).passphraseSet).toBe(true)
   })
 })

@@ -45,5 +45,8 @@ export const SetupInput = z.object({
   adminUsername: Username,
   adminDisplayName: text(50),
   adminPassword: Password,
+  /** The 备份口令, set with the office (optional here: it can be set later under 备份与恢复). */
+  backupPassphrase: z.string().max(200).nullish(),
+  backupPassphraseRepeat: z.string().max(200).nullish(),
 })
 export type SetupInput = z.infer<typeof SetupInput>

@@ -4,7 +4,8 @@ import type { SessionUser } from '../../../contract/schemas/auth'
 import { authenticate, changeOwnPassword, checkPassword } from '../../../core/accounts/auth'
 import { findUserById, type UserRecord } from '../../../core/accounts/users-repository'
 import { currentOwnKey } from '../../../core/exchange/keyring'
-import { AppError } from '../../../core/shared/app-error'
+import { AppError, fieldError } from '../../../core/shared/app-error'
+import { passphraseIssues, setBackupPassphrase } from '../../../core/backup/backup-key'
 import { getIdleLockMinutes, getSettings, isSetupDone } from '../../../core/system/settings'
 import { completeSetup } from '../../../core/system/setup'
 import { todoCounts } from '../../../core/system/todo'
@@ -27,7 +28,20 @@ function toSessionUser(u: UserRecord, lastLoginAt: number | null): SessionUser {
 
 export const authHandlers: HandlersOf<'setup' | 'auth' | 'home' | 'recovery'> = {
   'setup:complete': async (input, ctx) => {
-    ctx.affected.push(`user:${await completeSetup(ctx.db, ctx.clock, input)}`, 'settings')
+    const { backupPassphrase, backupPassphraseRepeat, ...office } = input
+    if (backupPassphrase) {
+      // Checked before anything is written: a weak passphrase sends the user back to the form, nothing set up.
+      const issues = passphraseIssues(backupPassphrase, backupPassphraseRepeat ?? '').map((i) => ({
+        ...i,
+        path: i.path === 'repeat' ? 'backupPassphraseRepeat' : 'backupPassphrase',
+      }))
+      if (issues.length) throw fieldError(issues)
+    }
+    ctx.affected.push(`user:${await completeSetup(ctx.db, ctx.clock, office)}`, 'settings')
+    if (backupPassphrase) {
+      await setBackupPassphrase(ctx.services.dataDir, ctx.services.backups.protector, backupPassphrase, backupPassphrase, new Date(ctx.clock.now()))
+      ctx.affected.push('backup-key')
+    }
     // The installation's exchange key pair is made at setup (its private key sealed like any sensitive field).
     const key = await currentOwnKey(ctx.db, ctx.services.keys, ctx.clock)
     ctx.affected.push(`key:${key.fingerprint.slice(0, 16)}`)

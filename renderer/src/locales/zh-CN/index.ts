@@ -50,6 +50,9 @@ export const t = {
     submit: '完成初始化',
     done: '初始化完成，请使用管理员账户登录。',
     toLogin: '前往登录',
+    backupPassphrase: '备份口令（建议现在设置）',
+    backupPassphraseHint:
+      '备份文件用它加密；换电脑或数据损坏时凭备份文件和备份口令恢复。不填可稍后在“系统管理 → 备份与恢复”中设置，设置前没有任何备份。',
     restoreInstead: '这是一台新电脑？从备份恢复',
     restoreTitle: '从备份恢复（新电脑）',
     restoreIntro: '原电脑损坏或更换电脑时，选择备份文件（.cdbak）并输入备份口令，即可恢复原单位的全部数据和账户，无需重新初始化。',
