@@ -39,7 +39,13 @@ export const authHandlers: HandlersOf<'setup' | 'auth' | 'home' | 'recovery'> = 
     }
     ctx.affected.push(`user:${await completeSetup(ctx.db, ctx.clock, office)}`, 'settings')
     if (backupPassphrase) {
-      await setBackupPassphrase(ctx.services.dataDir, ctx.services.backups.protector, backupPassphrase, backupPassphrase, new Date(ctx.clock.now()))
+      await setBackupPassphrase(
+        ctx.services.dataDir,
+        ctx.services.backups.protector,
+        backupPassphrase,
+        backupPassphrase,
+        new Date(ctx.clock.now()),
+      )
       ctx.affected.push('backup-key')
     }
     // The installation's exchange key pair is made at setup (its private key sealed like any sensitive field).
