@@ -31,12 +31,16 @@ export interface AppUnderTest {
   expectConsoleError(pattern: RegExp): void
 }
 
-export const test = base.extend<{ app: AppUnderTest }>({
-  app: async ({ page: browserPage }, use, testInfo) => {
+export const test = base.extend<{ app: AppUnderTest; prepareDataDir: (dataDir: string, exportDir: string) => Promise<void> }>({
+  /** Runs on the (empty) data folder before the app starts: a spec that needs a folder in some state makes it here. */
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's parameters from the pattern
+  prepareDataDir: [async ({}, use) => use(async () => undefined), { option: true }],
+  app: async ({ page: browserPage, prepareDataDir }, use, testInfo) => {
     if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build` first')
     const dataDir = mkdtempSync(join(tmpdir(), 'credit-desk-e2e-'))
     const exportDir = join(dataDir, 'exports')
     mkdirSync(exportDir)
+    await prepareDataDir(dataDir, exportDir)
     const errors: string[] = []
     const expectedErrors: RegExp[] = []
     let backend: Backend | undefined

@@ -33,7 +33,7 @@ function passphraseFrom(values: Values): string | null {
 
 function explain(err: unknown, out: Out, dataDir: string): number {
   if (!(err instanceof AppError)) throw err
-  if (err.code === 'BACKUP_REJECTED') out.error(`备份文件不能使用：${backupRejectionText((err.details ?? {}) as Record<string, unknown>)}`)
+  if (err.code === 'BACKUP_REJECTED') out.error(`备份文件不能使用：${backupRejectionText(err.details ?? {})}`)
   else if (err.code === 'VALIDATION') out.error('备份口令不符合要求：至少 8 位，含大写字母、小写字母、数字、特殊字符中的三类')
   else {
     const { title, body } = startupErrorMessage(err, dataDir)

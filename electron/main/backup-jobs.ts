@@ -103,7 +103,7 @@ export class BackupJobs {
       const cancelled = err instanceof AppError && err.code === ErrorCode.Cancelled
       state = cancelled ? 'cancelled' : 'failed'
       if (err instanceof AppError) {
-        job.view.error = { code: err.code, message: err.message, details: err.details as Record<string, unknown> | undefined }
+        job.view.error = { code: err.code, message: err.message, details: err.details }
         result = err.code
       } else {
         const incidentId = randomUUID().slice(0, 8)

@@ -104,9 +104,9 @@ const RECOVERABLE = new Set<string>([ErrorCode.DbCorrupt, ErrorCode.KeysMissing,
  * chosen backup; everything else is refused with the problem's own code. No database is open.
  */
 function recoveryMode(opts: BackendOptions, problem: AppError, restore: BackupServices['restore']): Opened {
-  const refuse = (code: string, details?: Record<string, unknown>): Envelope<unknown> => ({
+  const refuse = (code: ErrorCode, details?: Record<string, unknown>): Envelope<unknown> => ({
     ok: false,
-    error: { code: code as ErrorCode, message: code, details },
+    error: { code, message: code, details },
   })
   const dispatch: Dispatch = async (sender, name, input) => {
     if (!opts.isTrustedSender(sender)) return refuse(ErrorCode.UntrustedSender)

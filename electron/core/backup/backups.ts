@@ -130,7 +130,7 @@ export async function createBackup(o: CreateBackupOptions): Promise<BackupSummar
     const fingerprint = await fieldKeyFingerprint(o.db)
     const keyDir = join(o.dataDir, KEY_DIR)
     // The field key goes in unwrapped (the OS store of this PC means nothing on the next one); the file is sealed anyway.
-    const storedKey = JSON.parse(readFileSync(join(keyDir, FIELD_KEY_FILE), 'utf8')) as { protection: 'os' | 'none'; secret: string }
+    const storedKey: { protection: 'os' | 'none'; secret: string } = JSON.parse(readFileSync(join(keyDir, FIELD_KEY_FILE), 'utf8'))
     const plainKey = (storedKey.protection === 'os' ? o.protector : noProtector).unprotect(Buffer.from(storedKey.secret, 'base64'))
     const fieldKey = Buffer.from(JSON.stringify({ ...storedKey, protection: 'none', secret: plainKey.toString('base64') }, null, 2))
     const scans = [...filesUnder(join(o.dataDir, ATTACHMENT_DIR), ATTACHMENT_DIR)]
@@ -175,65 +175,33 @@ export function secretFrom(source: { passphrase: string } | { key: BackupKey }) 
 }
 
 /** Checks a whole backup without writing anything: the passphrase, every chunk, and what it says it holds. */
-export async function verifyBackup(
-  file: string,
-  passphrase: string,
-  signal?: AbortSignal,
-): Promise<{ header: BackupHeader; manifest: BackupManifest }> {
-  let manifest: BackupManifest | null = null
-  const extract = tarExtract()
-  const reading = (async () => {
-    for await (const entry of extract) {
-      const header = entry.header as Header
-      if (!ALLOWED.test(header.name)) throw rejectBackup('bad_content', { entry: header.name })
-      if (header.name === 'manifest.json') {
-        const parts: Buffer[] = []
-        for await (const piece of entry) parts.push(piece as Buffer)
-        manifest = JSON.parse(Buffer.concat(parts).toString('utf8'))
-      } else for await (const piece of entry) void piece
-    }
-  })()
-  reading.catch(() => undefined)
-  const { header } = await openBackupFile(
-    file,
-    secretFrom({ passphrase }),
-    async (plain) => {
-      if (!extract.write(plain)) await Promise.race([once(extract, 'drain'), reading])
-    },
-    signal,
-  )
-  extract.end(undefined as never)
-  await reading
-  if (!manifest) throw rejectBackup('bad_content', { entry: 'manifest.json' })
-  return { header, manifest }
+/** A tar entry's bytes (tar-stream types them as unknown; they are Buffers). */
+async function* buffers(source: AsyncIterable<unknown>): AsyncGenerator<Buffer> {
+  for await (const piece of source) if (Buffer.isBuffer(piece)) yield piece
 }
 
-/** Decrypts a verified backup into `dir` (which must not exist), entry by entry, refusing names it does not expect. */
-async function extractInto(
+/**
+ * Opens the backup (passphrase, every chunk) and walks its tar entries in order, each allowed name handed to `onFile`
+ * as a stream; the manifest is read for the caller. Any other entry is refused.
+ */
+async function readBackup(
   file: string,
   secretFor: (h: BackupHeader) => Promise<Buffer>,
-  dir: string,
+  onFile: (name: string, content: AsyncIterable<Buffer>) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<{ header: BackupHeader; manifest: BackupManifest }> {
-  ensurePrivateDir(dir)
   let manifest: BackupManifest | null = null
   const extract = tarExtract()
   const reading = (async () => {
     for await (const entry of extract) {
-      const header = entry.header as Header
-      if (header.type !== 'file' || !ALLOWED.test(header.name)) throw rejectBackup('bad_content', { entry: header.name })
-      const target = header.name === 'database.sqlite' ? join(dir, DB_FILE) : join(dir, ...header.name.split('/'))
-      ensurePrivateDir(dirname(target))
-      if (header.name === 'manifest.json') {
+      const { name, type }: Header = entry.header
+      if (type !== 'file' || !ALLOWED.test(name)) throw rejectBackup('bad_content', { entry: name })
+      const content = buffers(entry)
+      if (name === 'manifest.json') {
         const parts: Buffer[] = []
-        for await (const piece of entry) parts.push(piece as Buffer)
+        for await (const piece of content) parts.push(piece)
         manifest = JSON.parse(Buffer.concat(parts).toString('utf8'))
-        continue
-      }
-      const out = createWriteStream(target, { mode: PRIVATE_FILE_MODE, flags: 'wx' })
-      for await (const piece of entry) if (!out.write(piece)) await once(out, 'drain')
-      out.end()
-      await once(out, 'close')
+      } else await onFile(name, content)
     }
   })()
   reading.catch(() => undefined)
@@ -245,10 +213,40 @@ async function extractInto(
     },
     signal,
   )
-  extract.end(undefined as never)
+  extract.end(undefined as never) // (the typings want an argument streamx does not need)
   await reading
   if (!manifest) throw rejectBackup('bad_content', { entry: 'manifest.json' })
   return { header, manifest }
+}
+
+/** Checks a whole backup without writing anything: the passphrase, every chunk, and what it says it holds. */
+export function verifyBackup(file: string, passphrase: string, signal?: AbortSignal) {
+  return readBackup(
+    file,
+    secretFrom({ passphrase }),
+    async (_name, content) => {
+      for await (const piece of content) void piece
+    },
+    signal,
+  )
+}
+
+/** Decrypts a verified backup into `dir` (which must not exist), entry by entry. */
+async function extractInto(file: string, secretFor: (h: BackupHeader) => Promise<Buffer>, dir: string, signal?: AbortSignal) {
+  ensurePrivateDir(dir)
+  return readBackup(
+    file,
+    secretFor,
+    async (name, content) => {
+      const target = name === 'database.sqlite' ? join(dir, DB_FILE) : join(dir, ...name.split('/'))
+      ensurePrivateDir(dirname(target))
+      const out = createWriteStream(target, { mode: PRIVATE_FILE_MODE, flags: 'wx' })
+      for await (const piece of content) if (!out.write(piece)) await once(out, 'drain')
+      out.end()
+      await once(out, 'close')
+    },
+    signal,
+  )
 }
 
 /** The staged folder must be a database this app can open, with the key it was sealed with, and every row it claims. */

@@ -11,7 +11,7 @@ export const restoreJournal = (dataDir: string) => `${dataDir}.restore-journal.j
 export function recoverInterruptedRestore(dataDir: string): 'completed' | 'cleaned' | null {
   const journal = restoreJournal(dataDir)
   if (!existsSync(journal)) return null
-  const { staged } = JSON.parse(readFileSync(journal, 'utf8')) as { staged: string }
+  const { staged }: { staged: string } = JSON.parse(readFileSync(journal, 'utf8'))
   let outcome: 'completed' | 'cleaned' = 'cleaned'
   if (!existsSync(dataDir) && existsSync(staged)) {
     renameSync(staged, dataDir)
