@@ -120,7 +120,8 @@ describe('backups under pressure', () => {
     expect(await main(['backup', 'set-passphrase', '--passphrase-file', pass, '--data-dir', dataDir], quiet)).toBe(0)
     unlockDataDir(dataDir) // (this process took the folder's lock; the child needs it)
     // (A finished run adds its own audit row: the logs are compared apart.)
-    const business = (c: Record<string, number>) => JSON.stringify(Object.entries(c).filter(([t]) => t !== 'audit_log' && t !== 'login_log'))
+    const business = (c: Record<string, number>) =>
+      JSON.stringify(Object.entries(c).filter(([t]) => t !== 'audit_log' && t !== 'login_log'))
     const before = business(await counts(dataDir))
     const out = tempDir()
     let finished = 0
