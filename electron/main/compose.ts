@@ -55,10 +55,15 @@ interface Opened {
 }
 
 async function openFolder(opts: BackendOptions, restore: BackupServices['restore']): Promise<Opened> {
-  const { db, backupPath } = await openDatabase(opts.dataDir)
   const clock = opts.clock ?? systemClock
   const logger = opts.logger ?? fileLogger(opts.dataDir)
   const protector = opts.keyProtector ?? noProtector
+  // An upgrade is a change like any other: with a passphrase set, an encrypted backup is taken before it.
+  const beforeMigrate = (old: Knex) =>
+    backupIntoDataFolder({ db: old, dataDir: opts.dataDir, protector, app: APP_VERSION }, 'before-migrate', new Date(clock.now()))
+      .then(() => undefined)
+      .catch((err: unknown) => logger.error('backup.before-migrate-failed', { error: err instanceof Error ? err.message : String(err) }))
+  const { db, backupPath } = await openDatabase(opts.dataDir, undefined, { beforeMigrate })
   let keys
   try {
     keys = await loadFieldKeys(db, opts.dataDir, protector)

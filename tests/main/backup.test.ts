@@ -6,6 +6,12 @@ import { describe, expect, it } from 'vitest'
 import type { BackupJob } from '../../electron/contract/schemas/backup'
 import { removableBackupOverdue, saveBackupSettings } from '../../electron/core/backup/backup-settings'
 import { dailyBackupIfDue } from '../../electron/core/backup/daily-backup'
+import { verifyBackup } from '../../electron/core/backup/backups'
+import { createDb } from '../../db/connection'
+import { DB_FILE } from '../../electron/core/shared/open-database'
+import { unlockDataDir } from '../../electron/core/shared/data-dir-lock'
+import { createBackend } from '../../electron/main/compose'
+import { memoryLogger } from '../../electron/main/logger'
 import { noProtector } from '../../electron/core/security/key-store'
 import { adminSession, errorOf, expectOk, freshBackend, SETUP, tempDir, userSession, WINDOW } from '../helpers'
 
@@ -189,5 +195,35 @@ describe('the passphrase at setup', () => {
     )
     expectOk(await b.dispatch(WINDOW, 'auth:login', { username: 'admin', password: SETUP.adminPassword }))
     expect((expectOk(await b.dispatch(WINDOW, 'backup:status', {})) as { passphraseSet: boolean }).passphraseSet).toBe(true)
+  })
+})
+
+describe('before a schema upgrade', () => {
+  it('takes an encrypted backup of the old database, which restores as it was', async () => {
+    const b = await freshBackend()
+    const admin = await adminSession(b)
+    expectOk(await admin('backup:set-passphrase', PASS))
+    await b.close()
+    unlockDataDir(b.dataDir)
+    // The last migration rolled back: the folder is as an older app left it.
+    const old = createDb(join(b.dataDir, DB_FILE))
+    await old.migrate.down()
+    const lastBefore = (await old('knex_migrations').orderBy('name', 'desc').first('name'))!.name
+    await old.destroy()
+    const upgraded = await createBackend({
+      dataDir: b.dataDir,
+      logger: memoryLogger(),
+      isTrustedSender: () => true,
+      platform: { chooseSavePath: async () => null, chooseOpenPath: async () => null, printToPdf: async () => undefined },
+    })
+    try {
+      const taken = readdirSync(join(b.dataDir, 'backups')).filter((f) => f.endsWith('-before-migrate.cdbak'))
+      expect(taken).toHaveLength(1)
+      const { header } = await verifyBackup(join(b.dataDir, 'backups', taken[0]!), PASS.passphrase)
+      expect(header).toMatchObject({ reason: 'before-migrate', schema: lastBefore })
+    } finally {
+      await upgraded.close()
+      unlockDataDir(b.dataDir)
+    }
   })
 })

@@ -25,7 +25,15 @@ export interface OpenedDatabase {
   applied: string[]
 }
 
-export async function openDatabase(dataDir: string, now: Date = new Date()): Promise<OpenedDatabase> {
+export interface OpenOptions {
+  /**
+   * Runs after the plain pre-migration copy, before the migrations, on the old schema: the app takes an encrypted
+   * backup here (compose.ts). A failure is logged by the caller and does not stop the start.
+   */
+  beforeMigrate?: (db: Knex) => Promise<void>
+}
+
+export async function openDatabase(dataDir: string, now: Date = new Date(), options: OpenOptions = {}): Promise<OpenedDatabase> {
   recoverInterruptedRestore(dataDir)
   ensurePrivateDir(dataDir)
   lockDataDir(dataDir)
@@ -45,7 +53,10 @@ export async function openDatabase(dataDir: string, now: Date = new Date()): Pro
     if (existed && (await db.schema.hasTable('knex_migrations_lock'))) await db.migrate.forceFreeMigrationsLock()
     const pending = await pendingMigrations(db)
     let backupPath: string | null = null
-    if (existed && pending.length > 0 && (await hasTables(db))) backupPath = await backupDatabase(db, dataDir, 'before-migrate', now)
+    if (existed && pending.length > 0 && (await hasTables(db))) {
+      backupPath = await backupDatabase(db, dataDir, 'before-migrate', now)
+      await options.beforeMigrate?.(db)
+    }
     const [, applied]: [number, string[]] = await db.migrate.latest()
     if (applied.includes(BIRTH_DATE_DROPPED)) await scrubBackupBirthDates(dataDir)
     await recordIncidents(db, await openAuditTrail(db, dataDir), now.getTime())
