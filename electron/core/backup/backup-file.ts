@@ -4,11 +4,11 @@
 // passphrase may write one. Written under a temporary name, fsynced, read back and checked, then renamed.
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { open as openFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { open as openFile, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
 import { ErrorCode } from '../../contract/errors'
-import { sealStream, walkChunks, recordCount, type ChunkFailure } from '../exchange/chunk-stream'
+import { readLead, recordCount, sealStream, walkChunks, type ChunkFailure, type LeadFailure } from '../exchange/chunk-stream'
 import { randomBytes } from '../exchange/gm'
 import { CHUNK_SIZE } from '../exchange/package-header'
 import { suiteOf } from '../exchange/suites'
@@ -60,38 +60,22 @@ interface BackupStructure {
 
 /** Magic, version, header and the body's shape: what can be judged without the passphrase. */
 export async function readBackupStructure(path: string): Promise<BackupStructure> {
-  const size = (await stat(path)).size
-  const f = await openFile(path, 'r')
-  try {
-    const read = async (at: number, length: number) => {
-      const b = Buffer.alloc(length)
-      const { bytesRead } = await f.read(b, 0, length, at)
-      return b.subarray(0, bytesRead)
-    }
-    const lead = await read(0, 16)
-    if (lead.length < 16 || !lead.subarray(0, 8).equals(MAGIC)) throw rejectBackup('not_backup')
-    const version = lead.readUInt16BE(8)
-    if (version > BACKUP_FORMAT_VERSION) throw rejectBackup('newer_version', { version })
-    if (version !== BACKUP_FORMAT_VERSION || lead.readUInt16BE(10) !== 0) throw rejectBackup('bad_header')
-    const headerLength = lead.readUInt32BE(12)
-    if (headerLength > MAX_HEADER) throw rejectBackup('bad_header')
-    if (16 + headerLength > size) throw rejectBackup('truncated')
-    const headerBytes = await read(16, headerLength)
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes))
-    } catch {
-      throw rejectBackup('bad_header')
-    }
-    const checked = BackupHeader.safeParse(parsed)
+  const fail: LeadFailure = (reason, details) => rejectBackup(reason === 'not_ours' ? 'not_backup' : reason, details)
+  return readLead(path, { magic: MAGIC, version: BACKUP_FORMAT_VERSION, maxHeader: MAX_HEADER, trailer: 0, fail }, async (lead) => {
+    const checked = BackupHeader.safeParse(lead.parsed)
     if (!checked.success) throw rejectBackup('bad_header', { fields: checked.error.issues.map((i) => i.path.join('.')) })
-    const bodyStart = 16 + headerLength
-    const bodyLength = size - bodyStart
+    const bodyLength = lead.size - lead.bodyStart
     if (recordCount(bodyLength, SUITE) === null) throw rejectBackup('truncated')
-    return { path, size, header: checked.data, headerBytes, suite: SUITE, bodyStart, bodyLength }
-  } finally {
-    await f.close()
-  }
+    return {
+      path,
+      size: lead.size,
+      header: checked.data,
+      headerBytes: lead.headerBytes,
+      suite: SUITE,
+      bodyStart: lead.bodyStart,
+      bodyLength,
+    }
+  })
 }
 
 export interface WriteBackupOptions {

@@ -2,7 +2,7 @@
 // into CHUNK_SIZE pieces, each sealed with its index and a last-chunk flag bound to the header's hash (no reordering,
 // no cut, no splice from another file), the crypto run in the worker pool a few chunks at a time.
 import { createHash } from 'node:crypto'
-import { open as openFile } from 'node:fs/promises'
+import { open as openFile, stat } from 'node:fs/promises'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
 import { bulkBytesHandled } from '../shared/garbage'
@@ -173,4 +173,58 @@ export function recordCount(bodyLength: number, suite: Suite): number | null {
   const records = Math.ceil(bodyLength / (CHUNK_SIZE + suite.tagLength))
   const lastLength = bodyLength - (records - 1) * (CHUNK_SIZE + suite.tagLength)
   return lastLength < suite.tagLength ? null : records
+}
+
+/** How a file's format names a foreign file, a newer one, a bad header, a short file. */
+export type LeadFailure = (reason: 'not_ours' | 'newer_version' | 'bad_header' | 'truncated', details?: Record<string, unknown>) => Error
+
+export interface Lead {
+  size: number
+  /** Where the sealed records start. */
+  bodyStart: number
+  headerBytes: Buffer
+  /** The header as JSON, not yet checked against its schema. */
+  parsed: unknown
+  read(at: number, length: number): Promise<Buffer>
+}
+
+/**
+ * Reads the part of a sealed file that needs no key: 8 bytes of magic, a u16 version (only this one passes: nothing
+ * signs these bytes), a zero u16, a u32 header length and the UTF-8 JSON header. `use` reads on (a trailer) while
+ * the file is open.
+ */
+export async function readLead<T>(
+  path: string,
+  o: { magic: Buffer; version: number; maxHeader: number; trailer: number; fail: LeadFailure },
+  use: (lead: Lead) => Promise<T>,
+): Promise<T> {
+  const size = (await stat(path)).size
+  const f = await openFile(path, 'r')
+  try {
+    const read = async (at: number, length: number) => {
+      const b = Buffer.alloc(length)
+      const { bytesRead } = await f.read(b, 0, length, at)
+      return b.subarray(0, bytesRead)
+    }
+    const lead = await read(0, 16)
+    if (lead.length < 16 || !lead.subarray(0, 8).equals(o.magic)) throw o.fail('not_ours')
+    const version = lead.readUInt16BE(8)
+    if (version > o.version) throw o.fail('newer_version', { version })
+    if (version !== o.version || lead.readUInt16BE(10) !== 0) throw o.fail('bad_header')
+    const headerLength = lead.readUInt32BE(12)
+    if (headerLength > o.maxHeader) throw o.fail('bad_header')
+    if (16 + headerLength + o.trailer > size) throw o.fail('truncated')
+    const headerBytes = await read(16, headerLength)
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes))
+    } catch {
+      throw o.fail('bad_header')
+    }
+    const stated = typeof parsed === 'object' && parsed !== null && 'version' in parsed ? parsed.version : undefined
+    if (typeof stated === 'number' && stated > o.version) throw o.fail('newer_version', { version: stated })
+    return await use({ size, bodyStart: 16 + headerLength, headerBytes, parsed, read })
+  } finally {
+    await f.close()
+  }
 }

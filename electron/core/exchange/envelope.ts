@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
-import { sealStream, walkChunks, recordCount, type ChunkFailure } from './chunk-stream'
+import { readLead, recordCount, sealStream, walkChunks, type ChunkFailure, type LeadFailure } from './chunk-stream'
 import { randomBytes, suiteOf, type Suite } from './suites'
 import { CHUNK_SIZE, FORMAT_VERSION, PackageHeaderSchema, type PackageHeader, type PackageKind, type PartyInfo } from './package-header'
 
@@ -240,56 +240,27 @@ interface Structure {
 
 /** Magic, version, header and trailer: everything that can be judged without keys. */
 export async function readStructure(path: string): Promise<Structure> {
-  const size = (await stat(path)).size
-  const f = await openFile(path, 'r')
-  try {
-    const read = async (at: number, length: number) => {
-      const b = Buffer.alloc(length)
-      const { bytesRead } = await f.read(b, 0, length, at)
-      return b.subarray(0, bytesRead)
-    }
-    const lead = await read(0, 16)
-    if (lead.length < 16 || !lead.subarray(0, 8).equals(MAGIC)) throw reject('not_package')
-    const version = lead.readUInt16BE(8)
-    if (version > FORMAT_VERSION) throw reject('newer_version', { version })
-    // Nothing signs these four bytes, so only the exact values pass: the version the (signed) header states, and a
-    // zero reserved field.
-    if (version !== FORMAT_VERSION || lead.readUInt16BE(10) !== 0) throw reject('bad_header')
-    const headerLength = lead.readUInt32BE(12)
-    if (headerLength > MAX_HEADER) throw reject('bad_header')
-    if (16 + headerLength + 4 > size) throw reject('truncated')
-    const headerBytes = await read(16, headerLength)
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes))
-    } catch {
-      throw reject('bad_header')
-    }
-    if (typeof (parsed as { version?: unknown })?.version === 'number' && (parsed as { version: number }).version > FORMAT_VERSION) {
-      throw reject('newer_version', { version: (parsed as { version: number }).version })
-    }
-    const checked = PackageHeaderSchema.safeParse(parsed)
+  const fail: LeadFailure = (reason, details) => reject(reason === 'not_ours' ? 'not_package' : reason, details)
+  return readLead(path, { magic: MAGIC, version: FORMAT_VERSION, maxHeader: MAX_HEADER, trailer: 4, fail }, async (lead) => {
+    const checked = PackageHeaderSchema.safeParse(lead.parsed)
     if (!checked.success) throw reject('bad_header', { fields: checked.error.issues.map((i) => i.path.join('.')) })
     const header = checked.data as PackageHeader
     const suite = suiteOf(header.suite)!
-    const signatureLength = (await read(size - 4, 4)).readUInt32BE(0)
-    const bodyStart = 16 + headerLength
-    const bodyLength = size - 4 - signatureLength - bodyStart
+    const signatureLength = (await lead.read(lead.size - 4, 4)).readUInt32BE(0)
+    const bodyLength = lead.size - 4 - signatureLength - lead.bodyStart
     if (signatureLength === 0 || signatureLength > MAX_SIGNATURE || bodyLength < suite.tagLength) throw reject('truncated')
     if (recordCount(bodyLength, suite) === null) throw reject('truncated')
     return {
       path,
-      size,
+      size: lead.size,
       header,
-      headerBytes,
+      headerBytes: lead.headerBytes,
       suite,
-      bodyStart,
+      bodyStart: lead.bodyStart,
       bodyLength,
-      signature: await read(size - 4 - signatureLength, signatureLength),
+      signature: await lead.read(lead.size - 4 - signatureLength, signatureLength),
     }
-  } finally {
-    await f.close()
-  }
+  })
 }
 
 /**
