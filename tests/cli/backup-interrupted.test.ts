@@ -1,7 +1,7 @@
 // A backup is one moment of the database, whatever runs beside it; and a backup or a restore killed at any moment
 // (kill -9, 20 times each) leaves the data folder as it was or wholly restored — never half of either.
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
@@ -10,7 +10,9 @@ import { main } from '../../electron/cli/index'
 import { getCatalogItem } from '../../electron/core/catalog/catalog'
 import { loadStoreContext } from '../../electron/core/catalog/record-context'
 import { importRecords } from '../../electron/core/catalog/records'
-import { setBackupPassphrase } from '../../electron/core/backup/backup-key'
+import { deriveBackupSecret, newKdf, setBackupPassphrase } from '../../electron/core/backup/backup-key'
+import { writeBackupFile } from '../../electron/core/backup/backup-file'
+import { tarStream } from '../../electron/core/exchange/payload'
 import { createBackup, restoreBackup, stageRestore, tableCounts } from '../../electron/core/backup/backups'
 import { restoreJournal } from '../../electron/core/backup/restore-journal'
 import { loadFieldKeys, noProtector } from '../../electron/core/security/key-store'
@@ -209,5 +211,52 @@ describe('backups under pressure', () => {
     unlockDataDir(target)
     expect(existsSync(again.staged)).toBe(false)
     expect(await counts(target)).toEqual(before)
+  })
+})
+
+describe('a backup whose content disagrees with itself', () => {
+  it('is refused before the folder is touched: the database must hold the rows its manifest names', async () => {
+    const source = tempDir()
+    const { db } = await openDatabase(source)
+    const snapshot = join(tempDir(), 'snapshot.sqlite')
+    await db.raw('VACUUM INTO ?', [snapshot])
+    const counts = await tableCounts(db)
+    await db.destroy()
+    unlockDataDir(source)
+    const kdf = newKdf()
+    const key = { kdf, secret: await deriveBackupSecret(PASSPHRASE, kdf) }
+    // Written by someone holding the passphrase, with a manifest that claims one record more than the database has.
+    const manifest = Buffer.from(
+      JSON.stringify({
+        createdAt: new Date().toISOString(),
+        counts: { ...counts, records: counts.records! + 1 },
+        attachments: 0,
+        bytes: 0,
+      }),
+    )
+    async function* entries() {
+      yield { name: 'manifest.json', size: manifest.length, pieces: [manifest] }
+      yield { name: 'database.sqlite', size: statSync(snapshot).size, pieces: [readFileSync(snapshot)] }
+    }
+    const file = join(tempDir(), 'inconsistent.cdbak')
+    await writeBackupFile({
+      path: file,
+      header: {
+        createdAt: new Date().toISOString(),
+        app: 'test',
+        schema: '',
+        installation: { orgName: '', regionCode: '', fieldKeyFingerprint: '' },
+        reason: 'manual',
+        kdf: key.kdf,
+      },
+      secret: key.secret,
+      payload: tarStream(entries()),
+    })
+    const target = join(tempDir(), 'office')
+    await expect(restoreBackup({ file, dataDir: target, passphrase: PASSPHRASE, now: new Date() })).rejects.toMatchObject({
+      code: 'BACKUP_REJECTED',
+      details: { reason: 'bad_content', entry: 'counts' },
+    })
+    expect(existsSync(target)).toBe(false)
   })
 })
