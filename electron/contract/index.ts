@@ -32,6 +32,8 @@ export interface ProcedureSpec {
 // peers) and touches no business data; the auditor reads the logs and nothing else.
 const admin = [Role.Admin] as const
 const auditor = [Role.Auditor] as const
+/** Every role: the 工作台 shows each what waits for it. */
+const signedIn = [Role.Admin, Role.Clerk, Role.Supervisor, Role.Auditor] as const
 /** Reference data every working role needs (the unit tree, dictionaries, the calendar, the to-do counts). */
 const staff = [Role.Admin, Role.Clerk, Role.Supervisor] as const
 /** Business data to read and export: the clerks who keep it and the supervisors who review it. */
@@ -60,19 +62,7 @@ export const contract = {
   'auth:change-password': { input: A.ChangePasswordInput, output: Ok, access: 'session', audited: true },
   'auth:unlock': { input: A.UnlockInput, output: Ok, access: 'session', audited: false },
   'auth:heartbeat': { input: Empty, output: Ok, access: 'session', audited: false },
-  'home:todo': {
-    input: Empty,
-    output: zod.object({
-      catalogToReview: zod.number().int(),
-      accessToDecide: zod.number().int(),
-      repairsToDecide: zod.number().int(),
-      extensionsToDecide: zod.number().int(),
-      completionsToReview: zod.number().int(),
-      tasksToAssign: zod.number().int(),
-    }),
-    access: staff,
-    audited: false,
-  },
+  'home:todo': { input: Empty, output: A.Workbench, access: signedIn, audited: false },
   'users:list': { input: U.UserQuery, output: U.UserPage, access: admin, audited: false },
   'users:create': { input: U.NewUser, output: IdResult, access: admin, audited: true },
   'users:update': { input: U.UserUpdate, output: IdResult, access: admin, audited: true },

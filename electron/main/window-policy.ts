@@ -28,8 +28,8 @@ export function mainWindowOptions(preloadPath: string, isPackaged: boolean): Bro
   return {
     width: 1360,
     height: 860,
-    minWidth: 1100,
-    minHeight: 700,
+    minWidth: 1024,
+    minHeight: 640,
     show: false,
     title: '信用通',
     autoHideMenuBar: true,

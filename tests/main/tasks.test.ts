@@ -52,7 +52,7 @@ describe('supervision tasks through the router', () => {
     const { b, clerk, boss, taskId } = await savedPlan()
     const get = async () => expectOk(await clerk('tasks:get', { taskId })) as Detail
     // The 工作台 counts what waits: four top-level tasks to assign for the clerk.
-    expect(expectOk(await clerk('home:todo'))).toMatchObject({ tasksToAssign: 4, completionsToReview: 0 })
+    expect(expectOk(await clerk('home:todo'))).toMatchObject({ tasksToAssign: 4, completionsToReview: null })
     expect(errorOf(await clerk('tasks:sign', { taskUnitId: (await get()).units[0]!.id })).details).toMatchObject({ reason: 'not_assigned' })
     expectOk(await clerk('tasks:assign', { taskId }))
     const [lead, ...others] = (await get()).units
@@ -95,7 +95,7 @@ describe('supervision tasks through the router', () => {
       }
     ).id
     expect(errorOf(await clerk('tasks:decide-extension', { eventId: ext, decision: 'approved', comment: '同意' })).code).toBe('FORBIDDEN')
-    expect(expectOk(await boss('home:todo'))).toMatchObject({ extensionsToDecide: 1, tasksToAssign: 0 })
+    expect(expectOk(await boss('home:todo'))).toMatchObject({ extensionsToDecide: 1, tasksToAssign: 3 })
     // The supervisor's queue shows the request with the dates it would change; the clerk has no queue.
     expect(expectOk(await boss('tasks:review-queue'))).toEqual([
       expect.objectContaining({
@@ -119,6 +119,13 @@ describe('supervision tasks through the router', () => {
     expect(expectOk(await boss('home:todo'))).toMatchObject({ completionsToReview: 1, extensionsToDecide: 0 })
     expectOk(await boss('tasks:review', { taskUnitId: lead!.id, decision: 'returned', comment: '缺少验收报告盖章页' }))
     expect((await get()).units[0]).toMatchObject({ status: 'returned', percent: 40 })
+    // The return is on the clerk's 工作台 and in the 催办清单, though the deadline is still far off.
+    expect(expectOk(await clerk('home:todo'))).toMatchObject({ tasksReturned: 1, tasksOverdue: 0 })
+    expect((expectOk(await clerk('tasks:due')) as Array<{ taskUnitId: number; status: string; light: string }>)[0]).toMatchObject({
+      taskUnitId: lead!.id,
+      status: 'returned',
+      light: 'green',
+    })
     expectOk(await clerk('tasks:submit', { taskUnitId: lead!.id, text: '补充盖章页' }))
     // Resubmitted after a return: the queue holds the latest submission only.
     expect(expectOk(await boss('tasks:review-queue'))).toEqual([
@@ -243,6 +250,17 @@ describe('supervision tasks through the router', () => {
       ['县直有关部门', 'red'],
     ])
     expect(due[0]!.overdueDays).toBeGreaterThan(30)
+    // The 工作台 counts the same: two units overdue for the clerk; the supervisor sees two units with red lights.
+    expect(expectOk(await clerk('home:todo'))).toMatchObject({ tasksOverdue: 2, tasksDueSoon: 0 })
+    expect(expectOk(await boss('home:todo'))).toMatchObject({
+      overdueUnits: 2,
+      lights: [
+        { light: 'red', count: 2 },
+        { light: 'yellow', count: 0 },
+        { light: 'green', count: 0 },
+        { light: 'none', count: 0 },
+      ],
+    })
     expect(
       errorOf(await clerk('letters:issue', { taskId: late, taskUnitIds: [due[0]!.taskUnitId], newDeadline: '2026-12-15', note: null }))
         .code,

@@ -50,3 +50,30 @@ export const SetupInput = z.object({
   backupPassphraseRepeat: z.string().max(200).nullish(),
 })
 export type SetupInput = z.infer<typeof SetupInput>
+
+const count = z.number().int().nullable()
+/** The 工作台 (home:todo): each count is null where it is not this user's business (core/system/workbench.ts). */
+export const Workbench = z.object({
+  lateThisMonth: count,
+  expiringSoon: count,
+  tasksDueSoon: count,
+  tasksOverdue: count,
+  tasksReturned: count,
+  tasksToAssign: count,
+  monthly: z.array(z.object({ month: z.string(), onTime: z.number().int(), late: z.number().int() })).nullable(),
+  catalogToReview: count,
+  accessToDecide: count,
+  repairsToDecide: count,
+  extensionsToDecide: count,
+  completionsToReview: count,
+  overdueUnits: count,
+  lights: z.array(z.object({ light: z.enum(['red', 'yellow', 'green', 'none']), count: z.number().int() })).nullable(),
+  lockedAccounts: count,
+  ownKeys: count,
+  peerKeys: count,
+  refusalsToday: count,
+  failuresToday: count,
+  loginFailuresToday: count,
+  chainCheck: z.object({ at: z.number(), intact: z.boolean() }).nullable(),
+})
+export type Workbench = z.infer<typeof Workbench>

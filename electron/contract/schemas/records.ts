@@ -3,7 +3,8 @@ import { Id, PageQuery, TimestampMs, optionalText, pageOf, text } from './common
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date.format')
 
-export const DISCLOSURE_FILTERS = ['disclosed', 'repairable', 'expiring', 'expired', 'repaired', 'revoked'] as const
+/** 'open': still in its period (公示中 or 可申请修复), what the 公示中的失信信息 figure counts. */
+export const DISCLOSURE_FILTERS = ['open', 'disclosed', 'repairable', 'expiring', 'expired', 'repaired', 'revoked'] as const
 export type DisclosureFilter = (typeof DISCLOSURE_FILTERS)[number]
 const RECORD_SORTS = ['decisionDate', 'reportedOn', 'subjectName', 'createdAt', 'disclosureEndsOn'] as const
 
@@ -20,7 +21,14 @@ export const RecordQuery = PageQuery.extend({
   supplierUnitId: Id.nullish().transform((v) => v ?? null),
   dateFrom: IsoDate.nullish().transform((v) => v ?? null),
   dateTo: IsoDate.nullish().transform((v) => v ?? null),
+  /** Reported on or after this day (the 工作台's "late this month"). */
+  reportedFrom: IsoDate.nullish().transform((v) => v ?? null),
   late: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
+  /** Only records with a 修复/异议 application waiting for review. */
+  pendingAction: z
     .boolean()
     .nullish()
     .transform((v) => v ?? null),

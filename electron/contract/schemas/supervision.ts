@@ -124,6 +124,7 @@ export const DueItem = z.object({
   taskId: Id,
   path: z.array(z.string()),
   title: z.string(),
+  unitId: Id,
   unitName: z.string(),
   role: z.string(),
   status: z.string(),

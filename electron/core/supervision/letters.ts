@@ -1,5 +1,5 @@
 // 催办 and 督办函. The reminder list is every unit of an open task that is due within the yellow
-// window or overdue; a 督办函 names the task, the units and a new deadline, numbered 〔year〕seq per
+// window or overdue, or whose completion was returned; a 督办函 names the task, the units and a new deadline, numbered 〔year〕seq per
 // year inside the transaction that stores it, and can be printed or taken out as an editable .docx.
 import type { Knex } from 'knex'
 import { ErrorCode } from '../../contract/errors'
@@ -20,10 +20,12 @@ interface DueRow {
   task_id: number
   path: string
   title: string
+  unit_id: number
   unit_name: string
 }
 
-export async function dueList(db: Knex, today: IsoDate, calendar: WorkingCalendar) {
+/** Every unit of every open (assigned, not finished) task with its light on `today`. */
+export async function unitLights(db: Knex, today: IsoDate, calendar: WorkingCalendar) {
   const yellow = await yellowWorkingDays(db)
   const rows = await db('task_units as tu')
     .join('tasks as t', 't.id', 'tu.task_id')
@@ -40,29 +42,37 @@ export async function dueList(db: Knex, today: IsoDate, calendar: WorkingCalenda
       't.id as task_id',
       't.path',
       't.title',
+      'u.id as unit_id',
       'u.name as unit_name',
     )
-  return rows
-    .map((r) => {
-      const deadline = r.unit_deadline ?? r.task_deadline
-      const light = lightOf(r.status, deadline, today, yellow, calendar)
-      const overdueDays = deadline && today > deadline ? calendar.workingDaysBetween(deadline, today).value : 0
-      return {
-        taskUnitId: r.id,
-        taskId: r.task_id,
-        path: r.path.split('/'),
-        title: r.title,
-        unitName: r.unit_name,
-        role: r.role,
-        status: r.status,
-        percent: r.percent,
-        deadline,
-        light,
-        overdueDays,
-      }
-    })
-    .filter((r) => r.light === 'red' || r.light === 'yellow')
-    .sort((a, b) => (a.light === b.light ? (a.deadline ?? '').localeCompare(b.deadline ?? '') : a.light === 'red' ? -1 : 1))
+  return rows.map((r) => {
+    const deadline = r.unit_deadline ?? r.task_deadline
+    const light = lightOf(r.status, deadline, today, yellow, calendar)
+    const overdueDays = deadline && today > deadline ? calendar.workingDaysBetween(deadline, today).value : 0
+    return {
+      taskUnitId: r.id,
+      taskId: r.task_id,
+      path: r.path.split('/'),
+      title: r.title,
+      unitId: r.unit_id,
+      unitName: r.unit_name,
+      role: r.role,
+      status: r.status,
+      percent: r.percent,
+      deadline,
+      light,
+      overdueDays,
+    }
+  })
+}
+
+/** Worst first: overdue, due soon, then returned ones still in time. */
+const URGENCY = ['red', 'yellow', 'green', 'none']
+
+export async function dueList(db: Knex, today: IsoDate, calendar: WorkingCalendar) {
+  return (await unitLights(db, today, calendar))
+    .filter((r) => r.light === 'red' || r.light === 'yellow' || r.status === 'returned')
+    .sort((a, b) => URGENCY.indexOf(a.light) - URGENCY.indexOf(b.light) || (a.deadline ?? '').localeCompare(b.deadline ?? ''))
 }
 
 export async function issueLetter(

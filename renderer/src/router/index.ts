@@ -1,12 +1,15 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
 import type { ProcedureName } from '../../../electron/contract'
+import { t } from '../locales/zh-CN'
 import { useSessionStore } from '../stores/session'
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** The procedure the page is built on: it opens only for users the contract lets call it (allowedFor). */
     requires?: ProcedureName
+    /** A detail page's own name in the breadcrumb, under the list it belongs to (`parent`). */
     title?: string
+    parent?: string
     /** Pages outside the shell that need no login. */
     public?: boolean
   }
@@ -28,14 +31,22 @@ const routes: RouteRecordRaw[] = [
       { path: 'system/settings', component: () => import('../views/system/SettingsPage.vue'), meta: { requires: 'settings:get' } },
       { path: 'system/backup', component: () => import('../views/system/BackupPage.vue'), meta: { requires: 'backup:status' } },
       { path: 'catalog/items', component: () => import('../views/catalog/CatalogListPage.vue'), meta: { requires: 'catalog:list' } },
-      { path: 'catalog/items/:id', component: () => import('../views/catalog/CatalogItemPage.vue'), meta: { requires: 'catalog:get' } },
+      {
+        path: 'catalog/items/:id',
+        component: () => import('../views/catalog/CatalogItemPage.vue'),
+        meta: { requires: 'catalog:get', parent: '/catalog/items', title: t.crumbs.catalogItem },
+      },
       { path: 'records', component: () => import('../views/records/RecordsPage.vue'), meta: { requires: 'records:list' } },
       { path: 'archives/people', component: () => import('../views/archives/PeoplePage.vue'), meta: { requires: 'people:list' } },
-      { path: 'archives/people/:id', component: () => import('../views/archives/PersonPage.vue'), meta: { requires: 'people:get' } },
+      {
+        path: 'archives/people/:id',
+        component: () => import('../views/archives/PersonPage.vue'),
+        meta: { requires: 'people:get', parent: '/archives/people', title: t.crumbs.person },
+      },
       {
         path: 'archives/people/:id/report',
         component: () => import('../views/archives/ArchiveReportPage.vue'),
-        meta: { requires: 'archives:open' },
+        meta: { requires: 'archives:open', parent: '/archives/people', title: t.crumbs.archiveReport },
       },
       {
         path: 'archives/requests',
@@ -44,7 +55,11 @@ const routes: RouteRecordRaw[] = [
       },
       { path: 'archives/rules', component: () => import('../views/archives/GradeRulesPage.vue'), meta: { requires: 'archives:rules' } },
       { path: 'supervision/plans', component: () => import('../views/supervision/PlansPage.vue'), meta: { requires: 'plans:list' } },
-      { path: 'supervision/tasks/:id', component: () => import('../views/supervision/TaskPage.vue'), meta: { requires: 'tasks:get' } },
+      {
+        path: 'supervision/tasks/:id',
+        component: () => import('../views/supervision/TaskPage.vue'),
+        meta: { requires: 'tasks:get', parent: '/supervision/plans', title: t.crumbs.task },
+      },
       {
         path: 'supervision/dashboard',
         component: () => import('../views/supervision/DashboardPage.vue'),
@@ -59,18 +74,19 @@ const routes: RouteRecordRaw[] = [
       {
         path: 'supervision/letters/:id',
         component: () => import('../views/supervision/LetterPage.vue'),
-        meta: { requires: 'letters:get' },
+        meta: { requires: 'letters:get', parent: '/supervision/due', title: t.crumbs.letter },
       },
       {
         path: 'supervision/plans/new',
         component: () => import('../views/supervision/PlanReviewPage.vue'),
-        meta: { requires: 'plans:parse' },
+        meta: { requires: 'plans:parse', parent: '/supervision/plans', title: t.crumbs.newPlan },
       },
       { path: 'exchange', component: () => import('../views/exchange/ExchangePage.vue'), meta: { requires: 'exchange:status' } },
       { path: 'system/holidays', component: () => import('../views/system/HolidaysPage.vue'), meta: { requires: 'calendar:save-day' } },
       { path: 'audit/operations', component: () => import('../views/audit/AuditLogPage.vue'), meta: { requires: 'audit:list' } },
       { path: 'audit/logins', component: () => import('../views/audit/LoginLogPage.vue'), meta: { requires: 'audit:logins' } },
-      { path: 'account/password', component: () => import('../views/auth/ChangePasswordPage.vue') },
+      { path: 'account/password', component: () => import('../views/auth/ChangePasswordPage.vue'), meta: { title: t.shell.changePassword } },
+      { path: 'forbidden', component: () => import('../views/auth/ForbiddenPage.vue'), meta: { title: t.crumbs.forbidden } },
     ],
   },
   { path: '/:rest(.*)', redirect: '/' },
@@ -99,6 +115,7 @@ router.beforeEach(async (to) => {
   if (session.user.mustChangePassword) return to.path === '/change-password' ? true : '/change-password'
   if (to.path === '/change-password') return '/'
   const requires = to.meta.requires
-  if (requires && !session.may(requires)) return '/'
+  // Said plainly rather than a silent jump to the 工作台: the user learns the page exists and is not theirs.
+  if (requires && !session.may(requires)) return { path: '/forbidden', query: { from: to.fullPath } }
   return true
 })

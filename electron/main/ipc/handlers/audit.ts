@@ -1,6 +1,7 @@
 // The audit log for the auditor: reading it, exporting it, checking its chain.
 import { exportLogToXlsx } from '../../../core/audit/audit-export'
 import { verifyAuditTrail } from '../../../core/audit/audit-chain'
+import { noteChainCheck } from '../../../core/audit/chain-checks'
 import { listAudit, listLogins } from '../../../core/audit/audit-log'
 import { saveXlsx, type HandlersOf } from './shared'
 
@@ -15,5 +16,9 @@ export const auditHandlers: HandlersOf<'audit'> = {
     if (!result.cancelled) ctx.affected.push(`export:${input.kind}`)
     return result
   },
-  'audit:verify': async (_i, { db }) => verifyAuditTrail(db),
+  'audit:verify': async (_i, { db, clock }) => {
+    const check = await verifyAuditTrail(db)
+    await noteChainCheck(db, { at: clock.now(), intact: check.intact })
+    return check
+  },
 }

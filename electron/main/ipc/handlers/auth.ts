@@ -8,7 +8,8 @@ import { AppError, fieldError } from '../../../core/shared/app-error'
 import { passphraseIssues, setBackupPassphrase } from '../../../core/backup/backup-key'
 import { getIdleLockMinutes, getSettings, isSetupDone } from '../../../core/system/settings'
 import { completeSetup } from '../../../core/system/setup'
-import { todoCounts } from '../../../core/system/todo'
+import { workbench } from '../../../core/system/workbench'
+import { officeCalendar } from '../../../core/calendar/holiday-table'
 import { restoreChosenBackup } from './backup'
 import { actorId, ok, type HandlersOf } from './shared'
 
@@ -111,5 +112,9 @@ export const authHandlers: HandlersOf<'setup' | 'auth' | 'home' | 'recovery'> = 
     throw new AppError(ErrorCode.WrongPassword, 'wrong password', { remaining: MAX_UNLOCK_FAILURES - session.unlockFailures })
   },
   'auth:heartbeat': async () => ok,
-  'home:todo': async (_i, ctx) => todoCounts(ctx.db, ctx.session!.roles),
+  'home:todo': async (_i, ctx) => {
+    const user = await findUserById(ctx.db, actorId(ctx))
+    const roles = ctx.session!.roles
+    return workbench(ctx.db, { roles, unitId: user?.unitId ?? null }, ctx.clock.now(), ctx.services.today(), await officeCalendar(ctx.db))
+  },
 }

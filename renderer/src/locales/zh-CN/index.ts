@@ -26,6 +26,21 @@ export const t = {
     export: '导出 Excel',
     total: '共 {n} 条',
     totalCapped: '超过 10000 条，请缩小查询范围',
+    back: '返回{name}',
+  },
+  crumbs: {
+    catalogItem: '目录事项详情',
+    person: '档案详情',
+    archiveReport: '诚信情况报告',
+    task: '任务详情',
+    letter: '督办函',
+    newPlan: '导入工作要点',
+    forbidden: '无权访问',
+  },
+  forbidden: {
+    title: '无权访问',
+    text: '您的角色（{roles}）不能使用“{page}”。如确需使用，请联系系统管理员调整角色。',
+    home: '返回工作台',
   },
   setup: {
     title: '系统初始化',
@@ -127,6 +142,8 @@ export const t = {
     loginLog: '登录日志',
     changePassword: '修改密码',
     logout: '退出登录',
+    collapse: '收起菜单',
+    expand: '展开菜单',
   },
   home: {
     welcome: '{name}，您好',
@@ -380,6 +397,7 @@ export const t = {
     template: '下载模板',
     export: '导出当前查询',
     disclosureFilters: {
+      open: '公示期内（含可申请修复）',
       disclosed: '公示中（未满最短期）',
       repairable: '可申请修复',
       expiring: '30 天内到期',
