@@ -163,6 +163,8 @@ async function main() {
     dateFrom: null,
     dateTo: null,
     late: null,
+    reportedFrom: null,
+    pendingAction: null,
     disclosure: null,
     batchId: null,
     sort: 'decisionDate',

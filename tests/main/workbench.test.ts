@@ -30,7 +30,8 @@ const OLD_PENALTY = { ...PENALTY, CF_WSH: '罚〔2023〕9号', CF_JDRQ: '2023-12
 
 type Call = (name: string, input?: unknown) => Promise<{ ok: boolean; data?: unknown; error?: unknown }>
 const bench = async (call: Call) => expectOk(await call('home:todo')) as Workbench
-const total = async (call: Call, q: object) => (expectOk(await call('records:list', { page: 1, pageSize: 20, ...q })) as { total: number }).total
+const total = async (call: Call, q: object) =>
+  (expectOk(await call('records:list', { page: 1, pageSize: 20, ...q })) as { total: number }).total
 
 async function office() {
   const b = await freshBackend()
@@ -42,7 +43,9 @@ async function office() {
   const county = await userSession(b, admin, 'county', ['clerk'])
   // A department clerk: the account belongs to the market regulator.
   const sender: Sender = { ...WINDOW, id: 'window-dept' }
-  expectOk(await admin('users:create', { username: 'dept', displayName: '部门', roles: ['clerk'], unitId: market, initialPassword: 'Init#2026b' }))
+  expectOk(
+    await admin('users:create', { username: 'dept', displayName: '部门', roles: ['clerk'], unitId: market, initialPassword: 'Init#2026b' }),
+  )
   expectOk(await b.dispatch(sender, 'auth:login', { username: 'dept', password: 'Init#2026b' }))
   expectOk(await b.dispatch(sender, 'auth:change-password', { oldPassword: 'Init#2026b', newPassword: 'Work#2026cc' }))
   const dept: Call = (name, input = {}) => b.dispatch(sender, name, input)
@@ -121,7 +124,13 @@ describe('the 工作台', () => {
     const first = await add(PENALTY, market)
     await add({ ...PENALTY, CF_WSH: '罚〔2026〕2号' }, market)
     const file = (recordId: number) =>
-      county('records:file-action', { recordId, kind: 'objection', applicant: '某某食品有限公司', reason: '主体错误', documents: '异议申请书' })
+      county('records:file-action', {
+        recordId,
+        kind: 'objection',
+        applicant: '某某食品有限公司',
+        reason: '主体错误',
+        documents: '异议申请书',
+      })
     expectOk(await file(first))
     expect(await bench(supervisor)).toMatchObject({ repairsToDecide: 1 })
     expect(await total(supervisor, { pendingAction: true })).toBe(1)

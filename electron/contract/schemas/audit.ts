@@ -16,7 +16,8 @@ export const AuditFilter = z.object({
   to: TimestampMs.nullish(),
   actor: optionalText(64),
   procedure: optionalText(64),
-  result: z.enum(['ok', 'error']).nullish(),
+  /** error = refused + failed: refused is the caller not being allowed (or signed in), failed everything else. */
+  result: z.enum(['ok', 'error', 'refused', 'failed']).nullish(),
 })
 export type AuditFilter = z.infer<typeof AuditFilter>
 export const AuditQuery = PageQuery.extend(AuditFilter.shape)
@@ -39,7 +40,8 @@ export const LoginFilter = z.object({
   from: TimestampMs.nullish(),
   to: TimestampMs.nullish(),
   username: optionalText(64),
-  result: z.enum(Object.values(LoginResult) as [LoginResult, ...LoginResult[]]).nullish(),
+  /** unsuccessful: every attempt that did not sign in (wrong password, locked, disabled). */
+  result: z.enum([...(Object.values(LoginResult) as [LoginResult, ...LoginResult[]]), 'unsuccessful']).nullish(),
 })
 export type LoginFilter = z.infer<typeof LoginFilter>
 export const LoginQuery = PageQuery.extend(LoginFilter.shape)

@@ -2,7 +2,16 @@ import type { Knex } from 'knex'
 import type { AuditLogRow, LoginLogRow } from '../../../db/tables'
 import { countRows } from '../shared/count-rows'
 import { INCIDENT, anchorAfterCommit, auditContent, chainMac, loginContent, previousMac, type Incident } from './audit-chain'
-import type { AuditEntry, AuditFilter, AuditQuery, LoginEntry, LoginFilter, LoginQuery, LoginResult } from '../../contract/schemas/audit'
+import {
+  LoginResult,
+  type AuditEntry,
+  type AuditFilter,
+  type AuditQuery,
+  type LoginEntry,
+  type LoginFilter,
+  type LoginQuery,
+} from '../../contract/schemas/audit'
+import { ErrorCode } from '../../contract/errors'
 
 export interface AuditRecord {
   at: number
@@ -58,21 +67,27 @@ export async function recordIncidents(db: Knex, incidents: Incident[], now: numb
     })
 }
 
-function auditWhere(q: Knex.QueryBuilder, f: AuditFilter): Knex.QueryBuilder {
+/** Results that mean the caller was refused (not allowed, not signed in, locked, not the app's window). */
+export const REFUSAL_CODES: string[] = [ErrorCode.Forbidden, ErrorCode.NotAuthenticated, ErrorCode.UntrustedSender, ErrorCode.SessionLocked]
+
+function auditWhere(q: Knex.QueryBuilder, f: Partial<AuditFilter>): Knex.QueryBuilder {
   if (f.from != null) q.where('at', '>=', f.from)
   if (f.to != null) q.where('at', '<=', f.to)
   if (f.actor) q.where('actor_name', f.actor)
   if (f.procedure) q.where('procedure', f.procedure)
   if (f.result === 'ok') q.where('result', 'ok')
   if (f.result === 'error') q.whereNot('result', 'ok')
+  if (f.result === 'refused') q.whereIn('result', REFUSAL_CODES)
+  if (f.result === 'failed') q.whereNot('result', 'ok').whereNotIn('result', REFUSAL_CODES)
   return q
 }
 
-function loginWhere(q: Knex.QueryBuilder, f: LoginFilter): Knex.QueryBuilder {
+function loginWhere(q: Knex.QueryBuilder, f: Partial<LoginFilter>): Knex.QueryBuilder {
   if (f.from != null) q.where('at', '>=', f.from)
   if (f.to != null) q.where('at', '<=', f.to)
   if (f.username) q.where('username', f.username)
-  if (f.result) q.where('result', f.result)
+  if (f.result === 'unsuccessful') q.whereNot('result', LoginResult.Success)
+  else if (f.result) q.where('result', f.result)
   return q
 }
 
@@ -100,6 +115,10 @@ function toAuditEntry(row: AuditLogRow): AuditEntry {
 function toLoginEntry(row: LoginLogRow): LoginEntry {
   return { id: row.id, at: Number(row.at), username: row.username, result: row.result, via: row.via }
 }
+
+/** How many rows the audit viewer's filter would list (the auditor's 工作台 links to that filter). */
+export const countAudit = (db: Knex, f: Partial<AuditFilter>) => countRows(auditWhere(db('audit_log'), f))
+export const countLogins = (db: Knex, f: Partial<LoginFilter>) => countRows(loginWhere(db('login_log'), f))
 
 export async function listAudit(db: Knex, q: AuditQuery): Promise<{ items: AuditEntry[]; total: number }> {
   const total = await countRows(auditWhere(db('audit_log'), q))

@@ -79,7 +79,8 @@ function filtered(db: Knex, q: RecordFilter, today: IsoDate, keys: FieldKeys | n
   if (q.dateTo) b.where('r.decision_date', '<=', q.dateTo)
   if (q.reportedFrom) b.where('r.reported_on', '>=', q.reportedFrom)
   if (q.late != null) b.where('r.is_late', q.late)
-  if (q.pendingAction) b.whereExists((e) => e.select(db.raw('1')).from('record_actions as a').whereRaw('a.record_id = r.id').where('a.status', 'pending'))
+  if (q.pendingAction)
+    b.whereExists((e) => e.select(db.raw('1')).from('record_actions as a').whereRaw('a.record_id = r.id').where('a.status', 'pending'))
   if (q.batchId) b.where('r.batch_id', q.batchId)
   if (q.disclosure) whereDisclosure(b, q.disclosure, today)
   return b

@@ -2,9 +2,9 @@
 // (the same filters those lists apply). A count is null where it is not this user's business.
 import dayjs from 'dayjs'
 import type { Knex } from 'knex'
-import { ErrorCode } from '../../contract/errors'
 import { Role } from '../../contract/roles'
 import { lastChainCheck } from '../audit/chain-checks'
+import { countAudit, countLogins } from '../audit/audit-log'
 import type { IsoDate, WorkingCalendar } from '../calendar/working-calendar'
 import { whereDisclosure } from '../catalog/disclosure'
 import { countRows } from '../shared/count-rows'
@@ -15,9 +15,6 @@ export interface WorkbenchUser {
   /** The user's own unit: a department clerk sees its records and tasks; the county office (null) sees all. */
   unitId: number | null
 }
-
-/** Refusals: the caller was not allowed (or not signed in); failures: everything else that did not succeed. */
-export const REFUSAL_CODES: string[] = [ErrorCode.Forbidden, ErrorCode.NotAuthenticated, ErrorCode.UntrustedSender, ErrorCode.SessionLocked]
 
 const LIGHTS = ['red', 'yellow', 'green', 'none'] as const
 
@@ -63,11 +60,9 @@ export async function workbench(db: Knex, user: WorkbenchUser, now: number, toda
     ownKeys: await when(admin, () => countRows(db('exchange_keys').whereNull('retired_at'))),
     peerKeys: await when(admin, () => countRows(db('exchange_peers').whereNull('retired_at'))),
     // 安全审计员
-    refusalsToday: await when(auditor, () => countRows(db('audit_log').where('at', '>=', dayStart).whereIn('result', REFUSAL_CODES))),
-    failuresToday: await when(auditor, () =>
-      countRows(db('audit_log').where('at', '>=', dayStart).whereNot('result', 'ok').whereNotIn('result', REFUSAL_CODES)),
-    ),
-    loginFailuresToday: await when(auditor, () => countRows(db('login_log').where('at', '>=', dayStart).whereNot('result', 'success'))),
+    refusalsToday: await when(auditor, () => countAudit(db, { from: dayStart, result: 'refused' })),
+    failuresToday: await when(auditor, () => countAudit(db, { from: dayStart, result: 'failed' })),
+    loginFailuresToday: await when(auditor, () => countLogins(db, { from: dayStart, result: 'unsuccessful' })),
     chainCheck: auditor ? await lastChainCheck(db) : null,
   }
 }

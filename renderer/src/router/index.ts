@@ -85,7 +85,11 @@ const routes: RouteRecordRaw[] = [
       { path: 'system/holidays', component: () => import('../views/system/HolidaysPage.vue'), meta: { requires: 'calendar:save-day' } },
       { path: 'audit/operations', component: () => import('../views/audit/AuditLogPage.vue'), meta: { requires: 'audit:list' } },
       { path: 'audit/logins', component: () => import('../views/audit/LoginLogPage.vue'), meta: { requires: 'audit:logins' } },
-      { path: 'account/password', component: () => import('../views/auth/ChangePasswordPage.vue'), meta: { title: t.shell.changePassword } },
+      {
+        path: 'account/password',
+        component: () => import('../views/auth/ChangePasswordPage.vue'),
+        meta: { title: t.shell.changePassword },
+      },
       { path: 'forbidden', component: () => import('../views/auth/ForbiddenPage.vue'), meta: { title: t.crumbs.forbidden } },
     ],
   },
