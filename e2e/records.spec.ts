@@ -114,6 +114,103 @@ async function enterPenalty(page: Page, v: { name: string; code: string; doc: st
   await page.getByTestId('record-save').click()
 }
 
+/** Presses Tab until the focus is inside the named data item (the keyboard is all the user has). */
+async function tabTo(page: Page, field: string) {
+  for (let i = 0; i < 40; i++) {
+    const inside = await page
+      .locator(`[data-field="${field}"]`)
+      .evaluate((el) => el.contains((el.ownerDocument as unknown as { activeElement: unknown }).activeElement as never))
+    if (inside) return
+    await page.keyboard.press('Tab')
+  }
+  throw new Error(`Tab never reached ${field}`)
+}
+
+async function typeInto(page: Page, field: string, text: string, confirm = false) {
+  await tabTo(page, field)
+  await page.keyboard.type(text)
+  if (confirm) await page.keyboard.press('Enter') // a dictionary select picks the first match; a date is taken
+}
+
+test('a clerk enters two records from the keyboard alone: grouped form, 自然人 switches its items, 保存并继续 keeps the authority', async ({
+  app,
+}) => {
+  const { page } = app
+  await setUpOfficeAndLogIn(page)
+  await createUser(page, CLERK)
+  await logout(page)
+  await login(page, CLERK.username, CLERK.password)
+  await changeInitialPassword(page, CLERK.password, 'Clerk#2026new')
+  await page.goto(page.url().replace(/#.*$/, '#/records?item=SGS_CF'))
+  await expect(page.getByTestId('records-page')).toBeVisible()
+
+  let keys = 0
+  const press = async (key: string) => {
+    keys++
+    await page.keyboard.press(key)
+  }
+  await page.getByTestId('records-add').focus()
+  await press('Enter')
+  const form = page.getByTestId('record-form')
+  await expect(form).toBeVisible()
+  await expect(form.locator('[data-section]')).toHaveText([/^行政相对人/, /^决定内容/, /^决定机关与数据来源/, /^其他/])
+  await expect(page.getByTestId('field-XDR_MC')).toBeFocused() // focus starts on the first item
+
+  const decision = async (doc: string) => {
+    await typeInto(page, 'CF_WSH', doc)
+    await typeInto(page, 'CF_WFXW', '未按规定明码标价')
+    await typeInto(page, 'CF_SY', '经查属实')
+    await typeInto(page, 'CF_YJ', '《价格法》第十三条')
+    await typeInto(page, 'CF_CFLB', '罚款', true)
+    await typeInto(page, 'CF_NR', '罚款人民币五千元')
+    await typeInto(page, 'CF_NR_FK', '0.5')
+    await typeInto(page, 'CF_JDRQ', today, true)
+    await typeInto(page, 'CF_YXQ', dayjs(today).add(1, 'year').format('YYYY-MM-DD'), true)
+  }
+  // First record: a company.
+  await page.keyboard.type('某某商贸有限公司')
+  await typeInto(page, 'XDR_LB', '法人', true)
+  await typeInto(page, 'XDR_SHXYM', '91350100M000100Y43')
+  await decision('县市监罚〔2026〕201号')
+  await typeInto(page, 'CF_CFJG', '某县市场监督管理局')
+  await typeInto(page, 'CF_CFJGDM', '91440300708461136T')
+  await typeInto(page, 'CF_SJLY', '某县市场监督管理局')
+  await typeInto(page, 'CF_SJLYDM', '91440300708461136T')
+  await snap(page, '67-record-form-keyboard')
+  await page.keyboard.press('Control+Enter') // 保存并继续
+  await expect(page.getByTestId('record-saved-count')).toHaveText('本次已保存 1 条')
+
+  // Second record: the authority is kept, the rest is empty again, focus is back on the first item.
+  await expect(page.getByTestId('field-CF_CFJG')).toHaveValue('某县市场监督管理局')
+  await expect(page.getByTestId('field-CF_WSH')).toHaveValue('')
+  await expect(page.getByTestId('field-XDR_MC')).toBeFocused()
+  await page.keyboard.type('张某某')
+  await typeInto(page, 'XDR_LB', '自然人', true)
+  // A natural person has no USCC or 法定代表人; the ID items show instead.
+  await expect(page.locator('[data-field="XDR_SHXYM"]')).toHaveCount(0)
+  await expect(page.locator('[data-field="FRDB"]')).toHaveCount(0)
+  await typeInto(page, 'ZJLX', '居民身份证', true)
+  await typeInto(page, 'ZJHM', '11010519491231002X')
+  await decision('县市监罚〔2026〕202号')
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByTestId('record-saved-count')).toHaveText('本次已保存 2 条')
+  await press('Escape') // nothing typed since: closes without asking
+  await expect(form).toBeHidden()
+  await expect(page.getByTestId('records-table').locator('tbody tr')).toHaveCount(2)
+  await expect(page.getByTestId('records-table')).toContainText('110105********002X') // masked on screen
+  expect(keys).toBe(2) // the two presses counted here besides typing and Tab: open, close
+
+  // Typed but not saved: Esc asks before anything is thrown away.
+  await page.getByTestId('records-add').focus()
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('field-XDR_MC')).toBeFocused()
+  await page.keyboard.type('某某未保存公司')
+  await page.keyboard.press('Escape')
+  await expect(page.locator('.el-message-box')).toContainText('已填写的内容尚未保存，确定放弃吗？')
+  await page.locator('.el-message-box').getByRole('button', { name: '继续填写' }).click()
+  await expect(page.getByTestId('field-XDR_MC')).toHaveValue('某某未保存公司')
+})
+
 test('a clerk enters and imports 行政处罚 records, sees late and expiring ones, exports the list; a supervisor approves a 信用修复', async ({
   app,
 }) => {

@@ -106,6 +106,7 @@ export const contract = {
   'records:get': { input: R.RecordIdInput, output: R.RecordDetail, access: business, audited: false },
   'records:create': { input: R.NewRecordInput, output: R.NewRecordResult, access: editors, audited: true },
   'records:template': { input: R.ItemCodeInput, output: R.FileResult, access: business, audited: false },
+  'records:entry-defaults': { input: R.ItemCodeInput, output: R.EntryDefaults, access: editors, audited: false },
   'records:export': { input: R.RecordExportInput, output: R.FileResult, access: business, audited: true },
   // The import job writes its own audit row (outcome, batch, rows) inside the import's transaction.
   'records:import-open': { input: R.ItemCodeInput, output: R.ImportOpenResult, access: editors, audited: false },

@@ -54,6 +54,7 @@ const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'records:get': '查看归集数据',
   'records:create': '录入归集数据',
   'records:template': '下载导入模板',
+  'records:entry-defaults': '查询录入默认值',
   'records:export': '导出归集数据',
   'records:import-open': '检查导入文件',
   'records:import-job': '查询导入进度',

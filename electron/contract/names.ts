@@ -52,6 +52,7 @@ export const PROCEDURES = [
   'records:get',
   'records:create',
   'records:template',
+  'records:entry-defaults',
   'records:export',
   'records:import-open',
   'records:import-job',

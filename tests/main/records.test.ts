@@ -328,3 +328,24 @@ describe('records through the router', () => {
     expect(errorOf(await admin('calendar:delete-day', { date: '2026-11-17' })).code).toBe('NOT_FOUND')
   })
 })
+
+describe('the entry form starts from the last record', () => {
+  it("fills the 机关 section with what this clerk last entered for the item, and nothing else or anyone else's", async () => {
+    const { b, admin, clerk } = await setup()
+    const colleague = await userSession(b, admin, 'clerk2', ['clerk'])
+    expect(expectOk(await clerk('records:entry-defaults', { itemCode: 'SGS_CF' }))).toEqual({ values: {} })
+    expectOk(
+      await clerk('records:create', {
+        itemCode: 'SGS_CF',
+        supplierUnitId: null,
+        values: { ...PENALTY, CF_CFJG: '某县卫生健康局', CF_SJLY: '某县卫生健康局' },
+      }),
+    )
+    expect(expectOk(await clerk('records:entry-defaults', { itemCode: 'SGS_CF' }))).toEqual({
+      values: { CF_CFJG: '某县卫生健康局', CF_CFJGDM: PENALTY.CF_CFJGDM, CF_SJLY: '某县卫生健康局', CF_SJLYDM: PENALTY.CF_SJLYDM },
+    })
+    // Another item, another clerk: nothing carried over.
+    expect(expectOk(await clerk('records:entry-defaults', { itemCode: 'SGS_XK' }))).toEqual({ values: {} })
+    expect(expectOk(await colleague('records:entry-defaults', { itemCode: 'SGS_CF' }))).toEqual({ values: {} })
+  })
+})

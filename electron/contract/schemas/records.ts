@@ -127,6 +127,8 @@ export const NewRecordResult = z.object({
 })
 
 export const ItemCodeInput = z.object({ itemCode: text(40) })
+/** What the entry form starts with: the 机关 section as this user last entered it for the item. */
+export const EntryDefaults = z.object({ values: z.record(z.string(), z.string()) })
 export const RecordExportInput = RecordQuery.omit({ page: true, pageSize: true })
 export const FileResult = z.object({ cancelled: z.boolean(), fileName: z.string().nullable(), rows: z.number().int() })
 

@@ -7,6 +7,7 @@ import { AppError } from '../shared/app-error'
 import { checkRecord } from './record-check'
 import { REPORTING_WORKING_DAYS } from './record-import'
 import { recordRow, type StoreContext } from './records'
+import { fieldSection } from '../../contract/field-sections'
 
 export interface EnteredRecord {
   id: number
@@ -47,4 +48,20 @@ export async function createRecord(
   const [id] = await db('records').insert(row)
   const gaps = row.decision_date ? ctx.calendar.addWorkingDays(row.decision_date, REPORTING_WORKING_DAYS).yearsWithoutData : []
   return { id: id!, isLate: row.is_late, deadlineDate: row.deadline_date, calendarGaps: gaps }
+}
+
+/**
+ * The 机关 section (处罚机关, its code, the data source) as this user last entered it for the item, so the next
+ * record starts filled in. Never a sensitive item: those are sealed and stay out of defaults.
+ */
+export async function entryDefaults(db: Knex, item: CatalogItem, userId: number): Promise<Record<string, string>> {
+  const last = await db('records').where({ item_code: item.code, created_by: userId }).orderBy('id', 'desc').first('data')
+  if (!last) return {}
+  const data: Record<string, unknown> = JSON.parse(last.data)
+  const values: Record<string, string> = {}
+  for (const f of item.fields) {
+    const v = data[f.code]
+    if (fieldSection(f) === 'authority' && !f.sensitive && (typeof v === 'string' || typeof v === 'number')) values[f.code] = String(v)
+  }
+  return values
 }

@@ -3,7 +3,7 @@ import { basename } from 'node:path'
 import { currentItem } from '../../../core/catalog/catalog'
 import { decideAction, fileAction } from '../../../core/catalog/record-actions'
 import { loadStoreContext } from '../../../core/catalog/record-context'
-import { createRecord } from '../../../core/catalog/record-entry'
+import { createRecord, entryDefaults } from '../../../core/catalog/record-entry'
 import { exportRecords, getRecord, listRecords, recordStats } from '../../../core/catalog/record-list'
 import { buildRecordTemplate } from '../../../core/catalog/record-template'
 import { writeFileAtomic } from '../../../core/shared/write-file'
@@ -28,6 +28,9 @@ export const recordHandlers: HandlersOf<'records'> = {
       return 0
     })
   },
+  'records:entry-defaults': async ({ itemCode }, ctx) => ({
+    values: await entryDefaults(ctx.db, await currentItem(ctx.db, itemCode), actorId(ctx)),
+  }),
   'records:export': async (query, ctx) => {
     const name = query.itemCode ? ((await currentItem(ctx.db, query.itemCode).catch(() => null))?.name ?? query.itemCode) : '归集数据'
     const result = await saveXlsx(ctx, '导出归集数据', `${name}-${ctx.services.today()}.xlsx`, (path) =>
