@@ -116,7 +116,8 @@ test('records are entered through a form generated from a newly approved item', 
   await pick(page, 'records-item', '守信激励对象名单（XY_HMD）')
   await page.getByTestId('records-add').click()
   const form = page.getByTestId('record-form')
-  await expect(form.locator('.el-form-item__label')).toContainText(['报送单位', '主体名称', '列入原因'])
+  // Grouped: the subject first, then what was decided, then who supplies it.
+  await expect(form.locator('.el-form-item__label')).toContainText(['主体名称', '列入原因', '报送单位'])
   await page.getByTestId('record-save').click()
   await expect(form.locator('[data-field="ZTMC"]')).toContainText('此项为必填项')
   await form.getByTestId('field-ZTMC').fill('某某农业专业合作社')

@@ -90,7 +90,9 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   await expect(page.getByTestId('task-light')).toBeVisible()
   const taskUrl = page.url()
   // 二.2 was due by 10月前 (30 Sep 2026): assigned now, it is overdue at once.
-  await page.getByRole('button', { name: '← 工作要点与督办任务' }).click()
+  // "Back" goes where the user came from: here the plan's page (工作要点).
+  await expect(page.getByTestId('back-link')).toHaveText('← 返回工作要点')
+  await page.getByTestId('back-link').click()
   await page.getByTestId('plan-tasks').locator('tbody tr').filter({ hasText: '规范双公示' }).click()
   await page.getByTestId('task-assign').click()
   await expect(page.getByTestId('task-light')).toHaveText('逾期')
@@ -99,6 +101,14 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   await expect(page.getByTestId('task-light')).toHaveCSS('color', 'rgb(245, 108, 108)')
   await logout(page)
   await firstLogin(page, SUPERVISOR, 'Revw#2026new')
+  // The supervisor opens the task from the 审核队列 (its completion card leads there, filtered), and comes back to it.
+  await page.getByTestId('todo-completionsToReview').click()
+  await expect(page.getByTestId('reviews-table').locator('tbody tr')).toHaveCount(1)
+  await page.getByTestId('reviews-table').getByRole('button', { name: '处理' }).click()
+  await expect(page.getByTestId('breadcrumb')).toHaveText(/工作台\s*\/\s*督查督办\s*\/\s*工作要点\s*\/\s*任务详情/)
+  await expect(page.getByTestId('back-link')).toHaveText('← 返回审核队列')
+  await page.getByTestId('back-link').click()
+  await expect(page.getByTestId('reviews-page')).toBeVisible()
   await page.goto(taskUrl)
   await page.getByRole('button', { name: '审批' }).click()
   await page.getByTestId('task-text').fill('同意延期')
@@ -127,7 +137,15 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   const officeYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear() // the letter is numbered in Beijing's year
   await expect(page.getByTestId('letter-number')).toHaveText(`信用督〔${officeYear}〕1号`)
   await expect(page.getByTestId('letter-page')).toContainText('各乡（镇、街道）、县直有关部门')
+  // Laid out as a 公文: the issuing office in the red head, 主送 first, the date written out, 版记 with 抄送 if given.
+  await expect(page.getByTestId('letter-office')).toHaveText('示例县社会信用体系建设领导小组办公室')
+  await expect(page.getByTestId('letter-to')).toHaveText('各乡（镇、街道）、县直有关部门：')
+  await expect(page.getByTestId('letter-date')).toHaveText(/^\d{4}年\d{1,2}月\d{1,2}日$/)
+  await expect(page.getByTestId('letter-colophon-copy')).toHaveCount(0)
+  await page.getByTestId('letter-copy-to').fill('县人民政府督查室')
+  await expect(page.getByTestId('letter-colophon-copy')).toHaveText('抄送：县人民政府督查室。')
   await snap(page, '43-letter')
+  await expect(page.getByTestId('back-link')).toHaveText('← 返回催办清单')
   await page.getByTestId('letter-docx').click()
   await expect(page.getByText('已导出到').filter({ hasText: '督办函' })).toBeVisible()
   const docx = readdirSync(join(app.dataDir, 'exports')).find((f) => f.endsWith('.docx'))!

@@ -1,12 +1,12 @@
 // How an entry form groups a catalog item's data items, and which ones apply to which kind of subject. The national
-// 双公示 codes (XDR_*, FRDB*, ZJ*) are the subject; items naming an authority or data source are the 机关 section;
+// 双公示 codes (XDR_*, FRDB*, ZJ*) and items naming the subject (主体, 相对人) are the subject; items naming an authority or data source are the 机关 section;
 // 备注 is 其他; the rest describe the decision. Main uses the same rule for the per-user defaults of the 机关 section.
 
 export const FIELD_SECTIONS = ['subject', 'decision', 'authority', 'other'] as const
 export type FieldSection = (typeof FIELD_SECTIONS)[number]
 
 export function fieldSection(f: { code: string; name: string }): FieldSection {
-  if (/^(XDR_|FRDB|ZJLX$|ZJHM$)/.test(f.code)) return 'subject'
+  if (/^(XDR_|FRDB|ZJLX$|ZJHM$)/.test(f.code) || /主体|相对人/.test(f.name)) return 'subject'
   if (f.code === 'BZ' || f.name === '备注') return 'other'
   if (/机关|来源单位/.test(f.name)) return 'authority'
   return 'decision'

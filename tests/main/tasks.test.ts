@@ -277,7 +277,8 @@ describe('supervision tasks through the router', () => {
     expect(second.docNumber).toBe('信用督〔2026〕2号')
     const letter = expectOk(await clerk('letters:get', { letterId: first.id })) as { body: string; unitNames: string[] }
     expect(letter.unitNames).toEqual(['各乡（镇、街道）', '县直有关部门'])
-    expect(letter.body).toContain('于 2026-12-15 前办结')
+    expect(letter.body).toContain('原定完成期限为2026年9月30日')
+    expect(letter.body).toContain('于2026年12月15日前办结')
     // The circular ranks units by score: the two overdue units lose 5 points per overdue item.
     const stats = expectOk(await clerk('supervision:stats', {})) as {
       byUnit: Array<{ unitName: string; overdue: number; score: number }>

@@ -9,6 +9,7 @@ import { lightOf, type UnitStatus } from './task-lifecycle'
 import { loadDocx } from '../shared/lazy-libs'
 import { letterPrefix, yellowWorkingDays } from './supervision-settings'
 import type { SupervisionLetterRow } from '../../../db/tables'
+import { chineseDay, chineseDayOf } from '../../contract/dates.zh-CN'
 
 interface DueRow {
   id: number
@@ -100,8 +101,8 @@ export async function issueLetter(
   const docNumber = `${prefix}〔${year}〕${seq}号`
   const body =
     `${names.join('、')}：\n\u3000\u3000根据《${(await db('plans').where('id', db('tasks').where('id', input.taskId).select('plan_id')).first('title'))?.title ?? ''}》，` +
-    `“${task.path.replaceAll('/', '.')} ${task.title}”由你单位承办${task.deadline ? `，原定完成期限为 ${task.deadline}` : ''}。经督查，该项工作进度滞后。` +
-    `请高度重视，于 ${input.newDeadline} 前办结，并将办理结果（加盖公章）报送社会信用体系建设领导小组办公室。` +
+    `“${task.path.replaceAll('/', '.')} ${task.title}”由你单位承办${task.deadline ? `，原定完成期限为${chineseDay(task.deadline)}` : ''}。经督查，该项工作进度滞后。` +
+    `请高度重视，于${chineseDay(input.newDeadline)}前办结，并将办理结果（加盖公章）报送社会信用体系建设领导小组办公室。` +
     (input.note ? `\n\u3000\u3000${input.note}` : '')
   const [id] = await db('supervision_letters').insert({
     year,
@@ -143,10 +144,7 @@ const FONT = { ascii: 'FangSong', eastAsia: '仿宋_GB2312', hAnsi: 'FangSong' }
 /** The letter as a Word document the office can edit in WPS or Word (公文 layout: title, 文号, body, issuer). */
 export async function letterDocx(letter: Awaited<ReturnType<typeof getLetter>>): Promise<Buffer> {
   const { AlignmentType, Document, Packer, Paragraph, TextRun } = await loadDocx()
-  const date = new Date(letter.createdAt + 8 * 3600_000)
-    .toISOString()
-    .slice(0, 10)
-    .replace(/^(\d{4})-(\d{2})-(\d{2})$/, (_m, y, mo, d) => `${y}年${Number(mo)}月${Number(d)}日`)
+  const date = chineseDayOf(letter.createdAt)
   const run = (text: string, size = 32, bold = false) => new TextRun({ text, size, bold, font: FONT })
   const doc = new Document({
     sections: [
