@@ -4,6 +4,7 @@ import { inflateSync } from 'node:zlib'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { idCardCheckChar } from '../electron/core/codes/idcard'
+import { pdfText } from '../electron/core/supervision/pdf-text'
 import { test, expect, snap } from './fixtures'
 import { createUser, firstLogin, login, logout, setUpOfficeAndLogIn } from './pages'
 
@@ -187,6 +188,12 @@ test('integrity archives: import 50 people, request and approve access, record e
   const fonts = objects.match(/\/Type \/Font\b[\s\S]*?>>/g) ?? []
   expect(fonts.length).toBeGreaterThan(0)
   for (const font of fonts) expect(font.includes('/Type3') || font.includes('/FontDescriptor') || font.includes('/Type0')).toBe(true)
+  // A document that leaves the office: numbered pages, the seal's place, the date written out, and who printed it.
+  const text = (await pdfText(pdf)).replace(/\s+/g, '')
+  expect(text).toMatch(/第1页共\d+页/)
+  expect(text).toContain('（盖章处）')
+  expect(text).toMatch(/出具日期：\d{4}年\d{1,2}月\d{1,2}日/)
+  expect(text).toContain('陈档案（keeper）') // the watermark names the clerk who opened it
   // The recused archive says so in the list, and stays closed through the router.
   await page.getByTestId('sidebar').getByText('人员档案').click()
   await page.getByTestId('people-keyword').fill(people[2]![1])
