@@ -74,6 +74,7 @@ export interface AuditLogRow {
   prev_hash: string
   hash: string
   mac: string | null
+  workstation: string | null
 }
 
 export interface CalendarYearRow {
@@ -254,6 +255,7 @@ export interface LoginLogRow {
   via: string
   prev_mac: string | null
   mac: string | null
+  workstation: string | null
 }
 
 export interface LoginThrottleRow {

@@ -224,7 +224,10 @@ test('integrity archives: import 50 people, request and approve access, record e
   ]) {
     await expect(audit).toContainText(step)
   }
-  await expect(audit.locator('tbody tr').filter({ hasText: '查阅诚信档案' }).filter({ hasText: '失败：无权限' })).toHaveCount(2)
+  await expect(audit.locator('tbody tr').filter({ hasText: '查阅诚信档案' }).filter({ hasText: '被拒绝：无权限' })).toHaveCount(2)
+  // Objects by name: the person's name with the masked ID number, never raw ids.
+  await expect(audit.locator('tbody tr').filter({ hasText: '查阅诚信档案' }).first()).toContainText(/档案 \S+（\d{6}\*{8}\d{3}[\dX]）/)
+  await expect(audit).not.toContainText('person:')
   await snap(page, '33-audit-archives')
 
   // No ID number is in the database files in plain text.

@@ -132,6 +132,8 @@ test('the router refuses what the UI would not offer, and the auditor sees the a
 
   await page.getByTestId('sidebar').getByText('操作日志').click()
   const audit = page.getByTestId('audit-table')
-  await expect(audit.locator('tbody tr').filter({ hasText: '查询用户' })).toContainText('FORBIDDEN')
-  await expect(audit.locator('tbody tr').filter({ hasText: '查询操作日志' })).toContainText('VALIDATION')
+  // Results in words, a refusal told apart from a failure; the code is in the tooltip and the export.
+  await expect(audit.locator('tbody tr').filter({ hasText: '查询用户' })).toContainText('被拒绝：无权限')
+  await expect(audit.locator('tbody tr').filter({ hasText: '查询操作日志' })).toContainText('失败：输入无效')
+  await expect(audit.locator('tbody tr').first()).toContainText(/（.+）/) // the workstation: host（OS account）
 })

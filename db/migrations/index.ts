@@ -17,6 +17,7 @@ import * as m20261201090000 from './20261201090000_attachment_sm3'
 import * as m20261201100000 from './20261201100000_sensitive_fields'
 import * as m20261201110000 from './20261201110000_package_states'
 import * as m20261201120000 from './20261201120000_keyed_audit_chain'
+import * as m20261202090000 from './20261202090000_audit_workstation'
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261122090000_create_system_tables': m20261122090000,
@@ -34,6 +35,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201100000_sensitive_fields': m20261201100000,
   '20261201110000_package_states': m20261201110000,
   '20261201120000_keyed_audit_chain': m20261201120000,
+  '20261202090000_audit_workstation': m20261202090000,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

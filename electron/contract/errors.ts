@@ -43,6 +43,9 @@ export const ErrorCode = {
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
+/** Results that mean the caller was refused (not allowed, not signed in, locked, not the app's own window). */
+export const REFUSAL_CODES: string[] = [ErrorCode.Forbidden, ErrorCode.NotAuthenticated, ErrorCode.UntrustedSender, ErrorCode.SessionLocked]
+
 /** A field-level problem: `path` names the input field, `message` is a message key (see messages.ts). */
 export interface FieldIssue {
   path: string

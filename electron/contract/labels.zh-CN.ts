@@ -1,5 +1,6 @@
 import type { ProcedureName } from './names'
 import type { Role } from './roles'
+import { REFUSAL_CODES, type ErrorCode } from './errors'
 
 // Names users see for procedures (audit log viewer and its Excel export) and roles.
 const PROCEDURE_LABELS: Record<ProcedureName, string> = {
@@ -146,30 +147,54 @@ export function procedureLabel(name: string): string {
   return (PROCEDURE_LABELS as Record<string, string>)[name] ?? EXTRA_AUDIT_LABELS[name] ?? name
 }
 
-/** Short Chinese names of refusal and failure codes, for the audit log (the code follows in brackets). */
-const RESULT_LABELS: Record<string, string> = {
+/** Every result code in words, for the audit log (a missing code is a compile error). */
+const RESULT_LABELS: Record<ErrorCode | 'INCIDENT', string> = {
   FORBIDDEN: '无权限',
   NOT_AUTHENTICATED: '未登录',
-  VALIDATION: '输入无效',
-  NOT_FOUND: '对象不存在',
-  INVALID_STATE: '状态不允许',
-  SELF_REVIEW: '不能审核本人提交的内容',
-  CANCELLED: '已取消',
-  IMPORT_HAS_ERRORS: '数据有错误',
-  IMPORT_FILE_REJECTED: '文件无法导入',
-  PACKAGE_REJECTED: '数据包被拒绝',
-  KEY_FILE_REJECTED: '密钥文件无法使用',
   UNTRUSTED_SENDER: '来源不可信',
-  UNKNOWN_PROCEDURE: '未知操作',
-  INTERNAL: '内部错误',
   SESSION_LOCKED: '屏幕已锁定',
-  ATTACHMENT_REJECTED: '附件不符合要求',
-  DISK_FULL: '磁盘空间不足',
+  VALIDATION: '输入无效',
+  INTERNAL: '程序内部错误',
+  UNKNOWN_PROCEDURE: '未知操作',
+  PASSWORD_CHANGE_REQUIRED: '须先修改密码',
+  NOT_FOUND: '对象不存在',
+  CONFLICT: '与现有数据冲突',
+  SETUP_ALREADY_DONE: '已初始化',
+  SETUP_REQUIRED: '尚未初始化',
+  LOGIN_FAILED: '用户名或密码错误',
+  ACCOUNT_LOCKED: '账户已锁定',
+  ACCOUNT_DISABLED: '账户已停用',
+  WRONG_PASSWORD: '密码错误',
+  SELF_MODIFICATION: '不能修改本人账户',
+  LAST_ADMIN: '不能停用最后一个管理员',
+  UNIT_IN_USE: '单位仍在使用',
+  INVALID_STATE: '当前状态不允许',
+  SELF_REVIEW: '不能审核本人提交的内容',
+  IMPORT_FILE_REJECTED: '文件无法导入',
+  IMPORT_HAS_ERRORS: '数据有错误',
+  FIELD_DECRYPT_FAILED: '敏感数据无法解密',
+  KEYS_MISSING: '数据密钥缺失',
+  KEYS_MISMATCH: '数据密钥不匹配',
+  KEYS_UNAVAILABLE: '数据密钥不可用',
+  CANCELLED: '已取消',
   FILE_WRITE_FAILED: '文件写入失败',
+  DISK_FULL: '磁盘空间不足',
+  ATTACHMENT_REJECTED: '附件不符合要求',
+  KEY_FILE_REJECTED: '密钥文件无法使用',
+  PACKAGE_REJECTED: '数据包被拒绝',
+  BACKUP_REJECTED: '备份文件无法使用',
+  DB_NEWER_THAN_APP: '数据库版本高于程序',
+  DB_CORRUPT: '数据库已损坏',
+  DB_LOCKED: '数据库被占用',
+  INCIDENT: '安全事件',
 }
 
-export function resultLabel(code: string): string {
-  return RESULT_LABELS[code] ? `${RESULT_LABELS[code]}（${code}）` : code
+/** An audit row's result in words: 成功, 被拒绝：无权限, 失败：输入无效 (the code itself stays in the exported file). */
+export function resultText(code: string): string {
+  if (code === 'ok') return '成功'
+  const label = (RESULT_LABELS as Record<string, string>)[code] ?? code
+  if (code === 'INCIDENT') return label
+  return REFUSAL_CODES.includes(code) ? `被拒绝：${label}` : `失败：${label}`
 }
 
 export const ENTRY_KIND_LABELS: Record<string, string> = {

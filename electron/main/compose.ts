@@ -6,6 +6,8 @@ import { basename } from 'node:path'
 import { contract, ErrorCode, type Envelope } from '../contract'
 import { AppError } from '../core/shared/app-error'
 import { SessionStore } from '../core/accounts/session-store'
+import { logSessionEnd } from '../core/audit/audit-log'
+import { LoginResult } from '../contract/schemas/audit'
 import { beijingDate } from '../core/catalog/record-context'
 import { loadFieldKeys, noProtector, type KeyProtector } from '../core/security/key-store'
 import { systemClock, type Clock } from '../core/shared/clock'
@@ -79,10 +81,11 @@ async function openFolder(opts: BackendOptions, restore: BackupServices['restore
     backupIntoDataFolder(autoBackup, 'before-import', new Date(clock.now())),
   )
   const backupJobs = new BackupJobs({ db, dataDir: opts.dataDir, protector, clock, logger })
+  const sessions = new SessionStore()
   const dispatch = createRouter(handlers, {
     db,
     clock,
-    sessions: new SessionStore(),
+    sessions,
     platform: opts.platform,
     services: { keys, importJobs, exchangeJobs, today, dataDir: opts.dataDir, backups: { jobs: backupJobs, protector, restore } },
     logger,
@@ -96,6 +99,10 @@ async function openFolder(opts: BackendOptions, restore: BackupServices['restore
       await importJobs.stopAll()
       await exchangeJobs.stopAll()
       await backupJobs.stopAll()
+      // Whoever is still signed in when the app closes (or a restore swaps the folder) gets a session end.
+      await logSessionEnd(db, sessions.endAll(), clock.now(), LoginResult.SessionEnd).catch((err: unknown) =>
+        logger.error('audit.session-end-failed', { error: err instanceof Error ? err.message : String(err) }),
+      )
       await db.destroy()
     },
   }

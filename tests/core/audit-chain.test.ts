@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import sqlite3 from 'sqlite3'
 import { describe, expect, it } from 'vitest'
-import { verifyAuditTrail } from '../../electron/core/audit/audit-chain'
+import { hostname, userInfo } from 'node:os'
+import { auditContent, verifyAuditTrail } from '../../electron/core/audit/audit-chain'
 import { appendAudit, appendLogin, auditRows, listAudit } from '../../electron/core/audit/audit-log'
 import { DB_FILE, openDatabase } from '../../electron/core/shared/open-database'
 import { freshDb } from '../helpers'
@@ -103,6 +104,36 @@ describe('keyed audit chain', () => {
     const logins = await r.db('audit_log').where('procedure', 'system:audit-tail-missing').pluck('affected_ids')
     expect(logins.some((ids: string) => ids.includes('table:login_log'))).toBe(true)
     await r.close()
+  })
+
+  it('every row names its workstation (host and OS account), sealed by the chain; rows from before it stay valid', async () => {
+    const { file, reopen } = await tenRows()
+    const here = `${hostname()}（${userInfo().username}）`
+    let r = await reopen()
+    expect(new Set(await r.db('audit_log').pluck('workstation'))).toEqual(new Set([here]))
+    expect(new Set(await r.db('login_log').pluck('workstation'))).toEqual(new Set([here]))
+    const page = await listAudit(r.db, { page: 1, pageSize: 5, actor: null, procedure: null } as never)
+    expect(page.items[0]!.workstation).toBe(here)
+    await r.close()
+    // Claiming another PC for row 2, or blanking the login row's, breaks the MAC.
+    await tamper(
+      file,
+      "UPDATE audit_log SET workstation = 'OTHER-PC（clerk）' WHERE id = 2; UPDATE login_log SET workstation = NULL WHERE id = 1;",
+    )
+    r = await reopen()
+    expect(problems(r.check)).toEqual(expect.arrayContaining(['audit_log#2:mac', 'login_log#1:mac']))
+    await r.close()
+  })
+
+  it('a row written before the workstation column (NULL) verifies with the content it was sealed with', async () => {
+    const { db } = await freshDb()
+    await appendAudit(db, entry(1))
+    const row = await db('audit_log').where('id', 1).first()
+    // The content of a NULL-workstation row is exactly the older content: its MAC from then still holds.
+    expect(auditContent({ ...row!, workstation: null })).toBe(
+      JSON.stringify(['audit', row!.at, row!.actor_user_id, row!.actor_name, row!.procedure, row!.affected_ids, row!.result, row!.via]),
+    )
+    expect(auditContent(row!)).not.toBe(auditContent({ ...row!, workstation: null }))
   })
 
   it('the login log is chained the same way', async () => {

@@ -1,3 +1,4 @@
+import { hostname, userInfo } from 'node:os'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
@@ -158,10 +159,25 @@ describe('router: audit and results', () => {
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.readFile(b.savePath.value)
     const ws = wb.getWorksheet('操作日志')!
-    expect(ws.getRow(1).values).toEqual([undefined, '编号', '时间（北京时间）', '操作人', '操作', '操作代码', '涉及对象', '结果'])
+    expect(ws.getRow(1).values).toEqual([
+      undefined,
+      '编号',
+      '时间（北京时间）',
+      '操作人',
+      '操作',
+      '操作代码',
+      '涉及对象',
+      '对象编号',
+      '结果',
+      '结果代码',
+      '工作站（主机与系统账户）',
+    ])
     expect(ws.getRow(2).getCell(3).value).toBe('admin')
     expect(ws.getRow(2).getCell(4).value).toBe('新增用户')
-    expect(ws.getRow(2).getCell(7).value).toBe('成功')
+    expect(String(ws.getRow(2).getCell(6).value)).toMatch(/^用户 .+（.+）$/) // the new user by name
+    expect(String(ws.getRow(2).getCell(7).value)).toMatch(/^user:\d+$/)
+    expect(ws.getRow(2).getCell(8).value).toBe('成功')
+    expect(ws.getRow(2).getCell(10).value).toBe(`${hostname()}（${userInfo().username}）`)
     expect(ws.rowCount).toBe(2)
   })
 })

@@ -8,6 +8,10 @@ export const AuditEntry = z.object({
   procedure: z.string(),
   affectedIds: z.array(z.string()),
   result: z.string(),
+  /** Host name and OS account; null on rows written before it was recorded. */
+  workstation: z.string().nullable(),
+  /** The affected objects as people know them (a user's name, a record's 文书号…), in the order of affectedIds. */
+  affected: z.array(z.string()),
 })
 export type AuditEntry = z.infer<typeof AuditEntry>
 
@@ -24,8 +28,20 @@ export const AuditQuery = PageQuery.extend(AuditFilter.shape)
 export type AuditQuery = z.infer<typeof AuditQuery>
 export const AuditPage = pageOf(AuditEntry)
 
-export const LoginResult = { Success: 'success', Failure: 'failure', Locked: 'locked', Disabled: 'disabled' } as const
+export const LoginResult = {
+  Success: 'success',
+  Failure: 'failure',
+  Locked: 'locked',
+  Disabled: 'disabled',
+  // How a session ended: signed out, locked after idling, or ended otherwise (lock screen failures, the account
+  // disabled or its password reset, the app closed).
+  Logout: 'logout',
+  IdleLock: 'idle_lock',
+  SessionEnd: 'session_end',
+} as const
 export type LoginResult = (typeof LoginResult)[keyof typeof LoginResult]
+/** The attempts to sign in that did not succeed. */
+export const LOGIN_FAILURES: LoginResult[] = [LoginResult.Failure, LoginResult.Locked, LoginResult.Disabled]
 
 export const LoginEntry = z.object({
   id: Id,
@@ -33,6 +49,7 @@ export const LoginEntry = z.object({
   username: z.string(),
   result: z.enum(Object.values(LoginResult) as [LoginResult, ...LoginResult[]]),
   via: z.string(),
+  workstation: z.string().nullable(),
 })
 export type LoginEntry = z.infer<typeof LoginEntry>
 

@@ -29,18 +29,36 @@ export class SessionStore {
     return session
   }
 
-  end(owner: string): void {
+  /** Ends the owner's session; returns it (for the login log) if there was one. */
+  end(owner: string): Session | undefined {
+    const session = this.byOwner.get(owner)
     this.byOwner.delete(owner)
+    return session
   }
 
-  /** Ends every session of a user (disabled, password reset by an administrator). */
-  endForUser(userId: number): void {
-    for (const [owner, s] of this.byOwner) if (s.userId === userId) this.byOwner.delete(owner)
+  /** Ends every session of a user (disabled, password reset by an administrator); returns them. */
+  endForUser(userId: number): Session[] {
+    const ended = [...this.byOwner].filter(([, s]) => s.userId === userId)
+    for (const [owner] of ended) this.byOwner.delete(owner)
+    return ended.map(([, s]) => s)
   }
 
-  /** Locks the session if it has been idle too long; returns whether it is locked now. */
-  lockIfIdle(session: Session, now: number, idleMinutes: number): boolean {
-    if (!session.locked && now - session.lastActivity > idleMinutes * 60_000) session.locked = true
-    return session.locked
+  /** Ends every session (the app is closing); returns them. */
+  endAll(): Session[] {
+    const all = [...this.byOwner.values()]
+    this.byOwner.clear()
+    return all
+  }
+
+  /**
+   * Locks the session if it has been idle too long. `lockedAt` is set only by the call that locked it: the moment the
+   * idle time ran out, which is when the lock screen came up.
+   */
+  lockIfIdle(session: Session, now: number, idleMinutes: number): { locked: boolean; lockedAt: number | null } {
+    if (!session.locked && now - session.lastActivity > idleMinutes * 60_000) {
+      session.locked = true
+      return { locked: true, lockedAt: session.lastActivity + idleMinutes * 60_000 }
+    }
+    return { locked: session.locked, lockedAt: null }
   }
 }

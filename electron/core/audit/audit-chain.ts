@@ -47,6 +47,7 @@ export function auditContent(r: {
   affected_ids: string
   result: string
   via: string
+  workstation?: string | null
 }): string {
   return JSON.stringify([
     'audit',
@@ -57,12 +58,22 @@ export function auditContent(r: {
     r.affected_ids,
     r.result,
     r.via,
+    ...withWorkstation(r.workstation),
   ])
 }
 
-export function loginContent(r: { at: number | string; username: string; result: string; via: string }): string {
-  return JSON.stringify(['login', Number(r.at), r.username, r.result, r.via])
+export function loginContent(r: {
+  at: number | string
+  username: string
+  result: string
+  via: string
+  workstation?: string | null
+}): string {
+  return JSON.stringify(['login', Number(r.at), r.username, r.result, r.via, ...withWorkstation(r.workstation)])
 }
+
+/** Rows from before the workstation column keep their content (and so their MAC); newer rows seal it too. */
+const withWorkstation = (w: string | null | undefined) => (w == null ? [] : [w])
 
 export function chainMac(db: Knex, prevMac: string, content: string): string {
   return macWith(trailOf(db).key, prevMac, content)

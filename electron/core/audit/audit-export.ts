@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { AuditExportInput } from '../../contract/schemas/audit'
-import { LOGIN_RESULT_LABELS, procedureLabel, resultLabel } from '../../contract/labels.zh-CN'
+import { LOGIN_RESULT_LABELS, procedureLabel, resultText } from '../../contract/labels.zh-CN'
 import { auditRows, loginRows } from './audit-log'
 import { writeXlsxStream } from '../shared/xlsx-stream'
 
@@ -23,8 +23,11 @@ export async function exportLogToXlsx(db: Knex, input: AuditExportInput, path: s
         { header: '操作人', key: 'actor', width: 16 },
         { header: '操作', key: 'procedure', width: 20 },
         { header: '操作代码', key: 'code', width: 24 },
-        { header: '涉及对象', key: 'affected', width: 30 },
+        { header: '涉及对象', key: 'affected', width: 40 },
+        { header: '对象编号', key: 'ids', width: 24 },
         { header: '结果', key: 'result', width: 24 },
+        { header: '结果代码', key: 'resultCode', width: 20 },
+        { header: '工作站（主机与系统账户）', key: 'workstation', width: 28 },
       ]
       for await (const e of auditRows(db, input.filter)) {
         ws.addRow({
@@ -33,8 +36,11 @@ export async function exportLogToXlsx(db: Knex, input: AuditExportInput, path: s
           actor: e.actorName ?? '（未登录）',
           procedure: procedureLabel(e.procedure),
           code: e.procedure,
-          affected: e.affectedIds.join(', '),
-          result: e.result === 'ok' ? '成功' : `失败：${resultLabel(e.result)}`,
+          affected: e.affected.join('；'),
+          ids: e.affectedIds.join(', '),
+          result: resultText(e.result),
+          resultCode: e.result,
+          workstation: e.workstation ?? '',
         }).commit()
         rows++
       }
@@ -46,6 +52,7 @@ export async function exportLogToXlsx(db: Knex, input: AuditExportInput, path: s
         { header: '用户名', key: 'username', width: 20 },
         { header: '结果', key: 'result', width: 24 },
         { header: '途径', key: 'via', width: 10 },
+        { header: '工作站（主机与系统账户）', key: 'workstation', width: 28 },
       ]
       for await (const e of loginRows(db, input.filter)) {
         ws.addRow({
@@ -54,6 +61,7 @@ export async function exportLogToXlsx(db: Knex, input: AuditExportInput, path: s
           username: e.username,
           result: LOGIN_RESULT_LABELS[e.result] ?? e.result,
           via: e.via === 'cli' ? '命令行' : '客户端',
+          workstation: e.workstation ?? '',
         }).commit()
         rows++
       }

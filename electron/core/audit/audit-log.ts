@@ -3,6 +3,7 @@ import type { AuditLogRow, LoginLogRow } from '../../../db/tables'
 import { countRows } from '../shared/count-rows'
 import { INCIDENT, anchorAfterCommit, auditContent, chainMac, loginContent, previousMac, type Incident } from './audit-chain'
 import {
+  LOGIN_FAILURES,
   LoginResult,
   type AuditEntry,
   type AuditFilter,
@@ -11,7 +12,9 @@ import {
   type LoginFilter,
   type LoginQuery,
 } from '../../contract/schemas/audit'
-import { ErrorCode } from '../../contract/errors'
+import { REFUSAL_CODES } from '../../contract/errors'
+import { thisWorkstation } from '../shared/workstation'
+import { describeRef, nameSubjects, type SubjectNames } from './audit-subjects'
 
 export interface AuditRecord {
   at: number
@@ -37,6 +40,7 @@ export async function appendAudit(db: Knex, record: AuditRecord): Promise<void> 
     affected_ids: JSON.stringify(record.affectedIds),
     result: record.result,
     via: record.via ?? 'app',
+    workstation: thisWorkstation(),
   }
   const prev = await previousMac(db, 'audit_log')
   const mac = chainMac(db, prev, auditContent(row))
@@ -46,11 +50,21 @@ export async function appendAudit(db: Knex, record: AuditRecord): Promise<void> 
 }
 
 export async function appendLogin(db: Knex, at: number, username: string, result: LoginResult, via: 'app' | 'cli' = 'app'): Promise<void> {
-  const row = { at, username, result, via }
+  const row = { at, username, result, via, workstation: thisWorkstation() }
   const prev = await previousMac(db, 'login_log')
   const mac = chainMac(db, prev, loginContent(row))
   const [id] = await db('login_log').insert({ ...row, prev_mac: prev, mac })
   anchorAfterCommit(db, 'login_log', id!, mac)
+}
+
+/** How a session ended (signed out, idle lock, ended otherwise), in the login log under the user's name. */
+export async function logSessionEnd(
+  db: Knex,
+  ended: { username: string } | undefined | Array<{ username: string }>,
+  at: number,
+  how: typeof LoginResult.Logout | typeof LoginResult.IdleLock | typeof LoginResult.SessionEnd,
+): Promise<void> {
+  for (const s of ended === undefined ? [] : Array.isArray(ended) ? ended : [ended]) await appendLogin(db, at, s.username, how)
 }
 
 /** Findings at open (dropped triggers, a cut tail, a replaced key), each recorded as an incident row. */
@@ -66,9 +80,6 @@ export async function recordIncidents(db: Knex, incidents: Incident[], now: numb
       via: 'app',
     })
 }
-
-/** Results that mean the caller was refused (not allowed, not signed in, locked, not the app's window). */
-export const REFUSAL_CODES: string[] = [ErrorCode.Forbidden, ErrorCode.NotAuthenticated, ErrorCode.UntrustedSender, ErrorCode.SessionLocked]
 
 function auditWhere(q: Knex.QueryBuilder, f: Partial<AuditFilter>): Knex.QueryBuilder {
   if (f.from != null) q.where('at', '>=', f.from)
@@ -86,7 +97,7 @@ function loginWhere(q: Knex.QueryBuilder, f: Partial<LoginFilter>): Knex.QueryBu
   if (f.from != null) q.where('at', '>=', f.from)
   if (f.to != null) q.where('at', '<=', f.to)
   if (f.username) q.where('username', f.username)
-  if (f.result === 'unsuccessful') q.whereNot('result', LoginResult.Success)
+  if (f.result === 'unsuccessful') q.whereIn('result', LOGIN_FAILURES)
   else if (f.result) q.where('result', f.result)
   return q
 }
@@ -101,19 +112,31 @@ function parseIds(text: string): string[] {
   }
 }
 
-function toAuditEntry(row: AuditLogRow): AuditEntry {
+function toAuditEntry(row: AuditLogRow, names: SubjectNames): AuditEntry {
+  const affectedIds = parseIds(row.affected_ids)
   return {
     id: row.id,
     at: Number(row.at),
     actorName: row.actor_name ?? null,
     procedure: row.procedure,
-    affectedIds: parseIds(row.affected_ids),
+    affectedIds,
     result: row.result,
+    workstation: row.workstation ?? null,
+    affected: affectedIds.map((ref) => names.get(ref) ?? describeRef(ref)),
   }
 }
 
+/** A page of audit rows with the objects they name looked up once per kind. */
+async function auditEntries(db: Knex, rows: AuditLogRow[]): Promise<AuditEntry[]> {
+  const names = await nameSubjects(
+    db,
+    rows.flatMap((r) => parseIds(r.affected_ids)),
+  )
+  return rows.map((r) => toAuditEntry(r, names))
+}
+
 function toLoginEntry(row: LoginLogRow): LoginEntry {
-  return { id: row.id, at: Number(row.at), username: row.username, result: row.result, via: row.via }
+  return { id: row.id, at: Number(row.at), username: row.username, result: row.result, via: row.via, workstation: row.workstation ?? null }
 }
 
 /** How many rows the audit viewer's filter would list (the auditor's 工作台 links to that filter). */
@@ -126,7 +149,7 @@ export async function listAudit(db: Knex, q: AuditQuery): Promise<{ items: Audit
     .orderBy('id', 'desc')
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize)
-  return { items: rows.map(toAuditEntry), total }
+  return { items: await auditEntries(db, rows), total }
 }
 
 export async function listLogins(db: Knex, q: LoginQuery): Promise<{ items: LoginEntry[]; total: number }> {
@@ -141,22 +164,30 @@ export async function listLogins(db: Knex, q: LoginQuery): Promise<{ items: Logi
 /** Streams every row a filtered query matches, newest first, in id-keyed batches (bounded memory for export). */
 async function* newestFirst<Row extends { id: number }, T>(
   filtered: () => Knex.QueryBuilder,
-  toEntry: (row: Row) => T,
+  toEntries: (rows: Row[]) => Promise<T[]>,
   batch: number,
 ): AsyncGenerator<T> {
   let beforeId = Number.MAX_SAFE_INTEGER
   for (;;) {
     const rows: Row[] = await filtered().where('id', '<', beforeId).orderBy('id', 'desc').limit(batch)
-    for (const row of rows) yield toEntry(row)
+    yield* await toEntries(rows)
     if (rows.length < batch) return
     beforeId = rows[rows.length - 1]!.id
   }
 }
 
 export function auditRows(db: Knex, f: AuditFilter, batch = 2000): AsyncGenerator<AuditEntry> {
-  return newestFirst(() => auditWhere(db('audit_log'), f), toAuditEntry, batch)
+  return newestFirst(
+    () => auditWhere(db('audit_log'), f),
+    (rows: AuditLogRow[]) => auditEntries(db, rows),
+    batch,
+  )
 }
 
 export function loginRows(db: Knex, f: LoginFilter, batch = 2000): AsyncGenerator<LoginEntry> {
-  return newestFirst(() => loginWhere(db('login_log'), f), toLoginEntry, batch)
+  return newestFirst(
+    () => loginWhere(db('login_log'), f),
+    async (rows: LoginLogRow[]) => rows.map(toLoginEntry),
+    batch,
+  )
 }

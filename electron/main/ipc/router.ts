@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import { ZodError } from 'zod'
 import { allowedFor, contract, ErrorCode, isProcedureName, type Envelope, type FieldIssue, type ProcedureName } from '../../contract'
-import { appendAudit } from '../../core/audit/audit-log'
+import { appendAudit, logSessionEnd } from '../../core/audit/audit-log'
+import { LoginResult } from '../../contract/schemas/audit'
 import type { Session, SessionStore } from '../../core/accounts/session-store'
 import { findUserById } from '../../core/accounts/users-repository'
 import { getIdleLockMinutes } from '../../core/system/settings'
@@ -55,11 +56,13 @@ export function createRouter(handlers: Handlers, deps: RouterDeps): Dispatch {
     if (!session) throw new AppError(ErrorCode.NotAuthenticated, 'no session')
     const user = await findUserById(db, session.userId)
     if (!user || user.disabled) {
-      sessions.end(sender.id)
+      await logSessionEnd(db, sessions.end(sender.id), clock.now(), LoginResult.SessionEnd)
       throw new AppError(ErrorCode.NotAuthenticated, 'user gone or disabled')
     }
     session.roles = user.roles
-    if (sessions.lockIfIdle(session, clock.now(), await getIdleLockMinutes(db)) && !ALLOWED_WHEN_LOCKED.has(name)) {
+    const idle = sessions.lockIfIdle(session, clock.now(), await getIdleLockMinutes(db))
+    if (idle.lockedAt !== null) await logSessionEnd(db, session, idle.lockedAt, LoginResult.IdleLock)
+    if (idle.locked && !ALLOWED_WHEN_LOCKED.has(name)) {
       throw new AppError(ErrorCode.SessionLocked, 'session locked')
     }
     if (access === 'session') return session

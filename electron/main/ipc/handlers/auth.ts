@@ -1,5 +1,7 @@
 // Set-up, sign-in, the screen lock and the home page's to-do counts.
 import { ErrorCode } from '../../../contract'
+import { LoginResult } from '../../../contract/schemas/audit'
+import { logSessionEnd } from '../../../core/audit/audit-log'
 import type { SessionUser } from '../../../contract/schemas/auth'
 import { authenticate, changeOwnPassword, checkPassword } from '../../../core/accounts/auth'
 import { findUserById, type UserRecord } from '../../../core/accounts/users-repository'
@@ -88,7 +90,7 @@ export const authHandlers: HandlersOf<'setup' | 'auth' | 'home' | 'recovery'> = 
     return toSessionUser(user, previousLoginAt)
   },
   'auth:logout': async (_i, ctx) => {
-    ctx.sessions.end(ctx.sender.id)
+    await logSessionEnd(ctx.db, ctx.sessions.end(ctx.sender.id), ctx.clock.now(), LoginResult.Logout)
     return ok
   },
   'auth:change-password': async ({ oldPassword, newPassword }, ctx) => {
@@ -106,7 +108,7 @@ export const authHandlers: HandlersOf<'setup' | 'auth' | 'home' | 'recovery'> = 
     }
     session.unlockFailures++
     if (session.unlockFailures >= MAX_UNLOCK_FAILURES) {
-      ctx.sessions.end(ctx.sender.id)
+      await logSessionEnd(ctx.db, ctx.sessions.end(ctx.sender.id), ctx.clock.now(), LoginResult.SessionEnd)
       throw new AppError(ErrorCode.NotAuthenticated, 'too many unlock failures')
     }
     throw new AppError(ErrorCode.WrongPassword, 'wrong password', { remaining: MAX_UNLOCK_FAILURES - session.unlockFailures })

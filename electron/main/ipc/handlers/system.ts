@@ -6,6 +6,8 @@ import { calendarYear, confirmYear, deleteOverride, saveOverride } from '../../.
 import { AppError } from '../../../core/shared/app-error'
 import { createDictType, listDictItems, listDictTypes, saveDictItem } from '../../../core/system/dictionaries'
 import { getSettings, saveOfficeSettings } from '../../../core/system/settings'
+import { logSessionEnd } from '../../../core/audit/audit-log'
+import { LoginResult } from '../../../contract/schemas/audit'
 import { createUnit, deleteUnit, listUnits, updateUnit } from '../../../core/system/units'
 import { actorId, ok, type HandlersOf } from './shared'
 
@@ -23,13 +25,13 @@ export const systemHandlers: HandlersOf<'users' | 'units' | 'dicts' | 'settings'
   },
   'users:set-disabled': async ({ id, disabled }, ctx) => {
     await setUserDisabled(ctx.db, ctx.clock, actorId(ctx), id, disabled)
-    if (disabled) ctx.sessions.endForUser(id)
+    if (disabled) await logSessionEnd(ctx.db, ctx.sessions.endForUser(id), ctx.clock.now(), LoginResult.SessionEnd)
     ctx.affected.push(`user:${id}`)
     return { id }
   },
   'users:reset-password': async ({ id, newPassword }, ctx) => {
     await resetUserPassword(ctx.db, ctx.clock, id, newPassword)
-    ctx.sessions.endForUser(id)
+    await logSessionEnd(ctx.db, ctx.sessions.endForUser(id), ctx.clock.now(), LoginResult.SessionEnd)
     ctx.affected.push(`user:${id}`)
     return { id }
   },

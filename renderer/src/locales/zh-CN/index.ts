@@ -911,6 +911,7 @@ export const t = {
     refused: '被拒绝（越权、未登录、已锁屏）',
     otherFailures: '执行失败（输入无效等）',
     unsuccessful: '全部未成功的登录',
+    workstation: '工作站',
     range: '时间范围',
     start: '开始',
     end: '结束',
