@@ -33,6 +33,7 @@ import { BACKUP_USAGE, runBackup } from './backup-commands'
 import { APP_VERSION } from '../core/shared/app-version'
 import { startupErrorMessage } from '../main/startup-error'
 import { defaultDataDir } from './default-data-dir'
+import { cliErrorText, requireInputFile } from './cli-errors'
 
 const USAGE = `用法 / usage: credit-desk <command> [options]
 
@@ -59,7 +60,31 @@ ${BACKUP_USAGE}
 
 type Out = { log(line: string): void; error(line: string): void }
 
+const COMMANDS_READING_A_FILE = new Set([
+  'plan parse',
+  'records import',
+  'package import',
+  'package verify',
+  'package open',
+  'package receipt',
+  'package catalog',
+  'package tasks',
+  'keys import-peer',
+  'backup verify',
+  'backup restore',
+])
+
+/** Runs one command; whatever stops it is said in Chinese on stderr (exit code 1), never a raw stack. */
 export async function main(argv: string[], out: Out = console): Promise<number> {
+  try {
+    return await run(argv, out)
+  } catch (err) {
+    out.error(cliErrorText(err))
+    return 1
+  }
+}
+
+async function run(argv: string[], out: Out): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -99,6 +124,8 @@ export async function main(argv: string[], out: Out = console): Promise<number> 
     return command ? 0 : 2
   }
   const dataDir = resolveDataDir(values['data-dir'] ? ['--data-dir', values['data-dir']] : [], process.env, defaultDataDir())
+  // A file to read that is missing, or is a folder, is said before any work starts.
+  if (rest[0] && COMMANDS_READING_A_FILE.has(`${command} ${sub}`)) requireInputFile(rest[0])
 
   if (command === 'check-code') {
     const codes = [sub, ...rest].filter((c): c is string => c !== undefined)

@@ -1,4 +1,7 @@
-import { readdirSync } from 'node:fs'
+import { readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { cliErrorText } from '../../electron/cli/cli-errors'
+import { AppError } from '../../electron/core/shared/app-error'
 import { describe, expect, it } from 'vitest'
 import { migrations } from '../../db/migrations'
 import { main } from '../../electron/cli/index'
@@ -220,6 +223,7 @@ describe('the command line on a folder that is not a set-up office', () => {
     expect(typo.err[0]).toContain('请检查 --data-dir 是否写错')
     const dir = tempDir()
     expect(await main(['db', 'migrate', '--create', '--data-dir', dir], capture().io)).toBe(0)
+    writeFileSync(`${dir}/x.xlsx`, '') // the file is there: what stops the import is the office
     for (const args of [
       ['package', 'export', '--to', `${dir}/x.cdpkg`],
       ['keys', 'export-public', '--out', `${dir}/k.pem`],
@@ -263,5 +267,49 @@ describe('the command line on a folder that is not a set-up office', () => {
     const again = capture()
     expect(await main(['demo', 'seed', '--records', '5', '--seed', '2', '--data-dir', dir, '--json'], again.io)).toBe(0)
     expect(JSON.parse(again.out.at(-1)!).accounts).toBeUndefined()
+  })
+})
+
+describe('errors on the command line', () => {
+  it('says in Chinese what stopped a command: a missing file, a folder for a file, an unknown option, a damaged database', async () => {
+    const dir = await officeDir()
+    const run = async (...argv: string[]) => {
+      const c = capture()
+      const code = await main(argv, c.io)
+      return { code, err: c.err.join('\n') }
+    }
+    const missing = await run('plan', 'parse', join(dir, '没有这个文件.docx'))
+    expect(missing).toMatchObject({ code: 1, err: expect.stringMatching(/^找不到文件或目录：.*没有这个文件\.docx/) })
+    expect(await run('records', 'import', '--item', 'SGS_CF', dir, '--data-dir', dir)).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^这是一个目录，需要的是文件：/),
+    })
+    expect(await run('package', 'import', join(dir, 'none.cdpkg'), '--data-dir', dir)).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^找不到文件或目录/),
+    })
+    expect(await run('catalog', 'list', '--bogus')).toMatchObject({ code: 1, err: expect.stringMatching(/^未知参数/) })
+    // Not a database at all: the start-up explanation, no stack.
+    const broken = tempDir()
+    writeFileSync(join(broken, 'credit-desk.sqlite'), 'not a database')
+    const damaged = await run('catalog', 'list', '--data-dir', broken)
+    expect(damaged.code).toBe(1)
+    expect(damaged.err).toContain('数据库文件已损坏')
+    expect(damaged.err).not.toMatch(/\n\s+at /)
+  })
+
+  it('turns system and database errors into Chinese sentences, the original after " / "', () => {
+    expect(cliErrorText(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }))).toMatch(
+      /^磁盘空间不足 \/ ENOSPC/,
+    )
+    expect(cliErrorText(Object.assign(new Error("EACCES: permission denied, open '/x'"), { code: 'EACCES', path: '/x' }))).toMatch(
+      /^没有权限访问：\/x \//,
+    )
+    expect(cliErrorText(Object.assign(new Error('SQLITE_BUSY: database is locked'), { code: 'SQLITE_BUSY' }))).toMatch(
+      /^数据库正被其他程序使用/,
+    )
+    expect(cliErrorText(new Error('insert into `records` - SQLITE_CONSTRAINT: UNIQUE constraint failed'))).toMatch(/^数据与已有记录冲突/)
+    expect(cliErrorText(new AppError('FORBIDDEN', 'role not allowed'))).toBe('无权限 / role not allowed')
+    expect(cliErrorText(new TypeError('x is undefined'))).toMatch(/^命令未能完成（程序内部错误/)
   })
 })
