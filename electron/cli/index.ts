@@ -230,7 +230,7 @@ async function run(argv: string[], out: Out): Promise<number> {
                 ? JSON.stringify({ row: i.row, column: i.columnName, reason: i.reason })
                 : `第 ${i.row} 行\t${i.columnName}\t${i.reason}`,
             )
-          if (values.errors && p.invalidRows) await writeErrorWorkbook(file, item, p, values.errors)
+          if (values.errors && p.invalidRows) await writeErrorWorkbook(file, item, p, values.errors, await loadDictEntries(db))
           const summary = {
             rows: p.rows,
             valid: p.validRows,

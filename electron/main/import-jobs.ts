@@ -7,6 +7,7 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Knex } from 'knex'
 import { createDb } from '../../db/connection'
+import { loadDictEntries } from '../core/system/dictionaries'
 import { ErrorCode } from '../contract/errors'
 import type { CatalogItem } from '../contract/schemas/catalog'
 import type { ImportJob } from '../contract/schemas/records'
@@ -136,7 +137,7 @@ export class ImportJobs {
     const job = this.jobs.find(owner, id)
     if (!job.preview || job.preview.invalidRows === 0)
       throw new AppError(ErrorCode.InvalidState, 'no errors to write', { reason: 'no_errors' })
-    return writeErrorWorkbook(job.path, job.item, job.preview, outPath)
+    return writeErrorWorkbook(job.path, job.item, job.preview, outPath, await loadDictEntries(this.deps.db))
   }
 
   /** Stops whatever runs (window closed, app quitting); running imports roll back. */

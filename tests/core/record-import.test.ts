@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { statSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import JSZip from 'jszip'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import type { Knex } from 'knex'
@@ -93,13 +94,13 @@ describe('import preview', () => {
     await expect(previewImport(path, item, ctx, { signal: abort.signal })).rejects.toMatchObject({ code: 'CANCELLED' })
   })
 
-  it('writes the rejected rows back with their row numbers and reasons', async () => {
+  it('writes the rejected rows back with their row numbers and reasons, bad cells shaded, drop-downs kept; fixed, it imports', async () => {
     const { db } = await freshDb()
     const { item, ctx } = await setup(db)
     const path = await workbook([BASE, { ...BASE, CF_WSH: '文2', CF_CFLB: '批评教育', CF_NR_FK: '-1' }])
     const p = await previewImport(path, item, ctx)
     const out = join(tempDir(), '错误数据.xlsx')
-    expect(await writeErrorWorkbook(path, item, p, out)).toBe(1)
+    expect(await writeErrorWorkbook(path, item, p, out, await loadDictEntries(db))).toBe(1)
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.readFile(out)
     const ws = wb.getWorksheet('错误数据')!
@@ -107,6 +108,25 @@ describe('import preview', () => {
     expect(ws.getRow(2).getCell(1).value).toBe(3)
     const reasonCell = ws.getRow(2).getCell(ws.getRow(1).cellCount).value
     expect(reasonCell).toBe('处罚类别：不是允许的取值，请从下拉列表中选择')
+    // The header stays in view; the cell at fault is shaded, its neighbours are not.
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 })
+    const header = (ws.getRow(1).values as unknown[]).slice(1)
+    const category = header.indexOf('处罚类别') + 1
+    expect(ws.getRow(2).getCell(category).fill).toMatchObject({ pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } })
+    expect((ws.getRow(2).getCell(header.indexOf('违法事实') + 1).fill as { pattern?: string } | undefined)?.pattern).not.toBe('solid')
+    // 处罚类别 keeps the template's drop-down, its labels on the very hidden list sheet.
+    const xml = await (await JSZip.loadAsync(readFileSync(out))).file('xl/worksheets/sheet1.xml')!.async('string')
+    const col = String.fromCharCode(64 + category)
+    const listCol = xml.match(new RegExp(`sqref="${col}2:${col}2"[^]*?<formula1>&apos;字典取值&apos;!\\$([A-Z]+)\\$1:`))!
+    const lists = wb.getWorksheet('字典取值')!
+    expect(lists.state).toBe('veryHidden')
+    expect(lists.getColumn(listCol[1]!).values).toContain('通报批评')
+
+    // The department picks a value from the list and sends the file back: it imports.
+    ws.getRow(2).getCell(category).value = '罚款'
+    await wb.xlsx.writeFile(out)
+    const again = await previewImport(out, item, ctx)
+    expect({ valid: again.validRows, invalid: again.invalidRows }).toEqual({ valid: 1, invalid: 0 })
   })
 })
 

@@ -8,6 +8,7 @@ import { AppError } from '../shared/app-error'
 import { checkRecord, type CheckContext, type CheckedRecord } from './record-check'
 import { readRecordRows, type HeaderMatch, type MergedRange } from './record-workbook'
 import { headerRow, writeXlsxStream } from '../shared/xlsx-stream'
+import { columnLetter, DICT_SHEET, dictDropDown, type WithValidations } from './record-template'
 
 /** 双公示: decisions must be reported within 7 working days. */
 export const REPORTING_WORKING_DAYS = 7
@@ -148,16 +149,35 @@ export async function previewImport(
 }
 
 /**
- * The workbook a department gets back: each rejected row as they sent it, with its Excel row number
- * and every reason in one extra column. Written under a temporary name, then renamed.
+ * The workbook a department gets back: each rejected row as they sent it, with its Excel row number and every reason in
+ * one extra column; the cells at fault shaded red, the header frozen, and the template's drop-downs on dictionary
+ * columns, so the rows can be corrected in place and imported again. Written under a temporary name, then renamed.
  */
-export async function writeErrorWorkbook(sourcePath: string, item: CatalogItem, preview: ImportPreview, outPath: string): Promise<number> {
+export async function writeErrorWorkbook(
+  sourcePath: string,
+  item: CatalogItem,
+  preview: ImportPreview,
+  outPath: string,
+  dicts: Map<string, Array<{ value: string; label: string }>>,
+): Promise<number> {
   const reasons = new Map<number, string[]>()
-  for (const i of preview.issues) reasons.set(i.row, [...(reasons.get(i.row) ?? []), `${i.columnName}：${i.reason}`])
+  const badCells = new Map<number, Set<string>>()
+  for (const i of preview.issues) {
+    reasons.set(i.row, [...(reasons.get(i.row) ?? []), `${i.columnName}：${i.reason}`])
+    badCells.set(i.row, (badCells.get(i.row) ?? new Set()).add(i.column))
+  }
   const codes = [...preview.header.columns.values()]
+  const fields = codes.map((c) => item.fields.find((f) => f.code === c))
   return writeXlsxStream(outPath, async (wb) => {
-    const ws = wb.addWorksheet('错误数据')
-    headerRow(ws, ['原行号', ...codes.map((c) => item.fields.find((f) => f.code === c)?.name ?? c), '错误说明'])
+    const ws = wb.addWorksheet('错误数据', { views: [{ state: 'frozen', ySplit: 1 }] })
+    headerRow(ws, ['原行号', ...codes.map((c, k) => fields[k]?.name ?? c), '错误说明'])
+    codes.forEach((c, k) => {
+      const f = fields[k]
+      // Code and ID columns stay text, so 18 digits never turn into 1.10105E+17 when edited.
+      if (f && (f.type === 'text' || f.type === 'uscc' || f.type === 'idcard')) ws.getColumn(k + 2).numFmt = '@'
+      ws.getColumn(k + 2).width = Math.min(40, Math.max(12, (f?.name.length ?? 6) * 2 + 4))
+    })
+    ws.getColumn(codes.length + 2).width = 60
     let written = 0
     for await (const event of readRecordRows(sourcePath, item.fields)) {
       if (event.kind !== 'row' || !reasons.has(event.row)) continue
@@ -165,9 +185,32 @@ export async function writeErrorWorkbook(sourcePath: string, item: CatalogItem, 
         const v = event.raw[c]
         return v instanceof Date ? v.toISOString().slice(0, 10) : (v as ExcelJS.CellValue)
       })
-      ws.addRow([event.row, ...cells, reasons.get(event.row)!.join('；')]).commit()
+      const row = ws.addRow([event.row, ...cells, reasons.get(event.row)!.join('；')])
+      const bad = badCells.get(event.row)!
+      codes.forEach((c, k) => {
+        if (bad.has(c)) row.getCell(k + 2).fill = BAD_CELL
+      })
+      row.commit()
       written++
+    }
+    // The template's drop-downs over the written rows; the label lists on a very hidden sheet, one column each.
+    const dictColumns = codes.flatMap((c, k) => {
+      const f = fields[k]
+      return f?.type === 'dict' ? [{ col: k + 2, f, labels: (dicts.get(f.dictTypeCode ?? '') ?? []).map((e) => e.label) }] : []
+    })
+    dictColumns.forEach(({ col, f, labels }, n) => {
+      const range = `${columnLetter(col)}2:${columnLetter(col)}${Math.max(2, written + 1)}`
+      ;(ws as unknown as WithValidations).dataValidations.add(range, dictDropDown(f, columnLetter(n + 1), labels.length))
+    })
+    await ws.commit()
+    if (dictColumns.length) {
+      const lists = wb.addWorksheet(DICT_SHEET, { state: 'veryHidden' })
+      const depth = Math.max(...dictColumns.map((d) => d.labels.length))
+      for (let r = 0; r < depth; r++) lists.addRow(dictColumns.map((d) => d.labels[r] ?? null)).commit()
     }
     return written
   })
 }
+
+/** Shading of a cell the checks rejected. */
+const BAD_CELL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } }

@@ -7,10 +7,22 @@ import { loadExcel } from '../shared/lazy-libs'
 export const TEMPLATE_ROWS = { names: 1, codes: 2, hints: 3, firstData: 4 } as const
 /** Rows prepared with drop-downs and text formats. */
 const PREPARED_ROWS = 100_000
-const DICT_SHEET = '字典取值'
+export const DICT_SHEET = '字典取值'
+
+/** The drop-down of a dictionary column: its labels in column `listLetter` of the list sheet (template and error report alike). */
+export function dictDropDown(f: CatalogField, listLetter: string, count: number): ExcelJS.DataValidation {
+  return {
+    type: 'list',
+    allowBlank: !f.required,
+    formulae: [`'${DICT_SHEET}'!$${listLetter}$1:$${listLetter}$${Math.max(1, count)}`],
+    showErrorMessage: true,
+    errorTitle: '取值不正确',
+    error: `请从下拉列表中选择“${f.name}”`,
+  }
+}
 
 // exceljs implements worksheet.dataValidations but leaves it out of its type declarations.
-type WithValidations = { dataValidations: { add(address: string, validation: ExcelJS.DataValidation): void } }
+export type WithValidations = { dataValidations: { add(address: string, validation: ExcelJS.DataValidation): void } }
 
 function hint(f: CatalogField): string {
   const parts: string[] = [FIELD_TYPE_LABELS[f.type] ?? f.type]
@@ -23,7 +35,7 @@ function hint(f: CatalogField): string {
   return parts.join('；')
 }
 
-function columnLetter(n: number): string {
+export function columnLetter(n: number): string {
   let s = ''
   for (let i = n; i > 0; i = Math.floor((i - 1) / 26)) s = String.fromCharCode(65 + ((i - 1) % 26)) + s
   return s
@@ -63,14 +75,7 @@ export async function buildRecordTemplate(item: CatalogItem, dicts: Map<string, 
       listColumn++
       const listLetter = columnLetter(listColumn)
       entries.forEach((e, r) => (lists.getCell(r + 1, listColumn).value = e.label))
-      ;(ws as unknown as WithValidations).dataValidations.add(range, {
-        type: 'list',
-        allowBlank: !f.required,
-        formulae: [`'${DICT_SHEET}'!$${listLetter}$1:$${listLetter}$${Math.max(1, entries.length)}`],
-        showErrorMessage: true,
-        errorTitle: '取值不正确',
-        error: `请从下拉列表中选择“${f.name}”`,
-      })
+      ;(ws as unknown as WithValidations).dataValidations.add(range, dictDropDown(f, listLetter, entries.length))
     }
   })
   ws.getRow(TEMPLATE_ROWS.hints).height = 30
