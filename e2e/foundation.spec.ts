@@ -98,18 +98,20 @@ test('clerk: forced password change, lockout after 5 wrong passwords, and the au
   await expect(logins.locator('tbody tr').filter({ hasText: '密码错误或用户不存在' })).toHaveCount(4)
   await expect(logins.locator('tbody tr').filter({ hasText: '账户锁定' })).toHaveCount(2)
   await expect(logins.locator('tbody tr').filter({ hasText: '成功' })).toHaveCount(1)
+  // Signing out is logged too: the clerk's one session ended with 退出登录.
+  await expect(logins.locator('tbody tr').filter({ hasText: '退出登录' })).toHaveCount(1)
   await snap(page, '10-login-log')
 
   // Export the filtered login log to Excel and read the real file back.
   await page.getByTestId('login-log-export').click()
-  await expect(page.getByText(/已导出 7 条到/)).toBeVisible()
+  await expect(page.getByText(/已导出 8 条到/)).toBeVisible()
   const wb = new ExcelJS.Workbook()
   const day = new Date().toISOString().slice(0, 10)
   await wb.xlsx.readFile(app.savedFile(`登录日志-${day}.xlsx`))
   const sheet = wb.getWorksheet('登录日志')!
   expect(sheet.getRow(1).values).toContain('用户名')
-  expect(sheet.rowCount).toBe(8)
-  expect(sheet.getColumn(3).values.filter((v) => v === CLERK.username)).toHaveLength(7)
+  expect(sheet.rowCount).toBe(9)
+  expect(sheet.getColumn(3).values.filter((v) => v === CLERK.username)).toHaveLength(8)
 })
 
 test('the router refuses what the UI would not offer, and the auditor sees the attempt', async ({ app }) => {

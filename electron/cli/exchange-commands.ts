@@ -72,13 +72,7 @@ function explain(err: unknown, out: Out): number {
     else out.error(`${CLI_ERRORS[err.code]?.(details) ?? '操作失败'} / ${err.code}: ${err.message}`)
     return 1
   }
-  // A file that is not there, a folder where a file should be, no permission: said plainly, not as a stack trace.
-  const code = (err as NodeJS.ErrnoException | null)?.code
-  const path = (err as NodeJS.ErrnoException | null)?.path ?? ''
-  if (code && FILE_ERRORS[code]) {
-    out.error(`${FILE_ERRORS[code]}：${path} / ${code}`)
-    return 1
-  }
+  // A file that is not there, a folder where a file should be, no permission: said by main's one translator.
   throw err
 }
 
@@ -87,16 +81,6 @@ const TABLE_NAMES: Record<string, string> = {
   people: '诚信档案人员',
   archive_entries: '诚信档案记录',
   grade_history: '档案等级评定',
-}
-
-const FILE_ERRORS: Record<string, string> = {
-  ENOENT: '文件或目录不存在',
-  EISDIR: '这是一个目录，不是文件',
-  ENOTDIR: '路径中的某一级不是目录',
-  EACCES: '没有访问权限',
-  EPERM: '没有访问权限',
-  ENOSPC: '磁盘空间不足',
-  EEXIST: '文件已存在',
 }
 
 const CLI_ERRORS: Partial<Record<string, (d: Record<string, unknown>) => string>> = {

@@ -371,7 +371,7 @@ describe('transfer packages on the command line', () => {
       join(keysDir, 'county.pub.pem'),
     )
     expect(missing.code).toBe(1)
-    expect(missing.err.join('\n')).toContain('文件或目录不存在')
+    expect(missing.err.join('\n')).toContain('找不到文件或目录')
     const folder = await run('package', 'verify', work, '--key', join(keysDir, 'city.key.pem'), '--sender', join(keysDir, 'county.pub.pem'))
     expect(folder.err.join('\n')).toContain('这是一个目录')
   })
