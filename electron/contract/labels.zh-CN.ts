@@ -1,6 +1,7 @@
 import type { ProcedureName } from './names'
 import type { Role } from './roles'
 import { REFUSAL_CODES, type ErrorCode } from './errors'
+import type { LoginResult } from './schemas/audit'
 
 // Names users see for procedures (audit log viewer and its Excel export) and roles.
 const PROCEDURE_LABELS: Record<ProcedureName, string> = {
@@ -248,9 +249,13 @@ export const ROLE_LABELS: Record<Role, string> = {
   auditor: '安全审计员',
 }
 
-export const LOGIN_RESULT_LABELS: Record<string, string> = {
+/** Every login-log result in words (a missing one is a compile error). */
+export const LOGIN_RESULT_LABELS: Record<LoginResult, string> = {
   success: '成功',
   failure: '密码错误或用户不存在',
   locked: '账户锁定',
   disabled: '账户已停用',
+  logout: '退出登录',
+  idle_lock: '无操作自动锁屏',
+  session_end: '会话结束',
 }
