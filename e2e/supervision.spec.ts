@@ -169,4 +169,17 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   await page.getByTestId('settings-save').click()
   await expect(page.getByTestId('dashboard-page')).toContainText('退回次数 × 3')
   expect(readdirSync(join(app.dataDir, 'exports')).some((f) => f.startsWith('督办通报-'))).toBe(true)
+
+  // The rest of the plan goes out in one step: 全部交办, confirmed, and no task is left waiting.
+  await page.getByTestId('sidebar').getByText('工作要点').click()
+  const waiting = page.getByTestId('plan-tasks').locator('tbody tr').filter({ hasText: '待交办' })
+  const count = await waiting.count()
+  expect(count).toBeGreaterThan(0)
+  await expect(page.getByTestId('plan-assign-all')).toHaveText(`全部交办（${count} 项待交办）`)
+  await page.getByTestId('plan-assign-all').click()
+  await page.locator('.el-message-box').getByRole('button', { name: '交办' }).click()
+  await expect(page.getByText(`已交办 ${count} 项任务`)).toBeVisible()
+  await expect(waiting).toHaveCount(0)
+  await expect(page.getByTestId('plan-assign-all')).toBeDisabled()
+  await snap(page, '46-plan-assigned')
 })

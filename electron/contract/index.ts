@@ -169,6 +169,7 @@ export const contract = {
   'plans:tasks': { input: V.PlanIdInput, output: zod.array(V.SavedTask), access: business, audited: false },
   'tasks:get': { input: V.TaskIdInput, output: V.TaskDetail, access: business, audited: false },
   'tasks:assign': { input: V.TaskIdInput, output: Ok, access: planners, audited: true },
+  'tasks:assign-many': { input: V.TaskIdsInput, output: V.AssignManyResult, access: planners, audited: true },
   'tasks:sign': { input: V.TaskUnitInput, output: Ok, access: editors, audited: true },
   'tasks:progress': { input: V.ProgressInput, output: IdResult, access: editors, audited: true },
   'tasks:request-extension': { input: V.ExtensionInput, output: IdResult, access: editors, audited: true },

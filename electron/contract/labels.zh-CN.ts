@@ -98,6 +98,7 @@ const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'plans:tasks': '查询督办任务',
   'tasks:get': '查看督办任务',
   'tasks:assign': '交办任务',
+  'tasks:assign-many': '批量交办任务',
   'tasks:sign': '签收任务',
   'tasks:progress': '反馈任务进展',
   'tasks:request-extension': '申请延期',

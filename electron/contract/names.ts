@@ -94,6 +94,7 @@ export const PROCEDURES = [
   'plans:tasks',
   'tasks:get',
   'tasks:assign',
+  'tasks:assign-many',
   'tasks:sign',
   'tasks:progress',
   'tasks:request-extension',

@@ -315,3 +315,28 @@ describe('supervision tasks through the router', () => {
     expect(xml).toContain('逾期未办结的，将在全县通报。')
   })
 })
+
+describe('交办 several tasks at once', () => {
+  it('assigns every waiting task in one step; one without units stops the batch and is named; assigned ones are left alone', async () => {
+    const { b, clerk, tasks, taskId } = await savedPlan()
+    const ids = tasks.filter((t) => t.path.length === 2).map((t) => t.id)
+    expectOk(await clerk('tasks:assign', { taskId }))
+    // One task loses its units: the whole batch is refused, naming it, and nothing else is assigned.
+    const bare = ids.find((id) => id !== taskId)!
+    await b.db('task_units').where('task_id', bare).delete()
+    const refused = errorOf(await clerk('tasks:assign-many', { taskIds: ids }))
+    expect(refused).toMatchObject({ code: 'INVALID_STATE', details: { reason: 'no_units' } })
+    expect(String((refused.details as { tasks: string[] }).tasks[0])).toMatch(/^\S+ /)
+    const statuses = async () =>
+      expectOk(await clerk('plans:tasks', { planId: (await b.db('tasks').where('id', taskId).first('plan_id'))!.plan_id })) as Array<{
+        id: number
+        status: string
+      }>
+    expect((await statuses()).filter((t) => ids.includes(t.id) && t.status === 'assigned').map((t) => t.id)).toEqual([taskId])
+    // Without it, the rest go out together; the one assigned before is counted, not assigned twice.
+    const rest = ids.filter((id) => id !== bare)
+    expect(expectOk(await clerk('tasks:assign-many', { taskIds: rest }))).toEqual({ assigned: rest.length - 1, alreadyAssigned: 1 })
+    expect((await statuses()).filter((t) => rest.includes(t.id)).every((t) => t.status === 'assigned')).toBe(true)
+    expect(errorOf(await clerk('tasks:assign-many', { taskIds: [999_999] })).code).toBe('NOT_FOUND')
+  })
+})

@@ -73,6 +73,9 @@ export const SavedTask = z.object({
 })
 
 export const TaskIdInput = z.object({ taskId: Id })
+/** Several tasks of a plan at once (a 工作要点 has a few dozen; 梧州's has 66). */
+export const TaskIdsInput = z.object({ taskIds: z.array(Id).min(1).max(500) })
+export const AssignManyResult = z.object({ assigned: z.number().int(), alreadyAssigned: z.number().int() })
 export const TaskUnitInput = z.object({ taskUnitId: Id })
 export const ProgressInput = z.object({ taskUnitId: Id, text: text(4000), percent: z.number().int().min(0).max(100) })
 export const ExtensionInput = z.object({ taskUnitId: Id, reason: text(2000), newDeadline: IsoDate })

@@ -96,6 +96,30 @@ export function recurrenceInstances(recurring: string, year: number, today: IsoD
 }
 
 /** 交办: every unit of the task gets it; a recurring duty also gets its instances, each with the same units. */
+/**
+ * 交办 several tasks in one go (one transaction: all or none). Tasks already assigned are counted and left alone; a
+ * task without units refuses the whole batch, naming it, so nothing goes out half-assigned.
+ */
+export async function assignTasks(db: Knex, taskIds: number[], a: Actor): Promise<{ assigned: number; alreadyAssigned: number }> {
+  const tasks = await db('tasks').whereIn('id', taskIds).select('id', 'status', 'path', 'title')
+  if (tasks.length !== new Set(taskIds).size) throw new AppError(ErrorCode.NotFound, 'no such task')
+  const open = tasks.filter((t) => t.status === 'created')
+  const withUnits = new Set(
+    await db('task_units')
+      .whereIn(
+        'task_id',
+        open.map((t) => t.id),
+      )
+      .where('status', 'pending')
+      .distinct()
+      .pluck('task_id'),
+  )
+  const bare = open.filter((t) => !withUnits.has(t.id))
+  if (bare.length) refuse('no_units', { tasks: bare.map((t) => `${t.path.replaceAll('/', '.')} ${t.title}`).slice(0, 20) })
+  for (const t of open) await assignTask(db, t.id, a)
+  return { assigned: open.length, alreadyAssigned: tasks.length - open.length }
+}
+
 export async function assignTask(db: Knex, taskId: number, a: Actor): Promise<void> {
   const task = await db('tasks as t')
     .join('plans as p', 'p.id', 't.plan_id')

@@ -15,6 +15,7 @@ import { getSupervisionSettings, saveSupervisionSettings } from '../../../core/s
 import {
   archiveTask,
   assignTask,
+  assignTasks,
   attachableEvent,
   decideExtension,
   reportProgress,
@@ -54,6 +55,11 @@ export const taskHandlers: HandlersOf<'tasks'> = {
     await assignTask(ctx.db, taskId, actor(ctx))
     ctx.affected.push(`task:${taskId}`)
     return ok
+  },
+  'tasks:assign-many': async ({ taskIds }, ctx) => {
+    const result = await assignTasks(ctx.db, taskIds, actor(ctx))
+    ctx.affected.push(...taskIds.map((id) => `task:${id}`))
+    return result
   },
   'tasks:sign': async ({ taskUnitId }, ctx) => {
     await signTask(ctx.db, taskUnitId, actor(ctx))

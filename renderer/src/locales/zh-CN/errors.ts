@@ -39,6 +39,8 @@ const TEXT: Record<string, string> = {
   'INVALID_STATE:pending': '该记录已有待审核的申请，请先审核',
   'INVALID_STATE:not_disclosed': '只有公示中的失信（不良）信息才能办理信用修复或异议',
   'INVALID_STATE:decided': '该申请已审核，不能重复审核',
+  'INVALID_STATE:no_units': '以下任务还没有承办单位，不能交办（本次未交办任何任务）：{tasks}',
+  'INVALID_STATE:already_assigned': '该任务已交办',
   'INVALID_STATE:has_errors': '文件中有错误行：请修改后重新导入，或选择“只导入正确的行”',
   'INVALID_STATE:nothing_valid': '文件中没有可导入的正确行',
   'INVALID_STATE:busy': '另一个导入正在进行，请等待其完成后再试',
@@ -84,6 +86,7 @@ export function errorText(error: IpcError): string {
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {
     const value = details[key]
     if (key === 'retryAt' && typeof value === 'number') return formatTime(value)
+    if (Array.isArray(value)) return value.join('；')
     return value == null ? '—' : String(value)
   })
 }

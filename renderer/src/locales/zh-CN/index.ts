@@ -650,6 +650,13 @@ export const t = {
     saved: '已保存，{n} 人的等级随之变化',
   },
   plans: {
+    assignSelected: '交办选中（{n}）',
+    assignAll: '全部交办（{n} 项待交办）',
+    assignHint: '交办后各承办单位即可签收；没有承办单位的任务请先在任务页补上。',
+    assignTitle: '交办任务',
+    assignAsk: '将 {n} 项任务交办给各自的牵头、责任和配合单位，确定吗？',
+    assignConfirm: '交办',
+    assigned: '已交办 {n} 项任务',
     title: '工作要点与督办任务',
     parse: '分解工作要点',
     choose: '选择文件（.txt / .docx / .pdf）',
