@@ -56,6 +56,15 @@ const KIND_LABELS: Record<string, string> = {
   units: '单位数',
   tasks: '任务数',
   settings: '系统设置',
+  records: '记录数',
+  people: '档案数',
+  account: '账号',
+  'last-anchored': '锚定的最后一条',
+  'last-present': '现存的最后一条',
+  personal: '含个人信息',
+  full: '全量',
+  digest: '摘要',
+  field: '数据项',
 }
 
 /** A reference described without the database: 行数 40, 文件 备份-2026….cdbak. */
