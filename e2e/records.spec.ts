@@ -256,6 +256,7 @@ test('a clerk enters and imports 行政处罚 records, sees late and expiring on
   await expect(page.getByTestId('import-issues')).toContainText('统一社会信用代码校验位不正确')
   await expect(page.getByTestId('import-issues').locator('tbody tr').first()).toContainText('8') // Excel row 8 = data row 7
   await expect(page.getByTestId('import-start')).toBeDisabled() // all-or-nothing refuses a file with errors
+  await expect(page.getByTestId('import-blocked')).toContainText('有 1 行错误：“全部导入或全部不导入”时不能开始')
   await snap(page, '21-import-preview')
   await page.getByTestId('import-errors').click()
   await expect(page.getByText('错误报告已保存到')).toBeVisible()
@@ -263,6 +264,7 @@ test('a clerk enters and imports 行政处罚 records, sees late and expiring on
   await errors.xlsx.readFile(app.savedFile('县市场监管局-2026年11月行政处罚-错误数据.xlsx'))
   expect(String((errors.worksheets[0]!.getRow(2).values as unknown[]).at(-1))).toContain('统一社会信用代码校验位不正确')
   await page.getByTestId('import-mode').getByText('只导入正确的行').click()
+  await expect(page.getByTestId('import-blocked')).toHaveCount(0)
   await page.getByTestId('import-start').click()
   await expect(page.getByTestId('import-done')).toContainText('已导入 39 条')
   await snap(page, '22-import-done')
