@@ -114,6 +114,9 @@ async function enterPenalty(page: Page, v: { name: string; code: string; doc: st
   await page.getByTestId('record-save').click()
 }
 
+/** Keys pressed besides the typed text (Tab, Enter, Ctrl+Enter, Esc), for the note's keystroke count. */
+const pressed = { tabs: 0 }
+
 /** Presses Tab until the focus is inside the named data item (the keyboard is all the user has). */
 async function tabTo(page: Page, field: string) {
   for (let i = 0; i < 40; i++) {
@@ -122,6 +125,7 @@ async function tabTo(page: Page, field: string) {
       .evaluate((el) => el.contains((el.ownerDocument as unknown as { activeElement: unknown }).activeElement as never))
     if (inside) return
     await page.keyboard.press('Tab')
+    pressed.tabs++
   }
   throw new Error(`Tab never reached ${field}`)
 }
@@ -199,6 +203,7 @@ test('a clerk enters two records from the keyboard alone: grouped form, 自然�
   await expect(page.getByTestId('records-table').locator('tbody tr')).toHaveCount(2)
   await expect(page.getByTestId('records-table')).toContainText('110105********002X') // masked on screen
   expect(keys).toBe(2) // the two presses counted here besides typing and Tab: open, close
+  test.info().annotations.push({ type: 'keystrokes', description: `two records: ${pressed.tabs} Tab presses, 0 mouse clicks` })
 
   // Typed but not saved: Esc asks before anything is thrown away.
   await page.getByTestId('records-add').focus()
