@@ -112,11 +112,15 @@ describe('the 工作台', () => {
     expect(monthly.at(-1)).toEqual({ month: '2026-11', onTime: 1, late: 2 })
     expect(monthly.at(-2)).toEqual({ month: '2026-10', onTime: 0, late: 1 })
 
-    // A new month (Beijing midnight): nothing is late this month yet.
-    await at('2026-12-01T00:00:00')
-    expect(await bench(county)).toMatchObject({ lateThisMonth: 0 })
+    // The month's last minute still counts November; Beijing midnight starts December with nothing late, and one
+    // reported on its first day counts.
     await at('2026-11-30T23:59:00')
     expect(await bench(county)).toMatchObject({ lateThisMonth: 2 })
+    await at('2026-12-01T00:00:00')
+    expect(await bench(county)).toMatchObject({ lateThisMonth: 0 })
+    await add({ ...OLD_PENALTY, CF_WSH: '罚〔2023〕3号' }, health)
+    expect(await bench(county)).toMatchObject({ lateThisMonth: 1 })
+    expect(await total(county, { late: true, reportedFrom: '2026-12-01' })).toBe(1)
   })
 
   it("counts the supervisor's waiting 修复/异议 as the records list's 待审核 filter lists them", async () => {
