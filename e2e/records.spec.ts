@@ -205,6 +205,12 @@ test('a clerk enters two records from the keyboard alone: grouped form, 自然�
   expect(keys).toBe(2) // the two presses counted here besides typing and Tab: open, close
   test.info().annotations.push({ type: 'keystrokes', description: `two records: ${pressed.tabs} Tab presses, 0 mouse clicks` })
 
+  // Back on 归集数据 later in the session: the clerk's item is still chosen (one pick a visit saved).
+  await page.getByTestId('sidebar').getByText('工作台').click()
+  await page.getByTestId('sidebar').getByText('归集数据').click()
+  await expect(page.getByTestId('records-item')).toContainText('行政处罚信息')
+  await expect(page.getByTestId('records-table').locator('tbody tr')).toHaveCount(2)
+
   // Typed but not saved: Esc asks before anything is thrown away.
   await page.getByTestId('records-add').focus()
   await page.keyboard.press('Enter')
