@@ -1,39 +1,30 @@
 #!/usr/bin/env node
 // credit-desk command line: the same core as the app, for headless work and offline recovery.
 // Commands that touch data open the data folder exactly like the app (backup, guards, migrations).
-import { userInfo } from 'node:os'
 import { parseArgs } from 'node:util'
 import { fieldMessage, importRejectionText, planFileText } from '../contract/messages.zh-CN'
 import { clearThrottle, setPassword } from '../core/accounts/auth'
 import { findUserByUsername } from '../core/accounts/users-repository'
-import { existsSync, writeFileSync } from 'node:fs'
-import { currentItem, listCatalog } from '../core/catalog/catalog'
-import { buildRecordTemplate } from '../core/catalog/record-template'
-import { previewImport, writeErrorWorkbook } from '../core/catalog/record-import'
-import { importRecords } from '../core/catalog/records'
-import { beijingDate, loadPreviewContext, loadStoreContext } from '../core/catalog/record-context'
+import { beijingDate, loadStoreContext } from '../core/catalog/record-context'
 import { loadFieldKeys, noProtector } from '../core/security/key-store'
-import { basename, join } from 'node:path'
-import { loadDictEntries } from '../core/system/dictionaries'
 import { getSettings, isSetupDone } from '../core/system/settings'
 import { setUpDemoOffice } from '../core/demo/demo-office'
 import { seedDemo } from '../core/demo/demo-seed'
 import { readPlan } from '../core/supervision/plan-text'
-import type { CatalogItem } from '../contract/schemas/catalog'
 import { appendAudit } from '../core/audit/audit-log'
 import { verifyAuditTrail } from '../core/audit/audit-chain'
 import { checkCode } from '../core/codes/check-code'
 import { generatePassword, passwordProblems } from '../core/security/password-policy'
 import { AppError } from '../core/shared/app-error'
 import { systemClock } from '../core/shared/clock'
-import { DB_FILE, openDatabase } from '../core/shared/open-database'
 import { resolveDataDir } from '../main/data-dir'
 import { EXCHANGE_USAGE, runExchange } from './exchange-commands'
 import { BACKUP_USAGE, runBackup } from './backup-commands'
 import { APP_VERSION } from '../core/shared/app-version'
-import { startupErrorMessage } from '../main/startup-error'
 import { defaultDataDir } from './default-data-dir'
 import { cliErrorText, requireInputFile } from './cli-errors'
+import { osActor, withDatabase, type Out } from './cli-context'
+import { runRecords } from './records-commands'
 
 const USAGE = `用法 / usage: credit-desk <command> [options]
 
@@ -57,8 +48,6 @@ ${BACKUP_USAGE}
                                                 用户下次登录须修改密码。需要能访问数据目录的操作系统权限，会记入审计日志。
 
 数据目录 / data folder: --data-dir DIR，或环境变量 CREDIT_DESK_DATA_DIR，默认 ${defaultDataDir()}`
-
-type Out = { log(line: string): void; error(line: string): void }
 
 const COMMANDS_READING_A_FILE = new Set([
   'plan parse',
@@ -147,115 +136,9 @@ async function run(argv: string[], out: Out): Promise<number> {
     return allValid ? 0 : 1
   }
 
-  if (command === 'catalog' && sub === 'list') {
-    return withDatabase(dataDir, out, async ({ db }) => {
-      const statusText: Record<string, string> = {
-        draft: '草稿',
-        submitted: '待审核',
-        approved: '已生效',
-        superseded: '已替代',
-        retired: '已停用',
-      }
-      for (let page = 1; ; page++) {
-        const { items, total } = await listCatalog(db, { page, pageSize: 200, keyword: null, categoryCode: null, currentOnly: true })
-        for (const i of items) {
-          if (values.json)
-            out.log(
-              JSON.stringify({
-                code: i.code,
-                version: i.version,
-                status: i.status,
-                name: i.name,
-                category: i.categoryName,
-                infoClass: i.infoClass,
-                fields: i.fieldCount,
-              }),
-            )
-          else out.log(`${i.code}\tv${i.version}\t${statusText[i.status]}\t${i.name}\t${i.categoryName}\t${i.fieldCount} 项`)
-        }
-        if (page * 200 >= total) return 0
-      }
-    })
-  }
-
-  if (command === 'records' && sub === 'template') {
-    if (!values.item || !values.out) {
-      out.error('请提供 --item 目录编码 和 --out 文件名 / give --item CODE and --out FILE.xlsx')
-      return 2
-    }
-    return withItem(dataDir, out, values.item, async (db, item) => {
-      writeFileSync(values.out!, await buildRecordTemplate(item, await loadDictEntries(db)))
-      out.log(`已生成 ${item.name}（${item.code} v${item.version}，${item.fields.length} 个数据项）的导入模板：${values.out}`)
-      return 0
-    })
-  }
-
-  if (command === 'records' && sub === 'import') {
-    const file = rest[0]
-    if (!values.item || !file) {
-      out.error('请提供 --item 目录编码 和 Excel 文件 / give --item CODE and FILE.xlsx')
-      return 2
-    }
-    return withItem(
-      dataDir,
-      out,
-      values.item,
-      async (db, item) => {
-        const today = beijingDate(Date.now())
-        try {
-          const result = values['dry-run']
-            ? { imported: 0, preview: await previewImport(file, item, await loadPreviewContext(db, today)) }
-            : await importRecords(db, item, file, await loadStoreContext(db, today, await loadFieldKeys(db, dataDir, noProtector)), {
-                mode: values['valid-only'] ? 'valid_only' : 'all',
-                fileName: basename(file),
-                supplierUnitId: null,
-                createdBy: null,
-                via: 'cli',
-                now: Date.now(),
-                beforeCommit: (trx, r) =>
-                  appendAudit(trx, {
-                    at: Date.now(),
-                    actorUserId: null,
-                    actorName: osActor(),
-                    procedure: 'cli:records-import',
-                    affectedIds: [`batch:${r.batchId}`, `catalog:${item.id}`, `rows:${r.imported}`],
-                    result: 'ok',
-                    via: 'cli',
-                  }),
-              })
-          const p = result.preview
-          for (const i of p.issues)
-            out.log(
-              values.json
-                ? JSON.stringify({ row: i.row, column: i.columnName, reason: i.reason })
-                : `第 ${i.row} 行\t${i.columnName}\t${i.reason}`,
-            )
-          if (values.errors && p.invalidRows) await writeErrorWorkbook(file, item, p, values.errors, await loadDictEntries(db))
-          const summary = {
-            rows: p.rows,
-            valid: p.validRows,
-            invalid: p.invalidRows,
-            late: p.lateRows,
-            imported: result.imported,
-            dryRun: values['dry-run'],
-          }
-          if (values.json) out.log(JSON.stringify({ summary }))
-          else
-            out.log(
-              `共 ${p.rows} 行：正确 ${p.validRows}，错误 ${p.invalidRows}，逾期报送 ${p.lateRows}；已导入 ${result.imported} 条${values['dry-run'] ? '（仅检查，未写入）' : ''}`,
-            )
-          if (p.calendarGaps.length) out.error(`注意：${p.calendarGaps.join('、')} 年的节假日安排尚未录入，逾期判断只按周末计算`)
-          return p.invalidRows ? 1 : 0
-        } catch (err) {
-          if (err instanceof AppError && err.code === 'IMPORT_FILE_REJECTED') {
-            out.error(importRejectionText(err.details ?? {}))
-            return 1
-          }
-          throw err
-        }
-      },
-      { office: true },
-    )
+  if (command === 'catalog' || command === 'records') {
+    const code = await runRecords(command, sub, rest, values, dataDir, out)
+    if (code !== null) return code
   }
 
   if (command === 'demo' && sub === 'seed') {
@@ -444,73 +327,6 @@ async function run(argv: string[], out: Out): Promise<number> {
 
   out.error(`未知命令 / unknown command: ${positionals.join(' ')}\n\n${USAGE}`)
   return 2
-}
-
-/** Audit actor for command-line work: the operating-system account, since there is no app login. */
-function osActor(): string {
-  return `os:${userInfo().username}`
-}
-
-/** Opens the data folder and finds the approved version of a catalog item, or explains why not. */
-async function withItem(
-  dataDir: string,
-  out: Out,
-  code: string,
-  fn: (db: import('knex').Knex, item: CatalogItem) => Promise<number>,
-  opts: { office?: boolean } = {},
-): Promise<number> {
-  return withDatabase(
-    dataDir,
-    out,
-    async ({ db }) => {
-      const item = await currentItem(db, code).catch(() => null)
-      if (!item) {
-        out.error(`没有已生效的目录事项 / no approved catalog item: ${code}`)
-        return 1
-      }
-      return fn(db, item)
-    },
-    opts,
-  )
-}
-
-/**
- * Opens the data folder. A folder without a database is refused unless the command may create one (a mistyped
- * --data-dir must not quietly become a new installation); `office` commands also need the office set up (a package
- * from an office with no name would go out with a blank sender).
- */
-async function withDatabase(
-  dataDir: string,
-  out: Out,
-  fn: (opened: Awaited<ReturnType<typeof openDatabase>>) => Promise<number>,
-  opts: { create?: boolean; office?: boolean } = {},
-): Promise<number> {
-  if (!opts.create && !existsSync(join(dataDir, DB_FILE))) {
-    out.error(
-      `数据目录 ${dataDir} 中没有信用通数据库（${DB_FILE}）：请检查 --data-dir 是否写错。确需在此新建时，运行 db migrate --create / no database in this folder`,
-    )
-    return 1
-  }
-  let opened: Awaited<ReturnType<typeof openDatabase>>
-  try {
-    opened = await openDatabase(dataDir)
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err
-    const { title, body } = startupErrorMessage(err, dataDir)
-    out.error(`${title}\n${body}`)
-    return 1
-  }
-  try {
-    if (opts.office && !(await isSetupDone(opened.db))) {
-      out.error(
-        '这个数据目录尚未完成初始设置（单位名称、行政区划代码、统一社会信用代码）：请先在桌面程序中完成设置，或用 demo seed 生成演示单位 / the office is not set up',
-      )
-      return 1
-    }
-    return await fn(opened)
-  } finally {
-    await opened.db.destroy()
-  }
 }
 
 if (require.main === module) {
