@@ -293,6 +293,11 @@ test('a clerk enters and imports 行政处罚 records, sees late and expiring on
   await page.getByTestId('import-start').click()
   await expect(page.getByTestId('import-progress')).toBeVisible()
   await snap(page, '23-import-progress')
+  // Esc (like ×) while importing asks first; 继续导入 leaves it running.
+  await page.keyboard.press('Escape')
+  await expect(page.locator('.el-message-box')).toContainText('关闭将取消本次导入')
+  await page.locator('.el-message-box').getByRole('button', { name: '继续导入' }).click()
+  await expect(page.getByTestId('import-dialog')).toBeVisible()
   await page.getByTestId('import-cancel').click()
   await expect(page.getByTestId('import-cancelled')).toBeVisible({ timeout: 30_000 })
   await page.getByTestId('import-close').click()
