@@ -450,7 +450,7 @@ export const t = {
     reportedSince: '报送日期自 {date} 起',
     view: '查看',
     empty: '没有符合条件的数据',
-    emptyNoItem: '暂无数据。先在上方选择目录事项，再点“下载模板”“导入 Excel”或“录入”；也可直接点这些按钮，在弹窗中选择事项。',
+    emptyNoItem: '暂无数据：点“导入 Excel”或“录入”，选择目录事项后开始归集',
     templateSaved: '模板已保存到 {file}',
     exported: '已导出 {rows} 条到 {file}',
     formTitle: '录入：{name}',
