@@ -145,6 +145,8 @@ describe('the 工作台', () => {
     const { b, admin } = await office()
     const other: Sender = { ...WINDOW, id: 'window-x' }
     for (let i = 0; i < 5; i++) errorOf(await b.dispatch(other, 'auth:login', { username: 'county', password: 'Wrong#2026zz' }))
+    // A name that is no account is throttled too, but there is nothing to unlock: not counted.
+    for (let i = 0; i < 5; i++) errorOf(await b.dispatch(other, 'auth:login', { username: 'nobody', password: 'Wrong#2026zz' }))
     // Setup made the office's own exchange key; no city key is imported yet.
     expect(await bench(admin)).toMatchObject({ lockedAccounts: 1, ownKeys: 1, peerKeys: 0 })
     b.clock.advance(31 * 60_000)

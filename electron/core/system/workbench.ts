@@ -56,7 +56,14 @@ export async function workbench(db: Knex, user: WorkbenchUser, now: number, toda
     overdueUnits: supervisor ? new Set(lights.filter((l) => l.light === 'red').map((l) => l.unitId)).size : null,
     lights: supervisor ? LIGHTS.map((light) => ({ light, count: lights.filter((l) => l.light === light).length })) : null,
     // 系统管理员
-    lockedAccounts: await when(admin, () => countRows(db('login_throttle').where('locked_until', '>', now))),
+    // Lockouts are kept per typed name; only those of real accounts are accounts to unlock (as the users list shows).
+    lockedAccounts: await when(admin, () =>
+      countRows(
+        db('login_throttle as t')
+          .whereExists((e) => e.select(db.raw('1')).from('users as u').whereRaw('lower(u.username) = t.username_key'))
+          .where('t.locked_until', '>', now),
+      ),
+    ),
     ownKeys: await when(admin, () => countRows(db('exchange_keys').whereNull('retired_at'))),
     peerKeys: await when(admin, () => countRows(db('exchange_peers').whereNull('retired_at'))),
     // 安全审计员
