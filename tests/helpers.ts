@@ -104,3 +104,23 @@ export async function userSession(
   expectOk(await b.dispatch(sender, 'auth:change-password', { oldPassword: 'Init#2026b', newPassword: 'Work#2026cc' }))
   return (name: string, input: unknown = {}) => b.dispatch(sender, name, input)
 }
+
+/** A valid 行政处罚 record of a company (SGS_CF), decided 2026-11-18: what router tests enter and vary. */
+export const PENALTY = {
+  XDR_MC: '某某食品有限公司',
+  XDR_LB: 'legal',
+  XDR_SHXYM: '91350100M000100Y43',
+  CF_WSH: '罚〔2026〕1号',
+  CF_WFXW: '销售过期食品',
+  CF_SY: '经查属实',
+  CF_YJ: '《食品安全法》',
+  CF_CFLB: '罚款',
+  CF_NR: '罚款五万元',
+  CF_NR_FK: '5',
+  CF_JDRQ: '2026-11-18',
+  CF_YXQ: '2027-11-18',
+  CF_CFJG: '某县市场监督管理局',
+  CF_CFJGDM: '91440300708461136T',
+  CF_SJLY: '某县市场监督管理局',
+  CF_SJLYDM: '91440300708461136T',
+}

@@ -6,25 +6,17 @@ import type { AuditEntry, LoginEntry } from '../../electron/contract/schemas/aud
 import type { Sender } from '../../electron/main/ipc/context'
 import { unlockDataDir } from '../../electron/core/shared/data-dir-lock'
 import { openDatabase } from '../../electron/core/shared/open-database'
-import { adminSession, errorOf, expectOk, freshBackend, userSession, WINDOW } from '../helpers'
+import { adminSession, errorOf, expectOk, freshBackend, userSession, WINDOW, PENALTY as SHARED_PENALTY } from '../helpers'
 
+// A natural person's penalty: the shared record with the subject swapped for a person and an ID number.
+const { XDR_SHXYM: _code, ...COMPANY_PENALTY } = SHARED_PENALTY
 const PENALTY = {
+  ...COMPANY_PENALTY,
   XDR_MC: '张某某',
   XDR_LB: 'natural_person',
   ZJLX: 'id_card',
   ZJHM: '11010519491231002X',
   CF_WSH: '县市监罚〔2026〕7号',
-  CF_WFXW: '销售过期食品',
-  CF_SY: '经查属实',
-  CF_YJ: '《食品安全法》',
-  CF_CFLB: '罚款',
-  CF_NR: '罚款五千元',
-  CF_JDRQ: '2026-11-18',
-  CF_YXQ: '2027-11-18',
-  CF_CFJG: '某县市场监督管理局',
-  CF_CFJGDM: '91440300708461136T',
-  CF_SJLY: '某县市场监督管理局',
-  CF_SJLYDM: '91440300708461136T',
 }
 
 async function office() {

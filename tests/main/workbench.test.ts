@@ -3,27 +3,10 @@
 import { describe, expect, it } from 'vitest'
 import type { Workbench } from '../../electron/contract/schemas/auth'
 import type { Sender } from '../../electron/main/ipc/context'
-import { adminSession, errorOf, expectOk, freshBackend, userSession, WINDOW } from '../helpers'
+import { adminSession, errorOf, expectOk, freshBackend, userSession, WINDOW, PENALTY } from '../helpers'
 
 // freshBackend's clock: 2026-11-22 10:00 Beijing.
 const BEIJING = (iso: string) => Date.parse(`${iso}+08:00`)
-const PENALTY = {
-  XDR_MC: '某某食品有限公司',
-  XDR_LB: 'legal',
-  XDR_SHXYM: '91350100M000100Y43',
-  CF_WSH: '罚〔2026〕1号',
-  CF_WFXW: '销售过期食品',
-  CF_SY: '经查属实',
-  CF_YJ: '《食品安全法》',
-  CF_CFLB: '罚款',
-  CF_NR: '罚款五万元',
-  CF_JDRQ: '2026-11-18',
-  CF_YXQ: '2027-11-18',
-  CF_CFJG: '某县市场监督管理局',
-  CF_CFJGDM: '91440300708461136T',
-  CF_SJLY: '某县市场监督管理局',
-  CF_SJLYDM: '91440300708461136T',
-}
 // Decided 2023-12-01 under the 2023 regime (一般: at most 36 months): disclosed until 2026-12-01, within 30 days of
 // 2026-11-22, and reported years late.
 const OLD_PENALTY = { ...PENALTY, CF_WSH: '罚〔2023〕9号', CF_JDRQ: '2023-12-01', CF_YXQ: '2024-12-01' }
