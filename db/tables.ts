@@ -10,6 +10,7 @@ import type { UnitKind } from '../electron/contract/schemas/units'
 import type { PackageKind, SuiteName } from '../electron/contract/schemas/exchange'
 import type { UnitStatus } from '../electron/contract/schemas/supervision'
 import type { Role } from '../electron/contract/roles'
+import type { CommitmentStatus, HitSource, ListSource, SubjectKind, Verdict } from '../electron/contract/schemas/credit'
 
 type PersonStatus = (typeof PERSON_STATUSES)[number]
 
@@ -127,6 +128,125 @@ export interface CatalogItemRow {
   review_comment: string | null
   created_at: number
   updated_at: number
+}
+
+interface SubjectColumns {
+  subject_name: string
+  subject_type: SubjectKind
+  subject_code: string | null
+  subject_id_sealed: string | null
+  subject_id_masked: string | null
+  subject_key: string
+}
+
+export interface CreditListEntryRow extends SubjectColumns {
+  id: number
+  list_kind: string
+  decided_by: string
+  basis: string
+  listed_on: string
+  valid_until: string | null
+  removed_on: string | null
+  removed_reason: string | null
+  source: ListSource
+  external_id: string | null
+  package_id: number | null
+  batch_id: number | null
+  note: string | null
+  created_by: number | null
+  created_at: number
+  updated_at: number
+}
+
+export interface CreditCheckRow {
+  id: number
+  year: number
+  seq: number
+  purpose: string
+  file_name: string | null
+  subject_count: number
+  hit_count: number
+  checked_by: number
+  unit_id: number | null
+  checked_at: number
+}
+
+export interface CreditCheckResultRow {
+  id: number
+  check_id: number
+  seq: number
+  subject_name: string
+  subject_shown: string | null
+  subject_key: string | null
+  verdict: Verdict
+  name_only: SqlBool
+  problem: string | null
+  hits: string
+}
+
+export interface SanctionCaseRow {
+  id: number
+  uid: string
+  check_result_id: number | null
+  subject_name: string
+  subject_shown: string | null
+  subject_key: string
+  direction: 'punish' | 'reward'
+  basis_source: HitSource
+  basis_text: string
+  measure: string | null
+  applied: SqlBool
+  not_applied_reason: string | null
+  deciding_unit_id: number
+  decision_doc: string | null
+  decided_on: string
+  feedback: string | null
+  created_by: number | null
+  created_at: number
+  updated_at: number
+}
+
+export interface CommitmentRow extends SubjectColumns {
+  id: number
+  uid: string
+  commitment_type: string
+  reason: string
+  content: string | null
+  committed_on: string
+  unit_id: number
+  scan_digest: string | null
+  scan_file_name: string | null
+  status: CommitmentStatus
+  kept_on: string | null
+  breach_facts: string | null
+  breach_doc: string | null
+  breach_decided_on: string | null
+  breach_proposed_by: number | null
+  breach_proposed_at: number | null
+  breach_decided_by: number | null
+  breach_decided_at: number | null
+  breach_refused_reason: string | null
+  breach_record_id: number | null
+  created_by: number | null
+  created_at: number
+  updated_at: number
+}
+
+export interface CreditReportRow {
+  id: number
+  year: number
+  seq: number
+  subject_name: string
+  subject_shown: string | null
+  subject_key: string
+  subject_type: SubjectKind
+  purpose: string
+  authorisation: string | null
+  period_from: string
+  period_to: string
+  sections: string
+  produced_by: number
+  produced_at: number
 }
 
 export interface DictItemRow {
@@ -465,6 +585,11 @@ declare module 'knex/types/tables' {
     catalog_categories: CatalogCategoryRow
     catalog_fields: CatalogFieldRow
     catalog_items: CatalogItemRow
+    commitments: CommitmentRow
+    credit_check_results: CreditCheckResultRow
+    credit_checks: CreditCheckRow
+    credit_list_entries: CreditListEntryRow
+    credit_reports: CreditReportRow
     dict_items: DictItemRow
     dict_types: DictTypeRow
     disclosure_rules: DisclosureRuleRow
@@ -483,6 +608,7 @@ declare module 'knex/types/tables' {
     plans: PlanRow
     record_actions: RecordActionRow
     records: RecordRow
+    sanction_cases: SanctionCaseRow
     settings: SettingRow
     supervision_letters: SupervisionLetterRow
     task_event_attachments: TaskEventAttachmentRow

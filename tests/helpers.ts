@@ -5,6 +5,8 @@ import type { Knex } from 'knex'
 import { afterEach } from 'vitest'
 import { openDatabase } from '../electron/core/shared/open-database'
 import { manualClock } from '../electron/core/shared/clock'
+import { usccCheckChar } from '../electron/core/codes/uscc'
+import { idCardCheckChar } from '../electron/core/codes/idcard'
 import { createBackend, type Backend } from '../electron/main/compose'
 import { trustOrigin } from '../electron/main/ipc/router'
 import { memoryLogger } from '../electron/main/logger'
@@ -123,4 +125,16 @@ export const PENALTY = {
   CF_CFJGDM: '91440300708461136T',
   CF_SJLY: '某县市场监督管理局',
   CF_SJLYDM: '91440300708461136T',
+}
+
+/** The n-th valid 统一社会信用代码 of a made-up company (GB 32100 check character computed). */
+export function validUscc(n: number): string {
+  const body = `91350102MA${String(n).padStart(7, '0')}`
+  return body + usccCheckChar(body)!
+}
+
+/** The n-th valid 身份证号 of a made-up person born 1980-01-01 (GB 11643 check character computed). */
+export function validIdNumber(n: number): string {
+  const body = `35010219800101${String(n).padStart(3, '0')}`
+  return body + idCardCheckChar(body)
 }

@@ -16,6 +16,7 @@ import * as P from './schemas/archives'
 import * as V from './schemas/supervision'
 import * as X from './schemas/exchange'
 import * as B from './schemas/backup'
+import * as K from './schemas/credit'
 import { Empty, IdResult, Ok } from './schemas/common'
 import { z as zod } from 'zod'
 
@@ -211,6 +212,33 @@ export const contract = {
   'exchange:cancel': { input: X.JobIdInput, output: X.ExchangeJob, access: editors, audited: true },
   'archives:import-assessments': { input: P.AssessmentImportInput, output: P.PeopleImportResult, access: keepers, audited: true },
   'archives:export-pdf': { input: P.PersonIdInput, output: R.FileResult, access: archivists, audited: true },
+  'lists:list': { input: K.ListQuery, output: K.ListPage, access: business, audited: false },
+  'lists:save': { input: K.NewListEntry, output: K.SaveListResult, access: editors, audited: true },
+  'lists:remove': { input: K.RemoveListEntry, output: Ok, access: editors, audited: true },
+  'lists:template': { input: Empty, output: R.FileResult, access: business, audited: false },
+  'lists:import': { input: K.ListImportInput, output: K.ListImportResult, access: editors, audited: true },
+  'checks:run': { input: K.CheckInput, output: K.CheckRunResult, access: business, audited: true },
+  'checks:run-file': { input: K.CheckFileInput, output: K.CheckRunResult, access: business, audited: true },
+  'checks:list': { input: K.CheckQuery, output: K.CheckPage, access: business, audited: false },
+  'checks:get': { input: K.CheckIdInput, output: K.CheckDetail, access: business, audited: false },
+  'checks:export': { input: K.CheckIdInput, output: R.FileResult, access: business, audited: true },
+  'checks:export-pdf': { input: K.CheckIdInput, output: R.FileResult, access: business, audited: true },
+  'checks:log-print': { input: K.CheckIdInput, output: Ok, access: business, audited: true },
+  'cases:create': { input: K.NewCase, output: IdResult, access: editors, audited: true },
+  'cases:feedback': { input: K.CaseFeedback, output: Ok, access: editors, audited: true },
+  'cases:list': { input: K.CaseQuery, output: K.CasePage, access: business, audited: false },
+  'cases:stats': { input: K.CaseStatsInput, output: K.CaseStats, access: business, audited: false },
+  'commitments:list': { input: K.CommitmentQuery, output: K.CommitmentPage, access: business, audited: false },
+  'commitments:create': { input: K.NewCommitment, output: IdResult, access: editors, audited: true },
+  'commitments:attach': { input: K.CommitmentIdInput, output: zod.object({ attached: zod.boolean(), fileName: zod.string().nullable() }), access: editors, audited: true },
+  'commitments:scan': { input: K.CommitmentIdInput, output: P.AttachmentContent, access: business, audited: true },
+  'commitments:mark-kept': { input: K.MarkKeptInput, output: Ok, access: editors, audited: true },
+  'commitments:propose-breach': { input: K.ProposeBreach, output: Ok, access: editors, audited: true },
+  'commitments:decide-breach': { input: K.DecideBreach, output: zod.object({ recordId: zod.number().int().nullable() }), access: reviewers, audited: true },
+  'reports:create': { input: K.ReportInput, output: IdResult, access: business, audited: true },
+  'reports:get': { input: K.ReportIdInput, output: K.CreditReport, access: business, audited: false },
+  'reports:export-pdf': { input: K.ReportIdInput, output: R.FileResult, access: business, audited: true },
+  'reports:log-print': { input: K.ReportIdInput, output: Ok, access: business, audited: true },
 } as const satisfies Record<ProcedureName, ProcedureSpec>
 
 export type Contract = typeof contract

@@ -2,6 +2,7 @@ import type { ProcedureName } from './names'
 import type { Role } from './roles'
 import { REFUSAL_CODES, type ErrorCode } from './errors'
 import type { LoginResult } from './schemas/audit'
+import type { CommitmentStatus, HitSource, ListSource, ListStatus, SubjectKind, Verdict } from './schemas/credit'
 
 // Names users see for procedures (audit log viewer and its Excel export) and roles.
 const PROCEDURE_LABELS: Record<ProcedureName, string> = {
@@ -128,6 +129,33 @@ const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'exchange:import-start': '导入数据交换包',
   'exchange:job': '查询数据包任务进度',
   'exchange:cancel': '取消数据包任务',
+  'lists:list': '查询名单',
+  'lists:save': '录入名单',
+  'lists:remove': '移出名单',
+  'lists:template': '下载名单导入模板',
+  'lists:import': '导入名单',
+  'checks:run': '信用核查',
+  'checks:run-file': '批量信用核查（Excel）',
+  'checks:list': '查询核查登记',
+  'checks:get': '查看核查结果',
+  'checks:export': '导出核查结果 Excel',
+  'checks:export-pdf': '导出核查结果单 PDF',
+  'checks:log-print': '打印核查结果单',
+  'cases:create': '登记联合奖惩案例',
+  'cases:feedback': '填写奖惩执行反馈',
+  'cases:list': '查询联合奖惩案例',
+  'cases:stats': '联合奖惩统计',
+  'commitments:list': '查询信用承诺',
+  'commitments:create': '登记信用承诺',
+  'commitments:attach': '上传承诺书扫描件',
+  'commitments:scan': '查看承诺书扫描件',
+  'commitments:mark-kept': '标记已履约',
+  'commitments:propose-breach': '提出违诺认定',
+  'commitments:decide-breach': '审核违诺认定',
+  'reports:create': '出具信用报告',
+  'reports:get': '查看信用报告',
+  'reports:export-pdf': '导出信用报告 PDF',
+  'reports:log-print': '打印信用报告',
 }
 
 /** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */
@@ -260,3 +288,31 @@ export const LOGIN_RESULT_LABELS: Record<LoginResult, string> = {
   idle_lock: '无操作自动锁屏',
   session_end: '会话结束',
 }
+
+/** 信用核查 verdicts as the 核查结果单 words them. */
+export const VERDICT_LABELS: Record<Verdict, string> = {
+  punish: '失信惩戒对象',
+  watch: '重点关注对象',
+  reward: '守信激励对象',
+  clean: '未发现不良信用记录',
+  invalid: '代码校验不通过，未核查',
+}
+export const LIST_STATUS_LABELS: Record<ListStatus, string> = { active: '有效', expired: '已到期', removed: '已移出' }
+export const LIST_SOURCE_LABELS: Record<ListSource, string> = { city: '市平台下发', local: '本地录入', import: 'Excel 导入' }
+export const COMMITMENT_STATUS_LABELS: Record<CommitmentStatus, string> = { keeping: '履约中', kept: '已履约', breached: '违诺' }
+export const HIT_SOURCE_LABELS: Record<HitSource, string> = { list: '名单', record: '失信记录', commitment: '信用承诺' }
+export const SUBJECT_KIND_LABELS: Record<SubjectKind, string> = {
+  legal: '法人和非法人组织',
+  individual_business: '个体工商户',
+  natural_person: '自然人',
+  unknown: '未提供代码',
+}
+
+/** 核查结果单 and 信用报告 numbers, as printed. */
+export function checkNumber(year: number, seq: number): string {
+  return `信核〔${year}〕${seq}号`
+}
+export function reportNumber(year: number, seq: number): string {
+  return `信报〔${year}〕${seq}号`
+}
+export const DISHONESTY_LEVEL_LABELS: Record<string, string> = { minor: '轻微失信', general: '一般失信', serious: '严重失信' }

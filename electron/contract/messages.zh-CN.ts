@@ -93,6 +93,12 @@ const FIELD_MESSAGES: Record<string, string> = {
   'dict.typeTaken': '该字典编码已存在',
   'dict.valueTaken': '该字典中已有相同的值',
   'dict.valueFixed': '已保存的字典值不能修改，只能修改名称、排序和启用状态',
+  'credit.subjectMissing': '请填写主体名称或统一社会信用代码/身份证号',
+  'case.needsPunishment': '失信主体应选择惩戒措施（不能选激励措施）',
+  'case.needsIncentive': '守信主体应选择激励措施（不能选惩戒措施）',
+  'case.measureOrReason': '请选择采取的措施，或填写未采取措施的原因',
+  'report.codeRequired': '信用报告须填写统一社会信用代码或身份证号',
+  'report.authorisationRequired': '自然人的信用报告须填写本人授权书编号（查询授权）',
 }
 
 export function fieldMessage(key: string, params?: Record<string, string | number>): string {
@@ -108,6 +114,8 @@ const IMPORT_REJECTIONS: Record<string, string> = {
   empty: '文件是空的',
   no_header: '前 10 行中找不到表头：请使用本系统下载的模板，或让表头使用数据项名称',
   missing_columns: '缺少必填列：{columns}',
+  no_subjects: '文件中没有可核查的主体：请在表头写“主体名称”和/或“统一社会信用代码或证件号码”',
+  too_many_subjects: '一次最多核查 {max} 个主体，请拆分后分批核查',
 }
 
 /** A file from outside past one of core/untrusted/limits.ts: which limit, and its value. */
@@ -137,7 +145,7 @@ export function importRejectionText(details: Record<string, unknown>): string {
       .replace('{part}', String(details.part ?? ''))
   }
   const text = IMPORT_REJECTIONS[String(details.reason)] ?? '文件无法导入'
-  return text.replace('{columns}', Array.isArray(details.columns) ? details.columns.join('、') : '')
+  return text.replace('{columns}', Array.isArray(details.columns) ? details.columns.join('、') : '').replace('{max}', String(details.max ?? ''))
 }
 
 /** Why a work-plan document could not be decomposed (undefined: not a plan-file reason). */
@@ -173,6 +181,10 @@ const PACKAGE_REJECTIONS: Record<string, [string, string]> = {
   replay: [
     '序号 {sequence} 的数据包已导入过（已收到的最新序号为 {last}），疑似重放或顺序颠倒',
     'sequence {sequence} already seen (latest {last}): replayed or out of order',
+  ],
+  bad_lists: [
+    '名单数据包中有 {count} 条名单不合格（第 {rows} 条：代码校验不通过、名单类型未知、缺少认定单位/依据/日期或日期格式不对），整包未导入',
+    '{count} list entries fail their checks (entries {rows}); nothing was imported',
   ],
   wrong_kind: ['本单位不能导入这类数据包（{kind}）', 'this kind of package ({kind}) cannot be imported here'],
   bad_payload: ['数据包内容与其清单不符', 'the payload does not match its manifest'],

@@ -5,14 +5,16 @@ import { Id, TimestampMs, text } from './common'
 const Suite = z.enum(['SM2-SM3-SM4', 'X25519-Ed25519-AES256GCM'])
 /** The algorithm suites a package can use (national by default; the standard suite where a city asks for it). */
 export type SuiteName = z.infer<typeof Suite>
-/** What a transfer package carries (county → city data; city → county tasks, catalog updates, receipts). */
-export const PACKAGE_KINDS = ['data', 'tasks', 'catalog', 'receipt'] as const
+/** What a transfer package carries (county → city data; city → county tasks, catalog updates, receipts, 名单). */
+export const PACKAGE_KINDS = ['data', 'tasks', 'catalog', 'receipt', 'lists'] as const
 export type PackageKind = (typeof PACKAGE_KINDS)[number]
 const Kind = z.enum(PACKAGE_KINDS)
 const Counts = z.record(z.string(), z.number().int())
 
 /** What a data package may carry, chosen per peer by the administrator. */
-export const EXPORT_PARTS = ['catalog', 'records', 'progress', 'archives'] as const
+export const EXPORT_PARTS = ['catalog', 'records', 'progress', 'archives', 'credit'] as const
+/** What a peer may receive until the administrator says otherwise (archives only when chosen). */
+export const DEFAULT_PARTS: ExportPart[] = ['catalog', 'records', 'progress', 'credit']
 export type ExportPart = (typeof EXPORT_PARTS)[number]
 const Parts = z
   .array(z.enum(EXPORT_PARTS))

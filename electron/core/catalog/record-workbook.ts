@@ -79,7 +79,7 @@ function headerKey(text: string): string {
 }
 
 /** A header row names the data items by code (template row 2) or by name (row 1, "*" allowed). */
-function matchHeader(rowNumber: number, cells: unknown[], fields: CatalogField[]): HeaderMatch | null {
+function matchHeader(rowNumber: number, cells: unknown[], fields: CatalogField[], minColumns = 3): HeaderMatch | null {
   const byCode = new Map(fields.map((f) => [f.code, f.code]))
   const byName = new Map(fields.map((f) => [headerKey(f.name), f.code]))
   const columns = new Map<number, string>()
@@ -91,8 +91,8 @@ function matchHeader(rowNumber: number, cells: unknown[], fields: CatalogField[]
     if (code && ![...columns.values()].includes(code)) columns.set(i, code)
     else unknownHeaders.push(text)
   })
-  // Three matching names tell a header from a title line or a data row.
-  if (columns.size < Math.min(3, fields.length)) return null
+  // Three matching names tell a header from a title line or a data row (a list of subjects may have one or two).
+  if (columns.size < Math.min(minColumns, fields.length)) return null
   const present = new Set(columns.values())
   return {
     row: rowNumber,
@@ -144,7 +144,7 @@ class MergeCollector {
  * number. Throws an import-file error for unreadable files, missing headers and files past a limit.
  * Runs inside the parse worker: callers use readRecordRows.
  */
-export async function* parseWorkbook(path: string, fields: CatalogField[]): AsyncGenerator<WorkbookEvent> {
+export async function* parseWorkbook(path: string, fields: CatalogField[], minColumns?: number): AsyncGenerator<WorkbookEvent> {
   await sniffWorkbook(path)
   const merges = new MergeCollector()
   await inspectZip(path, XLSX_LIMITS, merges.visit)
@@ -164,7 +164,7 @@ export async function* parseWorkbook(path: string, fields: CatalogField[]): Asyn
         if (!header || (!announced && row.number === header.row + 1)) {
           // The template has names in row 1 and codes in row 2: a second header row right under the
           // first replaces it, so the code row is never read as data.
-          const candidate = matchHeader(row.number, cells, fields)
+          const candidate = matchHeader(row.number, cells, fields, minColumns)
           if (candidate && (!header || candidate.columns.size >= header.columns.size)) {
             header = candidate
             continue
@@ -198,6 +198,6 @@ export async function* parseWorkbook(path: string, fields: CatalogField[]): Asyn
 }
 
 /** The rows of a workbook from outside, read in the parse worker with its limits (see parseWorkbook). */
-export function readRecordRows(path: string, fields: CatalogField[]): AsyncGenerator<WorkbookEvent> {
-  return parseInWorker<WorkbookEvent>({ op: 'workbook', path, fields }, WORKBOOK_DEADLINE_MS)
+export function readRecordRows(path: string, fields: CatalogField[], minColumns?: number): AsyncGenerator<WorkbookEvent> {
+  return parseInWorker<WorkbookEvent>({ op: 'workbook', path, fields, minColumns }, WORKBOOK_DEADLINE_MS)
 }

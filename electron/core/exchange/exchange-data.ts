@@ -12,6 +12,7 @@ import { AppError } from '../shared/app-error'
 import { birthDateOf, personIdNumber } from '../archives/people'
 import { getCatalogItem, portableItem } from '../catalog/catalog'
 import type { FieldKeys } from '../security/field-crypto'
+import { openField } from '../security/field-crypto'
 import { EXPORT_PARTS, type ExportPart } from '../../contract/schemas/exchange'
 import { openSensitiveValue } from '../catalog/records'
 import { cryptoPool, OrderedPipeline, type CryptoPool } from './crypto-pool'
@@ -34,9 +35,23 @@ export interface Watermark {
   actionsAt: number
   /** people changed up to this time */
   peopleAt: number
+  /** 联合奖惩 cases and 信用承诺 changed up to this time (absent before they travelled: 0) */
+  casesAt: number
+  commitmentsAt: number
 }
 
-export const ZERO_WATERMARK: Watermark = { records: 0, actions: 0, events: 0, entries: 0, grades: 0, at: 0, actionsAt: 0, peopleAt: 0 }
+export const ZERO_WATERMARK: Watermark = {
+  records: 0,
+  actions: 0,
+  events: 0,
+  entries: 0,
+  grades: 0,
+  at: 0,
+  actionsAt: 0,
+  peopleAt: 0,
+  casesAt: 0,
+  commitmentsAt: 0,
+}
 
 /** A watermark as logged, filled out to the current shape (before per-part times, `at` served every part). */
 export function parseWatermark(json: string): Watermark {
@@ -50,6 +65,7 @@ const PART_MARKS: Record<ExportPart, Array<keyof Watermark>> = {
   records: ['records', 'actions', 'actionsAt'],
   progress: ['events'],
   archives: ['entries', 'grades', 'peopleAt'],
+  credit: ['casesAt', 'commitmentsAt'],
 }
 
 /** The `to` of a package carrying only `parts`: the other parts' marks stay at `from`. */
@@ -74,6 +90,8 @@ export async function currentWatermark(db: Knex, now: number): Promise<Watermark
     at: now,
     actionsAt: now,
     peopleAt: now,
+    casesAt: now,
+    commitmentsAt: now,
   }
 }
 
@@ -275,6 +293,79 @@ export async function* dataEntries(
     yield* scans.tableWithScans('archive_entries', entryRows(src.db, from, to), counts)
     yield* tableParts('grade_history', gradeRows(src.db, from, to), counts)
   }
+  if (parts.includes('credit')) {
+    yield* tableParts('sanction_cases', caseRows(src.db, from, to), counts)
+    yield* scans.tableWithScans('commitments', commitmentRows(src.db, src.keys, from, to), counts)
+  }
+}
+
+/** 联合奖惩 cases changed since the last acknowledged package (a case changes when its feedback comes in). */
+function caseRows(db: Knex, from: Watermark, to: Watermark) {
+  return byId(
+    () =>
+      db('sanction_cases as s')
+        .join('org_units as u', 'u.id', 's.deciding_unit_id')
+        .leftJoin('dict_items as d', (j) => j.on('d.value', 's.measure').andOnVal('d.type_code', 'sanction_measure'))
+        .where('s.updated_at', '>', from.casesAt)
+        .andWhere('s.updated_at', '<=', to.casesAt)
+        .select('s.*', 'u.name as unit_name', 'u.credit_code as unit_credit_code', 'd.label as measure_label'),
+    's.id',
+    (rows) =>
+      rows.map((c) => ({
+        uid: c.uid,
+        subjectName: c.subject_name,
+        subjectCode: c.subject_shown ?? null,
+        direction: c.direction,
+        basisSource: c.basis_source,
+        basis: c.basis_text,
+        applied: Boolean(c.applied),
+        measure: c.measure ?? null,
+        measureName: c.measure_label ?? null,
+        notAppliedReason: c.not_applied_reason ?? null,
+        decidingUnit: c.unit_name,
+        decidingUnitCreditCode: c.unit_credit_code ?? null,
+        decisionDoc: c.decision_doc ?? null,
+        decidedOn: c.decided_on,
+        feedback: c.feedback ?? null,
+        updatedAt: Number(c.updated_at),
+      })),
+  )
+}
+
+/** 信用承诺 changed since the last acknowledged package, with the scan of the 承诺书 (a natural person's ID opened). */
+function commitmentRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
+  return byId(
+    () =>
+      db('commitments as c')
+        .join('org_units as u', 'u.id', 'c.unit_id')
+        .leftJoin('dict_items as d', (j) => j.on('d.value', 'c.commitment_type').andOnVal('d.type_code', 'commitment_type'))
+        .where('c.updated_at', '>', from.commitmentsAt)
+        .andWhere('c.updated_at', '<=', to.commitmentsAt)
+        .select('c.*', 'u.name as unit_name', 'u.credit_code as unit_credit_code', 'd.label as type_label'),
+    'c.id',
+    (rows) =>
+      rows.map((c) => ({
+        uid: c.uid,
+        subjectName: c.subject_name,
+        subjectType: c.subject_type,
+        subjectCode: c.subject_code ?? null,
+        idNumber: c.subject_id_sealed ? openField(keys, String(c.subject_id_sealed), 'commitments.subject_id') : null,
+        type: c.commitment_type,
+        typeName: c.type_label ?? null,
+        reason: c.reason,
+        content: c.content ?? null,
+        committedOn: c.committed_on,
+        unitName: c.unit_name,
+        unitCreditCode: c.unit_credit_code ?? null,
+        status: c.status,
+        keptOn: c.kept_on ?? null,
+        breachFacts: c.status === 'breached' ? c.breach_facts : null,
+        breachDoc: c.status === 'breached' ? c.breach_doc : null,
+        breachDecidedOn: c.status === 'breached' ? c.breach_decided_on : null,
+        updatedAt: Number(c.updated_at),
+        scans: c.scan_digest ? [{ fileName: String(c.scan_file_name), storedAs: String(c.scan_digest) }] : [],
+      })),
+  )
 }
 
 /** People whose archive changed since the last acknowledged package (their ID number opened for the city). */
@@ -546,6 +637,12 @@ export async function previewCounts(
     counts.grade_history = personal.grade_history = await n(
       db('grade_history').where('id', '>', from.grades).andWhere('id', '<=', to.grades),
     )
+  }
+  if (parts.includes('credit')) {
+    counts.sanction_cases = await n(db('sanction_cases').where('updated_at', '>', from.casesAt).andWhere('updated_at', '<=', to.casesAt))
+    const commitments = () => db('commitments').where('updated_at', '>', from.commitmentsAt).andWhere('updated_at', '<=', to.commitmentsAt)
+    counts.commitments = await n(commitments())
+    personal.commitments = await n(commitments().whereNotNull('subject_id_sealed'))
   }
   for (const [table, count] of Object.entries(personal)) if (!count) delete personal[table]
   return { counts, personal }

@@ -3,7 +3,7 @@
 // key retires its old one: packages signed with a retired key are refused.
 import { readFileSync, statSync } from 'node:fs'
 import type { Knex } from 'knex'
-import { EXPORT_PARTS, type ExportPart } from '../../contract/schemas/exchange'
+import { DEFAULT_PARTS, EXPORT_PARTS, type ExportPart } from '../../contract/schemas/exchange'
 import { ErrorCode } from '../../contract/errors'
 import { openField, sealField, type FieldKeys } from '../security/field-crypto'
 import { AppError } from '../shared/app-error'
@@ -111,7 +111,7 @@ export async function importPeer(db: Knex, clock: Clock, input: { name: string; 
       public_pem: input.pemText,
       imported_by: userId,
       imported_at: now,
-      ...(previous ? { parts: previous.parts } : {}),
+      parts: previous?.parts ?? JSON.stringify(DEFAULT_PARTS),
     })
     return peerId!
   })

@@ -19,6 +19,8 @@ import { payloadStream } from './payload'
 import type { CollectedPayload } from './payload-collect'
 import { PayloadInWorker } from '../untrusted/payload-in-worker'
 import { suiteOf } from './suites'
+import { applyListPackage } from '../credit/list-package'
+import { beijingDate } from '../catalog/record-context'
 
 export interface ExchangeContext {
   db: Knex
@@ -216,7 +218,7 @@ export interface ImportResult {
   changes: Record<string, number>
 }
 
-const IMPORTABLE: PackageKind[] = ['tasks', 'receipt', 'catalog']
+const IMPORTABLE: PackageKind[] = ['tasks', 'receipt', 'catalog', 'lists']
 /** The most an imported package's entries may add up to (its tables and files are held until applied). */
 const MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
@@ -320,7 +322,9 @@ export async function importPackage(
         ? await applyReceipts(trx, read.tables.receipts ?? [], inId!, now)
         : read.header.kind === 'catalog'
           ? await applyCatalog(trx, ctx.clock, read.tables.catalog_items ?? [])
-          : await applyTasks(trx, ctx.clock, read.tables, o.userId)
+          : read.header.kind === 'lists'
+            ? await applyListPackage(trx, ctx.keys, read.tables, inId!, now, beijingDate(now))
+            : await applyTasks(trx, ctx.clock, read.tables, o.userId)
     return { ...base, alreadyImported: false, senderName: read.senderName, counts: read.manifest.counts, changes }
   })
 }

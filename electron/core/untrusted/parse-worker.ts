@@ -23,7 +23,7 @@ async function run(job: ParseJob): Promise<void> {
   if (job.op === 'plan-text') return send([await extractPlanText(job.path)])
   if (job.op === 'plan') return send([planOf(await extractPlanText(job.path))])
   let batch: unknown[] = []
-  for await (const event of parseWorkbook(job.path, job.fields)) {
+  for await (const event of parseWorkbook(job.path, job.fields, job.minColumns)) {
     batch.push(event)
     if (batch.length >= BATCH) {
       await send(batch)

@@ -6,6 +6,7 @@ import { auditHandlers } from './audit'
 import { backupHandlers } from './backup'
 import { authHandlers } from './auth'
 import { catalogHandlers } from './catalog'
+import { caseHandlers, checkHandlers, commitmentHandlers, listHandlers, reportHandlers } from './credit'
 import { exchangeHandlers } from './exchange'
 import { recordHandlers } from './records'
 import { letterHandlers, planHandlers, supervisionHandlers, taskHandlers } from './supervision'
@@ -25,4 +26,9 @@ export const handlers: Handlers = {
   ...letterHandlers,
   ...supervisionHandlers,
   ...exchangeHandlers,
+  ...listHandlers,
+  ...checkHandlers,
+  ...caseHandlers,
+  ...commitmentHandlers,
+  ...reportHandlers,
 }
