@@ -6,37 +6,57 @@ import type { Knex } from 'knex'
 
 const DICTS: Array<[code: string, name: string, items: Array<[string, string]>]> = [
   // Built-in kinds carry their meaning (守信 / 失信 / 重点关注); a kind an office adds counts as 重点关注.
-  ['list_kind', '名单类型', [
-    ['red', '红名单'],
-    ['black', '黑名单'],
-    ['watch', '重点关注名单'],
-  ]],
+  [
+    'list_kind',
+    '名单类型',
+    [
+      ['red', '红名单'],
+      ['black', '黑名单'],
+      ['watch', '重点关注名单'],
+    ],
+  ],
   // After the 全国失信惩戒措施基础清单 and the 守信激励 measures: values starting with r_ are incentives.
-  ['sanction_measure', '联合奖惩措施', [
-    ['p_bidding', '限制参与招标投标'],
-    ['p_procurement', '限制参与政府采购'],
-    ['p_subsidy', '限制获得财政补助补贴'],
-    ['p_land', '限制取得政府供应土地'],
-    ['p_supervision', '加强日常监管，提高抽查比例和频次'],
-    ['p_approval', '行政审批从严审核'],
-    ['p_honour', '限制参加评先评优'],
-    ['p_position', '限制担任国有企业法定代表人、董事、监事、高级管理人员'],
-    ['p_consumption', '限制高消费'],
-    ['r_fasttrack', '行政审批“绿色通道”、容缺受理'],
-    ['r_funding', '同等条件下优先安排财政资金支持'],
-    ['r_lesscheck', '降低抽查比例和频次'],
-    ['r_honour', '评先评优同等条件下优先考虑'],
-  ]],
-  ['commitment_type', '信用承诺类型', [
-    ['approval', '审批替代型'],
-    ['tolerance', '容缺受理型'],
-    ['repair', '信用修复型'],
-    ['voluntary', '主动型'],
-    ['industry', '行业自律型'],
-  ]],
+  [
+    'sanction_measure',
+    '联合奖惩措施',
+    [
+      ['p_bidding', '限制参与招标投标'],
+      ['p_procurement', '限制参与政府采购'],
+      ['p_subsidy', '限制获得财政补助补贴'],
+      ['p_land', '限制取得政府供应土地'],
+      ['p_supervision', '加强日常监管，提高抽查比例和频次'],
+      ['p_approval', '行政审批从严审核'],
+      ['p_honour', '限制参加评先评优'],
+      ['p_position', '限制担任国有企业法定代表人、董事、监事、高级管理人员'],
+      ['p_consumption', '限制高消费'],
+      ['r_fasttrack', '行政审批“绿色通道”、容缺受理'],
+      ['r_funding', '同等条件下优先安排财政资金支持'],
+      ['r_lesscheck', '降低抽查比例和频次'],
+      ['r_honour', '评先评优同等条件下优先考虑'],
+    ],
+  ],
+  [
+    'commitment_type',
+    '信用承诺类型',
+    [
+      ['approval', '审批替代型'],
+      ['tolerance', '容缺受理型'],
+      ['repair', '信用修复型'],
+      ['voluntary', '主动型'],
+      ['industry', '行业自律型'],
+    ],
+  ],
 ]
 
-type Field = [code: string, name: string, type: string, maxLength: number | null, required: boolean, dict: string | null, rule: string | null]
+type Field = [
+  code: string,
+  name: string,
+  type: string,
+  maxLength: number | null,
+  required: boolean,
+  dict: string | null,
+  rule: string | null,
+]
 
 /** 信用承诺违诺信息: what a 违诺 decision becomes in the catalog (category 08), a 失信 item like 行政处罚. */
 const BREACH_FIELDS: Field[] = [
@@ -59,7 +79,9 @@ const BREACH_ITEM_CODE = 'XYCN_WN'
 export async function up(knex: Knex): Promise<void> {
   for (const [code, name, items] of DICTS) {
     await knex('dict_types').insert({ code, name, is_system: true })
-    await knex('dict_items').insert(items.map(([value, label], i) => ({ type_code: code, value, label, sort_order: (i + 1) * 10, enabled: true })))
+    await knex('dict_items').insert(
+      items.map(([value, label], i) => ({ type_code: code, value, label, sort_order: (i + 1) * 10, enabled: true })),
+    )
   }
 
   const subject = (t: Knex.CreateTableBuilder) => {
@@ -198,7 +220,9 @@ export async function up(knex: Knex): Promise<void> {
   for (const peer of await knex('exchange_peers').select('id', 'parts')) {
     const parts: string[] = JSON.parse(peer.parts)
     if (parts.includes('records') && !parts.includes('credit'))
-      await knex('exchange_peers').where('id', peer.id).update({ parts: JSON.stringify([...parts, 'credit']) })
+      await knex('exchange_peers')
+        .where('id', peer.id)
+        .update({ parts: JSON.stringify([...parts, 'credit']) })
   }
 
   // Checks look subjects up by name when no code is given.

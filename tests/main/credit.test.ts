@@ -3,9 +3,20 @@
 import { describe, expect, it } from 'vitest'
 import { adminSession, errorOf, expectOk, freshBackend, PENALTY, userSession, validIdNumber, validUscc } from '../helpers'
 
-type Call = (name: string, input?: unknown) => Promise<{ ok: boolean; data?: unknown; error?: { code: string; details?: Record<string, unknown> } }>
+type Call = (
+  name: string,
+  input?: unknown,
+) => Promise<{ ok: boolean; data?: unknown; error?: { code: string; details?: Record<string, unknown> } }>
 type Hit = { source: string; kind: string; basis: string; active: boolean; state: string; weight: string }
-type Result = { id: number; subjectName: string; subjectShown: string | null; verdict: string; nameOnly: boolean; problem: string | null; hits: Hit[] }
+type Result = {
+  id: number
+  subjectName: string
+  subjectShown: string | null
+  verdict: string
+  nameOnly: boolean
+  problem: string | null
+  hits: Hit[]
+}
 type Check = { id: number; number: string; subjectCount: number; hitCount: number; results: Result[] }
 
 const DAY = 86_400_000
@@ -41,14 +52,21 @@ describe('名单', () => {
     const { clerk, boss, admin } = await office()
     const first = expectOk(await clerk('lists:save', entry())) as { id: number; merged: boolean }
     expect(first.merged).toBe(false)
-    const again = expectOk(await clerk('lists:save', entry({ validUntil: '2030-01-01', name: '某某建设工程有限公司（更名）' }))) as { id: number; merged: boolean }
+    const again = expectOk(await clerk('lists:save', entry({ validUntil: '2030-01-01', name: '某某建设工程有限公司（更名）' }))) as {
+      id: number
+      merged: boolean
+    }
     expect(again).toEqual({ id: first.id, merged: true })
     // A different 依据 is another entry.
     expect((expectOk(await clerk('lists:save', entry({ basis: '建罚〔2026〕13号' }))) as { merged: boolean }).merged).toBe(false)
 
     const wrongDigit = validUscc(2).slice(0, 17) + (validUscc(2).endsWith('0') ? '1' : '0')
-    expect(errorOf(await clerk('lists:save', entry({ code: wrongDigit }))).details?.fields).toEqual([{ path: 'code', message: 'uscc.checkChar' }])
-    expect(errorOf(await clerk('lists:save', entry({ kind: 'purple' }))).details?.fields).toEqual([{ path: 'kind', message: 'dict.unknown' }])
+    expect(errorOf(await clerk('lists:save', entry({ code: wrongDigit }))).details?.fields).toEqual([
+      { path: 'code', message: 'uscc.checkChar' },
+    ])
+    expect(errorOf(await clerk('lists:save', entry({ kind: 'purple' }))).details?.fields).toEqual([
+      { path: 'kind', message: 'dict.unknown' },
+    ])
     expect(errorOf(await clerk('lists:save', entry({ listedOn: '2026-11-23' }))).details?.fields).toEqual([
       { path: 'listedOn', message: 'date.future' },
     ])
@@ -58,16 +76,26 @@ describe('名单', () => {
     expect(errorOf(await boss('lists:save', entry({ basis: 'Y' }))).code).toBe('FORBIDDEN')
     expect(errorOf(await admin('lists:list', {})).code).toBe('FORBIDDEN')
 
-    const page = expectOk(await boss('lists:list', { kind: 'black' })) as { total: number; items: Array<{ id: number; subjectName: string; validUntil: string; status: string }> }
+    const page = expectOk(await boss('lists:list', { kind: 'black' })) as {
+      total: number
+      items: Array<{ id: number; subjectName: string; validUntil: string; status: string }>
+    }
     expect(page.total).toBe(3)
-    expect(page.items.find((i) => i.id === first.id)).toMatchObject({ subjectName: '某某建设工程有限公司（更名）', validUntil: '2030-01-01', status: 'active' })
+    expect(page.items.find((i) => i.id === first.id)).toMatchObject({
+      subjectName: '某某建设工程有限公司（更名）',
+      validUntil: '2030-01-01',
+      status: 'active',
+    })
 
     expect(errorOf(await clerk('lists:remove', { id: first.id, removedOn: '2026-05-01', reason: '信用修复' })).details?.fields).toEqual([
       { path: 'removedOn', message: 'date.before', params: { other: '列入日期' } },
     ])
     expectOk(await clerk('lists:remove', { id: first.id, removedOn: '2026-11-20', reason: '已完成信用修复' }))
     expect(errorOf(await clerk('lists:remove', { id: first.id, removedOn: '2026-11-21', reason: '再次' })).code).toBe('INVALID_STATE')
-    const removed = expectOk(await boss('lists:list', { status: 'removed' })) as { total: number; items: Array<{ id: number; removedReason: string }> }
+    const removed = expectOk(await boss('lists:list', { status: 'removed' })) as {
+      total: number
+      items: Array<{ id: number; removedReason: string }>
+    }
     expect(removed.items).toEqual([expect.objectContaining({ id: first.id, removedReason: '已完成信用修复' })])
     expect((expectOk(await boss('lists:list', { status: 'active' })) as { total: number }).total).toBe(2)
   })
@@ -93,8 +121,18 @@ describe('信用核查', () => {
     expectOk(await clerk('lists:save', entry({ name: '红名单但有处罚', code: PENALTY.XDR_SHXYM, kind: 'red', basis: '红〔2026〕2号' })))
     expectOk(await clerk('records:create', { itemCode: 'SGS_CF', supplierUnitId: unitId, values: PENALTY }))
     // 有效期至 is the last valid day: one that ended yesterday no longer counts.
-    expectOk(await clerk('lists:save', entry({ name: '到期企业', code: validUscc(3), validUntil: '2026-11-21', listedOn: '2025-01-01', basis: '旧' })))
-    expectOk(await clerk('lists:save', entry({ name: '今天到期企业', code: validUscc(4), validUntil: '2026-11-22', listedOn: '2025-01-01', basis: '今' })))
+    expectOk(
+      await clerk(
+        'lists:save',
+        entry({ name: '到期企业', code: validUscc(3), validUntil: '2026-11-21', listedOn: '2025-01-01', basis: '旧' }),
+      ),
+    )
+    expectOk(
+      await clerk(
+        'lists:save',
+        entry({ name: '今天到期企业', code: validUscc(4), validUntil: '2026-11-22', listedOn: '2025-01-01', basis: '今' }),
+      ),
+    )
     const removed = expectOk(await clerk('lists:save', entry({ name: '移出企业', code: validUscc(5), basis: '移' }))) as { id: number }
     expectOk(await clerk('lists:remove', { id: removed.id, removedOn: '2026-11-22', reason: '信用修复' }))
 
@@ -169,33 +207,70 @@ describe('联合奖惩 cases', () => {
     const [black, red, clean] = check.results
     const base = { decidingUnitId: unitId, decisionDoc: '采购〔2026〕5号', decidedOn: '2026-11-20' }
 
-    expect(errorOf(await clerk('cases:create', { ...base, checkResultId: black!.id, hitIndex: 0, applied: true, measure: 'r_funding' })).details?.fields).toEqual([
-      { path: 'measure', message: 'case.needsPunishment' },
-    ])
-    expect(errorOf(await clerk('cases:create', { ...base, checkResultId: red!.id, hitIndex: 0, applied: true, measure: 'p_bidding' })).details?.fields).toEqual([
-      { path: 'measure', message: 'case.needsIncentive' },
-    ])
+    expect(
+      errorOf(await clerk('cases:create', { ...base, checkResultId: black!.id, hitIndex: 0, applied: true, measure: 'r_funding' })).details
+        ?.fields,
+    ).toEqual([{ path: 'measure', message: 'case.needsPunishment' }])
+    expect(
+      errorOf(await clerk('cases:create', { ...base, checkResultId: red!.id, hitIndex: 0, applied: true, measure: 'p_bidding' })).details
+        ?.fields,
+    ).toEqual([{ path: 'measure', message: 'case.needsIncentive' }])
     expect(errorOf(await clerk('cases:create', { ...base, checkResultId: black!.id, hitIndex: 0, applied: false })).code).toBe('VALIDATION')
-    expect(errorOf(await clerk('cases:create', { ...base, checkResultId: clean!.id, hitIndex: 0, applied: false, notAppliedReason: 'x' })).code).toBe(
-      'NOT_FOUND',
-    )
-    expect(errorOf(await clerk('cases:create', { ...base, checkResultId: black!.id, hitIndex: 0, applied: true, measure: 'p_bidding', decidedOn: '2026-11-23' })).details?.fields).toEqual([
-      { path: 'decidedOn', message: 'date.future' },
-    ])
-    expect(errorOf(await boss('cases:create', { ...base, checkResultId: black!.id, hitIndex: 0, applied: true, measure: 'p_bidding' })).code).toBe('FORBIDDEN')
+    expect(
+      errorOf(await clerk('cases:create', { ...base, checkResultId: clean!.id, hitIndex: 0, applied: false, notAppliedReason: 'x' })).code,
+    ).toBe('NOT_FOUND')
+    expect(
+      errorOf(
+        await clerk('cases:create', {
+          ...base,
+          checkResultId: black!.id,
+          hitIndex: 0,
+          applied: true,
+          measure: 'p_bidding',
+          decidedOn: '2026-11-23',
+        }),
+      ).details?.fields,
+    ).toEqual([{ path: 'decidedOn', message: 'date.future' }])
+    expect(
+      errorOf(await boss('cases:create', { ...base, checkResultId: black!.id, hitIndex: 0, applied: true, measure: 'p_bidding' })).code,
+    ).toBe('FORBIDDEN')
 
     expectOk(await clerk('cases:create', { ...base, checkResultId: black!.id, hitIndex: 0, applied: true, measure: 'p_bidding' }))
-    expectOk(await clerk('cases:create', { ...base, decidedOn: '2026-03-31', checkResultId: black!.id, hitIndex: 0, applied: false, notAppliedReason: '法定情形不适用' }))
-    expectOk(await clerk('cases:create', { ...base, decidingUnitId: otherUnitId, decidedOn: '2026-04-01', checkResultId: red!.id, hitIndex: 0, applied: true, measure: 'r_fasttrack' }))
+    expectOk(
+      await clerk('cases:create', {
+        ...base,
+        decidedOn: '2026-03-31',
+        checkResultId: black!.id,
+        hitIndex: 0,
+        applied: false,
+        notAppliedReason: '法定情形不适用',
+      }),
+    )
+    expectOk(
+      await clerk('cases:create', {
+        ...base,
+        decidingUnitId: otherUnitId,
+        decidedOn: '2026-04-01',
+        checkResultId: red!.id,
+        hitIndex: 0,
+        applied: true,
+        measure: 'r_fasttrack',
+      }),
+    )
 
-    const cases = expectOk(await boss('cases:list', {})) as { total: number; items: Array<{ measureLabel: string | null; direction: string; checkNumber: string; notAppliedReason: string | null }> }
+    const cases = expectOk(await boss('cases:list', {})) as {
+      total: number
+      items: Array<{ measureLabel: string | null; direction: string; checkNumber: string; notAppliedReason: string | null }>
+    }
     expect(cases.total).toBe(3)
     expect(cases.items[0]).toMatchObject({ measureLabel: '限制参与招标投标', direction: 'punish', checkNumber: check.number })
     expect((expectOk(await boss('cases:list', { year: 2026, quarter: 1 })) as { total: number }).total).toBe(1)
     expect((expectOk(await boss('cases:list', { year: 2026, quarter: 2 })) as { total: number }).total).toBe(1)
     expect((expectOk(await boss('cases:list', { unitId: otherUnitId })) as { total: number }).total).toBe(1)
 
-    const stats = expectOk(await boss('cases:stats', { year: 2026 })) as { rows: Array<{ unitName: string; quarters: Array<{ applied: number; notApplied: number }>; applied: number; notApplied: number }> }
+    const stats = expectOk(await boss('cases:stats', { year: 2026 })) as {
+      rows: Array<{ unitName: string; quarters: Array<{ applied: number; notApplied: number }>; applied: number; notApplied: number }>
+    }
     expect(stats.rows).toEqual([
       {
         unitId,
@@ -229,8 +304,16 @@ describe('联合奖惩 cases', () => {
     expectOk(await clerk('lists:save', entry({ validUntil: '2026-11-01', listedOn: '2026-01-01' })))
     const check = await runCheck(clerk, [{ code: validUscc(1) }])
     expect(
-      errorOf(await clerk('cases:create', { checkResultId: check.results[0]!.id, hitIndex: 0, applied: true, measure: 'p_bidding', decidingUnitId: unitId, decidedOn: '2026-11-20' }))
-        .code,
+      errorOf(
+        await clerk('cases:create', {
+          checkResultId: check.results[0]!.id,
+          hitIndex: 0,
+          applied: true,
+          measure: 'p_bidding',
+          decidingUnitId: unitId,
+          decidedOn: '2026-11-20',
+        }),
+      ).code,
     ).toBe('INVALID_STATE')
   })
 })
@@ -250,8 +333,12 @@ describe('信用承诺', () => {
   it('a clerk proposes 违诺, another person confirms it, and the 失信 record appears under 信用承诺违诺信息', async () => {
     const { b, clerk, boss, both, unitId } = await office()
     const { id } = expectOk(await clerk('commitments:create', commitment(unitId))) as { id: number }
-    expect(errorOf(await clerk('commitments:create', commitment(unitId, { type: 'nonsense' }))).details?.fields).toEqual([{ path: 'type', message: 'dict.unknown' }])
-    expect(errorOf(await boss('commitments:decide-breach', { commitmentId: id, approve: true })).details).toMatchObject({ reason: 'breach_not_proposed' })
+    expect(errorOf(await clerk('commitments:create', commitment(unitId, { type: 'nonsense' }))).details?.fields).toEqual([
+      { path: 'type', message: 'dict.unknown' },
+    ])
+    expect(errorOf(await boss('commitments:decide-breach', { commitmentId: id, approve: true })).details).toMatchObject({
+      reason: 'breach_not_proposed',
+    })
 
     const breach = { commitmentId: id, facts: '逾期未补齐材料', doc: '市监认〔2026〕3号', decidedOn: '2026-11-15' }
     expect(errorOf(await boss('commitments:propose-breach', breach)).code).toBe('FORBIDDEN')
@@ -259,13 +346,23 @@ describe('信用承诺', () => {
     // The proposer may not decide, even holding the supervisor role.
     expect(errorOf(await both('commitments:decide-breach', { commitmentId: id, approve: true })).code).toBe('SELF_REVIEW')
     expect(errorOf(await clerk('commitments:decide-breach', { commitmentId: id, approve: true })).code).toBe('FORBIDDEN')
-    expect(errorOf(await clerk('commitments:mark-kept', { commitmentId: id, keptOn: '2026-11-20' })).details).toMatchObject({ reason: 'breach_pending' })
+    expect(errorOf(await clerk('commitments:mark-kept', { commitmentId: id, keptOn: '2026-11-20' })).details).toMatchObject({
+      reason: 'breach_pending',
+    })
 
     const decided = expectOk(await boss('commitments:decide-breach', { commitmentId: id, approve: true })) as { recordId: number }
     const record = await b.db('records').where('id', decided.recordId).first()
-    expect(record).toMatchObject({ item_code: 'XYCN_WN', subject_code: validUscc(8), doc_number: '市监认〔2026〕3号', decision_date: '2026-11-15', supplier_unit_id: unitId })
+    expect(record).toMatchObject({
+      item_code: 'XYCN_WN',
+      subject_code: validUscc(8),
+      doc_number: '市监认〔2026〕3号',
+      decision_date: '2026-11-15',
+      supplier_unit_id: unitId,
+    })
     expect(record!.disclosure_ends_on).not.toBeNull()
-    const list = expectOk(await clerk('commitments:list', {})) as { items: Array<{ status: string; breach: { decidedBy: string; recordId: number } }> }
+    const list = expectOk(await clerk('commitments:list', {})) as {
+      items: Array<{ status: string; breach: { decidedBy: string; recordId: number } }>
+    }
     expect(list.items[0]).toMatchObject({ status: 'breached', breach: { decidedBy: 'boss1', recordId: decided.recordId } })
 
     const check = await runCheck(clerk, [{ code: validUscc(8) }])
@@ -286,13 +383,26 @@ describe('信用承诺', () => {
       { path: 'keptOn', message: 'date.before', params: { other: '承诺日期' } },
     ])
     expectOk(await clerk('commitments:mark-kept', { commitmentId: id, keptOn: '2026-11-20' }))
-    expect(errorOf(await clerk('commitments:propose-breach', { commitmentId: id, facts: 'x', doc: 'd', decidedOn: '2026-11-15' })).code).toBe('INVALID_STATE')
+    expect(
+      errorOf(await clerk('commitments:propose-breach', { commitmentId: id, facts: 'x', doc: 'd', decidedOn: '2026-11-15' })).code,
+    ).toBe('INVALID_STATE')
 
     const pid = validIdNumber(9)
-    const person = expectOk(await clerk('commitments:create', commitment(unitId, { name: '王某', code: pid, type: 'repair' }))) as { id: number }
+    const person = expectOk(await clerk('commitments:create', commitment(unitId, { name: '王某', code: pid, type: 'repair' }))) as {
+      id: number
+    }
     expect(JSON.stringify(await b.db('commitments').where('id', person.id).first())).not.toContain(pid)
-    expectOk(await clerk('commitments:propose-breach', { commitmentId: person.id, facts: '未履行', doc: '认〔2026〕8号', decidedOn: '2026-11-16' }))
-    const { recordId } = expectOk(await boss('commitments:decide-breach', { commitmentId: person.id, approve: true })) as { recordId: number }
+    expectOk(
+      await clerk('commitments:propose-breach', {
+        commitmentId: person.id,
+        facts: '未履行',
+        doc: '认〔2026〕8号',
+        decidedOn: '2026-11-16',
+      }),
+    )
+    const { recordId } = expectOk(await boss('commitments:decide-breach', { commitmentId: person.id, approve: true })) as {
+      recordId: number
+    }
     const rec = await b.db('records').where('id', recordId).first()
     expect(rec).toMatchObject({ subject_type: 'natural_person', subject_code: null })
     expect(rec!.subject_id_index).not.toBeNull()
@@ -320,7 +430,9 @@ describe('信用报告', () => {
     expect(section('lists').rows).toHaveLength(1)
     expect(section('honours').rows).toEqual([])
     expect(report.sections.map((s) => s.key)).toEqual(['registration', 'administrative', 'honours', 'lists', 'commitments', 'other'])
-    expect(JSON.parse((await b.db('audit_log').where('procedure', 'reports:create').first())!.affected_ids)).toEqual([`credit-report:${id}`])
+    expect(JSON.parse((await b.db('audit_log').where('procedure', 'reports:create').first())!.affected_ids)).toEqual([
+      `credit-report:${id}`,
+    ])
 
     // The record's period ends: a new report leaves it out; the old one stays as produced.
     await b.db('records').update({ disclosure_ends_on: '2026-11-01' })
@@ -331,7 +443,9 @@ describe('信用报告', () => {
     expect((expectOk(await clerk('reports:get', { reportId: id })) as typeof report).sections[1]!.rows).toHaveLength(1)
     // Outside the period: not in the report.
     const before = expectOk(await clerk('reports:create', { ...input, periodFrom: '2024-01-01', periodTo: '2026-05-31' })) as { id: number }
-    expect((expectOk(await clerk('reports:get', { reportId: before.id })) as typeof report).sections.find((s) => s.key === 'lists')!.rows).toEqual([])
+    expect(
+      (expectOk(await clerk('reports:get', { reportId: before.id })) as typeof report).sections.find((s) => s.key === 'lists')!.rows,
+    ).toEqual([])
 
     const pid = validIdNumber(4)
     expect(errorOf(await clerk('reports:create', { ...input, subject: { code: pid } })).details?.fields).toEqual([
@@ -340,12 +454,16 @@ describe('信用报告', () => {
     expect(errorOf(await clerk('reports:create', { ...input, subject: { name: '只有名称' } })).details?.fields).toEqual([
       { path: 'subject.code', message: 'report.codeRequired' },
     ])
-    const personal = expectOk(await clerk('reports:create', { ...input, subject: { code: pid }, authorisation: '授权〔2026〕7号' })) as { id: number }
+    const personal = expectOk(await clerk('reports:create', { ...input, subject: { code: pid }, authorisation: '授权〔2026〕7号' })) as {
+      id: number
+    }
     expect(JSON.parse((await b.db('audit_log').where('procedure', 'reports:create').orderBy('id', 'desc').first())!.affected_ids)).toEqual([
       `credit-report:${personal.id}`,
       'authorisation:授权〔2026〕7号',
     ])
-    expect(errorOf(await clerk('reports:create', { ...input, periodTo: '2026-11-23' })).details?.fields).toEqual([{ path: 'periodTo', message: 'date.future' }])
+    expect(errorOf(await clerk('reports:create', { ...input, periodTo: '2026-11-23' })).details?.fields).toEqual([
+      { path: 'periodTo', message: 'date.future' },
+    ])
     b.clock.advance(0 * DAY)
   })
 })

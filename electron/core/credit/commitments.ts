@@ -59,7 +59,8 @@ async function commitmentRow(db: Knex, id: number): Promise<CommitmentRow> {
 }
 
 function requireStatus(row: CommitmentRow, status: CommitmentStatus) {
-  if (row.status !== status) throw new AppError(ErrorCode.InvalidState, `commitment is ${row.status}`, { reason: `commitment_${row.status}` })
+  if (row.status !== status)
+    throw new AppError(ErrorCode.InvalidState, `commitment is ${row.status}`, { reason: `commitment_${row.status}` })
 }
 
 export async function attachCommitmentScan(db: Knex, id: number, digest: string, fileName: string, now: number) {
@@ -86,7 +87,8 @@ export async function proposeBreach(
 ) {
   const row = await commitmentRow(db, input.commitmentId)
   requireStatus(row, 'keeping')
-  if (row.breach_proposed_by && !row.breach_refused_reason) throw new AppError(ErrorCode.InvalidState, 'breach pending', { reason: 'breach_pending' })
+  if (row.breach_proposed_by && !row.breach_refused_reason)
+    throw new AppError(ErrorCode.InvalidState, 'breach pending', { reason: 'breach_pending' })
   if (input.decidedOn > today) throw fieldError([{ path: 'decidedOn', message: 'date.future' }])
   if (input.decidedOn < row.committed_on) throw fieldError([{ path: 'decidedOn', message: 'date.before', params: { other: '承诺日期' } }])
   await db('commitments').where('id', input.commitmentId).update({
@@ -118,10 +120,13 @@ export async function decideBreach(
   return db.transaction(async (trx) => {
     const row = await commitmentRow(trx, input.commitmentId)
     requireStatus(row, 'keeping')
-    if (!row.breach_proposed_by || row.breach_refused_reason) throw new AppError(ErrorCode.InvalidState, 'nothing proposed', { reason: 'breach_not_proposed' })
+    if (!row.breach_proposed_by || row.breach_refused_reason)
+      throw new AppError(ErrorCode.InvalidState, 'nothing proposed', { reason: 'breach_not_proposed' })
     if (row.breach_proposed_by === userId) throw new AppError(ErrorCode.SelfReview, 'the proposer may not decide the breach')
     if (!input.approve) {
-      await trx('commitments').where('id', row.id).update({ breach_refused_reason: input.reason, breach_decided_by: userId, breach_decided_at: now, updated_at: now })
+      await trx('commitments')
+        .where('id', row.id)
+        .update({ breach_refused_reason: input.reason, breach_decided_by: userId, breach_decided_at: now, updated_at: now })
       await beforeCommit?.(trx, null)
       return { recordId: null }
     }

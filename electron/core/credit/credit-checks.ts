@@ -55,7 +55,8 @@ export async function readSubjectFile(path: string): Promise<RawSubject[]> {
     const name = NAME_HEADERS.map((_, i) => text(event.raw[`N${i}`])).find(Boolean) ?? null
     const code = CODE_HEADERS.map((_, i) => text(event.raw[`C${i}`])).find(Boolean) ?? null
     if (!name && !code) continue
-    if (subjects.length >= MAX_CHECK_SUBJECTS) throw new AppError(ErrorCode.ImportFileRejected, 'too many subjects', { reason: 'too_many_subjects', max: MAX_CHECK_SUBJECTS })
+    if (subjects.length >= MAX_CHECK_SUBJECTS)
+      throw new AppError(ErrorCode.ImportFileRejected, 'too many subjects', { reason: 'too_many_subjects', max: MAX_CHECK_SUBJECTS })
     subjects.push({ name, code, row: event.row })
   }
   if (!subjects.length) throw new AppError(ErrorCode.ImportFileRejected, 'no subjects', { reason: 'no_subjects' })
@@ -89,10 +90,26 @@ export async function evaluateSubjects(db: Knex, keys: FieldKeys, raw: readonly 
   const hits = await findHits(db, subjects, today)
   return identified.map((o, i) => {
     if (!o.ok)
-      return { name: cleanName(raw[i]!.name) || (o.shown ?? ''), shown: o.shown, key: null, verdict: 'invalid', nameOnly: false, problem: o.reason, hits: [] }
+      return {
+        name: cleanName(raw[i]!.name) || (o.shown ?? ''),
+        shown: o.shown,
+        key: null,
+        verdict: 'invalid',
+        nameOnly: false,
+        problem: o.reason,
+        hits: [],
+      }
     const s: Subject = o.subject
     const found = hits.get(s.key) ?? []
-    return { name: s.name, shown: s.shown, key: s.key, verdict: verdictOf(found), nameOnly: !s.code && !s.idNumber, problem: null, hits: found }
+    return {
+      name: s.name,
+      shown: s.shown,
+      key: s.key,
+      verdict: verdictOf(found),
+      nameOnly: !s.code && !s.idNumber,
+      problem: null,
+      hits: found,
+    }
   })
 }
 
@@ -103,7 +120,8 @@ export async function runCheck(
   run: CheckRun,
   beforeCommit?: (trx: Knex.Transaction, checkId: number) => Promise<void>,
 ): Promise<number> {
-  if (!run.subjects.length) throw new AppError(ErrorCode.Validation, 'no subjects', { fields: [{ path: 'subjects', message: 'credit.subjectMissing' }] })
+  if (!run.subjects.length)
+    throw new AppError(ErrorCode.Validation, 'no subjects', { fields: [{ path: 'subjects', message: 'credit.subjectMissing' }] })
   const results = await evaluateSubjects(db, keys, run.subjects, run.today)
   const year = Number(run.today.slice(0, 4))
   return db.transaction(async (trx) => {
@@ -153,7 +171,18 @@ const checkHead = (db: Knex) =>
   db('credit_checks as c')
     .join('users as u', 'u.id', 'c.checked_by')
     .leftJoin('org_units as o', 'o.id', 'c.unit_id')
-    .select('c.id', 'c.year', 'c.seq', 'c.purpose', 'c.file_name', 'c.subject_count', 'c.hit_count', 'c.checked_at', 'u.display_name as checker', 'o.name as unit_name')
+    .select(
+      'c.id',
+      'c.year',
+      'c.seq',
+      'c.purpose',
+      'c.file_name',
+      'c.subject_count',
+      'c.hit_count',
+      'c.checked_at',
+      'u.display_name as checker',
+      'o.name as unit_name',
+    )
 
 function summaryOf(h: CheckHead) {
   return {
@@ -215,12 +244,19 @@ export async function writeCheckWorkbook(db: Knex, checkId: number, path: string
         r.subjectShown ?? '',
         VERDICT_LABELS[r.verdict],
         r.problem ?? (r.nameOnly ? '仅按名称' : '按代码'),
-        r.hits.map((h) => `【${HIT_SOURCE_LABELS[h.source]}·${h.kind}·${h.state}】${h.basis}${h.by ? `（${h.by}）` : ''}${h.date ? ` ${h.date}` : ''}`).join('\n'),
+        r.hits
+          .map(
+            (h) =>
+              `【${HIT_SOURCE_LABELS[h.source]}·${h.kind}·${h.state}】${h.basis}${h.by ? `（${h.by}）` : ''}${h.date ? ` ${h.date}` : ''}`,
+          )
+          .join('\n'),
       ]).commit()
     }
     const foot = ws.addRow([])
     foot.commit()
-    ws.addRow([`${check.number}　核查事项：${check.purpose}　核查人：${check.checkedBy}　核查单位：${check.officeName}`]).commit()
+    ws.addRow([
+      [check.number, `核查事项：${check.purpose}`, `核查人：${check.checkedBy}`, `出具单位：${check.officeName}`].join('\u3000'),
+    ]).commit()
     await ws.commit()
     return check.results.length
   })

@@ -59,7 +59,16 @@ export async function findHits(db: Knex, subjects: readonly Subject[], today: st
       for (const r of (await extra(db(table).whereIn('subject_name', part)).orderBy('id')) as R[]) each(r, l.byName.get(r.subject_name))
   }
 
-  await bySubject<{ subject_key: string; subject_name: string; list_kind: string; decided_by: string; basis: string; listed_on: string; valid_until: string | null; removed_on: string | null }>(
+  await bySubject<{
+    subject_key: string
+    subject_name: string
+    list_kind: string
+    decided_by: string
+    basis: string
+    listed_on: string
+    valid_until: string | null
+    removed_on: string | null
+  }>(
     'credit_list_entries',
     (q) => q.select('subject_key', 'subject_name', 'list_kind', 'decided_by', 'basis', 'listed_on', 'valid_until', 'removed_on'),
     (r, keys) => {
@@ -78,13 +87,35 @@ export async function findHits(db: Knex, subjects: readonly Subject[], today: st
     },
   )
 
-  type RecordHit = { item_name: string; doc_number: string | null; decision_date: string | null; dishonesty_level: string | null; repairable_from: string | null; disclosure_ends_on: string | null; subject_code: string | null; subject_id_index: string | null; subject_name: string; supplier: string | null }
+  type RecordHit = {
+    item_name: string
+    doc_number: string | null
+    decision_date: string | null
+    dishonesty_level: string | null
+    repairable_from: string | null
+    disclosure_ends_on: string | null
+    subject_code: string | null
+    subject_id_index: string | null
+    subject_name: string
+    supplier: string | null
+  }
   const records = () =>
     whereDisclosure(
       db('records as r')
         .join('catalog_items as i', 'i.id', 'r.item_id')
         .leftJoin('org_units as u', 'u.id', 'r.supplier_unit_id')
-        .select('i.name as item_name', 'r.doc_number', 'r.decision_date', 'r.dishonesty_level', 'r.repairable_from', 'r.disclosure_ends_on', 'r.subject_code', 'r.subject_id_index', 'r.subject_name', 'u.name as supplier'),
+        .select(
+          'i.name as item_name',
+          'r.doc_number',
+          'r.decision_date',
+          'r.dishonesty_level',
+          'r.repairable_from',
+          'r.disclosure_ends_on',
+          'r.subject_code',
+          'r.subject_id_index',
+          'r.subject_name',
+          'u.name as supplier',
+        ),
       'open',
       today,
     )
@@ -101,19 +132,32 @@ export async function findHits(db: Knex, subjects: readonly Subject[], today: st
       weight: recordWeight(r.dishonesty_level),
     })
   for (const part of chunks([...l.byCode.keys()]))
-    for (const r of (await records().whereIn('r.subject_code', part).orderBy('r.id')) as RecordHit[]) recordHit(r, l.byCode.get(r.subject_code!))
+    for (const r of (await records().whereIn('r.subject_code', part).orderBy('r.id')) as RecordHit[])
+      recordHit(r, l.byCode.get(r.subject_code!))
   for (const part of chunks([...l.byIdIndex.keys()]))
     for (const r of (await records().whereIn('r.subject_id_index', part).orderBy('r.id')) as RecordHit[])
       recordHit(r, l.byIdIndex.get(r.subject_id_index!))
   for (const part of chunks([...l.byName.keys()]))
-    for (const r of (await records().whereIn('r.subject_name', part).orderBy('r.id')) as RecordHit[]) recordHit(r, l.byName.get(r.subject_name))
+    for (const r of (await records().whereIn('r.subject_name', part).orderBy('r.id')) as RecordHit[])
+      recordHit(r, l.byName.get(r.subject_name))
 
   const types = new Map(
     (await db('dict_items').where('type_code', 'commitment_type').select('value', 'label')).map((r) => [r.value, r.label] as const),
   )
-  await bySubject<{ subject_key: string; subject_name: string; commitment_type: string; reason: string; breach_doc: string | null; breach_decided_on: string | null; committed_on: string }>(
+  await bySubject<{
+    subject_key: string
+    subject_name: string
+    commitment_type: string
+    reason: string
+    breach_doc: string | null
+    breach_decided_on: string | null
+    committed_on: string
+  }>(
     'commitments',
-    (q) => q.where('status', 'breached').select('subject_key', 'subject_name', 'commitment_type', 'reason', 'breach_doc', 'breach_decided_on', 'committed_on'),
+    (q) =>
+      q
+        .where('status', 'breached')
+        .select('subject_key', 'subject_name', 'commitment_type', 'reason', 'breach_doc', 'breach_decided_on', 'committed_on'),
     (r, keys) =>
       push(keys, {
         source: 'commitment',

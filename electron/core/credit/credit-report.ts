@@ -5,7 +5,13 @@
 import type { Knex } from 'knex'
 import { ErrorCode } from '../../contract/errors'
 import type { CreditReport } from '../../contract/schemas/credit'
-import { COMMITMENT_STATUS_LABELS, DISHONESTY_LEVEL_LABELS, LIST_STATUS_LABELS, SUBJECT_KIND_LABELS, reportNumber } from '../../contract/labels.zh-CN'
+import {
+  COMMITMENT_STATUS_LABELS,
+  DISHONESTY_LEVEL_LABELS,
+  LIST_STATUS_LABELS,
+  SUBJECT_KIND_LABELS,
+  reportNumber,
+} from '../../contract/labels.zh-CN'
 import { DISCLOSURE_STATES } from '../../contract/schemas/records'
 import { AppError, fieldError } from '../shared/app-error'
 import type { FieldKeys } from '../security/field-crypto'
@@ -48,7 +54,19 @@ async function recordsOf(db: Knex, s: Subject, from: string, to: string) {
         revoked_on: string | null
         supplier: string | null
       }>
-    >('i.name as item_name', 'i.category_code', 'i.info_class', 'r.doc_number', 'r.decision_date', 'r.dishonesty_level', 'r.repairable_from', 'r.disclosure_ends_on', 'r.repaired_on', 'r.revoked_on', 'u.name as supplier')
+    >(
+      'i.name as item_name',
+      'i.category_code',
+      'i.info_class',
+      'r.doc_number',
+      'r.decision_date',
+      'r.dishonesty_level',
+      'r.repairable_from',
+      'r.disclosure_ends_on',
+      'r.repaired_on',
+      'r.revoked_on',
+      'u.name as supplier',
+    )
     .orderBy('r.decision_date')
   if (s.code) q.where('r.subject_code', s.code)
   else q.where('r.subject_id_index', s.key.slice(3))
@@ -68,17 +86,33 @@ async function sectionsFor(db: Knex, s: Subject, from: string, to: string, today
     .where('c.subject_key', s.key)
     .whereBetween('c.committed_on', [from, to])
     .orderBy('c.committed_on')
-    .select<Array<{ label: string | null; reason: string; committed_on: string; unit: string; status: keyof typeof COMMITMENT_STATUS_LABELS }>>(
-      'd.label',
-      'c.reason',
-      'c.committed_on',
-      'o.name as unit',
-      'c.status',
-    )
+    .select<
+      Array<{ label: string | null; reason: string; committed_on: string; unit: string; status: keyof typeof COMMITMENT_STATUS_LABELS }>
+    >('d.label', 'c.reason', 'c.committed_on', 'o.name as unit', 'c.status')
 
+  const cases = await db('sanction_cases as s')
+    .join('org_units as o', 'o.id', 's.deciding_unit_id')
+    .leftJoin('dict_items as d', (j) => j.on('d.value', 's.measure').andOnVal('d.type_code', 'sanction_measure'))
+    .where('s.subject_key', s.key)
+    .whereBetween('s.decided_on', [from, to])
+    .orderBy('s.decided_on')
+    .select<
+      Array<{
+        basis_text: string
+        applied: number
+        measure: string | null
+        not_applied_reason: string | null
+        unit: string
+        decision_doc: string | null
+        decided_on: string
+      }>
+    >('s.basis_text', 's.applied', 'd.label as measure', 's.not_applied_reason', 'o.name as unit', 's.decision_doc', 's.decided_on')
   const disclosed = records.filter((r) => {
     if (r.info_class !== 'bad') return true
-    const state = disclosureStatus({ repairableFrom: r.repairable_from, endsOn: r.disclosure_ends_on, repairedOn: r.repaired_on, revokedOn: r.revoked_on }, today)
+    const state = disclosureStatus(
+      { repairableFrom: r.repairable_from, endsOn: r.disclosure_ends_on, repairedOn: r.repaired_on, revokedOn: r.revoked_on },
+      today,
+    )
     return state === DISCLOSURE_STATES.disclosed || state === DISCLOSURE_STATES.repairable
   })
   const recordRow = (r: (typeof records)[number]) =>
@@ -87,7 +121,10 @@ async function sectionsFor(db: Knex, s: Subject, from: string, to: string, today
       ['决定文书号', r.doc_number],
       ['决定日期', r.decision_date],
       ['提供单位', r.supplier],
-      ['状态', r.info_class === 'bad' ? `${DISHONESTY_LEVEL_LABELS[r.dishonesty_level ?? 'general']}，公示至 ${r.disclosure_ends_on ?? ''}` : '—'],
+      [
+        '状态',
+        r.info_class === 'bad' ? `${DISHONESTY_LEVEL_LABELS[r.dishonesty_level ?? 'general']}，公示至 ${r.disclosure_ends_on ?? ''}` : '—',
+      ],
     ])
   const listRow = (l: (typeof lists)[number]) =>
     row([
@@ -96,7 +133,11 @@ async function sectionsFor(db: Knex, s: Subject, from: string, to: string, today
       ['认定依据', l.basis],
       ['列入日期', l.listed_on],
       ['有效期至', l.valid_until ?? '长期'],
-      ['状态', LIST_STATUS_LABELS[listStatus({ validUntil: l.valid_until, removedOn: l.removed_on }, today)] + (l.removed_on ? `（${l.removed_on} 移出：${l.removed_reason ?? ''}）` : '')],
+      [
+        '状态',
+        LIST_STATUS_LABELS[listStatus({ validUntil: l.valid_until, removedOn: l.removed_on }, today)] +
+          (l.removed_on ? `（${l.removed_on} 移出：${l.removed_reason ?? ''}）` : ''),
+      ],
     ])
   const administrative = disclosed.filter((r) => r.category_code.startsWith('03'))
   const honours = disclosed.filter((r) => r.category_code === '11')
@@ -105,17 +146,33 @@ async function sectionsFor(db: Knex, s: Subject, from: string, to: string, today
     {
       key: 'registration',
       title: '一、登记注册基础信息',
-      rows: [row([['主体名称', s.name], [s.code ? '统一社会信用代码' : '身份证号码', s.shown], ['主体类别', SUBJECT_KIND_LABELS[s.kind]]])],
+      rows: [
+        row([
+          ['主体名称', s.name],
+          [s.code ? '统一社会信用代码' : '身份证号码', s.shown],
+          ['主体类别', SUBJECT_KIND_LABELS[s.kind]],
+        ]),
+      ],
       empty: '',
     },
-    { key: 'administrative', title: '二、行政管理信息', rows: administrative.map(recordRow), empty: '报告期内无行政许可、行政处罚等行政管理信息' },
+    {
+      key: 'administrative',
+      title: '二、行政管理信息',
+      rows: administrative.map(recordRow),
+      empty: '报告期内无行政许可、行政处罚等行政管理信息',
+    },
     {
       key: 'honours',
       title: '三、诚实守信相关荣誉信息',
       rows: [...honours.map(recordRow), ...lists.filter((l) => l.list_kind === 'red').map(listRow)],
       empty: '报告期内无相关荣誉信息',
     },
-    { key: 'lists', title: '四、严重失信主体名单信息', rows: lists.filter((l) => l.list_kind === 'black').map(listRow), empty: '报告期内未被列入严重失信主体名单' },
+    {
+      key: 'lists',
+      title: '四、严重失信主体名单信息',
+      rows: lists.filter((l) => l.list_kind === 'black').map(listRow),
+      empty: '报告期内未被列入严重失信主体名单',
+    },
     {
       key: 'commitments',
       title: '五、信用承诺信息',
@@ -133,10 +190,36 @@ async function sectionsFor(db: Knex, s: Subject, from: string, to: string, today
     {
       key: 'other',
       title: '六、其他信息',
-      rows: [...others.map(recordRow), ...lists.filter((l) => l.list_kind !== 'red' && l.list_kind !== 'black').map(listRow)],
+      rows: [
+        ...others.map(recordRow),
+        ...lists.filter((l) => l.list_kind !== 'red' && l.list_kind !== 'black').map(listRow),
+        ...cases.map((c) =>
+          row([
+            ['信息类别', '联合奖惩措施'],
+            ['依据', c.basis_text],
+            ['措施', c.applied ? c.measure : `未采取（${c.not_applied_reason ?? ''}）`],
+            ['决定单位', c.unit],
+            ['决定文书号', c.decision_doc],
+            ['决定日期', c.decided_on],
+          ]),
+        ),
+      ],
       empty: '无',
     },
   ]
+}
+
+/** The name the office last recorded for a subject given by code alone (records, lists, commitments). */
+async function knownName(db: Knex, s: Subject): Promise<string | null> {
+  const record = await (s.code ? db('records').where('subject_code', s.code) : db('records').where('subject_id_index', s.key.slice(3)))
+    .orderBy('id', 'desc')
+    .first('subject_name')
+  if (record) return record.subject_name
+  for (const table of ['credit_list_entries', 'commitments'] as const) {
+    const row = await db(table).where('subject_key', s.key).orderBy('id', 'desc').first('subject_name')
+    if (row) return row.subject_name
+  }
+  return null
 }
 
 /** Produces, numbers and keeps a report (with `beforeCommit`, e.g. its audit row, in the same transaction). */
@@ -153,11 +236,12 @@ export async function createReport(
   const issues = []
   if (!req.subject.code) issues.push({ path: 'subject.code', message: 'report.codeRequired' })
   else if (!who.ok) issues.push({ path: 'subject.code', message: who.reason })
-  if (who.ok && who.subject.kind === 'natural_person' && !req.authorisation) issues.push({ path: 'authorisation', message: 'report.authorisationRequired' })
+  if (who.ok && who.subject.kind === 'natural_person' && !req.authorisation)
+    issues.push({ path: 'authorisation', message: 'report.authorisationRequired' })
   if (req.periodTo < req.periodFrom) issues.push({ path: 'periodTo', message: 'date.before', params: { other: '报告期起' } })
   if (req.periodTo > today) issues.push({ path: 'periodTo', message: 'date.future' })
   if (issues.length || !who.ok) throw fieldError(issues)
-  const s = who.subject
+  const s = req.subject.name ? who.subject : { ...who.subject, name: (await knownName(db, who.subject)) ?? who.subject.name }
   const sections = await sectionsFor(db, s, req.periodFrom, req.periodTo, today)
   const year = Number(today.slice(0, 4))
   return db.transaction(async (trx) => {

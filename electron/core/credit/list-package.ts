@@ -43,7 +43,17 @@ export async function applyListPackage(
     const validUntil = date(r.validUntil)
     const removedOn = date(r.removedOn)
     const externalId = text(r.externalId)
-    if (!who.ok || !text(r.subjectCode) || !kind || !externalId || !text(r.decidedBy) || !text(r.basis) || !listedOn || validUntil === undefined || removedOn === undefined)
+    if (
+      !who.ok ||
+      !text(r.subjectCode) ||
+      !kind ||
+      !externalId ||
+      !text(r.decidedBy) ||
+      !text(r.basis) ||
+      !listedOn ||
+      validUntil === undefined ||
+      removedOn === undefined
+    )
       return void bad.push(i + 1)
     entries.push({
       subject: who.subject,
@@ -59,15 +69,22 @@ export async function applyListPackage(
     })
   })
   if (bad.length)
-    throw new AppError(ErrorCode.PackageRejected, 'list rows fail their checks', { reason: 'bad_lists', rows: bad.slice(0, 20).join('、'), count: bad.length })
+    throw new AppError(ErrorCode.PackageRejected, 'list rows fail their checks', {
+      reason: 'bad_lists',
+      rows: bad.slice(0, 20).join('、'),
+      count: bad.length,
+    })
 
   const changes = { listAdded: 0, listUpdated: 0, listRemoved: 0 }
   for (const e of entries) {
     // The city's id finds an entry it sent before, even if its 依据 was corrected since.
-    const known = await trx('credit_list_entries').where({ external_id: e.externalId!, source: 'city' }).first('id', 'subject_key', 'list_kind', 'basis')
+    const known = await trx('credit_list_entries')
+      .where({ external_id: e.externalId!, source: 'city' })
+      .first('id', 'subject_key', 'list_kind', 'basis')
     if (known && (known.subject_key !== e.subject.key || known.list_kind !== e.kind || known.basis !== e.basis)) {
       const clash = await trx('credit_list_entries').where({ subject_key: e.subject.key, list_kind: e.kind, basis: e.basis }).first('id')
-      if (!clash) await trx('credit_list_entries').where('id', known.id).update({ subject_key: e.subject.key, list_kind: e.kind, basis: e.basis })
+      if (!clash)
+        await trx('credit_list_entries').where('id', known.id).update({ subject_key: e.subject.key, list_kind: e.kind, basis: e.basis })
     }
     const r = await upsertListEntry(trx, keys, e, { source: 'city', createdBy: null, packageId, now })
     changes[r.merged ? 'listUpdated' : 'listAdded']++

@@ -121,7 +121,16 @@ export function kindValue(kinds: Map<string, string>, typed: string): string | n
 export async function saveLocalEntry(
   db: Knex,
   keys: FieldKeys,
-  input: { name: string; code: string; kind: string; decidedBy: string; basis: string; listedOn: string; validUntil: string | null; note: string | null },
+  input: {
+    name: string
+    code: string
+    kind: string
+    decidedBy: string
+    basis: string
+    listedOn: string
+    validUntil: string | null
+    note: string | null
+  },
   userId: number,
   now: number,
   today: string,
@@ -132,7 +141,8 @@ export async function saveLocalEntry(
   if (!who.ok) issues.push({ path: 'code', message: who.reason })
   if (!kind) issues.push({ path: 'kind', message: 'dict.unknown' })
   if (input.listedOn > today) issues.push({ path: 'listedOn', message: 'date.future' })
-  if (input.validUntil && input.validUntil < input.listedOn) issues.push({ path: 'validUntil', message: 'date.before', params: { other: '列入日期' } })
+  if (input.validUntil && input.validUntil < input.listedOn)
+    issues.push({ path: 'validUntil', message: 'date.before', params: { other: '列入日期' } })
   if (issues.length || !who.ok) throw fieldError(issues)
   return db.transaction((trx) =>
     upsertListEntry(trx, keys, { ...input, subject: who.subject, kind: kind! }, { source: 'local', createdBy: userId, now }),
@@ -191,7 +201,10 @@ export async function queryLists(db: Knex, keys: FieldKeys, q: ListQueryInput, t
   }
   const total = Number((await base().count({ n: '*' }).first())?.n ?? 0)
   const rows = await base()
-    .orderBy([{ column: 'l.listed_on', order: 'desc' }, { column: 'l.id', order: 'desc' }])
+    .orderBy([
+      { column: 'l.listed_on', order: 'desc' },
+      { column: 'l.id', order: 'desc' },
+    ])
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize)
     .select<CreditListEntryRow[]>('l.*')
@@ -224,7 +237,13 @@ export async function importListWorkbook(
   keys: FieldKeys,
   path: string,
   ctx: CheckContext,
-  o: { validOnly: boolean; createdBy: number | null; now: number; fileName: string; beforeCommit?: (trx: Knex.Transaction, r: ListImportOutcome) => Promise<void> },
+  o: {
+    validOnly: boolean
+    createdBy: number | null
+    now: number
+    fileName: string
+    beforeCommit?: (trx: Knex.Transaction, r: ListImportOutcome) => Promise<void>
+  },
 ): Promise<ListImportOutcome> {
   const names = new Map(LIST_FIELDS.map((f) => [f.code, f.name]))
   const kinds = await listKinds(db)

@@ -34,13 +34,16 @@ export async function createCase(db: Knex, input: NewCaseInput, userId: number, 
   const direction = hit.weight === 'reward' ? 'reward' : 'punish'
   const issues = []
   if (input.applied) {
-    const measure = await db('dict_items').where({ type_code: 'sanction_measure', value: input.measure ?? '', enabled: true }).first('value')
+    const measure = await db('dict_items')
+      .where({ type_code: 'sanction_measure', value: input.measure ?? '', enabled: true })
+      .first('value')
     if (!measure) issues.push({ path: 'measure', message: 'dict.unknown' })
     else if (measureDirection(measure.value) !== direction)
       issues.push({ path: 'measure', message: direction === 'punish' ? 'case.needsPunishment' : 'case.needsIncentive' })
   } else if (!input.notAppliedReason) issues.push({ path: 'notAppliedReason', message: 'required' })
   if (input.decidedOn > today) issues.push({ path: 'decidedOn', message: 'date.future' })
-  if (!(await db('org_units').where('id', input.decidingUnitId).first('id'))) issues.push({ path: 'decidingUnitId', message: 'unit.missing' })
+  if (!(await db('org_units').where('id', input.decidingUnitId).first('id')))
+    issues.push({ path: 'decidingUnitId', message: 'unit.missing' })
   if (issues.length) throw fieldError(issues)
   const [id] = await db('sanction_cases').insert({
     uid: randomUUID(),
@@ -86,7 +89,14 @@ const quarterRange = (year: number, quarter: number) => [
 
 export async function listCases(
   db: Knex,
-  q: { unitId: number | null; year?: number | null; quarter?: number | null; direction?: 'punish' | 'reward' | null; page: number; pageSize: number },
+  q: {
+    unitId: number | null
+    year?: number | null
+    quarter?: number | null
+    direction?: 'punish' | 'reward' | null
+    page: number
+    pageSize: number
+  },
 ) {
   const filtered = (b: Knex.QueryBuilder) => {
     if (q.unitId) b.where('s.deciding_unit_id', q.unitId)
@@ -99,7 +109,10 @@ export async function listCases(
   }
   const total = Number((await filtered(db('sanction_cases as s')).count({ n: '*' }).first())?.n ?? 0)
   const rows: CaseRow[] = await filtered(caseRows(db))
-    .orderBy([{ column: 's.decided_on', order: 'desc' }, { column: 's.id', order: 'desc' }])
+    .orderBy([
+      { column: 's.decided_on', order: 'desc' },
+      { column: 's.id', order: 'desc' },
+    ])
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize)
   return {
@@ -133,11 +146,14 @@ export async function caseStats(db: Knex, year: number) {
     .select<Array<{ unit_id: number; unit_name: string; quarter: number; applied: number; n: number }>>(
       's.deciding_unit_id as unit_id',
       'o.name as unit_name',
-      db.raw("(CAST(substr(s.decided_on, 6, 2) AS INTEGER) + 2) / 3 AS quarter"),
+      db.raw('(CAST(substr(s.decided_on, 6, 2) AS INTEGER) + 2) / 3 AS quarter'),
       's.applied',
       db.raw('count(*) AS n'),
     )
-  const units = new Map<number, { unitId: number; unitName: string; quarters: Array<{ applied: number; notApplied: number }>; applied: number; notApplied: number }>()
+  const units = new Map<
+    number,
+    { unitId: number; unitName: string; quarters: Array<{ applied: number; notApplied: number }>; applied: number; notApplied: number }
+  >()
   for (const r of rows) {
     const u = units.get(r.unit_id) ?? {
       unitId: r.unit_id,
@@ -148,8 +164,13 @@ export async function caseStats(db: Knex, year: number) {
     }
     units.set(r.unit_id, u)
     const q = u.quarters[r.quarter - 1]!
-    if (r.applied) (q.applied += r.n), (u.applied += r.n)
-    else (q.notApplied += r.n), (u.notApplied += r.n)
+    const key = r.applied ? 'applied' : 'notApplied'
+    q[key] += r.n
+    u[key] += r.n
   }
-  return { rows: [...units.values()].sort((a, b) => b.applied + b.notApplied - (a.applied + a.notApplied) || a.unitName.localeCompare(b.unitName, 'zh-CN')) }
+  return {
+    rows: [...units.values()].sort(
+      (a, b) => b.applied + b.notApplied - (a.applied + a.notApplied) || a.unitName.localeCompare(b.unitName, 'zh-CN'),
+    ),
+  }
 }

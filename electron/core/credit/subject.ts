@@ -40,7 +40,12 @@ export function cleanName(raw: string | null | undefined): string {
  * Reads a subject from a name and/or a code. A code is checked (GB 32100 / GB 11643) and must pass: a wrong check
  * digit is refused, never looked up by name instead. Without a code, the name alone is the key (a name-only match).
  */
-export function identifySubject(keys: FieldKeys, rawName: string | null | undefined, rawCode: string | null | undefined, today: string): SubjectOutcome {
+export function identifySubject(
+  keys: FieldKeys,
+  rawName: string | null | undefined,
+  rawCode: string | null | undefined,
+  today: string,
+): SubjectOutcome {
   const name = cleanName(rawName)
   const typed = normalizeCode(rawCode ?? '')
   if (!typed) {
@@ -51,10 +56,23 @@ export function identifySubject(keys: FieldKeys, rawName: string | null | undefi
   if (!verdict.valid) return { ok: false, reason: verdict.reason, shown: verdict.kind === 'idcard' ? maskIdNumber(typed) : typed }
   if (verdict.kind === 'idcard') {
     const masked = maskIdNumber(verdict.code)
-    return { ok: true, subject: { name: name || masked, kind: 'natural_person', code: null, idNumber: verdict.code, key: idKey(keys, verdict.code), shown: masked } }
+    return {
+      ok: true,
+      subject: {
+        name: name || masked,
+        kind: 'natural_person',
+        code: null,
+        idNumber: verdict.code,
+        key: idKey(keys, verdict.code),
+        shown: masked,
+      },
+    }
   }
   const kind: SubjectKind = verdict.code.startsWith('92') ? 'individual_business' : 'legal'
-  return { ok: true, subject: { name: name || verdict.code, kind, code: verdict.code, idNumber: null, key: verdict.code, shown: verdict.code } }
+  return {
+    ok: true,
+    subject: { name: name || verdict.code, kind, code: verdict.code, idNumber: null, key: verdict.code, shown: verdict.code },
+  }
 }
 
 /** The subject columns shared by credit_list_entries and commitments (ID numbers sealed, bound to their table). */

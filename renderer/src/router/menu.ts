@@ -1,7 +1,7 @@
 // The menu, once: the sidebar draws it and the breadcrumb reads where a page sits in it. An item shows to the users
 // the contract lets call its page's procedure, and a group to those who see any of its items.
 import type { Component } from 'vue'
-import { Coin, Document, Files, Monitor, Setting, Share } from '@element-plus/icons-vue'
+import { Coin, Document, Files, Monitor, Setting, Share, Stamp } from '@element-plus/icons-vue'
 import type { ProcedureName } from '../../../electron/contract'
 import { t } from '../locales/zh-CN'
 
@@ -25,6 +25,19 @@ export const MENU: MenuGroup[] = [
     items: [
       { path: '/catalog/items', label: t.shell.catalogItems, requires: 'catalog:list' },
       { path: '/records', label: t.shell.records, requires: 'records:list' },
+    ],
+  },
+  {
+    key: 'credit',
+    label: t.shell.credit,
+    icon: Stamp,
+    items: [
+      { path: '/credit/check', label: t.shell.checks, requires: 'checks:run' },
+      { path: '/credit/checks', label: t.shell.checkRegister, requires: 'checks:list' },
+      { path: '/credit/lists', label: t.shell.lists, requires: 'lists:list' },
+      { path: '/credit/cases', label: t.shell.cases, requires: 'cases:list' },
+      { path: '/credit/commitments', label: t.shell.commitments, requires: 'commitments:list' },
+      { path: '/credit/reports/new', label: t.shell.reports, requires: 'reports:create' },
     ],
   },
   {

@@ -144,7 +144,8 @@ export const commitmentHandlers: HandlersOf<'commitments'> = {
     return { attached: true, fileName: basename(path) }
   },
   'commitments:scan': async ({ commitmentId }, ctx) => {
-    const row = await ctx.db('commitments as c')
+    const row = await ctx
+      .db('commitments as c')
       .join('attachments as a', 'a.digest', 'c.scan_digest')
       .where('c.id', commitmentId)
       .first<{ scan_digest: string; scan_file_name: string; mime: string } | undefined>('c.scan_digest', 'c.scan_file_name', 'a.mime')
