@@ -130,17 +130,14 @@ export interface CatalogItemRow {
   updated_at: number
 }
 
-interface SubjectColumns {
+export interface CreditListEntryRow {
+  id: number
   subject_name: string
   subject_type: SubjectKind
   subject_code: string | null
   subject_id_sealed: string | null
   subject_id_masked: string | null
   subject_key: string
-}
-
-export interface CreditListEntryRow extends SubjectColumns {
-  id: number
   list_kind: string
   decided_by: string
   basis: string
@@ -166,7 +163,8 @@ export interface CreditCheckRow {
   file_name: string | null
   subject_count: number
   hit_count: number
-  checked_by: number
+  checked_by: number | null
+  checked_by_name: string | null
   unit_id: number | null
   checked_at: number
 }
@@ -206,8 +204,14 @@ export interface SanctionCaseRow {
   updated_at: number
 }
 
-export interface CommitmentRow extends SubjectColumns {
+export interface CommitmentRow {
   id: number
+  subject_name: string
+  subject_type: SubjectKind
+  subject_code: string | null
+  subject_id_sealed: string | null
+  subject_id_masked: string | null
+  subject_key: string
   uid: string
   commitment_type: string
   reason: string
@@ -245,7 +249,8 @@ export interface CreditReportRow {
   period_from: string
   period_to: string
   sections: string
-  produced_by: number
+  produced_by: number | null
+  produced_by_name: string | null
   produced_at: number
 }
 

@@ -126,7 +126,8 @@ export async function up(knex: Knex): Promise<void> {
     t.string('file_name') // a batch check: the workbook checked
     t.integer('subject_count').notNullable()
     t.integer('hit_count').notNullable()
-    t.integer('checked_by').notNullable().references('users.id')
+    t.integer('checked_by').references('users.id') // null: checked from the command line
+    t.string('checked_by_name') // the operating-system account of a command-line check
     t.integer('unit_id').references('org_units.id')
     t.bigInteger('checked_at').notNullable()
     t.unique(['year', 'seq'])
@@ -211,7 +212,8 @@ export async function up(knex: Knex): Promise<void> {
     t.string('period_from').notNullable()
     t.string('period_to').notNullable()
     t.text('sections').notNullable() // JSON: the report as produced, so a reprint is the same report
-    t.integer('produced_by').notNullable().references('users.id')
+    t.integer('produced_by').references('users.id')
+    t.string('produced_by_name')
     t.bigInteger('produced_at').notNullable()
     t.unique(['year', 'seq'])
   })

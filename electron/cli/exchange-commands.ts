@@ -38,7 +38,11 @@ export const EXCHANGE_USAGE = `  keys generate --out DIR --name NAME [--suite st
   package tasks PLAN.json --key KEY.pem --recipient PUB.pem --sequence N（1～2147483647） --to FILE [--org NAME --region CODE --uscc CODE]
                                                 把工作要点 JSON（plan parse --json 的输出）做成任务下发包
   package catalog ITEMS.json --key KEY.pem --recipient PUB.pem --sequence N --to FILE
-                                                把目录事项 JSON 数组（事项字段 + fields 数据项）做成目录更新包`
+                                                把目录事项 JSON 数组（事项字段 + fields 数据项）做成目录更新包
+  package lists LISTS.json --key KEY.pem --recipient PUB.pem --sequence N --to FILE [--full]
+                                                把名单 JSON 数组（externalId、subjectName、subjectCode、kind、decidedBy、basis、
+                                                listedOn、validUntil、removedOn、removedReason、note）做成名单下发包；
+                                                --full 表示全量名单（县里不再包含的市下发名单自动移出）`
 
 export interface ExchangeArgs {
   sub: string | undefined
@@ -381,6 +385,36 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
         payload: tablesPayload('catalog', { catalog_items: items }),
       })
       out.log(`已生成目录更新包 ${to}：${items.length} 个目录事项，序号 ${sequence}`)
+      return 0
+    }
+
+    if (command === 'package' && sub === 'lists') {
+      const listsFile = rest[0]
+      const to = str(values.to)
+      const sequence = Number(str(values.sequence))
+      if (!listsFile || !to || !validSequence(sequence)) {
+        out.error(`用法：package lists LISTS.json --key KEY.pem --recipient PUB.pem --sequence N（1～${MAX_SEQUENCE}） --to FILE [--full]`)
+        return 2
+      }
+      const keyPem = readKeyFile(str(values.key), 'key')
+      const recipientPem = readKeyFile(str(values.recipient), 'recipient')
+      const entries = JSON.parse(readFileSync(listsFile, 'utf8')) as Array<Record<string, unknown>>
+      if (!Array.isArray(entries)) {
+        out.error('名单文件应是 JSON 数组 / the lists file must be a JSON array')
+        return 2
+      }
+      await writePackage({
+        path: to,
+        suite: suiteOfPrivate(keyPem),
+        kind: 'lists',
+        sequence,
+        createdAt: new Date().toISOString(),
+        sender: { orgName: str(values.org) ?? '市社会信用信息平台', regionCode: str(values.region) ?? '', uscc: str(values.uscc) ?? '' },
+        senderPrivatePem: keyPem,
+        recipientPublicPem: recipientPem,
+        payload: tablesPayload('lists', { list_meta: [{ mode: values.full ? 'full' : 'incremental' }], list_entries: entries }),
+      })
+      out.log(`已生成名单下发包 ${to}：${entries.length} 条名单（${values.full ? '全量' : '增量'}），序号 ${sequence}`)
       return 0
     }
 

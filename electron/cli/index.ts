@@ -25,6 +25,7 @@ import { defaultDataDir } from './default-data-dir'
 import { cliErrorText, requireInputFile } from './cli-errors'
 import { osActor, withDatabase, type Out } from './cli-context'
 import { runRecords } from './records-commands'
+import { CREDIT_USAGE, runCredit } from './credit-commands'
 
 const USAGE = `用法 / usage: credit-desk <command> [options]
 
@@ -37,6 +38,7 @@ const USAGE = `用法 / usage: credit-desk <command> [options]
   demo seed --records N [--people N] [--seed S] [--json]
                                                 生成演示数据：县直部门、行政许可和行政处罚记录（含逾期和公示期满的），
                                                 公务员诚信档案（年度考核、个人有关事项报告、表彰、处分），最后输出 JSON 摘要
+${CREDIT_USAGE}
   plan parse FILE [--json]                      把工作要点（.txt / .docx / .pdf）分解为督办任务（序号、标题、牵头/责任/配合单位、期限、周期）
 ${EXCHANGE_USAGE}
 ${BACKUP_USAGE}
@@ -52,6 +54,8 @@ ${BACKUP_USAGE}
 const COMMANDS_READING_A_FILE = new Set([
   'plan parse',
   'records import',
+  'lists import',
+  'package lists',
   'package import',
   'package verify',
   'package open',
@@ -104,6 +108,11 @@ async function run(argv: string[], out: Out): Promise<number> {
       region: { type: 'string' },
       uscc: { type: 'string' },
       'passphrase-file': { type: 'string' },
+      file: { type: 'string' },
+      purpose: { type: 'string' },
+      authorisation: { type: 'string' },
+      from: { type: 'string' },
+      font: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -138,6 +147,12 @@ async function run(argv: string[], out: Out): Promise<number> {
 
   if (command === 'catalog' || command === 'records') {
     const code = await runRecords(command, sub, rest, values, dataDir, out)
+    if (code !== null) return code
+  }
+
+  if (command === 'lists' || command === 'check' || command === 'report') {
+    if (values.file) requireInputFile(values.file)
+    const code = await runCredit(command, sub, rest, values, dataDir, out)
     if (code !== null) return code
   }
 

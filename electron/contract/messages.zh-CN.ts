@@ -145,7 +145,9 @@ export function importRejectionText(details: Record<string, unknown>): string {
       .replace('{part}', String(details.part ?? ''))
   }
   const text = IMPORT_REJECTIONS[String(details.reason)] ?? '文件无法导入'
-  return text.replace('{columns}', Array.isArray(details.columns) ? details.columns.join('、') : '').replace('{max}', String(details.max ?? ''))
+  return text
+    .replace('{columns}', Array.isArray(details.columns) ? details.columns.join('、') : '')
+    .replace('{max}', String(details.max ?? ''))
 }
 
 /** Why a work-plan document could not be decomposed (undefined: not a plan-file reason). */

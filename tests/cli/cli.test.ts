@@ -168,6 +168,15 @@ describe('credit-desk catalog list', () => {
     expect(c.out.map((l) => JSON.parse(l))).toEqual([
       { code: 'SGS_CF', version: 1, status: 'approved', name: '行政处罚信息', category: '行政处罚', infoClass: 'bad', fields: 30 },
       { code: 'SGS_XK', version: 1, status: 'approved', name: '行政许可信息', category: '行政许可', infoClass: 'basic', fields: 28 },
+      {
+        code: 'XYCN_WN',
+        version: 1,
+        status: 'approved',
+        name: '信用承诺违诺信息',
+        category: '信用承诺及履行情况信息',
+        infoClass: 'bad',
+        fields: 12,
+      },
     ])
   })
 })

@@ -240,7 +240,7 @@ describe('transfer packages on the command line', () => {
     // The county's own catalog goes to the city in its data package; the city edits one item and adds another.
     const sent = join(work, 'county-1.cdpkg')
     expect((await run('package', 'export', '--to', sent, '--data-dir', dataDir, '--confirm-personal')).json()).toMatchObject({
-      counts: { catalog_items: 2 },
+      counts: { catalog_items: 3 },
     })
     const opened = join(work, 'opened')
     await run('package', 'open', sent, '--key', join(keysDir, 'city.key.pem'), '--sender', countyPub, '--out', opened)

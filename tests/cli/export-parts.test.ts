@@ -62,7 +62,14 @@ describe('what leaves the office', () => {
     const sent = await run('package', 'export', '--to', join(out, 'p.cdpkg'), '--data-dir', dataDir, '--confirm-personal')
     expect(sent.code).toBe(0)
     const { counts } = await tablesIn(join(out, 'p.cdpkg'), keysDir)
-    expect(Object.keys(counts).sort()).toEqual(['catalog_items', 'record_actions', 'records', 'task_progress'])
+    expect(Object.keys(counts).sort()).toEqual([
+      'catalog_items',
+      'commitments',
+      'record_actions',
+      'records',
+      'sanction_cases',
+      'task_progress',
+    ])
     // One export may add archives; the audit row says what went.
     expect(
       (
@@ -86,9 +93,9 @@ describe('what leaves the office', () => {
     try {
       const audit = (await db('audit_log').where('procedure', 'cli:package-export').orderBy('id').pluck('affected_ids')) as string[]
       expect(JSON.parse(audit[0]!)).toEqual(
-        expect.arrayContaining(['parts:catalog,records,progress', expect.stringMatching(/^personal:records=\d+$/)]),
+        expect.arrayContaining(['parts:catalog,records,progress,credit', expect.stringMatching(/^personal:records=\d+$/)]),
       )
-      expect(JSON.parse(audit[1]!)).toEqual(expect.arrayContaining(['parts:catalog,records,progress,archives', 'personal:people=4']))
+      expect(JSON.parse(audit[1]!)).toEqual(expect.arrayContaining(['parts:catalog,records,progress,archives,credit', 'personal:people=4']))
     } finally {
       await db.destroy()
       unlockDataDir(dataDir)
@@ -156,6 +163,7 @@ describe('what leaves the office', () => {
       'catalog',
       'records',
       'progress',
+      'credit',
     ])
     expect(errorOf(await clerk('exchange:set-peer-parts', { peerId: peer.id, parts: ['archives'] })).code).toBe('FORBIDDEN')
     expect(expectOk(await admin('exchange:set-peer-parts', { peerId: peer.id, parts: ['archives', 'records', 'archives'] }))).toMatchObject(

@@ -37,7 +37,7 @@ async function office() {
 const idOf = (env: Awaited<ReturnType<Backend['dispatch']>>) => (expectOk(env) as { id: number }).id
 
 describe('catalog reference data', () => {
-  it('ships the national 双公示 items, approved, with their XK_*/CF_* data items', async () => {
+  it('ships the national 双公示 items and the 信用承诺违诺 item, approved, with their data items', async () => {
     const { clerk } = await office()
     const page = expectOk(await clerk('catalog:list', {})) as {
       items: Array<{ id: number; code: string; status: string; fieldCount: number }>
@@ -45,6 +45,7 @@ describe('catalog reference data', () => {
     expect(page.items.map((i) => [i.code, i.status])).toEqual([
       ['SGS_CF', 'approved'],
       ['SGS_XK', 'approved'],
+      ['XYCN_WN', 'approved'],
     ])
     const cf = expectOk(await clerk('catalog:get', { id: page.items[0]!.id })) as {
       fields: Array<{ code: string; required: boolean; dictTypeCode: string | null }>
@@ -148,7 +149,7 @@ describe('catalog item lifecycle', () => {
       { path: 'fields.1.code', message: 'field.duplicate' },
       { path: 'fields.1.checkRule', message: 'field.ruleUnknown' },
     ])
-    expect(await b.db('catalog_items').count({ n: '*' })).toEqual([{ n: 2 }])
+    expect(await b.db('catalog_items').count({ n: '*' })).toEqual([{ n: 3 }])
   })
 
   it('does not let the author approve their own item, even holding both roles', async () => {

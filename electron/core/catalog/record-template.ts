@@ -46,7 +46,10 @@ export function columnLetter(n: number): string {
  * a drop-down of labels (lists kept on a second sheet, so long lists work), and code columns stored as
  * text so Excel never turns an 18-digit ID number into 1.10105E+17.
  */
-export async function buildRecordTemplate(item: Pick<CatalogItem, 'name' | 'fields'>, dicts: Map<string, Array<{ value: string; label: string }>>): Promise<Buffer> {
+export async function buildRecordTemplate(
+  item: Pick<CatalogItem, 'name' | 'fields'>,
+  dicts: Map<string, Array<{ value: string; label: string }>>,
+): Promise<Buffer> {
   const wb = new (await loadExcel()).Workbook()
   wb.creator = '信用通'
   const ws = wb.addWorksheet(item.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: TEMPLATE_ROWS.hints }] })

@@ -17,6 +17,7 @@ import type { CreditCheckResultRow } from '../../../db/tables'
 import { findHits } from './credit-hits'
 import { cleanName, identifySubject, type Subject } from './subject'
 import { verdictOf } from './verdict'
+import { knownNames } from './known-names'
 
 /** The most subjects one check may hold (a workbook of suppliers, a list from a tender). */
 export const MAX_CHECK_SUBJECTS = 20_000
@@ -67,7 +68,9 @@ export interface CheckRun {
   purpose: string
   subjects: RawSubject[]
   fileName: string | null
-  userId: number
+  /** The signed-in user, or (command line) null with the operating-system account in actorName. */
+  userId: number | null
+  actorName?: string
   unitId: number | null
   now: number
   today: string
@@ -88,6 +91,9 @@ export async function evaluateSubjects(db: Knex, keys: FieldKeys, raw: readonly 
   const identified = raw.map((r) => identifySubject(keys, r.name, r.code, today))
   const subjects = identified.flatMap((o) => (o.ok ? [o.subject] : []))
   const hits = await findHits(db, subjects, today)
+  // Subjects given by code alone are named as the office has them on record.
+  const unnamed = identified.flatMap((o, i) => (o.ok && !cleanName(raw[i]!.name) ? [o.subject] : []))
+  const names = await knownNames(db, unnamed)
   return identified.map((o, i) => {
     if (!o.ok)
       return {
@@ -102,7 +108,7 @@ export async function evaluateSubjects(db: Knex, keys: FieldKeys, raw: readonly 
     const s: Subject = o.subject
     const found = hits.get(s.key) ?? []
     return {
-      name: s.name,
+      name: names.get(s.key) ?? s.name,
       shown: s.shown,
       key: s.key,
       verdict: verdictOf(found),
@@ -134,6 +140,7 @@ export async function runCheck(
       subject_count: results.length,
       hit_count: results.filter((r) => r.hits.some((h) => h.active)).length,
       checked_by: run.userId,
+      checked_by_name: run.userId ? null : (run.actorName ?? null),
       unit_id: run.unitId,
       checked_at: run.now,
     })
@@ -169,7 +176,7 @@ interface CheckHead {
 
 const checkHead = (db: Knex) =>
   db('credit_checks as c')
-    .join('users as u', 'u.id', 'c.checked_by')
+    .leftJoin('users as u', 'u.id', 'c.checked_by')
     .leftJoin('org_units as o', 'o.id', 'c.unit_id')
     .select(
       'c.id',
@@ -180,7 +187,7 @@ const checkHead = (db: Knex) =>
       'c.subject_count',
       'c.hit_count',
       'c.checked_at',
-      'u.display_name as checker',
+      db.raw('coalesce(u.display_name, c.checked_by_name) as checker'),
       'o.name as unit_name',
     )
 
@@ -207,7 +214,7 @@ export function resultOf(r: CreditCheckResultRow): SubjectResult {
     verdict: r.verdict,
     nameOnly: Boolean(r.name_only),
     problem: r.problem ? fieldMessage(r.problem) : null,
-    hits: JSON.parse(r.hits) as Hit[],
+    hits: JSON.parse(r.hits),
   }
 }
 

@@ -52,11 +52,14 @@ export async function findHits(db: Knex, subjects: readonly Subject[], today: st
     each: (r: R, keys: string[] | undefined) => void,
   ) => {
     const codeKeys = [...l.byCode.keys(), ...[...l.byIdIndex.keys()].map((i) => `id:${i}`)]
-    for (const part of chunks(codeKeys))
-      for (const r of (await extra(db(table).whereIn('subject_key', part)).orderBy('id')) as R[])
-        each(r, r.subject_key.startsWith('id:') ? l.byIdIndex.get(r.subject_key.slice(3)) : l.byCode.get(r.subject_key))
-    for (const part of chunks([...l.byName.keys()]))
-      for (const r of (await extra(db(table).whereIn('subject_name', part)).orderBy('id')) as R[]) each(r, l.byName.get(r.subject_name))
+    for (const part of chunks(codeKeys)) {
+      const rows: R[] = await extra(db(table).whereIn('subject_key', part)).orderBy('id')
+      for (const r of rows) each(r, r.subject_key.startsWith('id:') ? l.byIdIndex.get(r.subject_key.slice(3)) : l.byCode.get(r.subject_key))
+    }
+    for (const part of chunks([...l.byName.keys()])) {
+      const rows: R[] = await extra(db(table).whereIn('subject_name', part)).orderBy('id')
+      for (const r of rows) each(r, l.byName.get(r.subject_name))
+    }
   }
 
   await bySubject<{
@@ -104,7 +107,7 @@ export async function findHits(db: Knex, subjects: readonly Subject[], today: st
       db('records as r')
         .join('catalog_items as i', 'i.id', 'r.item_id')
         .leftJoin('org_units as u', 'u.id', 'r.supplier_unit_id')
-        .select(
+        .select<RecordHit[]>(
           'i.name as item_name',
           'r.doc_number',
           'r.decision_date',
@@ -132,14 +135,11 @@ export async function findHits(db: Knex, subjects: readonly Subject[], today: st
       weight: recordWeight(r.dishonesty_level),
     })
   for (const part of chunks([...l.byCode.keys()]))
-    for (const r of (await records().whereIn('r.subject_code', part).orderBy('r.id')) as RecordHit[])
-      recordHit(r, l.byCode.get(r.subject_code!))
+    for (const r of await records().whereIn('r.subject_code', part).orderBy('r.id')) recordHit(r, l.byCode.get(r.subject_code!))
   for (const part of chunks([...l.byIdIndex.keys()]))
-    for (const r of (await records().whereIn('r.subject_id_index', part).orderBy('r.id')) as RecordHit[])
-      recordHit(r, l.byIdIndex.get(r.subject_id_index!))
+    for (const r of await records().whereIn('r.subject_id_index', part).orderBy('r.id')) recordHit(r, l.byIdIndex.get(r.subject_id_index!))
   for (const part of chunks([...l.byName.keys()]))
-    for (const r of (await records().whereIn('r.subject_name', part).orderBy('r.id')) as RecordHit[])
-      recordHit(r, l.byName.get(r.subject_name))
+    for (const r of await records().whereIn('r.subject_name', part).orderBy('r.id')) recordHit(r, l.byName.get(r.subject_name))
 
   const types = new Map(
     (await db('dict_items').where('type_code', 'commitment_type').select('value', 'label')).map((r) => [r.value, r.label] as const),

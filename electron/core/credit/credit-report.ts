@@ -20,6 +20,7 @@ import { disclosureStatus } from '../catalog/disclosure'
 import { listKinds } from './lists'
 import { listStatus } from './list-status'
 import { identifySubject, type Subject } from './subject'
+import { knownNames } from './known-names'
 import type { CreditReportRow } from '../../../db/tables'
 
 type Section = CreditReport['sections'][number]
@@ -31,6 +32,8 @@ export interface ReportRequest {
   authorisation: string | null
   periodFrom: string
   periodTo: string
+  /** Command line: the operating-system account that produced it. */
+  actorName?: string
 }
 
 const row = (pairs: Array<[string, string | null | undefined]>): Row => pairs.map(([label, value]) => ({ label, value: value ?? '' }))
@@ -209,25 +212,12 @@ async function sectionsFor(db: Knex, s: Subject, from: string, to: string, today
   ]
 }
 
-/** The name the office last recorded for a subject given by code alone (records, lists, commitments). */
-async function knownName(db: Knex, s: Subject): Promise<string | null> {
-  const record = await (s.code ? db('records').where('subject_code', s.code) : db('records').where('subject_id_index', s.key.slice(3)))
-    .orderBy('id', 'desc')
-    .first('subject_name')
-  if (record) return record.subject_name
-  for (const table of ['credit_list_entries', 'commitments'] as const) {
-    const row = await db(table).where('subject_key', s.key).orderBy('id', 'desc').first('subject_name')
-    if (row) return row.subject_name
-  }
-  return null
-}
-
 /** Produces, numbers and keeps a report (with `beforeCommit`, e.g. its audit row, in the same transaction). */
 export async function createReport(
   db: Knex,
   keys: FieldKeys,
   req: ReportRequest,
-  userId: number,
+  userId: number | null,
   now: number,
   today: string,
   beforeCommit?: (trx: Knex.Transaction, id: number) => Promise<void>,
@@ -241,7 +231,9 @@ export async function createReport(
   if (req.periodTo < req.periodFrom) issues.push({ path: 'periodTo', message: 'date.before', params: { other: '报告期起' } })
   if (req.periodTo > today) issues.push({ path: 'periodTo', message: 'date.future' })
   if (issues.length || !who.ok) throw fieldError(issues)
-  const s = req.subject.name ? who.subject : { ...who.subject, name: (await knownName(db, who.subject)) ?? who.subject.name }
+  const s = req.subject.name
+    ? who.subject
+    : { ...who.subject, name: (await knownNames(db, [who.subject])).get(who.subject.key) ?? who.subject.name }
   const sections = await sectionsFor(db, s, req.periodFrom, req.periodTo, today)
   const year = Number(today.slice(0, 4))
   return db.transaction(async (trx) => {
@@ -259,6 +251,7 @@ export async function createReport(
       period_to: req.periodTo,
       sections: JSON.stringify(sections),
       produced_by: userId,
+      produced_by_name: userId ? null : (req.actorName ?? null),
       produced_at: now,
     })
     await beforeCommit?.(trx, id!)
@@ -268,9 +261,9 @@ export async function createReport(
 
 export async function getReport(db: Knex, id: number): Promise<CreditReport> {
   const r = await db('credit_reports as r')
-    .join('users as u', 'u.id', 'r.produced_by')
+    .leftJoin('users as u', 'u.id', 'r.produced_by')
     .where('r.id', id)
-    .first<(CreditReportRow & { producer: string }) | undefined>('r.*', 'u.display_name as producer')
+    .first<(CreditReportRow & { producer: string | null }) | undefined>('r.*', 'u.display_name as producer')
   if (!r) throw new AppError(ErrorCode.NotFound, 'no such report')
   return {
     id: r.id,
@@ -283,7 +276,7 @@ export async function getReport(db: Knex, id: number): Promise<CreditReport> {
     periodFrom: r.period_from,
     periodTo: r.period_to,
     officeName: (await getSettings(db)).orgName,
-    producedBy: r.producer,
+    producedBy: r.producer ?? r.produced_by_name ?? '',
     producedAt: r.produced_at,
     sections: JSON.parse(r.sections),
   }

@@ -2,7 +2,7 @@
 // city. One entry per subject, kind and 认定依据: the same decision arriving again updates the entry (merged), it never
 // doubles it.
 import type { Knex } from 'knex'
-import type { CatalogField } from '../../contract/schemas/catalog'
+import type { CatalogField, FieldType } from '../../contract/schemas/catalog'
 import { LIST_KINDS, type ListEntry, type ListSource, type ListStatus } from '../../contract/schemas/credit'
 import { fieldMessage } from '../../contract/messages.zh-CN'
 import { ErrorCode } from '../../contract/errors'
@@ -25,16 +25,15 @@ const KIND_ALIASES: Record<string, keyof typeof LIST_KINDS> = {
 }
 
 /** The columns of the list template and of a list workbook; the code column is checked as a subject code. */
-export const LIST_FIELDS: CatalogField[] = [
-  ['ZTMC', '主体名称', 'text', 200, true, null, null],
-  ['ZTDM', '统一社会信用代码或证件号码', 'text', 40, true, null, null],
-  ['MDLX', '名单类型', 'dict', null, true, 'list_kind', null],
-  ['RDDW', '认定单位', 'text', 200, true, null, null],
-  ['RDYJ', '认定依据', 'text', 200, true, null, null],
-  ['LRRQ', '列入日期', 'date', null, true, null, 'not_future'],
-  ['YXQZ', '有效期至', 'date', null, false, null, 'not_before:LRRQ'],
-  ['BZ', '备注', 'text', 500, false, null, null],
-].map(([code, name, type, maxLength, required, dictTypeCode, checkRule]) => ({
+const field = (
+  code: string,
+  name: string,
+  type: FieldType,
+  maxLength: number | null,
+  required: boolean,
+  dictTypeCode: string | null,
+  checkRule: string | null,
+): CatalogField => ({
   code,
   name,
   type,
@@ -43,7 +42,17 @@ export const LIST_FIELDS: CatalogField[] = [
   dictTypeCode,
   checkRule,
   sensitive: false,
-})) as CatalogField[]
+})
+export const LIST_FIELDS: CatalogField[] = [
+  field('ZTMC', '主体名称', 'text', 200, true, null, null),
+  field('ZTDM', '统一社会信用代码或证件号码', 'text', 40, true, null, null),
+  field('MDLX', '名单类型', 'dict', null, true, 'list_kind', null),
+  field('RDDW', '认定单位', 'text', 200, true, null, null),
+  field('RDYJ', '认定依据', 'text', 200, true, null, null),
+  field('LRRQ', '列入日期', 'date', null, true, null, 'not_future'),
+  field('YXQZ', '有效期至', 'date', null, false, null, 'not_before:LRRQ'),
+  field('BZ', '备注', 'text', 500, false, null, null),
+]
 
 export interface ListEntryInput {
   subject: Subject
@@ -239,6 +248,8 @@ export async function importListWorkbook(
   ctx: CheckContext,
   o: {
     validOnly: boolean
+    /** Check every row and count, write nothing (the command line's --dry-run). */
+    dryRun?: boolean
     createdBy: number | null
     now: number
     fileName: string
@@ -286,14 +297,14 @@ export async function importListWorkbook(
         decidedBy: String(v.RDDW),
         basis: String(v.RDYJ),
         listedOn: String(v.LRRQ),
-        validUntil: (v.YXQZ as string | null) ?? null,
-        note: (v.BZ as string | null) ?? null,
+        validUntil: typeof v.YXQZ === 'string' ? v.YXQZ : null,
+        note: typeof v.BZ === 'string' ? v.BZ : null,
       },
     })
   }
   const keep = good.filter((g) => !bad.has(g.row))
   const outcome: ListImportOutcome = { rows, imported: 0, merged: 0, rejected: bad.size, issues }
-  if (bad.size && !o.validOnly) return outcome
+  if (o.dryRun || (bad.size && !o.validOnly)) return outcome
   await db.transaction(async (trx) => {
     for (const g of keep) {
       const r = await upsertListEntry(trx, keys, g.entry, { source: 'import', createdBy: o.createdBy, now: o.now })

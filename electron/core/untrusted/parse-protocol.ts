@@ -3,7 +3,9 @@ import type { CatalogField } from '../../contract/schemas/catalog'
 
 /** What a parse worker is asked to read. */
 export type ParseJob =
-  { op: 'workbook'; path: string; fields: CatalogField[]; minColumns?: number } | { op: 'plan-text'; path: string } | { op: 'plan'; path: string }
+  | { op: 'workbook'; path: string; fields: CatalogField[]; minColumns?: number }
+  | { op: 'plan-text'; path: string }
+  | { op: 'plan'; path: string }
 
 export type WorkerMessage<T> =
   | { t: 'batch'; items: T[] }

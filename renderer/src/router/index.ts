@@ -90,7 +90,11 @@ const routes: RouteRecordRaw[] = [
       },
       { path: 'credit/lists', component: () => import('../views/credit/ListsPage.vue'), meta: { requires: 'lists:list' } },
       { path: 'credit/cases', component: () => import('../views/credit/CasesPage.vue'), meta: { requires: 'cases:list' } },
-      { path: 'credit/commitments', component: () => import('../views/credit/CommitmentsPage.vue'), meta: { requires: 'commitments:list' } },
+      {
+        path: 'credit/commitments',
+        component: () => import('../views/credit/CommitmentsPage.vue'),
+        meta: { requires: 'commitments:list' },
+      },
       { path: 'credit/reports/new', component: () => import('../views/credit/ReportFormPage.vue'), meta: { requires: 'reports:create' } },
       {
         path: 'credit/reports/:id',

@@ -840,7 +840,13 @@ export const t = {
     parts: '数据包可含内容',
     partsSaved: '已保存：以后发给对方的数据包按此范围导出',
     partsHint: '诚信档案含公务员完整身份证号，只在市平台的职责需要时勾选；归集记录中自然人和法定代表人的证件号码也会以完整号码发送。',
-    partNames: { catalog: '信用目录', records: '归集记录', progress: '督办进展', archives: '诚信档案', credit: '联合奖惩与信用承诺' } as Record<string, string>,
+    partNames: {
+      catalog: '信用目录',
+      records: '归集记录',
+      progress: '督办进展',
+      archives: '诚信档案',
+      credit: '联合奖惩与信用承诺',
+    } as Record<string, string>,
     personalTables: {
       records: '含完整证件号码的归集记录',
       people: '诚信档案人员（含完整身份证号）',
@@ -952,12 +958,14 @@ export const t = {
     issueLine: '第 {row} 行 {column}：{reason}',
     empty: '暂无名单。可以新增，或从 Excel 导入；市平台下发的名单在“数据交换”导入。',
     checkTitle: '信用核查',
-    checkHint: '办理行政审批、政府采购、财政资金、评先评优等事项前，核查主体是否有失信记录、是否在红黑名单、是否有违诺（逢办必查）。每次核查都登记在核查登记中。',
+    checkHint:
+      '办理行政审批、政府采购、财政资金、评先评优等事项前，核查主体是否有失信记录、是否在红黑名单、是否有违诺（逢办必查）。每次核查都登记在核查登记中。',
     purpose: '核查事项',
     purposePh: '如：政府采购供应商资格审查',
     single: '核查一个主体',
     batch: '批量核查（Excel）',
-    batchHint: 'Excel 表头写“主体名称”和/或“统一社会信用代码或证件号码”（也可写 企业名称、统一社会信用代码、身份证号码），一次最多 20000 个。',
+    batchHint:
+      'Excel 表头写“主体名称”和/或“统一社会信用代码或证件号码”（也可写 企业名称、统一社会信用代码、身份证号码），一次最多 20000 个。',
     run: '核查',
     runFile: '选择 Excel 并核查',
     codePh: '18 位统一社会信用代码或身份证号（可不填，只按名称核查）',
@@ -1046,7 +1054,8 @@ export const t = {
     pendingOnly: '只看待审核',
     commitmentsEmpty: '还没有信用承诺。',
     reportTitle: '信用报告',
-    reportHint: '出具主体的公共信用信息报告：按报告期汇总本单位掌握的行政管理信息、红黑名单、信用承诺等；失信信息仅含仍在公示期内的。自然人须有本人书面授权。',
+    reportHint:
+      '出具主体的公共信用信息报告：按报告期汇总本单位掌握的行政管理信息、红黑名单、信用承诺等；失信信息仅含仍在公示期内的。自然人须有本人书面授权。',
     reportPurpose: '报告用途',
     reportPurposePh: '如：招标投标资格审查',
     authorisation: '授权书编号',
