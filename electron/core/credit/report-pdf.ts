@@ -57,9 +57,11 @@ export async function writeReportPdf(report: CreditReport, outPath: string, font
   line(report.subjectName, 14, { align: 'center' })
   doc.moveDown(0.5)
   line(`报告编号：${report.number}`)
-  line(`${SUBJECT_KIND_LABELS[report.subjectType]}　${report.subjectShown ?? ''}　报告期：${report.periodFrom} 至 ${report.periodTo}`)
   line(
-    `出具单位：${report.officeName}　出具时间：${new Date(report.producedAt).toLocaleString('zh-CN', { hour12: false })}　出具人：${report.producedBy}`,
+    `${SUBJECT_KIND_LABELS[report.subjectType]}\u3000${report.subjectShown ?? ''}\u3000报告期：${report.periodFrom} 至 ${report.periodTo}`,
+  )
+  line(
+    `出具单位：${report.officeName}\u3000出具时间：${new Date(report.producedAt).toLocaleString('zh-CN', { hour12: false })}\u3000出具人：${report.producedBy}`,
   )
   if (report.authorisation) line(`查询授权：${report.authorisation}`)
   doc.moveDown(0.3)
@@ -85,13 +87,11 @@ export async function writeReportPdf(report: CreditReport, outPath: string, font
     doc.switchToPage(pages.start + i)
     const bottom = doc.page.margins.bottom
     doc.page.margins.bottom = 0 // writing into the margin must not start a new page
-    doc
-      .fontSize(9)
-      .text(`第 ${i + 1} 页 共 ${pages.count} 页`, doc.page.margins.left, doc.page.height - 45, {
-        width,
-        align: 'center',
-        lineBreak: false,
-      })
+    doc.fontSize(9).text(`第 ${i + 1} 页 共 ${pages.count} 页`, doc.page.margins.left, doc.page.height - 45, {
+      width,
+      align: 'center',
+      lineBreak: false,
+    })
     doc.page.margins.bottom = bottom
   }
   doc.end()
