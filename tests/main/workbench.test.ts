@@ -49,6 +49,7 @@ describe('the 工作台', () => {
       'repairsToDecide',
       'extensionsToDecide',
       'completionsToReview',
+      'breachesToDecide',
       'overdueUnits',
       'lights',
       'tasksToAssign',

@@ -66,6 +66,7 @@ export const Workbench = z.object({
   repairsToDecide: count,
   extensionsToDecide: count,
   completionsToReview: count,
+  breachesToDecide: count,
   overdueUnits: count,
   lights: z.array(z.object({ light: z.enum(['red', 'yellow', 'green', 'none']), count: z.number().int() })).nullable(),
   lockedAccounts: count,

@@ -160,6 +160,11 @@ export async function decideBreach(
   })
 }
 
+/** Commitments (`commitments as c`) whose 违诺 was proposed and waits for a supervisor: the list filter and the 工作台 count. */
+export function whereBreachPending(b: Knex.QueryBuilder): Knex.QueryBuilder {
+  return b.where('c.status', 'keeping').whereNotNull('c.breach_proposed_by').whereNull('c.breach_refused_reason')
+}
+
 type ListedRow = CommitmentRow & { unit_name: string; type_label: string | null; proposer: string | null; decider: string | null }
 
 export async function listCommitments(
@@ -170,7 +175,7 @@ export async function listCommitments(
 ): Promise<{ items: Commitment[]; total: number }> {
   const filtered = (b: Knex.QueryBuilder) => {
     if (q.status) b.where('c.status', q.status)
-    if (q.pending) b.where('c.status', 'keeping').whereNotNull('c.breach_proposed_by').whereNull('c.breach_refused_reason')
+    if (q.pending) whereBreachPending(b)
     if (q.keyword) {
       const who = identifySubject(keys, null, q.keyword, today)
       if (who.ok) b.where('c.subject_key', who.subject.key)

@@ -7,6 +7,7 @@ import { lastChainCheck } from '../audit/chain-checks'
 import { countAudit, countLogins } from '../audit/audit-log'
 import type { IsoDate, WorkingCalendar } from '../calendar/working-calendar'
 import { whereDisclosure } from '../catalog/disclosure'
+import { whereBreachPending } from '../credit/commitments'
 import { countRows } from '../shared/count-rows'
 import { unitLights } from '../supervision/letters'
 
@@ -53,6 +54,7 @@ export async function workbench(db: Knex, user: WorkbenchUser, now: number, toda
     repairsToDecide: await when(supervisor, () => countRows(db('record_actions').where('status', 'pending'))),
     extensionsToDecide: await when(supervisor, () => countRows(db('task_events').where({ kind: 'extension', status: 'pending' }))),
     completionsToReview: await when(supervisor, () => countRows(db('task_units').where('status', 'submitted'))),
+    breachesToDecide: await when(supervisor, () => countRows(whereBreachPending(db('commitments as c')))),
     overdueUnits: supervisor ? new Set(lights.filter((l) => l.light === 'red').map((l) => l.unitId)).size : null,
     lights: supervisor ? LIGHTS.map((light) => ({ light, count: lights.filter((l) => l.light === light).length })) : null,
     // 系统管理员

@@ -173,6 +173,7 @@ export const t = {
       catalogToReview: '待审核的目录事项',
       accessToDecide: '待审批的档案查阅申请',
       repairsToDecide: '待审核的信用修复/异议',
+      breachesToDecide: '待审核的违诺认定',
       extensionsToDecide: '待审批的延期申请',
       completionsToReview: '待审核的办结',
       overdueUnits: '有逾期任务的单位',
