@@ -186,13 +186,16 @@ test.describe('信用应用', () => {
 
     // The supervisor confirms it; the 失信 record appears.
     await signIn(page, 'supervisor', true)
-    await page.getByTestId('sidebar').getByText('信用承诺').click()
-    await page.getByTestId('commitments-pending').click()
+    // The 工作台 says a 违诺 waits, and opens the list of those waiting.
+    await expect(page.getByTestId('todo-breachesToDecide').locator('.n')).toHaveText('1')
+    await page.getByTestId('todo-breachesToDecide').click()
+    await expect(page.getByTestId('commitments-table').locator('tbody tr')).toHaveCount(1)
     await page.getByTestId('commitments-table').getByRole('button', { name: '审核违诺' }).click()
     await page.getByTestId('breach-approve').click()
     await expect(page.getByText('已生成失信记录')).toBeVisible()
-    await expect(page.getByTestId('commitments-table')).toHaveCount(1)
+    await expect(page.getByTestId('commitments-table').locator('tbody tr')).toHaveCount(0)
     await page.getByTestId('commitments-pending').click()
+    await expect(page.getByTestId('commitments-table').locator('tbody tr')).toHaveCount(1)
     await expect(page.getByTestId('commitments-table')).toContainText('违诺')
     await snap(page, '83-credit-commitments')
     await page.getByTestId('sidebar').getByText('归集数据').click()
