@@ -249,6 +249,9 @@ export const contract = {
   'reports:get': { input: K.ReportIdInput, output: K.CreditReport, access: business, audited: false },
   'reports:export-pdf': { input: K.ReportIdInput, output: R.FileResult, access: business, audited: true },
   'reports:log-print': { input: K.ReportIdInput, output: Ok, access: business, audited: true },
+  'lists:export': { input: K.ListQuery, output: R.FileResult, access: business, audited: true },
+  'cases:export': { input: K.CaseQuery, output: R.FileResult, access: business, audited: true },
+  'commitments:export': { input: K.CommitmentQuery, output: R.FileResult, access: business, audited: true },
 } as const satisfies Record<ProcedureName, ProcedureSpec>
 
 export type Contract = typeof contract

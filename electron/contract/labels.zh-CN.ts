@@ -156,6 +156,9 @@ const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'reports:get': '查看信用报告',
   'reports:export-pdf': '导出信用报告 PDF',
   'reports:log-print': '打印信用报告',
+  'lists:export': '导出名单',
+  'cases:export': '导出联合奖惩案例',
+  'commitments:export': '导出信用承诺',
 }
 
 /** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */

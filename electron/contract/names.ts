@@ -151,6 +151,9 @@ export const PROCEDURES = [
   'reports:get',
   'reports:export-pdf',
   'reports:log-print',
+  'lists:export',
+  'cases:export',
+  'commitments:export',
 ] as const
 
 export type ProcedureName = (typeof PROCEDURES)[number]

@@ -85,6 +85,33 @@ describe('openDatabase', () => {
     await backup.destroy()
   })
 
+  it('peers that already received records receive cases and commitments after the upgrade; others keep their choice', async () => {
+    const dir = tempDir()
+    const db = createDb(join(dir, DB_FILE))
+    const names = Object.keys(migrations)
+    for (let i = 0; i < names.indexOf('20261203090000_credit_lists_and_checks'); i++) await db.migrate.up()
+    const peer = (name: string, parts: string[]) => ({
+      name,
+      suite: 'SM2-SM3-SM4' as const,
+      fingerprint: name,
+      public_pem: '-',
+      imported_at: 0,
+      parts: JSON.stringify(parts),
+    })
+    await db('exchange_peers').insert([peer('city', ['catalog', 'records', 'progress']), peer('archive-office', ['archives'])])
+    await db.destroy()
+    const opened = await openDatabase(dir)
+    try {
+      expect(await opened.db('exchange_peers').orderBy('id').pluck('parts')).toEqual([
+        JSON.stringify(['catalog', 'records', 'progress', 'credit']),
+        JSON.stringify(['archives']),
+      ])
+    } finally {
+      await opened.db.destroy()
+      unlockDataDir(dir)
+    }
+  })
+
   it('refuses a database written by a newer app, naming the latest backup', async () => {
     const dir = tempDir()
     const opened = await openDatabase(dir)

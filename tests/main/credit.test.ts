@@ -2,6 +2,7 @@
 // commitments with its verdicts, cases with their measures, commitments on four eyes, and the credit report.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
 import { adminSession, errorOf, expectOk, freshBackend, PENALTY, tempDir, userSession, validIdNumber, validUscc } from '../helpers'
 
@@ -491,5 +492,104 @@ describe('信用报告', () => {
     expect(errorOf(await clerk('reports:create', { ...input, periodTo: '2026-11-23' })).details?.fields).toEqual([
       { path: 'periodTo', message: 'date.future' },
     ])
+  })
+})
+
+describe('exports', () => {
+  async function rows(path: string) {
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(path)
+    const out: unknown[][] = []
+    wb.worksheets[0]!.eachRow((r) => out.push((r.values as unknown[]).slice(1)))
+    return out
+  }
+
+  it('the 核查结果 workbook, the lists, cases and commitments as filtered, ID numbers masked, each export audited', async () => {
+    const { b, clerk, boss, unitId } = await office()
+    const dir = tempDir()
+    const pid = validIdNumber(5)
+    const masked = `${pid.slice(0, 6)}********${pid.slice(-4)}`
+    expectOk(await clerk('lists:save', entry()))
+    expectOk(await clerk('lists:save', entry({ name: '王某', code: pid, kind: 'watch', basis: '人社〔2026〕1号' })))
+    const removed = expectOk(await clerk('lists:save', entry({ name: '移出企业', code: validUscc(9), basis: '移' }))) as { id: number }
+    expectOk(await clerk('lists:remove', { id: removed.id, removedOn: '2026-11-20', reason: '信用修复' }))
+    const check = await runCheck(clerk, [{ code: validUscc(1) }, { name: '王某', code: pid }, { code: validUscc(3) }])
+
+    b.savePath.value = join(dir, 'check.xlsx')
+    expect(expectOk(await boss('checks:export', { checkId: check.id }))).toMatchObject({ cancelled: false, rows: 3 })
+    const sheet = await rows(join(dir, 'check.xlsx'))
+    expect(sheet[0]).toEqual(['序号', '主体名称', '统一社会信用代码/证件号码', '核查结论', '匹配方式', '命中情况'])
+    expect(sheet.slice(1, 4).map((r) => [r[1], r[2], r[3]])).toEqual([
+      ['某某建设工程有限公司', validUscc(1), '失信惩戒对象'],
+      ['王某', masked, '重点关注对象'],
+      [validUscc(3), validUscc(3), '未发现不良信用记录'],
+    ])
+    expect(String(sheet[1]![5])).toContain('【名单·黑名单·有效】建罚〔2026〕12号')
+    expect(String(sheet.at(-1)![0])).toContain(check.number)
+    expect(JSON.stringify(sheet)).not.toContain(pid)
+
+    b.savePath.value = join(dir, 'lists.xlsx')
+    expect(expectOk(await boss('lists:export', { status: 'active' }))).toMatchObject({ rows: 2 })
+    const lists = await rows(join(dir, 'lists.xlsx'))
+    // Newest first, as on screen.
+    expect(lists.slice(1).map((r) => [r[0], r[1], r[3]])).toEqual([
+      ['王某', masked, '有效'],
+      ['某某建设工程有限公司', validUscc(1), '有效'],
+    ])
+
+    expectOk(
+      await clerk('cases:create', {
+        checkResultId: check.results[0]!.id,
+        hitIndex: 0,
+        applied: true,
+        measure: 'p_bidding',
+        decidingUnitId: unitId,
+        decidedOn: '2026-11-20',
+      }),
+    )
+    expectOk(
+      await clerk('cases:create', {
+        checkResultId: check.results[1]!.id,
+        hitIndex: 0,
+        applied: false,
+        notAppliedReason: '不适用',
+        decidingUnitId: unitId,
+        decidedOn: '2026-05-20',
+      }),
+    )
+    b.savePath.value = join(dir, 'cases.xlsx')
+    expect(expectOk(await boss('cases:export', { year: 2026, quarter: 4 }))).toMatchObject({ rows: 1 })
+    expect((await rows(join(dir, 'cases.xlsx')))[1]!.slice(0, 7)).toEqual([
+      '2026-11-20',
+      '某某建设工程有限公司',
+      validUscc(1),
+      '失信惩戒',
+      '黑名单：建罚〔2026〕12号',
+      '限制参与招标投标',
+      undefined,
+    ])
+
+    expectOk(
+      await clerk('commitments:create', {
+        name: '钱某',
+        code: pid,
+        type: 'repair',
+        reason: '信用修复承诺',
+        committedOn: '2026-11-01',
+        unitId,
+      }),
+    )
+    b.savePath.value = join(dir, 'commitments.xlsx')
+    expect(expectOk(await clerk('commitments:export', {}))).toMatchObject({ rows: 1 })
+    const commitments = await rows(join(dir, 'commitments.xlsx'))
+    expect(commitments[1]!.slice(0, 3)).toEqual(['钱某', masked, '信用修复型'])
+    expect(JSON.stringify(commitments)).not.toContain(pid)
+
+    const audited = await b
+      .db('audit_log')
+      .whereIn('procedure', ['checks:export', 'lists:export', 'cases:export', 'commitments:export'])
+      .orderBy('id')
+      .pluck('procedure')
+    expect(audited).toEqual(['checks:export', 'lists:export', 'cases:export', 'commitments:export'])
   })
 })

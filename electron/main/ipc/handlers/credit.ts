@@ -17,6 +17,7 @@ import {
   proposeBreach,
 } from '../../../core/credit/commitments'
 import { createReport, getReport } from '../../../core/credit/credit-report'
+import { exportCases, exportCommitments, exportLists } from '../../../core/credit/credit-exports'
 import { AppError } from '../../../core/shared/app-error'
 import { ErrorCode } from '../../../contract'
 import type { CallContext } from '../context'
@@ -67,6 +68,13 @@ export const listHandlers: HandlersOf<'lists'> = {
       writeFileAtomic(path, await buildRecordTemplate({ name: '名单', fields: LIST_FIELDS }, await loadDictEntries(ctx.db)))
       return 0
     }),
+  'lists:export': async (q, ctx) => {
+    const r = await saveXlsx(ctx, '导出名单', `名单-${ctx.services.today()}.xlsx`, (path) =>
+      exportLists(ctx.db, ctx.services.keys, q, ctx.services.today(), path),
+    )
+    if (!r.cancelled) ctx.affected.push('export:lists', `rows:${r.rows}`)
+    return r
+  },
   'lists:import': async ({ validOnly }, ctx) => {
     const path = await ctx.platform.chooseOpenPath({ title: '选择名单 Excel 文件', filters: XLSX_FILTER })
     if (!path) return { cancelled: true, fileName: null, rows: 0, imported: 0, merged: 0, rejected: 0, issues: [] }
@@ -121,12 +129,24 @@ export const caseHandlers: HandlersOf<'cases'> = {
     ctx.affected.push(`sanction-case:${caseId}`)
     return ok
   },
+  'cases:export': async (q, ctx) => {
+    const r = await saveXlsx(ctx, '导出联合奖惩案例', `联合奖惩案例-${ctx.services.today()}.xlsx`, (path) => exportCases(ctx.db, q, path))
+    if (!r.cancelled) ctx.affected.push('export:cases', `rows:${r.rows}`)
+    return r
+  },
   'cases:list': async (q, { db }) => listCases(db, q),
   'cases:stats': async ({ year }, { db }) => caseStats(db, year),
 }
 
 export const commitmentHandlers: HandlersOf<'commitments'> = {
   'commitments:list': async (q, { db, services }) => listCommitments(db, services.keys, q, services.today()),
+  'commitments:export': async (q, ctx) => {
+    const r = await saveXlsx(ctx, '导出信用承诺', `信用承诺-${ctx.services.today()}.xlsx`, (path) =>
+      exportCommitments(ctx.db, ctx.services.keys, q, ctx.services.today(), path),
+    )
+    if (!r.cancelled) ctx.affected.push('export:commitments', `rows:${r.rows}`)
+    return r
+  },
   'commitments:create': async (input, ctx) => {
     const id = await createCommitment(ctx.db, ctx.services.keys, input, actorId(ctx), ctx.clock.now(), ctx.services.today())
     ctx.affected.push(`commitment:${id}`)

@@ -993,6 +993,7 @@ export const t = {
     print: '打印',
     exportPdf: '导出 PDF',
     pdfSaved: '已保存到 {file}',
+    exported: '已导出 {n} 条到 {file}',
     sheetFoot: '本结果单依据本单位信用信息系统截至核查时的数据出具，仅供“{purpose}”使用。',
     checker: '核查人：{name}',
     checkedOn: '核查时间：{time}',
