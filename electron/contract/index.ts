@@ -252,6 +252,7 @@ export const contract = {
   'lists:export': { input: K.ListQuery, output: R.FileResult, access: business, audited: true },
   'cases:export': { input: K.CaseQuery, output: R.FileResult, access: business, audited: true },
   'commitments:export': { input: K.CommitmentQuery, output: R.FileResult, access: business, audited: true },
+  'reports:list': { input: K.ReportQuery, output: K.ReportPage, access: business, audited: false },
 } as const satisfies Record<ProcedureName, ProcedureSpec>
 
 export type Contract = typeof contract

@@ -159,6 +159,7 @@ const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'lists:export': '导出名单',
   'cases:export': '导出联合奖惩案例',
   'commitments:export': '导出信用承诺',
+  'reports:list': '查询已出具的信用报告',
 }
 
 /** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */

@@ -154,6 +154,7 @@ export const PROCEDURES = [
   'lists:export',
   'cases:export',
   'commitments:export',
+  'reports:list',
 ] as const
 
 export type ProcedureName = (typeof PROCEDURES)[number]

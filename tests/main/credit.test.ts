@@ -441,8 +441,8 @@ describe('信用承诺', () => {
 
 describe('信用报告', () => {
   it('numbered, in the report sections, only what is disclosable; a natural person needs an authorisation', async () => {
-    const { b, clerk, unitId } = await office()
-    expectOk(await clerk('records:create', { itemCode: 'SGS_CF', supplierUnitId: unitId, values: PENALTY }))
+    const { b, clerk, boss, unitId } = await office()
+    expectOk(await clerk('records:create', { itemCode: 'SGS_CF', supplierUnitId: unitId, values: { ...PENALTY, FRDB: '张法人' } }))
     expectOk(await clerk('lists:save', entry({ code: PENALTY.XDR_SHXYM, name: PENALTY.XDR_MC })))
     const input = { subject: { code: PENALTY.XDR_SHXYM }, purpose: '政府采购', periodFrom: '2024-01-01', periodTo: '2026-11-22' }
     const { id } = expectOk(await clerk('reports:create', input)) as { id: number }
@@ -455,6 +455,7 @@ describe('信用报告', () => {
     const section = (k: string) => report.sections.find((s) => s.key === k)!
     expect(section('administrative').rows).toHaveLength(1)
     expect(section('administrative').rows[0]).toContainEqual({ label: '决定文书号', value: '罚〔2026〕1号' })
+    expect(section('registration').rows[0]).toContainEqual({ label: '法定代表人（负责人）', value: '张法人' })
     expect(section('lists').rows).toHaveLength(1)
     expect(section('honours').rows).toEqual([])
     expect(report.sections.map((s) => s.key)).toEqual(['registration', 'administrative', 'honours', 'lists', 'commitments', 'other'])
@@ -492,6 +493,11 @@ describe('信用报告', () => {
     expect(errorOf(await clerk('reports:create', { ...input, periodTo: '2026-11-23' })).details?.fields).toEqual([
       { path: 'periodTo', message: 'date.future' },
     ])
+    // Produced reports are listed to be opened again, newest first; a keyword finds them.
+    const produced = expectOk(await boss('reports:list', {})) as { total: number; items: Array<{ number: string }> }
+    expect(produced.total).toBe(4)
+    expect(produced.items.map((r) => r.number)).toEqual(['信报〔2026〕4号', '信报〔2026〕3号', '信报〔2026〕2号', '信报〔2026〕1号'])
+    expect((expectOk(await boss('reports:list', { keyword: PENALTY.XDR_SHXYM })) as { total: number }).total).toBe(3)
   })
 })
 

@@ -272,3 +272,17 @@ export const CreditReport = z.object({
 })
 export type CreditReport = z.infer<typeof CreditReport>
 export const ReportIdInput = z.object({ reportId: Id })
+export const ReportQuery = PageQuery.extend({ keyword: optionalText(100) })
+export const ReportPage = pageOf(
+  CreditReport.pick({
+    id: true,
+    number: true,
+    subjectName: true,
+    subjectShown: true,
+    purpose: true,
+    periodFrom: true,
+    periodTo: true,
+    producedBy: true,
+    producedAt: true,
+  }),
+)

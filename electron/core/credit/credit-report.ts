@@ -110,6 +110,14 @@ async function sectionsFor(db: Knex, s: Subject, from: string, to: string, today
         decided_on: string
       }>
     >('s.basis_text', 's.applied', 'd.label as measure', 's.not_applied_reason', 'o.name as unit', 's.decision_doc', 's.decided_on')
+  // 登记信息 as known here: the 法定代表人 named in the latest record that carries one (a name, never an ID number).
+  const representative = s.code ? await latestRepresentative(db, s.code) : null
+  const registration: Array<[string, string | null]> = [
+    ['主体名称', s.name],
+    [s.code ? '统一社会信用代码' : '身份证号码', s.shown],
+    ['主体类别', SUBJECT_KIND_LABELS[s.kind]],
+  ]
+  if (representative) registration.push(['法定代表人（负责人）', representative])
   const disclosed = records.filter((r) => {
     if (r.info_class !== 'bad') return true
     const state = disclosureStatus(
@@ -149,13 +157,7 @@ async function sectionsFor(db: Knex, s: Subject, from: string, to: string, today
     {
       key: 'registration',
       title: '一、登记注册基础信息',
-      rows: [
-        row([
-          ['主体名称', s.name],
-          [s.code ? '统一社会信用代码' : '身份证号码', s.shown],
-          ['主体类别', SUBJECT_KIND_LABELS[s.kind]],
-        ]),
-      ],
+      rows: [row(registration)],
       empty: '',
     },
     {
@@ -212,6 +214,15 @@ async function sectionsFor(db: Knex, s: Subject, from: string, to: string, today
   ]
 }
 
+async function latestRepresentative(db: Knex, code: string): Promise<string | null> {
+  const rows = await db('records').where('subject_code', code).orderBy('id', 'desc').limit(20).pluck('data')
+  for (const data of rows) {
+    const name: unknown = JSON.parse(data).FRDB
+    if (typeof name === 'string' && name.trim()) return name.trim()
+  }
+  return null
+}
+
 /** Produces, numbers and keeps a report (with `beforeCommit`, e.g. its audit row, in the same transaction). */
 export async function createReport(
   db: Knex,
@@ -257,6 +268,40 @@ export async function createReport(
     await beforeCommit?.(trx, id!)
     return id!
   })
+}
+
+/** Reports produced, newest first; a keyword finds the subject's name or code, or the purpose. */
+export async function listReports(db: Knex, q: { keyword: string | null; page: number; pageSize: number }) {
+  const filtered = (b: Knex.QueryBuilder) =>
+    q.keyword
+      ? b.where((w) =>
+          w
+            .where('r.subject_name', 'like', `%${q.keyword}%`)
+            .orWhere('r.subject_shown', q.keyword)
+            .orWhere('r.purpose', 'like', `%${q.keyword}%`),
+        )
+      : b
+  const total = Number((await filtered(db('credit_reports as r')).count({ n: '*' }).first())?.n ?? 0)
+  const rows: Array<CreditReportRow & { producer: string | null }> = await filtered(
+    db('credit_reports as r').leftJoin('users as u', 'u.id', 'r.produced_by').select('r.*', 'u.display_name as producer'),
+  )
+    .orderBy('r.id', 'desc')
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)
+  return {
+    total,
+    items: rows.map((r) => ({
+      id: r.id,
+      number: reportNumber(r.year, r.seq),
+      subjectName: r.subject_name,
+      subjectShown: r.subject_shown,
+      purpose: r.purpose,
+      periodFrom: r.period_from,
+      periodTo: r.period_to,
+      producedBy: r.producer ?? r.produced_by_name ?? '',
+      producedAt: r.produced_at,
+    })),
+  }
 }
 
 export async function getReport(db: Knex, id: number): Promise<CreditReport> {

@@ -16,7 +16,7 @@ import {
   markKept,
   proposeBreach,
 } from '../../../core/credit/commitments'
-import { createReport, getReport } from '../../../core/credit/credit-report'
+import { createReport, getReport, listReports } from '../../../core/credit/credit-report'
 import { exportCases, exportCommitments, exportLists } from '../../../core/credit/credit-exports'
 import { AppError } from '../../../core/shared/app-error'
 import { ErrorCode } from '../../../contract'
@@ -203,6 +203,7 @@ export const reportHandlers: HandlersOf<'reports'> = {
     if (input.authorisation) ctx.affected.push(`authorisation:${input.authorisation}`)
     return { id }
   },
+  'reports:list': async (q, { db }) => listReports(db, q),
   'reports:get': async ({ reportId }, { db }) => getReport(db, reportId),
   'reports:export-pdf': async ({ reportId }, ctx) => {
     const r = await getReport(ctx.db, reportId)
