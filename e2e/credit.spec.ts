@@ -222,6 +222,10 @@ test.describe('信用应用', () => {
     const reportText = (await pdfText(readFileSync(app.savedFile(reportPdf)))).replace(/\s+/g, '')
     expect(reportText).toContain('四、严重失信主体名单信息')
     expect(reportText).toContain('本报告仅供')
+    // Reports produced are listed to be opened and printed again.
+    await page.getByTestId('sidebar').getByText('信用报告').click()
+    await page.getByTestId('reports-table').locator('tbody tr').first().click()
+    await expect(page.getByTestId('report-number')).toHaveText(/信报〔\d{4}〕1号/)
     await logout(page)
 
     // The next data package carries the cases and the commitment.
