@@ -133,6 +133,12 @@ test.describe('信用应用', () => {
     const number = ((await page.getByTestId('check-number').textContent()) ?? '').replace('核查编号：', '')
     expect(number).toMatch(/^信核〔\d{4}〕1号$/)
     await snap(page, '81-credit-check-result')
+    // Only the subjects that need attention, for a long batch (the Excel keeps all).
+    await page.getByTestId('check-only-findings').click()
+    await expect(page.getByTestId('check-results').locator('tbody tr')).toHaveCount(2)
+    await expect(page.getByTestId('check-filtered-note')).toBeVisible()
+    await page.getByTestId('check-only-findings').click()
+    await expect(page.getByTestId('check-results').locator('tbody tr')).toHaveCount(20)
 
     // The 核查结果单 as a PDF, read back.
     await page.getByTestId('check-pdf').click()

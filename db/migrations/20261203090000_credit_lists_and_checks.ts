@@ -4,8 +4,8 @@
 // person's ID number is sealed and kept masked beside it. A 违诺 becomes a record under the catalog item seeded here.
 import type { Knex } from 'knex'
 
-const DICTS: Array<[code: string, name: string, items: Array<[string, string]>]> = [
-  // Built-in kinds carry their meaning (守信 / 失信 / 重点关注); a kind an office adds counts as 重点关注.
+const DICTS: Array<[code: string, name: string, items: Array<[string, string]>, description?: string]> = [
+  // Built-in kinds carry their meaning (守信 / 失信 / 重点关注); a kind an office adds says its own by its value.
   [
     'list_kind',
     '名单类型',
@@ -14,6 +14,7 @@ const DICTS: Array<[code: string, name: string, items: Array<[string, string]>]>
       ['black', '黑名单'],
       ['watch', '重点关注名单'],
     ],
+    '核查时：值以 red_ 开头的类型（及 red）按守信激励，以 black_ 开头的（及 black）按失信惩戒，其余按重点关注计入核查结论。',
   ],
   // After the 全国失信惩戒措施基础清单 and the 守信激励 measures: values starting with r_ are incentives.
   [
@@ -34,6 +35,7 @@ const DICTS: Array<[code: string, name: string, items: Array<[string, string]>]>
       ['r_lesscheck', '降低抽查比例和频次'],
       ['r_honour', '评先评优同等条件下优先考虑'],
     ],
+    '值以 r_ 开头的是守信激励措施，其余为失信惩戒措施（登记案例时按核查结论分别列出）。',
   ],
   [
     'commitment_type',
@@ -77,8 +79,8 @@ const BREACH_FIELDS: Field[] = [
 const BREACH_ITEM_CODE = 'XYCN_WN'
 
 export async function up(knex: Knex): Promise<void> {
-  for (const [code, name, items] of DICTS) {
-    await knex('dict_types').insert({ code, name, is_system: true })
+  for (const [code, name, items, description] of DICTS) {
+    await knex('dict_types').insert({ code, name, is_system: true, description: description ?? null })
     await knex('dict_items').insert(
       items.map(([value, label], i) => ({ type_code: code, value, label, sort_order: (i + 1) * 10, enabled: true })),
     )

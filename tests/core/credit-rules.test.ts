@@ -71,11 +71,14 @@ describe('verdicts', () => {
     expect(verdictOf([hit('punish', false), hit('watch', false)])).toBe('clean')
   })
 
-  it('black lists punish, red lists reward, every other kind (an office’s own too) is 重点关注; 严重失信 records punish', () => {
+  it('black lists punish, red lists reward (and an office’s own kinds named red_… / black_…), every other kind is 重点关注; 严重失信 records punish', () => {
     expect(listKindWeight('black')).toBe('punish')
     expect(listKindWeight('red')).toBe('reward')
     expect(listKindWeight('watch')).toBe('watch')
     expect(listKindWeight('office_added')).toBe('watch')
+    expect(listKindWeight('red_tax_a')).toBe('reward')
+    expect(listKindWeight('black_wage_arrears')).toBe('punish')
+    expect(listKindWeight('redeemed')).toBe('watch')
     expect(recordWeight('serious')).toBe('punish')
     expect(recordWeight('general')).toBe('watch')
     expect(recordWeight('minor')).toBe('watch')

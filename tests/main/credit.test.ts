@@ -188,6 +188,50 @@ describe('信用核查', () => {
     expect((await runCheck(clerk, [{ code: id }])).results[0]!.verdict).toBe('punish')
   })
 
+  it('kinds an office adds count by their value: red_… rewards, black_… punishes, any other is 重点关注 — in checks and reports', async () => {
+    const { admin, clerk } = await office()
+    expectOk(
+      await admin('dicts:save-item', { typeCode: 'list_kind', value: 'red_tax_a', label: '纳税信用A级', sortOrder: 40, enabled: true }),
+    )
+    expectOk(
+      await admin('dicts:save-item', {
+        typeCode: 'list_kind',
+        value: 'black_wages',
+        label: '拖欠农民工工资失信联合惩戒对象名单',
+        sortOrder: 50,
+        enabled: true,
+      }),
+    )
+    expectOk(
+      await admin('dicts:save-item', {
+        typeCode: 'list_kind',
+        value: 'safety',
+        label: '安全生产重点关注名单',
+        sortOrder: 60,
+        enabled: true,
+      }),
+    )
+    expectOk(await clerk('lists:save', entry({ code: validUscc(1), kind: '纳税信用A级', basis: '税〔2026〕1号' })))
+    expectOk(await clerk('lists:save', entry({ code: validUscc(2), kind: 'black_wages', basis: '人社〔2026〕1号' })))
+    expectOk(await clerk('lists:save', entry({ code: validUscc(3), kind: 'safety', basis: '应急〔2026〕1号' })))
+    const check = await runCheck(clerk, [{ code: validUscc(1) }, { code: validUscc(2) }, { code: validUscc(3) }])
+    expect(check.results.map((r) => [r.verdict, r.hits[0]!.kind])).toEqual([
+      ['reward', '纳税信用A级'],
+      ['punish', '拖欠农民工工资失信联合惩戒对象名单'],
+      ['watch', '安全生产重点关注名单'],
+    ])
+    const report = async (code: string) => {
+      const { id } = expectOk(
+        await clerk('reports:create', { subject: { code }, purpose: '评优', periodFrom: '2026-01-01', periodTo: '2026-11-22' }),
+      ) as { id: number }
+      const r = expectOk(await clerk('reports:get', { reportId: id })) as { sections: Array<{ key: string; rows: unknown[] }> }
+      return Object.fromEntries(r.sections.map((s) => [s.key, s.rows.length]))
+    }
+    expect(await report(validUscc(1))).toMatchObject({ honours: 1, lists: 0, other: 0 })
+    expect(await report(validUscc(2))).toMatchObject({ honours: 0, lists: 1, other: 0 })
+    expect(await report(validUscc(3))).toMatchObject({ honours: 0, lists: 0, other: 1 })
+  })
+
   it('a check is audited with its number and counts; the auditor and administrator may not check', async () => {
     const { b, clerk, admin } = await office()
     const check = await runCheck(clerk, [{ code: validUscc(1) }])

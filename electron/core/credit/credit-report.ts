@@ -20,6 +20,7 @@ import { disclosureStatus } from '../catalog/disclosure'
 import { listKinds } from './lists'
 import { listStatus } from './list-status'
 import { identifySubject, type Subject } from './subject'
+import { listKindWeight } from './verdict'
 import { knownNames } from './known-names'
 import type { CreditReportRow } from '../../../db/tables'
 
@@ -169,13 +170,13 @@ async function sectionsFor(db: Knex, s: Subject, from: string, to: string, today
     {
       key: 'honours',
       title: '三、诚实守信相关荣誉信息',
-      rows: [...honours.map(recordRow), ...lists.filter((l) => l.list_kind === 'red').map(listRow)],
+      rows: [...honours.map(recordRow), ...lists.filter((l) => listKindWeight(l.list_kind) === 'reward').map(listRow)],
       empty: '报告期内无相关荣誉信息',
     },
     {
       key: 'lists',
       title: '四、严重失信主体名单信息',
-      rows: lists.filter((l) => l.list_kind === 'black').map(listRow),
+      rows: lists.filter((l) => listKindWeight(l.list_kind) === 'punish').map(listRow),
       empty: '报告期内未被列入严重失信主体名单',
     },
     {
@@ -197,7 +198,7 @@ async function sectionsFor(db: Knex, s: Subject, from: string, to: string, today
       title: '六、其他信息',
       rows: [
         ...others.map(recordRow),
-        ...lists.filter((l) => l.list_kind !== 'red' && l.list_kind !== 'black').map(listRow),
+        ...lists.filter((l) => listKindWeight(l.list_kind) === 'watch').map(listRow),
         ...cases.map((c) =>
           row([
             ['信息类别', '联合奖惩措施'],

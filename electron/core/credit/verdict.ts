@@ -4,9 +4,10 @@
 // weight decides: a red-listed subject with a 失信 record in its period is not a 守信激励对象.
 import type { Hit, Verdict } from '../../contract/schemas/credit'
 
+/** A list kind's weight: black / black_… punish, red / red_… reward (an office names its own kinds so), others 重点关注. */
 export function listKindWeight(kind: string): Hit['weight'] {
-  if (kind === 'black') return 'punish'
-  if (kind === 'red') return 'reward'
+  if (kind === 'black' || kind.startsWith('black_')) return 'punish'
+  if (kind === 'red' || kind.startsWith('red_')) return 'reward'
   return 'watch'
 }
 

@@ -994,6 +994,8 @@ export const t = {
     exportPdf: '导出 PDF',
     pdfSaved: '已保存到 {file}',
     exported: '已导出 {n} 条到 {file}',
+    onlyFindings: '只列有记录和未核查的主体',
+    onlyFindingsNote: '本结果单只列出有记录和代码校验不通过的主体；其余主体未发现不良信用记录，完整结果见导出的 Excel。',
     sheetFoot: '本结果单依据本单位信用信息系统截至核查时的数据出具，仅供“{purpose}”使用。',
     checker: '核查人：{name}',
     checkedOn: '核查时间：{time}',
