@@ -11,6 +11,7 @@ import type { FieldKeys } from '../security/field-crypto'
 import { openField } from '../security/field-crypto'
 import type { CommitmentRow } from '../../../db/tables'
 import { currentItem } from '../catalog/catalog'
+import type { LinkedScan } from '../attachments/scan-links'
 import { createRecord } from '../catalog/record-entry'
 import type { StoreContext } from '../catalog/records'
 import { identifySubject, subjectColumns } from './subject'
@@ -66,6 +67,16 @@ function requireStatus(row: CommitmentRow, status: CommitmentStatus) {
 export async function attachCommitmentScan(db: Knex, id: number, digest: string, fileName: string, now: number) {
   await commitmentRow(db, id)
   await db('commitments').where('id', id).update({ scan_digest: digest, scan_file_name: fileName, updated_at: now })
+}
+
+/** The 承诺书 scan of a commitment (its stored digest, the file's name and type); not found when none was attached. */
+export async function commitmentScan(db: Knex, id: number): Promise<LinkedScan> {
+  const row = await db('commitments as c')
+    .join('attachments as a', 'a.digest', 'c.scan_digest')
+    .where('c.id', id)
+    .first<{ scan_digest: string; scan_file_name: string; mime: string } | undefined>('c.scan_digest', 'c.scan_file_name', 'a.mime')
+  if (!row) throw new AppError(ErrorCode.NotFound, 'no scan')
+  return { digest: row.scan_digest, fileName: row.scan_file_name, mime: row.mime }
 }
 
 export async function markKept(db: Knex, id: number, keptOn: string, now: number, today: string) {

@@ -12,11 +12,12 @@ import { AppError } from '../shared/app-error'
 import { birthDateOf, personIdNumber } from '../archives/people'
 import { getCatalogItem, portableItem } from '../catalog/catalog'
 import type { FieldKeys } from '../security/field-crypto'
-import { openField } from '../security/field-crypto'
 import { EXPORT_PARTS, type ExportPart } from '../../contract/schemas/exchange'
 import { openSensitiveValue } from '../catalog/records'
 import { cryptoPool, OrderedPipeline, type CryptoPool } from './crypto-pool'
 import { PART_ROWS, tableParts, type PayloadEntry } from './payload'
+import { byId } from './by-id'
+import { caseRows, commitmentRows } from './credit-rows'
 
 /**
  * How far an export reached: ids of append-only tables, and times for rows that change in place — one per part, so
@@ -74,8 +75,6 @@ export function reachedBy(parts: readonly ExportPart[], from: Watermark, to: Wat
   for (const part of EXPORT_PARTS) if (!parts.includes(part)) for (const mark of PART_MARKS[part]) reached[mark] = from[mark]
   return reached
 }
-const BATCH = 500 // (rows read at a time: smaller batches keep the main heap low during a long export)
-
 async function maxId(db: Knex, table: string): Promise<number> {
   return Number((await db(table).max({ m: 'id' }).first())?.m ?? 0)
 }
@@ -92,21 +91,6 @@ export async function currentWatermark(db: Knex, now: number): Promise<Watermark
     peopleAt: now,
     casesAt: now,
     commitmentsAt: now,
-  }
-}
-
-/** Rows of a query in id order, a batch at a time (memory stays flat whatever the table size). */
-async function* byId<T>(
-  query: () => Knex.QueryBuilder,
-  idColumn: string,
-  map: (rows: Array<Record<string, unknown>>) => Promise<T[]> | T[],
-): AsyncGenerator<T> {
-  let last = 0
-  for (;;) {
-    const rows: Array<Record<string, unknown>> = await query().where(idColumn, '>', last).orderBy(idColumn).limit(BATCH)
-    if (!rows.length) return
-    for (const r of await map(rows)) yield r
-    last = Number(rows[rows.length - 1]!.id)
   }
 }
 
@@ -297,75 +281,6 @@ export async function* dataEntries(
     yield* tableParts('sanction_cases', caseRows(src.db, from, to), counts)
     yield* scans.tableWithScans('commitments', commitmentRows(src.db, src.keys, from, to), counts)
   }
-}
-
-/** 联合奖惩 cases changed since the last acknowledged package (a case changes when its feedback comes in). */
-function caseRows(db: Knex, from: Watermark, to: Watermark) {
-  return byId(
-    () =>
-      db('sanction_cases as s')
-        .join('org_units as u', 'u.id', 's.deciding_unit_id')
-        .leftJoin('dict_items as d', (j) => j.on('d.value', 's.measure').andOnVal('d.type_code', 'sanction_measure'))
-        .where('s.updated_at', '>', from.casesAt)
-        .andWhere('s.updated_at', '<=', to.casesAt)
-        .select('s.*', 'u.name as unit_name', 'u.credit_code as unit_credit_code', 'd.label as measure_label'),
-    's.id',
-    (rows) =>
-      rows.map((c) => ({
-        uid: c.uid,
-        subjectName: c.subject_name,
-        subjectCode: c.subject_shown ?? null,
-        direction: c.direction,
-        basisSource: c.basis_source,
-        basis: c.basis_text,
-        applied: Boolean(c.applied),
-        measure: c.measure ?? null,
-        measureName: c.measure_label ?? null,
-        notAppliedReason: c.not_applied_reason ?? null,
-        decidingUnit: c.unit_name,
-        decidingUnitCreditCode: c.unit_credit_code ?? null,
-        decisionDoc: c.decision_doc ?? null,
-        decidedOn: c.decided_on,
-        feedback: c.feedback ?? null,
-        updatedAt: Number(c.updated_at),
-      })),
-  )
-}
-
-/** 信用承诺 changed since the last acknowledged package, with the scan of the 承诺书 (a natural person's ID opened). */
-function commitmentRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
-  return byId(
-    () =>
-      db('commitments as c')
-        .join('org_units as u', 'u.id', 'c.unit_id')
-        .leftJoin('dict_items as d', (j) => j.on('d.value', 'c.commitment_type').andOnVal('d.type_code', 'commitment_type'))
-        .where('c.updated_at', '>', from.commitmentsAt)
-        .andWhere('c.updated_at', '<=', to.commitmentsAt)
-        .select('c.*', 'u.name as unit_name', 'u.credit_code as unit_credit_code', 'd.label as type_label'),
-    'c.id',
-    (rows) =>
-      rows.map((c) => ({
-        uid: c.uid,
-        subjectName: c.subject_name,
-        subjectType: c.subject_type,
-        subjectCode: c.subject_code ?? null,
-        idNumber: c.subject_id_sealed ? openField(keys, String(c.subject_id_sealed), 'commitments.subject_id') : null,
-        type: c.commitment_type,
-        typeName: c.type_label ?? null,
-        reason: c.reason,
-        content: c.content ?? null,
-        committedOn: c.committed_on,
-        unitName: c.unit_name,
-        unitCreditCode: c.unit_credit_code ?? null,
-        status: c.status,
-        keptOn: c.kept_on ?? null,
-        breachFacts: c.status === 'breached' ? c.breach_facts : null,
-        breachDoc: c.status === 'breached' ? c.breach_doc : null,
-        breachDecidedOn: c.status === 'breached' ? c.breach_decided_on : null,
-        updatedAt: Number(c.updated_at),
-        scans: c.scan_digest ? [{ fileName: String(c.scan_file_name), storedAs: String(c.scan_digest) }] : [],
-      })),
-  )
 }
 
 /** People whose archive changed since the last acknowledged package (their ID number opened for the city). */

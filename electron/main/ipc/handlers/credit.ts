@@ -4,12 +4,15 @@ import { loadDictLookup, loadDictEntries } from '../../../core/system/dictionari
 import { buildRecordTemplate } from '../../../core/catalog/record-template'
 import { loadStoreContext } from '../../../core/catalog/record-context'
 import { writeFileAtomic } from '../../../core/shared/write-file'
-import { ATTACHMENT_EXTENSIONS, readAttachment, storeAttachment } from '../../../core/attachments/attachment-store'
+import { ATTACHMENT_EXTENSIONS, storeAttachment } from '../../../core/attachments/attachment-store'
+import { scanContent } from '../../../core/attachments/scan-links'
+import { findUserById } from '../../../core/accounts/users-repository'
 import { LIST_FIELDS, importListWorkbook, queryLists, removeListEntry, saveLocalEntry } from '../../../core/credit/lists'
 import { getCheck, listChecks, readSubjectFile, runCheck, writeCheckWorkbook, type RawSubject } from '../../../core/credit/credit-checks'
 import { caseStats, createCase, listCases, recordFeedback } from '../../../core/credit/sanction-cases'
 import {
   attachCommitmentScan,
+  commitmentScan,
   createCommitment,
   decideBreach,
   listCommitments,
@@ -18,15 +21,13 @@ import {
 } from '../../../core/credit/commitments'
 import { createReport, getReport, listReports } from '../../../core/credit/credit-report'
 import { exportCases, exportCommitments, exportLists } from '../../../core/credit/credit-exports'
-import { AppError } from '../../../core/shared/app-error'
-import { ErrorCode } from '../../../contract'
 import type { CallContext } from '../context'
 import { XLSX_FILTER, actorId, ok, saveFile, saveXlsx, type HandlersOf } from './shared'
 
 const PDF_FILTER = [{ name: 'PDF 文件', extensions: ['pdf'] }]
 
 async function unitOf(ctx: CallContext): Promise<number | null> {
-  return (await ctx.db('users').where('id', actorId(ctx)).first('unit_id'))?.unit_id ?? null
+  return (await findUserById(ctx.db, actorId(ctx)))?.unitId ?? null
 }
 
 async function check(ctx: CallContext, purpose: string, subjects: RawSubject[], fileName: string | null) {
@@ -164,18 +165,9 @@ export const commitmentHandlers: HandlersOf<'commitments'> = {
     return { attached: true, fileName: basename(path) }
   },
   'commitments:scan': async ({ commitmentId }, ctx) => {
-    const row = await ctx
-      .db('commitments as c')
-      .join('attachments as a', 'a.digest', 'c.scan_digest')
-      .where('c.id', commitmentId)
-      .first<{ scan_digest: string; scan_file_name: string; mime: string } | undefined>('c.scan_digest', 'c.scan_file_name', 'a.mime')
-    if (!row) throw new AppError(ErrorCode.NotFound, 'no scan')
-    ctx.affected.push(`commitment:${commitmentId}`, `view:attachment:${row.scan_digest.slice(0, 16)}`)
-    return {
-      fileName: row.scan_file_name,
-      mime: row.mime,
-      base64: readAttachment(ctx.services.keys, ctx.services.dataDir, row.scan_digest).toString('base64'),
-    }
+    const scan = await commitmentScan(ctx.db, commitmentId)
+    ctx.affected.push(`commitment:${commitmentId}`, `view:attachment:${scan.digest.slice(0, 16)}`)
+    return scanContent(ctx.services, scan)
   },
   'commitments:mark-kept': async ({ commitmentId, keptOn }, ctx) => {
     await markKept(ctx.db, commitmentId, keptOn, ctx.clock.now(), ctx.services.today())
