@@ -147,10 +147,11 @@ describe('信用核查', () => {
       { code: validUscc(6) },
       { name: '某某建设工程有限公司' },
       { name: '查无此名' },
+      { name: PENALTY.XDR_MC },
       { code: '91350102MA0000009X' },
     ])
     const v = check.results.map((r) => r.verdict)
-    expect(v).toEqual(['punish', 'reward', 'watch', 'clean', 'punish', 'clean', 'clean', 'punish', 'clean', 'invalid'])
+    expect(v).toEqual(['punish', 'reward', 'watch', 'clean', 'punish', 'clean', 'clean', 'punish', 'clean', 'watch', 'invalid'])
     expect(check.results[2]!.hits.map((h) => [h.source, h.kind, h.basis])).toEqual([
       ['list', '红名单', '红〔2026〕2号'],
       ['record', '行政处罚信息', '罚〔2026〕1号'],
@@ -158,8 +159,12 @@ describe('信用核查', () => {
     expect(check.results[3]!.hits).toEqual([expect.objectContaining({ active: false, state: '已到期' })])
     expect(check.results[5]!.hits).toEqual([expect.objectContaining({ active: false, state: '已移出' })])
     expect(check.results[7]).toMatchObject({ nameOnly: true, hits: [expect.objectContaining({ kind: '黑名单' })] })
-    expect(check.results[9]).toMatchObject({ verdict: 'invalid', problem: expect.stringContaining('校验位') })
-    expect(check).toMatchObject({ subjectCount: 10, hitCount: 5, number: '信核〔2026〕1号' })
+    expect(check.results[9]).toMatchObject({
+      nameOnly: true,
+      hits: [expect.objectContaining({ source: 'record', basis: '罚〔2026〕1号' })],
+    })
+    expect(check.results[10]).toMatchObject({ verdict: 'invalid', problem: expect.stringContaining('校验位') })
+    expect(check).toMatchObject({ subjectCount: 11, hitCount: 6, number: '信核〔2026〕1号' })
     // The next check is the next number; the register lists both.
     expect((await runCheck(clerk, [{ code: validUscc(2) }], '评先评优')).number).toBe('信核〔2026〕2号')
     const register = expectOk(await clerk('checks:list', {})) as { total: number; items: Array<{ purpose: string; checkedBy: string }> }
@@ -448,8 +453,14 @@ describe('信用承诺', () => {
     const { b, clerk, boss, unitId } = await office()
     const { id } = expectOk(await clerk('commitments:create', commitment(unitId))) as { id: number }
     expectOk(await clerk('commitments:propose-breach', { commitmentId: id, facts: 'x', doc: 'd', decidedOn: '2026-11-15' }))
+    const waiting = async () => ({
+      listed: (expectOk(await boss('commitments:list', { pending: true })) as { total: number }).total,
+      card: (expectOk(await boss('home:todo')) as { breachesToDecide: number }).breachesToDecide,
+    })
+    expect(await waiting()).toEqual({ listed: 1, card: 1 })
     expect(errorOf(await boss('commitments:decide-breach', { commitmentId: id, approve: false })).code).toBe('VALIDATION')
     expectOk(await boss('commitments:decide-breach', { commitmentId: id, approve: false, reason: '材料已补齐' }))
+    expect(await waiting()).toEqual({ listed: 0, card: 0 })
     expect(await b.db('records').where('item_code', 'XYCN_WN').count({ n: '*' })).toEqual([{ n: 0 }])
     expect(errorOf(await clerk('commitments:mark-kept', { commitmentId: id, keptOn: '2026-10-01' })).details?.fields).toEqual([
       { path: 'keptOn', message: 'date.before', params: { other: '承诺日期' } },
