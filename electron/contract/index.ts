@@ -253,6 +253,7 @@ export const contract = {
   'cases:export': { input: K.CaseQuery, output: R.FileResult, access: business, audited: true },
   'commitments:export': { input: K.CommitmentQuery, output: R.FileResult, access: business, audited: true },
   'reports:list': { input: K.ReportQuery, output: K.ReportPage, access: business, audited: false },
+  'lists:import-errors': { input: Empty, output: R.FileResult, access: editors, audited: false },
 } as const satisfies Record<ProcedureName, ProcedureSpec>
 
 export type Contract = typeof contract

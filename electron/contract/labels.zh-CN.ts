@@ -160,6 +160,7 @@ const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'cases:export': '导出联合奖惩案例',
   'commitments:export': '导出信用承诺',
   'reports:list': '查询已出具的信用报告',
+  'lists:import-errors': '下载名单导入错误报告',
 }
 
 /** Procedures invoked outside the app's IPC door (command line) also appear in the audit log. */

@@ -155,6 +155,7 @@ export const PROCEDURES = [
   'cases:export',
   'commitments:export',
   'reports:list',
+  'lists:import-errors',
 ] as const
 
 export type ProcedureName = (typeof PROCEDURES)[number]

@@ -174,7 +174,7 @@ const HEADER = ['主体名称', '统一社会信用代码或证件号码', '名�
 
 describe('名单 from Excel', () => {
   it('row-level checks: one bad row stops the file unless only valid rows are asked for; repeats merge', async () => {
-    const { b, clerk, dir } = await withCity()
+    const { b, admin, clerk, dir } = await withCity()
     const path = await workbook(join(dir, 'lists.xlsx'), [
       HEADER,
       ['甲公司', validUscc(1), '严重失信主体名单', '市监局', '市监信〔2026〕1号', '2026-05-01', '2029-04-30', ''],
@@ -198,6 +198,23 @@ describe('名单 from Excel', () => {
     ])
     expect(all.issues[0]!.reason).toBe('统一社会信用代码校验位不正确')
     expect(await b.db('credit_list_entries').count({ n: '*' })).toEqual([{ n: 0 }])
+
+    // The rejected rows come back as a workbook to correct: original row number, the cells as sent, every reason.
+    b.savePath.value = join(dir, 'errors.xlsx')
+    expect(expectOk(await clerk('lists:import-errors'))).toMatchObject({ cancelled: false, rows: 3 })
+    const errors = new ExcelJS.Workbook()
+    await errors.xlsx.readFile(join(dir, 'errors.xlsx'))
+    const sheet = errors.worksheets[0]!
+    expect(sheet.getRow(1).values).toEqual([undefined, '原行号', ...HEADER, '错误说明'])
+    expect([2, 3, 4].map((r) => [sheet.getRow(r).getCell(1).value, sheet.getRow(r).getCell(2).value])).toEqual([
+      [3, '乙公司'],
+      [4, '丙公司'],
+      [5, '丁公司'],
+    ])
+    expect(String(sheet.getRow(2).getCell(HEADER.length + 2).value)).toBe('统一社会信用代码或证件号码：统一社会信用代码校验位不正确')
+    // Only the window and user that imported get it.
+    const other = (await userSession(b, admin, 'clerk2', ['clerk'])) as Call
+    expect(errorOf(await other('lists:import-errors')).code).toBe('NOT_FOUND')
 
     const some = expectOk(await clerk('lists:import', { validOnly: true })) as { imported: number; merged: number; rejected: number }
     expect(some).toMatchObject({ imported: 2, merged: 1, rejected: 3 })

@@ -155,8 +155,8 @@ export async function previewImport(
  */
 export async function writeErrorWorkbook(
   sourcePath: string,
-  item: CatalogItem,
-  preview: ImportPreview,
+  item: Pick<CatalogItem, 'fields'>,
+  preview: Pick<ImportPreview, 'issues' | 'header'>,
   outPath: string,
   dicts: Map<string, Array<{ value: string; label: string }>>,
 ): Promise<number> {

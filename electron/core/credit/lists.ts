@@ -9,7 +9,7 @@ import { ErrorCode } from '../../contract/errors'
 import { AppError, fieldError } from '../shared/app-error'
 import type { FieldKeys } from '../security/field-crypto'
 import { checkRecord, type CheckContext } from '../catalog/record-check'
-import { readRecordRows } from '../catalog/record-workbook'
+import { readRecordRows, type HeaderMatch } from '../catalog/record-workbook'
 import type { CreditListEntryRow } from '../../../db/tables'
 import { identifySubject, subjectColumns, type Subject } from './subject'
 import { listStatus, whereListStatus } from './list-status'
@@ -229,6 +229,8 @@ export interface ListImportIssue {
 }
 
 export interface ListImportOutcome {
+  /** The workbook's header as read (for the error workbook, which repeats the rows as the file had them). */
+  header: HeaderMatch | null
   rows: number
   imported: number
   merged: number
@@ -261,6 +263,7 @@ export async function importListWorkbook(
   const issues: ListImportIssue[] = []
   const good: Array<{ row: number; entry: ListEntryInput }> = []
   let rows = 0
+  let header: HeaderMatch | null = null
   const bad = new Set<number>()
   const add = (row: number, column: string, message: string, params?: Record<string, string | number>) => {
     bad.add(row)
@@ -268,6 +271,7 @@ export async function importListWorkbook(
   }
   for await (const event of readRecordRows(path, LIST_FIELDS)) {
     if (event.kind === 'header') {
+      header = event.header
       if (event.header.missingRequired.length)
         throw new AppError(ErrorCode.ImportFileRejected, 'required columns missing', {
           reason: 'missing_columns',
@@ -303,7 +307,7 @@ export async function importListWorkbook(
     })
   }
   const keep = good.filter((g) => !bad.has(g.row))
-  const outcome: ListImportOutcome = { rows, imported: 0, merged: 0, rejected: bad.size, issues }
+  const outcome: ListImportOutcome = { header, rows, imported: 0, merged: 0, rejected: bad.size, issues }
   if (o.dryRun || (bad.size && !o.validOnly)) return outcome
   await db.transaction(async (trx) => {
     for (const g of keep) {

@@ -7,7 +7,17 @@ import { writeFileAtomic } from '../../../core/shared/write-file'
 import { ATTACHMENT_EXTENSIONS, storeAttachment } from '../../../core/attachments/attachment-store'
 import { scanContent } from '../../../core/attachments/scan-links'
 import { findUserById } from '../../../core/accounts/users-repository'
-import { LIST_FIELDS, importListWorkbook, queryLists, removeListEntry, saveLocalEntry } from '../../../core/credit/lists'
+import {
+  LIST_FIELDS,
+  importListWorkbook,
+  queryLists,
+  removeListEntry,
+  saveLocalEntry,
+  type ListImportOutcome,
+} from '../../../core/credit/lists'
+import { writeErrorWorkbook } from '../../../core/catalog/record-import'
+import { AppError } from '../../../core/shared/app-error'
+import { ErrorCode } from '../../../contract'
 import { getCheck, listChecks, readSubjectFile, runCheck, writeCheckWorkbook, type RawSubject } from '../../../core/credit/credit-checks'
 import { caseStats, createCase, listCases, recordFeedback } from '../../../core/credit/sanction-cases'
 import {
@@ -25,6 +35,13 @@ import type { CallContext } from '../context'
 import { XLSX_FILTER, actorId, ok, saveFile, saveXlsx, type HandlersOf } from './shared'
 
 const PDF_FILTER = [{ name: 'PDF 文件', extensions: ['pdf'] }]
+
+/**
+ * The last list import that found bad rows, per window and user: what 下载错误报告 writes out (the user's own file and
+ * the reasons; one per window, replaced by the next import).
+ */
+const failedListImports = new Map<string, { path: string; outcome: ListImportOutcome }>()
+const importOwner = (ctx: CallContext) => `${ctx.sender.id}:${actorId(ctx)}`
 
 async function unitOf(ctx: CallContext): Promise<number | null> {
   return (await findUserById(ctx.db, actorId(ctx)))?.unitId ?? null
@@ -69,6 +86,21 @@ export const listHandlers: HandlersOf<'lists'> = {
       writeFileAtomic(path, await buildRecordTemplate({ name: '名单', fields: LIST_FIELDS }, await loadDictEntries(ctx.db)))
       return 0
     }),
+  'lists:import-errors': async (_i, ctx) => {
+    const failed = failedListImports.get(importOwner(ctx))
+    const header = failed?.outcome.header
+    if (!failed || !header) throw new AppError(ErrorCode.NotFound, 'no failed list import')
+    const stem = basename(failed.path).replace(/\.xlsx$/i, '')
+    return saveXlsx(ctx, '保存错误报告', `${stem}-错误数据.xlsx`, async (out) =>
+      writeErrorWorkbook(
+        failed.path,
+        { fields: LIST_FIELDS },
+        { issues: failed.outcome.issues, header },
+        out,
+        await loadDictEntries(ctx.db),
+      ),
+    )
+  },
   'lists:export': async (q, ctx) => {
     const r = await saveXlsx(ctx, '导出名单', `名单-${ctx.services.today()}.xlsx`, (path) =>
       exportLists(ctx.db, ctx.services.keys, q, ctx.services.today(), path),
@@ -87,6 +119,8 @@ export const listHandlers: HandlersOf<'lists'> = {
       { validOnly, createdBy: actorId(ctx), now: ctx.clock.now(), fileName: basename(path) },
     )
     ctx.affected.push(`list-import:${basename(path)}`, `imported:${r.imported}`, `merged:${r.merged}`, `rejected:${r.rejected}`)
+    if (r.issues.length && r.header) failedListImports.set(importOwner(ctx), { path, outcome: r })
+    else failedListImports.delete(importOwner(ctx))
     return { cancelled: false, fileName: basename(path), ...r }
   },
 }

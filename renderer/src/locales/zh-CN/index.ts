@@ -957,6 +957,9 @@ export const t = {
     importFailed: '有 {n} 行不合格，未导入任何数据（可勾选“只导入正确的行”）：',
     importPartial: '已导入 {n} 条，合并更新 {m} 条；{r} 行不合格未导入：',
     issueLine: '第 {row} 行 {column}：{reason}',
+    moreIssues: '……另有 {n} 处问题，见错误报告',
+    downloadErrors: '下载错误报告',
+    errorsSaved: '错误报告已保存（{n} 行）：{file}，改正后可再次导入',
     empty: '暂无名单。可以新增，或从 Excel 导入；市平台下发的名单在“数据交换”导入。',
     checkTitle: '信用核查',
     checkHint:
