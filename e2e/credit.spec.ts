@@ -116,6 +116,28 @@ test.describe('信用应用', () => {
     await expect(page.getByTestId('lists-table').locator('tbody tr')).toHaveCount(3)
     await expect(page.getByTestId('lists-table')).toContainText('市平台下发')
     await snap(page, '80-credit-lists')
+    // A department's own list with a wrong code: nothing imported, the reasons shown, the rows back as a workbook.
+    const own = join(app.dataDir, '本县红名单.xlsx')
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('名单')
+    ws.addRow(['主体名称', '统一社会信用代码或证件号码', '名单类型', '认定单位', '认定依据', '列入日期'])
+    ws.addRow(['守信企业一', uscc(301), '红名单', '县税务局', '税信〔2026〕1号', '2026-03-01'])
+    ws.addRow([
+      '守信企业二',
+      `${uscc(302).slice(0, 17)}${uscc(302).endsWith('1') ? '2' : '1'}`,
+      '红名单',
+      '县税务局',
+      '税信〔2026〕2号',
+      '2026-03-01',
+    ])
+    await wb.xlsx.writeFile(own)
+    await app.willOpen(own)
+    await page.getByTestId('lists-import').click()
+    const box = page.locator('.el-message-box')
+    await expect(box).toContainText('第 3 行 统一社会信用代码或证件号码：统一社会信用代码校验位不正确')
+    await box.getByRole('button', { name: '下载错误报告' }).click()
+    await expect(page.getByText('错误报告已保存（1 行）')).toBeVisible()
+    await expect(page.getByTestId('lists-table').locator('tbody tr')).toHaveCount(3)
 
     // 20 suppliers from an Excel file: two are on the black list.
     const suppliers = join(app.dataDir, '供应商名单.xlsx')
@@ -142,7 +164,7 @@ test.describe('信用应用', () => {
 
     // The 核查结果单 as a PDF, read back.
     await page.getByTestId('check-pdf').click()
-    await expect(page.getByText('已保存到')).toBeVisible()
+    await expect(page.getByText('已导出到').last()).toBeVisible()
     const pdfName = readdirSync(join(app.dataDir, 'exports')).find((f) => f.endsWith('.pdf'))!
     expect(pdfName).toBe(`核查结果单-${number}.pdf`)
     const text = (await pdfText(readFileSync(app.savedFile(pdfName)))).replace(/\s+/g, '')
@@ -223,7 +245,7 @@ test.describe('信用应用', () => {
     await expect(page.getByTestId('report-section-other')).toContainText('限制参与政府采购')
     await snap(page, '84-credit-report')
     await page.getByTestId('report-pdf').click()
-    await expect(page.getByText('已保存到')).toBeVisible()
+    await expect(page.getByText('已导出到').last()).toBeVisible()
     const reportPdf = readdirSync(join(app.dataDir, 'exports')).find((f) => f.startsWith('信用报告-'))!
     const reportText = (await pdfText(readFileSync(app.savedFile(reportPdf)))).replace(/\s+/g, '')
     expect(reportText).toContain('四、严重失信主体名单信息')

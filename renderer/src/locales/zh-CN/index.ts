@@ -995,7 +995,6 @@ export const t = {
     exportXlsx: '导出 Excel',
     print: '打印',
     exportPdf: '导出 PDF',
-    pdfSaved: '已保存到 {file}',
     exported: '已导出 {n} 条到 {file}',
     onlyFindings: '只列有记录和未核查的主体',
     onlyFindingsNote: '本结果单只列出有记录和代码校验不通过的主体；其余主体未发现不良信用记录，完整结果见导出的 Excel。',
