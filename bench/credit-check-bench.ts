@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import ExcelJS from 'exceljs'
-import { usccCheckChar } from '../electron/core/codes/uscc'
+import { completeUscc } from '../electron/core/codes/uscc'
 import { idCardCheckChar } from '../electron/core/codes/idcard'
 import { blindIndex } from '../electron/core/security/field-crypto'
 import { loadFieldKeys, noProtector } from '../electron/core/security/key-store'
@@ -36,8 +36,8 @@ const CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY'
 
 function uscc(n: number): string {
   let body = '91350100'
-  for (let i = 0, x = n; i < 9; i++, x = Math.floor(x / 31)) body += CHARS[x % 31]
-  return body + usccCheckChar(body)
+  for (let i = 0, x = n; i < 8; i++, x = Math.floor(x / 31)) body += CHARS[x % 31]
+  return completeUscc(body)
 }
 function idNumber(n: number): string {
   const body = `350102${1960 + (n % 40)}0101${String(n % 1000).padStart(3, '0')}`.slice(0, 17)

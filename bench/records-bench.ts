@@ -16,7 +16,7 @@ import { seedDemo } from '../electron/core/demo/demo-seed'
 import { systemClock } from '../electron/core/shared/clock'
 import type { RecordQuery } from '../electron/contract/schemas/records'
 import { loadDisclosureRules } from '../electron/core/catalog/disclosure'
-import { usccCheckChar } from '../electron/core/codes/uscc'
+import { completeUscc } from '../electron/core/codes/uscc'
 import { loadFieldKeys, noProtector } from '../electron/core/security/key-store'
 import { DB_FILE, openDatabase } from '../electron/core/shared/open-database'
 import { loadDictLookup } from '../electron/core/system/dictionaries'
@@ -30,8 +30,8 @@ const CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY'
 
 function uscc(n: number): string {
   let body = '91350100' // registration dept, category, region digits; then the 9-character subject id
-  for (let i = 0, x = n; i < 9; i++, x = Math.floor(x / 31)) body += CHARS[x % 31]
-  return body + usccCheckChar(body)
+  for (let i = 0, x = n; i < 8; i++, x = Math.floor(x / 31)) body += CHARS[x % 31]
+  return completeUscc(body)
 }
 
 function percentile(xs: number[], p: number): number {

@@ -261,6 +261,8 @@ export interface DictItemRow {
   label: string
   sort_order: number
   enabled: SqlBool
+  /** JSON array of other spellings departments use; matched after normalisation. */
+  aliases: string | null
 }
 
 export interface DictTypeRow {
@@ -277,6 +279,11 @@ export interface DisclosureRuleRow {
   min_months: number
   max_months: number
   basis: string
+  /** Came with the software (national regimes); an office-added rule is false. */
+  shipped: SqlBool
+  note: string | null
+  updated_by: number | null
+  updated_at: number | null
 }
 
 export interface EntryAttachmentRow {

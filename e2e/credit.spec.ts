@@ -16,7 +16,7 @@ import { openDatabase } from '../electron/core/shared/open-database'
 import { systemClock } from '../electron/core/shared/clock'
 import { unlockDataDir } from '../electron/core/shared/data-dir-lock'
 import { pdfText } from '../electron/core/supervision/pdf-text'
-import { usccCheckChar } from '../electron/core/codes/uscc'
+import { completeUscc } from '../electron/core/codes/uscc'
 import { expect, snap, test } from './fixtures'
 import { changeInitialPassword, login, logout, pick } from './pages'
 
@@ -26,10 +26,7 @@ let countyPub = ''
 const accounts: Record<string, string> = {}
 const NEW_PASSWORD = 'Work#2026-desk'
 
-const uscc = (n: number) => {
-  const body = `91350102MA${String(n).padStart(7, '0')}`
-  return body + usccCheckChar(body)!
-}
+const uscc = (n: number) => completeUscc(`91350102MA${String(n).padStart(6, '0')}`)
 const BLACK_A = { name: '某某建设工程有限公司', code: uscc(105) }
 const BLACK_B = { name: '某某劳务派遣有限公司', code: uscc(112) }
 

@@ -5,7 +5,7 @@ import type { Knex } from 'knex'
 import { afterEach } from 'vitest'
 import { openDatabase } from '../electron/core/shared/open-database'
 import { manualClock } from '../electron/core/shared/clock'
-import { usccCheckChar } from '../electron/core/codes/uscc'
+import { completeUscc } from '../electron/core/codes/uscc'
 import { idCardCheckChar } from '../electron/core/codes/idcard'
 import { createBackend, type Backend } from '../electron/main/compose'
 import { trustOrigin } from '../electron/main/ipc/router'
@@ -129,8 +129,7 @@ export const PENALTY = {
 
 /** The n-th valid 统一社会信用代码 of a made-up company (GB 32100 check character computed). */
 export function validUscc(n: number): string {
-  const body = `91350102MA${String(n).padStart(7, '0')}`
-  return body + usccCheckChar(body)!
+  return completeUscc(`91350102MA${String(n).padStart(6, '0')}`)
 }
 
 /** The n-th valid 身份证号 of a made-up person born 1980-01-01 (GB 11643 check character computed). */

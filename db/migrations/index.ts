@@ -19,6 +19,7 @@ import * as m20261201110000 from './20261201110000_package_states'
 import * as m20261201120000 from './20261201120000_keyed_audit_chain'
 import * as m20261202090000 from './20261202090000_audit_workstation'
 import * as m20261203090000 from './20261203090000_credit_lists_and_checks'
+import * as m20261204090000 from './20261204090000_department_files'
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261122090000_create_system_tables': m20261122090000,
@@ -38,6 +39,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201120000_keyed_audit_chain': m20261201120000,
   '20261202090000_audit_workstation': m20261202090000,
   '20261203090000_credit_lists_and_checks': m20261203090000,
+  '20261204090000_department_files': m20261204090000,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -9,7 +9,7 @@ import { buildRecordTemplate } from '../core/catalog/record-template'
 import { appendAudit } from '../core/audit/audit-log'
 import { loadFieldKeys, noProtector } from '../core/security/key-store'
 import { AppError } from '../core/shared/app-error'
-import { loadDictEntries, loadDictLookup } from '../core/system/dictionaries'
+import { loadDictEntries, loadCheckDicts } from '../core/system/dictionaries'
 import { LIST_FIELDS, importListWorkbook } from '../core/credit/lists'
 import { getCheck, readSubjectFile, runCheck, type RawSubject } from '../core/credit/credit-checks'
 import { createReport, getReport } from '../core/credit/credit-report'
@@ -73,7 +73,7 @@ export async function runCredit(
     return withDatabase(dataDir, out, async ({ db }) => {
       const keys = await loadFieldKeys(db, dataDir, noProtector)
       const today = beijingDate(Date.now())
-      const ctx = { today, dicts: await loadDictLookup(db) }
+      const ctx = { today, ...(await loadCheckDicts(db)) }
       try {
         const r = await importListWorkbook(db, keys, file, ctx, {
           validOnly: !!values['valid-only'],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { checkCode } from '../../electron/core/codes/check-code'
 import { checkIdCard } from '../../electron/core/codes/idcard'
-import { checkUscc, usccCheckChar } from '../../electron/core/codes/uscc'
+import { checkUscc, completeUscc, orgCodeCheckChar, usccCheckChar } from '../../electron/core/codes/uscc'
 import { checkCountyRegionCode } from '../../electron/core/codes/region-code'
 
 // Vectors: DOMAIN.md §B (GB 32100-2015, GB 11643-1999).
@@ -17,7 +17,9 @@ describe('统一社会信用代码 (GB 32100-2015)', () => {
   ])('accepts %s', (code) => expect(checkUscc(code)).toMatchObject({ valid: true, reason: 'code.ok' }))
 
   it('rejects a wrong check character and names the right one', () => {
-    expect(checkUscc('91310115MA1G4L1WXK')).toMatchObject({ valid: false, reason: 'uscc.checkChar', expectedCheckChar: '7' })
+    expect(checkUscc('91350100M000100Y4X')).toMatchObject({ valid: false, reason: 'uscc.checkChar', expectedCheckChar: '3' })
+    // The mod-11 example of DOMAIN.md §B1 pitfalls: its organisation-code part is wrong too (MA1G4L1W → 0, not X).
+    expect(checkUscc('91310115MA1G4L1WXK').reason).toBe('uscc.orgCode')
     expect(usccCheckChar('91350100M000100Y4')).toBe('3')
   })
 
@@ -31,6 +33,40 @@ describe('统一社会信用代码 (GB 32100-2015)', () => {
     expect(checkUscc('91350100M000100I43').reason).toBe('uscc.chars') // I is not in the 31-character set
     expect(checkUscc('B1350100M000100Y43').reason).toBe('uscc.dept')
     expect(checkUscc('9135A100M000100Y43').reason).toBe('uscc.region')
+  })
+
+  // Each of these has a check character that fits (computed), so only the structural rules can refuse it.
+  const withCheckChar = (first17: string) => first17 + usccCheckChar(first17)
+  it('refuses a mistyped ID number whose last digit happens to fit: 4 (文化) has no category 5', () => {
+    expect(usccCheckChar('45040319580222103')).toBe('9')
+    expect(checkUscc('450403195802221039').reason).toBe('uscc.category')
+    expect(checkCode('450403195802221039', new Date('2026-11-22'))).toMatchObject({ kind: 'idcard', valid: false })
+  })
+
+  it.each([
+    ['94', 'uscc.category'], // 工商 has 1 企业, 2 个体工商户, 3 农民专业合作社
+    ['Y2', 'uscc.category'],
+    ['19', 'code.ok'],
+    ['53', 'code.ok'],
+    ['N3', 'code.ok'],
+    ['93', 'code.ok'],
+  ])('pairs the department with its categories: %s → %s', (prefix, reason) => {
+    const first16 = `${prefix}350100M000100Y`
+    expect(checkUscc(completeUscc(first16)).reason).toBe(reason)
+  })
+
+  it('refuses a region whose province does not exist (99, 00) and accepts the national level 10', () => {
+    expect(checkUscc(completeUscc('91990100M000100Y')).reason).toBe('uscc.province')
+    expect(checkUscc(completeUscc('91000100M000100Y')).reason).toBe('uscc.province')
+    expect(checkUscc(completeUscc('91100000M000100Y')).reason).toBe('code.ok')
+    expect(checkUscc(completeUscc('91820000M000100Y')).reason).toBe('code.ok')
+  })
+
+  it('checks the embedded 组织机构代码 (GB 11714) on its own', () => {
+    expect(orgCodeCheckChar('M000100Y')).toBe('4')
+    expect(orgCodeCheckChar('26017703')).toBe('X')
+    expect(orgCodeCheckChar('00000000')).toBe('0') // 11 − 0 = 11 is written 0
+    expect(checkUscc(withCheckChar('91350100M000100Y5')).reason).toBe('uscc.orgCode')
   })
 })
 
@@ -68,7 +104,7 @@ describe('checkCode: telling the two 18-character codes apart', () => {
 
   it('keeps the kind for invalid codes when the shape says which it is', () => {
     expect(checkCode('110105194912310021', today)).toMatchObject({ kind: 'idcard', valid: false, reason: 'idcard.checkChar' })
-    expect(checkCode('91310115MA1G4L1WXK', today)).toMatchObject({ kind: 'uscc', valid: false, reason: 'uscc.checkChar' })
+    expect(checkCode('91310115MA1G4L1WXK', today)).toMatchObject({ kind: 'uscc', valid: false, reason: 'uscc.orgCode' })
   })
 
   it('calls anything else unknown', () => {

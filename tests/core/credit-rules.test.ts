@@ -11,7 +11,9 @@ import { measureDirection } from '../../electron/core/credit/sanction-cases'
 import { kindValue } from '../../electron/core/credit/lists'
 import { randomBytes } from 'node:crypto'
 import { LIST_STATUSES } from '../../electron/contract/schemas/credit'
-import { usccCheckChar } from '../../electron/core/codes/uscc'
+import { completeUscc } from '../../electron/core/codes/uscc'
+import { aliasIndex } from '../../electron/core/system/dict-match'
+import { SHIPPED_ALIASES } from '../../db/migrations/20261204090000_department_files'
 import { freshDb, validIdNumber, validUscc } from '../helpers'
 
 const TODAY = '2026-11-22'
@@ -91,21 +93,24 @@ describe('verdicts', () => {
     expect(measureDirection('local_measure')).toBe('punish')
   })
 
-  it('list kinds are read by value, label, or a document’s name for them', () => {
+  it('list kinds are read by value, label, or a document’s name for them (the shipped aliases)', () => {
+    const aliases = aliasIndex(
+      Object.entries(SHIPPED_ALIASES.list_kind!).map(([value, names]) => ({ value, label: value, aliases: names })),
+    )
     const kinds = new Map([
       ['red', '红名单'],
       ['black', '黑名单'],
       ['watch', '重点关注名单'],
       ['tax_a', '纳税信用A级'],
     ])
-    expect(kindValue(kinds, 'black')).toBe('black')
-    expect(kindValue(kinds, '黑名单')).toBe('black')
-    expect(kindValue(kinds, '严重失信主体名单')).toBe('black')
-    expect(kindValue(kinds, '失信联合惩戒对象名单')).toBe('black')
-    expect(kindValue(kinds, '守信激励对象名单')).toBe('red')
-    expect(kindValue(kinds, '纳税信用A级')).toBe('tax_a')
-    expect(kindValue(kinds, '紫名单')).toBeNull()
-    expect(kindValue(new Map([['red', '红名单']]), '严重失信主体名单')).toBeNull() // an alias of a kind switched off
+    expect(kindValue(kinds, 'black', aliases)).toBe('black')
+    expect(kindValue(kinds, '黑名单', aliases)).toBe('black')
+    expect(kindValue(kinds, '严重失信主体名单', aliases)).toBe('black')
+    expect(kindValue(kinds, '失信联合惩戒对象名单', aliases)).toBe('black')
+    expect(kindValue(kinds, '守信激励对象名单', aliases)).toBe('red')
+    expect(kindValue(kinds, '纳税信用A级', aliases)).toBe('tax_a')
+    expect(kindValue(kinds, '紫名单', aliases)).toBeNull()
+    expect(kindValue(new Map([['red', '红名单']]), '严重失信主体名单', aliases)).toBeNull() // an alias of a kind switched off
   })
 })
 
@@ -118,9 +123,9 @@ describe('subjects', () => {
       ok: true,
       subject: { name: '甲公司', kind: 'legal', code: validUscc(1), idNumber: null, key: validUscc(1), shown: validUscc(1) },
     })
-    const body92 = `92350102MA${'0000001'}`
-    const individual = identifySubject(keys, null, body92 + usccCheckChar(body92), TODAY)
-    expect(individual.ok && individual.subject).toMatchObject({ kind: 'individual_business', name: body92 + usccCheckChar(body92) })
+    const code92 = completeUscc('92350102MA000001')
+    const individual = identifySubject(keys, null, code92, TODAY)
+    expect(individual.ok && individual.subject).toMatchObject({ kind: 'individual_business', name: code92 })
     const id = validIdNumber(1)
     const person = identifySubject(keys, '张某', id, TODAY)
     expect(person.ok && person.subject).toMatchObject({

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import type { Knex } from 'knex'
 import { getCatalogItem } from '../../electron/core/catalog/catalog'
 import { checkRecord, parseDate, type CheckContext } from '../../electron/core/catalog/record-check'
-import { freshDb } from '../helpers'
+import { idCardCheckChar } from '../../electron/core/codes/idcard'
+import { loadCheckDicts, saveDictItem } from '../../electron/core/system/dictionaries'
+import { freshDb, validIdNumber } from '../helpers'
 
 async function penaltyItem(db: Knex) {
   const row = await db('catalog_items').where('code', 'SGS_CF').first('id')
@@ -10,12 +12,7 @@ async function penaltyItem(db: Knex) {
 }
 
 async function context(db: Knex): Promise<CheckContext> {
-  const dicts = new Map<string, Map<string, string>>()
-  for (const r of await db('dict_items').where('enabled', true)) {
-    if (!dicts.has(r.type_code)) dicts.set(r.type_code, new Map())
-    dicts.get(r.type_code)!.set(r.value, r.label)
-  }
-  return { today: '2026-11-22', dicts }
+  return { today: '2026-11-22', ...(await loadCheckDicts(db)) }
 }
 
 const GOOD = {
@@ -114,9 +111,8 @@ describe('checkRecord against the national 行政处罚 item', () => {
     const individual = { ...GOOD, XDR_LB: '个体工商户' }
     expect(checkRecord(fields, individual, ctx).issues).toEqual([{ column: 'XDR_SHXYM', message: 'subject.notIndividual' }])
     // 92… with a valid check character, declared as a company:
-    const code92 = '92350100M000100Y4'
-    const { usccCheckChar } = await import('../../electron/core/codes/uscc')
-    const valid92 = code92 + usccCheckChar(code92)
+    const { completeUscc } = await import('../../electron/core/codes/uscc')
+    const valid92 = completeUscc('92350100M000100Y')
     expect(checkRecord(fields, { ...GOOD, XDR_SHXYM: valid92 }, ctx).issues).toEqual([{ column: 'XDR_SHXYM', message: 'subject.prefix92' }])
     expect(checkRecord(fields, { ...individual, XDR_SHXYM: valid92 }, ctx).issues).toEqual([])
     const person = { ...GOOD, XDR_LB: '自然人', XDR_SHXYM: '', XDR_MC: '张三' }
@@ -136,5 +132,140 @@ describe('checkRecord against the national 行政处罚 item', () => {
     )
     expect(r.issues).toEqual([])
     expect(r.values).toMatchObject({ CF_JDRQ: '2026-11-20', CF_YXQ: '2027-11-20' })
+  })
+})
+
+describe('real department files (issue 17 §1)', () => {
+  const person = { ...GOOD, XDR_LB: '自然人', XDR_SHXYM: '', XDR_MC: 'John Smith' }
+
+  it.each(['法人及非法人组织', '法人和非法人组织', ' 法人 及 非法人组织 ', '法人及其他组织', 'legal'])(
+    'reads 行政相对人类别 %s as 法人和非法人组织',
+    async (typed) => {
+      const { db } = await freshDb()
+      const r = checkRecord((await penaltyItem(db)).fields, { ...GOOD, XDR_LB: typed }, await context(db))
+      expect(r.issues).toEqual([])
+      expect(r.values.XDR_LB).toBe('legal')
+    },
+  )
+
+  it('still refuses a category no entry or alias names', async () => {
+    const { db } = await freshDb()
+    const r = checkRecord((await penaltyItem(db)).fields, { ...GOOD, XDR_LB: '法人单位' }, await context(db))
+    expect(r.issues).toEqual([{ column: 'XDR_LB', message: 'dict.unknown' }])
+  })
+
+  it('an alias the administrator adds is accepted from then on; one that reads as another entry is refused and nothing is stored', async () => {
+    const { db } = await freshDb()
+    const fields = (await penaltyItem(db)).fields
+    expect(checkRecord(fields, { ...GOOD, CF_CFLB: '罚金' }, await context(db)).issues).toEqual([
+      { column: 'CF_CFLB', message: 'dict.unknown' },
+    ])
+    const fine = (await db('dict_items').where({ type_code: 'penalty_category', value: 'fine' }).first())!
+    await saveDictItem(db, {
+      typeCode: 'penalty_category',
+      id: fine.id,
+      value: 'fine',
+      label: '罚款',
+      aliases: ['罚金'],
+      sortOrder: fine.sort_order,
+      enabled: true,
+    })
+    expect(checkRecord(fields, { ...GOOD, CF_CFLB: '罚金' }, await context(db)).values.CF_CFLB).toBe('fine')
+
+    const individual = (await db('dict_items').where({ type_code: 'subject_type', value: 'individual_business' }).first())!
+    const save = (aliases: string[]) =>
+      saveDictItem(db, {
+        typeCode: 'subject_type',
+        id: individual.id,
+        value: individual.value,
+        label: '个体工商户',
+        aliases,
+        sortOrder: 20,
+        enabled: true,
+      })
+    // 法人 is already an alias of 法人和非法人组织; 法人及非法人组织 normalises to that entry's label.
+    for (const clash of [['个体', '法人'], ['法人和非法人组织'], ['自然人']]) {
+      const err = await save(clash).catch((e) => e)
+      expect(err.details.fields[0]).toMatchObject({ path: 'aliases', message: 'dict.aliasClash' })
+    }
+    expect((await db('dict_items').where('id', individual.id).first())!.aliases).toBe(JSON.stringify(['个体户']))
+    // A new entry whose label is another entry's alias is refused too.
+    const err = await saveDictItem(db, {
+      typeCode: 'subject_type',
+      value: 'person2',
+      label: '个 人',
+      aliases: [],
+      sortOrder: 90,
+      enabled: true,
+    }).catch((e) => e)
+    expect(err.details.fields[0]).toMatchObject({ path: 'label', message: 'dict.aliasClash', params: { other: '自然人' } })
+    expect(await db('dict_items').where('value', 'person2').first()).toBeUndefined()
+  })
+
+  // A 2023-format 外国人永久居留身份证: 9, province, nationality, birth date 19850312, sequence, GB 11643 check digit.
+  const foreign2023 = (() => {
+    const body = '93115619850312001'
+    return body + idCardCheckChar(body)
+  })()
+
+  it.each([
+    ['护照', 'E12345678'],
+    ['护照号', 'EA1234567'],
+    ['护照', 'P1234567'],
+    ['港澳居民来往内地通行证', 'H12345678'],
+    ['港澳通行证', 'M1234567890'],
+    ['台湾居民来往大陆通行证', '12345678'],
+    ['外国人永久居留身份证', foreign2023],
+    ['外国人永久居留身份证', 'USA350812101'.padEnd(15, '0')],
+    ['其他', 'JZ-2026-001'],
+    ['居民身份证', validIdNumber(1)],
+    ['', validIdNumber(2)],
+  ])('a 自然人 row with %s %s imports clean', async (type, number) => {
+    const { db } = await freshDb()
+    const r = checkRecord((await penaltyItem(db)).fields, { ...person, ZJLX: type, ZJHM: number }, await context(db))
+    expect(r.issues).toEqual([])
+    expect(r.values.ZJHM).toBe(number)
+  })
+
+  it.each([
+    ['护照', 'E123', 'iddoc.passport'],
+    ['护照', 'E1234567*', 'iddoc.passport'],
+    ['港澳居民来往内地通行证', 'X12345678', 'iddoc.hkMacao'],
+    ['台湾居民来往大陆通行证', 'T1234567', 'iddoc.taiwan'],
+    ['外国人永久居留身份证', foreign2023.slice(0, 17) + (foreign2023[17] === '0' ? '1' : '0'), 'iddoc.foreignPermanent'],
+    ['外国人永久居留身份证', validIdNumber(3), 'iddoc.foreignPermanent'],
+    ['居民身份证', 'E12345678', 'code.length'],
+    ['', 'E12345678', 'code.length'],
+    ['身份证', validIdNumber(4).slice(0, 17) + (validIdNumber(4)[17] === '1' ? '2' : '1'), 'idcard.checkChar'],
+  ])('%s %s is refused: %s', async (type, number, reason) => {
+    const { db } = await freshDb()
+    const r = checkRecord((await penaltyItem(db)).fields, { ...person, ZJLX: type, ZJHM: number }, await context(db))
+    expect(r.issues).toEqual([{ column: 'ZJHM', message: reason }])
+  })
+
+  it('checks the 法定代表人证件号码 by the 法定代表人证件类型 beside it', async () => {
+    const { db } = await freshDb()
+    const fields = (await penaltyItem(db)).fields
+    expect(checkRecord(fields, { ...GOOD, FRDB_ZJLX: '护照', FRDB_ZJHM: 'E12345678' }, await context(db)).issues).toEqual([])
+    expect(checkRecord(fields, { ...GOOD, FRDB_ZJLX: '居民身份证', FRDB_ZJHM: '123' }, await context(db)).issues).toEqual([
+      { column: 'FRDB_ZJHM', message: 'code.length' },
+    ])
+  })
+
+  it('takes a per-record 失信等级, by label or alias, on the 行政处罚 item', async () => {
+    const { db } = await freshDb()
+    const fields = (await penaltyItem(db)).fields
+    expect(fields.find((f) => f.dictTypeCode === 'dishonesty_level')).toMatchObject({ code: 'SXDJ', required: false })
+    expect(checkRecord(fields, { ...GOOD, SXDJ: '严重' }, await context(db)).values.SXDJ).toBe('serious')
+    expect(checkRecord(fields, { ...GOOD, SXDJ: '轻微失信' }, await context(db)).values.SXDJ).toBe('minor')
+    expect(checkRecord(fields, { ...GOOD, SXDJ: '很严重' }, await context(db)).issues).toEqual([
+      { column: 'SXDJ', message: 'dict.unknown' },
+    ])
+  })
+
+  it('refuses as a USCC a mistyped ID number whose check character happens to fit', async () => {
+    const { db } = await freshDb()
+    const r = checkRecord((await penaltyItem(db)).fields, { ...GOOD, XDR_SHXYM: '450403195802221039' }, await context(db))
+    expect(r.issues).toEqual([{ column: 'XDR_SHXYM', message: 'uscc.category' }])
   })
 })

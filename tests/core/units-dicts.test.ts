@@ -67,11 +67,22 @@ describe('dictionaries', () => {
       details: { fields: [{ path: 'value', message: 'dict.valueTaken' }] },
     })
     await expect(
-      saveDictItem(db, { typeCode: 'task_type', id, value: 'changed', label: 'x', sortOrder: 0, enabled: true }),
+      saveDictItem(db, { typeCode: 'task_type', id, value: 'changed', label: 'x', sortOrder: 0, enabled: true, aliases: [] }),
     ).rejects.toMatchObject({
       details: { fields: [{ path: 'value', message: 'dict.valueFixed' }] },
     })
-    await saveDictItem(db, { typeCode: 'task_type', id, value: 'key', label: '重点工作', sortOrder: 5, enabled: false })
-    expect(await listDictItems(db, 'task_type')).toEqual([{ id, value: 'key', label: '重点工作', sortOrder: 5, enabled: false }])
+    await saveDictItem(db, {
+      typeCode: 'task_type',
+      id,
+      value: 'key',
+      label: '重点工作',
+      sortOrder: 5,
+      enabled: false,
+      aliases: ['重点任务', ' 重点工作 '],
+    })
+    // The entry's own label is not kept as an alias of itself.
+    expect(await listDictItems(db, 'task_type')).toEqual([
+      { id, value: 'key', label: '重点工作', sortOrder: 5, enabled: false, aliases: ['重点任务'] },
+    ])
   })
 })

@@ -111,6 +111,79 @@ describe('records through the router', () => {
     expect(readFileSync(join(b.dataDir, DB_FILE)).includes(Buffer.from('11010519491231002X'))).toBe(false)
   })
 
+  it('a foreign person’s passport number is accepted under 护照, sealed at rest, masked, and found by the full number', async () => {
+    const { b, clerk } = await setup()
+    const person = {
+      ...PENALTY,
+      XDR_MC: 'John Smith',
+      XDR_LB: '自然人',
+      XDR_SHXYM: null,
+      ZJLX: '护照',
+      ZJHM: 'E12345678',
+      CF_WSH: '罚〔2026〕8号',
+    }
+    const { id } = expectOk(await clerk('records:create', { itemCode: 'SGS_CF', values: person })) as { id: number }
+    const found = expectOk(await clerk('records:list', { keyword: 'e12345678' })) as { items: RecordSummary[] }
+    expect(found.items.map((r) => r.id)).toEqual([id])
+    const row = await b.db('records').where('id', id).first('data')
+    expect(JSON.parse(row!.data)).toMatchObject({ ZJLX: 'passport', ZJHM: '*********' })
+    await b.db.raw('PRAGMA wal_checkpoint(TRUNCATE)')
+    expect(readFileSync(join(b.dataDir, DB_FILE)).includes(Buffer.from('E12345678'))).toBe(false)
+    // The same number under 居民身份证 is refused with the ID-card reason.
+    const bad = errorOf(
+      await clerk('records:create', { itemCode: 'SGS_CF', values: { ...person, ZJLX: '居民身份证', CF_WSH: '罚〔2026〕7号' } }),
+    )
+    expect(bad.details!.fields).toEqual([{ path: 'values.ZJHM', message: 'code.length' }])
+  })
+
+  it('each 行政处罚 record carries its own 失信等级: its disclosure period follows it, and the item’s level when left empty', async () => {
+    const { b, clerk } = await setup()
+    const made = async (n: number, level: string | null) => {
+      const values = { ...PENALTY, CF_WSH: `罚〔2026〕${n}号`, SXDJ: level }
+      return (expectOk(await clerk('records:create', { itemCode: 'SGS_CF', values })) as { id: number }).id
+    }
+    const rows = async (id: number) => b.db('records').where('id', id).first('dishonesty_level', 'repairable_from', 'disclosure_ends_on')
+    // Decided 2026-11-18 under the 2026 regime: 轻微 0–3 months, 一般 3–12, 严重 12–36.
+    expect(await rows(await made(21, '严重'))).toEqual({
+      dishonesty_level: 'serious',
+      repairable_from: '2027-11-18',
+      disclosure_ends_on: '2029-11-18',
+    })
+    expect(await rows(await made(22, '轻微'))).toEqual({
+      dishonesty_level: 'minor',
+      repairable_from: '2026-11-18',
+      disclosure_ends_on: '2027-02-18',
+    })
+    expect(await rows(await made(23, null))).toEqual({
+      dishonesty_level: 'general',
+      repairable_from: '2027-02-18',
+      disclosure_ends_on: '2027-11-18',
+    })
+  })
+
+  it('imports a department file written in the national wording (法人及非法人组织, 护照号) without a single error', async () => {
+    const { b, clerk } = await setup()
+    const dir = tempDir()
+    const rows = [
+      { ...PENALTY, XDR_LB: '法人及非法人组织', CF_WSH: '罚〔2026〕301号' },
+      { ...PENALTY, XDR_MC: 'Jane Roe', XDR_LB: '自然人', XDR_SHXYM: null, ZJLX: '护照号', ZJHM: 'EA7654321', CF_WSH: '罚〔2026〕302号' },
+    ]
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('处罚')
+    const cols = [...Object.keys(PENALTY), 'ZJLX', 'ZJHM']
+    ws.addRow(cols)
+    for (const r of rows) ws.addRow(cols.map((c) => (r as Record<string, unknown>)[c] ?? null))
+    b.openPath.value = join(dir, 'dept.xlsx')
+    await wb.xlsx.writeFile(b.openPath.value)
+    const opened = expectOk(await clerk('records:import-open', { itemCode: 'SGS_CF' })) as { job: ImportJob }
+    const previewed = await untilSettled(clerk, opened.job.id)
+    expect(previewed.preview).toMatchObject({ rows: 2, validRows: 2, invalidRows: 0 })
+    expectOk(await clerk('records:import-commit', { jobId: opened.job.id, mode: 'all' }))
+    const done = await untilSettled(clerk, opened.job.id)
+    expect(done.state).toBe('done')
+    expect(await b.db('records').orderBy('id').pluck('subject_type')).toEqual(['legal', 'natural_person'])
+  })
+
   it('imports a previewed file as a background job; all-or-nothing by default, valid rows on request', async () => {
     const { b, clerk, auditor } = await setup()
     const dir = tempDir()

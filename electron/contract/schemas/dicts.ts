@@ -16,6 +16,7 @@ export const DictItem = z.object({
   label: z.string(),
   sortOrder: z.number().int(),
   enabled: z.boolean(),
+  aliases: z.array(z.string()),
 })
 export type DictItem = z.infer<typeof DictItem>
 
@@ -35,5 +36,7 @@ export const SaveDictItem = z.object({
   label: text(100),
   sortOrder: z.number().int().min(0).max(99999).default(0),
   enabled: z.boolean().default(true),
+  /** Other spellings departments write for this entry (法人及非法人组织 for 法人和非法人组织). */
+  aliases: z.array(text(100)).max(20, 'dict.tooManyAliases').default([]),
 })
 export type SaveDictItem = z.infer<typeof SaveDictItem>

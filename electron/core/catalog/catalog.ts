@@ -164,15 +164,18 @@ async function draftIssues(db: Knex, input: SaveDraftInput): Promise<FieldIssue[
     if (f.type === 'dict' ? !f.dictTypeCode || !dictTypes.has(f.dictTypeCode) : f.dictTypeCode) {
       issues.push({ path: `fields.${i}.dictTypeCode`, message: 'field.dictMissing' })
     }
-    if (f.checkRule && !isKnownRule(f.checkRule, codes)) issues.push({ path: `fields.${i}.checkRule`, message: 'field.ruleUnknown' })
+    if (f.checkRule && !isKnownRule(f.checkRule, input.fields)) issues.push({ path: `fields.${i}.checkRule`, message: 'field.ruleUnknown' })
   })
   return issues
 }
 
-function isKnownRule(rule: string, fieldCodes: string[]): boolean {
+/** A listed rule, `not_before:<a date item>` or `id_doc:<a 证件类型 item>`. */
+function isKnownRule(rule: string, fields: SaveDraftInput['fields']): boolean {
   if ((CHECK_RULES as readonly string[]).includes(rule)) return true
-  const m = /^not_before:([A-Z][A-Z0-9_]*)$/.exec(rule)
-  return m !== null && fieldCodes.includes(m[1]!)
+  const before = /^not_before:([A-Z][A-Z0-9_]*)$/.exec(rule)?.[1]
+  if (before) return fields.some((f) => f.code === before)
+  const docType = /^id_doc:([A-Z][A-Z0-9_]*)$/.exec(rule)?.[1]
+  return docType != null && fields.some((f) => f.code === docType && f.dictTypeCode === 'id_doc_type')
 }
 
 function itemColumns(input: SaveDraftInput) {

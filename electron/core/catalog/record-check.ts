@@ -1,7 +1,10 @@
 import type { CatalogField } from '../../contract/schemas/catalog'
 import type { IsoDate } from '../calendar/working-calendar'
+import { normalizeCode } from '../codes/normalize'
 import { checkIdCard } from '../codes/idcard'
+import { checkIdentityDocument } from '../codes/identity-document'
 import { checkUscc } from '../codes/uscc'
+import { matchDictEntry, type AliasIndex } from '../system/dict-match'
 
 export type CellValue = string | number | null
 
@@ -17,6 +20,8 @@ export interface CheckContext {
   today: IsoDate
   /** Enabled entries per dictionary type: value → label. */
   dicts: Map<string, Map<string, string>>
+  /** Per type, normalised labels and aliases → value (dictionaries.loadDictAliases); without it only exact labels match. */
+  aliases?: Map<string, AliasIndex>
 }
 
 export interface CheckedRecord {
@@ -108,15 +113,17 @@ function checkCell(field: CatalogField, raw: unknown, ctx: CheckContext): { valu
       return c.valid ? { value: c.normalized } : { value: c.normalized, issue: { message: c.reason } }
     }
     case 'idcard': {
+      // A number with a 证件类型 beside it is checked against that type once the row is read (documentIssues).
+      if (documentTypeField(field)) return { value: normalizeCode(text) }
       const c = checkIdCard(text, new Date(`${ctx.today}T23:59:59Z`))
       return c.valid ? { value: c.normalized } : { value: c.normalized, issue: { message: c.reason } }
     }
     case 'dict': {
-      // Departments type the label (罚款) more often than the code (fine); both are accepted.
-      const entries = ctx.dicts.get(field.dictTypeCode ?? '') ?? new Map<string, string>()
-      if (entries.has(text)) return { value: text }
-      for (const [value, label] of entries) if (label === text) return { value }
-      return { value: text, issue: { message: 'dict.unknown' } }
+      // Departments type the label (罚款) more often than the code (fine), and national or provincial wordings
+      // (法人及非法人组织); value, label and aliases are all accepted.
+      const type = field.dictTypeCode ?? ''
+      const value = matchDictEntry(ctx.dicts.get(type) ?? new Map<string, string>(), ctx.aliases?.get(type), text)
+      return value != null ? { value } : { value: text, issue: { message: 'dict.unknown' } }
     }
   }
 }
@@ -148,8 +155,34 @@ export function checkRecord(fields: CatalogField[], raw: Record<string, unknown>
       issues.push({ column: field.code, message: 'date.before', params: { other: fields.find((f) => f.code === before)?.name ?? before } })
     }
   }
+  issues.push(...documentIssues(fields, values, failed, ctx))
   issues.push(...subjectIssues(fields, values, failed))
   return { values, issues }
+}
+
+/** The field holding a number's 证件类型, from its check rule `id_doc:<code>`. */
+function documentTypeField(field: CatalogField): string | null {
+  return /^id_doc:(.+)$/.exec(field.checkRule ?? '')?.[1] ?? null
+}
+
+/**
+ * Each 证件号码 against its 证件类型: 身份证 by GB 11643, 护照, 通行证 and 永久居留证 by their own shapes. With the
+ * type left empty the number is read as a 居民身份证 number; with a type that failed its own check nothing more is said.
+ */
+function documentIssues(fields: CatalogField[], values: Record<string, CellValue>, failed: Set<string>, ctx: CheckContext): RecordIssue[] {
+  const issues: RecordIssue[] = []
+  for (const field of fields) {
+    const typeCode = documentTypeField(field)
+    const number = values[field.code]
+    if (!typeCode || typeof number !== 'string' || failed.has(field.code) || failed.has(typeCode)) continue
+    const c = checkIdentityDocument((values[typeCode] as string | null) ?? null, number, new Date(`${ctx.today}T23:59:59Z`))
+    values[field.code] = c.normalized
+    if (!c.valid) {
+      issues.push({ column: field.code, message: c.reason })
+      failed.add(field.code)
+    }
+  }
+  return issues
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Knex } from 'knex'
 import { officeCalendar } from '../calendar/holiday-table'
 import type { IsoDate } from '../calendar/working-calendar'
 import type { FieldKeys } from '../security/field-crypto'
-import { loadDictLookup } from '../system/dictionaries'
+import { loadCheckDicts } from '../system/dictionaries'
 import { loadDisclosureRules } from './disclosure'
 import type { PreviewContext } from './record-import'
 import type { StoreContext } from './records'
@@ -14,7 +14,7 @@ export function beijingDate(nowMs: number): IsoDate {
 
 /** What checking records needs: dictionaries, the office calendar, today (= the reporting date). */
 export async function loadPreviewContext(db: Knex, today: IsoDate): Promise<PreviewContext> {
-  return { today, reportedOn: today, dicts: await loadDictLookup(db), calendar: await officeCalendar(db) }
+  return { today, reportedOn: today, ...(await loadCheckDicts(db)), calendar: await officeCalendar(db) }
 }
 
 /** What storing records needs beyond checking: the field keys and the disclosure rules. */

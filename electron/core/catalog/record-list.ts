@@ -6,6 +6,7 @@ import { ErrorCode } from '../../contract/errors'
 import type { RecordAction, RecordDetail, RecordQuery, RecordSummary } from '../../contract/schemas/records'
 import type { IsoDate } from '../calendar/working-calendar'
 import { checkIdCard } from '../codes/idcard'
+import { normalizeCode } from '../codes/normalize'
 import { checkUscc } from '../codes/uscc'
 import type { FieldKeys } from '../security/field-crypto'
 import { blindIndex } from '../security/field-crypto'
@@ -68,10 +69,14 @@ function filtered(db: Knex, q: RecordFilter, today: IsoDate, keys: FieldKeys | n
     } else if (/^[0-9A-Z]{18}$/.test(upper) && checkUscc(upper).valid) {
       b.where('r.subject_code', upper)
     } else {
-      // Name by its beginning: a range on the indexed column (LIKE would not use a BINARY index).
-      b.where((w) =>
-        w.where((n) => n.where('r.subject_name', '>=', kw).andWhere('r.subject_name', '<', `${kw}\u{10FFFF}`)).orWhere('r.doc_number', kw),
-      )
+      // Name by its beginning: a range on the indexed column (LIKE would not use a BINARY index). A keyword shaped
+      // like a passport or permit number is also looked up by the blind index of sealed document numbers.
+      const documentNumber =
+        keys && /^(?=.*\d)[0-9A-Z-]{5,20}$/.test(normalizeCode(kw)) ? blindIndex(keys, normalizeCode(kw), 'person.id') : null
+      b.where((w) => {
+        w.where((n) => n.where('r.subject_name', '>=', kw).andWhere('r.subject_name', '<', `${kw}\u{10FFFF}`)).orWhere('r.doc_number', kw)
+        if (documentNumber) w.orWhere('r.subject_id_index', documentNumber)
+      })
     }
   }
   if (q.supplierUnitId) b.where('r.supplier_unit_id', q.supplierUnitId)

@@ -5,7 +5,7 @@ import { ErrorCode } from '../../contract/errors'
 import type { FieldKeys } from '../security/field-crypto'
 import { blindIndex, maskIdNumber, openField, sealField } from '../security/field-crypto'
 import { AppError } from '../shared/app-error'
-import { disclosureWindow, type DisclosureRule } from './disclosure'
+import { disclosureWindow, type DishonestyLevel, type DisclosureRule } from './disclosure'
 import type { CellValue } from './record-check'
 import { previewImport, REPORTING_WORKING_DAYS, type ImportPreview, type PreviewContext } from './record-import'
 
@@ -29,6 +29,8 @@ interface RecordShape {
   codeField?: string
   docField?: string
   decisionField?: string
+  /** 失信等级 per record (a `dishonesty_level` data item); empty means the item's level. */
+  levelField?: string
   /** The subject's own ID number(s): these give the blind index the list searches by. */
   idFields: string[]
   /** Every value sealed at rest and masked in `data` (the ID fields and any item marked sensitive). */
@@ -48,6 +50,7 @@ function shapeOf(item: CatalogItem): RecordShape {
       codeField: find((f) => f.checkRule === 'subject_code') ?? find((f) => f.type === 'uscc'),
       docField: find((f) => f.checkRule === 'document_number'),
       decisionField: find((f) => f.checkRule === 'decision_date'),
+      levelField: find((f) => f.dictTypeCode === 'dishonesty_level'),
       idFields: item.fields.filter((f) => f.type === 'idcard').map((f) => f.code),
       sensitiveFields: item.fields.filter((f) => f.sensitive || f.type === 'idcard').map((f) => f.code),
     }
@@ -67,7 +70,7 @@ export function openSensitiveValue(keys: FieldKeys, code: string, sealed: string
 
 /** The columns of one record: ID numbers sealed and blind-indexed, shown masked inside `data`. */
 export function recordRow(item: CatalogItem, values: Record<string, CellValue>, lineage: RecordLineage, ctx: StoreContext) {
-  const { nameField, typeField, codeField, docField, decisionField, idFields, sensitiveFields } = shapeOf(item)
+  const { nameField, typeField, codeField, docField, decisionField, levelField, idFields, sensitiveFields } = shapeOf(item)
   const data: Record<string, CellValue> = { ...values }
   const sealed: Record<string, string> = {}
   for (const code of sensitiveFields) {
@@ -82,7 +85,7 @@ export function recordRow(item: CatalogItem, values: Record<string, CellValue>, 
   const subjectCode = codeField && typeof values[codeField] === 'string' ? (values[codeField] as string) : null
   const decision = decisionField && typeof values[decisionField] === 'string' ? (values[decisionField] as string) : null
   const deadline = decision ? ctx.calendar.addWorkingDays(decision, REPORTING_WORKING_DAYS).value : null
-  const level = item.infoClass === 'bad' ? (item.dishonestyLevel ?? 'general') : null
+  const level = item.infoClass === 'bad' ? recordLevel(levelField ? values[levelField] : null, item.dishonestyLevel) : null
   const window = level && decision ? disclosureWindow(ctx.disclosureRules, decision, level) : null
   return {
     uid: randomUUID(),
@@ -108,6 +111,11 @@ export function recordRow(item: CatalogItem, values: Record<string, CellValue>, 
     repairable_from: window?.repairableFrom ?? null,
     disclosure_ends_on: window?.endsOn ?? null,
   }
+}
+
+/** The record's own 失信等级 when given, else the item's, else 一般. */
+function recordLevel(own: CellValue | undefined, itemLevel: CatalogItem['dishonestyLevel']): DishonestyLevel {
+  return own === 'minor' || own === 'general' || own === 'serious' ? own : (itemLevel ?? 'general')
 }
 
 export type ImportMode = 'all' | 'valid_only'

@@ -9,7 +9,7 @@ import { AppError } from '../shared/app-error'
 import type { FieldKeys } from '../security/field-crypto'
 import { parseDate } from '../catalog/record-check'
 import { identifySubject } from './subject'
-import { kindValue, listKinds, upsertListEntry, type ListEntryInput } from './lists'
+import { kindValue, listKindAliases, listKinds, upsertListEntry, type ListEntryInput } from './lists'
 
 /** Said in the 移出原因 of a city entry a full package no longer carries. */
 export const DROPPED_BY_FULL_LIST = '市平台全量名单中已不再包含'
@@ -34,11 +34,12 @@ export async function applyListPackage(
 ) {
   const mode = tables.list_meta?.[0]?.mode === 'full' ? 'full' : 'incremental'
   const kinds = await listKinds(trx)
+  const aliases = await listKindAliases(trx)
   const bad: number[] = []
   const entries: ListEntryInput[] = []
   ;(tables.list_entries ?? []).forEach((r, i) => {
     const who = identifySubject(keys, text(r.subjectName), text(r.subjectCode), today)
-    const kind = text(r.kind) ? kindValue(kinds, text(r.kind)!) : null
+    const kind = text(r.kind) ? kindValue(kinds, text(r.kind)!, aliases) : null
     const listedOn = date(r.listedOn)
     const validUntil = date(r.validUntil)
     const removedOn = date(r.removedOn)

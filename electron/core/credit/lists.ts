@@ -3,26 +3,18 @@
 // doubles it.
 import type { Knex } from 'knex'
 import type { CatalogField, FieldType } from '../../contract/schemas/catalog'
-import { LIST_KINDS, type ListEntry, type ListSource, type ListStatus } from '../../contract/schemas/credit'
+import { type ListEntry, type ListSource, type ListStatus } from '../../contract/schemas/credit'
 import { fieldMessage } from '../../contract/messages.zh-CN'
 import { ErrorCode } from '../../contract/errors'
 import { AppError, fieldError } from '../shared/app-error'
 import type { FieldKeys } from '../security/field-crypto'
 import { checkRecord, type CheckContext } from '../catalog/record-check'
+import { matchDictEntry, type AliasIndex } from '../system/dict-match'
+import { loadDictAliases } from '../system/dictionaries'
 import { readRecordRows, type HeaderMatch } from '../catalog/record-workbook'
 import type { CreditListEntryRow } from '../../../db/tables'
 import { identifySubject, subjectColumns, type Subject } from './subject'
 import { listStatus, whereListStatus } from './list-status'
-
-/** Names other documents use for the built-in kinds (严重失信主体名单 is the 2021+ name of the 黑名单). */
-const KIND_ALIASES: Record<string, keyof typeof LIST_KINDS> = {
-  严重失信主体名单: 'black',
-  严重失信名单: 'black',
-  失信联合惩戒对象名单: 'black',
-  守信激励对象名单: 'red',
-  守信红名单: 'red',
-  重点关注对象名单: 'watch',
-}
 
 /** The columns of the list template and of a list workbook; the code column is checked as a subject code. */
 const field = (
@@ -119,11 +111,13 @@ export async function listKinds(db: Knex): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [r.value, r.label]))
 }
 
-export function kindValue(kinds: Map<string, string>, typed: string): string | null {
-  if (kinds.has(typed)) return typed
-  for (const [value, label] of kinds) if (label === typed) return value
-  const alias = KIND_ALIASES[typed]
-  return alias && kinds.has(alias) ? alias : null
+/** The dictionary's aliases of the kinds (严重失信主体名单 is the 2021+ name of the 黑名单; the office can add others). */
+export async function listKindAliases(db: Knex): Promise<AliasIndex | undefined> {
+  return (await loadDictAliases(db)).get('list_kind')
+}
+
+export function kindValue(kinds: Map<string, string>, typed: string, aliases: AliasIndex | undefined): string | null {
+  return matchDictEntry(kinds, aliases, typed)
 }
 
 /** An entry typed on the 名单管理 page: the code is required and must pass its check. */
@@ -145,7 +139,7 @@ export async function saveLocalEntry(
   today: string,
 ) {
   const who = identifySubject(keys, input.name, input.code, today)
-  const kind = kindValue(await listKinds(db), input.kind)
+  const kind = kindValue(await listKinds(db), input.kind, await listKindAliases(db))
   const issues = []
   if (!who.ok) issues.push({ path: 'code', message: who.reason })
   if (!kind) issues.push({ path: 'kind', message: 'dict.unknown' })
@@ -259,7 +253,6 @@ export async function importListWorkbook(
   },
 ): Promise<ListImportOutcome> {
   const names = new Map(LIST_FIELDS.map((f) => [f.code, f.name]))
-  const kinds = await listKinds(db)
   const issues: ListImportIssue[] = []
   const good: Array<{ row: number; entry: ListEntryInput }> = []
   let rows = 0
@@ -284,10 +277,7 @@ export async function importListWorkbook(
       continue
     }
     rows++
-    const raw = { ...event.raw }
-    const typedKind = typeof raw.MDLX === 'string' ? raw.MDLX.trim() : raw.MDLX
-    if (typeof typedKind === 'string') raw.MDLX = kindValue(kinds, typedKind) ?? typedKind
-    const checked = checkRecord(LIST_FIELDS, raw, ctx)
+    const checked = checkRecord(LIST_FIELDS, event.raw, ctx)
     for (const i of checked.issues) add(event.row, i.column, i.message, i.params)
     const who = identifySubject(keys, String(checked.values.ZTMC ?? ''), String(checked.values.ZTDM ?? ''), ctx.today)
     if (checked.values.ZTDM != null && !who.ok) add(event.row, 'ZTDM', who.reason)

@@ -6,23 +6,12 @@ import { Role } from '../../contract/roles'
 import { createUser } from '../accounts/user-admin'
 import { generatePassword } from '../security/password-policy'
 import type { Clock } from '../shared/clock'
-import { usccCheckChar } from '../codes/uscc'
+import { completeUscc } from '../codes/uscc'
 import { completeSetup } from '../system/setup'
-
-const ORG_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
-
-/** GB 11714: the organisation code's own check character. */
-function orgCodeCheckChar(first8: string): string {
-  const value = (c: string) => (/\d/.test(c) ? Number(c) : c.charCodeAt(0) - 55)
-  const r = 11 - ([...first8].reduce((sum, c, i) => sum + value(c) * ORG_CODE_WEIGHTS[i]!, 0) % 11)
-  return r === 10 ? 'X' : r === 11 ? '0' : String(r)
-}
 
 /** A 机关 USCC (11…) for the region, with a valid embedded organisation code and check character. */
 function demoOfficeCode(regionCode: string): string {
-  const org = `MB${regionCode.slice(0, 6)}`.slice(0, 8)
-  const first17 = `11${regionCode}${org}${orgCodeCheckChar(org)}`
-  return first17 + usccCheckChar(first17)
+  return completeUscc(`11${regionCode}${`MB${regionCode.slice(0, 6)}`.slice(0, 8)}`)
 }
 
 export interface DemoAccount {

@@ -6,7 +6,7 @@
 import dayjs from 'dayjs'
 import type { Knex } from 'knex'
 import { idCardCheckChar } from '../codes/idcard'
-import { usccCheckChar } from '../codes/uscc'
+import { completeUscc } from '../codes/uscc'
 import { currentItem } from '../catalog/catalog'
 import { checkRecord } from '../catalog/record-check'
 import { recordRow, type StoreContext } from '../catalog/records'
@@ -106,12 +106,12 @@ export async function seedDemo(db: Knex, clock: Clock, ctx: StoreContext, opts: 
     )
     for (const [i, name] of DEPARTMENTS.entries()) {
       if (existing.has(name)) continue
-      const body = `11${region}${String(300_000_000 + i * 1111)}` // 机关 (1-1), region, a 9-digit organisation code
+      const body = `11${region}${String(30_000_000 + i * 1111)}` // 机关 (1-1), region, an 8-digit organisation-code body
       const id = await createUnit(trx, clock, {
         parentId: null,
         name,
         kind: 'county_dept',
-        creditCode: body + usccCheckChar(body),
+        creditCode: completeUscc(body),
         regionCode: null,
         sortOrder: (i + 1) * 10,
       })
@@ -127,8 +127,8 @@ export async function seedDemo(db: Knex, clock: Clock, ctx: StoreContext, opts: 
     let ended = 0
     const companyCode = (n: number, individual: boolean) => {
       let body = `${individual ? '92' : '91'}${region}`
-      for (let i = 0, x = n * 7919 + opts.seed; i < 9; i++, x = Math.floor(x / 31)) body += USCC_CHARS[x % 31]
-      return body + usccCheckChar(body)
+      for (let i = 0, x = n * 7919 + opts.seed; i < 8; i++, x = Math.floor(x / 31)) body += USCC_CHARS[x % 31]
+      return completeUscc(body)
     }
     const idNumber = () => {
       const birth = dayjs('1955-01-01')

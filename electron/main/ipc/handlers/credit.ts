@@ -1,6 +1,6 @@
 // 信用应用: 名单, 信用核查 and the 核查登记, 联合奖惩 cases, 信用承诺, 信用报告. Glue only: every rule is in core/credit.
 import { basename } from 'node:path'
-import { loadDictLookup, loadDictEntries } from '../../../core/system/dictionaries'
+import { loadCheckDicts, loadDictEntries } from '../../../core/system/dictionaries'
 import { buildRecordTemplate } from '../../../core/catalog/record-template'
 import { loadStoreContext } from '../../../core/catalog/record-context'
 import { writeFileAtomic } from '../../../core/shared/write-file'
@@ -115,7 +115,7 @@ export const listHandlers: HandlersOf<'lists'> = {
       ctx.db,
       ctx.services.keys,
       path,
-      { today: ctx.services.today(), dicts: await loadDictLookup(ctx.db) },
+      { today: ctx.services.today(), ...(await loadCheckDicts(ctx.db)) },
       { validOnly, createdBy: actorId(ctx), now: ctx.clock.now(), fileName: basename(path) },
     )
     ctx.affected.push(`list-import:${basename(path)}`, `imported:${r.imported}`, `merged:${r.merged}`, `rejected:${r.rejected}`)

@@ -260,7 +260,9 @@ export const t = {
     addType: '新增字典',
     addItem: '新增字典项',
     editItem: '编辑字典项',
-    systemHint: '内置字典由系统提供，可以修改显示名称、排序和启用状态，值不可修改。',
+    aliases: '别名',
+    aliasesHint: '各部门文件中的其他写法，每行一个，如“法人及非法人组织”。比对时忽略空格、全角半角，“及”“和”视为相同。',
+    systemHint: '内置字典由系统提供，可以修改显示名称、别名、排序和启用状态，值不可修改。',
   },
   backup: {
     title: '备份与恢复',
@@ -379,6 +381,7 @@ export const t = {
       not_future: '不晚于今天',
     } as Record<string, string>,
     notBefore: '不早于 {field}',
+    idDocOf: '按{field}校验证件号码',
     saveDraft: '保存草稿',
     submit: '提交审核',
     approve: '审核通过',
