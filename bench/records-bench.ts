@@ -165,6 +165,8 @@ async function main() {
     late: null,
     reportedFrom: null,
     pendingAction: null,
+    pendingChange: null,
+    rejected: null,
     disclosure: null,
     batchId: null,
     sort: 'decisionDate',

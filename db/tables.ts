@@ -377,6 +377,11 @@ export interface ImportBatchRow {
   created_by: number | null
   via: string
   created_at: number
+  rollback_requested_by: number | null
+  rollback_requested_at: number | null
+  rollback_reason: string | null
+  rolled_back_by: number | null
+  rolled_back_at: number | null
 }
 
 export interface LoginLogRow {
@@ -490,6 +495,32 @@ export interface RecordRow {
   repaired_on: string | null
   revoked_on: string | null
   acknowledged_in: number | null
+  version: number
+  changed_at: number | null
+  withdrawn_on: string | null
+  withdrawal_doc: string | null
+  rejected_code: string | null
+  rejected_reason: string | null
+  rejected_at: number | null
+  rejected_in: number | null
+}
+
+export interface RecordChangeRow {
+  id: number
+  record_id: number
+  kind: 'correction' | 'withdrawal'
+  status: 'pending' | 'approved' | 'rejected'
+  reason: string
+  document: string | null
+  proposed: string | null
+  version: number | null
+  previous_data: string | null
+  previous_sealed: string | null
+  filed_by: number
+  filed_at: number
+  decided_by: number | null
+  decided_at: number | null
+  decision_comment: string | null
 }
 
 export interface SettingRow {
@@ -620,6 +651,7 @@ declare module 'knex/types/tables' {
     plans: PlanRow
     record_actions: RecordActionRow
     records: RecordRow
+    record_changes: RecordChangeRow
     sanction_cases: SanctionCaseRow
     settings: SettingRow
     supervision_letters: SupervisionLetterRow

@@ -10,7 +10,7 @@ import { appendAudit } from '../core/audit/audit-log'
 import { MAX_SEQUENCE, openPackage, reject, writePackage, type PackageKind } from '../core/exchange/envelope'
 import { currentOwnKey, importPeer, recipientPeer, rotateOwnKey } from '../core/exchange/keyring'
 import { spokenFingerprint } from '../core/exchange/key-files'
-import { exportPackage, importPackage, receiptRows } from '../core/exchange/packages'
+import { exportPackage, importPackage, receiptRows, type RecordRejection } from '../core/exchange/packages'
 import { payloadReader, tablesPayload } from '../core/exchange/payload'
 import { suiteOf, suiteOfKeyFile, SUITES, type Suite } from '../core/exchange/suites'
 import { EXPORT_PARTS, type ExportPart } from '../contract/schemas/exchange'
@@ -34,7 +34,9 @@ export const EXCHANGE_USAGE = `  keys generate --out DIR --name NAME [--suite st
   package import FILE [--data-dir DIR]          导入市里发来的数据包（任务下发、回执）
   package verify FILE --key KEY.pem --sender PUB.pem        验证数据包（完好时退出码为 0）
   package open FILE --key KEY.pem --sender PUB.pem --out DIR  解开数据包：manifest.json、每张表的 NDJSON、附件
-  package receipt FILE --key KEY.pem --sender PUB.pem --to RECEIPT  为收到的数据包生成回执包
+  package receipt FILE --key KEY.pem --sender PUB.pem --to RECEIPT [--reject REJECT.json]
+                                                为收到的数据包生成回执包；--reject 给出退回的记录
+                                                （JSON 数组：[{"recordUid", "code", "reason"}]）
   package tasks PLAN.json --key KEY.pem --recipient PUB.pem --sequence N（1～2147483647） --to FILE [--org NAME --region CODE --uscc CODE]
                                                 把工作要点 JSON（plan parse --json 的输出）做成任务下发包
   package catalog ITEMS.json --key KEY.pem --recipient PUB.pem --sequence N --to FILE
@@ -332,17 +334,31 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
       }
       const to = str(values.to)
       if (!to) {
-        out.error('用法：package receipt FILE --key KEY.pem --sender PUB.pem --to RECEIPT')
+        out.error('用法：package receipt FILE --key KEY.pem --sender PUB.pem --to RECEIPT [--reject REJECT.json]')
+        return 2
+      }
+      const rejections = str(values.reject) ? readRejections(str(values.reject)!) : []
+      if (typeof rejections === 'string') {
+        out.error(rejections)
         return 2
       }
       let manifestCounts: Record<string, number> = {}
+      const carried = new Set<string>()
       const reader = payloadReader((name, data) => {
         if (name === 'manifest.json') manifestCounts = (JSON.parse(data.toString('utf8')) as { counts: Record<string, number> }).counts
+        else if (name.startsWith('tables/records/'))
+          for (const line of data.toString('utf8').split('\n')) if (line) carried.add(String(JSON.parse(line).uid))
       })
       const r = await openPackage(file, keys, (plain) => reader.write(plain))
       await reader.end()
+      // The city can only send back what it received.
+      const foreign = rejections.filter((x) => !carried.has(x.recordUid)).map((x) => x.recordUid)
+      if (foreign.length) {
+        out.error(`退回清单中有 ${foreign.length} 条记录不在这个数据包里：${foreign.slice(0, 5).join('、')}`)
+        return 2
+      }
       const suite = suiteOf(r.header.suite)!
-      const tables = { receipts: receiptRows(r.header, r.digest, manifestCounts, new Date().toISOString()) }
+      const tables = { receipts: receiptRows(r.header, r.digest, manifestCounts, new Date().toISOString(), rejections) }
       await writePackage({
         path: to,
         suite,
@@ -354,7 +370,9 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
         recipientPublicPem: senderPem,
         payload: tablesPayload('receipt', tables),
       })
-      out.log(`已生成回执 ${to}（确认 ${r.header.sender.orgName} 的数据包 #${r.header.sequence}）`)
+      out.log(
+        `已生成回执 ${to}（确认 ${r.header.sender.orgName} 的数据包 #${r.header.sequence}${rejections.length ? `，退回 ${rejections.length} 条记录` : ''}）`,
+      )
       return 0
     }
 
@@ -472,4 +490,21 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
   }
   out.error(`未知命令 / unknown command: ${command} ${sub ?? ''}\n${EXCHANGE_USAGE}`)
   return 2
+}
+
+/** The city's list of records sent back: a JSON array of { recordUid, code, reason }; a message when it is not. */
+function readRejections(path: string): RecordRejection[] | string {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch {
+    return `退回清单 ${path} 不是 JSON 文件`
+  }
+  if (!Array.isArray(parsed)) return '退回清单应为 JSON 数组：[{"recordUid": "…", "code": "…", "reason": "…"}]'
+  const bad = parsed.findIndex(
+    (x: Record<string, unknown>) =>
+      typeof x?.recordUid !== 'string' || typeof x.code !== 'string' || typeof x.reason !== 'string' || !x.reason,
+  )
+  if (bad >= 0) return `退回清单第 ${bad + 1} 项缺少 recordUid、code 或 reason`
+  return parsed.map((x: Record<string, string>) => ({ recordUid: x.recordUid!, code: x.code!, reason: x.reason! }))
 }

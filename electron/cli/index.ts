@@ -113,6 +113,8 @@ async function run(argv: string[], out: Out): Promise<number> {
       authorisation: { type: 'string' },
       from: { type: 'string' },
       font: { type: 'string' },
+      reject: { type: 'string' },
+      month: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })

@@ -117,6 +117,14 @@ export const contract = {
   'records:import-errors': { input: R.JobIdInput, output: R.FileResult, access: editors, audited: false },
   'records:file-action': { input: R.FileActionInput, output: IdResult, access: editors, audited: true },
   'records:decide-action': { input: R.DecideActionInput, output: IdResult, access: reviewers, audited: true },
+  // 更正 / 撤回: filed by the supplying unit's clerks (or the county office), decided by another person.
+  'records:propose-correction': { input: R.ProposeCorrectionInput, output: IdResult, access: editors, audited: true },
+  'records:propose-withdrawal': { input: R.ProposeWithdrawalInput, output: IdResult, access: editors, audited: true },
+  'records:decide-change': { input: R.DecideChangeInput, output: R.DecideChangeResult, access: reviewers, audited: true },
+  // 公示期限 rules: everyone who works with records reads them; a supervisor adds or corrects the office's own.
+  'disclosure:rules': { input: Empty, output: zod.array(R.DisclosureRuleView), access: business, audited: false },
+  'disclosure:save-rule': { input: R.SaveDisclosureRule, output: R.DisclosureRuleChange, access: reviewers, audited: true },
+  'disclosure:remove-rule': { input: R.RecordIdInput, output: R.DisclosureRuleChange, access: reviewers, audited: true },
   'calendar:year': { input: R.CalendarYearInput, output: R.CalendarYearView, access: staff, audited: false },
   'calendar:save-day': { input: R.SaveOverrideInput, output: Ok, access: admin, audited: true },
   'calendar:delete-day': { input: R.DeleteOverrideInput, output: Ok, access: admin, audited: true },

@@ -101,6 +101,9 @@ const FIELD_MESSAGES: Record<string, string> = {
   'dict.typeTaken': '该字典编码已存在',
   'dict.valueTaken': '该字典中已有相同的值',
   'dict.valueFixed': '已保存的字典值不能修改，只能修改名称、别名、排序和启用状态',
+  'record.otherUnit': '只能录入本单位（及下级单位）的数据；县信用办人员可为各单位录入',
+  'disclosure.minAboveMax': '最短公示期不能长于最长公示期',
+  'disclosure.duplicate': '同一施行日期、同一失信等级已有规则，请修改那一条',
   'dict.aliasClash': '“{alias}”与本字典中的“{other}”冲突：同一写法不能对应两个条目',
   'dict.tooManyAliases': '别名最多 20 个',
   'credit.subjectMissing': '请填写主体名称或统一社会信用代码/身份证号',
@@ -203,6 +206,10 @@ const PACKAGE_REJECTIONS: Record<string, [string, string]> = {
   receipt_unknown: [
     '回执对应的数据包（序号 {sequence}）在本机没有导出记录',
     'receipt for a package (sequence {sequence}) this installation did not send',
+  ],
+  receipt_unknown_records: [
+    '回执退回了 {count} 条本机没有的记录（{uids}），整份回执未导入',
+    'the receipt rejects {count} records this installation does not have ({uids}); nothing was applied',
   ],
   unsafe_name: [
     '数据包中的文件名“{name}”不安全（指向解包目录之外），已停止，未留下任何文件',

@@ -166,7 +166,7 @@ describe('credit-desk catalog list', () => {
     const c = capture()
     expect(await main(['catalog', 'list', '--json', '--data-dir', dir], c.io)).toBe(0)
     expect(c.out.map((l) => JSON.parse(l))).toEqual([
-      { code: 'SGS_CF', version: 1, status: 'approved', name: '行政处罚信息', category: '行政处罚', infoClass: 'bad', fields: 30 },
+      { code: 'SGS_CF', version: 1, status: 'approved', name: '行政处罚信息', category: '行政处罚', infoClass: 'bad', fields: 31 },
       { code: 'SGS_XK', version: 1, status: 'approved', name: '行政许可信息', category: '行政许可', infoClass: 'basic', fields: 28 },
       {
         code: 'XYCN_WN',
@@ -175,7 +175,7 @@ describe('credit-desk catalog list', () => {
         name: '信用承诺违诺信息',
         category: '信用承诺及履行情况信息',
         infoClass: 'bad',
-        fields: 12,
+        fields: 13,
       },
     ])
   })

@@ -32,6 +32,16 @@ export const RecordQuery = PageQuery.extend({
     .boolean()
     .nullish()
     .transform((v) => v ?? null),
+  /** Only records with a 更正/撤回 waiting for review. */
+  pendingChange: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
+  /** 问题数据: records the city rejected, waiting to be corrected. */
+  rejected: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
   disclosure: z
     .enum(DISCLOSURE_FILTERS)
     .nullish()
@@ -108,6 +118,13 @@ export const RecordDetail = RecordSummary.extend({
   /** The package that carried the record to the city, once the city's receipt acknowledged it. */
   reported: z.object({ to: z.string(), sequence: z.number().int(), acknowledgedAt: TimestampMs }).nullable(),
   actions: z.array(RecordAction),
+  /** 1, then one more for each approved correction or withdrawal. */
+  version: z.number().int(),
+  withdrawnOn: z.string().nullable(),
+  withdrawalDoc: z.string().nullable(),
+  /** The city's rejection by receipt, while the record waits in 问题数据. */
+  rejection: z.object({ code: z.string(), reason: z.string(), at: TimestampMs }).nullable(),
+  changes: z.array(z.lazy(() => RecordChange)),
 })
 export type RecordDetail = z.infer<typeof RecordDetail>
 
@@ -211,3 +228,64 @@ export const CalendarYearView = z.object({
 })
 export const SaveOverrideInput = z.object({ date: IsoDate, kind: z.enum(['holiday', 'workday']), name: text(40) })
 export const DeleteOverrideInput = z.object({ date: IsoDate })
+
+/** The 失信等级 a disclosure rule governs. */
+export const DishonestyLevel = z.enum(['minor', 'general', 'serious'])
+
+export const DisclosureRuleView = z.object({
+  id: Id,
+  effectiveFrom: z.string(),
+  level: DishonestyLevel,
+  minMonths: z.number().int(),
+  maxMonths: z.number().int(),
+  /** 依据: the document (文号) that sets the periods. */
+  basis: z.string(),
+  note: z.string().nullable(),
+  /** Came with the software: the national regimes, not edited here. */
+  shipped: z.boolean(),
+  updatedBy: z.string().nullable(),
+  updatedAt: z.number().nullable(),
+})
+export type DisclosureRuleView = z.infer<typeof DisclosureRuleView>
+
+export const SaveDisclosureRule = z.object({
+  id: Id.nullish(),
+  effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date.format'),
+  level: DishonestyLevel,
+  minMonths: z.number().int().min(0).max(120),
+  maxMonths: z.number().int().min(1).max(120),
+  basis: text(200),
+  note: optionalText(500),
+})
+export type SaveDisclosureRule = z.infer<typeof SaveDisclosureRule>
+
+export const DisclosureRuleChange = z.object({ id: Id, recomputed: z.number().int() })
+
+export const RecordChange = z.object({
+  id: Id,
+  kind: z.enum(['correction', 'withdrawal']),
+  status: z.enum(['pending', 'approved', 'rejected']),
+  reason: z.string(),
+  document: z.string().nullable(),
+  /** The version an approved change made. */
+  version: z.number().int().nullable(),
+  /** The data the change replaced (ID numbers masked), once approved. */
+  previousValues: z.record(z.string(), CellValue).nullable(),
+  /** What a correction proposes (ID numbers masked). */
+  proposedValues: z.record(z.string(), CellValue).nullable(),
+  filedByName: z.string(),
+  filedAt: TimestampMs,
+  decidedByName: z.string().nullable(),
+  decidedAt: TimestampMs.nullable(),
+  comment: z.string().nullable(),
+})
+export type RecordChange = z.infer<typeof RecordChange>
+
+export const ProposeCorrectionInput = z.object({
+  recordId: Id,
+  values: z.record(z.string().max(40), z.union([z.string().max(10_000), z.number(), z.null()])),
+  reason: text(2000),
+})
+export const ProposeWithdrawalInput = z.object({ recordId: Id, reason: text(2000), document: text(200) })
+export const DecideChangeInput = z.object({ id: Id, decision: z.enum(['approved', 'rejected']), comment: optionalText(2000) })
+export const DecideChangeResult = z.object({ recordId: Id, version: z.number().int().nullable() })

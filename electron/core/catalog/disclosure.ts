@@ -43,8 +43,9 @@ export async function loadDisclosureRules(db: Knex): Promise<DisclosureRule[]> {
 }
 
 /**
- * The regime in force on the decision date decides the periods. A regime that does not define the
- * level (轻微 before 2026) falls back to its 一般 rule. Null before the first regime.
+ * The latest rule for the level in force on the decision date decides the periods; a level no rule in force
+ * defines (轻微 before 2026) takes the 一般 rule then in force. So an office rule for one level alone (严重 from
+ * 2027) leaves the other levels on the regime before it. Null before the first rule.
  */
 export function disclosureWindow(rules: DisclosureRule[], decisionDate: IsoDate, level: DishonestyLevel): DisclosureWindow | null {
   // An import asks for the same few hundred decision dates thousands of times.
@@ -61,11 +62,11 @@ export function disclosureWindow(rules: DisclosureRule[], decisionDate: IsoDate,
 const windows = new WeakMap<DisclosureRule[], Map<string, DisclosureWindow | null>>()
 
 function computeWindow(rules: DisclosureRule[], decisionDate: IsoDate, level: DishonestyLevel): DisclosureWindow | null {
-  const inForce = rules.filter((r) => r.effectiveFrom <= decisionDate)
-  if (inForce.length === 0) return null
-  const latest = inForce.reduce((a, b) => (b.effectiveFrom > a.effectiveFrom ? b : a)).effectiveFrom
-  const regime = inForce.filter((r) => r.effectiveFrom === latest)
-  const rule = regime.find((r) => r.level === level) ?? regime.find((r) => r.level === 'general')
+  const latestFor = (l: DishonestyLevel) =>
+    rules
+      .filter((r) => r.level === l && r.effectiveFrom <= decisionDate)
+      .reduce<DisclosureRule | null>((a, b) => (a == null || b.effectiveFrom > a.effectiveFrom ? b : a), null)
+  const rule = latestFor(level) ?? latestFor('general')
   if (!rule) return null
   const start = dayjs(decisionDate)
   return {

@@ -175,7 +175,8 @@ function documentIssues(fields: CatalogField[], values: Record<string, CellValue
     const typeCode = documentTypeField(field)
     const number = values[field.code]
     if (!typeCode || typeof number !== 'string' || failed.has(field.code) || failed.has(typeCode)) continue
-    const c = checkIdentityDocument((values[typeCode] as string | null) ?? null, number, new Date(`${ctx.today}T23:59:59Z`))
+    const docType = values[typeCode]
+    const c = checkIdentityDocument(typeof docType === 'string' ? docType : null, number, new Date(`${ctx.today}T23:59:59Z`))
     values[field.code] = c.normalized
     if (!c.valid) {
       issues.push({ column: field.code, message: c.reason })

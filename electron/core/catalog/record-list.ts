@@ -14,6 +14,7 @@ import { AppError } from '../shared/app-error'
 import { countRows } from '../shared/count-rows'
 import { loadDictLookup } from '../system/dictionaries'
 import { disclosureStatus, whereDisclosure } from './disclosure'
+import { recordChanges } from './record-changes'
 import { headerRow, writeXlsxStream } from '../shared/xlsx-stream'
 
 const SORT_COLUMNS = {
@@ -86,6 +87,9 @@ function filtered(db: Knex, q: RecordFilter, today: IsoDate, keys: FieldKeys | n
   if (q.late != null) b.where('r.is_late', q.late)
   if (q.pendingAction)
     b.whereExists((e) => e.select(db.raw('1')).from('record_actions as a').whereRaw('a.record_id = r.id').where('a.status', 'pending'))
+  if (q.pendingChange)
+    b.whereExists((e) => e.select(db.raw('1')).from('record_changes as c').whereRaw('c.record_id = r.id').where('c.status', 'pending'))
+  if (q.rejected) b.whereNotNull('r.rejected_at')
   if (q.batchId) b.where('r.batch_id', q.batchId)
   if (q.disclosure) whereDisclosure(b, q.disclosure, today)
   return b
@@ -247,6 +251,12 @@ export async function getRecord(db: Knex, id: number, today: IsoDate): Promise<R
       'x.sequence as reported_sequence',
       'x.acknowledged_at as reported_acknowledged_at',
       'x.peer_name as reported_to',
+      'r.version',
+      'r.withdrawn_on',
+      'r.withdrawal_doc',
+      'r.rejected_code',
+      'r.rejected_reason',
+      'r.rejected_at',
     )
     .first<
       | (RecordRowDb & {
@@ -259,6 +269,12 @@ export async function getRecord(db: Knex, id: number, today: IsoDate): Promise<R
           reported_sequence: number | null
           reported_acknowledged_at: number | null
           reported_to: string | null
+          version: number
+          withdrawn_on: string | null
+          withdrawal_doc: string | null
+          rejected_code: string | null
+          rejected_reason: string | null
+          rejected_at: number | null
         })
       | undefined
     >()
@@ -286,6 +302,11 @@ export async function getRecord(db: Knex, id: number, today: IsoDate): Promise<R
         ? { to: row.reported_to!, sequence: Number(row.reported_sequence), acknowledgedAt: Number(row.reported_acknowledged_at) }
         : null,
     actions: await listActions(db, id),
+    version: row.version,
+    withdrawnOn: row.withdrawn_on,
+    withdrawalDoc: row.withdrawal_doc,
+    rejection: row.rejected_at ? { code: row.rejected_code ?? '', reason: row.rejected_reason ?? '', at: Number(row.rejected_at) } : null,
+    changes: await recordChanges(db, id),
   }
 }
 

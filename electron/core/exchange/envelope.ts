@@ -44,6 +44,7 @@ export type RejectReason =
   | 'wrong_kind'
   | 'bad_payload'
   | 'receipt_unknown'
+  | 'receipt_unknown_records'
   | 'unsafe_name'
 
 export const reject = (reason: RejectReason, details: Record<string, unknown> = {}) =>

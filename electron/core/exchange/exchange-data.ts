@@ -39,6 +39,8 @@ export interface Watermark {
   /** 联合奖惩 cases and 信用承诺 changed up to this time (absent before they travelled: 0) */
   casesAt: number
   commitmentsAt: number
+  /** 更正 / 撤回 decided up to this time: the records they changed go again (absent before they travelled: 0) */
+  changesAt: number
 }
 
 export const ZERO_WATERMARK: Watermark = {
@@ -52,6 +54,7 @@ export const ZERO_WATERMARK: Watermark = {
   peopleAt: 0,
   casesAt: 0,
   commitmentsAt: 0,
+  changesAt: 0,
 }
 
 /** A watermark as logged, filled out to the current shape (before per-part times, `at` served every part). */
@@ -63,7 +66,7 @@ export function parseWatermark(json: string): Watermark {
 /** The marks each part moves. */
 const PART_MARKS: Record<ExportPart, Array<keyof Watermark>> = {
   catalog: ['at'],
-  records: ['records', 'actions', 'actionsAt'],
+  records: ['records', 'actions', 'actionsAt', 'changesAt'],
   progress: ['events'],
   archives: ['entries', 'grades', 'peopleAt'],
   credit: ['casesAt', 'commitmentsAt'],
@@ -91,6 +94,7 @@ export async function currentWatermark(db: Knex, now: number): Promise<Watermark
     peopleAt: now,
     casesAt: now,
     commitmentsAt: now,
+    changesAt: now,
   }
 }
 
@@ -99,11 +103,18 @@ function recordRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
     () =>
       db('records as r')
         .leftJoin('org_units as u', 'u.id', 'r.supplier_unit_id')
-        .where('r.id', '<=', to.records)
-        .andWhere('r.id', '>', from.records)
+        // New records, and older ones corrected or withdrawn since (sent again whole, with their version).
+        .where((w) =>
+          w
+            .where((n) => n.where('r.id', '<=', to.records).andWhere('r.id', '>', from.records))
+            .orWhere((c) => c.where('r.changed_at', '>', from.changesAt).andWhere('r.changed_at', '<=', to.changesAt)),
+        )
         .select(
           'r.id',
           'r.uid',
+          'r.version',
+          'r.withdrawn_on',
+          'r.withdrawal_doc',
           'r.item_code',
           'r.subject_name',
           'r.subject_type',
@@ -146,6 +157,9 @@ function recordRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
           repairedOn: r.repaired_on,
           revokedOn: r.revoked_on,
           createdAt: Number(r.created_at),
+          version: Number(r.version ?? 1),
+          withdrawnOn: r.withdrawn_on ?? null,
+          withdrawalDoc: r.withdrawal_doc ?? null,
         }
       }),
   )
@@ -180,6 +194,30 @@ function actionRows(db: Knex, from: Watermark, to: Watermark) {
         filedAt: Number(a.filed_at),
         decidedAt: a.decided_at ? Number(a.decided_at) : null,
         comment: a.decision_comment ?? null,
+      })),
+  )
+}
+
+/** Approved 更正 / 撤回 since the last acknowledged package: the version chain the city keeps (the new data is in `records`). */
+function changeRows(db: Knex, from: Watermark, to: Watermark) {
+  return byId(
+    () =>
+      db('record_changes as c')
+        .join('records as r', 'r.id', 'c.record_id')
+        .where('c.status', 'approved')
+        .where('c.decided_at', '>', from.changesAt)
+        .andWhere('c.decided_at', '<=', to.changesAt)
+        .select('c.id', 'r.uid as record_uid', 'c.kind', 'c.version', 'c.reason', 'c.document', 'c.filed_at', 'c.decided_at'),
+    'c.id',
+    (rows) =>
+      rows.map((c) => ({
+        recordUid: c.record_uid,
+        kind: c.kind,
+        version: Number(c.version),
+        reason: c.reason,
+        document: c.document ?? null,
+        filedAt: Number(c.filed_at),
+        decidedAt: Number(c.decided_at),
       })),
   )
 }
@@ -270,6 +308,7 @@ export async function* dataEntries(
   if (parts.includes('records')) {
     yield* tableParts('records', recordRows(src.db, src.keys, from, to), counts)
     yield* tableParts('record_actions', actionRows(src.db, from, to), counts)
+    yield* tableParts('record_changes', changeRows(src.db, from, to), counts)
   }
   if (parts.includes('progress')) yield* scans.tableWithScans('task_progress', progressRows(src.db, from, to), counts)
   if (parts.includes('archives')) {

@@ -332,6 +332,7 @@ export async function importPackage(
 async function applyReceipts(trx: Knex.Transaction, rows: Array<Record<string, unknown>>, receiptId: number, now: number) {
   let acknowledged = 0
   let records = 0
+  let rejected = 0
   for (const r of rows) {
     const out = await trx('exchange_packages')
       .where({ direction: 'out', digest: String(r.packageDigest) })
@@ -340,10 +341,54 @@ async function applyReceipts(trx: Knex.Transaction, rows: Array<Record<string, u
     if (out.acknowledged_at) continue
     await trx('exchange_packages').where('id', out.id).update({ acknowledged_by: receiptId, acknowledged_at: now })
     const to = parseWatermark(out.watermark ?? '')
-    records += await trx('records').whereNull('acknowledged_in').where('id', '<=', to.records).update({ acknowledged_in: out.id })
+    // A record corrected after this package left is not acknowledged by it: its new version is still to go.
+    records += await trx('records')
+      .whereNull('acknowledged_in')
+      .where('id', '<=', to.records)
+      .where((w) => w.whereNull('changed_at').orWhere('changed_at', '<=', to.changesAt))
+      .update({ acknowledged_in: out.id })
     acknowledged++
+    rejected += await applyRejections(trx, receiptRejections(r.rejections), receiptId, now)
   }
-  return { packagesAcknowledged: acknowledged, recordsAcknowledged: records }
+  return { packagesAcknowledged: acknowledged, recordsAcknowledged: records - rejected, recordsRejected: rejected }
+}
+
+export interface RecordRejection {
+  recordUid: string
+  code: string
+  reason: string
+}
+
+/** The `rejections` of a receipt row, each checked for shape; anything else refuses the receipt. */
+function receiptRejections(raw: unknown): RecordRejection[] {
+  if (raw == null) return []
+  if (!Array.isArray(raw)) throw reject('bad_payload')
+  return raw.map((x: Record<string, unknown>) => {
+    if (typeof x?.recordUid !== 'string' || typeof x.code !== 'string' || typeof x.reason !== 'string') throw reject('bad_payload')
+    return { recordUid: x.recordUid, code: x.code.slice(0, 40), reason: x.reason.slice(0, 2000) }
+  })
+}
+
+/**
+ * The city's per-record refusals: each record waits in 问题数据 with the city's reason until corrected, and is not
+ * acknowledged. A rejection naming a record this office never had refuses the whole receipt.
+ */
+async function applyRejections(trx: Knex.Transaction, rejections: RecordRejection[], receiptId: number, now: number): Promise<number> {
+  if (!rejections.length) return 0
+  const uids = rejections.map((x) => x.recordUid)
+  const known = new Set<string>()
+  for (let i = 0; i < uids.length; i += 500)
+    for (const u of await trx('records')
+      .whereIn('uid', uids.slice(i, i + 500))
+      .pluck('uid'))
+      known.add(u)
+  const unknown = uids.filter((u) => !known.has(u))
+  if (unknown.length) throw reject('receipt_unknown_records', { count: unknown.length, uids: unknown.slice(0, 5).join('、') })
+  for (const x of rejections)
+    await trx('records')
+      .where('uid', x.recordUid)
+      .update({ acknowledged_in: null, rejected_code: x.code, rejected_reason: x.reason, rejected_at: now, rejected_in: receiptId })
+  return rejections.length
 }
 
 /** Catalog updates: each item becomes a version awaiting review here unless it equals the one in force. */
@@ -423,8 +468,15 @@ async function applyTasks(
 }
 
 /** The city side: the receipt for a package it has opened, sent back to the sender. */
-export function receiptRows(header: PackageHeader, digest: string, counts: Record<string, number>, receivedAt: string) {
-  return [{ packageDigest: digest, sequence: header.sequence, kind: header.kind, receivedAt, counts, status: 'accepted' }]
+export function receiptRows(
+  header: PackageHeader,
+  digest: string,
+  counts: Record<string, number>,
+  receivedAt: string,
+  rejections: RecordRejection[] = [],
+) {
+  const status = rejections.length ? 'partial' : 'accepted'
+  return [{ packageDigest: digest, sequence: header.sequence, kind: header.kind, receivedAt, counts, status, rejections }]
 }
 
 /** Every package written or read, newest first. */

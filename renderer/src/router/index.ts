@@ -32,6 +32,11 @@ const routes: RouteRecordRaw[] = [
       { path: 'system/backup', component: () => import('../views/system/BackupPage.vue'), meta: { requires: 'backup:status' } },
       { path: 'catalog/items', component: () => import('../views/catalog/CatalogListPage.vue'), meta: { requires: 'catalog:list' } },
       {
+        path: 'catalog/disclosure-rules',
+        component: () => import('../views/catalog/DisclosureRulesPage.vue'),
+        meta: { requires: 'disclosure:rules' },
+      },
+      {
         path: 'catalog/items/:id',
         component: () => import('../views/catalog/CatalogItemPage.vue'),
         meta: { requires: 'catalog:get', parent: '/catalog/items', title: t.crumbs.catalogItem },

@@ -1,7 +1,10 @@
 // Records collected under catalog items: entry, Excel import (a job), export, objections and corrections.
 import { basename } from 'node:path'
 import { currentItem } from '../../../core/catalog/catalog'
+import { listDisclosureRules, removeDisclosureRule, saveDisclosureRule } from '../../../core/catalog/disclosure-rules'
 import { decideAction, fileAction } from '../../../core/catalog/record-actions'
+import { decideChange, proposeCorrection, proposeWithdrawal } from '../../../core/catalog/record-changes'
+import { recordWriter, supplierFor } from '../../../core/catalog/record-scope'
 import { loadStoreContext } from '../../../core/catalog/record-context'
 import { createRecord, entryDefaults } from '../../../core/catalog/record-entry'
 import { exportRecords, getRecord, listRecords, recordStats } from '../../../core/catalog/record-list'
@@ -10,14 +13,20 @@ import { writeFileAtomic } from '../../../core/shared/write-file'
 import { loadDictEntries } from '../../../core/system/dictionaries'
 import { XLSX_FILTER, actorId, jobOwner, saveXlsx, type HandlersOf } from './shared'
 
-export const recordHandlers: HandlersOf<'records'> = {
+export const recordHandlers: HandlersOf<'records' | 'disclosure'> = {
   'records:list': async (query, { db, services }) => listRecords(db, query, services.today(), services.keys),
   'records:stats': async ({ itemCode }, { db, services }) => recordStats(db, itemCode, services.today()),
   'records:get': async ({ id }, { db, services }) => getRecord(db, id, services.today()),
   'records:create': async ({ itemCode, supplierUnitId, values }, ctx) => {
     const item = await currentItem(ctx.db, itemCode)
     const store = await loadStoreContext(ctx.db, ctx.services.today(), ctx.services.keys)
-    const result = await createRecord(ctx.db, item, values, store, { supplierUnitId, createdBy: actorId(ctx), now: ctx.clock.now() })
+    const writer = await recordWriter(ctx.db, actorId(ctx))
+    const supplier = supplierFor(writer, supplierUnitId)
+    const result = await createRecord(ctx.db, item, values, store, {
+      supplierUnitId: supplier,
+      createdBy: actorId(ctx),
+      now: ctx.clock.now(),
+    })
     ctx.affected.push(`record:${result.id}`)
     return result
   },
@@ -48,7 +57,8 @@ export const recordHandlers: HandlersOf<'records'> = {
   'records:import-job': async ({ jobId }, ctx) => ctx.services.importJobs.get(jobOwner(ctx), jobId),
   'records:import-cancel': async ({ jobId }, ctx) => ctx.services.importJobs.cancel(jobOwner(ctx), jobId),
   'records:import-commit': async ({ jobId, mode, supplierUnitId }, ctx) => {
-    const job = ctx.services.importJobs.commit(jobOwner(ctx), jobId, mode, supplierUnitId)
+    const supplier = supplierFor(await recordWriter(ctx.db, actorId(ctx)), supplierUnitId)
+    const job = ctx.services.importJobs.commit(jobOwner(ctx), jobId, mode, supplier)
     ctx.affected.push(`import-job:${jobId}`, `mode:${mode}`)
     return job
   },
@@ -66,5 +76,33 @@ export const recordHandlers: HandlersOf<'records'> = {
     const recordId = await decideAction(ctx.db, id, decision, comment, actorId(ctx), ctx.clock.now(), ctx.services.today())
     ctx.affected.push(`record:${recordId}`, `record-action:${id}`, `decision:${decision}`)
     return { id }
+  },
+
+  'records:propose-correction': async (input, ctx) => {
+    const store = await loadStoreContext(ctx.db, ctx.services.today(), ctx.services.keys)
+    const id = await proposeCorrection(ctx.db, input, store, await recordWriter(ctx.db, actorId(ctx)), ctx.clock.now())
+    ctx.affected.push(`record:${input.recordId}`, `record-change:${id}`)
+    return { id }
+  },
+  'records:propose-withdrawal': async (input, ctx) => {
+    const id = await proposeWithdrawal(ctx.db, input, await recordWriter(ctx.db, actorId(ctx)), ctx.clock.now())
+    ctx.affected.push(`record:${input.recordId}`, `record-change:${id}`)
+    return { id }
+  },
+  'records:decide-change': async (input, ctx) => {
+    const result = await decideChange(ctx.db, input, actorId(ctx), ctx.clock.now(), ctx.services.today())
+    ctx.affected.push(`record:${result.recordId}`, `record-change:${input.id}`, `decision:${input.decision}`)
+    return result
+  },
+  'disclosure:rules': async (_i, { db }) => listDisclosureRules(db),
+  'disclosure:save-rule': async (input, ctx) => {
+    const change = await saveDisclosureRule(ctx.db, input, actorId(ctx), ctx.clock.now())
+    ctx.affected.push(`disclosure-rule:${change.id}`, `records-recomputed:${change.recomputed}`)
+    return change
+  },
+  'disclosure:remove-rule': async ({ id }, ctx) => {
+    const change = await removeDisclosureRule(ctx.db, id)
+    ctx.affected.push(`disclosure-rule:${id}`, `records-recomputed:${change.recomputed}`)
+    return change
   },
 }
