@@ -117,6 +117,10 @@ export const contract = {
   'records:import-errors': { input: R.JobIdInput, output: R.FileResult, access: editors, audited: false },
   'records:file-action': { input: R.FileActionInput, output: IdResult, access: editors, audited: true },
   'records:decide-action': { input: R.DecideActionInput, output: IdResult, access: reviewers, audited: true },
+  // A whole import batch taken back before it is sent: asked by a clerk, decided by another person.
+  'records:batch': { input: R.BatchInput, output: R.BatchState, access: business, audited: false },
+  'records:request-rollback': { input: R.RollbackRequestInput, output: Ok, access: editors, audited: true },
+  'records:decide-rollback': { input: R.RollbackDecisionInput, output: R.RollbackResult, access: reviewers, audited: true },
   // 更正 / 撤回: filed by the supplying unit's clerks (or the county office), decided by another person.
   'records:propose-correction': { input: R.ProposeCorrectionInput, output: IdResult, access: editors, audited: true },
   'records:propose-withdrawal': { input: R.ProposeWithdrawalInput, output: IdResult, access: editors, audited: true },

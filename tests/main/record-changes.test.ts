@@ -213,6 +213,8 @@ describe('the city’s per-record answers', () => {
     expect((await cli('package', 'import', receipt, '--data-dir', b.dataDir)).json()).toMatchObject({
       changes: { packagesAcknowledged: 1, recordsAcknowledged: 1, recordsRejected: 2 },
     })
+    expect(expectOk(await office('home:todo'))).toMatchObject({ recordsRejected: 2 })
+    expect((expectOk(await office('records:stats', {})) as { rejected: number }).rejected).toBe(2)
     const queue = expectOk(await office('records:list', { rejected: true })) as { items: RecordSummary[]; total: number }
     expect(queue.items.map((r) => r.id).sort()).toEqual([ids[0], ids[1]])
     const first = expectOk(await office('records:get', { id: ids[0]! })) as RecordDetail
@@ -235,9 +237,11 @@ describe('the city’s per-record answers', () => {
           reason: '按市平台意见更正',
         }),
       ) as { id: number }
+      expect(expectOk(await supervisor('home:todo'))).toMatchObject({ changesToDecide: 1 })
       expectOk(await supervisor('records:decide-change', { id: c.id, decision: 'approved', comment: null }))
     }
     expect((expectOk(await office('records:list', { rejected: true })) as { total: number }).total).toBe(0)
+    expect(expectOk(await office('home:todo'))).toMatchObject({ recordsRejected: 0 })
     const p3 = join(work, 'p3.cdpkg')
     expect((await cli('package', 'export', '--to', p3, '--data-dir', b.dataDir)).json()).toMatchObject({
       counts: { records: 2, record_changes: 2 },
@@ -303,5 +307,74 @@ describe('the city’s per-record answers', () => {
     expect(bad.code).toBe(1)
     expect(bad.err[0]).toContain('回执退回了 1 条本机没有的记录（ghost-1）')
     expect(await b.db('records').orderBy('id').select('id', 'acknowledged_in', 'rejected_at')).toEqual(before)
+  })
+})
+
+describe('rolling back an import batch', () => {
+  async function importBatch(b: Awaited<ReturnType<typeof setup>>['b'], call: Awaited<ReturnType<typeof setup>>['office'], first: number) {
+    const ExcelJS = (await import('exceljs')).default
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('处罚')
+    const cols = Object.keys(PENALTY)
+    ws.addRow(cols)
+    for (let i = 0; i < 3; i++)
+      ws.addRow(cols.map((c) => (c === 'CF_WSH' ? `罚〔2026〕${first + i}号` : (PENALTY as Record<string, string>)[c])))
+    b.openPath.value = join(tempDir(), 'wrong.xlsx')
+    await wb.xlsx.writeFile(b.openPath.value)
+    const opened = expectOk(await call('records:import-open', { itemCode: 'SGS_CF' })) as { job: { id: string } }
+    const wait = async () => {
+      for (;;) {
+        const job = expectOk(await call('records:import-job', { jobId: opened.job.id })) as { state: string; batchId?: number }
+        if (job.state !== 'running') return job
+        await new Promise((r) => setTimeout(r, 20))
+      }
+    }
+    await wait()
+    expectOk(await call('records:import-commit', { jobId: opened.job.id, mode: 'all' }))
+    await wait()
+    return (await b.db('import_batches').max({ id: 'id' }).first())!.id as number
+  }
+
+  it('asked by a clerk, decided by another person: the batch’s records go, audited; a sent batch cannot go', async () => {
+    const { b, office, marketClerk, taxClerk, supervisor } = await setup()
+    const batchId = await importBatch(b, marketClerk, 100)
+    expect(await b.db('records').where('batch_id', batchId).count({ n: '*' })).toEqual([{ n: 3 }])
+    expect(errorOf(await taxClerk('records:request-rollback', { batchId, reason: '导错文件' })).code).toBe('NOT_FOUND')
+    expectOk(await marketClerk('records:request-rollback', { batchId, reason: '导错文件' }))
+    expect(expectOk(await supervisor('records:batch', { batchId }))).toMatchObject({
+      rollbackReason: '导错文件',
+      rollbackRequestedBy: 'mclerk',
+      blocked: null,
+    })
+    expect(errorOf(await marketClerk('records:decide-rollback', { batchId, decision: 'approved' })).code).toBe('FORBIDDEN')
+    expect(expectOk(await supervisor('records:decide-rollback', { batchId, decision: 'approved' }))).toEqual({ removed: 3 })
+    expect(await b.db('records').where('batch_id', batchId).count({ n: '*' })).toEqual([{ n: 0 }])
+    const audit = await b.db('audit_log').where({ procedure: 'records:decide-rollback', result: 'ok' }).first()
+    expect(JSON.parse(audit!.affected_ids)).toEqual([`import-batch:${batchId}`, 'decision:approved', 'records-removed:3'])
+    expect(errorOf(await marketClerk('records:request-rollback', { batchId, reason: '再来' })).details).toMatchObject({
+      reason: 'rolled_back',
+    })
+
+    // Once a package carried the batch, it stays: corrections and withdrawals are the way.
+    const sent = await importBatch(b, office, 200)
+    const keys = tempDir()
+    await cli('keys', 'generate', '--out', keys, '--name', 'city')
+    await cli('keys', 'import-peer', join(keys, 'city.pub.pem'), '--name', '市平台', '--data-dir', b.dataDir)
+    expect((await cli('package', 'export', '--to', join(keys, 'p.cdpkg'), '--data-dir', b.dataDir)).code).toBe(0)
+    expect(errorOf(await office('records:request-rollback', { batchId: sent, reason: '导错' })).details).toMatchObject({
+      reason: 'batch_sent',
+    })
+    expect(await b.db('records').where('batch_id', sent).count({ n: '*' })).toEqual([{ n: 3 }])
+  })
+
+  it('the one who asked cannot approve; a rejection keeps the records and lets the clerk ask again', async () => {
+    const { b, admin, supervisor } = await setup()
+    const both = await userSession(b, admin, 'both', ['clerk', 'supervisor'])
+    const batchId = await importBatch(b, both, 300)
+    expectOk(await both('records:request-rollback', { batchId, reason: '导错' }))
+    expect(errorOf(await both('records:decide-rollback', { batchId, decision: 'approved' })).code).toBe('SELF_REVIEW')
+    expect(expectOk(await supervisor('records:decide-rollback', { batchId, decision: 'rejected' }))).toEqual({ removed: 0 })
+    expect(await b.db('records').where('batch_id', batchId).count({ n: '*' })).toEqual([{ n: 3 }])
+    expectOk(await both('records:request-rollback', { batchId, reason: '确实导错' }))
   })
 })

@@ -42,11 +42,21 @@ async function office() {
 describe('the 工作台', () => {
   it('shows each role its own counts and nothing of the others', async () => {
     const { admin, county, supervisor, auditor } = await office()
-    const clerkKeys = ['lateThisMonth', 'expiringSoon', 'tasksDueSoon', 'tasksOverdue', 'tasksReturned', 'tasksToAssign', 'monthly']
+    const clerkKeys = [
+      'lateThisMonth',
+      'expiringSoon',
+      'recordsRejected',
+      'tasksDueSoon',
+      'tasksOverdue',
+      'tasksReturned',
+      'tasksToAssign',
+      'monthly',
+    ]
     const supervisorKeys = [
       'catalogToReview',
       'accessToDecide',
       'repairsToDecide',
+      'changesToDecide',
       'extensionsToDecide',
       'completionsToReview',
       'breachesToDecide',

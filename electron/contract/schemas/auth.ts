@@ -56,6 +56,7 @@ const count = z.number().int().nullable()
 export const Workbench = z.object({
   lateThisMonth: count,
   expiringSoon: count,
+  recordsRejected: count,
   tasksDueSoon: count,
   tasksOverdue: count,
   tasksReturned: count,
@@ -64,6 +65,7 @@ export const Workbench = z.object({
   catalogToReview: count,
   accessToDecide: count,
   repairsToDecide: count,
+  changesToDecide: count,
   extensionsToDecide: count,
   completionsToReview: count,
   breachesToDecide: count,

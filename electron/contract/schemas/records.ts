@@ -168,6 +168,8 @@ export const RecordStats = z.object({
   disclosed: z.number().int(),
   expiringSoon: z.number().int(),
   pendingActions: z.number().int(),
+  /** 问题数据: records the city rejected, not yet corrected. */
+  rejected: z.number().int(),
   byUnit: z.array(z.object({ unitName: z.string().nullable(), total: z.number().int(), late: z.number().int() })),
 })
 export const StatsInput = z.object({
@@ -289,3 +291,19 @@ export const ProposeCorrectionInput = z.object({
 export const ProposeWithdrawalInput = z.object({ recordId: Id, reason: text(2000), document: text(200) })
 export const DecideChangeInput = z.object({ id: Id, decision: z.enum(['approved', 'rejected']), comment: optionalText(2000) })
 export const DecideChangeResult = z.object({ recordId: Id, version: z.number().int().nullable() })
+
+export const BatchInput = z.object({ batchId: Id })
+export const RollbackRequestInput = z.object({ batchId: Id, reason: text(2000) })
+export const RollbackDecisionInput = z.object({ batchId: Id, decision: z.enum(['approved', 'rejected']) })
+export const BatchState = z.object({
+  id: Id,
+  fileName: z.string(),
+  imported: z.number().int(),
+  createdAt: TimestampMs,
+  rollbackRequestedBy: z.string().nullable(),
+  rollbackRequestedAt: TimestampMs.nullable(),
+  rollbackReason: z.string().nullable(),
+  rolledBackAt: TimestampMs.nullable(),
+  blocked: z.enum(['batch_sent', 'batch_in_use']).nullable(),
+})
+export const RollbackResult = z.object({ removed: z.number().int() })

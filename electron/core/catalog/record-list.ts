@@ -232,6 +232,7 @@ export async function recordStats(db: Knex, itemCode: string | null, today: IsoD
     disclosed: await countRows(whereDisclosure(base(), 'open', today)),
     expiringSoon: await countRows(whereDisclosure(base(), 'expiring', today)),
     pendingActions: await countRows(pending),
+    rejected: await countRows(base().whereNotNull('r.rejected_at')),
     byUnit: byUnit.map((u) => ({ unitName: u.unitName, total: Number(u.total), late: Number(u.late ?? 0) })),
   }
 }

@@ -42,6 +42,8 @@ export async function workbench(db: Knex, user: WorkbenchUser, now: number, toda
     // 业务人员
     lateThisMonth: await when(clerk, () => countRows(records().where('r.is_late', true).where('r.reported_on', '>=', monthStart))),
     expiringSoon: await when(clerk, () => countRows(whereDisclosure(records(), 'expiring', today))),
+    /** 问题数据: records the city sent back, waiting to be corrected. */
+    recordsRejected: await when(clerk, () => countRows(records().whereNotNull('r.rejected_at'))),
     tasksDueSoon: clerk ? mine.filter((l) => l.light === 'yellow').length : null,
     tasksOverdue: clerk ? mine.filter((l) => l.light === 'red').length : null,
     tasksReturned: clerk ? mine.filter((l) => l.status === 'returned').length : null,
@@ -52,6 +54,7 @@ export async function workbench(db: Knex, user: WorkbenchUser, now: number, toda
     catalogToReview: await when(supervisor, () => countRows(db('catalog_items').where('status', 'submitted'))),
     accessToDecide: await when(supervisor, () => countRows(db('archive_access').where('status', 'pending'))),
     repairsToDecide: await when(supervisor, () => countRows(db('record_actions').where('status', 'pending'))),
+    changesToDecide: await when(supervisor, () => countRows(db('record_changes').where('status', 'pending'))),
     extensionsToDecide: await when(supervisor, () => countRows(db('task_events').where({ kind: 'extension', status: 'pending' }))),
     completionsToReview: await when(supervisor, () => countRows(db('task_units').where('status', 'submitted'))),
     breachesToDecide: await when(supervisor, () => countRows(whereBreachPending(db('commitments as c')))),

@@ -2,6 +2,7 @@
 import { basename } from 'node:path'
 import { currentItem } from '../../../core/catalog/catalog'
 import { listDisclosureRules, removeDisclosureRule, saveDisclosureRule } from '../../../core/catalog/disclosure-rules'
+import { batchState, decideRollback, requestRollback } from '../../../core/catalog/batch-rollback'
 import { decideAction, fileAction } from '../../../core/catalog/record-actions'
 import { decideChange, proposeCorrection, proposeWithdrawal } from '../../../core/catalog/record-changes'
 import { recordWriter, supplierFor } from '../../../core/catalog/record-scope'
@@ -11,7 +12,7 @@ import { exportRecords, getRecord, listRecords, recordStats } from '../../../cor
 import { buildRecordTemplate } from '../../../core/catalog/record-template'
 import { writeFileAtomic } from '../../../core/shared/write-file'
 import { loadDictEntries } from '../../../core/system/dictionaries'
-import { XLSX_FILTER, actorId, jobOwner, saveXlsx, type HandlersOf } from './shared'
+import { XLSX_FILTER, actorId, jobOwner, ok, saveXlsx, type HandlersOf } from './shared'
 
 export const recordHandlers: HandlersOf<'records' | 'disclosure'> = {
   'records:list': async (query, { db, services }) => listRecords(db, query, services.today(), services.keys),
@@ -78,6 +79,17 @@ export const recordHandlers: HandlersOf<'records' | 'disclosure'> = {
     return { id }
   },
 
+  'records:batch': async ({ batchId }, { db }) => batchState(db, batchId),
+  'records:request-rollback': async (input, ctx) => {
+    await requestRollback(ctx.db, input, await recordWriter(ctx.db, actorId(ctx)), ctx.clock.now())
+    ctx.affected.push(`import-batch:${input.batchId}`)
+    return ok
+  },
+  'records:decide-rollback': async (input, ctx) => {
+    const removed = await decideRollback(ctx.db, input, actorId(ctx), ctx.clock.now())
+    ctx.affected.push(`import-batch:${input.batchId}`, `decision:${input.decision}`, `records-removed:${removed}`)
+    return { removed }
+  },
   'records:propose-correction': async (input, ctx) => {
     const store = await loadStoreContext(ctx.db, ctx.services.today(), ctx.services.keys)
     const id = await proposeCorrection(ctx.db, input, store, await recordWriter(ctx.db, actorId(ctx)), ctx.clock.now())
