@@ -505,6 +505,15 @@ export interface RecordRow {
   rejected_in: number | null
 }
 
+export interface RecordRejectionRow {
+  id: number
+  record_id: number
+  receipt_id: number
+  code: string
+  reason: string
+  at: number
+}
+
 export interface RecordChangeRow {
   id: number
   record_id: number
@@ -652,6 +661,7 @@ declare module 'knex/types/tables' {
     record_actions: RecordActionRow
     records: RecordRow
     record_changes: RecordChangeRow
+    record_rejections: RecordRejectionRow
     sanction_cases: SanctionCaseRow
     settings: SettingRow
     supervision_letters: SupervisionLetterRow

@@ -15,6 +15,7 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('rejected_at')
     t.integer('rejected_in').references('exchange_packages.id')
     t.index(['changed_at'], 'records_changed_at')
+    t.index(['reported_on'], 'records_reported_on') // the monthly report reads one month of every item
     t.index(['rejected_at'], 'records_rejected_at')
   })
   await knex.schema.createTable('record_changes', (t) => {
@@ -37,6 +38,17 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['status', 'filed_at'])
     t.index(['decided_at'])
   })
+  // Every rejection as it came (the record's columns hold only the current one): the monthly report counts them.
+  await knex.schema.createTable('record_rejections', (t) => {
+    t.increments('id')
+    t.integer('record_id').notNullable().references('records.id').onDelete('CASCADE')
+    t.integer('receipt_id').notNullable().references('exchange_packages.id')
+    t.string('code').notNullable()
+    t.text('reason').notNullable()
+    t.bigInteger('at').notNullable()
+    t.index(['record_id'])
+    t.index(['at'])
+  })
   await knex.schema.alterTable('import_batches', (t) => {
     t.integer('rollback_requested_by').references('users.id')
     t.bigInteger('rollback_requested_at')
@@ -51,9 +63,11 @@ export async function down(knex: Knex): Promise<void> {
     for (const c of ['rollback_requested_by', 'rollback_requested_at', 'rollback_reason', 'rolled_back_by', 'rolled_back_at'])
       t.dropColumn(c)
   })
+  await knex.schema.dropTable('record_rejections')
   await knex.schema.dropTable('record_changes')
   await knex.schema.alterTable('records', (t) => {
     t.dropIndex(['changed_at'], 'records_changed_at')
+    t.dropIndex(['reported_on'], 'records_reported_on')
     t.dropIndex(['rejected_at'], 'records_rejected_at')
     for (const c of [
       'version',

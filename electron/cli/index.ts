@@ -26,6 +26,7 @@ import { cliErrorText, requireInputFile } from './cli-errors'
 import { osActor, withDatabase, type Out } from './cli-context'
 import { runRecords } from './records-commands'
 import { CREDIT_USAGE, runCredit } from './credit-commands'
+import { monthlyReport } from '../core/catalog/monthly-report'
 
 const USAGE = `用法 / usage: credit-desk <command> [options]
 
@@ -39,6 +40,7 @@ const USAGE = `用法 / usage: credit-desk <command> [options]
                                                 生成演示数据：县直部门、行政许可和行政处罚记录（含逾期和公示期满的），
                                                 公务员诚信档案（年度考核、个人有关事项报告、表彰、处分），最后输出 JSON 摘要
 ${CREDIT_USAGE}
+  stats monthly --month YYYY-MM [--json]       归集月报：各单位报送数、及时率、合规率、更正、撤回、市平台退回，及排名
   plan parse FILE [--json]                      把工作要点（.txt / .docx / .pdf）分解为督办任务（序号、标题、牵头/责任/配合单位、期限、周期）
 ${EXCHANGE_USAGE}
 ${BACKUP_USAGE}
@@ -150,6 +152,39 @@ async function run(argv: string[], out: Out): Promise<number> {
   if (command === 'catalog' || command === 'records') {
     const code = await runRecords(command, sub, rest, values, dataDir, out)
     if (code !== null) return code
+  }
+
+  if (command === 'stats' && sub === 'monthly') {
+    const month = values.month
+    if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+      out.error('用法：stats monthly --month YYYY-MM [--json] / give --month YYYY-MM')
+      return 2
+    }
+    return withDatabase(dataDir, out, async ({ db }) => {
+      const report = await monthlyReport(db, month)
+      if (values.json) {
+        out.log(JSON.stringify(report))
+        return 0
+      }
+      const pct = (r: number | null) => (r == null ? '—' : `${(r * 100).toFixed(1)}%`)
+      out.log(`${month} 归集月报\n排名\t单位\t报送\t及时\t及时率\t合规\t合规率\t更正\t撤回\t市平台退回`)
+      for (const u of [...report.units, { ...report.total, unit: '合计', rank: null }])
+        out.log(
+          [
+            u.rank ?? '—',
+            u.unit,
+            u.records,
+            u.onTime,
+            pct(u.onTimeRate),
+            u.firstPass,
+            pct(u.firstPassRate),
+            u.corrected,
+            u.withdrawn,
+            u.rejected,
+          ].join('\t'),
+        )
+      return 0
+    })
   }
 
   if (command === 'lists' || command === 'check' || command === 'report') {

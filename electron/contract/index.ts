@@ -125,6 +125,10 @@ export const contract = {
   'records:propose-correction': { input: R.ProposeCorrectionInput, output: IdResult, access: editors, audited: true },
   'records:propose-withdrawal': { input: R.ProposeWithdrawalInput, output: IdResult, access: editors, audited: true },
   'records:decide-change': { input: R.DecideChangeInput, output: R.DecideChangeResult, access: reviewers, audited: true },
+  // The month's 归集 report (月度通报): read, exported as Excel, saved as the printed PDF.
+  'stats:monthly': { input: R.MonthInput, output: R.MonthlyReport, access: business, audited: false },
+  'stats:monthly-export': { input: R.MonthInput, output: R.FileResult, access: business, audited: true },
+  'stats:monthly-pdf': { input: R.MonthInput, output: R.FileResult, access: business, audited: true },
   // 公示期限 rules: everyone who works with records reads them; a supervisor adds or corrects the office's own.
   'disclosure:rules': { input: Empty, output: zod.array(R.DisclosureRuleView), access: business, audited: false },
   'disclosure:save-rule': { input: R.SaveDisclosureRule, output: R.DisclosureRuleChange, access: reviewers, audited: true },

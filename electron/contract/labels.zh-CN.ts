@@ -73,6 +73,9 @@ const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'records:propose-withdrawal': '申请撤回归集数据',
   'records:decide-change': '审核更正/撤回申请',
   'disclosure:rules': '查询公示期限规则',
+  'stats:monthly': '查看归集月报',
+  'stats:monthly-export': '导出归集月报',
+  'stats:monthly-pdf': '导出归集月报通报（PDF）',
   'disclosure:save-rule': '保存公示期限规则',
   'disclosure:remove-rule': '删除公示期限规则',
   'calendar:year': '查询节假日安排',
@@ -330,3 +333,10 @@ export function reportNumber(year: number, seq: number): string {
   return `信报〔${year}〕${seq}号`
 }
 export const DISHONESTY_LEVEL_LABELS: Record<string, string> = { minor: '轻微失信', general: '一般失信', serious: '严重失信' }
+
+/** How each figure of the 归集月报 is counted: under the table on the page, in the 通报 and in the workbook. */
+export const MONTHLY_DEFINITIONS = [
+  '统计口径：报送条数为当月报送（入库）的记录数；及时率 = 决定后 7 个工作日内报送的条数 ÷ 报送条数；',
+  '合规率 = 未经更正、未被市平台退回的条数 ÷ 报送条数；更正、撤回为当月审核通过的申请数；市平台退回为当月回执退回的记录数。',
+  '排名依次按及时率、合规率、报送条数；当月无报送的单位列在最后，不参加排名。',
+]

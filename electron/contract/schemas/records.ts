@@ -307,3 +307,27 @@ export const BatchState = z.object({
   blocked: z.enum(['batch_sent', 'batch_in_use']).nullable(),
 })
 export const RollbackResult = z.object({ removed: z.number().int() })
+
+/** A month as YYYY-MM. */
+export const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month.format')
+export const MonthInput = z.object({ month: Month })
+
+const MonthlyCounts = z.object({
+  /** Records received (reported) in the month, and per catalog item code. */
+  records: z.number().int(),
+  byItem: z.record(z.string(), z.number().int()),
+  /** Reported within the 7 working days (及时). */
+  onTime: z.number().int(),
+  onTimeRate: z.number().nullable(),
+  /** Needed no correction and drew no city rejection (合规, first time). */
+  firstPass: z.number().int(),
+  firstPassRate: z.number().nullable(),
+  /** Approved corrections and withdrawals decided in the month, and city rejections received in it. */
+  corrected: z.number().int(),
+  withdrawn: z.number().int(),
+  rejected: z.number().int(),
+})
+export const MonthlyUnitRow = MonthlyCounts.extend({ unitId: Id.nullable(), unit: z.string(), rank: z.number().int().nullable() })
+export type MonthlyUnitRow = z.infer<typeof MonthlyUnitRow>
+export const MonthlyReport = z.object({ month: Month, units: z.array(MonthlyUnitRow), total: MonthlyCounts })
+export type MonthlyReport = z.infer<typeof MonthlyReport>

@@ -14,6 +14,8 @@ import { getCatalogItem, portableItem } from '../catalog/catalog'
 import type { FieldKeys } from '../security/field-crypto'
 import { EXPORT_PARTS, type ExportPart } from '../../contract/schemas/exchange'
 import { openSensitiveValue } from '../catalog/records'
+import { monthlyReport, previousMonth } from '../catalog/monthly-report'
+import { beijingDate } from '../catalog/record-context'
 import { cryptoPool, OrderedPipeline, type CryptoPool } from './crypto-pool'
 import { PART_ROWS, tableParts, type PayloadEntry } from './payload'
 import { byId } from './by-id'
@@ -222,6 +224,15 @@ function changeRows(db: Knex, from: Watermark, to: Watermark) {
   )
 }
 
+/** The last complete month's 归集 report, one row per supplying unit (as the 月度通报 shows it), sent with every package. */
+async function* monthlyReportRows(db: Knex, to: Watermark) {
+  const report = await monthlyReport(db, previousMonth(beijingDate(to.at)))
+  for (const u of report.units) {
+    const { unitId: _unitId, ...row } = u
+    yield { month: report.month, ...row }
+  }
+}
+
 /** Progress on the city's tasks, each event with the digests of its scans. */
 function progressRows(db: Knex, from: Watermark, to: Watermark) {
   return byId(
@@ -309,6 +320,7 @@ export async function* dataEntries(
     yield* tableParts('records', recordRows(src.db, src.keys, from, to), counts)
     yield* tableParts('record_actions', actionRows(src.db, from, to), counts)
     yield* tableParts('record_changes', changeRows(src.db, from, to), counts)
+    yield* tableParts('monthly_report', monthlyReportRows(src.db, to), counts)
   }
   if (parts.includes('progress')) yield* scans.tableWithScans('task_progress', progressRows(src.db, from, to), counts)
   if (parts.includes('archives')) {

@@ -384,10 +384,13 @@ async function applyRejections(trx: Knex.Transaction, rejections: RecordRejectio
       known.add(u)
   const unknown = uids.filter((u) => !known.has(u))
   if (unknown.length) throw reject('receipt_unknown_records', { count: unknown.length, uids: unknown.slice(0, 5).join('、') })
-  for (const x of rejections)
+  for (const x of rejections) {
+    const record = (await trx('records').where('uid', x.recordUid).first('id'))!
     await trx('records')
-      .where('uid', x.recordUid)
+      .where('id', record.id)
       .update({ acknowledged_in: null, rejected_code: x.code, rejected_reason: x.reason, rejected_at: now, rejected_in: receiptId })
+    await trx('record_rejections').insert({ record_id: record.id, receipt_id: receiptId, code: x.code, reason: x.reason, at: now })
+  }
   return rejections.length
 }
 

@@ -31,6 +31,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'system/settings', component: () => import('../views/system/SettingsPage.vue'), meta: { requires: 'settings:get' } },
       { path: 'system/backup', component: () => import('../views/system/BackupPage.vue'), meta: { requires: 'backup:status' } },
       { path: 'catalog/items', component: () => import('../views/catalog/CatalogListPage.vue'), meta: { requires: 'catalog:list' } },
+      { path: 'records/monthly', component: () => import('../views/records/MonthlyReportPage.vue'), meta: { requires: 'stats:monthly' } },
       {
         path: 'catalog/disclosure-rules',
         component: () => import('../views/catalog/DisclosureRulesPage.vue'),

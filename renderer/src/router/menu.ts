@@ -25,6 +25,7 @@ export const MENU: MenuGroup[] = [
     items: [
       { path: '/catalog/items', label: t.shell.catalogItems, requires: 'catalog:list' },
       { path: '/records', label: t.shell.records, requires: 'records:list' },
+      { path: '/records/monthly', label: t.shell.monthly, requires: 'stats:monthly' },
       { path: '/catalog/disclosure-rules', label: t.shell.disclosureRules, requires: 'disclosure:rules' },
     ],
   },

@@ -21,6 +21,7 @@ import {
   actorId,
   ok,
   saveFile,
+  savePagePdf,
   saveXlsx,
   storedFiles,
   viewerOf,
@@ -164,18 +165,7 @@ export const archiveHandlers: HandlersOf<'archives'> = {
   'archives:export-pdf': async ({ personId }, ctx) => {
     await requireGrant(ctx.db, await viewerOf(ctx), personId, ctx.clock.now())
     const name = await personName(ctx.db, personId)
-    const result = await saveFile(
-      ctx,
-      {
-        title: '导出诚信档案',
-        defaultName: `诚信档案-${name}-${ctx.services.today()}.pdf`,
-        filters: [{ name: 'PDF 文件', extensions: ['pdf'] }],
-      },
-      async (path) => {
-        await ctx.platform.printToPdf(ctx.sender.id, path)
-        return 1
-      },
-    )
+    const result = await savePagePdf(ctx, '导出诚信档案', `诚信档案-${name}-${ctx.services.today()}.pdf`)
     if (!result.cancelled) ctx.affected.push(`person:${personId}`, 'export:archive-pdf')
     return result
   },

@@ -32,9 +32,7 @@ import {
 import { createReport, getReport, listReports } from '../../../core/credit/credit-report'
 import { exportCases, exportCommitments, exportLists } from '../../../core/credit/credit-exports'
 import type { CallContext } from '../context'
-import { XLSX_FILTER, actorId, ok, saveFile, saveXlsx, type HandlersOf } from './shared'
-
-const PDF_FILTER = [{ name: 'PDF 文件', extensions: ['pdf'] }]
+import { XLSX_FILTER, actorId, ok, savePagePdf, saveXlsx, type HandlersOf } from './shared'
 
 /**
  * The last list import that found bad rows, per window and user: what 下载错误报告 writes out (the user's own file and
@@ -60,13 +58,6 @@ async function check(ctx: CallContext, purpose: string, subjects: RawSubject[], 
   const detail = await getCheck(ctx.db, id)
   ctx.affected.push(`credit-check:${id}`, detail.number, `subjects:${detail.subjectCount}`, `hits:${detail.hitCount}`)
   return { cancelled: false, check: detail }
-}
-
-function pdf(ctx: CallContext, title: string, defaultName: string) {
-  return saveFile(ctx, { title, defaultName, filters: PDF_FILTER }, async (path) => {
-    await ctx.platform.printToPdf(ctx.sender.id, path)
-    return 1
-  })
 }
 
 export const listHandlers: HandlersOf<'lists'> = {
@@ -142,7 +133,7 @@ export const checkHandlers: HandlersOf<'checks'> = {
   },
   'checks:export-pdf': async ({ checkId }, ctx) => {
     const c = await getCheck(ctx.db, checkId)
-    const r = await pdf(ctx, '导出核查结果单', `核查结果单-${c.number}.pdf`)
+    const r = await savePagePdf(ctx, '导出核查结果单', `核查结果单-${c.number}.pdf`)
     if (!r.cancelled) ctx.affected.push(`credit-check:${checkId}`, 'export:check-pdf')
     return r
   },
@@ -233,7 +224,7 @@ export const reportHandlers: HandlersOf<'reports'> = {
   'reports:get': async ({ reportId }, { db }) => getReport(db, reportId),
   'reports:export-pdf': async ({ reportId }, ctx) => {
     const r = await getReport(ctx.db, reportId)
-    const result = await pdf(ctx, '导出信用报告', `信用报告-${r.subjectName}-${r.number}.pdf`)
+    const result = await savePagePdf(ctx, '导出信用报告', `信用报告-${r.subjectName}-${r.number}.pdf`)
     if (!result.cancelled) ctx.affected.push(`credit-report:${reportId}`, 'export:report-pdf')
     return result
   },

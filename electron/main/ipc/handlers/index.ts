@@ -8,6 +8,7 @@ import { authHandlers } from './auth'
 import { catalogHandlers } from './catalog'
 import { caseHandlers, checkHandlers, commitmentHandlers, listHandlers, reportHandlers } from './credit'
 import { exchangeHandlers } from './exchange'
+import { monthlyHandlers } from './monthly'
 import { recordHandlers } from './records'
 import { letterHandlers, planHandlers, supervisionHandlers, taskHandlers } from './supervision'
 import { systemHandlers } from './system'
@@ -19,6 +20,7 @@ export const handlers: Handlers = {
   ...backupHandlers,
   ...catalogHandlers,
   ...recordHandlers,
+  ...monthlyHandlers,
   ...peopleHandlers,
   ...archiveHandlers,
   ...planHandlers,

@@ -47,6 +47,15 @@ export async function writableArchive(ctx: CallContext, personId: number) {
 }
 
 export const XLSX_FILTER: FileFilter[] = [{ name: 'Excel 工作簿', extensions: ['xlsx'] }]
+const PDF_FILTER: FileFilter[] = [{ name: 'PDF 文件', extensions: ['pdf'] }]
+
+/** The calling page as printed (its print styles, page numbers), saved where the user chooses. */
+export function savePagePdf(ctx: CallContext, title: string, defaultName: string) {
+  return saveFile(ctx, { title, defaultName, filters: PDF_FILTER }, async (path) => {
+    await ctx.platform.printToPdf(ctx.sender.id, path)
+    return 1
+  })
+}
 
 export const CANCELLED_FILE = { cancelled: true as const, fileName: null, rows: 0 }
 
