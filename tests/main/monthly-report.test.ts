@@ -74,22 +74,20 @@ async function november() {
   await correct(m3) // decided 1 December: not in November
   // The city's rejection as the receipt import stores it (that path: record-changes.test.ts).
   const receipt = (
-    await b
-      .db('exchange_packages')
-      .insert({
-        direction: 'in',
-        kind: 'receipt',
-        sequence: 1,
-        peer_name: '市平台',
-        peer_fingerprint: 'city',
-        digest: 'x',
-        file_name: 'r',
-        size: 1,
-        full: false,
-        counts: '{}',
-        created_at: BEIJING('2026-11-25T10:00:00'),
-        state: 'done',
-      })
+    await b.db('exchange_packages').insert({
+      direction: 'in',
+      kind: 'receipt',
+      sequence: 1,
+      peer_name: '市平台',
+      peer_fingerprint: 'city',
+      digest: 'x',
+      file_name: 'r',
+      size: 1,
+      full: false,
+      counts: '{}',
+      created_at: BEIJING('2026-11-25T10:00:00'),
+      state: 'done',
+    })
   )[0]!
   await b
     .db('record_rejections')
