@@ -131,8 +131,17 @@ test.describe('with a demo office', () => {
       '/credit/cases',
       '/credit/commitments',
       '/credit/reports/new',
+      '/records/monthly',
+      '/catalog/disclosure-rules',
     ],
-    supervisor: ['/supervision/reviews', '/archives/rules', '/credit/commitments', '/credit/cases'],
+    supervisor: [
+      '/supervision/reviews',
+      '/archives/rules',
+      '/credit/commitments',
+      '/credit/cases',
+      '/catalog/disclosure-rules',
+      '/records/monthly',
+    ],
     admin: ['/system/users', '/system/units', '/system/dicts', '/system/holidays', '/system/settings', '/system/backup'],
     auditor: ['/audit/operations', '/audit/logins'],
   }

@@ -340,3 +340,8 @@ export const MONTHLY_DEFINITIONS = [
   '合规率 = 未经更正、未被市平台退回的条数 ÷ 报送条数；更正、撤回为当月审核通过的申请数；市平台退回为当月回执退回的记录数。',
   '排名依次按及时率、合规率、报送条数；当月无报送的单位列在最后，不参加排名。',
 ]
+
+/** A plan's monthly 归集 duty (武汉 "每月 22 日前 … 报送"): its task page links to the 归集月报. */
+export function isMonthlyCollectionTask(task: { title: string; source: string; recurring: string | null }): boolean {
+  return /^monthly/.test(task.recurring ?? '') && /归集|报送|信用信息|双公示/.test(task.title + task.source)
+}

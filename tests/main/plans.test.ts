@@ -1,6 +1,8 @@
 // A work plan through the router: parse (file chosen in main), units matched to the tree (exact,
 // alias, normalised), the review's resolutions, and one transaction that saves the task tree.
 import { writeFileSync } from 'node:fs'
+import { isMonthlyCollectionTask } from '../../electron/contract/labels.zh-CN'
+import type { Output } from '../../electron/contract'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PLAN } from '../fixtures/sample-plan'
@@ -82,6 +84,12 @@ describe('work plans through the router', () => {
       recurring: 'monthly:22',
       units: { lead: ['县发展和改革局'], cooperating: ['县数据局', '县财政局'] },
     })
+    // The monthly 报送 duty links to the 归集月报; other tasks, even recurring ones, do not.
+    const detail = async (i: number) =>
+      expectOk(await clerk('tasks:get', { taskId: (tasks[i] as unknown as { id: number }).id })) as Output<'tasks:get'>
+    expect(isMonthlyCollectionTask(await detail(0))).toBe(true)
+    for (const i of [1, 2, 3, 4, 5]) expect(isMonthlyCollectionTask(await detail(i))).toBe(false)
+    expect(isMonthlyCollectionTask({ ...(await detail(0)), recurring: null })).toBe(false)
     // A task keeps one 牵头 unit: the second printed lead becomes 责任.
     expect(tasks[3]!.units).toMatchObject({ lead: ['县市场监管局'], responsible: ['县税务局'] })
     expect(await b.db('tasks').where('path', '二/2/(1)').first('parent_id')).toEqual({

@@ -706,6 +706,7 @@ export const t = {
     exportXlsx: '导出 Excel',
     print: '打印通报',
     exportPdf: '导出 PDF',
+    fromTask: '查看上月归集月报',
   },
   disclosureRules: {
     title: '公示期限规则',
@@ -895,6 +896,7 @@ export const t = {
       unitsCreated: '新建单位',
       packagesAcknowledged: '确认的数据包',
       recordsAcknowledged: '确认的记录',
+      recordsRejected: '退回的记录（见问题数据）',
       catalogCreated: '新目录事项（待审核）',
       catalogVersions: '目录新版本（待审核）',
       catalogUnchanged: '未变的目录事项',
