@@ -4,59 +4,20 @@
 // 信用报告 shows all of it → the next data package carries the cases and the commitment.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
 import ExcelJS from 'exceljs'
-import { main } from '../electron/cli/index'
-import { openPackage, writePackage } from '../electron/core/exchange/envelope'
-import { payloadReader, tablesPayload } from '../electron/core/exchange/payload'
-import { suiteOf } from '../electron/core/exchange/suites'
-import { currentOwnKey, importPeer } from '../electron/core/exchange/keyring'
-import { loadFieldKeys, noProtector } from '../electron/core/security/key-store'
-import { openDatabase } from '../electron/core/shared/open-database'
-import { systemClock } from '../electron/core/shared/clock'
-import { unlockDataDir } from '../electron/core/shared/data-dir-lock'
+import { writePackage } from '../electron/core/exchange/envelope'
+import { tablesPayload } from '../electron/core/exchange/payload'
 import { pdfText } from '../electron/core/supervision/pdf-text'
 import { completeUscc } from '../electron/core/codes/uscc'
+import { SM, cityOffice } from './city-office'
 import { expect, snap, test } from './fixtures'
-import { changeInitialPassword, login, logout, pick } from './pages'
+import { logout, pick } from './pages'
 
-const SM = suiteOf('SM2-SM3-SM4')!
-const city = SM.generate()
-let countyPub = ''
-const accounts: Record<string, string> = {}
-const NEW_PASSWORD = 'Work#2026-desk'
-
+const office = cityOffice()
+const { city, signIn } = office
 const uscc = (n: number) => completeUscc(`91350102MA${String(n).padStart(6, '0')}`)
 const BLACK_A = { name: '某某建设工程有限公司', code: uscc(105) }
 const BLACK_B = { name: '某某劳务派遣有限公司', code: uscc(112) }
-
-/** A demo office that already holds the city's exchange key (the administrator's step, covered in exchange.spec). */
-async function officeWithCityKey(dataDir: string) {
-  let out = ''
-  if (
-    (await main(['demo', 'seed', '--records', '100', '--data-dir', dataDir, '--json'], {
-      log: (s) => void (out += s),
-      error: () => {},
-    })) !== 0
-  )
-    throw new Error('demo seed failed')
-  for (const a of JSON.parse(out).accounts as Array<{ username: string; password: string }>) accounts[a.username] = a.password
-  unlockDataDir(dataDir)
-  const { db } = await openDatabase(dataDir)
-  try {
-    await importPeer(db, systemClock, { name: '市社会信用信息平台', pemText: city.publicPem }, null)
-    countyPub = (await currentOwnKey(db, await loadFieldKeys(db, dataDir, noProtector), systemClock)).publicPem
-  } finally {
-    await db.destroy()
-    unlockDataDir(dataDir)
-  }
-}
-
-async function signIn(page: Page, role: string, first: boolean) {
-  await login(page, role, first ? accounts[role]! : NEW_PASSWORD)
-  if (first) await changeInitialPassword(page, accounts[role]!, NEW_PASSWORD)
-  await expect(page.getByTestId('home-page')).toBeVisible()
-}
 
 async function suppliersWorkbook(path: string) {
   const wb = new ExcelJS.Workbook()
@@ -72,7 +33,7 @@ async function suppliersWorkbook(path: string) {
 
 test.describe('信用应用', () => {
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's parameters from the pattern
-  test.use({ prepareDataDir: async ({}, use) => use(officeWithCityKey) })
+  test.use({ prepareDataDir: async ({}, use) => use(office.prepare) })
 
   test('black list by package → batch check → 核查结果单 PDF → cases → 违诺 → 信用报告 → the next data package', async ({ app }) => {
     test.setTimeout(150_000)
@@ -88,7 +49,7 @@ test.describe('信用应用', () => {
       createdAt: new Date().toISOString(),
       sender: { orgName: '市社会信用信息平台', regionCode: '350100', uscc: '' },
       senderPrivatePem: city.privatePem,
-      recipientPublicPem: countyPub,
+      recipientPublicPem: office.state.countyPub,
       payload: tablesPayload('lists', {
         list_meta: [{ mode: 'full' }],
         list_entries: [BLACK_A, BLACK_B, { name: '外县某公司', code: uscc(999) }].map((s, i) => ({
@@ -262,28 +223,7 @@ test.describe('信用应用', () => {
     if (await confirm.isVisible().catch(() => false)) await confirm.getByRole('button', { name: '确认导出' }).click()
     await expect(page.getByTestId('package-done')).toContainText('已导出并读回校验')
     const packageFile = readdirSync(join(app.dataDir, 'exports')).find((f) => f.endsWith('.cdpkg'))!
-    const tables: Record<string, Array<Record<string, unknown>>> = {}
-    const reader = payloadReader((name, data) => {
-      const m = /^tables\/([a-z_]+)\//.exec(name)
-      if (m)
-        tables[m[1]!] = [
-          ...(tables[m[1]!] ?? []),
-          ...data
-            .toString('utf8')
-            .trim()
-            .split('\n')
-            .map((l) => JSON.parse(l)),
-        ]
-    })
-    await openPackage(
-      app.savedFile(packageFile),
-      {
-        ownKeys: new Map([[SM.fingerprint(city.publicPem), city.privatePem]]),
-        senders: new Map([[SM.fingerprint(countyPub), { publicPem: countyPub, retired: false }]]),
-      },
-      (p) => reader.write(p),
-    )
-    await reader.end()
+    const { tables } = await office.open(app.savedFile(packageFile))
     expect(tables.sanction_cases).toHaveLength(2)
     expect(tables.sanction_cases!.map((c) => c.measureName).sort()).toEqual([null, '限制参与政府采购'])
     expect(tables.commitments).toEqual([

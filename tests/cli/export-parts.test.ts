@@ -65,7 +65,9 @@ describe('what leaves the office', () => {
     expect(Object.keys(counts).sort()).toEqual([
       'catalog_items',
       'commitments',
+      'monthly_report',
       'record_actions',
+      'record_changes',
       'records',
       'sanction_cases',
       'task_progress',

@@ -5,7 +5,7 @@ import type { Knex } from 'knex'
 import { ErrorCode } from '../../contract/errors'
 import type { DisclosureRuleView, SaveDisclosureRule } from '../../contract/schemas/records'
 import { AppError, fieldError } from '../shared/app-error'
-import { disclosureWindow, loadDisclosureRules, type DishonestyLevel } from './disclosure'
+import { disclosureWindow, loadDisclosureRules } from './disclosure'
 
 export async function listDisclosureRules(db: Knex): Promise<DisclosureRuleView[]> {
   const rows = await db('disclosure_rules as d')
@@ -55,9 +55,8 @@ export async function saveDisclosureRule(db: Knex, input: SaveDisclosureRule, us
       updated_by: userId,
       updated_at: now,
     }
-    let id = input.id ?? 0
-    if (before) await trx('disclosure_rules').where('id', id).update(columns)
-    else id = ((await trx('disclosure_rules').insert(columns)) as number[])[0]!
+    if (before) await trx('disclosure_rules').where('id', before.id).update(columns)
+    const id = before ? before.id : (await trx('disclosure_rules').insert(columns))[0]!
     const from = before && before.effective_from < input.effectiveFrom ? before.effective_from : input.effectiveFrom
     return { id, recomputed: await recomputeWindows(trx, from) }
   })
@@ -85,7 +84,7 @@ async function recomputeWindows(trx: Knex.Transaction, from: string): Promise<nu
     .distinct('decision_date', 'dishonesty_level')
   let changed = 0
   for (const p of pairs) {
-    const w = disclosureWindow(rules, p.decision_date!, p.dishonesty_level as DishonestyLevel)
+    const w = disclosureWindow(rules, p.decision_date!, p.dishonesty_level!)
     changed += await trx('records')
       .where({ decision_date: p.decision_date, dishonesty_level: p.dishonesty_level })
       .update({ repairable_from: w?.repairableFrom ?? null, disclosure_ends_on: w?.endsOn ?? null })

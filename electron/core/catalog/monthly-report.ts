@@ -91,7 +91,7 @@ export async function monthlyReport(db: Knex, month: string): Promise<MonthlyRep
     .orderBy('u.sort_order')
     .select('u.id', 'u.name')
   for (const u of suppliers) at(u.id)
-  const names = new Map(suppliers.map((u) => [u.id as number, u.name as string]))
+  const names = new Map<number, string>(suppliers.map((u) => [u.id, u.name]))
 
   const rows: MonthlyUnitRow[] = [...byUnit].map(([unitId, c]) => ({
     unitId,
