@@ -108,8 +108,9 @@ test.describe('department files', () => {
     await page.getByTestId('records-import').click()
     await page.getByTestId('import-choose').click()
     await expect(page.getByTestId('import-counts')).toContainText('共 3 行')
-    await expect(page.getByTestId('import-counts')).not.toContainText('错误')
-    await page.getByTestId('import-supplier').click()
+    await expect(page.getByTestId('import-counts')).toContainText('错误 0 行')
+    await expect(page.getByTestId('import-counts')).toContainText('正确 3 行')
+    await page.getByTestId('import-supplier').first().click()
     await page.locator('.el-tree-select__popper:visible').getByText('县市场监督管理局', { exact: true }).click()
     await snap(page, '90-department-file-preview')
     await page.getByTestId('import-start').click()
@@ -191,7 +192,7 @@ test.describe('department files', () => {
 
     // The next package carries the two corrected versions and their chain, not the rest again.
     await office.signIn(page, 'clerk', false)
-    await expect(page.getByTestId('todo-recordsRejected')).toHaveCount(0)
+    await expect(page.getByTestId('todo-recordsRejected').locator('.n')).toHaveText('0')
     await page.getByTestId('sidebar').getByText('数据交换包').click()
     await page.getByTestId('export-start').click()
     const confirm = page.locator('.el-message-box').filter({ hasText: '个人信息将离开本单位' })
@@ -206,6 +207,11 @@ test.describe('department files', () => {
         [ROWS[1]!.行政相对人名称, 2, '《中华人民共和国食品安全法》第一百二十四条第一款'],
       ].sort(),
     )
+    // The record's own 失信等级 survives the correction (the form sends it back as it stood).
+    expect(second.tables.records!.find((r) => r.subjectName === ROWS[0]!.行政相对人名称)).toMatchObject({
+      dishonestyLevel: 'serious',
+      data: expect.objectContaining({ SXDJ: 'serious' }),
+    })
     expect(second.tables.record_changes).toHaveLength(2)
     expect(second.tables.record_changes![0]).toMatchObject({ kind: 'correction', version: 2, reason: '按市平台退回意见补全处罚依据条款' })
 

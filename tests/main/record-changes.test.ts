@@ -378,3 +378,26 @@ describe('rolling back an import batch', () => {
     expectOk(await both('records:request-rollback', { batchId, reason: '确实导错' }))
   })
 })
+
+describe('a correction re-works what depends on the values', () => {
+  it('keeps the record’s 失信等级 sent back from the form, and a changed decision date moves the disclosure window', async () => {
+    const { office, supervisor, create, detail } = await setup()
+    const id = await create(office, 40, { SXDJ: '严重' })
+    const shown = await detail(id)
+    expect(shown.values.SXDJ).toBe('serious')
+    const values = Object.fromEntries(Object.entries(shown.values).map(([k, v]) => [k, v == null ? null : String(v)]))
+    const c = expectOk(
+      await office('records:propose-correction', { recordId: id, values: { ...values, CF_JDRQ: '2026-11-10' }, reason: '决定日期录错' }),
+    ) as {
+      id: number
+    }
+    expectOk(await supervisor('records:decide-change', { id: c.id, decision: 'approved', comment: null }))
+    const after = await detail(id)
+    expect(after).toMatchObject({
+      values: { SXDJ: 'serious', CF_JDRQ: '2026-11-10' },
+      dishonestyLevel: 'serious',
+      repairableFrom: '2027-11-10',
+      disclosureEndsOn: '2029-11-10',
+    })
+  })
+})
