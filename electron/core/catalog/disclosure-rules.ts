@@ -10,8 +10,11 @@ import { disclosureWindow, loadDisclosureRules } from './disclosure'
 export async function listDisclosureRules(db: Knex): Promise<DisclosureRuleView[]> {
   const rows = await db('disclosure_rules as d')
     .leftJoin('users as u', 'u.id', 'd.updated_by')
-    .orderBy([{ column: 'd.effective_from', order: 'desc' }, { column: 'd.level' }])
+    .orderBy('d.effective_from', 'desc')
     .select('d.*', 'u.display_name as updated_by_name')
+  // Within a regime, by severity: 轻微, 一般, 严重.
+  const rank = (level: string) => ['minor', 'general', 'serious'].indexOf(level)
+  rows.sort((a, b) => b.effective_from.localeCompare(a.effective_from) || rank(a.level) - rank(b.level))
   return rows.map((r) => ({
     id: r.id,
     effectiveFrom: r.effective_from,
