@@ -438,6 +438,7 @@ export interface PersonRow {
   created_by: number | null
   created_at: number
   updated_at: number
+  transferred_to: string | null
 }
 
 export interface PlanRow {

@@ -49,6 +49,8 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['record_id'])
     t.index(['at'])
   })
+  // 调离: where the archive went (issue 17 §4).
+  await knex.schema.alterTable('people', (t) => t.string('transferred_to'))
   await knex.schema.alterTable('import_batches', (t) => {
     t.integer('rollback_requested_by').references('users.id')
     t.bigInteger('rollback_requested_at')
@@ -63,6 +65,7 @@ export async function down(knex: Knex): Promise<void> {
     for (const c of ['rollback_requested_by', 'rollback_requested_at', 'rollback_reason', 'rolled_back_by', 'rolled_back_at'])
       t.dropColumn(c)
   })
+  await knex.schema.alterTable('people', (t) => t.dropColumn('transferred_to'))
   await knex.schema.dropTable('record_rejections')
   await knex.schema.dropTable('record_changes')
   await knex.schema.alterTable('records', (t) => {

@@ -11,6 +11,9 @@ import { MAX_SEQUENCE, openPackage, reject, writePackage, type PackageKind } fro
 import { currentOwnKey, importPeer, recipientPeer, rotateOwnKey } from '../core/exchange/keyring'
 import { spokenFingerprint } from '../core/exchange/key-files'
 import { exportPackage, importPackage, receiptRows, type RecordRejection } from '../core/exchange/packages'
+import { requireInputFile } from './cli-errors'
+import { exportArchiveTransfer } from '../core/archives/archive-transfer'
+import { beijingDate } from '../core/catalog/record-context'
 import { payloadReader, tablesPayload } from '../core/exchange/payload'
 import { suiteOf, suiteOfKeyFile, SUITES, type Suite } from '../core/exchange/suites'
 import { EXPORT_PARTS, type ExportPart } from '../contract/schemas/exchange'
@@ -31,7 +34,9 @@ export const EXCHANGE_USAGE = `  keys generate --out DIR --name NAME [--suite st
   package export --to FILE [--full] [--include archives] [--confirm-personal] [--data-dir DIR]
                                                 导出数据交换包（默认为上次回执以来的增量）。内容按管理员为对方设置的范围；
                                                 --include 为本次加入其他部分；含个人信息（完整证件号码）时须加 --confirm-personal
-  package import FILE [--data-dir DIR]          导入市里发来的数据包（任务下发、回执）
+  package import FILE [--data-dir DIR]          导入数据包（市里的任务下发、回执、名单、目录，外县的调动档案包）
+  archives transfer-out --id-number ID --recipient PUB.pem --destination NAME --unit UNIT --to FILE
+                                                人员调动：把其诚信档案（含扫描件、等级记录）打包发给接收县，本机标记调离
   package verify FILE --key KEY.pem --sender PUB.pem        验证数据包（完好时退出码为 0）
   package open FILE --key KEY.pem --sender PUB.pem --out DIR  解开数据包：manifest.json、每张表的 NDJSON、附件
   package receipt FILE --key KEY.pem --sender PUB.pem --to RECEIPT [--reject REJECT.json]
@@ -134,7 +139,7 @@ function cityKeys(keyPem: string, senderPem: string) {
 /** --sequence: 1 to 2^31 − 1, what every reader's integer holds (a county refuses anything else). */
 const validSequence = (n: number) => Number.isInteger(n) && n >= 1 && n <= MAX_SEQUENCE
 
-export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, out: Out, withDb: WithDb): Promise<number> {
+export async function runExchange(command: 'keys' | 'package' | 'archives', a: ExchangeArgs, out: Out, withDb: WithDb): Promise<number> {
   const { sub, rest, values } = a
   try {
     if (command === 'keys' && sub === 'generate') {
@@ -210,6 +215,53 @@ export async function runExchange(command: 'keys' | 'package', a: ExchangeArgs, 
           via: 'cli',
         })
         out.log(`已导入“${name}”的公钥（${peer.suite}）\n指纹 / fingerprint: ${peer.spoken}\n请与对方电话核对指纹。`)
+        return 0
+      })
+    }
+
+    if (command === 'archives' && sub === 'transfer-out') {
+      const [to, recipient, destination, unit, idNumber] = [
+        values.to,
+        values.recipient,
+        values.destination,
+        values.unit,
+        values['id-number'],
+      ].map(str)
+      if (!to || !recipient || !destination || !unit || !idNumber) {
+        out.error(
+          '用法：archives transfer-out --id-number 身份证号 --recipient 接收方公钥.pem --destination 调往单位 --unit 接收方单位名称 --to FILE',
+        )
+        return 2
+      }
+      requireInputFile(recipient)
+      return await withDb(async (db) => {
+        const keys = await loadFieldKeys(db, a.dataDir, noProtector)
+        const r = await exportArchiveTransfer(
+          { db, keys, dataDir: a.dataDir, clock: systemClock },
+          {
+            idNumber,
+            recipientPem: readFileSync(recipient, 'utf8'),
+            destination,
+            toUnit: unit,
+            path: to,
+            userId: null,
+            today: beijingDate(Date.now()),
+            beforeCommit: (trx, t) =>
+              appendAudit(trx, {
+                at: Date.now(),
+                actorUserId: null,
+                actorName: a.osActor,
+                procedure: 'cli:archives-transfer-out',
+                result: 'ok',
+                via: 'cli',
+                affectedIds: [`person:${t.personId}`, `archive-transfer:${t.sequence}`, `destination:${destination}`],
+              }),
+          },
+        )
+        out.log(
+          `已生成“${r.name}”的调动档案包 ${to}（${r.counts.archive_entries ?? 0} 条档案记录，序号 ${r.sequence}），本机已标记为调离（调往 ${destination}）`,
+        )
+        if (values.json) out.log(JSON.stringify({ file: to, sequence: r.sequence, digest: r.digest, counts: r.counts }))
         return 0
       })
     }

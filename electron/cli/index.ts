@@ -116,6 +116,9 @@ async function run(argv: string[], out: Out): Promise<number> {
       from: { type: 'string' },
       font: { type: 'string' },
       reject: { type: 'string' },
+      'id-number': { type: 'string' },
+      destination: { type: 'string' },
+      unit: { type: 'string' },
       month: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -288,7 +291,7 @@ async function run(argv: string[], out: Out): Promise<number> {
     }
   }
 
-  if (command === 'keys' || command === 'package') {
+  if (command === 'keys' || command === 'package' || (command === 'archives' && sub === 'transfer-out')) {
     return runExchange(command, { sub, rest, values, dataDir, osActor: osActor() }, out, (fn) =>
       withDatabase(dataDir, out, ({ db }) => fn(db), { office: true }),
     )

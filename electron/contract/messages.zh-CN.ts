@@ -211,6 +211,14 @@ const PACKAGE_REJECTIONS: Record<string, [string, string]> = {
     '回执退回了 {count} 条本机没有的记录（{uids}），整份回执未导入',
     'the receipt rejects {count} records this installation does not have ({uids}); nothing was applied',
   ],
+  archive_exists: [
+    '本机已有“{name}”的诚信档案，调动档案包未导入（同一人不能有两份档案）',
+    'an archive for {name} already exists here; nothing was imported',
+  ],
+  unknown_unit: [
+    '接收单位“{unit}”在本机的单位列表中不存在，请先在“单位管理”中建立或核对名称后再导入',
+    'the receiving unit “{unit}” does not exist here',
+  ],
   unsafe_name: [
     '数据包中的文件名“{name}”不安全（指向解包目录之外），已停止，未留下任何文件',
     'unsafe entry name “{name}” (outside the output folder): nothing was written',

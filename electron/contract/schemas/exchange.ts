@@ -6,7 +6,7 @@ const Suite = z.enum(['SM2-SM3-SM4', 'X25519-Ed25519-AES256GCM'])
 /** The algorithm suites a package can use (national by default; the standard suite where a city asks for it). */
 export type SuiteName = z.infer<typeof Suite>
 /** What a transfer package carries (county → city data; city → county tasks, catalog updates, receipts, 名单). */
-export const PACKAGE_KINDS = ['data', 'tasks', 'catalog', 'receipt', 'lists'] as const
+export const PACKAGE_KINDS = ['data', 'tasks', 'catalog', 'receipt', 'lists', 'archive'] as const
 export type PackageKind = (typeof PACKAGE_KINDS)[number]
 const Kind = z.enum(PACKAGE_KINDS)
 const Counts = z.record(z.string(), z.number().int())

@@ -45,6 +45,8 @@ export type RejectReason =
   | 'bad_payload'
   | 'receipt_unknown'
   | 'receipt_unknown_records'
+  | 'archive_exists'
+  | 'unknown_unit'
   | 'unsafe_name'
 
 export const reject = (reason: RejectReason, details: Record<string, unknown> = {}) =>

@@ -334,12 +334,37 @@ export async function* dataEntries(
   }
 }
 
+/**
+ * One person's whole archive for an 调动 to another county: the person (ID number in full), every entry with its
+ * scans, the grade history, and where it goes (`transfer_meta`).
+ */
+export async function* archiveTransferEntries(
+  src: ExportSource,
+  personId: number,
+  meta: { toUnit: string; destination: string },
+  counts: Record<string, number>,
+): AsyncGenerator<PayloadEntry> {
+  const all = { ...(await currentWatermark(src.db, Number.MAX_SAFE_INTEGER)) }
+  const scans = new ScanSender(src)
+  yield* tableParts(
+    'transfer_meta',
+    (async function* () {
+      yield meta
+    })(),
+    counts,
+  )
+  yield* tableParts('people', peopleRows(src.db, src.keys, ZERO_WATERMARK, all, personId), counts)
+  yield* scans.tableWithScans('archive_entries', entryRows(src.db, ZERO_WATERMARK, all, personId), counts)
+  yield* tableParts('grade_history', gradeRows(src.db, ZERO_WATERMARK, all, personId), counts)
+}
+
 /** People whose archive changed since the last acknowledged package (their ID number opened for the city). */
-function peopleRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
+function peopleRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark, personId?: number) {
   return byId(
     () =>
       db('people as p')
         .join('org_units as u', 'u.id', 'p.unit_id')
+        .modify((q) => (personId ? q.where('p.id', personId) : q))
         .where('p.updated_at', '>', from.peopleAt)
         .andWhere('p.updated_at', '<=', to.peopleAt)
         .select(
@@ -387,11 +412,12 @@ function peopleRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
 }
 
 /** Archive entries (append-only) with the documents filed with them. */
-function entryRows(db: Knex, from: Watermark, to: Watermark) {
+function entryRows(db: Knex, from: Watermark, to: Watermark, personId?: number) {
   return byId(
     () =>
       db('archive_entries as e')
         .join('people as p', 'p.id', 'e.person_id')
+        .modify((q) => (personId ? q.where('p.id', personId) : q))
         .where('e.id', '>', from.entries)
         .andWhere('e.id', '<=', to.entries)
         .select(
@@ -436,11 +462,12 @@ function entryRows(db: Knex, from: Watermark, to: Watermark) {
 }
 
 /** Grade decisions (append-only): by the rules or overridden, with their reasons. */
-function gradeRows(db: Knex, from: Watermark, to: Watermark) {
+function gradeRows(db: Knex, from: Watermark, to: Watermark, personId?: number) {
   return byId(
     () =>
       db('grade_history as g')
         .join('people as p', 'p.id', 'g.person_id')
+        .modify((q) => (personId ? q.where('p.id', personId) : q))
         .where('g.id', '>', from.grades)
         .andWhere('g.id', '<=', to.grades)
         .select('g.id', 'p.uid as person_uid', 'g.grade', 'g.source', 'g.reasons', 'g.at'),

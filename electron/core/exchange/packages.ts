@@ -19,6 +19,7 @@ import { payloadStream } from './payload'
 import type { CollectedPayload } from './payload-collect'
 import { PayloadInWorker } from '../untrusted/payload-in-worker'
 import { suiteOf } from './suites'
+import { applyArchiveTransfer } from '../archives/archive-transfer'
 import { applyListPackage } from '../credit/list-package'
 import { beijingDate } from '../catalog/record-context'
 
@@ -218,7 +219,7 @@ export interface ImportResult {
   changes: Record<string, number>
 }
 
-const IMPORTABLE: PackageKind[] = ['tasks', 'receipt', 'catalog', 'lists']
+const IMPORTABLE: PackageKind[] = ['tasks', 'receipt', 'catalog', 'lists', 'archive']
 /** The most an imported package's entries may add up to (its tables and files are held until applied). */
 const MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
@@ -266,6 +267,7 @@ async function readPackage(
     size,
     skipped: false as const,
     tables,
+    files: collected.files,
     manifest: m,
     senderName: senders.get(opened.header.sender.keyFingerprint)!.name,
   }
@@ -324,7 +326,9 @@ export async function importPackage(
           ? await applyCatalog(trx, ctx.clock, read.tables.catalog_items ?? [])
           : read.header.kind === 'lists'
             ? await applyListPackage(trx, ctx.keys, read.tables, inId!, now, beijingDate(now))
-            : await applyTasks(trx, ctx.clock, read.tables, o.userId)
+            : read.header.kind === 'archive'
+              ? await applyArchiveTransfer(trx, ctx, read.tables, read.files, o.userId, now)
+              : await applyTasks(trx, ctx.clock, read.tables, o.userId)
     return { ...base, alreadyImported: false, senderName: read.senderName, counts: read.manifest.counts, changes }
   })
 }

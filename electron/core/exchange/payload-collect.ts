@@ -8,12 +8,15 @@ export interface CollectedPayload {
   tables: Record<string, Array<Record<string, unknown>>>
   manifest: Manifest | null
   seen: Manifest['entries']
+  /** `attachments/<sm3>` entries (the scans an archive transfer carries), as they came. */
+  files: Record<string, Uint8Array>
 }
 
 /** A reader that collects the payload; more than `maxBytes` of entries in all is an error (the import's cap). */
 export function payloadCollector(maxBytes: number): { reader: PayloadReader; result: () => CollectedPayload } {
   const tables: CollectedPayload['tables'] = {}
   const seen: Manifest['entries'] = []
+  const files: CollectedPayload['files'] = {}
   let manifest: Manifest | null = null
   let held = 0
   const reader = payloadReader((name, data) => {
@@ -23,7 +26,7 @@ export function payloadCollector(maxBytes: number): { reader: PayloadReader; res
     else if (name.startsWith('tables/') && name.endsWith('.ndjson')) {
       const rows = (tables[name.split('/')[1]!] ??= [])
       for (const line of data.toString('utf8').split('\n')) if (line) rows.push(JSON.parse(line) as Record<string, unknown>)
-    }
+    } else if (name.startsWith('attachments/')) files[name] = new Uint8Array(data)
   })
-  return { reader, result: () => ({ tables, manifest, seen }) }
+  return { reader, result: () => ({ tables, manifest, seen, files }) }
 }

@@ -877,6 +877,8 @@ export const t = {
       list_entries: '名单',
       sanction_cases: '联合奖惩案例',
       commitments: '信用承诺',
+      record_changes: '更正与撤回',
+      monthly_report: '上月归集月报',
     } as Record<string, string>,
     export: '导出到 U 盘',
     exporting: '正在加密写入… {rows}/{total} 条，{mb} MB',
@@ -886,7 +888,10 @@ export const t = {
     importTitle: '导入数据包',
     import: '从 U 盘导入',
     importing: '正在验证签名和每一块数据…',
-    importedKinds: { tasks: '任务下发', receipt: '回执', catalog: '目录更新', data: '数据', lists: '名单' } as Record<string, string>,
+    importedKinds: { tasks: '任务下发', receipt: '回执', catalog: '目录更新', data: '数据', lists: '名单', archive: '调动档案' } as Record<
+      string,
+      string
+    >,
     importedDone: '已导入{kind}（{sender}，序号 {sequence}）',
     alreadyImported: '这个数据包已经导入过，没有任何改动（{sender}，序号 {sequence}）',
     changes: {
@@ -897,6 +902,9 @@ export const t = {
       packagesAcknowledged: '确认的数据包',
       recordsAcknowledged: '确认的记录',
       recordsRejected: '退回的记录（见问题数据）',
+      archivesReceived: '调入的诚信档案',
+      entriesReceived: '档案记录',
+      scansReceived: '扫描件',
       catalogCreated: '新目录事项（待审核）',
       catalogVersions: '目录新版本（待审核）',
       catalogUnchanged: '未变的目录事项',
