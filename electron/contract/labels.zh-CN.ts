@@ -337,7 +337,8 @@ export const DISHONESTY_LEVEL_LABELS: Record<string, string> = { minor: '轻微�
 /** How each figure of the 归集月报 is counted: under the table on the page, in the 通报 and in the workbook. */
 export const MONTHLY_DEFINITIONS = [
   '统计口径：报送条数为当月报送（入库）的记录数；及时率 = 决定后 7 个工作日内报送的条数 ÷ 报送条数；',
-  '合规率 = 未经更正、未被市平台退回的条数 ÷ 报送条数；更正、撤回为当月审核通过的申请数；市平台退回为当月回执退回的记录数。',
+  '合规率 = 未经更正、未被市平台退回的条数 ÷ 报送条数；公示率 = 社会公开事项中已获市平台回执确认（由市平台公示）的条数 ÷ 社会公开事项条数；',
+  '更正、撤回为当月审核通过的申请数；市平台退回为当月回执退回的记录数。',
   '排名依次按及时率、合规率、报送条数；当月无报送的单位列在最后，不参加排名。',
 ]
 

@@ -67,7 +67,7 @@ async function november() {
   await add(market, '2026-09-01') // late
   const m3 = await add(market, '2026-11-02')
   const t1 = await add(tax, '2026-11-02')
-  await add(tax, '2026-11-01')
+  const t2 = await add(tax, '2026-11-01')
   await at('2026-11-30T23:59:00')
   await correct(m1) // decided 30 November: counts in November
   await at('2026-12-01T00:00:00')
@@ -92,6 +92,8 @@ async function november() {
   await b
     .db('record_rejections')
     .insert({ record_id: t1, receipt_id: receipt, code: 'E1', reason: '缺少依据', at: BEIJING('2026-11-25T10:00:00') })
+  // The city acknowledged t2 (the receipt import's doing, record-changes.test.ts): it counts as published.
+  await b.db('records').where('id', t2).update({ acknowledged_in: receipt })
   return { b, clerk, supervisor, admin, market, tax, health }
 }
 
@@ -111,7 +113,19 @@ describe('归集月报', () => {
       rejected: 0,
       rank: 2,
     })
-    expect(row('县税务局')).toMatchObject({ records: 2, onTime: 2, onTimeRate: 1, firstPass: 1, firstPassRate: 0.5, rejected: 1, rank: 1 })
+    expect(row('县税务局')).toMatchObject({
+      records: 2,
+      onTime: 2,
+      onTimeRate: 1,
+      firstPass: 1,
+      firstPassRate: 0.5,
+      toPublish: 2,
+      published: 1,
+      publishedRate: 0.5,
+      rejected: 1,
+      rank: 1,
+    })
+    expect(row('县市场监管局')).toMatchObject({ toPublish: 3, published: 0, publishedRate: 0 })
     expect(row('县卫健委')).toMatchObject({ records: 0, onTimeRate: null, rank: null })
     expect(r.units.map((u) => u.unit)).toEqual(['县税务局', '县市场监管局', '县卫健委'])
     expect(r.total).toMatchObject({ records: 5, onTime: 4, onTimeRate: 0.8, corrected: 1, rejected: 1 })

@@ -322,6 +322,10 @@ const MonthlyCounts = z.object({
   /** Needed no correction and drew no city rejection (合规, first time). */
   firstPass: z.number().int(),
   firstPassRate: z.number().nullable(),
+  /** Records of 社会公开 items, and those the city acknowledged (公示率 = published ÷ toPublish). */
+  toPublish: z.number().int(),
+  published: z.number().int(),
+  publishedRate: z.number().nullable(),
   /** Approved corrections and withdrawals decided in the month, and city rejections received in it. */
   corrected: z.number().int(),
   withdrawn: z.number().int(),

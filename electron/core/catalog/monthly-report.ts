@@ -11,7 +11,7 @@ import { headerRow, writeXlsxStream } from '../shared/xlsx-stream'
 /** Shown for records entered without a supplying unit. */
 export const NO_UNIT = '（未指定单位）'
 
-type Counts = Omit<MonthlyUnitRow, 'unitId' | 'unit' | 'onTimeRate' | 'firstPassRate' | 'rank'>
+type Counts = Omit<MonthlyUnitRow, 'unitId' | 'unit' | 'onTimeRate' | 'firstPassRate' | 'publishedRate' | 'rank'>
 
 const rate = (part: number, whole: number) => (whole ? Math.round((part / whole) * 10_000) / 10_000 : null)
 
@@ -32,11 +32,16 @@ export async function monthlyReport(db: Knex, month: string): Promise<MonthlyRep
   const byUnit = new Map<number | null, Counts>()
   const at = (unitId: number | null) => {
     let c = byUnit.get(unitId)
-    if (!c) byUnit.set(unitId, (c = { records: 0, onTime: 0, firstPass: 0, corrected: 0, withdrawn: 0, rejected: 0, byItem: {} }))
+    if (!c)
+      byUnit.set(
+        unitId,
+        (c = { records: 0, onTime: 0, firstPass: 0, toPublish: 0, published: 0, corrected: 0, withdrawn: 0, rejected: 0, byItem: {} }),
+      )
     return c
   }
 
   const received = await db('records as r')
+    .join('catalog_items as i', 'i.id', 'r.item_id')
     .where('r.reported_on', '>=', b.from)
     .andWhere('r.reported_on', '<', b.to)
     .groupBy('r.supplier_unit_id', 'r.item_code')
@@ -45,6 +50,9 @@ export async function monthlyReport(db: Knex, month: string): Promise<MonthlyRep
       'r.item_code',
       db.raw('count(*) as n'),
       db.raw('sum(CASE WHEN r.is_late THEN 0 ELSE 1 END) as on_time'),
+      // 公示率: of the records of 社会公开 items, those the city has acknowledged (it publishes what it receives).
+      db.raw("sum(CASE WHEN i.disclosure = 'public' THEN 1 ELSE 0 END) as to_publish"),
+      db.raw("sum(CASE WHEN i.disclosure = 'public' AND r.acknowledged_in IS NOT NULL THEN 1 ELSE 0 END) as published"),
       db.raw(
         `sum(CASE WHEN NOT EXISTS (SELECT 1 FROM record_changes c WHERE c.record_id = r.id AND c.kind = 'correction' AND c.status = 'approved')
           AND NOT EXISTS (SELECT 1 FROM record_rejections x WHERE x.record_id = r.id) THEN 1 ELSE 0 END) as first_pass`,
@@ -55,6 +63,8 @@ export async function monthlyReport(db: Knex, month: string): Promise<MonthlyRep
     c.records += Number(r.n)
     c.onTime += Number(r.on_time)
     c.firstPass += Number(r.first_pass)
+    c.toPublish += Number(r.to_publish)
+    c.published += Number(r.published)
     c.byItem[r.item_code] = Number(r.n)
   }
 
@@ -99,6 +109,7 @@ export async function monthlyReport(db: Knex, month: string): Promise<MonthlyRep
     ...c,
     onTimeRate: rate(c.onTime, c.records),
     firstPassRate: rate(c.firstPass, c.records),
+    publishedRate: rate(c.published, c.toPublish),
     rank: null,
   }))
   // Ranked by 及时率, then 合规率, then volume; a unit that reported nothing is listed after, unranked.
@@ -113,13 +124,16 @@ export async function monthlyReport(db: Knex, month: string): Promise<MonthlyRep
   let rank = 0
   for (const r of rows) if (r.records) r.rank = ++rank
 
-  const sum = (k: 'records' | 'onTime' | 'firstPass' | 'corrected' | 'withdrawn' | 'rejected') => rows.reduce((s, r) => s + r[k], 0)
+  const sum = (k: 'records' | 'onTime' | 'firstPass' | 'toPublish' | 'published' | 'corrected' | 'withdrawn' | 'rejected') =>
+    rows.reduce((s, r) => s + r[k], 0)
   const byItem: Record<string, number> = {}
   for (const r of rows) for (const [item, n] of Object.entries(r.byItem)) byItem[item] = (byItem[item] ?? 0) + n
   const total = {
     records: sum('records'),
     onTime: sum('onTime'),
     firstPass: sum('firstPass'),
+    toPublish: sum('toPublish'),
+    published: sum('published'),
     corrected: sum('corrected'),
     withdrawn: sum('withdrawn'),
     rejected: sum('rejected'),
@@ -128,7 +142,12 @@ export async function monthlyReport(db: Knex, month: string): Promise<MonthlyRep
   return {
     month,
     units: rows,
-    total: { ...total, onTimeRate: rate(total.onTime, total.records), firstPassRate: rate(total.firstPass, total.records) },
+    total: {
+      ...total,
+      onTimeRate: rate(total.onTime, total.records),
+      firstPassRate: rate(total.firstPass, total.records),
+      publishedRate: rate(total.published, total.toPublish),
+    },
   }
 }
 
@@ -152,11 +171,12 @@ export async function writeMonthlyWorkbook(report: MonthlyReport, itemNames: Map
       '及时率',
       '合规',
       '合规率',
+      '公示率',
       '更正',
       '撤回',
       '市平台退回',
     ])
-    ;[6, 28, 10, ...items.map(() => 12), 8, 9, 8, 9, 8, 8, 11].forEach((w, i) => (ws.getColumn(i + 1).width = w))
+    ;[6, 28, 10, ...items.map(() => 12), 8, 9, 8, 9, 9, 8, 8, 11].forEach((w, i) => (ws.getColumn(i + 1).width = w))
     const line = (rank: number | string, unit: string, c: MonthlyReport['total']) =>
       ws
         .addRow([
@@ -168,6 +188,7 @@ export async function writeMonthlyWorkbook(report: MonthlyReport, itemNames: Map
           pct(c.onTimeRate),
           c.firstPass,
           pct(c.firstPassRate),
+          pct(c.publishedRate),
           c.corrected,
           c.withdrawn,
           c.rejected,

@@ -698,6 +698,7 @@ export const t = {
     onTimeRate: '及时率',
     firstPass: '合规',
     firstPassRate: '合规率',
+    publishedRate: '公示率',
     corrected: '更正',
     withdrawn: '撤回',
     rejected: '市平台退回',
