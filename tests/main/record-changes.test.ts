@@ -401,3 +401,43 @@ describe('a correction re-works what depends on the values', () => {
     })
   })
 })
+
+describe('a corrected record leaves again as personal data', () => {
+  it('the export preview counts it, and a corrected passport record needs the personal-data confirmation again', async () => {
+    const { b, office, supervisor, create } = await setup()
+    const person = { XDR_MC: 'John Smith', XDR_LB: 'natural_person', XDR_SHXYM: null, ZJLX: 'passport', ZJHM: 'E12345678' }
+    const id = await create(office, 50, person)
+    const keys = tempDir()
+    await cli('keys', 'generate', '--out', keys, '--name', 'city')
+    await cli('keys', 'import-peer', join(keys, 'city.pub.pem'), '--name', '市平台', '--data-dir', b.dataDir)
+    const countyPub = join(keys, 'county.pub.pem')
+    await cli('keys', 'export-public', '--out', countyPub, '--data-dir', b.dataDir)
+    const p1 = join(keys, 'p1.cdpkg')
+    expect((await cli('package', 'export', '--to', p1, '--data-dir', b.dataDir)).code).toBe(1) // personal data, not confirmed
+    expect((await cli('package', 'export', '--to', p1, '--data-dir', b.dataDir, '--confirm-personal')).code).toBe(0)
+    const receipt = join(keys, 'r1.cdpkg')
+    await cli('package', 'receipt', p1, '--key', join(keys, 'city.key.pem'), '--sender', countyPub, '--to', receipt)
+    expect((await cli('package', 'import', receipt, '--data-dir', b.dataDir)).code).toBe(0)
+
+    b.clock.set(Date.now())
+    for (const who of [office, supervisor]) expectOk(await who('auth:unlock', { password: 'Work#2026cc' }))
+    const shown = (expectOk(await office('records:get', { id })) as RecordDetail).values
+    const c = expectOk(
+      await office('records:propose-correction', {
+        recordId: id,
+        values: { ...PENALTY, ...person, CF_WSH: '罚〔2026〕50号', ZJHM: shown.ZJHM, XDR_MC: 'John R. Smith' },
+        reason: '姓名',
+      }),
+    ) as { id: number }
+    expectOk(await supervisor('records:decide-change', { id: c.id, decision: 'approved', comment: null }))
+    const preview = expectOk(await office('exchange:preview', { full: false })) as {
+      counts: Record<string, number>
+      personal: Record<string, number>
+    }
+    expect(preview.counts).toMatchObject({ records: 1, record_changes: 1 })
+    expect(preview.personal).toMatchObject({ records: 1 })
+    const unconfirmed = await cli('package', 'export', '--to', join(keys, 'p2.cdpkg'), '--data-dir', b.dataDir)
+    expect(unconfirmed.code).toBe(1)
+    expect(unconfirmed.err.join('\n')).toMatch(/含证件号码的归集记录 1 条/)
+  })
+})

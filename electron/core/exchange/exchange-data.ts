@@ -100,17 +100,27 @@ export async function currentWatermark(db: Knex, now: number): Promise<Watermark
   }
 }
 
+/** New records, and older ones corrected or withdrawn since (sent again whole, with their version): on `records as r`. */
+function recordsToSend(w: Knex.QueryBuilder, from: Watermark, to: Watermark): Knex.QueryBuilder {
+  return w
+    .where((n) => n.where('r.id', '<=', to.records).andWhere('r.id', '>', from.records))
+    .orWhere((c) => c.where('r.changed_at', '>', from.changesAt).andWhere('r.changed_at', '<=', to.changesAt))
+}
+
+/** Approved 更正 / 撤回 decided between the marks: the version chain. */
+function changesToSend(db: Knex, from: Watermark, to: Watermark) {
+  return db('record_changes as c')
+    .where('c.status', 'approved')
+    .where('c.decided_at', '>', from.changesAt)
+    .andWhere('c.decided_at', '<=', to.changesAt)
+}
+
 function recordRows(db: Knex, keys: FieldKeys, from: Watermark, to: Watermark) {
   return byId(
     () =>
       db('records as r')
         .leftJoin('org_units as u', 'u.id', 'r.supplier_unit_id')
-        // New records, and older ones corrected or withdrawn since (sent again whole, with their version).
-        .where((w) =>
-          w
-            .where((n) => n.where('r.id', '<=', to.records).andWhere('r.id', '>', from.records))
-            .orWhere((c) => c.where('r.changed_at', '>', from.changesAt).andWhere('r.changed_at', '<=', to.changesAt)),
-        )
+        .where((w) => recordsToSend(w, from, to))
         .select(
           'r.id',
           'r.uid',
@@ -204,11 +214,8 @@ function actionRows(db: Knex, from: Watermark, to: Watermark) {
 function changeRows(db: Knex, from: Watermark, to: Watermark) {
   return byId(
     () =>
-      db('record_changes as c')
+      changesToSend(db, from, to)
         .join('records as r', 'r.id', 'c.record_id')
-        .where('c.status', 'approved')
-        .where('c.decided_at', '>', from.changesAt)
-        .andWhere('c.decided_at', '<=', to.changesAt)
         .select('c.id', 'r.uid as record_uid', 'c.kind', 'c.version', 'c.reason', 'c.document', 'c.filed_at', 'c.decided_at'),
     'c.id',
     (rows) =>
@@ -602,15 +609,16 @@ export async function previewCounts(
       db('catalog_items').where('status', 'approved').where('updated_at', '>', from.at).andWhere('updated_at', '<=', to.at),
     )
   if (parts.includes('records')) {
-    const records = () => db('records').where('id', '>', from.records).andWhere('id', '<=', to.records)
+    const records = () => db('records as r').where((w) => recordsToSend(w, from, to))
     counts.records = await n(records())
+    counts.record_changes = await n(changesToSend(db, from, to))
     counts.record_actions = await n(
       db('record_actions')
         .where('id', '<=', to.actions)
         .andWhere((q) => q.where('id', '>', from.actions).orWhere('decided_at', '>', from.actionsAt)),
     )
     // A sealed value is a personal identifier (a natural person's 证件号码, a 法定代表人's): it leaves in full.
-    personal.records = await n(records().whereNotNull('sealed'))
+    personal.records = await n(records().whereNotNull('r.sealed'))
   }
   if (parts.includes('progress'))
     counts.task_progress = await n(
