@@ -49,7 +49,7 @@ export async function withDatabase(
   dataDir: string,
   out: Out,
   fn: (opened: Awaited<ReturnType<typeof openDatabase>>) => Promise<number>,
-  opts: { create?: boolean; office?: boolean } = {},
+  opts: { create?: boolean; office?: boolean; readOnly?: boolean } = {},
 ): Promise<number> {
   if (!opts.create && !existsSync(join(dataDir, DB_FILE))) {
     out.error(
@@ -59,7 +59,7 @@ export async function withDatabase(
   }
   let opened: Awaited<ReturnType<typeof openDatabase>>
   try {
-    opened = await openDatabase(dataDir)
+    opened = await openDatabase(dataDir, new Date(), { readOnly: opts.readOnly })
   } catch (err) {
     if (!(err instanceof AppError)) throw err
     const { title, body } = startupErrorMessage(err, dataDir)

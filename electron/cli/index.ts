@@ -163,31 +163,36 @@ async function run(argv: string[], out: Out): Promise<number> {
       out.error('用法：stats monthly --month YYYY-MM [--json] / give --month YYYY-MM')
       return 2
     }
-    return withDatabase(dataDir, out, async ({ db }) => {
-      const report = await monthlyReport(db, month)
-      if (values.json) {
-        out.log(JSON.stringify(report))
+    return withDatabase(
+      dataDir,
+      out,
+      async ({ db }) => {
+        const report = await monthlyReport(db, month)
+        if (values.json) {
+          out.log(JSON.stringify(report))
+          return 0
+        }
+        const pct = (r: number | null) => (r == null ? '—' : `${(r * 100).toFixed(1)}%`)
+        out.log(`${month} 归集月报\n排名\t单位\t报送\t及时\t及时率\t合规\t合规率\t更正\t撤回\t市平台退回`)
+        for (const u of [...report.units, { ...report.total, unit: '合计', rank: null }])
+          out.log(
+            [
+              u.rank ?? '—',
+              u.unit,
+              u.records,
+              u.onTime,
+              pct(u.onTimeRate),
+              u.firstPass,
+              pct(u.firstPassRate),
+              u.corrected,
+              u.withdrawn,
+              u.rejected,
+            ].join('\t'),
+          )
         return 0
-      }
-      const pct = (r: number | null) => (r == null ? '—' : `${(r * 100).toFixed(1)}%`)
-      out.log(`${month} 归集月报\n排名\t单位\t报送\t及时\t及时率\t合规\t合规率\t更正\t撤回\t市平台退回`)
-      for (const u of [...report.units, { ...report.total, unit: '合计', rank: null }])
-        out.log(
-          [
-            u.rank ?? '—',
-            u.unit,
-            u.records,
-            u.onTime,
-            pct(u.onTimeRate),
-            u.firstPass,
-            pct(u.firstPassRate),
-            u.corrected,
-            u.withdrawn,
-            u.rejected,
-          ].join('\t'),
-        )
-      return 0
-    })
+      },
+      { readOnly: true },
+    )
   }
 
   if (command === 'lists' || command === 'check' || command === 'report') {

@@ -139,6 +139,34 @@ describe('openDatabase', () => {
     expect(msg.body).toContain(dir)
   })
 
+  it('a damaged page stops every open that may write; a read-only report skips the whole-file check unless a migration is due', async () => {
+    const dir = tempDir()
+    const first = await openDatabase(dir)
+    await first.db.raw('CREATE TABLE filler (id INTEGER PRIMARY KEY, t TEXT)')
+    for (let i = 0; i < 50; i++) await first.db('filler').insert({ t: 'x'.repeat(3000) })
+    await first.db.raw('PRAGMA wal_checkpoint(TRUNCATE)')
+    await first.db.destroy()
+    unlockDataDir(dir)
+    // Scribble over a page in the middle of the filler table.
+    const file = join(dir, DB_FILE)
+    const bytes = readFileSync(file)
+    const page = Math.floor(bytes.length / 4096) - 10
+    bytes.fill(0x5a, page * 4096 + 8, page * 4096 + 4000)
+    writeFileSync(file, bytes)
+    expect(((await openDatabase(dir).catch((e: unknown) => e)) as AppError).code).toBe(ErrorCode.DbCorrupt)
+    unlockDataDir(dir)
+    const reading = await openDatabase(dir, new Date(), { readOnly: true })
+    expect(await reading.db('knex_migrations').count({ n: '*' })).toEqual([{ n: Object.keys(migrations).length }])
+    // With a migration due the open would write: the check runs again.
+    await reading
+      .db('knex_migrations')
+      .where('id', (await reading.db('knex_migrations').max({ m: 'id' }).first())!.m)
+      .del()
+    await reading.db.destroy()
+    unlockDataDir(dir)
+    expect(((await openDatabase(dir, new Date(), { readOnly: true }).catch((e: unknown) => e)) as AppError).code).toBe(ErrorCode.DbCorrupt)
+  })
+
   it('refuses an empty (0-byte) database file instead of starting a new installation over it', async () => {
     const dir = tempDir()
     const first = await openDatabase(dir)
