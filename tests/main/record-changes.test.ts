@@ -377,6 +377,14 @@ describe('rolling back an import batch', () => {
     expect(await b.db('records').where('batch_id', batchId).count({ n: '*' })).toEqual([{ n: 3 }])
     expectOk(await both('records:request-rollback', { batchId, reason: '确实导错' }))
   })
+
+  it('a batch one of whose records is being corrected or withdrawn stays', async () => {
+    const { b, office } = await setup()
+    const batchId = await importBatch(b, office, 400)
+    const id = (await b.db('records').where('batch_id', batchId).first('id'))!.id
+    expectOk(await office('records:propose-withdrawal', { recordId: id, reason: '复议撤销', document: '复决〔2026〕1号' }))
+    expect(errorOf(await office('records:request-rollback', { batchId, reason: '导错' })).details).toMatchObject({ reason: 'batch_in_use' })
+  })
 })
 
 describe('a correction re-works what depends on the values', () => {
@@ -439,5 +447,39 @@ describe('a corrected record leaves again as personal data', () => {
     const unconfirmed = await cli('package', 'export', '--to', join(keys, 'p2.cdpkg'), '--data-dir', b.dataDir)
     expect(unconfirmed.code).toBe(1)
     expect(unconfirmed.err.join('\n')).toMatch(/含证件号码的归集记录 1 条/)
+  })
+})
+
+describe('a receipt that arrives after a correction', () => {
+  it('does not acknowledge the corrected version: it goes out in the next package', async () => {
+    const { b, office, supervisor, create } = await setup()
+    const id = await create(office, 60)
+    const keys = tempDir()
+    await cli('keys', 'generate', '--out', keys, '--name', 'city')
+    await cli('keys', 'import-peer', join(keys, 'city.pub.pem'), '--name', '市平台', '--data-dir', b.dataDir)
+    const countyPub = join(keys, 'county.pub.pem')
+    await cli('keys', 'export-public', '--out', countyPub, '--data-dir', b.dataDir)
+    const p1 = join(keys, 'p1.cdpkg')
+    expect((await cli('package', 'export', '--to', p1, '--data-dir', b.dataDir)).code).toBe(0)
+    // Corrected after p1 left (the office's clock past the command line's), before the city's receipt for p1 arrives.
+    b.clock.set(Date.now() + 1000)
+    for (const who of [office, supervisor]) expectOk(await who('auth:unlock', { password: 'Work#2026cc' }))
+    const c = expectOk(
+      await office('records:propose-correction', {
+        recordId: id,
+        values: { ...PENALTY, CF_WSH: '罚〔2026〕60号', CF_NR: '罚款四万元' },
+        reason: '金额',
+      }),
+    ) as {
+      id: number
+    }
+    expectOk(await supervisor('records:decide-change', { id: c.id, decision: 'approved', comment: null }))
+    const receipt = join(keys, 'r1.cdpkg')
+    await cli('package', 'receipt', p1, '--key', join(keys, 'city.key.pem'), '--sender', countyPub, '--to', receipt)
+    await new Promise((r) => setTimeout(r, 1100)) // the command line's clock past the correction
+    expect((await cli('package', 'import', receipt, '--data-dir', b.dataDir)).code).toBe(0)
+    expect((expectOk(await office('records:get', { id })) as RecordDetail).reported).toBeNull()
+    const p2 = await cli('package', 'export', '--to', join(keys, 'p2.cdpkg'), '--data-dir', b.dataDir)
+    expect(JSON.parse(p2.out.at(-1)!)).toMatchObject({ counts: { records: 1, record_changes: 1 } })
   })
 })

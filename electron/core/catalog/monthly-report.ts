@@ -156,8 +156,16 @@ export function previousMonth(today: string): string {
   return dayjs(today).subtract(1, 'month').format('YYYY-MM')
 }
 
+/** The month's report saved as a workbook; columns per item are headed by the items' names. */
+export async function exportMonthlyWorkbook(db: Knex, month: string, path: string): Promise<number> {
+  const names = new Map<string, string>(
+    (await db('catalog_items').where('status', 'approved').select('code', 'name')).map((i) => [i.code, i.name]),
+  )
+  return writeMonthlyWorkbook(await monthlyReport(db, month), names, path)
+}
+
 /** The report as a workbook: one row per unit in rank order, then the total, then the definitions. */
-export async function writeMonthlyWorkbook(report: MonthlyReport, itemNames: Map<string, string>, path: string): Promise<number> {
+async function writeMonthlyWorkbook(report: MonthlyReport, itemNames: Map<string, string>, path: string): Promise<number> {
   const items = Object.keys(report.total.byItem).sort()
   const pct = (r: number | null) => (r == null ? '—' : `${(r * 100).toFixed(1)}%`)
   return writeXlsxStream(path, async (wb) => {

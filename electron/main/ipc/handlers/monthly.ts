@@ -1,15 +1,11 @@
 // The month's 归集 report: the page reads it, saves it as Excel, and saves the printed 通报 (the page itself) as PDF.
-import { monthlyReport, writeMonthlyWorkbook } from '../../../core/catalog/monthly-report'
+import { exportMonthlyWorkbook, monthlyReport } from '../../../core/catalog/monthly-report'
 import { savePagePdf, saveXlsx, type HandlersOf } from './shared'
 
 export const monthlyHandlers: HandlersOf<'stats'> = {
   'stats:monthly': async ({ month }, { db }) => monthlyReport(db, month),
   'stats:monthly-export': async ({ month }, ctx) => {
-    const report = await monthlyReport(ctx.db, month)
-    const names = new Map<string, string>(
-      (await ctx.db('catalog_items').where('status', 'approved').select('code', 'name')).map((i) => [i.code, i.name]),
-    )
-    const r = await saveXlsx(ctx, '导出归集月报', `归集月报-${month}.xlsx`, (path) => writeMonthlyWorkbook(report, names, path))
+    const r = await saveXlsx(ctx, '导出归集月报', `归集月报-${month}.xlsx`, (path) => exportMonthlyWorkbook(ctx.db, month, path))
     if (!r.cancelled) ctx.affected.push(`monthly-report:${month}`, 'export:xlsx')
     return r
   },
