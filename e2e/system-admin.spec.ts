@@ -9,7 +9,7 @@ test('administrator builds the unit tree, assigns a user to a unit, and edits a 
 
   await page.getByTestId('unit-add-root').click()
   await page.getByTestId('unit-name').fill('县发展和改革局')
-  await page.getByTestId('unit-credit-code').fill('11350102MB000000X1') // wrong check character
+  await page.getByTestId('unit-credit-code').fill('11350102MB00000001') // wrong check character (the embedded organisation code is right)
   await page.getByTestId('unit-save').click()
   await expect(page.getByTestId('unit-form')).toContainText('统一社会信用代码校验位不正确')
   await page.getByTestId('unit-credit-code').fill('')

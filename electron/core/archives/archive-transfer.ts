@@ -102,7 +102,7 @@ export async function exportArchiveTransfer(ctx: ExchangeContext, o: TransferOut
     rmSync(o.path, { force: true }) // not marked here, so not sent: no package may exist for it
     throw err
   }
-  return { personId: person.id, name: person.name as string, sequence, counts, size: written.size, digest: written.digest }
+  return { personId: person.id, name: person.name, sequence, counts, size: written.size, digest: written.digest }
 }
 
 /**
@@ -182,7 +182,8 @@ export async function applyArchiveTransfer(
           })
         )[0],
       )
-      for (const a of (e.attachments ?? []) as Array<{ fileName?: unknown; sm3?: unknown }>) {
+      const cited: Array<{ fileName?: unknown; sm3?: unknown }> = Array.isArray(e.attachments) ? e.attachments : []
+      for (const a of cited) {
         const bytes = files[`attachments/${String(a.sm3)}`]
         if (!bytes || sm3Digest(Buffer.from(bytes)).toString('hex') !== a.sm3) throw reject('bad_payload')
         // Through the same checks as a scan uploaded here (type by extension and content, size).
