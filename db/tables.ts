@@ -452,6 +452,7 @@ export interface PlanRow {
   external_id: string | null
   created_by: number | null
   created_at: number
+  kind: 'document' | 'manual'
 }
 
 export interface RecordActionRow {
@@ -549,6 +550,41 @@ export interface SupervisionLetterRow {
   body: string
   created_by: number
   created_at: number
+  level: 'reminder' | 'letter' | 'notice'
+}
+
+export interface LetterRecipientRow {
+  id: number
+  letter_id: number
+  task_unit_id: number
+  previous_deadline: string | null
+  reply_event_id: number | null
+  replied_at: number | null
+}
+
+export interface SupervisionContactRow {
+  id: number
+  task_id: number
+  task_unit_id: number | null
+  kind: 'meeting' | 'phone' | 'onsite'
+  held_on: string
+  held_by: string
+  counterpart: string
+  agreed: string
+  next_check: string | null
+  event_id: number
+  created_at: number
+}
+
+export interface TaskEvaluationRow {
+  task_unit_id: number
+  quality: number
+  efficiency: number
+  satisfaction: number
+  score: number
+  comment: string | null
+  evaluated_by: number
+  evaluated_at: number
 }
 
 export interface TaskEventAttachmentRow {
@@ -567,8 +603,10 @@ export interface TaskEventRow {
   new_deadline: string | null
   decision: string | null
   status: string
-  actor_id: number
+  actor_id: number | null
   at: number
+  actor_label: string | null
+  via: string | null
 }
 
 export interface TaskUnitRow {
@@ -599,6 +637,15 @@ export interface TaskRow {
   external_id: string | null
   sort_order: number
   created_at: number
+  basis_kind: string | null
+  basis_text: string | null
+  basis_doc: string | null
+  basis_date: string | null
+  supervision_type: string | null
+  urgency: string | null
+  created_by: number | null
+  publish_requested_by: number | null
+  assigned_at: number | null
 }
 
 export interface UnitAliasRow {
@@ -666,6 +713,9 @@ declare module 'knex/types/tables' {
     sanction_cases: SanctionCaseRow
     settings: SettingRow
     supervision_letters: SupervisionLetterRow
+    letter_recipients: LetterRecipientRow
+    supervision_contacts: SupervisionContactRow
+    task_evaluations: TaskEvaluationRow
     task_event_attachments: TaskEventAttachmentRow
     task_events: TaskEventRow
     task_units: TaskUnitRow

@@ -21,6 +21,7 @@ import * as m20261202090000 from './20261202090000_audit_workstation'
 import * as m20261203090000 from './20261203090000_credit_lists_and_checks'
 import * as m20261204090000 from './20261204090000_department_files'
 import * as m20261205090000 from './20261205090000_record_corrections'
+import * as m20261206090000 from './20261206090000_supervision_register'
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261122090000_create_system_tables': m20261122090000,
@@ -42,6 +43,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261203090000_credit_lists_and_checks': m20261203090000,
   '20261204090000_department_files': m20261204090000,
   '20261205090000_record_corrections': m20261205090000,
+  '20261206090000_supervision_register': m20261206090000,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

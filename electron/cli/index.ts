@@ -27,6 +27,7 @@ import { osActor, withDatabase, type Out } from './cli-context'
 import { runRecords } from './records-commands'
 import { CREDIT_USAGE, runCredit } from './credit-commands'
 import { monthlyReport } from '../core/catalog/monthly-report'
+import { SUPERVISION_USAGE, runSupervision } from './supervision-commands'
 
 const USAGE = `用法 / usage: credit-desk <command> [options]
 
@@ -42,6 +43,7 @@ const USAGE = `用法 / usage: credit-desk <command> [options]
 ${CREDIT_USAGE}
   stats monthly --month YYYY-MM [--json]       归集月报：各单位报送数、及时率、合规率、更正、撤回、市平台退回，及排名
   plan parse FILE [--json]                      把工作要点（.txt / .docx / .pdf）分解为督办任务（序号、标题、牵头/责任/配合单位、期限、周期）
+${SUPERVISION_USAGE}
 ${EXCHANGE_USAGE}
 ${BACKUP_USAGE}
   db migrate [--data-dir DIR] [--create]        备份后升级数据库结构（目录中没有数据库时须加 --create 才新建）
@@ -55,6 +57,8 @@ ${BACKUP_USAGE}
 
 const COMMANDS_READING_A_FILE = new Set([
   'plan parse',
+  'plan import',
+  'tasks feedback-import',
   'records import',
   'lists import',
   'package lists',
@@ -120,6 +124,7 @@ async function run(argv: string[], out: Out): Promise<number> {
       destination: { type: 'string' },
       unit: { type: 'string' },
       month: { type: 'string' },
+      'create-units': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -253,6 +258,11 @@ async function run(argv: string[], out: Out): Promise<number> {
       },
       { create: true },
     )
+  }
+
+  if ((command === 'plan' && sub === 'import') || command === 'tasks') {
+    const code = await runSupervision(command, sub, rest, values, dataDir, out)
+    if (code !== null) return code
   }
 
   if (command === 'plan' && sub === 'parse') {

@@ -121,12 +121,25 @@ const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'tasks:archive': '任务归档',
   'tasks:due': '查询催办清单',
   'tasks:review-queue': '查询待审核事项',
-  'letters:issue': '签发督办函',
+  'letters:issue': '签发提醒函/督办函/通报',
   'letters:get': '查看督办函',
   'letters:export-docx': '导出督办函 Word',
   'letters:log-print': '打印督办函',
   'tasks:attach': '上传办理材料',
   'tasks:attachment': '查看办理材料',
+  'tasks:create': '立项（手工新建督办任务）',
+  'tasks:publish': '发布督办任务',
+  'tasks:urge': '催办',
+  'tasks:log-contact': '登记会议/电话/现场督办',
+  'tasks:ledger': '查询督办台账',
+  'tasks:export-ledger': '导出督办台账',
+  'tasks:feedback-form': '导出单位反馈表',
+  'tasks:feedback-preview': '检查单位反馈表',
+  'tasks:feedback-import': '导入单位反馈表',
+  'letters:register': '查询督办函登记簿',
+  'letters:export-register': '导出督办函登记簿',
+  'letters:reply': '登记督办函回复',
+  'letters:export-pdf': '导出督办函 PDF',
   'supervision:stats': '查看督办统计',
   'supervision:export-circular': '导出督办通报',
   'supervision:settings': '查看督办设置',
@@ -346,3 +359,37 @@ export const MONTHLY_DEFINITIONS = [
 export function isMonthlyCollectionTask(task: { title: string; source: string; recurring: string | null }): boolean {
   return /^monthly/.test(task.recurring ?? '') && /归集|报送|信用信息|双公示/.test(task.title + task.source)
 }
+
+// 督查督办: the words the screens, the 台账, the 反馈表 and the letter register share.
+export const TASK_ROLE_LABELS: Record<string, string> = { lead: '牵头', responsible: '责任', cooperating: '配合' }
+export const UNIT_STATUS_LABELS: Record<string, string> = {
+  pending: '待交办',
+  assigned: '待签收',
+  signed: '已签收',
+  in_progress: '办理中',
+  submitted: '待审核',
+  returned: '已退回',
+  done: '已办结',
+}
+export const LIGHT_LABELS: Record<string, string> = { green: '正常', yellow: '预警', red: '逾期', done: '已办结', none: '无期限' }
+export const TASK_STATUS_LABELS: Record<string, string> = {
+  draft: '草稿',
+  awaiting_publish: '待审核发布',
+  created: '待交办',
+  assigned: '已交办',
+  in_progress: '办理中',
+  completed: '已办结',
+  archived: '已归档',
+}
+export const BASIS_LABELS: Record<string, string> = {
+  instruction: '领导批示',
+  meeting: '会议议定',
+  superior: '上级交办',
+  public: '群众反映',
+  other: '自定义',
+}
+export const SUPERVISION_TYPE_LABELS: Record<string, string> = { routine: '常规督办', special: '专项督办', key: '重点督办' }
+export const URGENCY_LABELS: Record<string, string> = { normal: '一般', urgent: '紧急', very_urgent: '特急' }
+export const LETTER_STATE_LABELS: Record<string, string> = { awaiting: '待回复', replied: '已回复', overdue: '逾期未回复' }
+export const LETTER_COLOUR_LABELS: Record<string, string> = { blue: '蓝色', yellow: '黄色', red: '红色' }
+export const CONTACT_KIND_LABELS: Record<string, string> = { meeting: '会议督办', phone: '电话督办', onsite: '现场督办' }

@@ -15,16 +15,68 @@ const cal = packagedCalendar()
 
 describe('the task light at its edges', () => {
   it('is yellow on the deadline day itself and red the day after', () => {
-    expect(lightOf('in_progress', '2026-11-27', '2026-11-27', 5, cal)).toBe('yellow')
-    expect(lightOf('in_progress', '2026-11-27', '2026-11-28', 5, cal)).toBe('red')
-    expect(lightOf('signed', '2026-11-27', '2026-11-27', 0, cal)).toBe('yellow')
+    expect(
+      lightOf(
+        { status: 'in_progress', deadline: '2026-11-27', percent: 0, startedOn: null },
+        '2026-11-27',
+        { yellowDays: 5, lagMargin: 100 },
+        cal,
+      ),
+    ).toBe('yellow')
+    expect(
+      lightOf(
+        { status: 'in_progress', deadline: '2026-11-27', percent: 0, startedOn: null },
+        '2026-11-28',
+        { yellowDays: 5, lagMargin: 100 },
+        cal,
+      ),
+    ).toBe('red')
+    expect(
+      lightOf(
+        { status: 'signed', deadline: '2026-11-27', percent: 0, startedOn: null },
+        '2026-11-27',
+        { yellowDays: 0, lagMargin: 100 },
+        cal,
+      ),
+    ).toBe('yellow')
   })
 
   it('turns yellow exactly N working days before the deadline', () => {
     // 2026-11-20 (Fri) to 2026-11-27 (Fri): five working days.
     expect(cal.workingDaysBetween('2026-11-20', '2026-11-27').value).toBe(5)
-    expect(lightOf('in_progress', '2026-11-27', '2026-11-20', 5, cal)).toBe('yellow')
-    expect(lightOf('in_progress', '2026-11-27', '2026-11-20', 4, cal)).toBe('green')
+    expect(
+      lightOf(
+        { status: 'in_progress', deadline: '2026-11-27', percent: 0, startedOn: null },
+        '2026-11-20',
+        { yellowDays: 5, lagMargin: 100 },
+        cal,
+      ),
+    ).toBe('yellow')
+    expect(
+      lightOf(
+        { status: 'in_progress', deadline: '2026-11-27', percent: 0, startedOn: null },
+        '2026-11-20',
+        { yellowDays: 4, lagMargin: 100 },
+        cal,
+      ),
+    ).toBe('green')
+  })
+})
+
+describe('progress against plan at its edges', () => {
+  // Out on 1 Nov, due 31 Dec (60 days): on 1 Dec 30 of 60 days = 50 % of the time has passed.
+  const unit = (percent: number) => ({ status: 'in_progress' as const, deadline: '2026-12-31', percent, startedOn: '2026-11-01' })
+  const rules = { yellowDays: 5, lagMargin: 30 }
+  it('turns yellow when the time elapsed runs ahead of the reported percentage by more than the margin', () => {
+    expect(lightOf(unit(20), '2026-12-01', rules, cal)).toBe('green') // 50 − 20 = 30: not more than the margin
+    expect(lightOf(unit(19), '2026-12-01', rules, cal)).toBe('yellow') // 31
+    expect(lightOf(unit(0), '2026-11-19', rules, cal)).toBe('green') // 18 of 60 days = 30 %
+    expect(lightOf(unit(0), '2026-11-20', rules, cal)).toBe('yellow') // 19 of 60 days = 31.7 %
+    expect(lightOf(unit(19), '2026-12-01', { ...rules, lagMargin: 31 }, cal)).toBe('green')
+  })
+  it('does not judge a unit before its task went out, nor a unit without a start', () => {
+    expect(lightOf({ ...unit(0), startedOn: null }, '2026-12-01', rules, cal)).toBe('green')
+    expect(lightOf(unit(0), '2026-11-01', rules, cal)).toBe('green')
   })
 })
 

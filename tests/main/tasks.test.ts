@@ -170,9 +170,20 @@ describe('supervision tasks through the router', () => {
     expect(stats.trend).toEqual([{ month: '2026-11', completed: 3 }])
   })
 
-  it('a supervisor tunes the yellow threshold, the 目标考核 weights and the 文号 prefix; others cannot', async () => {
+  it('a supervisor tunes the yellow threshold, the 目标考核 weights and the 文号 prefixes; others cannot', async () => {
     const { clerk, boss, taskId } = await savedPlan()
-    const settings = { yellowWorkingDays: 30, weights: { onTime: 100, perReturn: 10, perOverdue: 5 }, letterPrefix: '督办' }
+    const settings = {
+      yellowWorkingDays: 30,
+      lagMarginPercent: 100,
+      weights: { onTime: 100, evaluation: 0, perReturn: 10, perOverdue: 5 },
+      evaluationWeights: { quality: 50, efficiency: 30, satisfaction: 20 },
+      letterLevels: [
+        { level: 'reminder', name: '提醒函', prefix: '提醒' },
+        { level: 'letter', name: '督办函', prefix: '督办' },
+        { level: 'notice', name: '通报', prefix: '通报' },
+      ],
+      publishReview: true,
+    }
     expect(errorOf(await clerk('supervision:save-settings', settings)).code).toBe('FORBIDDEN')
     expect(errorOf(await boss('supervision:save-settings', { ...settings, yellowWorkingDays: 0 })).details!.fields).toEqual([
       { path: 'yellowWorkingDays', message: 'settings.yellowRange' },
@@ -221,13 +232,55 @@ describe('supervision tasks through the router', () => {
 
   it('lights: green, yellow within N working days, red past the deadline; holidays do not count', () => {
     const cal = packagedCalendar()
-    expect(lightOf('in_progress', '2026-12-31', '2026-11-23', 5, cal)).toBe('green')
-    expect(lightOf('in_progress', '2026-11-27', '2026-11-23', 5, cal)).toBe('yellow')
-    expect(lightOf('in_progress', '2026-11-20', '2026-11-23', 5, cal)).toBe('red')
-    expect(lightOf('done', '2026-11-20', '2026-11-23', 5, cal)).toBe('done')
+    expect(
+      lightOf(
+        { status: 'in_progress', deadline: '2026-12-31', percent: 0, startedOn: null },
+        '2026-11-23',
+        { yellowDays: 5, lagMargin: 100 },
+        cal,
+      ),
+    ).toBe('green')
+    expect(
+      lightOf(
+        { status: 'in_progress', deadline: '2026-11-27', percent: 0, startedOn: null },
+        '2026-11-23',
+        { yellowDays: 5, lagMargin: 100 },
+        cal,
+      ),
+    ).toBe('yellow')
+    expect(
+      lightOf(
+        { status: 'in_progress', deadline: '2026-11-20', percent: 0, startedOn: null },
+        '2026-11-23',
+        { yellowDays: 5, lagMargin: 100 },
+        cal,
+      ),
+    ).toBe('red')
+    expect(
+      lightOf(
+        { status: 'done', deadline: '2026-11-20', percent: 0, startedOn: null },
+        '2026-11-23',
+        { yellowDays: 5, lagMargin: 100 },
+        cal,
+      ),
+    ).toBe('done')
     // 2026-10-01…07 is the National Day holiday: from 30 Sep to 9 Oct is 2 working days (8th, 9th).
-    expect(lightOf('signed', '2026-10-09', '2026-09-30', 2, cal)).toBe('yellow')
-    expect(lightOf('signed', '2026-10-12', '2026-09-30', 2, cal)).toBe('green')
+    expect(
+      lightOf(
+        { status: 'signed', deadline: '2026-10-09', percent: 0, startedOn: null },
+        '2026-09-30',
+        { yellowDays: 2, lagMargin: 100 },
+        cal,
+      ),
+    ).toBe('yellow')
+    expect(
+      lightOf(
+        { status: 'signed', deadline: '2026-10-12', percent: 0, startedOn: null },
+        '2026-09-30',
+        { yellowDays: 2, lagMargin: 100 },
+        cal,
+      ),
+    ).toBe('green')
   })
 
   it('lists what is overdue, and a 督办函 gets the next number of the year and comes out as a Word file', async () => {
@@ -258,6 +311,16 @@ describe('supervision tasks through the router', () => {
         { light: 'none', count: 0 },
       ],
     })
+    // The circular ranks units by score: the two overdue units lose 5 points per overdue item.
+    const stats = expectOk(await clerk('supervision:stats', {})) as {
+      byUnit: Array<{ unitName: string; overdue: number; score: number }>
+      overdueRanking: Array<{ unitName: string }>
+    }
+    expect(stats.byUnit.map((u) => [u.unitName, u.overdue, u.score])).toEqual([
+      ['各乡（镇、街道）', 1, 0],
+      ['县直有关部门', 1, 0],
+    ])
+    expect(stats.overdueRanking).toHaveLength(2)
     expect(
       errorOf(await clerk('letters:issue', { taskId: late, taskUnitIds: [due[0]!.taskUnitId], newDeadline: '2026-12-15', note: null }))
         .code,
@@ -279,16 +342,13 @@ describe('supervision tasks through the router', () => {
     expect(letter.unitNames).toEqual(['各乡（镇、街道）', '县直有关部门'])
     expect(letter.body).toContain('原定完成期限为2026年9月30日')
     expect(letter.body).toContain('于2026年12月15日前办结')
-    // The circular ranks units by score: the two overdue units lose 5 points per overdue item.
-    const stats = expectOk(await clerk('supervision:stats', {})) as {
-      byUnit: Array<{ unitName: string; overdue: number; score: number }>
-      overdueRanking: Array<{ unitName: string }>
-    }
-    expect(stats.byUnit.map((u) => [u.unitName, u.overdue, u.score])).toEqual([
-      ['县直有关部门', 1, 0],
-      ['各乡（镇、街道）', 1, 0],
+    // The letter's reply deadline is now each unit's deadline: neither is overdue, and with nothing due neither is scored.
+    const after = expectOk(await clerk('supervision:stats', {})) as typeof stats
+    expect(after.byUnit.map((u) => [u.unitName, u.overdue, u.score])).toEqual([
+      ['各乡（镇、街道）', 0, null],
+      ['县直有关部门', 0, null],
     ])
-    expect(stats.overdueRanking).toHaveLength(2)
+    expect(expectOk(await clerk('tasks:due'))).toEqual([])
     const circular = join(tempDir(), 'circular.xlsx')
     b.savePath.value = circular
     expect(expectOk(await clerk('supervision:export-circular', {}))).toMatchObject({ cancelled: false, rows: 2 })
@@ -299,9 +359,11 @@ describe('supervision tasks through the router', () => {
       '名次',
       '单位',
       '任务数',
+      '应办结',
       '已办结',
       '办结率(%)',
       '按期办结率(%)',
+      '评价',
       '逾期',
       '退回',
       '得分',

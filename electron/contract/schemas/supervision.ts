@@ -5,6 +5,16 @@ import { Id, TimestampMs, optionalText, text } from './common'
 export const UNIT_STATUSES = ['pending', 'assigned', 'signed', 'in_progress', 'submitted', 'returned', 'done'] as const
 export type UnitStatus = (typeof UNIT_STATUSES)[number]
 
+/** Escalating letters, lowest first: 提醒函 (blue), 督办函 (yellow), 通报 (red). */
+export const LETTER_LEVELS = ['reminder', 'letter', 'notice'] as const
+export type LetterLevel = (typeof LETTER_LEVELS)[number]
+/** 立项依据 of a task set up by hand. */
+export const BASIS_KINDS = ['instruction', 'meeting', 'superior', 'public', 'other'] as const
+export const SUPERVISION_TYPES = ['routine', 'special', 'key'] as const
+export const URGENCIES = ['normal', 'urgent', 'very_urgent'] as const
+export const CONTACT_KINDS = ['meeting', 'phone', 'onsite'] as const
+export const RECURRENCES = ['monthly', 'quarterly', 'semiannual', 'annual'] as const
+
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date.format')
 const Names = z.array(text(100)).max(100)
 export const PlanUnits = z.object({ lead: Names, responsible: Names, cooperating: Names })
@@ -73,6 +83,39 @@ export const SavedTask = z.object({
 })
 
 export const TaskIdInput = z.object({ taskId: Id })
+
+/** 立项 by hand: outside any plan, into the year's 临时督办事项. */
+export const ManualTaskInput = z
+  .object({
+    title: text(200),
+    content: text(4000),
+    basisKind: z.enum(BASIS_KINDS),
+    /** What 自定义 means, or a note on the basis (领导批示 of whom). */
+    basisText: optionalText(200),
+    basisDoc: optionalText(100),
+    basisDate: IsoDate.nullable(),
+    supervisionType: z.enum(SUPERVISION_TYPES),
+    urgency: z.enum(URGENCIES),
+    leadUnitIds: z.array(Id).min(1, 'task.leadRequired').max(20),
+    cooperatingUnitIds: z.array(Id).max(50),
+    deadline: IsoDate,
+    recurring: z.enum(RECURRENCES).nullable(),
+  })
+  .refine((t) => t.basisKind !== 'other' || !!t.basisText, { path: ['basisText'], message: 'task.basisTextRequired' })
+export const PublishResult = z.object({ status: z.enum(['awaiting_publish', 'assigned']) })
+export const UrgeInput = z.object({ taskUnitId: Id, text: text(1000) })
+export const ContactInput = z.object({
+  taskId: Id,
+  taskUnitId: Id.nullable(),
+  kind: z.enum(CONTACT_KINDS),
+  heldOn: IsoDate,
+  heldBy: text(200),
+  counterpart: text(200),
+  agreed: text(4000),
+  nextCheck: IsoDate.nullable(),
+})
+const Score = z.number().int().min(0, 'evaluation.range').max(100, 'evaluation.range')
+export const EvaluationInput = z.object({ quality: Score, efficiency: Score, satisfaction: Score, comment: optionalText(1000) })
 /** Several tasks of a plan at once (a 工作要点 has a few dozen; 梧州's has 66). */
 export const TaskIdsInput = z.object({ taskIds: z.array(Id).min(1).max(500) })
 export const AssignManyResult = z.object({ assigned: z.number().int(), alreadyAssigned: z.number().int() })
@@ -81,7 +124,13 @@ export const ProgressInput = z.object({ taskUnitId: Id, text: text(4000), percen
 export const ExtensionInput = z.object({ taskUnitId: Id, reason: text(2000), newDeadline: IsoDate })
 export const ExtensionDecision = z.object({ eventId: Id, decision: z.enum(['approved', 'refused']), comment: text(2000) })
 export const SubmitInput = z.object({ taskUnitId: Id, text: text(4000) })
-export const ReviewInput = z.object({ taskUnitId: Id, decision: z.enum(['approved', 'returned']), comment: text(2000) })
+export const ReviewInput = z.object({
+  taskUnitId: Id,
+  decision: z.enum(['approved', 'returned']),
+  comment: text(2000),
+  /** The 质量/效率/满意度 evaluation that goes with an approval. */
+  evaluation: EvaluationInput.nullish().transform((v) => v ?? null),
+})
 const Light = z.enum(['green', 'yellow', 'red', 'done', 'none'])
 export const TaskDetail = z.object({
   id: Id,
@@ -94,6 +143,19 @@ export const TaskDetail = z.object({
   status: z.string(),
   source: z.string(),
   light: Light,
+  basis: z
+    .object({
+      kind: z.string(),
+      text: z.string().nullable(),
+      doc: z.string().nullable(),
+      date: z.string().nullable(),
+      supervisionType: z.string().nullable(),
+      urgency: z.string().nullable(),
+    })
+    .nullable(),
+  /** Who asked for publication (a task set up by hand awaiting a second supervisor). */
+  publishRequestedBy: z.string().nullable(),
+  mayPublish: z.boolean(),
   units: z.array(
     z.object({
       id: Id,
@@ -103,6 +165,10 @@ export const TaskDetail = z.object({
       percent: z.number().int(),
       deadline: z.string().nullable(),
       light: Light,
+      /** Letters this unit received on the task, lowest level first. */
+      letters: z.array(z.object({ id: Id, level: z.enum(LETTER_LEVELS), docNumber: z.string(), replied: z.boolean() })),
+      nextLetterLevel: z.enum(LETTER_LEVELS),
+      evaluation: z.object({ quality: z.number(), efficiency: z.number(), satisfaction: z.number(), score: z.number() }).nullable(),
     }),
   ),
   events: z.array(
@@ -117,6 +183,7 @@ export const TaskDetail = z.object({
       decision: z.string().nullable(),
       status: z.string(),
       actorName: z.string(),
+      via: z.string().nullable(),
       at: TimestampMs,
     }),
   ),
@@ -151,6 +218,7 @@ export const ReviewItem = z.object({
 })
 export const IssueLetterInput = z.object({
   taskId: Id,
+  level: z.enum(LETTER_LEVELS).default('letter'),
   taskUnitIds: z.array(Id).min(1, 'letter.noUnits'),
   newDeadline: IsoDate,
   note: optionalText(1000),
@@ -158,6 +226,9 @@ export const IssueLetterInput = z.object({
 export const LetterIdInput = z.object({ letterId: Id })
 export const Letter = z.object({
   id: Id,
+  level: z.enum(LETTER_LEVELS),
+  levelName: z.string(),
+  colour: z.enum(['blue', 'yellow', 'red']),
   docNumber: z.string(),
   taskId: Id,
   unitNames: z.array(z.string()),
@@ -168,9 +239,91 @@ export const Letter = z.object({
   createdAt: TimestampMs,
 })
 
+export const LETTER_STATES = ['awaiting', 'replied', 'overdue'] as const
+export const LetterRegisterQuery = z.object({
+  level: z
+    .enum(LETTER_LEVELS)
+    .nullish()
+    .transform((v) => v ?? null),
+  state: z
+    .enum(LETTER_STATES)
+    .nullish()
+    .transform((v) => v ?? null),
+  unitId: Id.nullish().transform((v) => v ?? null),
+  year: z
+    .number()
+    .int()
+    .min(2000)
+    .max(2100)
+    .nullish()
+    .transform((v) => v ?? null),
+})
+export const LetterRegisterRow = z.object({
+  recipientId: Id,
+  letterId: Id,
+  level: z.enum(LETTER_LEVELS),
+  levelName: z.string(),
+  docNumber: z.string(),
+  taskId: Id,
+  taskTitle: z.string(),
+  path: z.array(z.string()),
+  unitId: Id,
+  unitName: z.string(),
+  issuedAt: TimestampMs,
+  replyDue: z.string(),
+  state: z.enum(LETTER_STATES),
+  repliedAt: TimestampMs.nullable(),
+  replyEventId: Id.nullable(),
+})
+export const LetterReplyInput = z.object({ recipientId: Id, text: text(4000) })
+
+export const LedgerQuery = z.object({
+  planId: Id.nullish().transform((v) => v ?? null),
+  unitId: Id.nullish().transform((v) => v ?? null),
+  status: z
+    .enum(UNIT_STATUSES)
+    .nullish()
+    .transform((v) => v ?? null),
+  light: z
+    .enum(['green', 'yellow', 'red', 'done', 'none'])
+    .nullish()
+    .transform((v) => v ?? null),
+})
+export const LedgerRow = z.object({
+  taskUnitId: Id,
+  taskId: Id,
+  planTitle: z.string(),
+  section: z.string(),
+  path: z.array(z.string()),
+  title: z.string(),
+  unitId: Id,
+  unitName: z.string(),
+  role: z.string(),
+  deadline: z.string().nullable(),
+  status: z.string(),
+  light: z.enum(['green', 'yellow', 'red', 'done', 'none']),
+  percent: z.number().int(),
+  lastProgress: z.string().nullable(),
+  lastProgressAt: TimestampMs.nullable(),
+  letters: z.array(z.string()),
+  evaluation: z.number().nullable(),
+})
+export const FeedbackFormInput = z.object({ unitId: Id })
+export const FeedbackImportIssue = z.object({ row: z.number().int(), taskId: z.string().nullable(), reason: z.string() })
+export const FeedbackImportResult = z.object({
+  cancelled: z.boolean(),
+  fileName: z.string().nullable(),
+  dryRun: z.boolean(),
+  rows: z.number().int(),
+  progress: z.number().int(),
+  completions: z.number().int(),
+  skipped: z.number().int(),
+  issues: z.array(FeedbackImportIssue),
+})
+
 export const StatsInput = z.object({ planId: Id.nullish().transform((v) => v ?? null) })
 export const SupervisionStats = z.object({
-  weights: z.object({ onTime: z.number(), perReturn: z.number(), perOverdue: z.number() }),
+  weights: z.object({ onTime: z.number(), evaluation: z.number(), perReturn: z.number(), perOverdue: z.number() }),
   byUnit: z.array(
     z.object({
       unitName: z.string(),
@@ -180,9 +333,17 @@ export const SupervisionStats = z.object({
       onTimeRate: z.number(),
       overdue: z.number().int(),
       returns: z.number().int(),
-      score: z.number(),
+      /** Items done or past their deadline: what the score is about. */
+      due: z.number().int(),
+      /** Average evaluation (0–100) of the unit's evaluated items, null when none was evaluated. */
+      evaluation: z.number().nullable(),
+      letters: z.number().int(),
+      contacts: z.number().int(),
+      /** Null when nothing was due yet (暂无应办结事项): such a unit is not ranked. */
+      score: z.number().nullable(),
     }),
   ),
+  contacts: z.object({ meeting: z.number().int(), phone: z.number().int(), onsite: z.number().int(), urge: z.number().int() }),
   bySection: z.array(z.object({ section: z.string(), total: z.number().int(), done: z.number().int(), completionRate: z.number() })),
   overdueRanking: z.array(z.object({ unitName: z.string(), overdue: z.number().int() })),
   trend: z.array(z.object({ month: z.string(), completed: z.number().int() })),
@@ -191,17 +352,24 @@ export const SupervisionStats = z.object({
 export const EventIdInput = z.object({ eventId: Id })
 export const EventAttachmentInput = z.object({ eventId: Id, digest: z.string().regex(/^[0-9a-f]{64}$/, 'invalid') })
 
+const Weight = z.number().min(0, 'settings.weightRange').max(100, 'settings.weightRange')
+const Prefix = z
+  .string()
+  .trim()
+  .min(1, 'settings.prefixRequired')
+  .max(10, 'settings.prefixRequired')
+  .regex(/^[\u4e00-\u9fa5A-Za-z]+$/, 'settings.prefixChars')
 export const SupervisionSettings = z.object({
   yellowWorkingDays: z.number().int().min(1, 'settings.yellowRange').max(30, 'settings.yellowRange'),
-  weights: z.object({
-    onTime: z.number().min(0, 'settings.weightRange').max(100, 'settings.weightRange'),
-    perReturn: z.number().min(0, 'settings.weightRange').max(100, 'settings.weightRange'),
-    perOverdue: z.number().min(0, 'settings.weightRange').max(100, 'settings.weightRange'),
-  }),
-  letterPrefix: z
-    .string()
-    .trim()
-    .min(1, 'settings.prefixRequired')
-    .max(10, 'settings.prefixRequired')
-    .regex(/^[\u4e00-\u9fa5A-Za-z]+$/, 'settings.prefixChars'),
+  lagMarginPercent: z.number().int().min(5, 'settings.lagRange').max(100, 'settings.lagRange'),
+  weights: z.object({ onTime: Weight, evaluation: Weight, perReturn: Weight, perOverdue: Weight }),
+  evaluationWeights: z
+    .object({ quality: Weight, efficiency: Weight, satisfaction: Weight })
+    .refine((w) => w.quality + w.efficiency + w.satisfaction === 100, { message: 'settings.evaluationSum' }),
+  letterLevels: z
+    .array(z.object({ level: z.enum(LETTER_LEVELS), name: text(10), prefix: Prefix }))
+    .length(3)
+    .refine((l) => new Set(l.map((x) => x.level)).size === 3, { message: 'settings.levelsDistinct' })
+    .refine((l) => new Set(l.map((x) => x.prefix)).size === 3, { message: 'settings.prefixesDistinct' }),
+  publishReview: z.boolean(),
 })

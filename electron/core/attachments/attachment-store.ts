@@ -29,6 +29,13 @@ const TYPES: Array<{ mime: string; extensions: string[]; magic: (b: Buffer) => b
 
 export const ATTACHMENT_EXTENSIONS = TYPES.flatMap((t) => t.extensions.map((e) => e.slice(1)))
 
+/** A unit's returned 反馈表, kept with the reports it brought in (never offered where a scan is asked for). */
+const WORKBOOK_TYPE = {
+  mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  extensions: ['.xlsx'],
+  magic: (b: Buffer) => b.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])),
+}
+
 function head(path: string): Buffer {
   const fd = openSync(path, 'r')
   try {
@@ -60,12 +67,13 @@ export async function storeAttachment(
   dataDir: string,
   path: string,
   now: number,
+  accept: 'scan' | 'workbook' = 'scan',
 ): Promise<{ digest: string; mime: string; size: number }> {
   const size = statSync(path).size
   if (size > MAX_ATTACHMENT_BYTES)
     throw new AppError(ErrorCode.AttachmentRejected, 'too large', { reason: 'too_large', limitMb: MAX_ATTACHMENT_BYTES / 1024 / 1024 })
   if (size === 0) throw new AppError(ErrorCode.AttachmentRejected, 'empty', { reason: 'empty' })
-  const claimed = TYPES.find((t) => t.extensions.includes(extname(path).toLowerCase()))
+  const claimed = (accept === 'scan' ? TYPES : [WORKBOOK_TYPE]).find((t) => t.extensions.includes(extname(path).toLowerCase()))
   if (!claimed) throw new AppError(ErrorCode.AttachmentRejected, 'unsupported type', { reason: 'unsupported' })
   if (!claimed.magic(head(path)))
     throw new AppError(ErrorCode.AttachmentRejected, 'content does not match the extension', {

@@ -1,38 +1,87 @@
-// The supervisor's picture: completion by unit and by section, the overdue ranking, completions per
-// month, and 目标考核 scores per unit (on-time rate minus deductions for returns and overdue items,
-// weights from settings) for the periodic 通报, which also goes out as an Excel workbook.
+// The supervisor's picture: completion by unit and by section, the overdue ranking, completions per month, the
+// 督办 actions taken (letters, 催办, 会议/电话/现场督办), and 目标考核 scores per unit for the periodic 通报, which
+// also goes out as an Excel workbook. The score weighs only what was due — items done, or past their deadline — so
+// a unit with nothing due yet has no score (暂无应办结事项) instead of a perfect one.
 import type { Knex } from 'knex'
 import type { IsoDate } from '../calendar/working-calendar'
 import { writeFileAtomic } from '../shared/write-file'
 import { loadExcel } from '../shared/lazy-libs'
-import { scoreWeights } from './supervision-settings'
+import { scoreWeights, type ScoreWeights } from './supervision-settings'
+import { UNPUBLISHED_STATUSES } from './task-lifecycle'
 
 const beijingDay = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10)
+
+/**
+ * 目标考核: on-time rate × its points + average evaluation (0–100) × its points − returns and overdue items; with no
+ * evaluated item the evaluation part follows the on-time rate. Null when nothing was due. The one place of the rule.
+ */
+export function unitScore(
+  a: { due: number; onTime: number; evaluations: number[]; returns: number; overdue: number },
+  w: ScoreWeights,
+): number | null {
+  if (!a.due) return null
+  const onTimeRate = a.onTime / a.due
+  const evaluationRate = a.evaluations.length ? a.evaluations.reduce((x, y) => x + y, 0) / a.evaluations.length / 100 : onTimeRate
+  const raw = onTimeRate * w.onTime + evaluationRate * w.evaluation - a.returns * w.perReturn - a.overdue * w.perOverdue
+  return Math.max(0, Math.round(raw * 10) / 10)
+}
+
+/** How the score is computed, in the words the dashboard and the 通报 print. */
+export function scoreMethod(w: ScoreWeights): string {
+  return (
+    `评分方法：只计应办结事项（已办结或已过期限的）。得分 = 按期办结率 × ${w.onTime} + 办结评价平均分 ÷ 100 × ${w.evaluation}` +
+    ` − 退回次数 × ${w.perReturn} − 逾期未办结 × ${w.perOverdue}（最低 0 分；尚无评价的按按期办结率计；暂无应办结事项的单位不排名）`
+  )
+}
 
 export async function supervisionStats(db: Knex, planId: number | null, today: IsoDate) {
   const weights = await scoreWeights(db)
   const q = db('task_units as tu')
     .join('tasks as t', 't.id', 'tu.task_id')
     .join('org_units as u', 'u.id', 'tu.unit_id')
-    .whereNot('t.status', 'created')
+    .leftJoin('task_evaluations as ev', 'ev.task_unit_id', 'tu.id')
+    .whereNotIn('t.status', UNPUBLISHED_STATUSES)
   if (planId) q.where('t.plan_id', planId)
   const rows = await q.select<
-    Array<{ id: number; status: string; unit_deadline: string | null; task_deadline: string | null; section: string; unit_name: string }>
-  >('tu.id', 'tu.status', 'tu.deadline as unit_deadline', 't.deadline as task_deadline', 't.section', 'u.name as unit_name')
+    Array<{
+      id: number
+      status: string
+      unit_deadline: string | null
+      task_deadline: string | null
+      section: string
+      unit_name: string
+      score: number | null
+    }>
+  >('tu.id', 'tu.status', 'tu.deadline as unit_deadline', 't.deadline as task_deadline', 't.section', 'u.name as unit_name', 'ev.score')
   const ids = rows.map((r) => r.id)
-  const approved = await db('task_events')
-    .where({ kind: 'review', decision: 'approved' })
+  const events = await db('task_events')
     .whereIn('task_unit_id', ids)
-    .select('task_unit_id', 'at')
-  const approvals = new Map(approved.map((e) => [e.task_unit_id!, Number(e.at)]))
-  const returns = new Map<number, number>()
-  for (const e of await db('task_events')
-    .where({ kind: 'review', decision: 'returned' })
-    .whereIn('task_unit_id', ids)
-    .select('task_unit_id')) {
-    returns.set(e.task_unit_id!, (returns.get(e.task_unit_id!) ?? 0) + 1)
+    .whereIn('kind', ['review', 'letter', 'urge', 'contact'])
+    .select('task_unit_id', 'kind', 'decision', 'at')
+  const approvals = new Map<number, number>()
+  const counted = new Map<string, number>()
+  const bump = (key: string) => counted.set(key, (counted.get(key) ?? 0) + 1)
+  for (const e of events) {
+    if (e.kind === 'review' && e.decision === 'approved') approvals.set(e.task_unit_id!, Number(e.at))
+    else if (e.kind === 'review' && e.decision === 'returned') bump(`returns:${e.task_unit_id}`)
+    else if (e.kind !== 'review') bump(`${e.kind}:${e.task_unit_id}`)
   }
-  type Acc = { total: number; done: number; onTime: number; due: number; overdue: number; returns: number }
+  const contactQuery = db('supervision_contacts as c').join('tasks as t', 't.id', 'c.task_id')
+  if (planId) contactQuery.where('t.plan_id', planId)
+  const contactRows = await contactQuery.select<Array<{ kind: 'meeting' | 'phone' | 'onsite' }>>('c.kind')
+  const contacts = { meeting: 0, phone: 0, onsite: 0, urge: 0 }
+  for (const c of contactRows) contacts[c.kind]++
+  type Acc = {
+    total: number
+    done: number
+    onTime: number
+    due: number
+    overdue: number
+    returns: number
+    letters: number
+    contacts: number
+    evaluations: number[]
+  }
   const units = new Map<string, Acc>()
   const sections = new Map<string, { total: number; done: number }>()
   const trend = new Map<string, number>()
@@ -40,7 +89,17 @@ export async function supervisionStats(db: Knex, planId: number | null, today: I
     const deadline = r.unit_deadline ?? r.task_deadline
     const done = r.status === 'done'
     const doneOn = done && approvals.has(r.id) ? beijingDay(approvals.get(r.id)!) : null
-    const a = units.get(r.unit_name) ?? { total: 0, done: 0, onTime: 0, due: 0, overdue: 0, returns: 0 }
+    const a = units.get(r.unit_name) ?? {
+      total: 0,
+      done: 0,
+      onTime: 0,
+      due: 0,
+      overdue: 0,
+      returns: 0,
+      letters: 0,
+      contacts: 0,
+      evaluations: [],
+    }
     a.total++
     if (done) a.done++
     // Counted for the on-time rate once it is done or its deadline has passed.
@@ -52,7 +111,11 @@ export async function supervisionStats(db: Knex, planId: number | null, today: I
       a.onTime++
     }
     if (!done && deadline && today > deadline) a.overdue++
-    a.returns += returns.get(r.id) ?? 0
+    if (done && r.score != null) a.evaluations.push(Number(r.score))
+    a.returns += counted.get(`returns:${r.id}`) ?? 0
+    a.letters += counted.get(`letter:${r.id}`) ?? 0
+    a.contacts += (counted.get(`contact:${r.id}`) ?? 0) + (counted.get(`urge:${r.id}`) ?? 0)
+    contacts.urge += counted.get(`urge:${r.id}`) ?? 0
     units.set(r.unit_name, a)
     const s = sections.get(r.section) ?? { total: 0, done: 0 }
     s.total++
@@ -62,27 +125,26 @@ export async function supervisionStats(db: Knex, planId: number | null, today: I
   }
   const rate = (n: number, d: number) => (d ? Math.round((n / d) * 1000) / 10 : 0)
   const byUnit = [...units]
-    .map(([unitName, a]) => {
-      const onTimeRate = a.due ? a.onTime / a.due : 1
-      const score = Math.max(
-        0,
-        Math.round((onTimeRate * weights.onTime - a.returns * weights.perReturn - a.overdue * weights.perOverdue) * 10) / 10,
-      )
-      return {
-        unitName,
-        total: a.total,
-        done: a.done,
-        completionRate: rate(a.done, a.total),
-        onTimeRate: Math.round(onTimeRate * 1000) / 10,
-        overdue: a.overdue,
-        returns: a.returns,
-        score,
-      }
-    })
-    .sort((x, y) => y.score - x.score || x.unitName.localeCompare(y.unitName))
+    .map(([unitName, a]) => ({
+      unitName,
+      total: a.total,
+      done: a.done,
+      completionRate: rate(a.done, a.total),
+      onTimeRate: a.due ? Math.round((a.onTime / a.due) * 1000) / 10 : 0,
+      overdue: a.overdue,
+      returns: a.returns,
+      due: a.due,
+      evaluation: a.evaluations.length ? Math.round((a.evaluations.reduce((x, y) => x + y, 0) / a.evaluations.length) * 10) / 10 : null,
+      letters: a.letters,
+      contacts: a.contacts,
+      score: unitScore(a, weights),
+    }))
+    // Ranked units by score; those with nothing due after them, by name.
+    .sort((x, y) => (y.score ?? -1) - (x.score ?? -1) || x.unitName.localeCompare(y.unitName, 'zh-CN'))
   return {
     weights,
     byUnit,
+    contacts,
     bySection: [...sections].map(([section, s]) => ({ section, total: s.total, done: s.done, completionRate: rate(s.done, s.total) })),
     overdueRanking: byUnit
       .filter((u) => u.overdue > 0)
@@ -96,18 +158,30 @@ export async function supervisionStats(db: Knex, planId: number | null, today: I
 export async function writeCircular(stats: Awaited<ReturnType<typeof supervisionStats>>, title: string, path: string): Promise<number> {
   const wb = new (await loadExcel()).Workbook()
   const ws = wb.addWorksheet('通报')
-  ws.mergeCells('A1:I1')
+  ws.mergeCells('A1:K1')
   ws.getCell('A1').value = title
   ws.getCell('A1').font = { bold: true, size: 14 }
-  ws.addRow(['名次', '单位', '任务数', '已办结', '办结率(%)', '按期办结率(%)', '逾期', '退回', '得分']).font = { bold: true }
-  stats.byUnit.forEach((u, i) =>
-    ws.addRow([i + 1, u.unitName, u.total, u.done, u.completionRate, u.onTimeRate, u.overdue, u.returns, u.score]),
-  )
+  ws.addRow(['名次', '单位', '任务数', '应办结', '已办结', '办结率(%)', '按期办结率(%)', '评价', '逾期', '退回', '得分']).font = {
+    bold: true,
+  }
+  let rank = 0
+  for (const u of stats.byUnit)
+    ws.addRow([
+      u.score == null ? '—' : ++rank,
+      u.unitName,
+      u.total,
+      u.due,
+      u.done,
+      u.completionRate,
+      u.due ? u.onTimeRate : '—',
+      u.evaluation ?? '—',
+      u.overdue,
+      u.returns,
+      u.score ?? '暂无应办结事项',
+    ])
   ws.addRow([])
-  ws.addRow([
-    `评分方法：按期办结率 × ${stats.weights.onTime} − 退回次数 × ${stats.weights.perReturn} − 逾期未办结 × ${stats.weights.perOverdue}（最低 0 分）`,
-  ])
-  ws.columns.forEach((c, i) => (c.width = i === 1 ? 28 : 12))
+  ws.addRow([scoreMethod(stats.weights)])
+  ws.columns.forEach((c, i) => (c.width = i === 1 ? 28 : i === 10 ? 16 : 10))
   writeFileAtomic(path, Buffer.from(await wb.xlsx.writeBuffer()))
   return stats.byUnit.length
 }

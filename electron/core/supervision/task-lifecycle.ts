@@ -8,17 +8,23 @@ import type { Knex } from 'knex'
 import { ErrorCode } from '../../contract/errors'
 import type { IsoDate, WorkingCalendar } from '../calendar/working-calendar'
 import { AppError, fieldError } from '../shared/app-error'
-import { yellowWorkingDays } from './supervision-settings'
-import type { UnitStatus } from '../../contract/schemas/supervision'
+import { evaluationWeights, levelAfter, lightRules } from './supervision-settings'
+import type { LetterLevel, UnitStatus } from '../../contract/schemas/supervision'
 import type { PlanRow, TaskEventRow, TaskRow, TaskUnitRow } from '../../../db/tables'
 
 export type { UnitStatus }
 export type Light = 'green' | 'yellow' | 'red' | 'done' | 'none'
+/** A task not yet out to its units: parsed from a plan (created), or set up by hand (draft, awaiting_publish). */
+export const UNPUBLISHED_STATUSES = ['created', 'draft', 'awaiting_publish']
 
-interface Actor {
-  userId: number
+/** Who acts: an app account, or (userId null) the command line or a unit's 反馈表, named by `label`. */
+export interface Actor {
+  userId: number | null
   now: number
   today: IsoDate
+  label?: string
+  /** How the step came in, when not typed into the app (feedback_form). */
+  via?: string
 }
 
 function refuse(reason: string, extra: Record<string, unknown> = {}): never {
@@ -63,6 +69,8 @@ async function event(
     decision: e.decision ?? null,
     status: e.status ?? 'done',
     actor_id: a.userId,
+    actor_label: a.label ?? null,
+    via: a.via ?? null,
     at: a.now,
   })
   return id!
@@ -130,7 +138,7 @@ export async function assignTask(db: Knex, taskId: number, a: Actor): Promise<vo
   const units = await db('task_units').where({ task_id: taskId, status: 'pending' }).select('unit_id', 'role')
   if (!units.length) refuse('no_units')
   await db('task_units').where({ task_id: taskId, status: 'pending' }).update({ status: 'assigned' })
-  await db('tasks').where('id', taskId).update({ status: 'assigned' })
+  await db('tasks').where('id', taskId).update({ status: 'assigned', assigned_at: a.now })
   await event(db, { taskId, kind: 'assign' }, a)
   if (!task.recurring || (await db('tasks').where('parent_id', taskId).first('id'))) return
   for (const inst of recurrenceInstances(task.recurring, task.year, a.today)) {
@@ -149,6 +157,7 @@ export async function assignTask(db: Knex, taskId: number, a: Actor): Promise<vo
       status: 'assigned',
       sort_order: task.sort_order,
       created_at: a.now, // after the parent: same order, later id
+      assigned_at: a.now,
     })
     await db('task_units').insert(units.map((u) => ({ task_id: childId, unit_id: u.unit_id, role: u.role, status: 'assigned' })))
     await event(db, { taskId: childId!, kind: 'assign' }, a)
@@ -209,24 +218,57 @@ export async function decideExtension(
   )
 }
 
-export async function submitCompletion(db: Knex, taskUnitId: number, text: string, a: Actor): Promise<void> {
+export async function submitCompletion(db: Knex, taskUnitId: number, text: string, a: Actor): Promise<number> {
   const tu = await taskUnit(db, taskUnitId)
   if (!['signed', 'in_progress', 'returned'].includes(tu.status)) refuse('not_signed')
   await db('task_units').where('id', taskUnitId).update({ status: 'submitted', percent: 100, submitted_by: a.userId })
-  await event(db, { taskId: tu.task_id, taskUnitId, kind: 'submit', text, percent: 100 }, a)
+  return event(db, { taskId: tu.task_id, taskUnitId, kind: 'submit', text, percent: 100 }, a)
 }
 
 /** 审核: approve (the unit is done; the task completes when all are) or return with comments. */
+export interface Evaluation {
+  quality: number
+  efficiency: number
+  satisfaction: number
+  comment: string | null
+}
+
+/** 审核: approve (the unit is done; the task completes when all are) or return with comments. An approval may carry
+ *  the 质量/效率/满意度 evaluation, weighed into one score by the office's weights. */
 export async function reviewCompletion(
   db: Knex,
   taskUnitId: number,
   decision: 'approved' | 'returned',
   comment: string,
   a: Actor,
+  evaluation: Evaluation | null = null,
 ): Promise<void> {
   const tu = await taskUnit(db, taskUnitId)
   if (tu.status !== 'submitted') refuse('not_submitted')
   if (tu.submitted_by === a.userId) throw new AppError(ErrorCode.SelfReview, 'own submission')
+  if (evaluation && decision !== 'approved') refuse('evaluation_without_approval')
+  if (evaluation) {
+    const w = await evaluationWeights(db)
+    const score =
+      Math.round(
+        ((evaluation.quality * w.quality + evaluation.efficiency * w.efficiency + evaluation.satisfaction * w.satisfaction) /
+          (w.quality + w.efficiency + w.satisfaction)) *
+          10,
+      ) / 10
+    await db('task_evaluations')
+      .insert({
+        task_unit_id: taskUnitId,
+        quality: evaluation.quality,
+        efficiency: evaluation.efficiency,
+        satisfaction: evaluation.satisfaction,
+        score,
+        comment: evaluation.comment,
+        evaluated_by: a.userId!,
+        evaluated_at: a.now,
+      })
+      .onConflict('task_unit_id')
+      .merge()
+  }
   // A returned unit is back at the progress it last reported, not at the 100% of its submission.
   const last = await db('task_events').where({ task_unit_id: taskUnitId, kind: 'progress' }).orderBy('id', 'desc').first('percent')
   await db('task_units')
@@ -247,41 +289,93 @@ export async function archiveTask(db: Knex, taskId: number, a: Actor): Promise<v
   await event(db, { taskId, kind: 'archive' }, a)
 }
 
-/** Green, yellow (within N working days of the deadline) or red (past it); done when done. */
+const DAY_MS = 86_400_000
+const dayNumber = (d: IsoDate) => Date.parse(`${d}T00:00:00Z`) / DAY_MS
+
+/** Where a unit stands, for its light: how far it says it is, and since when the task has been out. */
+export interface Standing {
+  status: UnitStatus
+  deadline: IsoDate | null
+  percent: number
+  /** The day the task went out (Beijing), null before that. */
+  startedOn: IsoDate | null
+}
+
+/**
+ * Green; yellow within N working days of the deadline, or when the share of the time from 交办 to the deadline that
+ * has passed runs ahead of the reported percentage by more than the margin; red past the deadline; done when done.
+ */
 export function lightOf(
-  status: UnitStatus,
-  deadline: IsoDate | null,
+  unit: Standing,
   today: IsoDate,
-  yellowDays: number,
+  rules: { yellowDays: number; lagMargin: number },
   calendar: WorkingCalendar,
 ): Light {
+  const { status, deadline } = unit
   if (status === 'done') return 'done'
   if (!deadline) return 'none'
   if (today > deadline) return 'red'
-  return calendar.workingDaysBetween(today, deadline).value <= yellowDays ? 'yellow' : 'green'
+  if (calendar.workingDaysBetween(today, deadline).value <= rules.yellowDays) return 'yellow'
+  if (unit.startedOn && deadline > unit.startedOn && today > unit.startedOn) {
+    const elapsed = ((dayNumber(today) - dayNumber(unit.startedOn)) / (dayNumber(deadline) - dayNumber(unit.startedOn))) * 100
+    if (elapsed - unit.percent > rules.lagMargin) return 'yellow'
+  }
+  return 'green'
+}
+
+/** The Beijing day a task went out, from its assigned_at. */
+export function startedOn(assignedAt: number | null): IsoDate | null {
+  return assignedAt == null ? null : new Date(Number(assignedAt) + 8 * 3600_000).toISOString().slice(0, 10)
 }
 
 const ORDER: Light[] = ['none', 'done', 'green', 'yellow', 'red']
 
-export async function taskDetail(db: Knex, taskId: number, today: IsoDate, calendar: WorkingCalendar) {
+export async function taskDetail(db: Knex, taskId: number, today: IsoDate, calendar: WorkingCalendar, viewerId: number | null = null) {
   const task = await db('tasks as t')
     .join('plans as p', 'p.id', 't.plan_id')
+    .leftJoin('users as pr', 'pr.id', 't.publish_requested_by')
     .where('t.id', taskId)
-    .first<(TaskRow & { plan_title: string }) | undefined>('t.*', 'p.title as plan_title')
+    .first<(TaskRow & { plan_title: string; requested_by_name: string | null }) | undefined>(
+      't.*',
+      'p.title as plan_title',
+      'pr.display_name as requested_by_name',
+    )
   if (!task) throw new AppError(ErrorCode.NotFound, 'no such task')
-  const yellow = await yellowWorkingDays(db)
+  const rules = await lightRules(db)
   const units = await db('task_units as tu')
     .join('org_units as u', 'u.id', 'tu.unit_id')
+    .leftJoin('task_evaluations as ev', 'ev.task_unit_id', 'tu.id')
     .where('tu.task_id', taskId)
     .orderBy('tu.id')
-    .select<Array<TaskUnitRow & { unit_name: string }>>('tu.*', 'u.name as unit_name')
+    .select<
+      Array<
+        TaskUnitRow & {
+          unit_name: string
+          quality: number | null
+          efficiency: number | null
+          satisfaction: number | null
+          score: number | null
+        }
+      >
+    >('tu.*', 'u.name as unit_name', 'ev.quality', 'ev.efficiency', 'ev.satisfaction', 'ev.score')
+  const letters = await db('letter_recipients as r')
+    .join('supervision_letters as l', 'l.id', 'r.letter_id')
+    .where('l.task_id', taskId)
+    .orderBy('l.id')
+    .select<Array<{ task_unit_id: number; id: number; level: LetterLevel; doc_number: string; replied_at: number | null }>>(
+      'r.task_unit_id',
+      'l.id',
+      'l.level',
+      'l.doc_number',
+      'r.replied_at',
+    )
   const events = await db('task_events as e')
-    .join('users as u', 'u.id', 'e.actor_id')
+    .leftJoin('users as u', 'u.id', 'e.actor_id')
     .leftJoin('task_units as tu', 'tu.id', 'e.task_unit_id')
     .leftJoin('org_units as o', 'o.id', 'tu.unit_id')
     .where('e.task_id', taskId)
     .orderBy('e.id')
-    .select<Array<TaskEventRow & { actor_name: string; unit_name: string | null }>>(
+    .select<Array<TaskEventRow & { actor_name: string | null; unit_name: string | null }>>(
       'e.*',
       'u.display_name as actor_name',
       'o.name as unit_name',
@@ -293,6 +387,7 @@ export async function taskDetail(db: Knex, taskId: number, today: IsoDate, calen
       events.map((e) => e.id),
     )
     .select<Array<{ event_id: number; digest: string; file_name: string; mime: string }>>('a.event_id', 'a.digest', 'a.file_name', 'f.mime')
+  const started = startedOn(task.assigned_at)
   const unitViews = units.map((u) => {
     const deadline = u.deadline ?? task.deadline
     return {
@@ -302,7 +397,13 @@ export async function taskDetail(db: Knex, taskId: number, today: IsoDate, calen
       status: u.status,
       percent: u.percent,
       deadline,
-      light: lightOf(u.status, deadline, today, yellow, calendar),
+      light: lightOf({ status: u.status, deadline, percent: u.percent, startedOn: started }, today, rules, calendar),
+      letters: letters
+        .filter((l) => l.task_unit_id === u.id)
+        .map((l) => ({ id: l.id, level: l.level, docNumber: l.doc_number, replied: l.replied_at != null })),
+      nextLetterLevel: levelAfter(letters.filter((l) => l.task_unit_id === u.id).map((l) => l.level)),
+      evaluation:
+        u.score == null ? null : { quality: u.quality!, efficiency: u.efficiency!, satisfaction: u.satisfaction!, score: Number(u.score) },
     }
   })
   return {
@@ -316,6 +417,19 @@ export async function taskDetail(db: Knex, taskId: number, today: IsoDate, calen
     status: task.status,
     source: task.source_text,
     light: unitViews.reduce<Light>((w, u) => (ORDER.indexOf(u.light) > ORDER.indexOf(w) ? u.light : w), 'none'),
+    basis: task.basis_kind
+      ? {
+          kind: task.basis_kind,
+          text: task.basis_text,
+          doc: task.basis_doc,
+          date: task.basis_date,
+          supervisionType: task.supervision_type,
+          urgency: task.urgency,
+        }
+      : null,
+    publishRequestedBy: task.status === 'awaiting_publish' ? task.requested_by_name : null,
+    mayPublish:
+      task.status === 'draft' || (task.status === 'awaiting_publish' && viewerId != null && task.publish_requested_by !== viewerId),
     units: unitViews,
     events: events.map((e) => ({
       attachments: files.filter((f) => f.event_id === e.id).map((f) => ({ digest: f.digest, fileName: f.file_name, mime: f.mime })),
@@ -327,11 +441,15 @@ export async function taskDetail(db: Knex, taskId: number, today: IsoDate, calen
       newDeadline: e.new_deadline ?? null,
       decision: e.decision ?? null,
       status: e.status,
-      actorName: e.actor_name,
+      actorName: e.actor_name ?? e.actor_label ?? '',
+      via: e.via ?? null,
       at: Number(e.at),
     })),
   }
 }
+
+/** The kinds of event a stamped scan may hang off: a progress report, a completion, a reply to a letter. */
+const ATTACHABLE = ['progress', 'submit', 'letter_reply']
 
 /** Scans may be attached to progress reports and completions of tasks that are still open. */
 export async function attachableEvent(db: Knex, eventId: number) {
@@ -340,7 +458,7 @@ export async function attachableEvent(db: Knex, eventId: number) {
     .where('e.id', eventId)
     .first<{ id: number; kind: string; task_id: number; status: string } | undefined>('e.id', 'e.kind', 'e.task_id', 't.status')
   if (!e) throw new AppError(ErrorCode.NotFound, 'no such event')
-  if (!['progress', 'submit'].includes(e.kind)) refuse('not_attachable')
+  if (!ATTACHABLE.includes(e.kind)) refuse('not_attachable')
   if (e.status === 'archived') refuse('archived')
   return e
 }

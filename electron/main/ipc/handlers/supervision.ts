@@ -27,6 +27,7 @@ import {
 } from '../../../core/supervision/task-lifecycle'
 import { matchUnits } from '../../../core/supervision/unit-matching'
 import { actor, actorId, ok, saveFile, saveXlsx, storedFiles, type HandlersOf } from './shared'
+import { letterDeskHandlers, taskDeskHandlers } from './supervision-desk'
 
 export const planHandlers: HandlersOf<'plans'> = {
   'plans:parse': async (_i, ctx) => {
@@ -50,7 +51,9 @@ export const planHandlers: HandlersOf<'plans'> = {
 }
 
 export const taskHandlers: HandlersOf<'tasks'> = {
-  'tasks:get': async ({ taskId }, { db, services }) => taskDetail(db, taskId, services.today(), await officeCalendar(db)),
+  ...taskDeskHandlers,
+  'tasks:get': async ({ taskId }, ctx) =>
+    taskDetail(ctx.db, taskId, ctx.services.today(), await officeCalendar(ctx.db), ctx.session?.userId ?? null),
   'tasks:assign': async ({ taskId }, ctx) => {
     await assignTask(ctx.db, taskId, actor(ctx))
     ctx.affected.push(`task:${taskId}`)
@@ -86,9 +89,9 @@ export const taskHandlers: HandlersOf<'tasks'> = {
     ctx.affected.push(`task-unit:${taskUnitId}`)
     return ok
   },
-  'tasks:review': async ({ taskUnitId, decision, comment }, ctx) => {
-    await reviewCompletion(ctx.db, taskUnitId, decision, comment, actor(ctx))
-    ctx.affected.push(`task-unit:${taskUnitId}`, `decision:${decision}`)
+  'tasks:review': async ({ taskUnitId, decision, comment, evaluation }, ctx) => {
+    await reviewCompletion(ctx.db, taskUnitId, decision, comment, actor(ctx), evaluation)
+    ctx.affected.push(`task-unit:${taskUnitId}`, `decision:${decision}`, ...(evaluation ? ['evaluated'] : []))
     return ok
   },
   'tasks:archive': async ({ taskId }, ctx) => {
@@ -116,9 +119,10 @@ export const taskHandlers: HandlersOf<'tasks'> = {
 }
 
 export const letterHandlers: HandlersOf<'letters'> = {
+  ...letterDeskHandlers,
   'letters:issue': async (input, ctx) => {
     const letter = await issueLetter(ctx.db, input, actorId(ctx), ctx.clock.now(), ctx.services.today())
-    ctx.affected.push(`task:${input.taskId}`, `letter:${letter.id}`, letter.docNumber)
+    ctx.affected.push(`task:${input.taskId}`, `letter:${letter.id}`, input.level, letter.docNumber)
     return letter
   },
   'letters:get': async ({ letterId }, { db }) => getLetter(db, letterId),
@@ -156,11 +160,14 @@ export const supervisionHandlers: HandlersOf<'supervision'> = {
   'supervision:settings': async (_i, { db }) => getSupervisionSettings(db),
   'supervision:save-settings': async (input, ctx) => {
     await saveSupervisionSettings(ctx.db, input)
-    const { weights } = input
+    const { weights, evaluationWeights: e } = input
     ctx.affected.push(
       `yellow:${input.yellowWorkingDays}`,
-      `weights:${weights.onTime}/${weights.perReturn}/${weights.perOverdue}`,
-      `prefix:${input.letterPrefix}`,
+      `lag:${input.lagMarginPercent}`,
+      `weights:${weights.onTime}/${weights.evaluation}/${weights.perReturn}/${weights.perOverdue}`,
+      `evaluation:${e.quality}/${e.efficiency}/${e.satisfaction}`,
+      `prefixes:${input.letterLevels.map((l) => l.prefix).join('/')}`,
+      `publish-review:${input.publishReview}`,
     )
     return ok
   },

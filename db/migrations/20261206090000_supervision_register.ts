@@ -1,0 +1,118 @@
+// 督查督办 as offices run it: tasks set up by hand (立项依据, 督办类型, 紧急程度) and published after review; letters in
+// three escalating levels (提醒函 → 督办函 → 通报), each numbered in its own series, addressed to chosen units whose
+// reply deadline becomes their deadline and whose replies are recorded; 会议/电话/现场督办 logs; the evaluation after
+// 办结; events entered from a unit's returned 反馈表 (or from the command line, with no app account).
+import type { Knex } from 'knex'
+
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('plans', (t) => {
+    t.string('kind').notNullable().defaultTo('document') // document | manual (the year's 临时督办事项)
+  })
+  await knex.schema.alterTable('tasks', (t) => {
+    t.string('basis_kind') // instruction | meeting | superior | public | other
+    t.string('basis_text')
+    t.string('basis_doc')
+    t.string('basis_date')
+    t.string('supervision_type') // routine | special | key
+    t.string('urgency') // normal | urgent | very_urgent
+    t.integer('created_by').references('users.id')
+    t.integer('publish_requested_by').references('users.id')
+    t.bigInteger('assigned_at')
+  })
+  // When each task went out: the start of the time its progress is measured against.
+  await knex.raw(`UPDATE tasks SET assigned_at = (SELECT min(at) FROM task_events e WHERE e.task_id = tasks.id AND e.kind = 'assign')`)
+  // An event entered from a 反馈表 (via = 'feedback_form') or by the command line has no app account behind it.
+  await knex.schema.alterTable('task_events', (t) => {
+    t.integer('actor_id').nullable().alter()
+    t.string('actor_label')
+    t.string('via')
+  })
+  await knex.schema.alterTable('supervision_letters', (t) => {
+    t.string('level').notNullable().defaultTo('letter') // reminder | letter | notice
+    t.dropUnique(['year', 'seq'])
+    t.unique(['level', 'year', 'seq'])
+  })
+  await knex.schema.createTable('letter_recipients', (t) => {
+    t.increments('id')
+    t.integer('letter_id').notNullable().references('supervision_letters.id')
+    t.integer('task_unit_id').notNullable().references('task_units.id')
+    t.string('previous_deadline')
+    t.integer('reply_event_id').references('task_events.id')
+    t.bigInteger('replied_at')
+    t.unique(['letter_id', 'task_unit_id'])
+    t.index(['task_unit_id'])
+  })
+  // Letters issued before: their units, found again by the names the letter kept.
+  for (const l of await knex('supervision_letters').select('id', 'task_id', 'unit_names')) {
+    const names: string[] = JSON.parse(l.unit_names)
+    const units = await knex('task_units as tu')
+      .join('org_units as u', 'u.id', 'tu.unit_id')
+      .where('tu.task_id', l.task_id)
+      .whereIn('u.name', names)
+      .pluck('tu.id')
+    if (units.length) await knex('letter_recipients').insert(units.map((id: number) => ({ letter_id: l.id, task_unit_id: id })))
+  }
+  await knex.schema.createTable('supervision_contacts', (t) => {
+    t.increments('id')
+    t.integer('task_id').notNullable().references('tasks.id')
+    t.integer('task_unit_id').references('task_units.id')
+    t.string('kind').notNullable() // meeting | phone | onsite
+    t.string('held_on').notNullable()
+    t.string('held_by').notNullable()
+    t.string('counterpart').notNullable()
+    t.text('agreed').notNullable()
+    t.string('next_check')
+    t.integer('event_id').notNullable().references('task_events.id')
+    t.bigInteger('created_at').notNullable()
+    t.index(['task_id'])
+  })
+  await knex.schema.createTable('task_evaluations', (t) => {
+    t.integer('task_unit_id').primary().references('task_units.id')
+    t.integer('quality').notNullable()
+    t.integer('efficiency').notNullable()
+    t.integer('satisfaction').notNullable()
+    t.float('score').notNullable()
+    t.text('comment')
+    t.integer('evaluated_by').notNullable().references('users.id')
+    t.bigInteger('evaluated_at').notNullable()
+  })
+  // An office that set its 目标考核 weights before evaluations existed keeps scoring exactly as it chose.
+  const weights = await knex('settings').where('key', 'score_weights').first('value')
+  if (weights) {
+    const parsed = JSON.parse(weights.value) as Record<string, number>
+    if (parsed.evaluation === undefined)
+      await knex('settings')
+        .where('key', 'score_weights')
+        .update({ value: JSON.stringify({ ...parsed, evaluation: 0 }) })
+  }
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('task_evaluations')
+  await knex.schema.dropTable('supervision_contacts')
+  await knex.schema.dropTable('letter_recipients')
+  await knex.schema.alterTable('supervision_letters', (t) => {
+    t.dropUnique(['level', 'year', 'seq'])
+    t.dropColumn('level')
+    t.unique(['year', 'seq'])
+  })
+  await knex.schema.alterTable('task_events', (t) => {
+    t.dropColumn('actor_label')
+    t.dropColumn('via')
+  })
+  await knex.schema.alterTable('tasks', (t) => {
+    for (const c of [
+      'basis_kind',
+      'basis_text',
+      'basis_doc',
+      'basis_date',
+      'supervision_type',
+      'urgency',
+      'created_by',
+      'publish_requested_by',
+      'assigned_at',
+    ])
+      t.dropColumn(c)
+  })
+  await knex.schema.alterTable('plans', (t) => t.dropColumn('kind'))
+}
