@@ -103,6 +103,7 @@ const FIELD_MESSAGES: Record<string, string> = {
   'feedback.percentBack': '完成百分比不能低于上次反馈的 {percent}%',
   'feedback.textRequired': '请填写进展情况',
   'feedback.yesNo': '申请办结请填“是”或“否”',
+  'feedback.already': '与上次反馈的进展相同（这份反馈表已导入过？），本行未再导入',
   'feedback.duplicate': '任务 {id} 在表中出现了不止一次',
   'person.duplicate': '该身份证号已建档（一人一档），请在列表中查找此人',
   'person.entryBeforeBirth': '参加工作日期早于出生日期',

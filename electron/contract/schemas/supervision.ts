@@ -344,6 +344,8 @@ export const SupervisionStats = z.object({
     }),
   ),
   contacts: z.object({ meeting: z.number().int(), phone: z.number().int(), onsite: z.number().int(), urge: z.number().int() }),
+  /** How the score is computed, as the 通报 prints it. */
+  method: z.string(),
   bySection: z.array(z.object({ section: z.string(), total: z.number().int(), done: z.number().int(), completionRate: z.number() })),
   overdueRanking: z.array(z.object({ unitName: z.string(), overdue: z.number().int() })),
   trend: z.array(z.object({ month: z.string(), completed: z.number().int() })),

@@ -234,6 +234,13 @@ export async function importFeedbackForm(
       continue
     }
     const difficulties = cell(raw.KNCS)
+    const entry = difficulties ? `${progressText}\n存在困难及下一步措施：${difficulties}` : progressText
+    // The same form imported twice: a row that repeats the unit's last report is not entered again.
+    const last = await db('task_events').where({ task_unit_id: tu.id, kind: 'progress' }).orderBy('id', 'desc').first('text', 'percent')
+    if (!complete && last && last.text === entry && last.percent === percent) {
+      refuse('feedback.already')
+      continue
+    }
     ready.push({
       row,
       taskUnitId: tu.id,
@@ -241,7 +248,7 @@ export async function importFeedbackForm(
       status: tu.status,
       complete,
       percent,
-      text: difficulties ? `${progressText}\n存在困难及下一步措施：${difficulties}` : progressText,
+      text: entry,
     })
   }
   const outcome = {

@@ -146,7 +146,7 @@ export async function writeLedger(rows: Awaited<ReturnType<typeof ledgerRows>>, 
       r.lastProgress ?? '',
       r.lastProgressAt == null ? '' : chineseDayOf(r.lastProgressAt),
       r.letters.join('、'),
-      r.evaluation ?? '',
+      r.evaluation,
     ])
   ws.columns.forEach((c, i) => (c.width = [24, 18, 8, 40, 22, 8, 12, 10, 8, 10, 40, 16, 24, 10][i]))
   ws.views = [{ state: 'frozen', ySplit: 2 }]

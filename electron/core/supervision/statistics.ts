@@ -143,6 +143,7 @@ export async function supervisionStats(db: Knex, planId: number | null, today: I
     .sort((x, y) => (y.score ?? -1) - (x.score ?? -1) || x.unitName.localeCompare(y.unitName, 'zh-CN'))
   return {
     weights,
+    method: scoreMethod(weights),
     byUnit,
     contacts,
     bySection: [...sections].map(([section, s]) => ({ section, total: s.total, done: s.done, completionRate: rate(s.done, s.total) })),
@@ -180,7 +181,7 @@ export async function writeCircular(stats: Awaited<ReturnType<typeof supervision
       u.score ?? '暂无应办结事项',
     ])
   ws.addRow([])
-  ws.addRow([scoreMethod(stats.weights)])
+  ws.addRow([stats.method])
   ws.columns.forEach((c, i) => (c.width = i === 1 ? 28 : i === 10 ? 16 : 10))
   writeFileAtomic(path, Buffer.from(await wb.xlsx.writeBuffer()))
   return stats.byUnit.length
