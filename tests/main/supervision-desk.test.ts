@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
 import { errorOf, expectOk, tempDir } from '../helpers'
-import { office, type Detail, type Stats } from '../supervision-office'
+import { office, type Stats } from '../supervision-office'
 
 describe('立项 by hand and publication', () => {
   it('a supervisor sets a task up from a 领导批示; a second supervisor publishes it to its units', async () => {
@@ -48,6 +48,13 @@ describe('立项 by hand and publication', () => {
     expect(expectOk(await boss('tasks:publish', { taskId: id }))).toEqual({ status: 'awaiting_publish' })
     expect(await detail(id, boss)).toMatchObject({ status: 'awaiting_publish', publishRequestedBy: 'boss1', mayPublish: false })
     expect(await detail(id, boss2)).toMatchObject({ mayPublish: true })
+    // The request waits in the other supervisors' queue and 工作台, not in the asker's.
+    expect(expectOk(await boss2('home:todo'))).toMatchObject({ publishToDecide: 1 })
+    expect(expectOk(await boss('home:todo'))).toMatchObject({ publishToDecide: 0 })
+    expect(expectOk(await boss2('tasks:review-queue'))).toMatchObject([
+      { kind: 'publish', taskId: id, unitName: '县发展改革局', byName: 'boss1' },
+    ])
+    expect(expectOk(await boss('tasks:review-queue'))).toEqual([])
     expect(errorOf(await boss('tasks:publish', { taskId: id })).code).toBe('SELF_REVIEW')
     expect(errorOf(await clerk('tasks:publish', { taskId: id })).code).toBe('FORBIDDEN')
     expect(expectOk(await boss2('tasks:publish', { taskId: id }))).toEqual({ status: 'assigned' })

@@ -58,6 +58,7 @@ describe('the 工作台', () => {
       'repairsToDecide',
       'changesToDecide',
       'extensionsToDecide',
+      'publishToDecide',
       'completionsToReview',
       'breachesToDecide',
       'overdueUnits',

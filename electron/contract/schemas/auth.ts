@@ -67,6 +67,7 @@ export const Workbench = z.object({
   repairsToDecide: count,
   changesToDecide: count,
   extensionsToDecide: count,
+  publishToDecide: count,
   completionsToReview: count,
   breachesToDecide: count,
   overdueUnits: count,

@@ -202,9 +202,10 @@ export const DueItem = z.object({
   deadline: z.string().nullable(),
   light: z.enum(['green', 'yellow', 'red', 'done', 'none']),
   overdueDays: z.number().int(),
+  nextLetterLevel: z.enum(LETTER_LEVELS),
 })
 export const ReviewItem = z.object({
-  kind: z.enum(['completion', 'extension']),
+  kind: z.enum(['completion', 'extension', 'publish']),
   taskId: Id,
   taskUnitId: Id,
   path: z.array(z.string()),
@@ -300,7 +301,7 @@ export const LedgerRow = z.object({
   unitName: z.string(),
   role: z.string(),
   deadline: z.string().nullable(),
-  status: z.string(),
+  status: z.enum(UNIT_STATUSES),
   light: z.enum(['green', 'yellow', 'red', 'done', 'none']),
   percent: z.number().int(),
   lastProgress: z.string().nullable(),

@@ -10,7 +10,7 @@ import type { IsoDate, WorkingCalendar } from '../calendar/working-calendar'
 import { AppError, fieldError } from '../shared/app-error'
 import { lightOf, startedOn, UNPUBLISHED_STATUSES, type Actor, type UnitStatus } from './task-lifecycle'
 import { loadDocx, loadExcel } from '../shared/lazy-libs'
-import { LETTER_COLOURS, letterLevels, lightRules } from './supervision-settings'
+import { LETTER_COLOURS, letterLevels, levelAfter, lightRules } from './supervision-settings'
 import type { SupervisionLetterRow } from '../../../db/tables'
 import { chineseDay, chineseDayOf } from '../../contract/dates.zh-CN'
 import { LETTER_STATE_LABELS } from '../../contract/labels.zh-CN'
@@ -78,9 +78,19 @@ export async function unitLights(db: Knex, today: IsoDate, calendar: WorkingCale
 const URGENCY = ['red', 'yellow', 'green', 'none']
 
 export async function dueList(db: Knex, today: IsoDate, calendar: WorkingCalendar) {
-  return (await unitLights(db, today, calendar))
+  const due = (await unitLights(db, today, calendar))
     .filter((r) => r.light === 'red' || r.light === 'yellow' || r.status === 'returned')
     .sort((a, b) => URGENCY.indexOf(a.light) - URGENCY.indexOf(b.light) || (a.deadline ?? '').localeCompare(b.deadline ?? ''))
+  const received = new Map<number, LetterLevel[]>()
+  for (const l of await db('letter_recipients as r')
+    .join('supervision_letters as l', 'l.id', 'r.letter_id')
+    .whereIn(
+      'r.task_unit_id',
+      due.map((d) => d.taskUnitId),
+    )
+    .select<Array<{ task_unit_id: number; level: LetterLevel }>>('r.task_unit_id', 'l.level'))
+    received.set(l.task_unit_id, [...(received.get(l.task_unit_id) ?? []), l.level])
+  return due.map((d) => ({ ...d, nextLetterLevel: levelAfter(received.get(d.taskUnitId) ?? []) }))
 }
 
 /** 催办: a reminder short of a letter (a call, a message), kept in the task's history and counted. */

@@ -1,9 +1,9 @@
-// What waits for a supervisor: units that submitted their task as done, and extension requests not yet decided.
-// Oldest first, so nothing sits at the bottom of the pile.
+// What waits for a supervisor: units that submitted their task as done, extension requests not yet decided, and tasks
+// set up by hand that another supervisor asked to publish. Oldest first, so nothing sits at the bottom of the pile.
 import type { Knex } from 'knex'
 
 export interface ReviewItem {
-  kind: 'completion' | 'extension'
+  kind: 'completion' | 'extension' | 'publish'
   taskId: number
   taskUnitId: number
   path: string[]
@@ -30,11 +30,11 @@ interface QueueRow {
   by_name: string
 }
 
-export async function reviewQueue(db: Knex): Promise<ReviewItem[]> {
+export async function reviewQueue(db: Knex, viewerId: number | null = null): Promise<ReviewItem[]> {
   const base = () =>
     db('task_events as e')
-      .join('task_units as tu', 'tu.id', 'e.task_unit_id')
-      .join('tasks as t', 't.id', 'tu.task_id')
+      .join('tasks as t', 't.id', 'e.task_id')
+      .join('task_units as tu', (j) => j.on('tu.task_id', 't.id').andOn(db.raw('(e.task_unit_id is null or tu.id = e.task_unit_id)')))
       .join('org_units as u', 'u.id', 'tu.unit_id')
       .join('users as by', 'by.id', 'e.actor_id')
       .select<QueueRow[]>(
@@ -55,6 +55,10 @@ export async function reviewQueue(db: Knex): Promise<ReviewItem[]> {
     .where('tu.status', 'submitted')
     .whereIn('e.id', db('task_events').where('kind', 'submit').groupBy('task_unit_id').max('id'))
   const pending = await base().where({ 'e.kind': 'extension', 'e.status': 'pending' })
+  // A publication request, shown against the task's lead unit; never to the supervisor who asked.
+  const publish = await base()
+    .where({ 'e.kind': 'publish_request', 't.status': 'awaiting_publish', 'tu.role': 'lead' })
+    .whereNot('e.actor_id', viewerId ?? 0)
   const item =
     (kind: ReviewItem['kind']) =>
     (r: QueueRow): ReviewItem => ({
@@ -70,5 +74,7 @@ export async function reviewQueue(db: Knex): Promise<ReviewItem[]> {
       byName: r.by_name,
       since: Number(r.at),
     })
-  return [...submitted.map(item('completion')), ...pending.map(item('extension'))].sort((a, b) => a.since - b.since)
+  return [...submitted.map(item('completion')), ...pending.map(item('extension')), ...publish.map(item('publish'))].sort(
+    (a, b) => a.since - b.since,
+  )
 }

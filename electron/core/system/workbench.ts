@@ -15,6 +15,8 @@ export interface WorkbenchUser {
   roles: Role[]
   /** The user's own unit: a department clerk sees its records and tasks; the county office (null) sees all. */
   unitId: number | null
+  /** Publication requests are someone else's to decide. */
+  userId: number | null
 }
 
 const LIGHTS = ['red', 'yellow', 'green', 'none'] as const
@@ -57,6 +59,13 @@ export async function workbench(db: Knex, user: WorkbenchUser, now: number, toda
     changesToDecide: await when(supervisor, () => countRows(db('record_changes').where('status', 'pending'))),
     extensionsToDecide: await when(supervisor, () => countRows(db('task_events').where({ kind: 'extension', status: 'pending' }))),
     completionsToReview: await when(supervisor, () => countRows(db('task_units').where('status', 'submitted'))),
+    publishToDecide: await when(supervisor, () =>
+      countRows(
+        db('tasks')
+          .where('status', 'awaiting_publish')
+          .whereNot('publish_requested_by', user.userId ?? 0),
+      ),
+    ),
     breachesToDecide: await when(supervisor, () => countRows(whereBreachPending(db('commitments as c')))),
     overdueUnits: supervisor ? new Set(lights.filter((l) => l.light === 'red').map((l) => l.unitId)).size : null,
     lights: supervisor ? LIGHTS.map((light) => ({ light, count: lights.filter((l) => l.light === light).length })) : null,

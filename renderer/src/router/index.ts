@@ -62,6 +62,17 @@ const routes: RouteRecordRaw[] = [
       { path: 'archives/rules', component: () => import('../views/archives/GradeRulesPage.vue'), meta: { requires: 'archives:rules' } },
       { path: 'supervision/plans', component: () => import('../views/supervision/PlansPage.vue'), meta: { requires: 'plans:list' } },
       {
+        path: 'supervision/tasks/new',
+        component: () => import('../views/supervision/NewTaskPage.vue'),
+        meta: { requires: 'tasks:create', parent: '/supervision/ledger', title: t.crumbs.newTask },
+      },
+      { path: 'supervision/ledger', component: () => import('../views/supervision/LedgerPage.vue'), meta: { requires: 'tasks:ledger' } },
+      {
+        path: 'supervision/letters',
+        component: () => import('../views/supervision/LettersPage.vue'),
+        meta: { requires: 'letters:register' },
+      },
+      {
         path: 'supervision/tasks/:id',
         component: () => import('../views/supervision/TaskPage.vue'),
         meta: { requires: 'tasks:get', parent: '/supervision/plans', title: t.crumbs.task },
@@ -80,7 +91,7 @@ const routes: RouteRecordRaw[] = [
       {
         path: 'supervision/letters/:id',
         component: () => import('../views/supervision/LetterPage.vue'),
-        meta: { requires: 'letters:get', parent: '/supervision/due', title: t.crumbs.letter },
+        meta: { requires: 'letters:get', parent: '/supervision/letters', title: t.crumbs.letter },
       },
       {
         path: 'supervision/plans/new',

@@ -49,7 +49,9 @@ export const MENU: MenuGroup[] = [
     items: [
       { path: '/supervision/plans', label: t.shell.plans, requires: 'plans:list' },
       { path: '/supervision/reviews', label: t.shell.reviews, requires: 'tasks:review-queue' },
+      { path: '/supervision/ledger', label: t.shell.ledger, requires: 'tasks:ledger' },
       { path: '/supervision/due', label: t.shell.due, requires: 'tasks:due' },
+      { path: '/supervision/letters', label: t.shell.letters, requires: 'letters:register' },
       { path: '/supervision/dashboard', label: t.shell.dashboard, requires: 'supervision:stats' },
     ],
   },

@@ -117,6 +117,12 @@ export const authHandlers: HandlersOf<'setup' | 'auth' | 'home' | 'recovery'> = 
   'home:todo': async (_i, ctx) => {
     const user = await findUserById(ctx.db, actorId(ctx))
     const roles = ctx.session!.roles
-    return workbench(ctx.db, { roles, unitId: user?.unitId ?? null }, ctx.clock.now(), ctx.services.today(), await officeCalendar(ctx.db))
+    return workbench(
+      ctx.db,
+      { roles, unitId: user?.unitId ?? null, userId: ctx.session?.userId ?? null },
+      ctx.clock.now(),
+      ctx.services.today(),
+      await officeCalendar(ctx.db),
+    )
   },
 }

@@ -100,7 +100,7 @@ export const taskHandlers: HandlersOf<'tasks'> = {
     return ok
   },
   'tasks:due': async (_i, { db, services }) => dueList(db, services.today(), await officeCalendar(db)),
-  'tasks:review-queue': async (_i, { db }) => reviewQueue(db),
+  'tasks:review-queue': async (_i, ctx) => reviewQueue(ctx.db, ctx.session?.userId ?? null),
   'tasks:attach': async ({ eventId }, ctx) => {
     const event = await attachableEvent(ctx.db, eventId)
     const path = await ctx.platform.chooseOpenPath({
