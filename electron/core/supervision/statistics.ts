@@ -23,7 +23,8 @@ export function unitScore(
   const onTimeRate = a.onTime / a.due
   const evaluationRate = a.evaluations.length ? a.evaluations.reduce((x, y) => x + y, 0) / a.evaluations.length / 100 : onTimeRate
   const raw = onTimeRate * w.onTime + evaluationRate * w.evaluation - a.returns * w.perReturn - a.overdue * w.perOverdue
-  return Math.max(0, Math.round(raw * 10) / 10)
+  // Half up to one decimal; the small nudge keeps 98.35 (stored as 98.3499…) from rounding down.
+  return Math.max(0, Math.round(raw * 10 + 1e-9) / 10)
 }
 
 /** How the score is computed, in the words the dashboard and the 通报 print. */
