@@ -576,6 +576,11 @@ export interface SupervisionContactRow {
   created_at: number
 }
 
+export interface UnitIgnoredNameRow {
+  name: string
+  created_at: number
+}
+
 export interface TaskEvaluationRow {
   task_unit_id: number
   quality: number
@@ -716,6 +721,7 @@ declare module 'knex/types/tables' {
     letter_recipients: LetterRecipientRow
     supervision_contacts: SupervisionContactRow
     task_evaluations: TaskEvaluationRow
+    unit_ignored_names: UnitIgnoredNameRow
     task_event_attachments: TaskEventAttachmentRow
     task_events: TaskEventRow
     task_units: TaskUnitRow

@@ -76,6 +76,11 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('evaluated_by').notNullable().references('users.id')
     t.bigInteger('evaluated_at').notNullable()
   })
+  // Names a plan prints that are no unit (各行业管理部门, 联席会议成员单位): once marked, later plans skip them too.
+  await knex.schema.createTable('unit_ignored_names', (t) => {
+    t.string('name').primary()
+    t.bigInteger('created_at').notNullable()
+  })
   // An office that set its 目标考核 weights before evaluations existed keeps scoring exactly as it chose.
   const weights = await knex('settings').where('key', 'score_weights').first('value')
   if (weights) {
@@ -88,6 +93,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('unit_ignored_names')
   await knex.schema.dropTable('task_evaluations')
   await knex.schema.dropTable('supervision_contacts')
   await knex.schema.dropTable('letter_recipients')

@@ -55,7 +55,8 @@ export async function runSupervision(
       const plan = await readPlan(file)
       const names = plan.tasks.flatMap((t) => [...t.units.lead, ...t.units.responsible, ...t.units.cooperating])
       const matches = await matchUnits(db, names)
-      const unknown = matches.filter((m) => !m.unitId).map((m) => m.name)
+      // Names the office marked "not a unit" before are left out again.
+      const unknown = matches.filter((m) => !m.unitId && m.how !== 'ignored').map((m) => m.name)
       if (unknown.length && !values['create-units']) {
         out.error(`以下 ${unknown.length} 个单位名称在组织机构中没有，未保存（加 --create-units 新建）：\n${unknown.join('\n')}`)
         return 1
@@ -70,7 +71,12 @@ export async function runSupervision(
           year: plan.year ?? Number(today.slice(0, 4)),
           sourceFile: basename(file),
           tasks: plan.tasks,
-          resolutions: matches.map((m) => ({ name: m.name, unitId: m.unitId, create: !m.unitId })),
+          resolutions: matches.map((m) => ({
+            name: m.name,
+            unitId: m.unitId,
+            create: !m.unitId && m.how !== 'ignored',
+            ignore: m.how === 'ignored',
+          })),
         },
         null,
       )

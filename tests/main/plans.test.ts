@@ -105,4 +105,42 @@ describe('work plans through the router', () => {
       how: 'alias',
     })
   })
+
+  it('a collective phrase marked "not a unit" is no unit: not created, not on the task, and left out of the next plan too', async () => {
+    const b = await freshBackend()
+    const admin = await adminSession(b)
+    const clerk = await userSession(b, admin, 'clerk1', ['clerk'])
+    const file = join(tempDir(), 'plan.txt')
+    writeFileSync(file, PLAN)
+    b.openPath.value = file
+    const draft = expectOk(await clerk('plans:parse')) as Draft
+    const collective = ['各成员单位', '有关行业部门']
+    const resolutions = draft.matches.map((x) => ({
+      name: x.name,
+      unitId: null,
+      create: !collective.includes(x.name),
+      ignore: collective.includes(x.name),
+    }))
+    const base = { title: draft.title, issuer: null, docNumber: draft.docNumber, year: draft.year, sourceFile: null, tasks: draft.tasks }
+    // Neither created nor marked: refused by name.
+    const unmarked = resolutions.map((r) => (r.name === '各成员单位' ? { ...r, ignore: false } : r))
+    expect(errorOf(await clerk('plans:confirm', { ...base, resolutions: unmarked })).details!.fields).toEqual([
+      { path: 'resolutions', message: 'plan.unitUnresolved', params: { name: '各成员单位' } },
+    ])
+    const saved = expectOk(await clerk('plans:confirm', { ...base, resolutions })) as { planId: number; unitsCreated: number }
+    expect(saved.unitsCreated).toBe(draft.matches.length - 2)
+    expect(await b.db('org_units').whereIn('name', collective).count({ n: '*' }).first()).toEqual({ n: 0 })
+    const tasks = expectOk(await clerk('plans:tasks', { planId: saved.planId })) as Array<{
+      path: string[]
+      units: Record<string, string[]>
+    }>
+    expect(tasks.find((t) => t.path.join('/') === '二/4')!.units).toEqual({ lead: ['县发展改革局'], responsible: [], cooperating: [] })
+    // The next plan printing them: recognised as "not a unit" at once.
+    const next = expectOk(await clerk('plans:parse')) as Draft
+    expect(next.matches.filter((x) => collective.includes(x.name))).toEqual([
+      { name: '各成员单位', unitId: null, unitName: null, how: 'ignored' },
+      { name: '有关行业部门', unitId: null, unitName: null, how: 'ignored' },
+    ])
+    expect(next.matches.find((x) => x.name === '县数据局')).toMatchObject({ how: 'exact' })
+  })
 })

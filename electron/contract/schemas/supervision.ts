@@ -35,7 +35,7 @@ export const UnitMatch = z.object({
   name: z.string(),
   unitId: Id.nullable(),
   unitName: z.string().nullable(),
-  how: z.enum(['exact', 'alias', 'normalised']).nullable(),
+  how: z.enum(['exact', 'alias', 'normalised', 'ignored']).nullable(),
 })
 
 export const PlanDraft = z.object({
@@ -56,7 +56,10 @@ export const PlanConfirmInput = z.object({
   year: z.number().int().min(2000).max(2100),
   sourceFile: optionalText(260),
   tasks: z.array(ParsedTask).min(1, 'plan.noTasks').max(2000),
-  resolutions: z.array(z.object({ name: text(100), unitId: Id.nullable(), create: z.boolean() })).max(2000),
+  /** Each printed name: an existing unit, a new one (create), or no unit at all (ignore: 各行业管理部门 and the like). */
+  resolutions: z
+    .array(z.object({ name: text(100), unitId: Id.nullable(), create: z.boolean(), ignore: z.boolean().default(false) }))
+    .max(2000),
 })
 export const PlanConfirmResult = z.object({ planId: Id, tasks: z.number().int(), unitsCreated: z.number().int() })
 
@@ -102,6 +105,17 @@ export const ManualTaskInput = z
     recurring: z.enum(RECURRENCES).nullable(),
   })
   .refine((t) => t.basisKind !== 'other' || !!t.basisText, { path: ['basisText'], message: 'task.basisTextRequired' })
+export const TaskEditInput = z.object({
+  taskId: Id,
+  title: text(500),
+  deadline: IsoDate.nullable(),
+  units: z.object({ lead: z.array(Id).max(20), responsible: z.array(Id).max(50), cooperating: z.array(Id).max(50) }),
+})
+export const TaskEditResult = z.object({ added: z.number().int(), removed: z.number().int() })
+/** Deleting says why: the reason goes into the audit log with the deletion. */
+export const TaskDeleteInput = z.object({ taskId: Id, reason: text(500) })
+export const PlanDeleteInput = z.object({ planId: Id, reason: text(500) })
+export const DeletedCount = z.object({ tasks: z.number().int() })
 export const PublishResult = z.object({ status: z.enum(['awaiting_publish', 'assigned']) })
 export const UrgeInput = z.object({ taskUnitId: Id, text: text(1000) })
 export const ContactInput = z.object({
@@ -159,6 +173,7 @@ export const TaskDetail = z.object({
   units: z.array(
     z.object({
       id: Id,
+      unitId: Id,
       unitName: z.string(),
       role: z.string(),
       status: z.string(),

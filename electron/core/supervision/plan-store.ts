@@ -28,6 +28,8 @@ export interface UnitResolution {
   /** An existing unit, or null with create = true to add the name as a new top-level unit. */
   unitId: number | null
   create: boolean
+  /** Not a unit (各行业管理部门): left out of the task's units, and remembered so later plans leave it out too. */
+  ignore?: boolean
 }
 
 export interface PlanInput {
@@ -51,7 +53,7 @@ export async function savePlan(
   const named = new Set(input.tasks.flatMap((t) => [...t.units.lead, ...t.units.responsible, ...t.units.cooperating]))
   const resolution = new Map(input.resolutions.map((r) => [r.name, r]))
   const issues: FieldIssue[] = [...named]
-    .filter((n) => !resolution.has(n) || (!resolution.get(n)!.unitId && !resolution.get(n)!.create))
+    .filter((n) => !resolution.has(n) || (!resolution.get(n)!.unitId && !resolution.get(n)!.create && !resolution.get(n)!.ignore))
     .map((n) => ({ path: 'resolutions', message: 'plan.unitUnresolved', params: { name: n } }))
   const paths = new Set<string>()
   for (const [i, t] of input.tasks.entries()) {
@@ -76,6 +78,12 @@ export async function savePlan(
     const unitOf = new Map<string, number>()
     for (const name of named) {
       const r = resolution.get(name)!
+      if (r.ignore && !r.unitId) {
+        await trx('unit_ignored_names').insert({ name, created_at: now }).onConflict('name').ignore()
+        continue
+      }
+      // A name once marked "not a unit" and now mapped or created is a unit after all.
+      await trx('unit_ignored_names').where({ name }).delete()
       if (r.unitId) {
         unitOf.set(name, r.unitId)
         const unit = await trx('org_units').where('id', r.unitId).first('name')
@@ -126,10 +134,11 @@ export async function savePlan(
       })
       idOf.set(t.path.join('/'), taskId!)
       const rows = new Map<number, string>()
-      const [lead, ...moreLeads] = t.units.lead
+      const real = (names: string[]) => names.filter((n) => unitOf.has(n))
+      const [lead, ...moreLeads] = real(t.units.lead)
       if (lead) rows.set(unitOf.get(lead)!, 'lead')
-      for (const n of [...moreLeads, ...t.units.responsible]) if (!rows.has(unitOf.get(n)!)) rows.set(unitOf.get(n)!, 'responsible')
-      for (const n of t.units.cooperating) if (!rows.has(unitOf.get(n)!)) rows.set(unitOf.get(n)!, 'cooperating')
+      for (const n of [...moreLeads, ...real(t.units.responsible)]) if (!rows.has(unitOf.get(n)!)) rows.set(unitOf.get(n)!, 'responsible')
+      for (const n of real(t.units.cooperating)) if (!rows.has(unitOf.get(n)!)) rows.set(unitOf.get(n)!, 'cooperating')
       if (rows.size)
         await trx('task_units').insert([...rows].map(([unitId, role]) => ({ task_id: taskId, unit_id: unitId, role, status: 'pending' })))
     }

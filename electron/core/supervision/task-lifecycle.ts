@@ -392,6 +392,7 @@ export async function taskDetail(db: Knex, taskId: number, today: IsoDate, calen
     const deadline = u.deadline ?? task.deadline
     return {
       id: u.id,
+      unitId: u.unit_id,
       unitName: u.unit_name,
       role: u.role,
       status: u.status,

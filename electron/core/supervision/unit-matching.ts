@@ -28,7 +28,7 @@ export interface UnitMatch {
   name: string
   unitId: number | null
   unitName: string | null
-  how: 'exact' | 'alias' | 'normalised' | null
+  how: 'exact' | 'alias' | 'normalised' | 'ignored' | null
 }
 
 export async function matchUnits(db: Knex, names: string[]): Promise<UnitMatch[]> {
@@ -36,6 +36,7 @@ export async function matchUnits(db: Knex, names: string[]): Promise<UnitMatch[]
   const aliases = new Map<string, number>(
     (await db('unit_aliases').select('alias', 'unit_id')).map((a: { alias: string; unit_id: number }) => [a.alias, a.unit_id]),
   )
+  const ignored = new Set<string>(await db('unit_ignored_names').pluck('name'))
   const byName = new Map(units.map((u) => [u.name, u]))
   const byId = new Map(units.map((u) => [u.id, u]))
   const byNorm = new Map<string, Array<{ id: number; name: string }>>()
@@ -43,6 +44,7 @@ export async function matchUnits(db: Knex, names: string[]): Promise<UnitMatch[]
   return [...new Set(names)].map((name) => {
     const exact = byName.get(name)
     if (exact) return { name, unitId: exact.id, unitName: exact.name, how: 'exact' }
+    if (ignored.has(name)) return { name, unitId: null, unitName: null, how: 'ignored' }
     const alias = aliases.get(name)
     if (alias && byId.has(alias)) return { name, unitId: alias, unitName: byId.get(alias)!.name, how: 'alias' }
     const norm = byNorm.get(normaliseUnitName(name))

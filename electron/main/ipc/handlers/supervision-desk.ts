@@ -7,6 +7,7 @@ import { importFeedbackForm, writeFeedbackForm } from '../../../core/supervision
 import { ledgerRows, writeLedger } from '../../../core/supervision/ledger'
 import { getLetter, letterRegister, recordLetterReply, urgeUnit, writeRegister } from '../../../core/supervision/letters'
 import { createManualTask, publishTask } from '../../../core/supervision/manual-tasks'
+import { deleteTask, editTask } from '../../../core/supervision/task-edits'
 import type { CallContext } from '../context'
 import { actor, actorId, saveXlsx, savePagePdf, storedFiles, XLSX_FILTER, type HandlersOf } from './shared'
 
@@ -26,9 +27,21 @@ type DeskTasks = Pick<
   | 'tasks:feedback-form'
   | 'tasks:feedback-preview'
   | 'tasks:feedback-import'
+  | 'tasks:edit'
+  | 'tasks:delete'
 >
 
 export const taskDeskHandlers: DeskTasks = {
+  'tasks:edit': async (input, ctx) => {
+    const r = await editTask(ctx.db, input, actor(ctx))
+    ctx.affected.push(`task:${input.taskId}`, `units-added:${r.added}`, `units-removed:${r.removed}`)
+    return r
+  },
+  'tasks:delete': async ({ taskId, reason }, ctx) => {
+    const tasks = await deleteTask(ctx.db, taskId)
+    ctx.affected.push(`task:${taskId}`, `tasks:${tasks}`, `reason:${reason}`)
+    return { tasks }
+  },
   'tasks:create': async (input, ctx) => {
     const id = await createManualTask(ctx.db, input, actor(ctx))
     ctx.affected.push(`task:${id}`, `basis:${input.basisKind}`)

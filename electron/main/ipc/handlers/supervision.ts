@@ -26,6 +26,7 @@ import {
   taskDetail,
 } from '../../../core/supervision/task-lifecycle'
 import { matchUnits } from '../../../core/supervision/unit-matching'
+import { deletePlan } from '../../../core/supervision/task-edits'
 import { actor, actorId, ok, saveFile, saveXlsx, storedFiles, type HandlersOf } from './shared'
 import { letterDeskHandlers, taskDeskHandlers } from './supervision-desk'
 
@@ -48,6 +49,11 @@ export const planHandlers: HandlersOf<'plans'> = {
   },
   'plans:list': async (_i, { db }) => listPlans(db),
   'plans:tasks': async ({ planId }, { db }) => planTasks(db, planId),
+  'plans:delete': async ({ planId, reason }, ctx) => {
+    const tasks = await deletePlan(ctx.db, planId)
+    ctx.affected.push(`plan:${planId}`, `tasks:${tasks}`, `reason:${reason}`)
+    return { tasks }
+  },
 }
 
 export const taskHandlers: HandlersOf<'tasks'> = {

@@ -784,13 +784,15 @@ export const t = {
     recurring: '周期',
     unitsTitle: '单位对应',
     unitsHint:
-      '绿色：与组织机构同名；蓝色：按简称或别名对应；红色：未对应，请选择已有单位或勾选“新建”。手工对应的名称会记为别名，下次自动识别。',
+      '绿色：与组织机构同名；蓝色：按简称或别名对应；红色：未对应，请选择已有单位或勾选“新建”；“各行业管理部门”一类泛称请勾选“不是单位”（不建单位、不排名、不发函）。手工对应的名称记为别名，“不是单位”的也会记住，下次自动识别。',
     pickUnit: '对应到组织机构中的单位',
     create: '新建',
+    notAUnit: '不是单位',
+    createAll: '其余 {n} 个全部新建',
     unresolved: '还有 {n} 个单位名称未对应',
     confirm: '确认并保存任务',
     saved: '已保存 {tasks} 项任务，新建单位 {units} 个',
-    how: { exact: '同名', alias: '别名', normalised: '简称' } as Record<string, string>,
+    how: { exact: '同名', alias: '别名', normalised: '简称', ignored: '已记为不是单位' } as Record<string, string>,
     recurrence: (r: string) =>
       r.startsWith('monthly:')
         ? `每月${r.slice(8)}日前`
@@ -1088,6 +1090,15 @@ export const t = {
     levels: '函件级别与文号前缀',
     publishReview: '立项须另一名审核人员发布',
     noData: '暂无数据',
+    editTask: '修改督办任务',
+    edit: '修改',
+    editHint: '已交办的任务：修改会记入办理过程；已签收或有过办理记录的单位不能移除；新增的单位立即收到任务。',
+    deleteTask: '删除',
+    deleteTaskAsk: '删除尚未交办的任务（含其子项）。请写明原因（记入操作日志）：',
+    deletePlan: '删除工作要点',
+    deletePlanAsk: '删除这份工作要点及其全部任务（仅限尚无任务交办时）。请写明原因（记入操作日志）：',
+    deleted: '已删除 {n} 项任务',
+    reasonRequired: '请写明原因',
   },
   dashboard: {
     title: '督办统计',
