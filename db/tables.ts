@@ -576,6 +576,18 @@ export interface SupervisionContactRow {
   created_at: number
 }
 
+export interface PlanDraftRow {
+  id: number
+  external_id: string
+  title: string
+  issuer: string | null
+  doc_number: string | null
+  year: number
+  tasks: string
+  sender: string
+  created_at: number
+}
+
 export interface UnitIgnoredNameRow {
   name: string
   created_at: number
@@ -722,6 +734,7 @@ declare module 'knex/types/tables' {
     supervision_contacts: SupervisionContactRow
     task_evaluations: TaskEvaluationRow
     unit_ignored_names: UnitIgnoredNameRow
+    plan_drafts: PlanDraftRow
     task_event_attachments: TaskEventAttachmentRow
     task_events: TaskEventRow
     task_units: TaskUnitRow

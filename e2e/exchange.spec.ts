@@ -141,7 +141,8 @@ test('county → city → receipt and issued tasks → county, through the 数�
   await app.willOpen(tasks)
   await page.getByTestId('import-start').click()
   await expect(page.getByTestId('package-done')).toContainText('已导入任务下发')
-  await expect(page.getByTestId('package-changes')).toContainText('新建任务 6')
+  // It names units this office lacks (各乡（镇、街道）…): held for the same review as a parsed document.
+  await expect(page.getByTestId('package-changes')).toContainText('待核对单位的工作要点（见“工作要点”） 1')
   await snap(page, '51-exchange-imported')
   // The same package again changes nothing.
   await page.getByTestId('import-start').click()
@@ -156,7 +157,14 @@ test('county → city → receipt and issued tasks → county, through the 数�
   await page.getByTestId('import-start').click()
   await expect(page.getByTestId('package-error')).toContainText(/校验失败|签名验证失败/)
 
-  // The issued tasks are in supervision.
+  // The issued plan waits on 工作要点: the clerk matches its units (here, creates the rest) and it becomes tasks.
   await page.getByTestId('sidebar').getByText('工作要点').click()
+  await expect(page.getByTestId('plan-drafts')).toContainText('某信用〔2026〕3号')
+  await page.getByTestId('plan-drafts').getByRole('button', { name: '核对' }).click()
+  await expect(page.getByTestId('plan-units')).toContainText('各乡（镇、街道）')
+  await page.getByTestId('plan-create-all').click()
+  await page.getByTestId('plan-confirm').click()
+  await expect(page.getByText('已保存 6 项任务')).toBeVisible()
   await expect(page.getByTestId('plans-table')).toContainText('某信用〔2026〕3号')
+  await expect(page.getByTestId('plan-drafts')).toHaveCount(0)
 })

@@ -22,7 +22,10 @@ const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86
 /** Calls the app's own API from the page, as the signed-in user (setup steps the spec does not walk through). */
 async function api<T>(page: Page, name: string, input: unknown = {}): Promise<T> {
   const r = await page.evaluate(
-    ([n, i]) => (globalThis as unknown as { api: Record<string, (x: unknown) => Promise<{ ok: boolean; data?: unknown; error?: unknown }>> }).api[n]!(i),
+    ([n, i]) =>
+      (globalThis as unknown as { api: Record<string, (x: unknown) => Promise<{ ok: boolean; data?: unknown; error?: unknown }>> }).api[n]!(
+        i,
+      ),
     [name, input] as const,
   )
   if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`)
@@ -108,7 +111,13 @@ test('督查督办 as offices run it: 立项, 反馈表, letters, replies, evalu
     tasks: [
       plan({ path: ['1'], number: '1', title: '推进信用平台升级', deadline: day(45) }),
       plan({ path: ['2'], number: '2', title: '制定信用承诺实施办法', deadline: day(30) }),
-      plan({ path: ['3'], number: '3', title: '规范双公示目录', deadline: day(-3), units: { lead: ['县发展改革局'], responsible: ['县财政局'], cooperating: [] } }),
+      plan({
+        path: ['3'],
+        number: '3',
+        title: '规范双公示目录',
+        deadline: day(-3),
+        units: { lead: ['县发展改革局'], responsible: ['县财政局'], cooperating: [] },
+      }),
     ],
     resolutions: units.units.map((u) => ({ name: u.name, unitId: u.id, create: false })),
   })
@@ -161,7 +170,11 @@ test('督查督办 as offices run it: 立项, 反馈表, letters, replies, evalu
   // 4. The overdue unit: a 提醒函 from the 催办 list, then a 督办函 from the task; the reply deadline is its deadline.
   await signInAs(page, SUP1)
   await page.getByTestId('sidebar').getByText('催办清单').click()
-  const overdue = page.getByTestId('due-table').locator('tbody tr').filter({ hasText: '规范双公示目录' }).filter({ hasText: '县发展改革局' })
+  const overdue = page
+    .getByTestId('due-table')
+    .locator('tbody tr')
+    .filter({ hasText: '规范双公示目录' })
+    .filter({ hasText: '县发展改革局' })
   await overdue.getByRole('button', { name: '发函' }).click()
   const dialog = page.getByTestId('letter-dialog')
   await expect(dialog.getByTestId('letter-level').locator('.is-active')).toContainText('提醒函')
@@ -218,7 +231,12 @@ test('督查督办 as offices run it: 立项, 反馈表, letters, replies, evalu
   // 6. 周审核 approves the completion request with an evaluation: 95 / 90 / 100 → 94.5.
   await signInAs(page, SUP1)
   await page.getByTestId('todo-completionsToReview').click()
-  await page.getByTestId('reviews-table').locator('tbody tr').filter({ hasText: '制定信用承诺实施办法' }).getByRole('button', { name: '处理' }).click()
+  await page
+    .getByTestId('reviews-table')
+    .locator('tbody tr')
+    .filter({ hasText: '制定信用承诺实施办法' })
+    .getByRole('button', { name: '处理' })
+    .click()
   await page.getByTestId('task-units').getByRole('button', { name: '审核', exact: true }).click()
   await page.getByTestId('review-quality').locator('input').fill('95')
   await page.getByTestId('review-efficiency').locator('input').fill('90')

@@ -76,6 +76,19 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('evaluated_by').notNullable().references('users.id')
     t.bigInteger('evaluated_at').notNullable()
   })
+  // A plan the city issued that names units this office does not have: held for the same review as a parsed
+  // document, instead of creating units nobody checked.
+  await knex.schema.createTable('plan_drafts', (t) => {
+    t.increments('id')
+    t.string('external_id').notNullable().unique()
+    t.string('title').notNullable()
+    t.string('issuer')
+    t.string('doc_number')
+    t.integer('year').notNullable()
+    t.text('tasks').notNullable() // JSON: the issued tasks, as in the package
+    t.string('sender').notNullable()
+    t.bigInteger('created_at').notNullable()
+  })
   // Names a plan prints that are no unit (各行业管理部门, 联席会议成员单位): once marked, later plans skip them too.
   await knex.schema.createTable('unit_ignored_names', (t) => {
     t.string('name').primary()
@@ -84,7 +97,7 @@ export async function up(knex: Knex): Promise<void> {
   // An office that set its 目标考核 weights before evaluations existed keeps scoring exactly as it chose.
   const weights = await knex('settings').where('key', 'score_weights').first('value')
   if (weights) {
-    const parsed = JSON.parse(weights.value) as Record<string, number>
+    const parsed: Record<string, number> = JSON.parse(weights.value)
     if (parsed.evaluation === undefined)
       await knex('settings')
         .where('key', 'score_weights')
@@ -93,6 +106,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('plan_drafts')
   await knex.schema.dropTable('unit_ignored_names')
   await knex.schema.dropTable('task_evaluations')
   await knex.schema.dropTable('supervision_contacts')

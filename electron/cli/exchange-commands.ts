@@ -34,7 +34,9 @@ export const EXCHANGE_USAGE = `  keys generate --out DIR --name NAME [--suite st
   package export --to FILE [--full] [--include archives] [--confirm-personal] [--data-dir DIR]
                                                 导出数据交换包（默认为上次回执以来的增量）。内容按管理员为对方设置的范围；
                                                 --include 为本次加入其他部分；含个人信息（完整证件号码）时须加 --confirm-personal
-  package import FILE [--data-dir DIR]          导入数据包（市里的任务下发、回执、名单、目录，外县的调动档案包）
+  package import FILE [--create-units] [--data-dir DIR]
+                                                导入数据包（市里的任务下发、回执、名单、目录，外县的调动档案包）；任务下发中
+                                                有本单位组织机构没有的单位名称时，工作要点留待在程序中审核，加 --create-units 则直接新建
   archives transfer-out --id-number ID --recipient PUB.pem --destination NAME --unit UNIT --to FILE
                                                 人员调动：把其诚信档案（含扫描件、等级记录）打包发给接收县，本机标记调离
   package verify FILE --key KEY.pem --sender PUB.pem        验证数据包（完好时退出码为 0）
@@ -316,7 +318,7 @@ export async function runExchange(command: 'keys' | 'package' | 'archives', a: E
           out.error('用法：package import FILE')
           return 2
         }
-        const r = await importPackage(ctx, { path: file, userId: null })
+        const r = await importPackage(ctx, { path: file, userId: null, createUnits: !!a.values['create-units'] })
         await appendAudit(db, {
           at: Date.now(),
           actorUserId: null,

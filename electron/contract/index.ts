@@ -212,6 +212,8 @@ export const contract = {
     audited: true,
   },
   'tasks:attachment': { input: V.EventAttachmentInput, output: P.AttachmentContent, access: business, audited: true },
+  'plans:drafts': { input: Empty, output: zod.array(V.PlanDraftSummary), access: planners, audited: false },
+  'plans:draft': { input: V.PlanDraftIdInput, output: V.PlanDraft, access: planners, audited: false },
   'tasks:edit': { input: V.TaskEditInput, output: V.TaskEditResult, access: planners, audited: true },
   'tasks:delete': { input: V.TaskDeleteInput, output: V.DeletedCount, access: planners, audited: true },
   'plans:delete': { input: V.PlanDeleteInput, output: V.DeletedCount, access: planners, audited: true },

@@ -122,6 +122,8 @@ export const PROCEDURES = [
   'letters:log-print',
   'tasks:attach',
   'tasks:attachment',
+  'plans:drafts',
+  'plans:draft',
   'tasks:edit',
   'tasks:delete',
   'plans:delete',

@@ -13,6 +13,8 @@ import { writePackage } from '../../electron/core/exchange/envelope'
 import { payloadStream } from '../../electron/core/exchange/payload'
 import { suiteOf } from '../../electron/core/exchange/suites'
 import { SETUP, tempDir } from '../helpers'
+import { listPlanDrafts, planDraft, savePlan } from '../../electron/core/supervision/plan-store'
+import { unlockDataDir } from '../../electron/core/shared/data-dir-lock'
 
 async function run(...args: string[]) {
   const out: string[] = []
@@ -169,7 +171,7 @@ describe('transfer packages on the command line', () => {
     }
     expect(existsSync(join(work, 'tasks-big.cdpkg'))).toBe(false)
     expect((await issue(1, join(work, 'tasks-1.cdpkg'))).code).toBe(0)
-    const landed = await run('package', 'import', join(work, 'tasks-1.cdpkg'), '--data-dir', dataDir)
+    const landed = await run('package', 'import', join(work, 'tasks-1.cdpkg'), '--data-dir', dataDir, '--create-units')
     expect(landed.json()).toMatchObject({ kind: 'tasks', sequence: 1, warnings: [], changes: { plansCreated: 1, tasksCreated: 6 } })
     const { db } = await openDatabase(dataDir)
     try {
@@ -233,6 +235,62 @@ describe('transfer packages on the command line', () => {
     expect((await run('package', 'import', join(work, 'foreign.cdpkg'), '--data-dir', dataDir)).err[0]).toContain('不是发给本单位的')
     expect(readdirSync(work).filter((f) => f.includes('.partial'))).toEqual([])
     expect(existsSync(join(work, 'tasks-4.cdpkg'))).toBe(true)
+  })
+
+  it('an issued plan naming units the county lacks waits for review, keeping the city ids; --create-units takes it as it comes', async () => {
+    const issueTo = async (c: Awaited<ReturnType<typeof countyAndCity>>, sequence: number) => {
+      writeFileSync(join(c.work, 'plan.txt'), PLAN)
+      writeFileSync(join(c.work, 'plan.json'), (await run('plan', 'parse', join(c.work, 'plan.txt'), '--json')).out.join('\n'))
+      const file = join(c.work, `tasks-${sequence}.cdpkg`)
+      const args = ['--key', join(c.keysDir, 'city.key.pem'), '--recipient', c.countyPub, '--sequence', String(sequence), '--to', file]
+      expect((await run('package', 'tasks', join(c.work, 'plan.json'), ...args)).code).toBe(0)
+      return file
+    }
+    const held = await countyAndCity()
+    const imported = await run('package', 'import', await issueTo(held, 1), '--data-dir', held.dataDir)
+    expect(imported.json()).toMatchObject({ changes: { plansToReview: 1, plansCreated: 0, tasksCreated: 0, unitsCreated: 0 } })
+    const { db } = await openDatabase(held.dataDir)
+    try {
+      expect(await db('tasks').count({ n: '*' }).first()).toEqual({ n: 0 })
+      const [draft] = await listPlanDrafts(db)
+      expect(draft).toMatchObject({
+        docNumber: '某信用〔2026〕3号',
+        sender: '市信用办',
+        tasks: 6,
+      })
+      // The review: every unknown name created; the plan keeps the city's ids and the draft is gone.
+      const opened = await planDraft(db, draft!.id)
+      const saved = await savePlan(
+        db,
+        manualClock(),
+        {
+          title: opened.title,
+          issuer: opened.issuer,
+          docNumber: opened.docNumber,
+          year: opened.year,
+          sourceFile: null,
+          tasks: opened.tasks,
+          draftId: draft!.id,
+          resolutions: opened.matches.map((m) => ({ name: m.name, unitId: m.unitId, create: !m.unitId })),
+        },
+        null,
+      )
+      expect(saved.tasks).toBe(6)
+      expect(await db('plans').pluck('external_id')).toEqual(['某信用〔2026〕3号'])
+      expect(await db('tasks').where('path', '二/1').first('external_id')).toEqual({ external_id: '某信用〔2026〕3号#二.1' })
+      expect(await listPlanDrafts(db)).toEqual([])
+    } finally {
+      await db.destroy()
+      unlockDataDir(held.dataDir)
+    }
+    // Re-issued, it now links to the reviewed plan.
+    expect((await run('package', 'import', await issueTo(held, 2), '--data-dir', held.dataDir)).json()).toMatchObject({
+      changes: { tasksLinked: 6, plansToReview: 0 },
+    })
+    const taken = await countyAndCity()
+    const direct = await run('package', 'import', await issueTo(taken, 1), '--data-dir', taken.dataDir, '--create-units')
+    expect(direct.json()).toMatchObject({ changes: { plansToReview: 0, plansCreated: 1, tasksCreated: 6 } })
+    expect((direct.json().changes as { unitsCreated: number }).unitsCreated).toBeGreaterThan(0)
   })
 
   it('catalog updates from the city become versions awaiting review; unchanged items and repeats change nothing', async () => {

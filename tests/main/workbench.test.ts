@@ -50,6 +50,7 @@ describe('the 工作台', () => {
       'tasksOverdue',
       'tasksReturned',
       'tasksToAssign',
+      'plansToReview',
       'monthly',
     ]
     const supervisorKeys = [
@@ -64,6 +65,7 @@ describe('the 工作台', () => {
       'overdueUnits',
       'lights',
       'tasksToAssign',
+      'plansToReview',
     ]
     const adminKeys = ['lockedAccounts', 'ownKeys', 'peerKeys']
     const auditorKeys = ['refusalsToday', 'failuresToday', 'loginFailuresToday']

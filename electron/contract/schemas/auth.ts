@@ -68,6 +68,7 @@ export const Workbench = z.object({
   changesToDecide: count,
   extensionsToDecide: count,
   publishToDecide: count,
+  plansToReview: count,
   completionsToReview: count,
   breachesToDecide: count,
   overdueUnits: count,

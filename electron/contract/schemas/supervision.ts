@@ -57,10 +57,21 @@ export const PlanConfirmInput = z.object({
   sourceFile: optionalText(260),
   tasks: z.array(ParsedTask).min(1, 'plan.noTasks').max(2000),
   /** Each printed name: an existing unit, a new one (create), or no unit at all (ignore: 各行业管理部门 and the like). */
+  /** Confirming a plan the city issued that was held for review. */
+  draftId: Id.nullish().transform((v) => v ?? null),
   resolutions: z
     .array(z.object({ name: text(100), unitId: Id.nullable(), create: z.boolean(), ignore: z.boolean().default(false) }))
     .max(2000),
 })
+export const PlanDraftSummary = z.object({
+  id: Id,
+  title: z.string(),
+  docNumber: z.string().nullable(),
+  sender: z.string(),
+  tasks: z.number().int(),
+  createdAt: TimestampMs,
+})
+export const PlanDraftIdInput = z.object({ draftId: Id })
 export const PlanConfirmResult = z.object({ planId: Id, tasks: z.number().int(), unitsCreated: z.number().int() })
 
 export const PlanSummary = z.object({

@@ -275,7 +275,14 @@ async function readPackage(
 
 export async function importPackage(
   ctx: ExchangeContext,
-  o: { path: string; userId: number | null; signal?: AbortSignal; maxBytes?: number },
+  o: {
+    path: string
+    userId: number | null
+    signal?: AbortSignal
+    maxBytes?: number
+    /** Issued tasks naming unknown units create them (the command line's --create-units) instead of waiting for review. */
+    createUnits?: boolean
+  },
 ): Promise<ImportResult> {
   const { db } = ctx
   const warnings: ImportResult['warnings'] = []
@@ -328,7 +335,7 @@ export async function importPackage(
             ? await applyListPackage(trx, ctx.keys, read.tables, inId!, now, beijingDate(now))
             : read.header.kind === 'archive'
               ? await applyArchiveTransfer(trx, ctx, read.tables, read.files, o.userId, now)
-              : await applyTasks(trx, ctx.clock, read.tables, o.userId)
+              : await applyTasks(trx, ctx.clock, read.tables, o.userId, read.senderName, !!o.createUnits)
     return { ...base, alreadyImported: false, senderName: read.senderName, counts: read.manifest.counts, changes }
   })
 }
@@ -420,8 +427,10 @@ async function applyTasks(
   clock: Clock,
   tables: Record<string, Array<Record<string, unknown>>>,
   userId: number | null,
+  sender: string,
+  createUnits: boolean,
 ) {
-  const changes = { plansCreated: 0, tasksCreated: 0, tasksLinked: 0, unitsCreated: 0 }
+  const changes = { plansCreated: 0, tasksCreated: 0, tasksLinked: 0, unitsCreated: 0, plansToReview: 0 }
   const tasks = (tables.tasks ?? []) as unknown as IssuedTask[]
   for (const plan of tables.plans ?? []) {
     const externalId = String(plan.externalId)
@@ -452,18 +461,43 @@ async function applyTasks(
     }
     const names = [...new Set(own.flatMap((t) => [...t.units.lead, ...t.units.responsible, ...t.units.cooperating]))]
     const matches = await matchUnits(trx, names)
+    const issuer = typeof plan.issuer === 'string' ? plan.issuer : null
+    const docNumber = typeof plan.docNumber === 'string' ? plan.docNumber : null
+    // Names this office does not know wait for the same review a parsed document gets (a re-issue replaces the draft).
+    if (!createUnits && matches.some((m) => !m.unitId && m.how !== 'ignored')) {
+      await trx('plan_drafts')
+        .insert({
+          external_id: externalId,
+          title: String(plan.title),
+          issuer,
+          doc_number: docNumber,
+          year: Number(plan.year),
+          tasks: JSON.stringify(own.map((t) => ({ ...t, source: t.title }))),
+          sender,
+          created_at: clock.now(),
+        })
+        .onConflict('external_id')
+        .merge()
+      changes.plansToReview++
+      continue
+    }
     const saved = await savePlan(
       trx,
       clock,
       {
         title: String(plan.title),
-        issuer: (plan.issuer as string | null) ?? null,
-        docNumber: (plan.docNumber as string | null) ?? null,
+        issuer,
+        docNumber,
         year: Number(plan.year),
         sourceFile: null,
         externalId,
         tasks: own.map((t) => ({ ...t, source: t.title })),
-        resolutions: matches.map((m) => ({ name: m.name, unitId: m.unitId, create: !m.unitId })),
+        resolutions: matches.map((m) => ({
+          name: m.name,
+          unitId: m.unitId,
+          create: !m.unitId && m.how !== 'ignored',
+          ignore: m.how === 'ignored',
+        })),
       },
       userId,
     )

@@ -8,6 +8,7 @@ import { ErrorCode, type FieldIssue } from '../../contract/errors'
 import { AppError, fieldError } from '../shared/app-error'
 import type { Clock } from '../shared/clock'
 import { createUnit } from '../system/units'
+import { matchUnits } from './unit-matching'
 
 export interface ReviewedTask {
   path: string[]
@@ -41,6 +42,8 @@ export interface PlanInput {
   tasks: ReviewedTask[]
   resolutions: UnitResolution[]
   externalId?: string | null
+  /** The city's issued plan held for review (plan_drafts): saving it takes its ids and clears it. */
+  draftId?: number | null
 }
 
 export async function savePlan(
@@ -71,6 +74,17 @@ export async function savePlan(
   if (issues.length) throw fieldError(issues)
 
   return db.transaction(async (trx) => {
+    let externalId = input.externalId ?? null
+    // The city's task ids, by the path each task had in the issue (the review may have edited the rest).
+    const cityIds = new Map<string, string>()
+    if (input.draftId) {
+      const draft = await trx('plan_drafts').where('id', input.draftId).first('external_id', 'tasks')
+      if (!draft) throw new AppError(ErrorCode.NotFound, 'no such draft')
+      externalId = draft.external_id
+      const issued: ReviewedTask[] = JSON.parse(draft.tasks)
+      for (const t of issued) if (t.externalId) cityIds.set(t.path.join('/'), t.externalId)
+      await trx('plan_drafts').where('id', input.draftId).delete()
+    }
     if (input.docNumber && (await trx('plans').where('doc_number', input.docNumber).first('id'))) {
       throw new AppError(ErrorCode.Conflict, 'plan already saved', { reason: 'plan_exists', docNumber: input.docNumber })
     }
@@ -108,7 +122,7 @@ export async function savePlan(
       doc_number: input.docNumber,
       year: input.year,
       source_file: input.sourceFile,
-      external_id: input.externalId ?? null,
+      external_id: externalId,
       created_by: userId,
       created_at: now,
     })
@@ -128,7 +142,7 @@ export async function savePlan(
         recurring: t.recurring,
         source_text: t.source,
         status: 'created',
-        external_id: t.externalId ?? null,
+        external_id: t.externalId ?? cityIds.get(t.path.join('/')) ?? null,
         sort_order: i,
         created_at: now,
       })
@@ -144,6 +158,42 @@ export async function savePlan(
     }
     return { planId: planId!, tasks: input.tasks.length, unitsCreated }
   })
+}
+
+function taskCount(json: string): number {
+  const tasks: unknown[] = JSON.parse(json)
+  return tasks.length
+}
+
+/** City-issued plans waiting for their unit names to be reviewed. */
+export async function listPlanDrafts(db: Knex) {
+  const rows = await db('plan_drafts').orderBy('id').select('id', 'title', 'doc_number', 'sender', 'tasks', 'created_at')
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    docNumber: r.doc_number ?? null,
+    sender: r.sender,
+    tasks: taskCount(r.tasks),
+    createdAt: Number(r.created_at),
+  }))
+}
+
+/** A held plan as the review page opens a parsed document: its tasks, and each unit name matched afresh. */
+export async function planDraft(db: Knex, draftId: number) {
+  const d = await db('plan_drafts').where('id', draftId).first()
+  if (!d) throw new AppError(ErrorCode.NotFound, 'no such draft')
+  const tasks: ReviewedTask[] = JSON.parse(d.tasks)
+  const names = tasks.flatMap((t) => [...t.units.lead, ...t.units.responsible, ...t.units.cooperating])
+  return {
+    cancelled: false,
+    fileName: null,
+    title: d.title,
+    issuer: d.issuer ?? null,
+    docNumber: d.doc_number ?? null,
+    year: d.year,
+    tasks: tasks.map(({ externalId: _id, ...t }) => ({ ...t, section: t.section ?? '', source: t.source ?? t.title })),
+    matches: await matchUnits(db, names),
+  }
 }
 
 export async function listPlans(db: Knex) {

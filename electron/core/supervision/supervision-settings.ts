@@ -87,18 +87,20 @@ export async function lightRules(db: Knex): Promise<{ yellowDays: number; lagMar
 
 export async function scoreWeights(db: Knex): Promise<ScoreWeights> {
   const raw = await stored(db, KEYS.weights)
-  return raw ? { ...DEFAULT_WEIGHTS, ...(JSON.parse(raw) as Partial<ScoreWeights>) } : DEFAULT_WEIGHTS
+  const saved: Partial<ScoreWeights> = raw ? JSON.parse(raw) : {}
+  return { ...DEFAULT_WEIGHTS, ...saved }
 }
 
 export async function evaluationWeights(db: Knex): Promise<EvaluationWeights> {
   const raw = await stored(db, KEYS.evaluationWeights)
-  return raw ? { ...DEFAULT_EVALUATION_WEIGHTS, ...(JSON.parse(raw) as Partial<EvaluationWeights>) } : DEFAULT_EVALUATION_WEIGHTS
+  const saved: Partial<EvaluationWeights> = raw ? JSON.parse(raw) : {}
+  return { ...DEFAULT_EVALUATION_WEIGHTS, ...saved }
 }
 
 /** The three levels, lowest first, with the office's names and 文号 prefixes (信用督〔2026〕3号). */
 export async function letterLevels(db: Knex): Promise<LetterLevelSetting[]> {
   const raw = await stored(db, KEYS.letterLevels)
-  const saved = raw ? (JSON.parse(raw) as LetterLevelSetting[]) : []
+  const saved: LetterLevelSetting[] = raw ? JSON.parse(raw) : []
   // Before the levels existed the office kept one prefix, for 督办函.
   const oldPrefix = await stored(db, KEYS.letterPrefix)
   return LETTER_LEVELS.map((level) => {

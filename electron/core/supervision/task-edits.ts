@@ -39,7 +39,9 @@ export async function editTask(db: Knex, e: TaskEdit, a: Actor): Promise<{ added
     const unpublished = UNPUBLISHED_STATUSES.includes(task.status)
     if (!unpublished && e.deadline && e.deadline <= a.today && e.deadline !== task.deadline)
       throw fieldError([{ path: 'deadline', message: 'task.extensionPast' }])
-    const known = await trx('org_units').whereIn('id', [...roles.keys()]).pluck('id')
+    const known = await trx('org_units')
+      .whereIn('id', [...roles.keys()])
+      .pluck('id')
     if (known.length !== roles.size) throw fieldError([{ path: 'units.lead', message: 'unit.missing' }])
     const current = await trx('task_units').where('task_id', e.taskId).select('id', 'unit_id', 'role', 'status')
     const gone = current.filter((u) => !roles.has(u.unit_id))
@@ -71,12 +73,21 @@ export async function editTask(db: Knex, e: TaskEdit, a: Actor): Promise<{ added
         )
         .delete()
     }
-    for (const u of current) if (roles.has(u.unit_id) && roles.get(u.unit_id) !== u.role) await trx('task_units').where('id', u.id).update({ role: roles.get(u.unit_id)! })
+    for (const u of current)
+      if (roles.has(u.unit_id) && roles.get(u.unit_id) !== u.role)
+        await trx('task_units')
+          .where('id', u.id)
+          .update({ role: roles.get(u.unit_id)! })
     const have = new Set(current.map((u) => u.unit_id))
     const added = [...roles].filter(([id]) => !have.has(id))
     if (added.length)
       await trx('task_units').insert(
-        added.map(([unitId, role]) => ({ task_id: e.taskId, unit_id: unitId, role, status: unpublished ? ('pending' as const) : ('assigned' as const) })),
+        added.map(([unitId, role]) => ({
+          task_id: e.taskId,
+          unit_id: unitId,
+          role,
+          status: unpublished ? ('pending' as const) : ('assigned' as const),
+        })),
       )
     await trx('tasks').where('id', e.taskId).update({ title: e.title, deadline: e.deadline })
     if (!unpublished) {
@@ -87,7 +98,14 @@ export async function editTask(db: Knex, e: TaskEdit, a: Actor): Promise<{ added
         gone.length ? `减少单位 ${gone.length} 个` : null,
       ].filter(Boolean)
       if (what.length)
-        await trx('task_events').insert({ task_id: e.taskId, kind: 'edit', text: what.join('；'), status: 'done', actor_id: a.userId, at: a.now })
+        await trx('task_events').insert({
+          task_id: e.taskId,
+          kind: 'edit',
+          text: what.join('；'),
+          status: 'done',
+          actor_id: a.userId,
+          at: a.now,
+        })
     }
     return { added: added.length, removed: gone.length }
   })

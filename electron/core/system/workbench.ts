@@ -50,6 +50,8 @@ export async function workbench(db: Knex, user: WorkbenchUser, now: number, toda
     tasksOverdue: clerk ? mine.filter((l) => l.light === 'red').length : null,
     tasksReturned: clerk ? mine.filter((l) => l.status === 'returned').length : null,
     tasksToAssign: await when(clerk || supervisor, () => countRows(db('tasks').where('status', 'created').whereNull('parent_id'))),
+    /** Plans the city issued that name units this office has not matched yet. */
+    plansToReview: await when(clerk || supervisor, () => countRows(db('plan_drafts'))),
     /** Reported per month over the last six months (this one included), on time and late. */
     monthly: await when(clerk, () => monthlyReports(db, records(), today)),
     // 审核人员

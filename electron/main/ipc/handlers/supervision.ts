@@ -7,7 +7,7 @@ import { officeCalendar } from '../../../core/calendar/holiday-table'
 import { AppError } from '../../../core/shared/app-error'
 import { writeFileAtomic } from '../../../core/shared/write-file'
 import { dueList, getLetter, issueLetter, letterDocx } from '../../../core/supervision/letters'
-import { listPlans, planTasks, savePlan } from '../../../core/supervision/plan-store'
+import { listPlanDrafts, listPlans, planDraft, planTasks, savePlan } from '../../../core/supervision/plan-store'
 import { readPlan } from '../../../core/supervision/plan-text'
 import { reviewQueue } from '../../../core/supervision/review-queue'
 import { supervisionStats, writeCircular } from '../../../core/supervision/statistics'
@@ -44,10 +44,17 @@ export const planHandlers: HandlersOf<'plans'> = {
   },
   'plans:confirm': async (input, ctx) => {
     const result = await savePlan(ctx.db, ctx.clock, input, actorId(ctx))
-    ctx.affected.push(`plan:${result.planId}`, `tasks:${result.tasks}`, `units-created:${result.unitsCreated}`)
+    ctx.affected.push(
+      `plan:${result.planId}`,
+      `tasks:${result.tasks}`,
+      `units-created:${result.unitsCreated}`,
+      ...(input.draftId ? [`draft:${input.draftId}`] : []),
+    )
     return result
   },
   'plans:list': async (_i, { db }) => listPlans(db),
+  'plans:drafts': async (_i, { db }) => listPlanDrafts(db),
+  'plans:draft': async ({ draftId }, { db }) => planDraft(db, draftId),
   'plans:tasks': async ({ planId }, { db }) => planTasks(db, planId),
   'plans:delete': async ({ planId, reason }, ctx) => {
     const tasks = await deletePlan(ctx.db, planId)
