@@ -42,8 +42,10 @@ test('a work plan becomes reviewed tasks: parsed, units matched or created, conf
   await expect(unitPanel).toContainText('简称') // matched to 县发展和改革局 by its normalised name
   await expect(page.getByTestId('plan-confirm')).toBeDisabled()
   await snap(page, '40-plan-review')
-  // Every other name is new to this office: create them.
-  for (const box of await unitPanel.locator('label.el-checkbox:not(.is-disabled)').all()) await box.click()
+  // Every other name is new to this office: create them, in one click.
+  await expect(page.getByTestId('plan-create-all')).toHaveText(/^其余 \d+ 个全部新建$/)
+  await page.getByTestId('plan-create-all').click()
+  await expect(page.getByTestId('plan-create-all')).toHaveCount(0)
   await page.getByTestId('plan-confirm').click()
   await expect(page.getByText('已保存 6 项任务')).toBeVisible()
   await expect(page.getByTestId('plans-table')).toContainText('某信用〔2026〕3号')
