@@ -122,6 +122,7 @@ export const PROCEDURES = [
   'letters:log-print',
   'tasks:attach',
   'tasks:attachment',
+  'tasks:review-many',
   'plans:drafts',
   'plans:draft',
   'tasks:edit',

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
-import { errorOf, expectOk, tempDir } from '../helpers'
+import { errorOf, expectOk, tempDir, userSession } from '../helpers'
 import { office, type Stats } from '../supervision-office'
 
 describe('立项 by hand and publication', () => {
@@ -319,5 +319,46 @@ describe('会议/电话/现场督办, 催办, evaluation and the 目标考核', 
       ['县发展改革局', 100],
       ['县数据局', null],
     ])
+  })
+})
+
+describe('批量通过', () => {
+  it('approves ticked completions and extensions together, all or none, under the same four-eyes rule', async () => {
+    const { b, admin, clerk, boss, published, detail } = await office()
+    const one = await published({ cooperatingUnitIds: [] })
+    const two = await published({ title: '第二项', cooperatingUnitIds: [] })
+    const three = await published({ title: '第三项', cooperatingUnitIds: [] })
+    const unitOf = async (id: number) => (await detail(id)).units[0]!.id
+    const [u1, u2, u3] = [await unitOf(one), await unitOf(two), await unitOf(three)]
+    for (const u of [u1, u2, u3]) expectOk(await clerk('tasks:sign', { taskUnitId: u }))
+    expectOk(await clerk('tasks:submit', { taskUnitId: u1, text: '已完成' }))
+    expectOk(await clerk('tasks:submit', { taskUnitId: u2, text: '已完成' }))
+    expectOk(await clerk('tasks:request-extension', { taskUnitId: u3, reason: '设备未到', newDeadline: '2027-01-31' }))
+    // One item already decided spoils the batch: nothing is approved.
+    const items = [
+      { kind: 'completion', taskUnitId: u1 },
+      { kind: 'completion', taskUnitId: u2 },
+      { kind: 'extension', taskUnitId: u3 },
+    ]
+    expect(
+      errorOf(await boss('tasks:review-many', { items: [...items, { kind: 'completion', taskUnitId: u3 }], comment: null })).details,
+    ).toMatchObject({
+      reason: 'not_submitted',
+    })
+    expect((await detail(one)).units[0]!.status).toBe('submitted')
+    expect(errorOf(await clerk('tasks:review-many', { items, comment: null })).code).toBe('FORBIDDEN')
+    // A supervisor who submitted one of them himself may not pass it, in a batch or alone.
+    const both = await userSession(b, admin, 'both1', ['clerk', 'supervisor'])
+    const four = await published({ title: '第四项', cooperatingUnitIds: [] })
+    const u4 = await unitOf(four)
+    expectOk(await both('tasks:sign', { taskUnitId: u4 }))
+    expectOk(await both('tasks:submit', { taskUnitId: u4, text: '本人提交' }))
+    expect(errorOf(await both('tasks:review-many', { items: [{ kind: 'completion', taskUnitId: u4 }], comment: null })).code).toBe(
+      'SELF_REVIEW',
+    )
+    expect(expectOk(await boss('tasks:review-many', { items, comment: null }))).toEqual({ completions: 2, extensions: 1 })
+    expect((await detail(one)).units[0]!.status).toBe('done')
+    expect((await detail(three)).units[0]!.deadline).toBe('2027-01-31')
+    expect((await detail(two)).events.find((e) => e.kind === 'review')).toMatchObject({ text: '同意' })
   })
 })

@@ -149,6 +149,15 @@ export const ProgressInput = z.object({ taskUnitId: Id, text: text(4000), percen
 export const ExtensionInput = z.object({ taskUnitId: Id, reason: text(2000), newDeadline: IsoDate })
 export const ExtensionDecision = z.object({ eventId: Id, decision: z.enum(['approved', 'refused']), comment: text(2000) })
 export const SubmitInput = z.object({ taskUnitId: Id, text: text(4000) })
+/** Approving several queued items at once: completions (no evaluation) and extension requests; the comment is optional. */
+export const ReviewManyInput = z.object({
+  items: z
+    .array(z.object({ kind: z.enum(['completion', 'extension']), taskUnitId: Id }))
+    .min(1)
+    .max(200),
+  comment: optionalText(2000),
+})
+export const ReviewManyResult = z.object({ completions: z.number().int(), extensions: z.number().int() })
 export const ReviewInput = z.object({
   taskUnitId: Id,
   decision: z.enum(['approved', 'returned']),

@@ -281,6 +281,35 @@ export async function reviewCompletion(
   }
 }
 
+/**
+ * 批量通过: several queued completions and extension requests approved in one transaction (all or none), each as if
+ * decided one by one — the same four-eyes rule, the same events; the comment may be left empty ("同意").
+ */
+export async function approveMany(
+  db: Knex,
+  items: Array<{ kind: 'completion' | 'extension'; taskUnitId: number }>,
+  comment: string | null,
+  a: Actor,
+): Promise<{ completions: number; extensions: number }> {
+  const text = comment ?? '同意'
+  return db.transaction(async (trx) => {
+    let completions = 0
+    let extensions = 0
+    for (const item of items) {
+      if (item.kind === 'completion') {
+        await reviewCompletion(trx, item.taskUnitId, 'approved', text, a)
+        completions++
+      } else {
+        const req = await trx('task_events').where({ task_unit_id: item.taskUnitId, kind: 'extension', status: 'pending' }).first('id')
+        if (!req) refuse('decided')
+        await decideExtension(trx, req.id, 'approved', text, a)
+        extensions++
+      }
+    }
+    return { completions, extensions }
+  })
+}
+
 export async function archiveTask(db: Knex, taskId: number, a: Actor): Promise<void> {
   const task = await db('tasks').where('id', taskId).first('status')
   if (!task) throw new AppError(ErrorCode.NotFound, 'no such task')

@@ -13,6 +13,7 @@ import { reviewQueue } from '../../../core/supervision/review-queue'
 import { supervisionStats, writeCircular } from '../../../core/supervision/statistics'
 import { getSupervisionSettings, saveSupervisionSettings } from '../../../core/supervision/supervision-settings'
 import {
+  approveMany,
   archiveTask,
   assignTask,
   assignTasks,
@@ -106,6 +107,11 @@ export const taskHandlers: HandlersOf<'tasks'> = {
     await reviewCompletion(ctx.db, taskUnitId, decision, comment, actor(ctx), evaluation)
     ctx.affected.push(`task-unit:${taskUnitId}`, `decision:${decision}`, ...(evaluation ? ['evaluated'] : []))
     return ok
+  },
+  'tasks:review-many': async ({ items, comment }, ctx) => {
+    const r = await approveMany(ctx.db, items, comment, actor(ctx))
+    ctx.affected.push(...items.map((i) => `${i.kind}:${i.taskUnitId}`))
+    return r
   },
   'tasks:archive': async ({ taskId }, ctx) => {
     await archiveTask(ctx.db, taskId, actor(ctx))

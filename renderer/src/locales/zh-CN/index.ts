@@ -981,6 +981,12 @@ export const t = {
     personalYes: '确认导出',
   },
   reviews: {
+    batch: '批量通过',
+    batchButton: '批量通过（{n}）',
+    batchAsk: '通过选中的 {n} 项（办结申请通过、延期申请同意；不含办结评价）。可填写意见，不填记为“同意”：',
+    batchComment: '审核意见（可不填）',
+    batchConfirm: '通过',
+    batchDone: '已通过办结 {completions} 项、延期 {extensions} 项',
     title: '审核队列',
     hint: '各单位提交的办结申请和延期申请，按提交时间先后排列。点“处理”进入任务页审核或审批。',
     empty: '没有待审核的事项',
