@@ -4,6 +4,28 @@
 // 办结; events entered from a unit's returned 反馈表 (or from the command line, with no app account).
 import type { Knex } from 'knex'
 
+/**
+ * task_events.actor_id loses its NOT NULL. SQLite cannot alter a column, so the table is rebuilt the way SQLite
+ * documents, inside this migration's transaction: the rows are set aside, the table dropped and created again with the
+ * same definition less the constraint, and the rows put back. The foreign keys of rows pointing at task_events
+ * (attachments of events) are checked at commit (defer_foreign_keys), by which time every event is back.
+ */
+async function allowNullActor(knex: Knex): Promise<void> {
+  await knex.raw('PRAGMA defer_foreign_keys = ON')
+  const table = await knex('sqlite_master').where({ type: 'table', name: 'task_events' }).first('sql')
+  const indexes: string[] = await knex('sqlite_master').where({ type: 'index', tbl_name: 'task_events' }).whereNotNull('sql').pluck('sql')
+  const definition = String(table.sql)
+  const relaxed = definition.replace(/`actor_id` integer not null/i, '`actor_id` integer')
+  if (relaxed === definition) throw new Error('task_events.actor_id: definition not as expected')
+  const columns = '`id`, `task_id`, `task_unit_id`, `kind`, `text`, `percent`, `new_deadline`, `decision`, `status`, `actor_id`, `at`'
+  await knex.raw('CREATE TABLE `task_events_before_upgrade` AS SELECT * FROM `task_events`')
+  await knex.raw('DROP TABLE `task_events`')
+  await knex.raw(relaxed)
+  await knex.raw(`INSERT INTO \`task_events\` (${columns}) SELECT ${columns} FROM \`task_events_before_upgrade\``)
+  await knex.raw('DROP TABLE `task_events_before_upgrade`')
+  for (const index of indexes) await knex.raw(index)
+}
+
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('plans', (t) => {
     t.string('kind').notNullable().defaultTo('document') // document | manual (the year's 临时督办事项)
@@ -15,15 +37,16 @@ export async function up(knex: Knex): Promise<void> {
     t.string('basis_date')
     t.string('supervision_type') // routine | special | key
     t.string('urgency') // normal | urgent | very_urgent
-    t.integer('created_by').references('users.id')
-    t.integer('publish_requested_by').references('users.id')
+    // Plain columns: a reference added to an existing SQLite table would rebuild it too.
+    t.integer('created_by')
+    t.integer('publish_requested_by')
     t.bigInteger('assigned_at')
   })
   // When each task went out: the start of the time its progress is measured against.
   await knex.raw(`UPDATE tasks SET assigned_at = (SELECT min(at) FROM task_events e WHERE e.task_id = tasks.id AND e.kind = 'assign')`)
   // An event entered from a 反馈表 (via = 'feedback_form') or by the command line has no app account behind it.
+  await allowNullActor(knex)
   await knex.schema.alterTable('task_events', (t) => {
-    t.integer('actor_id').nullable().alter()
     t.string('actor_label')
     t.string('via')
   })

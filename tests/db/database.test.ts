@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { hostname, uptime } from 'node:os'
 import { join } from 'node:path'
+import { scoreWeights } from '../../electron/core/supervision/supervision-settings'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../../db/connection'
 import { migrations } from '../../db/migrations'
@@ -110,6 +111,95 @@ describe('openDatabase', () => {
       await opened.db.destroy()
       unlockDataDir(dir)
     }
+  })
+
+  it('an office that saved its 目标考核 weights before evaluations existed keeps its scoring; its letters keep their units', async () => {
+    const dir = tempDir()
+    const db = createDb(join(dir, DB_FILE))
+    const names = Object.keys(migrations)
+    for (let i = 0; i < names.indexOf('20261206090000_supervision_register'); i++) await db.migrate.up()
+    await db('settings').insert({ key: 'score_weights', value: JSON.stringify({ onTime: 100, perReturn: 3, perOverdue: 5 }) })
+    // A 督办函 issued before letters had recipients: it named its units.
+    const [userId] = await db('users').insert({
+      username: 'sup',
+      display_name: '审核',
+      password_hash: '-',
+      must_change_password: false,
+      disabled: false,
+      unit_id: null,
+      password_changed_at: 0,
+      created_at: 0,
+      updated_at: 0,
+    })
+    const unit = (name: string) => ({
+      uid: name,
+      parent_id: null,
+      name,
+      kind: 'county_dept',
+      sort_order: 1,
+      enabled: true,
+      created_at: 0,
+      updated_at: 0,
+    })
+    const [a] = await db('org_units').insert(unit('县甲局'))
+    const [bId] = await db('org_units').insert(unit('县乙局'))
+    const [planId] = await db('plans').insert({ uid: 'p', title: '要点', year: 2026, created_at: 0 })
+    const [taskId] = await db('tasks').insert({
+      uid: 't',
+      plan_id: planId,
+      path: '1',
+      number: '1',
+      title: '任务',
+      section: '',
+      source_text: '',
+      status: 'assigned',
+      sort_order: 0,
+      created_at: 0,
+    })
+    const [tuA] = await db('task_units').insert({ task_id: taskId, unit_id: a, role: 'lead', status: 'assigned' })
+    await db('task_units').insert({ task_id: taskId, unit_id: bId, role: 'cooperating', status: 'assigned' })
+    const [letterId] = await db('supervision_letters').insert({
+      year: 2026,
+      seq: 1,
+      doc_number: '信用督〔2026〕1号',
+      task_id: taskId,
+      unit_names: JSON.stringify(['县甲局']),
+      new_deadline: '2026-12-31',
+      body: '',
+      created_by: userId,
+      created_at: 0,
+    })
+    // History with a scan: the table the upgrade rebuilds (task_events) is pointed at by other rows.
+    const [eventId] = await db('task_events').insert({
+      task_id: taskId,
+      task_unit_id: tuA,
+      kind: 'progress',
+      text: '过半',
+      status: 'done',
+      actor_id: userId,
+      at: 5,
+    })
+    await db('attachments').insert({ digest: 'd'.repeat(64), size: 1, mime: 'application/pdf', created_at: 0 })
+    await db('task_event_attachments').insert({ event_id: eventId, digest: 'd'.repeat(64), file_name: '进展.pdf' })
+    await db.destroy()
+    const opened = await openDatabase(dir)
+    try {
+      expect(await opened.db('task_events').select('id', 'actor_id', 'text', 'actor_label')).toEqual([
+        { id: eventId, actor_id: userId, text: '过半', actor_label: null },
+      ])
+      expect(await opened.db('task_event_attachments').pluck('event_id')).toEqual([eventId])
+      expect(await opened.db.raw('PRAGMA foreign_key_check')).toEqual([])
+      expect(await opened.db('tasks').where('id', taskId).first('assigned_at')).toEqual({ assigned_at: null })
+      expect(await opened.db('letter_recipients').select('letter_id', 'task_unit_id')).toEqual([{ letter_id: letterId, task_unit_id: tuA }])
+      expect(await opened.db('supervision_letters').pluck('level')).toEqual(['letter'])
+      expect(await scoreWeights(opened.db)).toEqual({ onTime: 100, evaluation: 0, perReturn: 3, perOverdue: 5 })
+    } finally {
+      await opened.db.destroy()
+      unlockDataDir(dir)
+    }
+    // A fresh office gets the new defaults, with the evaluation weighed in.
+    const fresh = await freshDb()
+    expect(await scoreWeights(fresh.db)).toEqual({ onTime: 70, evaluation: 30, perReturn: 2, perOverdue: 5 })
   })
 
   it('refuses a database written by a newer app, naming the latest backup', async () => {
