@@ -1,7 +1,7 @@
 // 督查督办 as offices run it, through the router: 立项 by hand and publication after a second supervisor's review;
 // letters in three levels to chosen units, whose reply deadline becomes their deadline, with replies and a register;
 // 会议/电话/现场督办 and 催办 logged and counted; the evaluation after 办结 and a 目标考核 that scores only what was due.
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
@@ -360,5 +360,55 @@ describe('批量通过', () => {
     expect((await detail(one)).units[0]!.status).toBe('done')
     expect((await detail(three)).units[0]!.deadline).toBe('2027-01-31')
     expect((await detail(two)).events.find((e) => e.kind === 'review')).toMatchObject({ text: '同意' })
+  })
+})
+
+describe('progress against time', () => {
+  it('a unit whose reported progress lags the time elapsed turns yellow on the task, the 催办 list and the 台账', async () => {
+    const { clerk, boss, later, published, detail } = await office()
+    const taskId = await published({ cooperatingUnitIds: [] }) // out 2026-11-22, due 2026-12-31: 39 days
+    const unit = (await detail(taskId)).units[0]!
+    expectOk(await clerk('tasks:sign', { taskUnitId: unit.id }))
+    const lights = async () => ({
+      task: (await detail(taskId)).units[0]!.light,
+      due: (expectOk(await clerk('tasks:due')) as Array<{ light: string }>).map((d) => d.light),
+      ledger: (expectOk(await clerk('tasks:ledger', {})) as Array<{ light: string }>).map((r) => r.light),
+    })
+    await later(11) // 3 December: 11 of 39 days = 28 %, nothing reported: within the 30-point margin
+    expect(await lights()).toEqual({ task: 'green', due: [], ledger: ['green'] })
+    await later(1) // 4 December: 31 %
+    expect(await lights()).toEqual({ task: 'yellow', due: ['yellow'], ledger: ['yellow'] })
+    expectOk(await clerk('tasks:progress', { taskUnitId: unit.id, text: '已起草', percent: 10 }))
+    expect(await lights()).toEqual({ task: 'green', due: [], ledger: ['green'] })
+    // The margin is the office's.
+    const settings = expectOk(await boss('supervision:settings')) as Record<string, unknown>
+    expectOk(await boss('supervision:save-settings', { ...settings, lagMarginPercent: 20 }))
+    expect((await lights()).task).toBe('yellow')
+  })
+})
+
+describe('letters over the year end', () => {
+  it('start again at 1 in the new year, per level, and come out as PDF', async () => {
+    const { b, clerk, boss, later, published, detail } = await office()
+    const taskId = await published({ deadline: '2026-12-30', cooperatingUnitIds: [] })
+    const unit = (await detail(taskId)).units[0]!
+    await later(38) // 30 December 2026
+    const issue = async (newDeadline: string) =>
+      expectOk(await boss('letters:issue', { taskId, level: 'letter', taskUnitIds: [unit.id], newDeadline, note: null })) as {
+        id: number
+        docNumber: string
+      }
+    expect((await issue('2026-12-31')).docNumber).toBe('信用督〔2026〕1号')
+    expect((await issue('2027-01-05')).docNumber).toBe('信用督〔2026〕2号')
+    await later(2) // 1 January 2027
+    const first = await issue('2027-01-10')
+    expect(first.docNumber).toBe('信用督〔2027〕1号')
+    const pdf = join(tempDir(), 'letter.pdf')
+    b.savePath.value = pdf
+    expect(expectOk(await clerk('letters:export-pdf', { letterId: first.id }))).toMatchObject({ cancelled: false, fileName: pdf })
+    expect(readFileSync(pdf, 'latin1').startsWith('%PDF')).toBe(true)
+    expect(await b.db('audit_log').where('procedure', 'letters:export-pdf').pluck('affected_ids')).toEqual([
+      expect.stringContaining('export:pdf'),
+    ])
   })
 })
