@@ -212,6 +212,8 @@ export const contract = {
     audited: true,
   },
   'tasks:attachment': { input: V.EventAttachmentInput, output: P.AttachmentContent, access: business, audited: true },
+  'tasks:add': { input: V.TaskAddInput, output: IdResult, access: planners, audited: true },
+  'tasks:split': { input: V.TaskSplitInput, output: IdResult, access: planners, audited: true },
   'tasks:review-many': { input: V.ReviewManyInput, output: V.ReviewManyResult, access: reviewers, audited: true },
   'plans:drafts': { input: Empty, output: zod.array(V.PlanDraftSummary), access: planners, audited: false },
   'plans:draft': { input: V.PlanDraftIdInput, output: V.PlanDraft, access: planners, audited: false },

@@ -127,6 +127,8 @@ const PROCEDURE_LABELS: Record<ProcedureName, string> = {
   'letters:log-print': '打印督办函',
   'tasks:attach': '上传办理材料',
   'tasks:attachment': '查看办理材料',
+  'tasks:add': '添加督办任务',
+  'tasks:split': '拆分督办任务',
   'tasks:review-many': '批量审核通过',
   'plans:drafts': '查询待审核的下发工作要点',
   'plans:draft': '打开待审核的下发工作要点',

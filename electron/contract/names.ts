@@ -122,6 +122,8 @@ export const PROCEDURES = [
   'letters:log-print',
   'tasks:attach',
   'tasks:attachment',
+  'tasks:add',
+  'tasks:split',
   'tasks:review-many',
   'plans:drafts',
   'plans:draft',

@@ -135,14 +135,16 @@ describe('openDatabase', () => {
       uid: name,
       parent_id: null,
       name,
-      kind: 'county_dept',
+      kind: 'county_dept' as const,
       sort_order: 1,
       enabled: true,
       created_at: 0,
       updated_at: 0,
     })
-    const [a] = await db('org_units').insert(unit('县甲局'))
-    const [bId] = await db('org_units').insert(unit('县乙局'))
+    // Ids of rows inserted here (knex types an insert's result as the table's rows).
+    const idOf = (r: unknown[]) => Number(r[0])
+    const a = idOf(await db('org_units').insert(unit('县甲局')))
+    const bId = idOf(await db('org_units').insert(unit('县乙局')))
     const [planId] = await db('plans').insert({ uid: 'p', title: '要点', year: 2026, created_at: 0 })
     const [taskId] = await db('tasks').insert({
       uid: 't',
@@ -156,7 +158,7 @@ describe('openDatabase', () => {
       sort_order: 0,
       created_at: 0,
     })
-    const [tuA] = await db('task_units').insert({ task_id: taskId, unit_id: a, role: 'lead', status: 'assigned' })
+    const tuA = idOf(await db('task_units').insert({ task_id: taskId, unit_id: a, role: 'lead', status: 'assigned' }))
     await db('task_units').insert({ task_id: taskId, unit_id: bId, role: 'cooperating', status: 'assigned' })
     const [letterId] = await db('supervision_letters').insert({
       year: 2026,
@@ -170,15 +172,17 @@ describe('openDatabase', () => {
       created_at: 0,
     })
     // History with a scan: the table the upgrade rebuilds (task_events) is pointed at by other rows.
-    const [eventId] = await db('task_events').insert({
-      task_id: taskId,
-      task_unit_id: tuA,
-      kind: 'progress',
-      text: '过半',
-      status: 'done',
-      actor_id: userId,
-      at: 5,
-    })
+    const eventId = idOf(
+      await db('task_events').insert({
+        task_id: taskId,
+        task_unit_id: tuA,
+        kind: 'progress',
+        text: '过半',
+        status: 'done',
+        actor_id: userId,
+        at: 5,
+      }),
+    )
     await db('attachments').insert({ digest: 'd'.repeat(64), size: 1, mime: 'application/pdf', created_at: 0 })
     await db('task_event_attachments').insert({ event_id: eventId, digest: 'd'.repeat(64), file_name: '进展.pdf' })
     await db.destroy()

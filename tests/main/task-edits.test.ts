@@ -108,4 +108,64 @@ describe('editing and deleting tasks and plans', () => {
     const d = (await clerk('tasks:get', { taskId: out })) as { ok: boolean; data?: Detail }
     expect(d.ok).toBe(true)
   })
+
+  it('adds a task the parser missed to a plan, and splits a task so some of its units get their own', async () => {
+    const { b, clerk, boss, units, published, detail } = await office()
+    const unitName = (id: number) => b.db('org_units').where('id', id).first('name')
+    const taskId = await published({ cooperatingUnitIds: [units.sjj, units.czj] })
+    const plans = expectOk(await clerk('plans:list')) as Array<{ id: number }>
+    const planId = plans[0]!.id
+    const add = (over: Record<string, unknown> = {}) =>
+      clerk('tasks:add', {
+        planId,
+        parentId: null,
+        number: '9',
+        title: '补充的任务',
+        deadline: '2026-12-31',
+        units: { lead: [units.fgj], responsible: [], cooperating: [] },
+        ...over,
+      })
+    const { id: added } = expectOk(await add()) as { id: number }
+    // In the year's 临时督办事项 it is a draft like any task set up by hand; numbers stay unique in the plan.
+    expect(await detail(added)).toMatchObject({ status: 'draft', units: [{ unitName: '县发展改革局', role: 'lead', status: 'pending' }] })
+    expect(errorOf(await add()).details).toMatchObject({ fields: [{ path: 'number', message: 'plan.duplicatePath' }] })
+    const { id: child } = expectOk(await add({ parentId: added, number: '1', title: '子项' })) as { id: number }
+    expect(((await detail(child)) as unknown as { path: string[]; section: string }).path).toEqual(['9', '1'])
+    expect(
+      errorOf(
+        await boss('tasks:add', {
+          planId: 999,
+          parentId: null,
+          number: '1',
+          title: 'x',
+          deadline: null,
+          units: { lead: [units.fgj], responsible: [], cooperating: [] },
+        }),
+      ).code,
+    ).toBe('NOT_FOUND')
+
+    // Split: 县财政局 gets its own task; it signed already and takes its history along.
+    const before = (await detail(taskId)).units
+    const czj = before.find((u) => u.unitName === '县财政局')!
+    expectOk(await clerk('tasks:sign', { taskUnitId: czj.id }))
+    expect(errorOf(await clerk('tasks:split', { taskId, title: '全部', taskUnitIds: before.map((u) => u.id) })).details).toMatchObject({
+      reason: 'nothing_left',
+    })
+    const { id: split } = expectOk(await clerk('tasks:split', { taskId, title: '县财政局负责的部分', taskUnitIds: [czj.id] })) as {
+      id: number
+    }
+    const mine = await detail(split)
+    expect(mine).toMatchObject({ status: 'assigned', units: [{ id: czj.id, unitName: '县财政局', role: 'lead', status: 'signed' }] })
+    expect((mine as unknown as { path: string[] }).path).toEqual(['1之2'])
+    expect(mine.events.map((e) => e.kind)).toEqual(['sign', 'edit'])
+    const rest = await detail(taskId)
+    expect(rest.units.map((u) => u.unitName)).toEqual(['县发展改革局', '县数据局'])
+    expect(rest.events.at(-1)).toMatchObject({ kind: 'edit', text: '拆分出 1之2：县财政局负责的部分' })
+    // The lead moves: the task left behind gets its first remaining unit as 牵头.
+    const fgj = rest.units[0]!
+    const { id: again } = expectOk(await clerk('tasks:split', { taskId, title: '牵头部分', taskUnitIds: [fgj.id] })) as { id: number }
+    expect(((await detail(again)) as unknown as { path: string[] }).path).toEqual(['1之3'])
+    expect((await detail(taskId)).units).toMatchObject([{ unitName: '县数据局', role: 'lead' }])
+    expect(await unitName(units.sjj)).toEqual({ name: '县数据局' })
+  })
 })

@@ -122,6 +122,16 @@ export const TaskEditInput = z.object({
   deadline: IsoDate.nullable(),
   units: z.object({ lead: z.array(Id).max(20), responsible: z.array(Id).max(50), cooperating: z.array(Id).max(50) }),
 })
+const UnitIds = z.object({ lead: z.array(Id).max(20), responsible: z.array(Id).max(50), cooperating: z.array(Id).max(50) })
+export const TaskAddInput = z.object({
+  planId: Id,
+  parentId: Id.nullable(),
+  number: z.string().trim().min(1, 'required').max(10, 'tooLong'),
+  title: text(500),
+  deadline: IsoDate.nullable(),
+  units: UnitIds,
+})
+export const TaskSplitInput = z.object({ taskId: Id, title: text(500), taskUnitIds: z.array(Id).min(1, 'letter.noUnits').max(100) })
 export const TaskEditResult = z.object({ added: z.number().int(), removed: z.number().int() })
 /** Deleting says why: the reason goes into the audit log with the deletion. */
 export const TaskDeleteInput = z.object({ taskId: Id, reason: text(500) })

@@ -7,7 +7,7 @@ import { importFeedbackForm, writeFeedbackForm } from '../../../core/supervision
 import { ledgerRows, writeLedger } from '../../../core/supervision/ledger'
 import { getLetter, letterRegister, recordLetterReply, urgeUnit, writeRegister } from '../../../core/supervision/letters'
 import { createManualTask, publishTask } from '../../../core/supervision/manual-tasks'
-import { deleteTask, editTask } from '../../../core/supervision/task-edits'
+import { addTask, deleteTask, editTask, splitTask } from '../../../core/supervision/task-edits'
 import type { CallContext } from '../context'
 import { actor, actorId, saveXlsx, savePagePdf, storedFiles, XLSX_FILTER, type HandlersOf } from './shared'
 
@@ -29,6 +29,8 @@ type DeskTasks = Pick<
   | 'tasks:feedback-import'
   | 'tasks:edit'
   | 'tasks:delete'
+  | 'tasks:add'
+  | 'tasks:split'
 >
 
 export const taskDeskHandlers: DeskTasks = {
@@ -36,6 +38,16 @@ export const taskDeskHandlers: DeskTasks = {
     const r = await editTask(ctx.db, input, actor(ctx))
     ctx.affected.push(`task:${input.taskId}`, `units-added:${r.added}`, `units-removed:${r.removed}`)
     return r
+  },
+  'tasks:add': async (input, ctx) => {
+    const id = await addTask(ctx.db, input, actor(ctx))
+    ctx.affected.push(`plan:${input.planId}`, `task:${id}`)
+    return { id }
+  },
+  'tasks:split': async ({ taskId, title, taskUnitIds }, ctx) => {
+    const id = await splitTask(ctx.db, taskId, title, taskUnitIds, actor(ctx))
+    ctx.affected.push(`task:${taskId}`, `task:${id}`, ...taskUnitIds.map((u) => `task-unit:${u}`))
+    return { id }
   },
   'tasks:delete': async ({ taskId, reason }, ctx) => {
     const tasks = await deleteTask(ctx.db, taskId)
