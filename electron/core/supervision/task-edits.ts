@@ -159,7 +159,8 @@ export async function addTask(db: Knex, t: NewPlanTask, a: Actor): Promise<numbe
     const parent = t.parentId ? await trx('tasks').where({ id: t.parentId, plan_id: t.planId }).first('path', 'title') : null
     if (t.parentId && !parent) throw new AppError(ErrorCode.NotFound, 'no such parent task')
     const path = parent ? `${parent.path}/${t.number}` : t.number
-    if (await trx('tasks').where({ plan_id: t.planId, path }).first('id')) throw fieldError([{ path: 'number', message: 'plan.duplicatePath', params: { path } }])
+    if (await trx('tasks').where({ plan_id: t.planId, path }).first('id'))
+      throw fieldError([{ path: 'number', message: 'plan.duplicatePath', params: { path } }])
     const last = Number((await trx('tasks').where('plan_id', t.planId).max({ m: 'sort_order' }).first())?.m ?? -1)
     const [id] = await trx('tasks').insert({
       uid: randomUUID(),
@@ -208,12 +209,18 @@ export async function splitTask(db: Knex, taskId: number, title: string, taskUni
     if (['completed', 'archived'].includes(task.status)) refuse('closed')
     const units = await trx('task_units').where('task_id', taskId).orderBy('id').select('id', 'role')
     const moving = units.filter((u) => taskUnitIds.includes(u.id))
-    if (!moving.length || moving.length !== new Set(taskUnitIds).size) throw fieldError([{ path: 'taskUnitIds', message: 'letter.noUnits' }])
+    if (!moving.length || moving.length !== new Set(taskUnitIds).size)
+      throw fieldError([{ path: 'taskUnitIds', message: 'letter.noUnits' }])
     if (moving.length === units.length) refuse('nothing_left')
     let n = 2
     const base = task.path.split('/')
     const pathOf = (k: number) => [...base.slice(0, -1), `${base.at(-1)}之${k}`].join('/')
-    while (await trx('tasks').where({ plan_id: task.plan_id, path: pathOf(n) }).first('id')) n++
+    while (
+      await trx('tasks')
+        .where({ plan_id: task.plan_id, path: pathOf(n) })
+        .first('id')
+    )
+      n++
     const [id] = await trx('tasks').insert({
       ...task,
       id: undefined,
@@ -230,8 +237,22 @@ export async function splitTask(db: Knex, taskId: number, title: string, taskUni
     const left = units.filter((u) => !taskUnitIds.includes(u.id))
     if (!left.some((u) => u.role === 'lead')) await trx('task_units').where('id', left[0]!.id).update({ role: 'lead' })
     if (!UNPUBLISHED_STATUSES.includes(task.status)) {
-      await trx('task_events').insert({ task_id: taskId, kind: 'edit', text: `拆分出 ${task.number}之${n}：${title}`, status: 'done', actor_id: a.userId, at: a.now })
-      await trx('task_events').insert({ task_id: id, kind: 'edit', text: `由 ${task.number} 拆分而来`, status: 'done', actor_id: a.userId, at: a.now })
+      await trx('task_events').insert({
+        task_id: taskId,
+        kind: 'edit',
+        text: `拆分出 ${task.number}之${n}：${title}`,
+        status: 'done',
+        actor_id: a.userId,
+        at: a.now,
+      })
+      await trx('task_events').insert({
+        task_id: id,
+        kind: 'edit',
+        text: `由 ${task.number} 拆分而来`,
+        status: 'done',
+        actor_id: a.userId,
+        at: a.now,
+      })
     }
     return id!
   })
