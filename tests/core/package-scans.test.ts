@@ -92,6 +92,28 @@ async function openAsCity(c: County, path: string) {
 }
 
 describe('scans in a data package', () => {
+  it('carry a step entered without an app account (a 反馈表 on the command line) under the name it was entered for', async () => {
+    const c = await countyWithScans()
+    const taskId = (await c.db('tasks').first('id'))!.id
+    await c
+      .db('task_events')
+      .insert({
+        task_id: taskId,
+        kind: 'progress',
+        text: '反馈表：已完成',
+        status: 'done',
+        actor_id: null,
+        actor_label: '县发展改革局',
+        via: 'feedback_form',
+        at: 2,
+      })
+    const path = join(tempDir(), 'county-1.cdpkg')
+    await exportPackage(c.ctx, { path, full: true, userId: null, include: [], confirmPersonal: true })
+    const { rows } = await openAsCity(c, path)
+    expect(rows('task_progress').find((p) => p.text === '反馈表：已完成')).toMatchObject({ by: '县发展改革局' })
+    expect(rows('task_progress').find((p) => p.text === '第一次进展')!.by).toBeTruthy()
+  })
+
   it('go once each, byte for byte, named and listed by SM3, cited by the progress rows', async () => {
     const c = await countyWithScans()
     const out = tempDir()

@@ -248,7 +248,8 @@ function progressRows(db: Knex, from: Watermark, to: Watermark) {
         .join('tasks as t', 't.id', 'e.task_id')
         .leftJoin('task_units as tu', 'tu.id', 'e.task_unit_id')
         .leftJoin('org_units as u', 'u.id', 'tu.unit_id')
-        .join('users as by', 'by.id', 'e.actor_id')
+        // Steps entered from a unit's 反馈表 on the command line have no app account: they travel under its label.
+        .leftJoin('users as by', 'by.id', 'e.actor_id')
         .whereNotNull('t.external_id')
         .where('e.id', '<=', to.events)
         .andWhere('e.id', '>', from.events)
@@ -264,7 +265,7 @@ function progressRows(db: Knex, from: Watermark, to: Watermark) {
           'e.decision',
           'e.status',
           'e.at',
-          'by.display_name',
+          db.raw('coalesce(by.display_name, e.actor_label) as display_name'),
         ),
     'e.id',
     async (rows) => {
