@@ -95,18 +95,16 @@ describe('scans in a data package', () => {
   it('carry a step entered without an app account (a 反馈表 on the command line) under the name it was entered for', async () => {
     const c = await countyWithScans()
     const taskId = (await c.db('tasks').first('id'))!.id
-    await c
-      .db('task_events')
-      .insert({
-        task_id: taskId,
-        kind: 'progress',
-        text: '反馈表：已完成',
-        status: 'done',
-        actor_id: null,
-        actor_label: '县发展改革局',
-        via: 'feedback_form',
-        at: 2,
-      })
+    await c.db('task_events').insert({
+      task_id: taskId,
+      kind: 'progress',
+      text: '反馈表：已完成',
+      status: 'done',
+      actor_id: null,
+      actor_label: '县发展改革局',
+      via: 'feedback_form',
+      at: 2,
+    })
     const path = join(tempDir(), 'county-1.cdpkg')
     await exportPackage(c.ctx, { path, full: true, userId: null, include: [], confirmPersonal: true })
     const { rows } = await openAsCity(c, path)
