@@ -14,52 +14,20 @@ import { freshDb, tempDir } from '../helpers'
 const cal = packagedCalendar()
 
 describe('the task light at its edges', () => {
+  // The deadline rules alone (progress against time out of play: margin 100).
+  const light = (status: 'in_progress' | 'signed', today: string, yellowDays: number) =>
+    lightOf({ status, deadline: '2026-11-27', percent: 0, startedOn: null }, today, { yellowDays, lagMargin: 100 }, cal)
   it('is yellow on the deadline day itself and red the day after', () => {
-    expect(
-      lightOf(
-        { status: 'in_progress', deadline: '2026-11-27', percent: 0, startedOn: null },
-        '2026-11-27',
-        { yellowDays: 5, lagMargin: 100 },
-        cal,
-      ),
-    ).toBe('yellow')
-    expect(
-      lightOf(
-        { status: 'in_progress', deadline: '2026-11-27', percent: 0, startedOn: null },
-        '2026-11-28',
-        { yellowDays: 5, lagMargin: 100 },
-        cal,
-      ),
-    ).toBe('red')
-    expect(
-      lightOf(
-        { status: 'signed', deadline: '2026-11-27', percent: 0, startedOn: null },
-        '2026-11-27',
-        { yellowDays: 0, lagMargin: 100 },
-        cal,
-      ),
-    ).toBe('yellow')
+    expect(light('in_progress', '2026-11-27', 5)).toBe('yellow')
+    expect(light('in_progress', '2026-11-28', 5)).toBe('red')
+    expect(light('signed', '2026-11-27', 0)).toBe('yellow')
   })
 
   it('turns yellow exactly N working days before the deadline', () => {
     // 2026-11-20 (Fri) to 2026-11-27 (Fri): five working days.
     expect(cal.workingDaysBetween('2026-11-20', '2026-11-27').value).toBe(5)
-    expect(
-      lightOf(
-        { status: 'in_progress', deadline: '2026-11-27', percent: 0, startedOn: null },
-        '2026-11-20',
-        { yellowDays: 5, lagMargin: 100 },
-        cal,
-      ),
-    ).toBe('yellow')
-    expect(
-      lightOf(
-        { status: 'in_progress', deadline: '2026-11-27', percent: 0, startedOn: null },
-        '2026-11-20',
-        { yellowDays: 4, lagMargin: 100 },
-        cal,
-      ),
-    ).toBe('green')
+    expect(light('in_progress', '2026-11-20', 5)).toBe('yellow')
+    expect(light('in_progress', '2026-11-20', 4)).toBe('green')
   })
 })
 

@@ -232,55 +232,16 @@ describe('supervision tasks through the router', () => {
 
   it('lights: green, yellow within N working days, red past the deadline; holidays do not count', () => {
     const cal = packagedCalendar()
-    expect(
-      lightOf(
-        { status: 'in_progress', deadline: '2026-12-31', percent: 0, startedOn: null },
-        '2026-11-23',
-        { yellowDays: 5, lagMargin: 100 },
-        cal,
-      ),
-    ).toBe('green')
-    expect(
-      lightOf(
-        { status: 'in_progress', deadline: '2026-11-27', percent: 0, startedOn: null },
-        '2026-11-23',
-        { yellowDays: 5, lagMargin: 100 },
-        cal,
-      ),
-    ).toBe('yellow')
-    expect(
-      lightOf(
-        { status: 'in_progress', deadline: '2026-11-20', percent: 0, startedOn: null },
-        '2026-11-23',
-        { yellowDays: 5, lagMargin: 100 },
-        cal,
-      ),
-    ).toBe('red')
-    expect(
-      lightOf(
-        { status: 'done', deadline: '2026-11-20', percent: 0, startedOn: null },
-        '2026-11-23',
-        { yellowDays: 5, lagMargin: 100 },
-        cal,
-      ),
-    ).toBe('done')
+    // Progress against time is left out here (margin 100): these are the deadline rules alone.
+    const light = (status: 'in_progress' | 'signed' | 'done', deadline: string, today: string, yellowDays = 5) =>
+      lightOf({ status, deadline, percent: 0, startedOn: null }, today, { yellowDays, lagMargin: 100 }, cal)
+    expect(light('in_progress', '2026-12-31', '2026-11-23')).toBe('green')
+    expect(light('in_progress', '2026-11-27', '2026-11-23')).toBe('yellow')
+    expect(light('in_progress', '2026-11-20', '2026-11-23')).toBe('red')
+    expect(light('done', '2026-11-20', '2026-11-23')).toBe('done')
     // 2026-10-01…07 is the National Day holiday: from 30 Sep to 9 Oct is 2 working days (8th, 9th).
-    expect(
-      lightOf(
-        { status: 'signed', deadline: '2026-10-09', percent: 0, startedOn: null },
-        '2026-09-30',
-        { yellowDays: 2, lagMargin: 100 },
-        cal,
-      ),
-    ).toBe('yellow')
-    expect(
-      lightOf(
-        { status: 'signed', deadline: '2026-10-12', percent: 0, startedOn: null },
-        '2026-09-30',
-        { yellowDays: 2, lagMargin: 100 },
-        cal,
-      ),
-    ).toBe('green')
+    expect(light('signed', '2026-10-09', '2026-09-30', 2)).toBe('yellow')
+    expect(light('signed', '2026-10-12', '2026-09-30', 2)).toBe('green')
   })
 
   it('lists what is overdue, and a 督办函 gets the next number of the year and comes out as a Word file', async () => {

@@ -74,6 +74,13 @@ async function openTasksOf(db: Knex, unitId: number): Promise<OpenTask[]> {
     )
 }
 
+/** The name the form is offered under: the unit's, so a clerk handling many keeps them apart. */
+export async function feedbackFormName(db: Knex, unitId: number, today: IsoDate): Promise<string> {
+  const unit = await db('org_units').where('id', unitId).first('name')
+  if (!unit) throw new AppError(ErrorCode.NotFound, 'no such unit')
+  return `${unit.name}-督办事项反馈表-${today}.xlsx`
+}
+
 /** Writes the unit's 反馈表; returns how many tasks it lists. */
 export async function writeFeedbackForm(db: Knex, unitId: number, path: string, today: IsoDate): Promise<number> {
   const unit = await db('org_units').where('id', unitId).first('name')

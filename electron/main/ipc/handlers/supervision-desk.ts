@@ -3,7 +3,7 @@
 import { basename } from 'node:path'
 import { officeCalendar } from '../../../core/calendar/holiday-table'
 import { logContact } from '../../../core/supervision/contacts'
-import { importFeedbackForm, writeFeedbackForm } from '../../../core/supervision/feedback-form'
+import { feedbackFormName, importFeedbackForm, writeFeedbackForm } from '../../../core/supervision/feedback-form'
 import { ledgerRows, writeLedger } from '../../../core/supervision/ledger'
 import { getLetter, letterRegister, recordLetterReply, urgeUnit, writeRegister } from '../../../core/supervision/letters'
 import { createManualTask, publishTask } from '../../../core/supervision/manual-tasks'
@@ -86,8 +86,7 @@ export const taskDeskHandlers: DeskTasks = {
   },
   'tasks:feedback-form': async ({ unitId }, ctx) => {
     const today = ctx.services.today()
-    const unit = await ctx.db('org_units').where('id', unitId).first('name')
-    const result = await saveXlsx(ctx, '导出单位反馈表', `${unit?.name ?? '单位'}-督办事项反馈表-${today}.xlsx`, (path) =>
+    const result = await saveXlsx(ctx, '导出单位反馈表', await feedbackFormName(ctx.db, unitId, today), (path) =>
       writeFeedbackForm(ctx.db, unitId, path, today),
     )
     if (!result.cancelled) ctx.affected.push(`unit:${unitId}`, `tasks:${result.rows}`)
