@@ -15,8 +15,10 @@ async function allowNullActor(knex: Knex): Promise<void> {
   const table = await knex('sqlite_master').where({ type: 'table', name: 'task_events' }).first('sql')
   const indexes: string[] = await knex('sqlite_master').where({ type: 'index', tbl_name: 'task_events' }).whereNotNull('sql').pluck('sql')
   const definition = String(table.sql)
-  const relaxed = definition.replace(/`actor_id` integer not null/i, '`actor_id` integer')
-  if (relaxed === definition) throw new Error('task_events.actor_id: definition not as expected')
+  // However the table was last written (knex quotes with backticks or double quotes), drop the column's NOT NULL;
+  // a column already nullable (this migration undone and done again) needs nothing.
+  const relaxed = definition.replace(/([`"]?actor_id[`"]?\s+integer)\s+not\s+null/i, '$1')
+  if (relaxed === definition) return
   const columns = '`id`, `task_id`, `task_unit_id`, `kind`, `text`, `percent`, `new_deadline`, `decision`, `status`, `actor_id`, `at`'
   await knex.raw('CREATE TABLE `task_events_before_upgrade` AS SELECT * FROM `task_events`')
   await knex.raw('DROP TABLE `task_events`')
