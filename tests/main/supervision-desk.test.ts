@@ -412,3 +412,44 @@ describe('letters over the year end', () => {
     ])
   })
 })
+
+describe('supervision settings', () => {
+  it('refuse evaluation weights that do not add up to 100, two levels with one prefix, and a margin out of range', async () => {
+    const { boss, clerk, published, detail } = await office()
+    const settings = expectOk(await boss('supervision:settings')) as {
+      evaluationWeights: Record<string, number>
+      letterLevels: Array<{ level: string; name: string; prefix: string }>
+    }
+    expect(settings.letterLevels.map((l) => [l.level, l.name, l.prefix])).toEqual([
+      ['reminder', '提醒函', '信用提'],
+      ['letter', '督办函', '信用督'],
+      ['notice', '通报', '信用通'],
+    ])
+    const save = (over: Record<string, unknown>) => boss('supervision:save-settings', { ...settings, ...over })
+    expect(errorOf(await save({ evaluationWeights: { quality: 50, efficiency: 30, satisfaction: 10 } })).details).toMatchObject({
+      fields: [{ path: 'evaluationWeights', message: 'settings.evaluationSum' }],
+    })
+    const same = settings.letterLevels.map((l) => ({ ...l, prefix: '信用督' }))
+    expect(errorOf(await save({ letterLevels: same })).details).toMatchObject({
+      fields: [{ path: 'letterLevels', message: 'settings.prefixesDistinct' }],
+    })
+    expect(errorOf(await save({ lagMarginPercent: 4 })).details).toMatchObject({
+      fields: [{ path: 'lagMarginPercent', message: 'settings.lagRange' }],
+    })
+    // A renamed level and prefix are what the next letter uses.
+    const renamed = settings.letterLevels.map((l) => (l.level === 'reminder' ? { ...l, name: '提示函', prefix: '信提' } : l))
+    expectOk(await save({ letterLevels: renamed }))
+    expect((expectOk(await clerk('supervision:settings')) as typeof settings).letterLevels[0]).toEqual({
+      level: 'reminder',
+      name: '提示函',
+      prefix: '信提',
+    })
+    const taskId = await published({ cooperatingUnitIds: [] })
+    const unit = (await detail(taskId)).units[0]!
+    const letter = expectOk(
+      await boss('letters:issue', { taskId, level: 'reminder', taskUnitIds: [unit.id], newDeadline: '2026-12-10', note: null }),
+    ) as { id: number; docNumber: string }
+    expect(letter.docNumber).toBe('信提〔2026〕1号')
+    expect(expectOk(await clerk('letters:get', { letterId: letter.id }))).toMatchObject({ levelName: '提示函' })
+  })
+})
