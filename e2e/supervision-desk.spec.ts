@@ -269,6 +269,17 @@ test('督查督办 as offices run it: 立项, 反馈表, letters, replies, evalu
   await expect(page.getByTestId('contact-totals')).toContainText('现场督办 1 次')
   await snap(page, '108-dashboard')
 
+  // The task set up by hand is split: 县数据局 gets a task of its own.
+  await page.goto(manualTaskUrl)
+  await page.getByTestId('task-split').click()
+  await page.getByTestId('split-title').fill('县数据局负责的数据比对')
+  await page.getByTestId('split-units').getByText('县数据局').click()
+  await page.getByTestId('split-save').click()
+  await expect(page.getByTestId('task-page')).toContainText('1之2 县数据局负责的数据比对')
+  await expect(page.getByTestId('task-units').locator('tbody tr')).toHaveCount(1)
+  await expect(page.getByTestId('task-units')).toContainText('县数据局')
+  await expect(page.getByTestId('task-history')).toContainText('由 1 拆分而来')
+
   // The new pages at 1024×768, as a county PC shows them.
   await page.setViewportSize({ width: 1024, height: 768 })
   for (const [menu, shot] of [
