@@ -290,6 +290,8 @@ test('督查督办 as offices run it: 立项, 反馈表, letters, replies, evalu
     await page.getByTestId('sidebar').getByText(menu!).click()
     await snap(page, shot!)
   }
+  await page.getByTestId('scores-table').scrollIntoViewIfNeeded()
+  await snap(page, '111-scores-1024')
   await page.goto(manualTaskUrl)
   await expect(page.getByTestId('task-page')).toBeVisible()
   await snap(page, '112-task-1024')
