@@ -15,6 +15,7 @@ import {
   sm2Sign,
   sm2Verify,
   sm3Digest,
+  sm3Implementations,
   sm4Ctr,
 } from '../../electron/core/exchange/gm'
 import {
@@ -94,6 +95,53 @@ describe('GM/T known answers', () => {
       'HKDF',
     )
     expect(hkdfSm3(ikm, salt, 'credit-desk-package v1 keys', 48).equals(cli)).toBe(true)
+  })
+})
+
+describe('SM3 and HMAC-SM3 from WebAssembly (hash-wasm: what Electron hashes with)', () => {
+  it('give the GM/T answers', async () => {
+    expect((await sm3Implementations.wasm(Buffer.from('abc'))).toString('hex')).toBe(
+      '66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0',
+    )
+    expect((await sm3Implementations.wasm(Buffer.from('abcd'.repeat(16)))).toString('hex')).toBe(
+      'debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732',
+    )
+  })
+
+  it('equal OpenSSL and the pure-JS library at block edges, and HMAC for keys shorter and longer than a block', async () => {
+    const dir = tempDir()
+    for (const n of [0, 1, 55, 56, 63, 64, 65, 1000, 1 << 20]) {
+      const data = randomBytes(n)
+      writeFileSync(join(dir, 'd'), data)
+      const cli = openssl('dgst', '-sm3', '-binary', join(dir, 'd'))
+      expect((await sm3Implementations.wasm(data)).equals(cli)).toBe(true)
+      expect(sm3Implementations.pureJs(data).equals(cli)).toBe(true)
+    }
+    const data = randomBytes(70_000)
+    writeFileSync(join(dir, 'd'), data)
+    for (const length of [16, 32, 64, 65, 100]) {
+      const key = randomBytes(length)
+      const cli = openssl('dgst', '-sm3', '-mac', 'HMAC', '-macopt', `hexkey:${key.toString('hex')}`, '-binary', join(dir, 'd'))
+      expect((await sm3Implementations.wasmHmac(key, data)).equals(cli)).toBe(true)
+    }
+  })
+
+  it('the pure-JS path (Electron) switches to it once loaded, with the same answers', () => {
+    const script = `
+      const gm = require('./electron/core/exchange/gm.ts')
+      gm.wasmHashesReady().then(async (wasm) => {
+        const key = Buffer.alloc(32, 7)
+        await gm.prepareHmacSm3(key)
+        console.log(JSON.stringify({ wasm, sm3: gm.sm3Digest(Buffer.from('abc')).toString('hex'), mac: gm.hmacSm3(key, Buffer.from('a'), Buffer.from('bc')).toString('hex') }))
+      })`
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
+      env: { ...process.env, CREDIT_DESK_PURE_JS_GM: '1' },
+      cwd: join(__dirname, '../..'),
+    }).toString()
+    const r = JSON.parse(out) as { wasm: boolean; sm3: string; mac: string }
+    expect(r.wasm).toBe(true)
+    expect(r.sm3).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0')
+    expect(Buffer.from(r.mac, 'hex').equals(hmacSm3(Buffer.alloc(32, 7), Buffer.from('abc')))).toBe(true)
   })
 })
 

@@ -5,7 +5,7 @@ import { openBytes } from '../security/field-crypto'
 import { SealedFileOpener } from '../security/sealed-file-stream'
 import { AppError } from '../shared/app-error'
 import { asBuffer } from './crypto-buffers'
-import { sm3Digest } from './gm'
+import { prepareHmacSm3, sm3Digest, wasmHashesReady } from './gm'
 import { suiteOf, type ChunkKeys, type SuiteName } from './suites'
 
 export type CryptoJob =
@@ -46,6 +46,12 @@ function opener(session: number) {
   const o = openers.get(session)
   if (!o) throw new Error(`no sealed-file session ${session}`)
   return o
+}
+
+/** Readies what a job's hashing runs on in this thread (WebAssembly SM3, a keyed HMAC instance): awaited before it runs. */
+export async function prepareCryptoJob(job: CryptoJob): Promise<void> {
+  await wasmHashesReady()
+  if ('keys' in job && job.suite === 'SM2-SM3-SM4') await prepareHmacSm3(job.keys.mac)
 }
 
 export function runCryptoJob(job: CryptoJob): CryptoResult {

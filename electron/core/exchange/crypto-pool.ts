@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads'
 import type { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
 import { workerScript } from '../shared/worker-script'
-import { runCryptoJob, type CryptoJob, type CryptoResult } from './crypto-jobs'
+import { prepareCryptoJob, runCryptoJob, type CryptoJob, type CryptoResult } from './crypto-jobs'
 import { asBuffer, transferable } from './crypto-buffers'
 
 interface Slot {
@@ -23,6 +23,11 @@ function cryptoWorkerScript(): { script: string; eval: boolean } | null {
   return process.env.CREDIT_DESK_CRYPTO_WORKERS === '0' ? null : workerScript('crypto-worker', __dirname)
 }
 
+async function inThread(job: CryptoJob): Promise<CryptoResult> {
+  await prepareCryptoJob(job)
+  return runCryptoJob(job)
+}
+
 export class CryptoPool {
   private slots: Slot[] = []
   private nextId = 1
@@ -37,7 +42,7 @@ export class CryptoPool {
   }
 
   async run(job: CryptoJob, transfer: Uint8Array[] = []): Promise<CryptoResult> {
-    return this.script ? this.runOn(this.slot(), job, transfer) : runCryptoJob(job)
+    return this.script ? this.runOn(this.slot(), job, transfer) : inThread(job)
   }
 
   /**
@@ -46,7 +51,7 @@ export class CryptoPool {
    */
   pinned(): { session: number; run: (job: CryptoJob, transfer?: Uint8Array[]) => Promise<CryptoResult> } {
     const session = this.nextSession++
-    if (!this.script) return { session, run: async (job) => runCryptoJob(job) }
+    if (!this.script) return { session, run: inThread }
     const slot = this.slot()
     return {
       session,

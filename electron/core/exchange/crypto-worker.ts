@@ -2,11 +2,19 @@
 import { parentPort } from 'node:worker_threads'
 import { AppError } from '../shared/app-error'
 import { bulkBytesHandled } from '../shared/garbage'
-import { runCryptoJob, type CryptoJob } from './crypto-jobs'
+import { prepareCryptoJob, runCryptoJob, type CryptoJob } from './crypto-jobs'
 import { transferable } from './crypto-buffers'
 
-parentPort!.on('message', ({ id, job }: { id: number; job: CryptoJob }) => {
+// Jobs run in arrival order: a job waiting for its preparation holds back the ones behind it (a pinned session's
+// pieces must stay in order).
+let queue: Promise<void> = Promise.resolve()
+parentPort!.on('message', (message: { id: number; job: CryptoJob }) => {
+  queue = queue.then(() => handle(message))
+})
+
+async function handle({ id, job }: { id: number; job: CryptoJob }): Promise<void> {
   try {
+    await prepareCryptoJob(job)
     const result = runCryptoJob(job)
     parentPort!.postMessage({ id, result }, transferable(result.bytes))
   } catch (err) {
@@ -15,4 +23,4 @@ parentPort!.on('message', ({ id, job }: { id: number; job: CryptoJob }) => {
     parentPort!.postMessage({ id, error: err instanceof Error ? err.message : String(err), code, details })
   }
   bulkBytesHandled('data' in job ? job.data.length * 4 : 0) // (the pure-JS library leaves a few copies per byte)
-})
+}

@@ -1,9 +1,11 @@
 // The national algorithms for transfer packages, on sm-crypto-v2 with its unsafe defaults fixed (CRYPTO.md §5a):
 // signatures always hash with the standard user ID and are re-encoded to canonical DER before they count;
 // SM2 decryption failures (which the library reports as an empty result) throw; keys never come from a seed.
-// Bulk SM4-CTR and HMAC-SM3 use OpenSSL through node:crypto where it has them (plain Node: CLI, tests) and the
-// pure-JS library otherwise (Electron's BoringSSL has no SM algorithms); both give the same bytes.
+// Bulk SM4-CTR and HMAC-SM3 use OpenSSL through node:crypto where it has them (plain Node: CLI, tests); otherwise
+// (Electron's BoringSSL has no SM algorithms) SM3 and HMAC-SM3 come from hash-wasm's WebAssembly (2× the pure-JS
+// library) once loaded, and SM4 from the pure-JS library. Every path gives the same bytes (tests/core/package-crypto).
 import { createCipheriv, createHash, createHmac, getCiphers, getHashes, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHMAC, createSM3, type IHasher } from 'hash-wasm'
 import { hkdf, sm2, sm3, sm4 } from 'sm-crypto-v2'
 
 /** GM/T 0009 default distinguishing ID; OpenSSL 3 needs it spelt out (`distid:1234567812345678`). */
@@ -95,8 +97,39 @@ const pureJs = process.env.CREDIT_DESK_PURE_JS_GM === '1'
 const nativeSm3 = !pureJs && getHashes().includes('sm3')
 const nativeSm4Ctr = !pureJs && getCiphers().includes('sm4-ctr')
 
+// WebAssembly instances load asynchronously: until `wasmHashesReady()` has resolved (workers await it before their
+// first job), the pure-JS library answers. HMAC instances are keyed; a package uses one or two keys.
+let wasmSm3: IHasher | null = null
+const wasmMacs = new Map<string, IHasher>()
+const MAX_WASM_MACS = 8
+const wasmLoading = nativeSm3 ? Promise.resolve(null) : createSM3().then((h) => (wasmSm3 = h))
+wasmLoading.catch(() => undefined) // (no WebAssembly: the pure-JS path stays)
+
+/** Resolves once SM3 from WebAssembly is in use (never rejects: the pure-JS path is the fallback). */
+export async function wasmHashesReady(): Promise<boolean> {
+  await wasmLoading.catch(() => undefined)
+  return wasmSm3 !== null
+}
+
+/** Makes HMAC-SM3 under `key` run in WebAssembly from now on in this thread. */
+export async function prepareHmacSm3(key: Uint8Array): Promise<void> {
+  if (nativeSm3 || !(await wasmHashesReady())) return
+  const id = Buffer.from(key).toString('hex')
+  if (wasmMacs.has(id)) return
+  const mac = await createHMAC(createSM3(), key)
+  if (wasmMacs.size >= MAX_WASM_MACS) wasmMacs.delete(wasmMacs.keys().next().value!)
+  wasmMacs.set(id, mac)
+}
+
+const wasmDigest = (h: IHasher, parts: Uint8Array[]) => {
+  h.init()
+  for (const p of parts) h.update(p)
+  return Buffer.from(h.digest('binary'))
+}
+
 export function sm3Digest(data: Uint8Array): Buffer {
-  return nativeSm3 ? createHash('sm3').update(data).digest() : bytes(sm3(data))
+  if (nativeSm3) return createHash('sm3').update(data).digest()
+  return wasmSm3 ? wasmDigest(wasmSm3, [data]) : bytes(sm3(data))
 }
 
 export function hmacSm3(key: Uint8Array, ...parts: Uint8Array[]): Buffer {
@@ -105,7 +138,20 @@ export function hmacSm3(key: Uint8Array, ...parts: Uint8Array[]): Buffer {
     for (const p of parts) mac.update(p)
     return mac.digest()
   }
+  const wasm = wasmMacs.get(Buffer.from(key).toString('hex'))
+  if (wasm) return wasmDigest(wasm, parts)
   return bytes(sm3(parts.length === 1 ? parts[0]! : Buffer.concat(parts), { key, mode: 'hmac' }))
+}
+
+/** The three implementations side by side, for the tests that hold them to the same answers. */
+export const sm3Implementations = {
+  pureJs: (data: Uint8Array) => bytes(sm3(data)),
+  async wasm(data: Uint8Array) {
+    return wasmDigest(await createSM3(), [data])
+  },
+  async wasmHmac(key: Uint8Array, data: Uint8Array) {
+    return wasmDigest(await createHMAC(createSM3(), key), [data])
+  },
 }
 
 export function hkdfSm3(ikm: Uint8Array, salt: Uint8Array, info: string, length: number): Buffer {
