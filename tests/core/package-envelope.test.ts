@@ -142,17 +142,20 @@ describe('transfer package files', () => {
       const { path, cityKeys } = await write(SM, randomBytes(CHUNK_SIZE + 10))
       const original = readFileSync(path)
       const headerLength = original.readUInt32BE(12)
+      const record = 4 + CHUNK_SIZE + 32 // prefix, data, tag
       const spots = {
         header: 16 + 40,
         chunk1: 16 + headerLength + 100,
-        chunk2: 16 + headerLength + CHUNK_SIZE + 32 + 3,
+        chunk2: 16 + headerLength + record + 4 + 3,
+        clearFlag: 16 + headerLength + record, // the second record claims to be clear
+        length: 16 + headerLength + 3, // the first record's length
         signature: original.length - 20,
         trailer: original.length - 1,
       }
       const reasons: Record<string, unknown> = {}
       for (const [name, at] of Object.entries(spots)) {
         const b = Buffer.from(original)
-        b[at]! ^= 0x01
+        b[at]! ^= name === 'clearFlag' ? 0x80 : 0x01
         writeFileSync(path, b)
         reasons[name] = (await rejected(path, cityKeys))?.details
       }
@@ -161,6 +164,8 @@ describe('transfer package files', () => {
       })
       expect(reasons.chunk1).toEqual({ reason: 'chunk', chunk: 1 })
       expect(reasons.chunk2).toEqual({ reason: 'chunk', chunk: 2 })
+      expect(reasons.clearFlag).toEqual({ reason: 'chunk', chunk: 2 })
+      expect(reasons.length).toEqual({ reason: 'truncated' }) // the records no longer tile the body
       expect(reasons.signature).toEqual({ reason: 'signature' })
       expect(reasons.trailer).toMatchObject({ reason: expect.stringMatching(/truncated|chunk/) }) // the body's end moves by a byte
     })
@@ -172,7 +177,7 @@ describe('transfer package files', () => {
       expect((await rejected(path, cityKeys))?.details).toMatchObject({ reason: 'truncated' })
       // Chunks 1 and 2 swapped.
       const headerEnd = 16 + original.readUInt32BE(12)
-      const record = CHUNK_SIZE + 32
+      const record = 4 + CHUNK_SIZE + 32
       const swapped = Buffer.concat([
         original.subarray(0, headerEnd),
         original.subarray(headerEnd + record, headerEnd + 2 * record),
@@ -185,9 +190,9 @@ describe('transfer package files', () => {
       writeFileSync(zip, Buffer.concat([Buffer.from('PK\x03\x04'), randomBytes(5000)]))
       expect((await rejected(zip, cityKeys))?.details).toEqual({ reason: 'not_package' })
       const newer = Buffer.from(original)
-      newer.writeUInt16BE(2, 8)
+      newer.writeUInt16BE(3, 8)
       writeFileSync(path, newer)
-      expect((await rejected(path, cityKeys))?.details).toEqual({ reason: 'newer_version', version: 2 })
+      expect((await rejected(path, cityKeys))?.details).toEqual({ reason: 'newer_version', version: 3 })
     })
 
     it('another recipient, an unknown sender, a rotated-out sender', async () => {

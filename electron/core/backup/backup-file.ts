@@ -61,7 +61,7 @@ interface BackupStructure {
 /** Magic, version, header and the body's shape: what can be judged without the passphrase. */
 export async function readBackupStructure(path: string): Promise<BackupStructure> {
   const fail: LeadFailure = (reason, details) => rejectBackup(reason === 'not_ours' ? 'not_backup' : reason, details)
-  return readLead(path, { magic: MAGIC, version: BACKUP_FORMAT_VERSION, maxHeader: MAX_HEADER, trailer: 0, fail }, async (lead) => {
+  return readLead(path, { magic: MAGIC, versions: [BACKUP_FORMAT_VERSION], maxHeader: MAX_HEADER, trailer: 0, fail }, async (lead) => {
     const checked = BackupHeader.safeParse(lead.parsed)
     if (!checked.success) throw rejectBackup('bad_header', { fields: checked.error.issues.map((i) => i.path.join('.')) })
     const bodyLength = lead.size - lead.bodyStart

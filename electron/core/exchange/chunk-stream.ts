@@ -180,6 +180,8 @@ export type LeadFailure = (reason: 'not_ours' | 'newer_version' | 'bad_header' |
 
 export interface Lead {
   size: number
+  /** The format version the lead gives (one of those accepted). */
+  version: number
   /** Where the sealed records start. */
   bodyStart: number
   headerBytes: Buffer
@@ -189,13 +191,13 @@ export interface Lead {
 }
 
 /**
- * Reads the part of a sealed file that needs no key: 8 bytes of magic, a u16 version (only this one passes: nothing
- * signs these bytes), a zero u16, a u32 header length and the UTF-8 JSON header. `use` reads on (a trailer) while
+ * Reads the part of a sealed file that needs no key: 8 bytes of magic, a u16 version (only those accepted pass, and
+ * only if the header states the same: nothing signs these bytes), a zero u16, a u32 header length and the UTF-8 JSON header. `use` reads on (a trailer) while
  * the file is open.
  */
 export async function readLead<T>(
   path: string,
-  o: { magic: Buffer; version: number; maxHeader: number; trailer: number; fail: LeadFailure },
+  o: { magic: Buffer; versions: readonly number[]; maxHeader: number; trailer: number; fail: LeadFailure },
   use: (lead: Lead) => Promise<T>,
 ): Promise<T> {
   const size = (await stat(path)).size
@@ -209,8 +211,9 @@ export async function readLead<T>(
     const lead = await read(0, 16)
     if (lead.length < 16 || !lead.subarray(0, 8).equals(o.magic)) throw o.fail('not_ours')
     const version = lead.readUInt16BE(8)
-    if (version > o.version) throw o.fail('newer_version', { version })
-    if (version !== o.version || lead.readUInt16BE(10) !== 0) throw o.fail('bad_header')
+    const newest = Math.max(...o.versions)
+    if (version > newest) throw o.fail('newer_version', { version })
+    if (!o.versions.includes(version) || lead.readUInt16BE(10) !== 0) throw o.fail('bad_header')
     const headerLength = lead.readUInt32BE(12)
     if (headerLength > o.maxHeader) throw o.fail('bad_header')
     if (16 + headerLength + o.trailer > size) throw o.fail('truncated')
@@ -222,8 +225,9 @@ export async function readLead<T>(
       throw o.fail('bad_header')
     }
     const stated = typeof parsed === 'object' && parsed !== null && 'version' in parsed ? parsed.version : undefined
-    if (typeof stated === 'number' && stated > o.version) throw o.fail('newer_version', { version: stated })
-    return await use({ size, bodyStart: 16 + headerLength, headerBytes, parsed, read })
+    if (typeof stated === 'number' && stated > newest) throw o.fail('newer_version', { version: stated })
+    if (typeof stated === 'number' && stated !== version) throw o.fail('bad_header') // the signed header states the lead's version
+    return await use({ size, version, bodyStart: 16 + headerLength, headerBytes, parsed, read })
   } finally {
     await f.close()
   }

@@ -5,7 +5,7 @@ import { openBytes } from '../security/field-crypto'
 import { SealedFileOpener } from '../security/sealed-file-stream'
 import { AppError } from '../shared/app-error'
 import { asBuffer } from './crypto-buffers'
-import { prepareHmacSm3, sm3Digest, wasmHashesReady } from './gm'
+import { prepareHmacSm3, sm3Digest, sm4Ctr, wasmHashesReady } from './gm'
 import { suiteOf, type ChunkKeys, type SuiteName } from './suites'
 
 export type CryptoJob =
@@ -15,6 +15,12 @@ export type CryptoJob =
   | { op: 'open'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array; decrypt: boolean }
   /** One chunk decrypted without its tag: only for a record whose bytes are known to be ones already verified. */
   | { op: 'decrypt'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array }
+  /** Format 2: a record whose data is already ciphertext, authenticated: data ‖ tag. */
+  | { op: 'seal-clear'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array }
+  /** Format 2: a clear record (data ‖ tag) checked: empty when its tag matches, null when not. */
+  | { op: 'open-clear'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array }
+  /** SM4-CTR with a 128-bit counter from `iv` (a sealed scan decrypted piece by piece, pieces in parallel). */
+  | { op: 'ctr'; key: Uint8Array; iv: Uint8Array; data: Uint8Array }
   /** A file sealed at rest (a stamped scan) opened, with the SM3 of its plaintext. */
   | { op: 'open-sealed-file'; encKey: Uint8Array; context: string; data: Uint8Array }
   | { op: 'sm3'; data: Uint8Array }
@@ -62,6 +68,18 @@ export function runCryptoJob(job: CryptoJob): CryptoResult {
       return { bytes: suite(job.suite).openChunk(keysOf(job.keys), job.aad, job.index, job.data, job.decrypt) }
     case 'decrypt':
       return { bytes: suite(job.suite).decryptChunk(keysOf(job.keys), job.aad, job.index, job.data) }
+    case 'seal-clear': {
+      const tag = suite(job.suite).tagClear(keysOf(job.keys), job.aad, job.index, job.data)
+      return { bytes: Buffer.concat([job.data, tag]) }
+    }
+    case 'open-clear': {
+      const s = suite(job.suite)
+      const data = asBuffer(job.data)
+      const body = data.subarray(0, data.length - s.tagLength)
+      return { bytes: s.checkClear(keysOf(job.keys), job.aad, job.index, body, data.subarray(body.length)) ? Buffer.alloc(0) : null }
+    }
+    case 'ctr':
+      return { bytes: sm4Ctr(job.key, job.iv, job.data) }
     case 'open-sealed-file': {
       const plain = openBytes({ encKey: job.encKey, indexKey: new Uint8Array(0) }, job.data, job.context)
       return { bytes: plain, sm3: sm3Digest(plain).toString('hex') }

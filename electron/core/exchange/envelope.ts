@@ -1,5 +1,6 @@
 // The transfer-package file (docs/package-format.md): a plaintext header naming sender, recipient, sequence and
-// kind; the payload sealed in 1 MiB chunks, each authenticated with its index and a last-chunk flag; a signature
+// kind; the payload in records of up to 1 MiB (format 1: fixed chunks, all sealed), each authenticated with its
+// index and a last-chunk flag (format 2: and whether it was sealed or carried as the ciphertext it was); a signature
 // over the header hash and every chunk tag at the end. Written under a temporary name, fsynced, renamed, then read
 // back and checked; read in two passes (everything verified, then decrypted), in bounded memory either way.
 import { createHash } from 'node:crypto'
@@ -9,9 +10,18 @@ import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
-import { readLead, recordCount, sealStream, walkChunks, type ChunkFailure, type LeadFailure } from './chunk-stream'
+import { readLead, recordCount, walkChunks, type ChunkFailure, type LeadFailure } from './chunk-stream'
+import { recordLayout, sealRecords, walkRecords, type BodyPiece, type RecordSpan } from './record-stream'
 import { randomBytes, suiteOf, type Suite } from './suites'
-import { CHUNK_SIZE, FORMAT_VERSION, PackageHeaderSchema, type PackageHeader, type PackageKind, type PartyInfo } from './package-header'
+import {
+  CHUNK_SIZE,
+  FORMAT_VERSION,
+  PackageHeaderSchema,
+  READABLE_VERSIONS,
+  type PackageHeader,
+  type PackageKind,
+  type PartyInfo,
+} from './package-header'
 
 export {
   CHUNK_SIZE,
@@ -69,7 +79,8 @@ export interface WriteOptions {
   sender: Omit<PartyInfo, 'keyFingerprint'>
   senderPrivatePem: string
   recipientPublicPem: string
-  payload: AsyncIterable<Uint8Array>
+  /** The payload: plain bytes are sealed; clear pieces (scans already sealed under their own key) are only authenticated. */
+  payload: AsyncIterable<BodyPiece>
   onProgress?: (plainBytes: number) => void
   signal?: AbortSignal
   /** Test seam: the stick pulled out / the disk full after this many bytes. */
@@ -158,7 +169,7 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     const lead = Buffer.concat([MAGIC, prefix, u32(headerBytes.length), headerBytes])
     sent.update(lead)
     await put(lead)
-    await sealStream(suite, keys, headerHash, o.payload, o.signal, async (record, plain) => {
+    await sealRecords(suite, keys, headerHash, o.payload, o.signal, async (record, plain) => {
       tags.push(Buffer.from(record.subarray(record.length - suite.tagLength))) // a copy: a view would keep the whole chunk alive
       sent.update(record)
       await put(record)
@@ -238,13 +249,15 @@ interface Structure {
   suite: Suite
   bodyStart: number
   bodyLength: number
+  /** Format 2: the records, from their prefixes (format 1 has fixed chunks). */
+  records: RecordSpan[] | null
   signature: Buffer
 }
 
 /** Magic, version, header and trailer: everything that can be judged without keys. */
 export async function readStructure(path: string): Promise<Structure> {
   const fail: LeadFailure = (reason, details) => reject(reason === 'not_ours' ? 'not_package' : reason, details)
-  return readLead(path, { magic: MAGIC, version: FORMAT_VERSION, maxHeader: MAX_HEADER, trailer: 4, fail }, async (lead) => {
+  return readLead(path, { magic: MAGIC, versions: READABLE_VERSIONS, maxHeader: MAX_HEADER, trailer: 4, fail }, async (lead) => {
     const checked = PackageHeaderSchema.safeParse(lead.parsed)
     if (!checked.success) throw reject('bad_header', { fields: checked.error.issues.map((i) => i.path.join('.')) })
     const header = checked.data as PackageHeader
@@ -252,7 +265,8 @@ export async function readStructure(path: string): Promise<Structure> {
     const signatureLength = (await lead.read(lead.size - 4, 4)).readUInt32BE(0)
     const bodyLength = lead.size - 4 - signatureLength - lead.bodyStart
     if (signatureLength === 0 || signatureLength > MAX_SIGNATURE || bodyLength < suite.tagLength) throw reject('truncated')
-    if (recordCount(bodyLength, suite) === null) throw reject('truncated')
+    const records = lead.version === 1 ? null : await recordLayout(lead.read, lead.bodyStart, bodyLength, suite.tagLength)
+    if (lead.version === 1 ? recordCount(bodyLength, suite) === null : records === null) throw reject('truncated')
     return {
       path,
       size: lead.size,
@@ -261,6 +275,7 @@ export async function readStructure(path: string): Promise<Structure> {
       suite,
       bodyStart: lead.bodyStart,
       bodyLength,
+      records,
       signature: await lead.read(lead.size - 4 - signatureLength, signatureLength),
     }
   })
@@ -308,10 +323,14 @@ export async function openPackage(
   const secret = s.suite.unwrap(Buffer.from(s.header.recipient.wrappedKey, 'base64'), ownPrivate)
   if (!secret || secret.length !== 32) throw reject('unwrap_failed')
   const chunkKeys = s.suite.deriveKeys(secret, Buffer.from(s.header.salt, 'hex'))
-  const pass = await walkChunks(s, chunkKeys, { verify: true }, packageFailure, signal)
+  const walk = (mode: Parameters<typeof walkChunks>[2]) =>
+    s.records
+      ? walkRecords({ ...s, records: s.records }, chunkKeys, mode, packageFailure, signal)
+      : walkChunks(s, chunkKeys, mode, packageFailure, signal)
+  const pass = await walk({ verify: true })
   const signed = Buffer.concat([SIGNATURE_CONTEXT, s.suite.hash(s.headerBytes), ...pass.tags])
   if (!s.suite.verify(signed, s.signature, sender.publicPem)) throw reject('signature')
   const verdict = await check?.(s.header)
-  if (onPlain && verdict !== 'skip') await walkChunks(s, chunkKeys, { decrypt: pass, onPlain }, packageFailure, signal)
+  if (onPlain && verdict !== 'skip') await walk({ decrypt: pass, onPlain })
   return { header: s.header, digest: packageDigest(s), chunks: pass.tags.length }
 }

@@ -3,7 +3,9 @@
 import { z } from 'zod'
 import { suiteOf, type SuiteName } from './suites'
 
-export const FORMAT_VERSION = 1
+/** What this version writes; it reads READABLE_VERSIONS (1: every byte sealed in fixed chunks; 2: records, docs/package-format.md). */
+export const FORMAT_VERSION = 2
+export const READABLE_VERSIONS = [1, 2] as const
 export const CHUNK_SIZE = 1 << 20
 
 import { PACKAGE_KINDS, type PackageKind } from '../../contract/schemas/exchange'
@@ -26,7 +28,7 @@ const Party = z.strictObject({
 export const PackageHeaderSchema = z
   .strictObject({
     format: z.literal('credit-desk-package'),
-    version: z.literal(FORMAT_VERSION),
+    version: z.union([z.literal(1), z.literal(2)]),
     suite: z.enum(['SM2-SM3-SM4', 'X25519-Ed25519-AES256GCM']),
     chunkSize: z.literal(CHUNK_SIZE),
     salt: z.string().regex(/^[0-9a-f]{32}$/),

@@ -2,6 +2,7 @@
 //   SM (default): SM2 wraps the 32-byte package secret (C1C3C2, GM/T 0009 DER) and signs (ID 1234567812345678);
 //     HKDF-SM3 → SM4-CTR key (16) + HMAC-SM3 key (32); each chunk is SM4-CTR, then HMAC-SM3 over
 //     H(header) || u64 index || last flag || ciphertext (a STREAM-style construction: no reorder, no cut).
+//     Format 2 adds a clear flag to that data and records already ciphertext (sealed scans), only authenticated.
 //   Standard (per peer, where a city asks for it): X25519 + HKDF-SHA256 + AES-256-GCM wraps the secret;
 //     chunks are AES-256-GCM with the same associated data; Ed25519 signs.
 import {
@@ -59,6 +60,9 @@ export interface Suite {
   openChunk(keys: ChunkKeys, aad: Uint8Array, index: number, record: Uint8Array, decrypt: boolean): Buffer | null
   /** The plaintext of a record whose bytes were verified before (the tag is not checked again where that costs a pass). */
   decryptChunk(keys: ChunkKeys, aad: Uint8Array, index: number, record: Uint8Array): Buffer | null
+  /** Format 2: the tag of a record whose data is already ciphertext (authenticated, not encrypted again). */
+  tagClear(keys: ChunkKeys, aad: Uint8Array, index: number, data: Uint8Array): Buffer
+  checkClear(keys: ChunkKeys, aad: Uint8Array, index: number, data: Uint8Array, tag: Uint8Array): boolean
   sign(message: Uint8Array, privatePem: string): Buffer
   verify(message: Uint8Array, signature: Uint8Array, publicPem: string): boolean
 }
@@ -101,6 +105,8 @@ const sm: Suite = {
     return decrypt ? sm4Ctr(keys.enc, chunkIv(index, 16), ct) : Buffer.alloc(0)
   },
   decryptChunk: (keys, _aad, index, record) => sm4Ctr(keys.enc, chunkIv(index, 16), record.subarray(0, record.length - 32)),
+  tagClear: (keys, aad, _index, data) => hmacSm3(keys.mac, aad, data),
+  checkClear: (keys, aad, _index, data, tag) => equalBytes(hmacSm3(keys.mac, aad, data), tag),
   sign: (message, privatePem) => sm2Sign(message, readSm2PrivateKeyPem(privatePem)),
   verify: (message, signature, publicPem) => sm2Verify(message, signature, readSm2PublicKeyPem(publicPem)),
 }
@@ -186,6 +192,9 @@ const standard: Suite = {
     return gcmOpen(keys.enc, chunkIv(index, 12), aad, record)
   },
   decryptChunk: (keys, aad, index, record) => gcmOpen(keys.enc, chunkIv(index, 12), aad, record), // GCM checks as it goes, at no extra cost
+  // GMAC: GCM with the data as associated data and nothing to encrypt (the record index keeps every nonce distinct).
+  tagClear: (keys, aad, index, data) => gcmSeal(keys.enc, chunkIv(index, 12), Buffer.concat([aad, data]), Buffer.alloc(0)),
+  checkClear: (keys, aad, index, data, tag) => gcmOpen(keys.enc, chunkIv(index, 12), Buffer.concat([aad, data]), tag) !== null,
   sign: (message, privatePem) => edSign(null, message, stdKeys(privatePem, 'private').ed),
   verify(message, signature, publicPem) {
     try {

@@ -1,0 +1,234 @@
+// The body of a format-2 transfer package (docs/package-format.md): records of at most CHUNK_SIZE bytes, each
+// `u32 prefix ‖ data ‖ tag`. Prefix bit 31 is the clear flag: the data is already ciphertext (a scan sealed at rest
+// under its own key), so it is authenticated here but not encrypted a second time; the low 31 bits are its length.
+// Every record but the last holds at least MIN_RECORD bytes, so a file of n bytes has at most n / MIN_RECORD records
+// and what a reader keeps per record stays small whatever a sender did.
+import { createHash } from 'node:crypto'
+import { open as openFile } from 'node:fs/promises'
+import { ErrorCode } from '../../contract/errors'
+import { AppError } from '../shared/app-error'
+import { bulkBytesHandled } from '../shared/garbage'
+import type { ChunkFailure, ChunkPass } from './chunk-stream'
+import { cryptoPool, OrderedPipeline } from './crypto-pool'
+import { CHUNK_SIZE } from './package-header'
+import type { ChunkKeys, Suite } from './suites'
+
+export const CLEAR_FLAG = 0x8000_0000
+export const MIN_RECORD = 64 * 1024
+
+/** Bytes that are already ciphertext under a key only the recipient will learn: carried authenticated, not re-encrypted. */
+export interface ClearPiece {
+  clear: true
+  bytes: Uint8Array
+}
+/** What a package body is written from: plain bytes (sealed) and clear pieces, in payload order. */
+export type BodyPiece = Uint8Array | ClearPiece
+
+/** Associated data of record `index`: the header's hash, the index, whether it is the last, whether it is clear. */
+export function recordAad(headerHash: Buffer, index: number, last: boolean, clear: boolean): Buffer {
+  const b = Buffer.alloc(headerHash.length + 10)
+  headerHash.copy(b)
+  b.writeBigUInt64BE(BigInt(index), headerHash.length)
+  b[headerHash.length + 8] = last ? 1 : 0
+  b[headerHash.length + 9] = clear ? 1 : 0
+  return b
+}
+
+class Run {
+  parts: Buffer[] = []
+  length = 0
+  add(b: Buffer) {
+    this.parts.push(b)
+    this.length += b.length
+  }
+  take(n: number): Buffer {
+    const all = Buffer.concat(this.parts, this.length)
+    const head = all.subarray(0, n)
+    this.parts = n < all.length ? [all.subarray(n)] : []
+    this.length = all.length - n
+    return head
+  }
+}
+
+/**
+ * Cuts the body into records: sealed bytes into records of CHUNK_SIZE, clear pieces into clear records of
+ * CHUNK_SIZE. A sealed run shorter than MIN_RECORD before a clear piece borrows that piece's first bytes (they are
+ * sealed as well, which costs nothing in safety); a clear run shorter than MIN_RECORD is sealed. The last record
+ * is flagged; an empty body is one empty sealed record.
+ */
+export async function* bodyRecords(source: AsyncIterable<BodyPiece>): AsyncGenerator<{ data: Buffer; clear: boolean; last: boolean }> {
+  const sealed = new Run()
+  const clear = new Run()
+  let held: { data: Buffer; clear: boolean } | null = null
+  const ready: Array<{ data: Buffer; clear: boolean }> = []
+  const push = (data: Buffer, isClear: boolean) => {
+    if (held) ready.push(held)
+    held = { data, clear: isClear }
+  }
+  for await (const piece of source) {
+    if (piece instanceof Uint8Array) {
+      if (clear.length >= MIN_RECORD) push(clear.take(clear.length), true)
+      else if (clear.length) sealed.add(clear.take(clear.length))
+      sealed.add(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength))
+      while (sealed.length >= CHUNK_SIZE) push(sealed.take(CHUNK_SIZE), false)
+    } else {
+      let b = Buffer.from(piece.bytes.buffer, piece.bytes.byteOffset, piece.bytes.byteLength)
+      if (sealed.length) {
+        const borrow = Math.min(Math.max(0, MIN_RECORD - sealed.length), b.length)
+        if (borrow) sealed.add(b.subarray(0, borrow))
+        b = b.subarray(borrow)
+        if (!b.length) continue
+        push(sealed.take(sealed.length), false)
+      }
+      clear.add(b)
+      while (clear.length >= CHUNK_SIZE) push(clear.take(CHUNK_SIZE), true)
+    }
+    while (ready.length) yield { ...ready.shift()!, last: false }
+  }
+  if (clear.length) push(clear.take(clear.length), true)
+  if (sealed.length) push(sealed.take(sealed.length), false)
+  if (!held) push(Buffer.alloc(0), false)
+  while (ready.length) yield { ...ready.shift()!, last: false }
+  yield { ...held!, last: true }
+}
+
+/** Seals the body record by record in the worker pool and hands each record, in order, to `emit`. */
+export async function sealRecords(
+  suite: Suite,
+  keys: ChunkKeys,
+  headerHash: Buffer,
+  source: AsyncIterable<BodyPiece>,
+  signal: AbortSignal | undefined,
+  emit: (record: Buffer, plainBytes: number) => Promise<void>,
+): Promise<void> {
+  const pool = cryptoPool()
+  const pipeline = new OrderedPipeline<{ record: Buffer; plain: number }>(pool.depth)
+  const hand = async (done: Array<{ record: Buffer; plain: number }>) => {
+    for (const { record, plain } of done) {
+      await emit(record, plain)
+      bulkBytesHandled(record.length * 3)
+    }
+  }
+  try {
+    let index = 0
+    for await (const { data, clear, last } of bodyRecords(source)) {
+      if (signal?.aborted) throw new AppError(ErrorCode.Cancelled, 'cancelled')
+      const i = index++
+      const plain = data.length
+      const prefix = Buffer.alloc(4)
+      prefix.writeUInt32BE((clear ? CLEAR_FLAG : 0) + plain)
+      const aad = recordAad(headerHash, i, last, clear)
+      const own = Buffer.from(data) // its own memory, moved to the worker
+      await hand(
+        await pipeline.push(async () => {
+          const sealed = (await pool.run({ op: clear ? 'seal-clear' : 'seal', suite: suite.name, keys, aad, index: i, data: own }, [own])).bytes!
+          return { record: Buffer.concat([prefix, sealed]), plain }
+        }),
+      )
+    }
+    await hand(await pipeline.drain())
+  } catch (err) {
+    pipeline.abandon()
+    throw err
+  }
+}
+
+export interface RecordSpan {
+  /** Where the record's data starts (after its prefix). */
+  at: number
+  length: number
+  clear: boolean
+}
+
+/** The records of a body, from their prefixes alone; null when they do not tile it exactly as the format says. */
+export async function recordLayout(
+  read: (at: number, length: number) => Promise<Buffer>,
+  bodyStart: number,
+  bodyLength: number,
+  tagLength: number,
+): Promise<RecordSpan[] | null> {
+  const spans: RecordSpan[] = []
+  const end = bodyStart + bodyLength
+  let at = bodyStart
+  while (at < end) {
+    const prefix = await read(at, 4)
+    if (prefix.length < 4) return null
+    const word = prefix.readUInt32BE(0)
+    const length = word & 0x7fff_ffff
+    const next = at + 4 + length + tagLength
+    if (length > CHUNK_SIZE || next > end) return null
+    if (next < end && length < MIN_RECORD) return null // only the last record may be short
+    spans.push({ at: at + 4, length, clear: (word & CLEAR_FLAG) !== 0 })
+    at = next
+  }
+  return spans.length ? spans : null
+}
+
+/** Where a format-2 body lies, with its records. */
+export interface RecordBody {
+  path: string
+  suite: Suite
+  headerBytes: Buffer
+  records: RecordSpan[]
+}
+
+/**
+ * Walks every record in order, the crypto in the pool. verify: checks each tag. decrypt: requires each record to be
+ * byte for byte the one verified, then decrypts the sealed ones (clear ones are handed on as they are).
+ */
+export async function walkRecords(
+  s: RecordBody,
+  keys: ChunkKeys,
+  mode: { verify: true } | { decrypt: ChunkPass; onPlain: (plain: Buffer, index: number) => void | Promise<void> },
+  fail: ChunkFailure,
+  signal?: AbortSignal,
+): Promise<ChunkPass> {
+  const headerHash = s.suite.hash(s.headerBytes)
+  const pass: ChunkPass = { tags: [], records: [] }
+  const pool = cryptoPool()
+  const pipeline = new OrderedPipeline<{ index: number; plain: Buffer | null }>(pool.depth)
+  const handle = async (done: Array<{ index: number; plain: Buffer | null }>) => {
+    for (const { index, plain } of done) {
+      if (!plain) throw fail('chunk', { chunk: index + 1 })
+      if ('onPlain' in mode) await mode.onPlain(plain, index)
+      bulkBytesHandled(2 * plain.length + 64)
+    }
+  }
+  const f = await openFile(s.path, 'r')
+  try {
+    for (let i = 0; i < s.records.length; i++) {
+      if (signal?.aborted) throw new AppError(ErrorCode.Cancelled, 'cancelled')
+      const { at, length, clear } = s.records[i]!
+      const body = Buffer.allocUnsafe(length + s.suite.tagLength)
+      if ((await f.read(body, 0, body.length, at)).bytesRead !== body.length) throw fail('truncated')
+      const digest = createHash('sha256').update(body).digest()
+      const aad = recordAad(headerHash, i, i === s.records.length - 1, clear)
+      const job = { suite: s.suite.name, keys, aad, index: i, data: body }
+      if ('verify' in mode) {
+        pass.tags.push(Buffer.from(body.subarray(length)))
+        pass.records.push(digest)
+        await handle(
+          await pipeline.push(async () => ({
+            index: i,
+            plain: (await pool.run(clear ? { ...job, op: 'open-clear' } : { ...job, op: 'open', decrypt: false }, [body])).bytes,
+          })),
+        )
+      } else {
+        if (!mode.decrypt.records[i]?.equals(digest)) throw fail('chunk', { chunk: i + 1 }) // changed since it was verified
+        await handle(
+          await pipeline.push(async () => ({
+            index: i,
+            plain: clear ? body.subarray(0, length) : (await pool.run({ ...job, op: 'decrypt' }, [body])).bytes,
+          })),
+        )
+      }
+    }
+    await handle(await pipeline.drain())
+  } catch (err) {
+    pipeline.abandon()
+    throw err
+  } finally {
+    await f.close()
+  }
+  return pass
+}
