@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Knex } from 'knex'
+import { randomBytes } from 'node:crypto'
+import { sm4 } from 'sm-crypto-v2'
 import { afterEach } from 'vitest'
+import { SEALED_FILE_MAGIC, type FieldKeys } from '../electron/core/security/field-crypto'
 import { openDatabase } from '../electron/core/shared/open-database'
 import { manualClock } from '../electron/core/shared/clock'
 import { completeUscc } from '../electron/core/codes/uscc'
@@ -136,4 +139,17 @@ export function validUscc(n: number): string {
 export function validIdNumber(n: number): string {
   const body = `35010219800101${String(n).padStart(3, '0')}`
   return body + idCardCheckChar(body)
+}
+
+/** A file as format 1 sealed it (before scans had keys of their own): magic | iv | tag | SM4-GCM under the field key. */
+export function sealFormat1(k: FieldKeys, plain: Uint8Array, context: string): Buffer {
+  const iv = randomBytes(12)
+  const { output, tag } = sm4.encrypt(plain, k.encKey, {
+    mode: 'gcm',
+    iv,
+    associatedData: Buffer.from(context),
+    output: 'array',
+    outputTag: true,
+  })
+  return Buffer.concat([SEALED_FILE_MAGIC, iv, Buffer.from(tag!), Buffer.from(output)])
 }

@@ -14,7 +14,7 @@ import { exportPackage, importPackage, receiptRows, type RecordRejection } from 
 import { requireInputFile } from './cli-errors'
 import { exportArchiveTransfer } from '../core/archives/archive-transfer'
 import { beijingDate } from '../core/catalog/record-context'
-import { payloadReader, tablesPayload } from '../core/exchange/payload'
+import { ctrInPool, payloadReader, tablesPayload } from '../core/exchange/payload'
 import { suiteOf, suiteOfKeyFile, SUITES, type Suite } from '../core/exchange/suites'
 import { EXPORT_PARTS, type ExportPart } from '../contract/schemas/exchange'
 import { loadFieldKeys, noProtector } from '../core/security/key-store'
@@ -361,16 +361,19 @@ export async function runExchange(command: 'keys' | 'package' | 'archives', a: E
         const temp = `${resolve(dir)}.${randomBytes(4).toString('hex')}.partial`
         const written: string[] = []
         let unsafe: string | null = null
-        const reader = payloadReader((name, data) => {
-          const target = resolve(temp, name)
-          if (!target.startsWith(temp + sep) || /[\\:]/.test(name)) {
-            unsafe = name
-            throw new Error('unsafe entry name')
-          }
-          mkdirSync(dirname(target), { recursive: true })
-          writeFileSync(target, data)
-          written.push(name)
-        })
+        const reader = payloadReader(
+          (name, data) => {
+            const target = resolve(temp, name)
+            if (!target.startsWith(temp + sep) || /[\\:]/.test(name)) {
+              unsafe = name
+              throw new Error('unsafe entry name')
+            }
+            mkdirSync(dirname(target), { recursive: true })
+            writeFileSync(target, data)
+            written.push(name)
+          },
+          { ctr: ctrInPool },
+        )
         try {
           mkdirSync(temp, { recursive: true })
           const r = await openPackage(file, keys, (plain) => reader.write(plain))

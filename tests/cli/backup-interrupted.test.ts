@@ -12,7 +12,7 @@ import { loadStoreContext } from '../../electron/core/catalog/record-context'
 import { importRecords } from '../../electron/core/catalog/records'
 import { deriveBackupSecret, newKdf, setBackupPassphrase } from '../../electron/core/backup/backup-key'
 import { writeBackupFile } from '../../electron/core/backup/backup-file'
-import { tarStream } from '../../electron/core/exchange/payload'
+import { tarBytes } from '../../electron/core/exchange/payload'
 import { createBackup, restoreBackup, stageRestore, tableCounts } from '../../electron/core/backup/backups'
 import { restoreJournal } from '../../electron/core/backup/restore-journal'
 import { loadFieldKeys, noProtector } from '../../electron/core/security/key-store'
@@ -250,7 +250,7 @@ describe('a backup whose content disagrees with itself', () => {
         kdf: key.kdf,
       },
       secret: key.secret,
-      payload: tarStream(entries()),
+      payload: tarBytes(entries()),
     })
     const target = join(tempDir(), 'office')
     await expect(restoreBackup({ file, dataDir: target, passphrase: PASSPHRASE, now: new Date() })).rejects.toMatchObject({

@@ -118,7 +118,8 @@ describe('package JSON Schemas', () => {
     const reader = payloadReader((name, data) => {
       if (name === 'manifest.json') manifest = JSON.parse(data.toString('utf8'))
     })
-    for await (const piece of tablesPayload(kind, tables)) await reader.write(Buffer.from(piece))
+    for await (const piece of tablesPayload(kind, tables))
+      await reader.write(Buffer.from(piece instanceof Uint8Array ? piece : piece.bytes))
     await reader.end()
     expect(manifestValid(manifest), JSON.stringify(manifestValid.errors)).toBe(true)
     expect(manifestValid({ ...(manifest as object), full: true })).toBe(false) // only a data package says full/from/to
@@ -138,14 +139,17 @@ describe('package JSON Schemas', () => {
       sender: { orgName: '某市', regionCode: '350100', uscc: '', keyFingerprint: 'a'.repeat(64) },
       recipient: { keyFingerprint: 'b'.repeat(64), wrappedKey: Buffer.alloc(139, 7).toString('base64') },
     }
-    expect(headerValid(good)).toBe(true)
-    expect(PackageHeaderSchema.safeParse(good).success).toBe(true)
+    for (const version of [1, 2]) {
+      expect(headerValid({ ...good, version })).toBe(true)
+      expect(PackageHeaderSchema.safeParse({ ...good, version }).success).toBe(true)
+    }
     const bad: Array<Record<string, unknown>> = [
       { ...good, sequence: '7' },
       { ...good, sequence: 2 ** 31 },
       { ...good, sequence: 0 },
       { ...good, salt: 5 },
-      { ...good, version: 2 },
+      { ...good, version: 3 },
+      { ...good, version: 0 },
       { ...good, extra: 1 },
       { ...good, createdAt: 'yesterday' },
       { ...good, suite: 'X25519-Ed25519-AES256GCM' },

@@ -5,7 +5,7 @@ import { ErrorCode } from '../../electron/contract/errors'
 import { runCryptoJob } from '../../electron/core/exchange/crypto-jobs'
 import { CryptoPool, OrderedPipeline } from '../../electron/core/exchange/crypto-pool'
 import { randomBytes } from '../../electron/core/exchange/gm'
-import { sealBytes } from '../../electron/core/security/field-crypto'
+import { SEALED_FILE_HEAD, sealBytes, sealedFileHead } from '../../electron/core/security/field-crypto'
 
 const keys = { enc: randomBytes(16), mac: randomBytes(32) }
 const aad = randomBytes(41)
@@ -72,17 +72,12 @@ describe('crypto pool', () => {
       const sealed = sealBytes(fieldKeys, plain, 'attachments')
       const stream = async (file: Buffer) => {
         const { session, run } = pool.pinned()
-        await run({
-          op: 'file-begin',
-          session,
-          encKey: fieldKeys.encKey,
-          context: 'attachments',
-          header: file.subarray(0, 32),
-          length: file.length - 32,
-        })
+        const head = sealedFileHead(fieldKeys, file.subarray(0, SEALED_FILE_HEAD), 'attachments')
+        const at = head.bodyStart
+        await run({ op: 'file-begin', session, ...head, context: 'attachments', length: file.length - at, decrypt: true })
         const pieces = await Promise.all(
           [0, 1, 2, 3].map((i) =>
-            run({ op: 'file-piece', session, data: file.subarray(32 + i * 65536, Math.min(file.length, 32 + (i + 1) * 65536)) }),
+            run({ op: 'file-piece', session, data: file.subarray(at + i * 65536, Math.min(file.length, at + (i + 1) * 65536)) }),
           ),
         )
         await run({ op: 'file-end', session })

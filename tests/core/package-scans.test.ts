@@ -19,7 +19,7 @@ import { suiteOf } from '../../electron/core/exchange/suites'
 import { loadFieldKeys, noProtector } from '../../electron/core/security/key-store'
 import { manualClock } from '../../electron/core/shared/clock'
 import { completeSetup } from '../../electron/core/system/setup'
-import { freshDb, SETUP, tempDir } from '../helpers'
+import { freshDb, sealFormat1, SETUP, tempDir } from '../helpers'
 
 const SM = suiteOf('SM2-SM3-SM4')!
 
@@ -56,6 +56,8 @@ async function countyWithScans() {
   const small = await store('small.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(3000)]))
   const legacy = await store('legacy.pdf', Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(70_000)]))
   await db('attachments').where({ digest: legacy.digest }).update({ sm3_sealed: null }) // stored before SM3s were kept
+  // Sealed in format 1, under the field key: it cannot travel as it is, so it is opened and sealed again.
+  writeFileSync(attachmentPath(dataDir, small.digest), sealFormat1(keys, scans['small.png']!, 'attachments'))
   const event = async (text: string, cited: Array<[string, string]>) => {
     const [id] = await db('task_events').insert({ task_id: taskId, kind: 'progress', text, status: 'done', actor_id: user, at: 1 })
     for (const [digest, fileName] of cited) await db('task_event_attachments').insert({ event_id: id, digest, file_name: fileName })
@@ -130,11 +132,28 @@ describe('scans in a data package', () => {
 
     const manifest = JSON.parse(entries.get('manifest.json')!.toString()) as Manifest
     expect(manifest.attachments).toBe(3)
-    expect(manifest.entries.find((e) => e.name === `attachments/${bySm3['big.pdf']}`)).toEqual({
+    // Carried as the ciphertext it is stored in, its own key listed (inside the package's encryption).
+    const big = manifest.entries.find((e) => e.name === `attachments/${bySm3['big.pdf']}`)
+    expect(big).toEqual({
       name: `attachments/${bySm3['big.pdf']}`,
       bytes: c.scans['big.pdf']!.length,
       sm3: bySm3['big.pdf'],
+      coding: 'sm4-gcm',
+      stored: c.scans['big.pdf']!.length + 28,
+      key: expect.stringMatching(/^[0-9a-f]{32}$/),
     })
+    // …and neither that key nor any plaintext is readable in the file on the stick.
+    const onStick = readFileSync(path)
+    expect(onStick.includes(Buffer.from(big!.key!, 'hex'))).toBe(false)
+    for (const bytes of Object.values(c.scans)) expect(onStick.includes(bytes.subarray(100, 164))).toBe(false)
+    expect(onStick.includes(Buffer.from('第二次进展'))).toBe(false)
+    expect(manifest.entries.find((e) => e.name === `attachments/${bySm3['small.png']}`)).toEqual({
+      name: `attachments/${bySm3['small.png']}`,
+      bytes: c.scans['small.png']!.length,
+      sm3: bySm3['small.png'],
+    })
+    // Table parts travel compressed.
+    expect(manifest.entries.find((e) => e.name === 'tables/task_progress/000001.ndjson')).toMatchObject({ coding: 'gzip' })
 
     const progress = entries
       .get('tables/task_progress/000001.ndjson')!

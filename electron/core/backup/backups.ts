@@ -25,7 +25,7 @@ import { migrations } from '../../../db/migrations'
 import { ATTACHMENT_DIR } from '../attachments/attachment-store'
 import { appendAudit } from '../audit/audit-log'
 import { INCIDENT } from '../audit/audit-chain'
-import { tarStream, type TarEntry } from '../exchange/payload'
+import { tarBytes, type TarEntry } from '../exchange/payload'
 import { fieldKeyFingerprint, KEY_DIR, noProtector, type KeyProtector } from '../security/key-store'
 import { BACKUP_DIR, DB_FILE } from '../shared/open-database'
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../shared/private-files'
@@ -155,7 +155,7 @@ export async function createBackup(o: CreateBackupOptions): Promise<BackupSummar
         kdf: o.key.kdf,
       },
       secret: o.key.secret,
-      payload: tarStream(entries()),
+      payload: tarBytes(entries()),
       signal: o.signal,
       onProgress: (bytes) => o.onProgress?.(bytes, totalBytes),
       writeLimit: o.writeLimit,

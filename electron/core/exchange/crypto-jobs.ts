@@ -24,8 +24,20 @@ export type CryptoJob =
   /** A file sealed at rest (a stamped scan) opened, with the SM3 of its plaintext. */
   | { op: 'open-sealed-file'; encKey: Uint8Array; context: string; data: Uint8Array }
   | { op: 'sm3'; data: Uint8Array }
-  /** A sealed file opened piece by piece within one worker: begin (its 32-byte header), pieces in order, end. */
-  | { op: 'file-begin'; session: number; encKey: Uint8Array; context: string; header: Uint8Array; length: number }
+  /**
+   * A sealed file's body opened piece by piece within one worker: begin (its key, IV and tag), pieces in order, end
+   * (the tag checked). With `decrypt: false` the pieces are only authenticated and nothing comes back.
+   */
+  | {
+      op: 'file-begin'
+      session: number
+      key: Uint8Array
+      iv: Uint8Array
+      tag: Uint8Array
+      context: string
+      length: number
+      decrypt: boolean
+    }
   | { op: 'file-piece'; session: number; data: Uint8Array }
   | { op: 'file-end'; session: number }
   /** Forgets a session that will not be finished (an export cancelled or failed mid-file). */
@@ -88,8 +100,8 @@ export function runCryptoJob(job: CryptoJob): CryptoResult {
       return { bytes: null, sm3: sm3Digest(job.data).toString('hex') }
     case 'file-begin':
       openers.set(job.session, {
-        opener: new SealedFileOpener(job.encKey, job.header, job.context, job.length),
-        tag: Buffer.from(job.header.subarray(16, 32)),
+        opener: new SealedFileOpener(job.key, job.iv, job.context, job.length, job.decrypt),
+        tag: Buffer.from(job.tag),
       })
       return { bytes: null }
     case 'file-piece':

@@ -7,11 +7,10 @@ import type { Knex } from 'knex'
 import { open, readFile, stat } from 'node:fs/promises'
 import { ErrorCode } from '../../contract/errors'
 import { ATTACHMENT_CONTEXT, attachmentPath, attachmentSm3, rememberAttachmentSm3 } from '../attachments/attachment-store'
-import { SEALED_FILE_HEADER } from '../security/sealed-file-stream'
 import { AppError } from '../shared/app-error'
 import { birthDateOf, personIdNumber } from '../archives/people'
 import { getCatalogItem, portableItem } from '../catalog/catalog'
-import type { FieldKeys } from '../security/field-crypto'
+import { SEALED_FILE_HEAD, sealedFileHead, type FieldKeys, type SealedFileHead } from '../security/field-crypto'
 import { EXPORT_PARTS, type ExportPart } from '../../contract/schemas/exchange'
 import { openSensitiveValue } from '../catalog/records'
 import { monthlyReport, previousMonth } from '../catalog/monthly-report'
@@ -530,13 +529,7 @@ class ScanSender {
     let sm3 = await attachmentSm3(db, keys, storedAs)
     if (sm3) {
       this.scanSm3.set(storedAs, sm3)
-      if (!this.sentSm3.has(sm3))
-        yield {
-          name: `attachments/${sm3}`,
-          size: (await stat(path)).size - SEALED_FILE_HEADER,
-          sm3,
-          pieces: sealedFilePieces(this.pool, keys.encKey, path, fileName),
-        }
+      if (!this.sentSm3.has(sm3)) yield await scanEntry(this.pool, keys, path, sm3, fileName)
     } else {
       // Stored before scans kept their SM3: opened whole once, and the SM3 remembered for next time.
       const sealed = await readFile(path)
@@ -563,25 +556,71 @@ const scanFailed =
     throw err
   }
 
-/** A sealed scan's plaintext, a piece at a time, opened in one worker; fails at the end if its tag does not match. */
-async function* sealedFilePieces(pool: CryptoPool, encKey: Uint8Array, path: string, fileName: string): AsyncGenerator<Buffer> {
+/**
+ * A stored scan as a package entry. Sealed under its own key (format 2): its portable part goes as it is, its key in
+ * the entry's coding, and its tag is checked on the way (a damaged file stops the export). Sealed under the field
+ * key (format 1, scans stored before): opened and sealed again with the package.
+ */
+async function scanEntry(pool: CryptoPool, keys: FieldKeys, path: string, sm3: string, fileName: string): Promise<PayloadEntry> {
+  const { size } = await stat(path)
+  const f = await open(path, 'r')
+  const headBytes = Buffer.alloc(Math.min(size, SEALED_FILE_HEAD))
+  try {
+    await f.read(headBytes, 0, headBytes.length, 0)
+  } finally {
+    await f.close()
+  }
+  let head: SealedFileHead
+  try {
+    head = sealedFileHead(keys, headBytes, ATTACHMENT_CONTEXT)
+  } catch (err) {
+    return scanFailed(fileName)(err)
+  }
+  const name = `attachments/${sm3}`
+  const plainSize = size - head.bodyStart
+  if (head.portableStart === null) return { name, size: plainSize, sm3, pieces: scanPieces(pool, head, path, fileName, 'open') }
+  return {
+    name,
+    size: plainSize,
+    sm3,
+    sealed: { key: head.key, stored: size - head.portableStart },
+    pieces: scanPieces(pool, head, path, fileName, 'carry'),
+  }
+}
+
+/**
+ * A sealed scan's body a piece at a time, its tag checked in one worker as the pieces pass (the end fails if it does
+ * not match). open: the plaintext. carry: the portable part as it is (iv ‖ tag, then the ciphertext).
+ */
+async function* scanPieces(
+  pool: CryptoPool,
+  head: SealedFileHead,
+  path: string,
+  fileName: string,
+  mode: 'open' | 'carry',
+): AsyncGenerator<Buffer> {
   const f = await open(path, 'r')
   const { session, run } = pool.pinned()
   const pipeline = new OrderedPipeline<Buffer>(2)
+  const decrypt = mode === 'open'
   let finished = false
   try {
     const size = (await f.stat()).size
-    const header = Buffer.alloc(SEALED_FILE_HEADER)
-    if ((await f.read(header, 0, header.length, 0)).bytesRead !== header.length)
-      throw new AppError(ErrorCode.FieldDecryptFailed, 'sealed file too short')
-    await run({ op: 'file-begin', session, encKey, context: ATTACHMENT_CONTEXT, header, length: size - SEALED_FILE_HEADER })
-    for (let at = SEALED_FILE_HEADER; at < size; at += PIECE) {
+    const length = size - head.bodyStart
+    await run({ op: 'file-begin', session, key: head.key, iv: head.iv, tag: head.tag, context: ATTACHMENT_CONTEXT, length, decrypt })
+    if (!decrypt) yield Buffer.concat([head.iv, head.tag])
+    for (let at = head.bodyStart; at < size; at += PIECE) {
       const piece = Buffer.allocUnsafe(Math.min(PIECE, size - at))
       if ((await f.read(piece, 0, piece.length, at)).bytesRead !== piece.length)
         throw new AppError(ErrorCode.FieldDecryptFailed, 'sealed file changed while read')
-      yield* await pipeline.push(async () => (await run({ op: 'file-piece', session, data: piece }, [piece])).bytes!)
+      if (decrypt) yield* await pipeline.push(async () => (await run({ op: 'file-piece', session, data: piece }, [piece])).bytes!)
+      else {
+        await pipeline.push(async () => (await run({ op: 'file-piece', session, data: piece })).bytes!) // (a copy goes to the worker)
+        yield piece
+      }
     }
-    yield* await pipeline.drain()
+    const rest = await pipeline.drain()
+    if (decrypt) yield* rest
     await run({ op: 'file-end', session })
     finished = true
   } catch (err) {

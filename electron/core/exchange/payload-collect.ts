@@ -2,7 +2,7 @@
 // Runs inside the parse worker (core/untrusted/payload-in-worker.ts): a hostile payload — signed by a compromised key,
 // say — costs that worker, never the app.
 import { sm3Digest } from './gm'
-import { payloadReader, type Manifest, type PayloadReader } from './payload'
+import { manifestEntry, payloadReader, type Manifest, type PayloadReader } from './payload'
 
 export interface CollectedPayload {
   tables: Record<string, Array<Record<string, unknown>>>
@@ -19,9 +19,9 @@ export function payloadCollector(maxBytes: number): { reader: PayloadReader; res
   const files: CollectedPayload['files'] = {}
   let manifest: Manifest | null = null
   let held = 0
-  const reader = payloadReader((name, data) => {
+  const reader = payloadReader((name, data, coding) => {
     if ((held += data.length) > maxBytes) throw new Error('payload too large to import')
-    seen.push({ name, bytes: data.length, sm3: sm3Digest(data).toString('hex') })
+    seen.push(manifestEntry(name, data.length, sm3Digest(data).toString('hex'), coding))
     if (name === 'manifest.json') manifest = JSON.parse(data.toString('utf8')) as Manifest
     else if (name.startsWith('tables/') && name.endsWith('.ndjson')) {
       const rows = (tables[name.split('/')[1]!] ??= [])

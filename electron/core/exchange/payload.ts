@@ -2,20 +2,48 @@
 //   tables/<table>/<part>.ndjson   rows, one JSON object per line, at most PART_ROWS rows per part
 //   attachments/<sm3>              files referred to by rows (stamped scans), by content digest
 //   manifest.json                  last: kind, counts per table, bytes and SM3 of every entry
+// Format 2 stores an entry coded where that is cheaper (a pax record `CREDITDESK.coding` says how, and the
+// manifest repeats it): table parts gzip-compressed; scans sealed at rest as their portable ciphertext, carried
+// clear in the package body, their key in the pax record `CREDITDESK.key` (inside the package's encryption).
 // Each module adds its tables here without changing the format.
 import { once } from 'node:events'
+import { promisify } from 'node:util'
+import { gunzip, gzip } from 'node:zlib'
 import { pack as tarPack, extract as tarExtract, type Header } from 'tar-stream'
 import { cryptoPool } from './crypto-pool'
+import { sm4Ctr } from './gm'
+import type { BodyPiece } from './record-stream'
 
 export const PART_ROWS = 1000
+
+/** How an entry is stored when it is not stored as it is. */
+export interface EntryCoding {
+  coding: 'gzip' | 'sm4-gcm'
+  /** Its size in the tar. */
+  stored: number
+  /** sm4-gcm: the 16-byte key, hex. */
+  key?: string
+}
+
+export type ManifestEntry = { name: string; bytes: number; sm3: string } & Partial<EntryCoding>
 
 export interface Manifest {
   kind: string
   counts: Record<string, number>
-  entries: Array<{ name: string; bytes: number; sm3: string }>
+  entries: ManifestEntry[]
   attachments: number
   [extra: string]: unknown
 }
+
+/** A manifest line, its fields always in this order (writer and reader compare listings as JSON). */
+export function manifestEntry(name: string, bytes: number, sm3: string, coding?: EntryCoding): ManifestEntry {
+  return coding
+    ? { name, bytes, sm3, coding: coding.coding, stored: coding.stored, ...(coding.key ? { key: coding.key } : {}) }
+    : { name, bytes, sm3 }
+}
+
+export const PAX_CODING = 'CREDITDESK.coding'
+export const PAX_KEY = 'CREDITDESK.key'
 
 export type PayloadEntry =
   | {
@@ -26,32 +54,52 @@ export type PayloadEntry =
     }
   /** An entry streamed in pieces (a scan opened piece by piece): its size and SM3 known beforehand. */
   | { name: string; size: number; sm3: string; pieces: AsyncIterable<Buffer> }
+  /**
+   * A scan sealed at rest under its own key: its portable part (iv ‖ tag ‖ ciphertext, `stored` bytes) goes in as
+   * it is, clear in the package body; `size` and `sm3` are of its plaintext.
+   */
+  | { name: string; size: number; sm3: string; sealed: { key: Buffer; stored: number }; pieces: AsyncIterable<Buffer> }
+
+/** Table parts are compressed (rows deflate about 7×); scans are already compressed or random. */
+const compressible = (name: string) => name.startsWith('tables/')
+const gzipAsync = promisify(gzip)
+const gunzipAsync = promisify(gunzip)
 
 /** One file in a tar stream, its size known beforehand and its bytes streamed in pieces. */
 export interface TarEntry {
   name: string
   size: number
   pieces: AsyncIterable<Buffer> | Iterable<Buffer>
+  /** Pax records of the entry. */
+  pax?: Record<string, string>
+  /** Its bytes are ciphertext already: handed on as clear pieces (the tar headers around them are not). */
+  clear?: boolean
 }
 
 /**
  * A POSIX tar stream of the entries. Pull-based: each entry is packed and its bytes handed on before the next entry
- * is read, so memory holds one piece at a time, whatever the total.
+ * is read, so memory holds one piece at a time, whatever the total. A clear entry's own bytes come out as clear
+ * pieces (recognised as the very buffers written in), everything else as plain bytes.
  */
-export async function* tarStream(entries: AsyncIterable<TarEntry>): AsyncGenerator<Uint8Array> {
+export async function* tarStream(entries: AsyncIterable<TarEntry>): AsyncGenerator<BodyPiece> {
   const pack = tarPack()
-  function* drain(): Generator<Uint8Array> {
-    for (let piece = pack.read(); piece !== null; piece = pack.read()) yield piece as Uint8Array
+  const clearBuffers = new WeakSet<object>()
+  function* drain(): Generator<BodyPiece> {
+    for (let piece = pack.read(); piece !== null; piece = pack.read()) {
+      const bytes = piece as Uint8Array
+      yield clearBuffers.has(bytes) ? { clear: true, bytes } : bytes
+    }
   }
   // The packer accepts an entry only as its output is read: read while the entry goes in.
-  for await (const { name, size, pieces } of entries) {
+  for await (const { name, size, pieces, pax, clear } of entries) {
     let settled = false
     let failure: Error | null | undefined
-    const entry = pack.entry({ name, size, mtime: new Date(0) }, (err) => {
+    const entry = pack.entry({ name, size, mtime: new Date(0), ...(pax ? { pax } : {}) }, (err) => {
       settled = true
       failure = err
     })
     for await (const piece of pieces) {
+      if (clear) clearBuffers.add(piece)
       entry.write(piece)
       yield* drain()
     }
@@ -70,21 +118,50 @@ export async function* tarStream(entries: AsyncIterable<TarEntry>): AsyncGenerat
   for await (const piece of pack) yield piece as Uint8Array
 }
 
+/** The tar stream as plain bytes (a backup seals everything, scans included). */
+export async function* tarBytes(entries: AsyncIterable<TarEntry>): AsyncGenerator<Uint8Array> {
+  for await (const piece of tarStream(entries)) yield piece instanceof Uint8Array ? piece : piece.bytes
+}
+
+/** Maps `source` through `fn` with up to `depth` calls under way (gzip on the thread pool while rows are read). */
+async function* ahead<T, U>(source: AsyncIterable<T>, depth: number, fn: (item: T) => Promise<U>): AsyncGenerator<U> {
+  const queue: Array<Promise<U>> = []
+  for await (const item of source) {
+    const p = fn(item)
+    p.catch(() => undefined) // awaited in turn
+    queue.push(p)
+    if (queue.length >= depth) yield await queue.shift()!
+  }
+  while (queue.length) yield await queue.shift()!
+}
+
 /**
  * The tar bytes of the entries, then the manifest listing each entry's size and SM3 (the SM3 of a whole entry is
  * taken by a worker while its bytes go on into the tar; a streamed entry brings its own).
  */
-export function payloadStream(entries: AsyncIterable<PayloadEntry>, manifest: Omit<Manifest, 'entries'>): AsyncGenerator<Uint8Array> {
+export function payloadStream(entries: AsyncIterable<PayloadEntry>, manifest: Omit<Manifest, 'entries'>): AsyncGenerator<BodyPiece> {
+  type Prepared = PayloadEntry & { stored?: Buffer }
+  const prepared = ahead<PayloadEntry, Prepared>(entries, 3, async (e) =>
+    'data' in e && compressible(e.name) ? { ...e, stored: await gzipAsync(e.data, { level: 1 }) } : e,
+  )
   async function* listed(): AsyncGenerator<TarEntry> {
-    const listing: Manifest['entries'] = []
+    const listing: ManifestEntry[] = []
     const hashing: Array<Promise<unknown>> = [] // (each job holds a copy: four at a time)
-    for await (const e of entries) {
+    for await (const e of prepared) {
+      if ('sealed' in e) {
+        const coding: EntryCoding = { coding: 'sm4-gcm', stored: e.sealed.stored, key: e.sealed.key.toString('hex') }
+        listing.push(manifestEntry(e.name, e.size, e.sm3, coding))
+        const pax = { [PAX_CODING]: coding.coding, [PAX_KEY]: coding.key! }
+        yield { name: e.name, size: e.sealed.stored, pieces: e.pieces, pax, clear: true }
+        continue
+      }
       if ('pieces' in e) {
-        listing.push({ name: e.name, bytes: e.size, sm3: e.sm3 })
+        listing.push(manifestEntry(e.name, e.size, e.sm3))
         yield { name: e.name, size: e.size, pieces: e.pieces }
         continue
       }
-      const entry = { name: e.name, bytes: e.data.length, sm3: e.sm3 ?? '' }
+      const stored = e.stored
+      const entry = manifestEntry(e.name, e.data.length, e.sm3 ?? '', stored && { coding: 'gzip', stored: stored.length })
       listing.push(entry)
       if (e.sm3 === undefined) {
         while (hashing.length >= 4) await hashing.shift()
@@ -94,7 +171,8 @@ export function payloadStream(entries: AsyncIterable<PayloadEntry>, manifest: Om
         job.catch(() => undefined) // awaited in turn; this only keeps an early failure from counting as unhandled
         hashing.push(job)
       }
-      yield { name: e.name, size: e.data.length, pieces: [e.data] }
+      if (stored) yield { name: e.name, size: stored.length, pieces: [stored], pax: { [PAX_CODING]: 'gzip' } }
+      else yield { name: e.name, size: e.data.length, pieces: [e.data] }
     }
     await Promise.all(hashing)
     const attachments = listing.filter((e) => e.name.startsWith('attachments/')).length
@@ -126,7 +204,7 @@ export async function* tableParts(
 }
 
 /** A payload of rows held in memory (receipts, issued tasks, catalog updates: small by nature). */
-export function tablesPayload(kind: string, tables: Record<string, Array<Record<string, unknown>>>): AsyncGenerator<Uint8Array> {
+export function tablesPayload(kind: string, tables: Record<string, Array<Record<string, unknown>>>): AsyncGenerator<BodyPiece> {
   const counts: Record<string, number> = {}
   async function* entries(): AsyncGenerator<PayloadEntry> {
     for (const [table, rows] of Object.entries(tables)) {
@@ -149,11 +227,50 @@ export interface PayloadReader {
   end(): Promise<void>
 }
 
-/** The largest entry a reader takes whole: a part of PART_ROWS rows, or a scan (at most 20 MB). */
+/** The largest entry a reader takes whole, stored or decoded: a part of PART_ROWS rows, or a scan (at most 20 MB). */
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
-/** Reads the tar stream, handing each entry (whole, and refused past MAX_ENTRY_BYTES) to `onEntry`. */
-export function payloadReader(onEntry: (name: string, data: Buffer) => void | Promise<void>): PayloadReader {
+/** SM4-CTR over a sealed scan's ciphertext: in this thread, or spread over the crypto workers (see `ctrInPool`). */
+export type CtrRunner = (key: Buffer, iv: Buffer, data: Buffer) => Promise<Buffer>
+const ctrHere: CtrRunner = async (key, iv, data) => sm4Ctr(key, iv, data)
+
+/** SM4-CTR in the crypto workers, 1 MiB a job, the pieces in parallel (each starts at its own counter). */
+export const ctrInPool: CtrRunner = async (key, iv, data) => {
+  const piece = 1 << 20
+  const jobs: Array<Promise<Buffer>> = []
+  for (let at = 0; at < data.length; at += piece) {
+    const counter = Buffer.from(iv)
+    counter.writeUInt32BE((counter.readUInt32BE(12) + at / 16) >>> 0, 12)
+    const part = Buffer.from(data.subarray(at, Math.min(data.length, at + piece)))
+    jobs.push(
+      cryptoPool()
+        .run({ op: 'ctr', key, iv: counter, data: part }, [part])
+        .then((r) => r.bytes!),
+    )
+  }
+  return Buffer.concat(await Promise.all(jobs))
+}
+
+/**
+ * The plaintext of a scan carried as its portable ciphertext (iv ‖ tag ‖ SM4-GCM ciphertext): GCM's counter mode
+ * from iv ‖ 00000002. Its tag is not checked again: the sender checked it before sending, and the package's own tags
+ * and signature cover these bytes and the key; the manifest's SM3 of the plaintext is checked where the payload is
+ * imported.
+ */
+async function openPortableScan(keyHex: string | undefined, portable: Buffer, ctr: CtrRunner): Promise<Buffer> {
+  if (!keyHex || !/^[0-9a-f]{32}$/.test(keyHex) || portable.length < 28) throw new Error('sealed entry without a usable key')
+  const counter = Buffer.concat([portable.subarray(0, 12), Buffer.from([0, 0, 0, 2])])
+  return ctr(Buffer.from(keyHex, 'hex'), counter, portable.subarray(28))
+}
+
+/**
+ * Reads the tar stream, handing each entry (whole, decoded, and refused past MAX_ENTRY_BYTES) to `onEntry` with
+ * how it was stored.
+ */
+export function payloadReader(
+  onEntry: (name: string, data: Buffer, coding?: EntryCoding) => void | Promise<void>,
+  o: { ctr?: CtrRunner } = {},
+): PayloadReader {
   const extract = tarExtract()
   const done = (async () => {
     for await (const entry of extract) {
@@ -162,7 +279,17 @@ export function payloadReader(onEntry: (name: string, data: Buffer) => void | Pr
       if ((header.size ?? 0) > MAX_ENTRY_BYTES) throw new Error(`payload entry larger than ${MAX_ENTRY_BYTES} bytes`)
       const parts: Buffer[] = []
       for await (const piece of entry) parts.push(piece as Buffer)
-      if (header.type === 'file') await onEntry(header.name, Buffer.concat(parts))
+      if (header.type !== 'file') continue
+      const stored = Buffer.concat(parts)
+      const pax = new Map(Object.entries(header.pax ?? {}).map(([k, v]) => [k, String(v)]))
+      const coding = pax.get(PAX_CODING)
+      if (coding === undefined) await onEntry(header.name, stored)
+      else if (coding === 'gzip')
+        await onEntry(header.name, await gunzipAsync(stored, { maxOutputLength: MAX_ENTRY_BYTES }), { coding, stored: stored.length })
+      else if (coding === 'sm4-gcm') {
+        const key = pax.get(PAX_KEY)
+        await onEntry(header.name, await openPortableScan(key, stored, o.ctr ?? ctrHere), { coding, stored: stored.length, key })
+      } else throw new Error(`unknown entry coding ${coding}`)
     }
   })()
   let failure: unknown

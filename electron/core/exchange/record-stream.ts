@@ -121,7 +121,8 @@ export async function sealRecords(
       const own = Buffer.from(data) // its own memory, moved to the worker
       await hand(
         await pipeline.push(async () => {
-          const sealed = (await pool.run({ op: clear ? 'seal-clear' : 'seal', suite: suite.name, keys, aad, index: i, data: own }, [own])).bytes!
+          const sealed = (await pool.run({ op: clear ? 'seal-clear' : 'seal', suite: suite.name, keys, aad, index: i, data: own }, [own]))
+            .bytes!
           return { record: Buffer.concat([prefix, sealed]), plain }
         }),
       )

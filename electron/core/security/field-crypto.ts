@@ -49,38 +49,77 @@ export function openField(keys: FieldKeys, sealed: string, context: string): str
   }
 }
 
-export const SEALED_FILE_MAGIC = Buffer.from('CDF1') // credit-desk sealed file, format 1: magic | iv(12) | tag(16) | ciphertext
+export const SEALED_FILE_MAGIC = Buffer.from('CDF1') // format 1: magic | iv(12) | tag(16) | ciphertext, under the field key
+export const SEALED_FILE_MAGIC_2 = Buffer.from('CDF2')
+/** Format 2 (what is written): magic | the file's own key sealed under the field key (iv 12, ct 16, tag 16) | iv(12) | tag(16) | ciphertext under the file's key. */
+const WRAPPED_FILE_KEY = 44
+/** The most of a sealed file's start needed to know how to open it. */
+export const SEALED_FILE_HEAD = 4 + WRAPPED_FILE_KEY + 28
 
-/** Seals a whole file (a scanned document) the same way as a field: SM4-GCM, fresh IV, context bound. */
-export function sealBytes(keys: FieldKeys, plaintext: Uint8Array, context: string): Buffer {
+function gcmSeal(key: Uint8Array, plaintext: Uint8Array, aad: string) {
   const iv = randomBytes(12)
-  const { output, tag } = sm4.encrypt(plaintext, keys.encKey, {
-    mode: 'gcm',
-    iv,
-    associatedData: utf8(context),
-    output: 'array',
-    outputTag: true,
-  })
+  const { output, tag } = sm4.encrypt(plaintext, key, { mode: 'gcm', iv, associatedData: utf8(aad), output: 'array', outputTag: true })
   if (!tag) throw new Error('SM4-GCM returned no tag')
-  return Buffer.concat([SEALED_FILE_MAGIC, iv, Buffer.from(tag), Buffer.from(output)])
+  return { iv, tag: Buffer.from(tag), ct: Buffer.from(output.buffer, output.byteOffset, output.byteLength) }
 }
 
-export function openBytes(keys: FieldKeys, sealed: Uint8Array, context: string): Buffer {
-  const b = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength) // a view: scans run to 20 MB, copies add up
-  if (b.length < 32 || !b.subarray(0, 4).equals(SEALED_FILE_MAGIC))
-    throw new AppError(ErrorCode.FieldDecryptFailed, 'unknown sealed file format')
+function gcmOpen(key: Uint8Array, iv: Uint8Array, tag: Uint8Array, ct: Uint8Array, aad: string): Buffer {
   try {
-    const plain = sm4.decrypt(b.subarray(32), keys.encKey, {
-      mode: 'gcm',
-      iv: b.subarray(4, 16),
-      tag: b.subarray(16, 32),
-      associatedData: utf8(context),
-      output: 'array',
-    })
+    const plain = sm4.decrypt(ct, key, { mode: 'gcm', iv, tag, associatedData: utf8(aad), output: 'array' })
     return Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength)
   } catch {
     throw new AppError(ErrorCode.FieldDecryptFailed, 'tag mismatch or wrong key')
   }
+}
+
+const fileKeyContext = (context: string) => `${context}.file-key`
+
+/**
+ * Seals a whole file (a scanned document) under a key of its own, that key sealed under the field key; both
+ * SM4-GCM with fresh IVs, the context bound. A transfer package can then carry the file's ciphertext as it is and
+ * hand the recipient only this file's key, inside the package's encryption (docs/design.md).
+ */
+export function sealBytes(keys: FieldKeys, plaintext: Uint8Array, context: string): Buffer {
+  const fileKey = randomBytes(16)
+  const wrapped = gcmSeal(keys.encKey, fileKey, fileKeyContext(context))
+  const body = gcmSeal(fileKey, plaintext, context)
+  return Buffer.concat([SEALED_FILE_MAGIC_2, wrapped.iv, wrapped.ct, wrapped.tag, body.iv, body.tag, body.ct])
+}
+
+export interface SealedFileHead {
+  /** The key the body is sealed under: the file's own (format 2) or the field key (format 1). */
+  key: Buffer
+  iv: Buffer
+  tag: Buffer
+  /** Where the ciphertext starts. */
+  bodyStart: number
+  /** Format 2: where the part a package may carry as it is (iv, tag, ciphertext) starts; null for format 1. */
+  portableStart: number | null
+}
+
+/** How a sealed file opens, from its first SEALED_FILE_HEAD bytes (all of it if shorter). */
+export function sealedFileHead(keys: FieldKeys, head: Uint8Array, context: string): SealedFileHead {
+  const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength)
+  const magic = b.subarray(0, 4)
+  if (magic.equals(SEALED_FILE_MAGIC) && b.length >= 32)
+    return { key: Buffer.from(keys.encKey), iv: b.subarray(4, 16), tag: b.subarray(16, 32), bodyStart: 32, portableStart: null }
+  if (magic.equals(SEALED_FILE_MAGIC_2) && b.length >= SEALED_FILE_HEAD) {
+    const key = gcmOpen(keys.encKey, b.subarray(4, 16), b.subarray(32, 48), b.subarray(16, 32), fileKeyContext(context))
+    return { key, iv: b.subarray(48, 60), tag: b.subarray(60, 76), bodyStart: SEALED_FILE_HEAD, portableStart: 48 }
+  }
+  throw new AppError(ErrorCode.FieldDecryptFailed, 'unknown sealed file format')
+}
+
+export function openBytes(keys: FieldKeys, sealed: Uint8Array, context: string): Buffer {
+  const b = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength) // a view: scans run to 20 MB, copies add up
+  const head = sealedFileHead(keys, b.subarray(0, SEALED_FILE_HEAD), context)
+  return gcmOpen(head.key, head.iv, head.tag, b.subarray(head.bodyStart), context)
+}
+
+/** A sealed file's portable part (iv | tag | ciphertext, as a package carries it) opened with the file's key. */
+export function openPortable(key: Uint8Array, portable: Uint8Array, context: string): Buffer {
+  if (portable.length < 28) throw new AppError(ErrorCode.FieldDecryptFailed, 'sealed file too short')
+  return gcmOpen(key, portable.subarray(0, 12), portable.subarray(12, 28), portable.subarray(28), context)
 }
 
 /** Keyed, deterministic: equal values give equal indexes, and without the key the index reveals nothing. */
