@@ -22,6 +22,7 @@ import { loadFieldKeys, noProtector } from '../electron/core/security/key-store'
 import { systemClock } from '../electron/core/shared/clock'
 import { openDatabase } from '../electron/core/shared/open-database'
 import { unlockDataDir } from '../electron/core/shared/data-dir-lock'
+import { completeSetup } from '../electron/core/system/setup'
 
 const { values } = parseArgs({
   options: {
@@ -55,20 +56,18 @@ async function main() {
   const { db } = await openDatabase(dir)
   const keys = await loadFieldKeys(db, dir, noProtector)
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+  const user = await completeSetup(db, systemClock, {
+    orgName: '基准测试县信用办',
+    regionCode: '350102',
+    orgCreditCode: '91350100M000100Y43',
+    adminUsername: 'admin',
+    adminDisplayName: '管理员',
+    adminPassword: 'Bench#2026x',
+  })
   let t = Date.now()
   if (records)
     await seedDemo(db, systemClock, await loadStoreContext(db, today, keys), { records, people: 0, seed: 1, today, regionCode: '350102' })
   console.log(`seeded ${records} records in ${((Date.now() - t) / 1000).toFixed(1)} s`)
-  const [user] = await db('users').insert({
-    username: 'bench',
-    display_name: '测试',
-    password_hash: 'x',
-    must_change_password: false,
-    disabled: false,
-    password_changed_at: 0,
-    created_at: 0,
-    updated_at: 0,
-  })
   const [planId] = await db('plans').insert({ uid: randomUUID(), title: 'bench', year: 2026, external_id: 'P', created_at: 0 })
   const [taskId] = await db('tasks').insert({
     uid: randomUUID(),

@@ -26,7 +26,7 @@ export type CryptoJob =
   | { op: 'sm3'; data: Uint8Array }
   /**
    * A sealed file's body opened piece by piece within one worker: begin (its key, IV and tag), pieces in order, end
-   * (the tag checked). With `decrypt: false` the pieces are only authenticated and nothing comes back.
+   * (the tag checked). With `decrypt: false` the pieces are only authenticated, and each comes back as it was sent.
    */
   | {
       op: 'file-begin'
@@ -58,7 +58,7 @@ function keysOf(k: ChunkKeys): ChunkKeys {
   return { enc: asBuffer(k.enc), mac: asBuffer(k.mac) }
 }
 
-const openers = new Map<number, { opener: SealedFileOpener; tag: Uint8Array }>()
+const openers = new Map<number, { opener: SealedFileOpener; tag: Uint8Array; decrypt: boolean }>()
 
 function opener(session: number) {
   const o = openers.get(session)
@@ -102,10 +102,14 @@ export function runCryptoJob(job: CryptoJob): CryptoResult {
       openers.set(job.session, {
         opener: new SealedFileOpener(job.key, job.iv, job.context, job.length, job.decrypt),
         tag: Buffer.from(job.tag),
+        decrypt: job.decrypt,
       })
       return { bytes: null }
-    case 'file-piece':
-      return { bytes: opener(job.session).opener.update(job.data) }
+    case 'file-piece': {
+      const o = opener(job.session)
+      const plain = o.opener.update(job.data)
+      return { bytes: o.decrypt ? plain : asBuffer(job.data) } // only checked: the piece goes back as it came
+    }
     case 'file-end': {
       const o = opener(job.session)
       openers.delete(job.session)

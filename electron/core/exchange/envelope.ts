@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
+import { bulkBytesHandled } from '../shared/garbage'
 import { readLead, recordCount, walkChunks, type ChunkFailure, type LeadFailure } from './chunk-stream'
 import { recordLayout, sealRecords, walkRecords, type BodyPiece, type RecordSpan } from './record-stream'
 import { randomBytes, suiteOf, type Suite } from './suites'
@@ -199,7 +200,10 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
   try {
     const check = await readStructure(temp)
     const onDisk = createHash('sha256')
-    for await (const piece of createReadStream(temp, { highWaterMark: CHUNK_SIZE })) onDisk.update(piece as Buffer)
+    for await (const piece of createReadStream(temp, { highWaterMark: CHUNK_SIZE })) {
+      onDisk.update(piece as Buffer)
+      bulkBytesHandled((piece as Buffer).length)
+    }
     const signed = Buffer.concat([SIGNATURE_CONTEXT, headerHash, ...tags])
     if (
       !onDisk.digest().equals(sent.digest()) ||

@@ -601,7 +601,7 @@ async function* scanPieces(
 ): AsyncGenerator<Buffer> {
   const f = await open(path, 'r')
   const { session, run } = pool.pinned()
-  const pipeline = new OrderedPipeline<Buffer>(2)
+  const pipeline = new OrderedPipeline<Buffer>(4)
   const decrypt = mode === 'open'
   let finished = false
   try {
@@ -613,14 +613,10 @@ async function* scanPieces(
       const piece = Buffer.allocUnsafe(Math.min(PIECE, size - at))
       if ((await f.read(piece, 0, piece.length, at)).bytesRead !== piece.length)
         throw new AppError(ErrorCode.FieldDecryptFailed, 'sealed file changed while read')
-      if (decrypt) yield* await pipeline.push(async () => (await run({ op: 'file-piece', session, data: piece }, [piece])).bytes!)
-      else {
-        await pipeline.push(async () => (await run({ op: 'file-piece', session, data: piece })).bytes!) // (a copy goes to the worker)
-        yield piece
-      }
+      // (the piece moves to the worker and back: opened, or as it was when only checked)
+      yield* await pipeline.push(async () => (await run({ op: 'file-piece', session, data: piece }, [piece])).bytes!)
     }
-    const rest = await pipeline.drain()
-    if (decrypt) yield* rest
+    yield* await pipeline.drain()
     await run({ op: 'file-end', session })
     finished = true
   } catch (err) {

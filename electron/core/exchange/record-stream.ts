@@ -41,11 +41,19 @@ class Run {
     this.parts.push(b)
     this.length += b.length
   }
+  /** The first n bytes, in memory of their own (moved to a worker next: one copy per byte, no more). */
   take(n: number): Buffer {
-    const all = Buffer.concat(this.parts, this.length)
-    const head = all.subarray(0, n)
-    this.parts = n < all.length ? [all.subarray(n)] : []
-    this.length = all.length - n
+    const head = Buffer.allocUnsafeSlow(n)
+    let filled = 0
+    while (filled < n) {
+      const part = this.parts[0]!
+      const used = Math.min(part.length, n - filled)
+      part.copy(head, filled, 0, used)
+      filled += used
+      if (used === part.length) this.parts.shift()
+      else this.parts[0] = part.subarray(used)
+    }
+    this.length -= n
     return head
   }
 }
