@@ -516,6 +516,23 @@ export interface RecordRejectionRow {
   at: number
 }
 
+/** Kept by triggers on records (migration 20261207090000_record_counters): never written by app code. */
+export interface RecordCountRow {
+  item_code: string
+  /** 0: no supplier unit. */
+  unit_id: number
+  total: number
+  late: number
+  rejected: number
+}
+
+/** Live records (neither revoked nor repaired) per item and last day of disclosure; kept by triggers on records. */
+export interface RecordDisclosureDayRow {
+  item_code: string
+  ends_on: string
+  n: number
+}
+
 export interface RecordChangeRow {
   id: number
   record_id: number
@@ -726,6 +743,8 @@ declare module 'knex/types/tables' {
     record_actions: RecordActionRow
     records: RecordRow
     record_changes: RecordChangeRow
+    record_counts: RecordCountRow
+    record_disclosure_days: RecordDisclosureDayRow
     record_rejections: RecordRejectionRow
     sanction_cases: SanctionCaseRow
     settings: SettingRow

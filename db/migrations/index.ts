@@ -22,6 +22,7 @@ import * as m20261203090000 from './20261203090000_credit_lists_and_checks'
 import * as m20261204090000 from './20261204090000_department_files'
 import * as m20261205090000 from './20261205090000_record_corrections'
 import * as m20261206090000 from './20261206090000_supervision_register'
+import * as m20261207090000 from './20261207090000_record_counters'
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261122090000_create_system_tables': m20261122090000,
@@ -44,6 +45,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261204090000_department_files': m20261204090000,
   '20261205090000_record_corrections': m20261205090000,
   '20261206090000_supervision_register': m20261206090000,
+  '20261207090000_record_counters': m20261207090000,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -96,7 +96,7 @@ export function disclosureStatus(d: DisclosureDates, today: IsoDate): Disclosure
 }
 
 /** The day before which a period must end to count as expiring soon. */
-function expiringBy(today: IsoDate): IsoDate {
+export function expiringBy(today: IsoDate): IsoDate {
   return dayjs(today).add(EXPIRING_DAYS, 'day').format('YYYY-MM-DD')
 }
 

@@ -13,7 +13,7 @@ import { blindIndex } from '../security/field-crypto'
 import { AppError } from '../shared/app-error'
 import { countRows } from '../shared/count-rows'
 import { loadDictLookup } from '../system/dictionaries'
-import { disclosureStatus, whereDisclosure } from './disclosure'
+import { disclosureStatus, expiringBy, whereDisclosure } from './disclosure'
 import { recordChanges } from './record-changes'
 import { headerRow, writeXlsxStream } from '../shared/xlsx-stream'
 
@@ -208,32 +208,57 @@ export async function listRecords(
   return { items: rows.map((r) => toSummary(r, today, subjectTypes, idFields)), total, capped: counted > COUNT_CAP }
 }
 
+/**
+ * The statistics strip. Totals, late, rejected and the per-unit table come from counters the database keeps in the
+ * same transaction as every write to records (migration 20261207090000_record_counters); in disclosure and expiring
+ * sum live rows per last day of disclosure, plus the few repaired with a date still ahead. Cost: the number of items,
+ * units and days, not of records.
+ */
 export async function recordStats(db: Knex, itemCode: string | null, today: IsoDate) {
-  const base = () => {
-    const b = db('records as r')
-    if (itemCode) b.where('r.item_code', itemCode)
-    return b
-  }
-  const byUnit = await base()
-    .leftJoin('org_units as u', 'u.id', 'r.supplier_unit_id')
-    .groupBy('r.supplier_unit_id', 'u.name')
-    .select<Array<{ unitName: string | null; total: number; late: number | null }>>(
+  const ofItem = (q: Knex.QueryBuilder, column: string) => (itemCode ? q.where(column, itemCode) : q)
+  const totals = await ofItem(db('record_counts'), 'item_code').first<{
+    total: number | null
+    late: number | null
+    rejected: number | null
+  }>(db.raw('sum(total) as total'), db.raw('sum(late) as late'), db.raw('sum(rejected) as rejected'))
+  const byUnit = await ofItem(db('record_counts as c'), 'c.item_code')
+    .leftJoin('org_units as u', 'u.id', 'c.unit_id')
+    .groupBy('c.unit_id', 'u.name')
+    .havingRaw('sum(c.total) > 0')
+    .select<Array<{ unitName: string | null; total: number; late: number }>>(
       'u.name as unitName',
-      db.raw('count(*) as total'),
-      db.raw('sum(CASE WHEN r.is_late THEN 1 ELSE 0 END) as late'),
+      db.raw('sum(c.total) as total'),
+      db.raw('sum(c.late) as late'),
     )
-    .orderBy('total', 'desc')
+    .orderBy([
+      { column: 'total', order: 'desc' },
+      { column: 'c.unit_id', order: 'asc' },
+    ])
     .limit(50)
+  /** Live rows whose disclosure ends after today and no later than `until`. */
+  const live = async (until: IsoDate | null) => {
+    const days = ofItem(db('record_disclosure_days'), 'item_code').where('ends_on', '>', today)
+    const repairedAhead = ofItem(db('records as r'), 'r.item_code')
+      .where('r.repaired_on', '>', today)
+      .whereNull('r.revoked_on')
+      .where('r.disclosure_ends_on', '>', today)
+    if (until) {
+      days.where('ends_on', '<=', until)
+      repairedAhead.where('r.disclosure_ends_on', '<=', until)
+    }
+    const summed = await days.first<{ n: number | null }>(db.raw('sum(n) as n'))
+    return Number(summed?.n ?? 0) + (await countRows(repairedAhead))
+  }
   const pending = db('record_actions as a').join('records as r', 'r.id', 'a.record_id').where('a.status', 'pending')
   if (itemCode) pending.where('r.item_code', itemCode)
   return {
-    total: await countRows(base()),
-    late: await countRows(base().where('r.is_late', true)),
-    disclosed: await countRows(whereDisclosure(base(), 'open', today)),
-    expiringSoon: await countRows(whereDisclosure(base(), 'expiring', today)),
+    total: Number(totals?.total ?? 0),
+    late: Number(totals?.late ?? 0),
+    disclosed: await live(null),
+    expiringSoon: await live(expiringBy(today)),
     pendingActions: await countRows(pending),
-    rejected: await countRows(base().whereNotNull('r.rejected_at')),
-    byUnit: byUnit.map((u) => ({ unitName: u.unitName, total: Number(u.total), late: Number(u.late ?? 0) })),
+    rejected: Number(totals?.rejected ?? 0),
+    byUnit: byUnit.map((u) => ({ unitName: u.unitName, total: Number(u.total), late: Number(u.late) })),
   }
 }
 
