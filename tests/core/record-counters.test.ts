@@ -69,12 +69,12 @@ async function seeded() {
 
 /** Days on which some period ends, and the days either side: where `>` and `<=` part. */
 async function edgeDays(db: Knex): Promise<IsoDate[]> {
-  const ends: string[] = await db('records')
+  const ends: Array<string | null> = await db('records')
     .whereNotNull('disclosure_ends_on')
     .orderBy('disclosure_ends_on')
     .limit(1)
     .pluck('disclosure_ends_on')
-  const mid: string[] = await db('records')
+  const mid: Array<string | null> = await db('records')
     .whereNotNull('disclosure_ends_on')
     .orderBy('disclosure_ends_on', 'desc')
     .limit(1)

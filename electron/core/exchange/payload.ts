@@ -182,10 +182,15 @@ export function payloadStream(entries: AsyncIterable<PayloadEntry>, manifest: Om
   return tarStream(listed())
 }
 
+/** A row already serialised (one JSON object, no line break). */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
 /** Rows as NDJSON parts: tables/<table>/000001.ndjson … */
 export async function* tableParts(
   table: string,
-  rows: AsyncIterable<Record<string, unknown>>,
+  rows: AsyncIterable<Record<string, unknown> | RawJson>,
   counts: Record<string, number>,
 ): AsyncGenerator<PayloadEntry> {
   let lines: string[] = []
@@ -193,7 +198,7 @@ export async function* tableParts(
   counts[table] = 0
   const flush = () => ({ name: `tables/${table}/${String(++part).padStart(6, '0')}.ndjson`, data: Buffer.from(lines.join('')) })
   for await (const row of rows) {
-    lines.push(JSON.stringify(row) + '\n')
+    lines.push((row instanceof RawJson ? row.text : JSON.stringify(row)) + '\n')
     counts[table]!++
     if (lines.length === PART_ROWS) {
       yield flush()
