@@ -1,5 +1,5 @@
 // Benchmarks for issue 3 (figures for the notes, not a test):
-//   npm run bench -- [--import-rows 100000] [--records 1000000]
+//   npm run bench:records -- [--import-rows 100000] [--records 1000000]
 // 1. Import of an N-row xlsx (check + insert, one transaction) against exceljs merely reading it; peak RSS.
 // 2. A filtered, sorted page over M records: p50/p95 through knex, and the same SQL in the sqlite3 shell.
 import { execFileSync } from 'node:child_process'
@@ -23,6 +23,7 @@ import { loadDictLookup } from '../electron/core/system/dictionaries'
 
 const { values } = parseArgs({
   options: { 'import-rows': { type: 'string', default: '100000' }, records: { type: 'string', default: '1000000' } },
+  strict: false,
 })
 const IMPORT_ROWS = Number(values['import-rows'])
 const RECORDS = Number(values.records)
@@ -39,7 +40,7 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!
 }
 
-async function writeWorkbook(path: string, rows: number): Promise<void> {
+export async function writeWorkbook(path: string, rows: number): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path })
   const ws = wb.addWorksheet('处罚')
   const cols = [
@@ -229,7 +230,8 @@ async function main() {
   console.log(`data folder: ${dir}`)
 }
 
-main().catch((err) => {
-  console.error(err)
-  process.exit(1)
-})
+if (require.main === module)
+  main().catch((err) => {
+    console.error(err)
+    process.exit(1)
+  })

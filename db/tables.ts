@@ -61,6 +61,8 @@ export interface AttachmentRow {
   mime: string
   created_at: number
   sm3_sealed: string | null
+  /** SM3 of the sealed file as written (format 2 files; null before). */
+  file_sm3: string | null
 }
 
 export interface AuditLogRow {

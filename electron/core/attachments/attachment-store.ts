@@ -83,14 +83,25 @@ export async function storeAttachment(
   const bytes = readFileSync(path)
   const digest = createHmac('sha256', keys.indexKey).update(bytes).digest('hex')
   const target = attachmentPath(dataDir, digest)
+  let fileSm3: string | null = null
   if (!existsSync(target)) {
     ensurePrivateDir(join(dataDir, ATTACHMENT_DIR, digest.slice(0, 2)))
-    writeFileAtomic(target, sealBytes(keys, bytes, ATTACHMENT_CONTEXT))
+    const sealed = sealBytes(keys, bytes, ATTACHMENT_CONTEXT)
+    fileSm3 = sm3Digest(sealed).toString('hex')
+    writeFileAtomic(target, sealed)
   }
   const sm3Sealed = sealField(keys, sm3Digest(bytes).toString('hex'), SM3_CONTEXT)
-  await db('attachments').insert({ digest, size, mime: claimed.mime, created_at: now, sm3_sealed: sm3Sealed }).onConflict('digest').ignore()
+  await db('attachments')
+    .insert({ digest, size, mime: claimed.mime, created_at: now, sm3_sealed: sm3Sealed, file_sm3: fileSm3 })
+    .onConflict('digest')
+    .ignore()
   await db('attachments').where({ digest }).whereNull('sm3_sealed').update({ sm3_sealed: sm3Sealed })
   return { digest, mime: claimed.mime, size }
+}
+
+/** The SM3 of a stored scan's sealed file as written, or null (sealed before it was kept). */
+export async function attachmentFileSm3(db: Knex, digest: string): Promise<string | null> {
+  return (await db('attachments').where({ digest }).first('file_sm3'))?.file_sm3 ?? null
 }
 
 /** A stored scan's SM3 (hex), or null for a scan stored before it was kept. */

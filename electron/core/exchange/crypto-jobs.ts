@@ -5,7 +5,7 @@ import { openBytes } from '../security/field-crypto'
 import { SealedFileOpener } from '../security/sealed-file-stream'
 import { AppError } from '../shared/app-error'
 import { asBuffer } from './crypto-buffers'
-import { prepareHmacSm3, sm3Digest, sm4Ctr, wasmHashesReady } from './gm'
+import { prepareHmacSm3, sm3Digest, sm3Hasher, sm4Ctr, wasmHashesReady, type Sm3Hasher } from './gm'
 import { suiteOf, type ChunkKeys, type SuiteName } from './suites'
 
 export type CryptoJob =
@@ -15,7 +15,7 @@ export type CryptoJob =
   | { op: 'open'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array; decrypt: boolean }
   /** One chunk decrypted without its tag: only for a record whose bytes are known to be ones already verified. */
   | { op: 'decrypt'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array }
-  /** Format 2: a record whose data is already ciphertext, authenticated: data ‖ tag. */
+  /** Format 2: a record whose data is already ciphertext, authenticated: its tag. */
   | { op: 'seal-clear'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array }
   /** Format 2: a clear record (data ‖ tag) checked: empty when its tag matches, null when not. */
   | { op: 'open-clear'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array }
@@ -38,6 +38,11 @@ export type CryptoJob =
       length: number
       decrypt: boolean
     }
+  /**
+   * A sealed file only checked against the SM3 it had when written (cheaper than its GCM tag): begin (the expected
+   * SM3, the bytes before the pieces), pieces in order (each comes back as it was sent), end (mismatch: an error).
+   */
+  | { op: 'file-digest-begin'; session: number; expected: string; head: Uint8Array }
   | { op: 'file-piece'; session: number; data: Uint8Array }
   | { op: 'file-end'; session: number }
   /** Forgets a session that will not be finished (an export cancelled or failed mid-file). */
@@ -58,17 +63,22 @@ function keysOf(k: ChunkKeys): ChunkKeys {
   return { enc: asBuffer(k.enc), mac: asBuffer(k.mac) }
 }
 
-const openers = new Map<number, { opener: SealedFileOpener; tag: Uint8Array; decrypt: boolean }>()
+type FileSession =
+  { kind: 'gcm'; opener: SealedFileOpener; tag: Uint8Array; decrypt: boolean } | { kind: 'sm3'; hasher: Sm3Hasher; expected: string }
+const sessions = new Map<number, FileSession>()
+/** Hashers made ready (asynchronously) for digest sessions about to begin. */
+const readyHashers = new Map<number, Sm3Hasher>()
 
-function opener(session: number) {
-  const o = openers.get(session)
-  if (!o) throw new Error(`no sealed-file session ${session}`)
+function session(id: number) {
+  const o = sessions.get(id)
+  if (!o) throw new Error(`no sealed-file session ${id}`)
   return o
 }
 
 /** Readies what a job's hashing runs on in this thread (WebAssembly SM3, a keyed HMAC instance): awaited before it runs. */
 export async function prepareCryptoJob(job: CryptoJob): Promise<void> {
   await wasmHashesReady()
+  if (job.op === 'file-digest-begin') readyHashers.set(job.session, await sm3Hasher())
   if ('keys' in job && job.suite === 'SM2-SM3-SM4') await prepareHmacSm3(job.keys.mac)
 }
 
@@ -80,10 +90,8 @@ export function runCryptoJob(job: CryptoJob): CryptoResult {
       return { bytes: suite(job.suite).openChunk(keysOf(job.keys), job.aad, job.index, job.data, job.decrypt) }
     case 'decrypt':
       return { bytes: suite(job.suite).decryptChunk(keysOf(job.keys), job.aad, job.index, job.data) }
-    case 'seal-clear': {
-      const tag = suite(job.suite).tagClear(keysOf(job.keys), job.aad, job.index, job.data)
-      return { bytes: Buffer.concat([job.data, tag]) }
-    }
+    case 'seal-clear':
+      return { bytes: suite(job.suite).tagClear(keysOf(job.keys), job.aad, job.index, job.data) }
     case 'open-clear': {
       const s = suite(job.suite)
       const data = asBuffer(job.data)
@@ -99,25 +107,43 @@ export function runCryptoJob(job: CryptoJob): CryptoResult {
     case 'sm3':
       return { bytes: null, sm3: sm3Digest(job.data).toString('hex') }
     case 'file-begin':
-      openers.set(job.session, {
+      sessions.set(job.session, {
+        kind: 'gcm',
         opener: new SealedFileOpener(job.key, job.iv, job.context, job.length, job.decrypt),
         tag: Buffer.from(job.tag),
         decrypt: job.decrypt,
       })
       return { bytes: null }
+    case 'file-digest-begin': {
+      const hasher = readyHashers.get(job.session) ?? null
+      readyHashers.delete(job.session)
+      if (!hasher) throw new Error('digest session not prepared')
+      hasher.update(job.head)
+      sessions.set(job.session, { kind: 'sm3', hasher, expected: job.expected })
+      return { bytes: null }
+    }
     case 'file-piece': {
-      const o = opener(job.session)
+      const o = session(job.session)
+      if (o.kind === 'sm3') {
+        o.hasher.update(job.data)
+        return { bytes: asBuffer(job.data) } // only checked: the piece goes back as it came
+      }
       const plain = o.opener.update(job.data)
-      return { bytes: o.decrypt ? plain : asBuffer(job.data) } // only checked: the piece goes back as it came
+      return { bytes: o.decrypt ? plain : asBuffer(job.data) }
     }
     case 'file-end': {
-      const o = opener(job.session)
-      openers.delete(job.session)
-      if (!o.opener.verify(o.tag)) throw new AppError(ErrorCode.FieldDecryptFailed, 'tag mismatch or wrong key')
+      const o = session(job.session)
+      sessions.delete(job.session)
+      const sound = o.kind === 'sm3' ? o.hasher.digest() === o.expected : o.opener.verify(o.tag)
+      if (!sound)
+        throw new AppError(
+          ErrorCode.FieldDecryptFailed,
+          o.kind === 'sm3' ? 'file changed since it was sealed' : 'tag mismatch or wrong key',
+        )
       return { bytes: null }
     }
     case 'file-drop':
-      openers.delete(job.session)
+      sessions.delete(job.session)
       return { bytes: null }
   }
 }

@@ -170,10 +170,12 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     const lead = Buffer.concat([MAGIC, prefix, u32(headerBytes.length), headerBytes])
     sent.update(lead)
     await put(lead)
-    await sealRecords(suite, keys, headerHash, o.payload, o.signal, async (record, plain) => {
-      tags.push(Buffer.from(record.subarray(record.length - suite.tagLength))) // a copy: a view would keep the whole chunk alive
-      sent.update(record)
-      await put(record)
+    await sealRecords(suite, keys, headerHash, o.payload, o.signal, async (parts, tag, plain) => {
+      tags.push(Buffer.from(tag)) // a copy: a view would keep the whole record alive
+      for (const part of parts) {
+        sent.update(part)
+        await put(part)
+      }
       plainBytes += plain
       o.onProgress?.(plainBytes)
     })

@@ -6,7 +6,13 @@
 import type { Knex } from 'knex'
 import { open, readFile, stat } from 'node:fs/promises'
 import { ErrorCode } from '../../contract/errors'
-import { ATTACHMENT_CONTEXT, attachmentPath, attachmentSm3, rememberAttachmentSm3 } from '../attachments/attachment-store'
+import {
+  ATTACHMENT_CONTEXT,
+  attachmentFileSm3,
+  attachmentPath,
+  attachmentSm3,
+  rememberAttachmentSm3,
+} from '../attachments/attachment-store'
 import { AppError } from '../shared/app-error'
 import { birthDateOf, personIdNumber } from '../archives/people'
 import { getCatalogItem, portableItem } from '../catalog/catalog'
@@ -16,7 +22,7 @@ import { openSensitiveValue } from '../catalog/records'
 import { monthlyReport, previousMonth } from '../catalog/monthly-report'
 import { beijingDate } from '../catalog/record-context'
 import { cryptoPool, OrderedPipeline, type CryptoPool } from './crypto-pool'
-import { PART_ROWS, RawJson, tableParts, type PayloadEntry } from './payload'
+import { interleave, PART_ROWS, RawJson, tableParts, type PayloadEntry } from './payload'
 import { byId } from './by-id'
 import { caseRows, commitmentRows } from './credit-rows'
 
@@ -336,23 +342,44 @@ export async function* dataEntries(
   parts: readonly ExportPart[],
 ): AsyncGenerator<PayloadEntry> {
   const scans = new ScanSender(src)
-  if (parts.includes('catalog')) yield* tableParts('catalog_items', catalogRows(src.db, from, to), counts)
-  if (parts.includes('records')) {
-    yield* tableParts('records', recordRows(src.db, src.keys, from, to), counts)
-    yield* tableParts('record_actions', actionRows(src.db, from, to), counts)
-    yield* tableParts('record_changes', changeRows(src.db, from, to), counts)
-    yield* tableParts('monthly_report', monthlyReportRows(src.db, to), counts)
+  const has = (part: ExportPart) => parts.includes(part)
+  // The manifest lists the tables in this order, whichever part is written first.
+  const tables: Array<[ExportPart, string]> = [
+    ['catalog', 'catalog_items'],
+    ['records', 'records'],
+    ['records', 'record_actions'],
+    ['records', 'record_changes'],
+    ['records', 'monthly_report'],
+    ['progress', 'task_progress'],
+    ['archives', 'people'],
+    ['archives', 'archive_entries'],
+    ['archives', 'grade_history'],
+    ['credit', 'sanction_cases'],
+    ['credit', 'commitments'],
+  ]
+  for (const [part, table] of tables) if (has(part)) counts[table] = 0
+  async function* rowTables(): AsyncGenerator<PayloadEntry> {
+    if (has('catalog')) yield* tableParts('catalog_items', catalogRows(src.db, from, to), counts)
+    if (has('records')) {
+      yield* tableParts('records', recordRows(src.db, src.keys, from, to), counts)
+      yield* tableParts('record_actions', actionRows(src.db, from, to), counts)
+      yield* tableParts('record_changes', changeRows(src.db, from, to), counts)
+      yield* tableParts('monthly_report', monthlyReportRows(src.db, to), counts)
+    }
+    if (has('archives')) {
+      yield* tableParts('people', peopleRows(src.db, src.keys, from, to), counts)
+      yield* tableParts('grade_history', gradeRows(src.db, from, to), counts)
+    }
+    if (has('credit')) yield* tableParts('sanction_cases', caseRows(src.db, from, to), counts)
   }
-  if (parts.includes('progress')) yield* scans.tableWithScans('task_progress', progressRows(src.db, from, to), counts)
-  if (parts.includes('archives')) {
-    yield* tableParts('people', peopleRows(src.db, src.keys, from, to), counts)
-    yield* scans.tableWithScans('archive_entries', entryRows(src.db, from, to), counts)
-    yield* tableParts('grade_history', gradeRows(src.db, from, to), counts)
+  async function* scanTables(): AsyncGenerator<PayloadEntry> {
+    if (has('progress')) yield* scans.tableWithScans('task_progress', progressRows(src.db, from, to), counts)
+    if (has('archives')) yield* scans.tableWithScans('archive_entries', entryRows(src.db, from, to), counts)
+    if (has('credit')) yield* scans.tableWithScans('commitments', commitmentRows(src.db, src.keys, from, to), counts)
   }
-  if (parts.includes('credit')) {
-    yield* tableParts('sanction_cases', caseRows(src.db, from, to), counts)
-    yield* scans.tableWithScans('commitments', commitmentRows(src.db, src.keys, from, to), counts)
-  }
+  // Rows are read and serialised on this thread while the workers check and seal scans: the two go side by side
+  // (each scan still comes before the part citing it).
+  yield* interleave(rowTables(), scanTables())
 }
 
 /**
@@ -543,7 +570,7 @@ class ScanSender {
     let sm3 = await attachmentSm3(db, keys, storedAs)
     if (sm3) {
       this.scanSm3.set(storedAs, sm3)
-      if (!this.sentSm3.has(sm3)) yield await scanEntry(this.pool, keys, path, sm3, fileName)
+      if (!this.sentSm3.has(sm3)) yield await scanEntry(this.pool, keys, path, sm3, fileName, await attachmentFileSm3(db, storedAs))
     } else {
       // Stored before scans kept their SM3: opened whole once, and the SM3 remembered for next time.
       const sealed = await readFile(path)
@@ -575,7 +602,14 @@ const scanFailed =
  * the entry's coding, and its tag is checked on the way (a damaged file stops the export). Sealed under the field
  * key (format 1, scans stored before): opened and sealed again with the package.
  */
-async function scanEntry(pool: CryptoPool, keys: FieldKeys, path: string, sm3: string, fileName: string): Promise<PayloadEntry> {
+async function scanEntry(
+  pool: CryptoPool,
+  keys: FieldKeys,
+  path: string,
+  sm3: string,
+  fileName: string,
+  fileSm3: string | null,
+): Promise<PayloadEntry> {
   const { size } = await stat(path)
   const f = await open(path, 'r')
   const headBytes = Buffer.alloc(Math.min(size, SEALED_FILE_HEAD))
@@ -592,36 +626,39 @@ async function scanEntry(pool: CryptoPool, keys: FieldKeys, path: string, sm3: s
   }
   const name = `attachments/${sm3}`
   const plainSize = size - head.bodyStart
-  if (head.portableStart === null) return { name, size: plainSize, sm3, pieces: scanPieces(pool, head, path, fileName, 'open') }
+  if (head.portableStart === null) return { name, size: plainSize, sm3, pieces: scanPieces(pool, head, path, fileName, { open: true }) }
   return {
     name,
     size: plainSize,
     sm3,
     sealed: { key: head.key, stored: size - head.portableStart },
-    pieces: scanPieces(pool, head, path, fileName, 'carry'),
+    // Checked against the SM3 it was written with where that is kept (three times cheaper than its GCM tag).
+    pieces: scanPieces(pool, head, path, fileName, fileSm3 ? { fileSm3, headBytes } : { open: false }),
   }
 }
 
 /**
- * A sealed scan's body a piece at a time, its tag checked in one worker as the pieces pass (the end fails if it does
- * not match). open: the plaintext. carry: the portable part as it is (iv ‖ tag, then the ciphertext).
+ * A sealed scan's body a piece at a time, checked in one worker as the pieces pass (the end fails if it does not
+ * match): open — its tag, and the plaintext comes out; otherwise its tag, or its file's SM3 where that is kept, and
+ * the portable part comes out as it is (iv ‖ tag, then the ciphertext).
  */
 async function* scanPieces(
   pool: CryptoPool,
   head: SealedFileHead,
   path: string,
   fileName: string,
-  mode: 'open' | 'carry',
+  mode: { open: boolean } | { fileSm3: string; headBytes: Buffer },
 ): AsyncGenerator<Buffer> {
   const f = await open(path, 'r')
   const { session, run } = pool.pinned()
   const pipeline = new OrderedPipeline<Buffer>(4)
-  const decrypt = mode === 'open'
+  const decrypt = 'open' in mode && mode.open
   let finished = false
   try {
     const size = (await f.stat()).size
     const length = size - head.bodyStart
-    await run({ op: 'file-begin', session, key: head.key, iv: head.iv, tag: head.tag, context: ATTACHMENT_CONTEXT, length, decrypt })
+    if ('fileSm3' in mode) await run({ op: 'file-digest-begin', session, expected: mode.fileSm3, head: mode.headBytes })
+    else await run({ op: 'file-begin', session, key: head.key, iv: head.iv, tag: head.tag, context: ATTACHMENT_CONTEXT, length, decrypt })
     if (!decrypt) yield Buffer.concat([head.iv, head.tag])
     for (let at = head.bodyStart; at < size; at += PIECE) {
       const piece = Buffer.allocUnsafe(Math.min(PIECE, size - at))

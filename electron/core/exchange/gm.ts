@@ -143,6 +143,23 @@ export function hmacSm3(key: Uint8Array, ...parts: Uint8Array[]): Buffer {
   return bytes(sm3(parts.length === 1 ? parts[0]! : Buffer.concat(parts), { key, mode: 'hmac' }))
 }
 
+export interface Sm3Hasher {
+  update(data: Uint8Array): void
+  /** Lower-case hex. */
+  digest(): string
+}
+
+/** An incremental SM3 of its own: OpenSSL's where present, WebAssembly otherwise (the pure-JS library has none). */
+export async function sm3Hasher(): Promise<Sm3Hasher> {
+  if (nativeSm3) {
+    const h = createHash('sm3')
+    return { update: (d) => void h.update(d), digest: () => h.digest('hex') }
+  }
+  const h = await createSM3()
+  h.init()
+  return { update: (d) => void h.update(d), digest: () => h.digest('hex') }
+}
+
 /** The three implementations side by side, for the tests that hold them to the same answers. */
 export const sm3Implementations = {
   pureJs: (data: Uint8Array) => bytes(sm3(data)),

@@ -100,21 +100,24 @@ export async function* bodyRecords(source: AsyncIterable<BodyPiece>): AsyncGener
   yield { ...held!, last: true }
 }
 
-/** Seals the body record by record in the worker pool and hands each record, in order, to `emit`. */
+/**
+ * Seals the body record by record in the worker pool and hands each record, in order, to `emit` as its parts
+ * (prefix, data, tag: written one after the other, never joined) with its tag and plaintext length.
+ */
 export async function sealRecords(
   suite: Suite,
   keys: ChunkKeys,
   headerHash: Buffer,
   source: AsyncIterable<BodyPiece>,
   signal: AbortSignal | undefined,
-  emit: (record: Buffer, plainBytes: number) => Promise<void>,
+  emit: (parts: Buffer[], tag: Buffer, plainBytes: number) => Promise<void>,
 ): Promise<void> {
   const pool = cryptoPool()
-  const pipeline = new OrderedPipeline<{ record: Buffer; plain: number }>(pool.depth)
-  const hand = async (done: Array<{ record: Buffer; plain: number }>) => {
-    for (const { record, plain } of done) {
-      await emit(record, plain)
-      bulkBytesHandled(record.length * 3)
+  const pipeline = new OrderedPipeline<{ parts: Buffer[]; tag: Buffer; plain: number }>(pool.depth)
+  const hand = async (done: Array<{ parts: Buffer[]; tag: Buffer; plain: number }>) => {
+    for (const { parts, tag, plain } of done) {
+      await emit(parts, tag, plain)
+      bulkBytesHandled(plain * 2)
     }
   }
   try {
@@ -126,12 +129,17 @@ export async function sealRecords(
       const prefix = Buffer.alloc(4)
       prefix.writeUInt32BE((clear ? CLEAR_FLAG : 0) + plain)
       const aad = recordAad(headerHash, i, last, clear)
-      const own = Buffer.from(data) // its own memory, moved to the worker
+      const job = { suite: suite.name, keys, aad, index: i, data }
       await hand(
         await pipeline.push(async () => {
-          const sealed = (await pool.run({ op: clear ? 'seal-clear' : 'seal', suite: suite.name, keys, aad, index: i, data: own }, [own]))
-            .bytes!
-          return { record: Buffer.concat([prefix, sealed]), plain }
+          if (clear) {
+            // The data stays here (a copy goes to the worker): only its tag comes back.
+            const tag = (await pool.run({ ...job, op: 'seal-clear' })).bytes!
+            return { parts: [prefix, data, tag], tag, plain }
+          }
+          const sealed = (await pool.run({ ...job, op: 'seal' }, [data])).bytes!
+          const tag = sealed.subarray(sealed.length - suite.tagLength)
+          return { parts: [prefix, sealed], tag, plain }
         }),
       )
     }
