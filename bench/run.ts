@@ -92,6 +92,20 @@ async function packages(): Promise<{ exportRatio: number; openRatio: number }> {
     )
   console.log(`records-only package: ${SIZES.recordsOnly} records`)
   const r = await packageFigures({ records: SIZES.recordsOnly, attachmentsMb: 0, log })
+  rows.push(
+    {
+      measure: `records-only export, ${SIZES.recordsOnly} records (${mib(r.payloadBytes)} payload)`,
+      ours: `${fmt(r.export.seconds)} s, peak RSS ${r.export.maxRssMiB} MiB`,
+      anchor: `OpenSSL: ${fmt(r.opensslSeconds)} s`,
+      ratio: fmt(r.opensslSeconds / r.export.seconds, 2),
+    },
+    {
+      measure: 'records-only open',
+      ours: `${fmt(r.open.seconds)} s, peak RSS ${r.open.maxRssMiB} MiB`,
+      anchor: `OpenSSL: ${fmt(r.opensslSeconds)} s`,
+      ratio: fmt(r.opensslSeconds / r.open.seconds, 2),
+    },
+  )
   rows.push({
     measure: `records-only package, ${SIZES.recordsOnly} records`,
     ours: mib(r.packageBytes),

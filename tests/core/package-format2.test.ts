@@ -9,6 +9,8 @@ import { CHUNK_SIZE, openPackage, writePackage } from '../../electron/core/excha
 import { randomBytes } from '../../electron/core/exchange/gm'
 import { bodyRecords, CLEAR_FLAG, MIN_RECORD, recordLayout, type BodyPiece } from '../../electron/core/exchange/record-stream'
 import { suiteOf } from '../../electron/core/exchange/suites'
+import { PAX_CODING, PAX_KEY, payloadReader, tarStream } from '../../electron/core/exchange/payload'
+import { gzipSync } from 'node:zlib'
 import { tempDir } from '../helpers'
 
 const SM = suiteOf('SM2-SM3-SM4')!
@@ -31,6 +33,35 @@ function mixedPayload() {
 async function* from(pieces: BodyPiece[]) {
   yield* pieces
 }
+
+/** A tar stream of one entry with the given pax records, read back through the payload reader. */
+async function readEntry(name: string, stored: Buffer, pax: Record<string, string>) {
+  const got: Array<{ name: string; data: Buffer }> = []
+  const reader = payloadReader((n, data) => {
+    got.push({ name: n, data })
+  })
+  for await (const piece of tarStream(from1([{ name, size: stored.length, pieces: [stored], pax }])))
+    await reader.write(Buffer.from(piece instanceof Uint8Array ? piece : piece.bytes))
+  await reader.end()
+  return got
+}
+
+async function* from1<T>(items: T[]) {
+  yield* items
+}
+
+describe('coded entries are read with limits', () => {
+  it('a gzip part opens; one that would expand past 64 MiB, an unknown coding or a scan without a usable key is refused', async () => {
+    const rows = Buffer.from('{"a":1}\n'.repeat(1000))
+    expect((await readEntry('tables/x/000001.ndjson', gzipSync(rows), { [PAX_CODING]: 'gzip' }))[0]!.data.equals(rows)).toBe(true)
+    const bomb = gzipSync(Buffer.alloc(65 * 1024 * 1024)) // 65 MiB of zeros in about 64 KB
+    await expect(readEntry('tables/x/000001.ndjson', bomb, { [PAX_CODING]: 'gzip' })).rejects.toThrow()
+    await expect(readEntry('tables/x/000001.ndjson', rows, { [PAX_CODING]: 'zstd' })).rejects.toThrow(/unknown entry coding/)
+    await expect(
+      readEntry(`attachments/${'a'.repeat(64)}`, randomBytes(100), { [PAX_CODING]: 'sm4-gcm', [PAX_KEY]: 'xyz' }),
+    ).rejects.toThrow(/usable key/)
+  })
+})
 
 describe('format 2 records', () => {
   it('cut the body in order, clear only where the bytes came clear, every record but the last at least 64 KiB', async () => {

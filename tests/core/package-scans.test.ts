@@ -174,8 +174,16 @@ describe('scans in a data package', () => {
     expect(JSON.stringify(await c.db('attachments').select())).not.toContain(bySm3['big.pdf'])
   })
 
-  it('a scan altered at rest stops the export: a clear error, no package, no temporary file', async () => {
+  it.each([
+    ['checked against the SM3 it was written with', false],
+    ['checked by its GCM tag (no SM3 kept)', true],
+  ])('a scan altered at rest stops the export (%s): a clear error, no package, no temporary file', async (_how, forgetSm3) => {
     const c = await countyWithScans()
+    if (forgetSm3) await c.db('attachments').update({ file_sm3: null })
+    else
+      expect(await c.db('attachments').where({ digest: c.digests.big }).first('file_sm3')).toEqual({
+        file_sm3: expect.stringMatching(/^[0-9a-f]{64}$/),
+      })
     const sealedPath = attachmentPath(c.dataDir, c.digests.big)
     const sealed = readFileSync(sealedPath)
     sealed[1_500_000] = sealed[1_500_000]! ^ 1

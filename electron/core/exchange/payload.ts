@@ -10,6 +10,7 @@ import { once } from 'node:events'
 import { promisify } from 'node:util'
 import { gunzip, gzip } from 'node:zlib'
 import { pack as tarPack, extract as tarExtract, type Header } from 'tar-stream'
+import { bulkBytesHandled } from '../shared/garbage'
 import { cryptoPool } from './crypto-pool'
 import { sm4Ctr } from './gm'
 import type { BodyPiece } from './record-stream'
@@ -137,7 +138,12 @@ export async function* interleave<T>(...sources: Array<AsyncIterator<T>>): Async
       }
     }
   } finally {
-    for (const p of waiting.values()) p.catch(() => undefined) // (an early stop: the others' pending steps settle quietly)
+    // An early stop (a cancel, a failure): the other sources are closed too (their files, their worker sessions),
+    // once their pending step has settled, quietly.
+    for (const [i, p] of waiting) {
+      p.catch(() => undefined)
+      void sources[i]!.return?.(undefined)?.catch(() => undefined)
+    }
   }
 }
 
@@ -214,7 +220,11 @@ export async function* tableParts(
   let lines: string[] = []
   let part = 0
   counts[table] = 0
-  const flush = () => ({ name: `tables/${table}/${String(++part).padStart(6, '0')}.ndjson`, data: Buffer.from(lines.join('')) })
+  const flush = () => {
+    const data = Buffer.from(lines.join(''))
+    bulkBytesHandled(data.length * 2) // the rows' objects and strings behind each part: collected every few parts
+    return { name: `tables/${table}/${String(++part).padStart(6, '0')}.ndjson`, data }
+  }
   for await (const row of rows) {
     lines.push((row instanceof RawJson ? row.text : JSON.stringify(row)) + '\n')
     counts[table]!++
@@ -321,6 +331,7 @@ export function payloadReader(
       for await (const piece of entry) parts.push(piece as Buffer)
       if (header.type !== 'file') continue
       const stored = Buffer.concat(parts)
+      bulkBytesHandled(stored.length * 2) // (its pieces, and soon what it decodes to)
       const pax = new Map(Object.entries(header.pax ?? {}).map(([k, v]) => [k, String(v)]))
       const decoded = decodeEntry(stored, pax, o.ctr ?? ctrHere)
       decoded.catch(() => undefined) // awaited in turn below
