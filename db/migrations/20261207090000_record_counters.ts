@@ -51,7 +51,9 @@ export async function up(knex: Knex): Promise<void> {
   // The disclosure filters ask for rows not revoked and "not repaired, or repaired after today": the old index's
   // `repaired_on IS NULL` could never be implied by that, so they scanned the item (59 ms at 50,000 records).
   await knex.raw('DROP INDEX IF EXISTS records_live_disclosure')
-  await knex.raw('CREATE INDEX records_live_disclosure ON records (item_code, disclosure_ends_on, repairable_from) WHERE revoked_on IS NULL')
+  await knex.raw(
+    'CREATE INDEX records_live_disclosure ON records (item_code, disclosure_ends_on, repairable_from) WHERE revoked_on IS NULL',
+  )
   await knex.raw(`INSERT INTO record_counts (item_code, unit_id, total, late, rejected)
     SELECT item_code, coalesce(supplier_unit_id, 0), count(*), sum(is_late <> 0), sum(rejected_at IS NOT NULL) FROM records
     GROUP BY item_code, coalesce(supplier_unit_id, 0)`)
