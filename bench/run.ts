@@ -1,5 +1,5 @@
-// The benchmark table (figures for the notes, not a test): `npm run bench -- --quick` (about 3 minutes) or
-// `npm run bench` (the sizes the issues name; seeding a million records takes about ten minutes). Every row is a
+// The benchmark table (figures for the notes, not a test): `npm run bench -- --quick` (about a minute) or
+// `npm run bench` (the sizes the issues name: about 12 minutes, most of it seeding a million records). Every row is a
 // measure, our figure, an anchor measured in the same run on the same data, and their ratio; the table goes to
 // stdout and bench/results/latest.md, and its last line is `ratio to OpenSSL: export X, open Y`.
 //   packages   the shipped command line, pure JS as in Electron (CREDIT_DESK_PURE_JS_GM=1), against the OpenSSL CLI
