@@ -35,10 +35,30 @@ function uscc(n: number): string {
   return completeUscc(body)
 }
 
-function percentile(xs: number[], p: number): number {
+export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!
 }
+
+/** A list query over the 处罚 item with nothing filtered, newest decisions first. */
+export const BASE_QUERY = {
+  page: 1,
+  pageSize: 20,
+  itemCode: 'SGS_CF',
+  keyword: null,
+  supplierUnitId: null,
+  dateFrom: null,
+  dateTo: null,
+  late: null,
+  reportedFrom: null,
+  pendingAction: null,
+  pendingChange: null,
+  rejected: null,
+  disclosure: null,
+  batchId: null,
+  sort: 'decisionDate',
+  order: 'desc',
+} as const
 
 export async function writeWorkbook(path: string, rows: number): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path })
@@ -155,24 +175,7 @@ async function main() {
   await db.raw('ANALYZE')
   console.log(`filled to ${RECORDS} records with demo seed data in ${((performance.now() - t) / 1000).toFixed(1)} s`)
 
-  const base = {
-    page: 1,
-    pageSize: 20,
-    itemCode: 'SGS_CF',
-    keyword: null,
-    supplierUnitId: null,
-    dateFrom: null,
-    dateTo: null,
-    late: null,
-    reportedFrom: null,
-    pendingAction: null,
-    pendingChange: null,
-    rejected: null,
-    disclosure: null,
-    batchId: null,
-    sort: 'decisionDate',
-    order: 'desc',
-  } as const
+  const base = BASE_QUERY
   const unit = (await db('org_units').where('name', '县市场监督管理局').first('id'))!.id
   const cases: Array<[string, RecordQuery]> = [
     ['late in 2025, newest first, page 11', { ...base, late: true, dateFrom: '2025-01-01', dateTo: '2025-12-31', page: 11 }],

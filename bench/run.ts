@@ -24,7 +24,7 @@ import { DB_FILE, openDatabase } from '../electron/core/shared/open-database'
 import { loadDictLookup } from '../electron/core/system/dictionaries'
 import type { RecordQuery } from '../electron/contract/schemas/records'
 import { packageFigures } from './package-bench'
-import { writeWorkbook } from './records-bench'
+import { BASE_QUERY, percentile, writeWorkbook } from './records-bench'
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } })
 const QUICK = values.quick
@@ -42,11 +42,6 @@ const rows: Row[] = []
 const fmt = (n: number, digits = 1) => n.toFixed(digits)
 const mib = (bytes: number) => `${fmt(bytes / 1_048_576)} MiB`
 const log = (line: string) => console.log(`  ${line}`)
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!
-}
 
 async function packages(): Promise<{ exportRatio: number; openRatio: number }> {
   console.log(`packages: ${SIZES.records} records + ${SIZES.attachmentsMb} MB of scans (pure JS)`)
@@ -154,24 +149,7 @@ async function importAndLists(): Promise<void> {
     ratio: fmt(readS / importS, 2),
   })
 
-  const base: RecordQuery = {
-    page: 1,
-    pageSize: 20,
-    itemCode: 'SGS_CF',
-    keyword: null,
-    supplierUnitId: null,
-    dateFrom: null,
-    dateTo: null,
-    late: null,
-    reportedFrom: null,
-    pendingAction: null,
-    pendingChange: null,
-    rejected: null,
-    disclosure: null,
-    batchId: null,
-    sort: 'decisionDate',
-    order: 'desc',
-  }
+  const base: RecordQuery = BASE_QUERY
   const cases: Array<[string, RecordQuery]> = [
     ['whole item, page 1', base],
     ['late in 2025, page 11', { ...base, late: true, dateFrom: '2025-01-01', dateTo: '2025-12-31', page: 11 }],

@@ -20,29 +20,15 @@ const utf8 = (s: string) => new TextEncoder().encode(s)
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64')
 
 export function sealField(keys: FieldKeys, plaintext: string, context: string): string {
-  const iv = randomBytes(12)
-  const { output, tag } = sm4.encrypt(utf8(plaintext), keys.encKey, {
-    mode: 'gcm',
-    iv,
-    associatedData: utf8(context),
-    output: 'array',
-    outputTag: true,
-  })
-  if (!tag) throw new Error('SM4-GCM returned no tag')
-  return [FORMAT, b64(iv), b64(output), b64(tag)].join(':')
+  const { iv, ct, tag } = gcmSeal(keys.encKey, utf8(plaintext), context)
+  return [FORMAT, b64(iv), b64(ct), b64(tag)].join(':')
 }
 
 export function openField(keys: FieldKeys, sealed: string, context: string): string {
   const [format, iv, ct, tag] = sealed.split(':')
   if (format !== FORMAT || !iv || ct === undefined || !tag) throw new AppError(ErrorCode.FieldDecryptFailed, 'unknown sealed format')
+  const plain = gcmOpen(keys.encKey, Buffer.from(iv, 'base64'), Buffer.from(tag, 'base64'), Buffer.from(ct, 'base64'), context)
   try {
-    const plain = sm4.decrypt(Buffer.from(ct, 'base64'), keys.encKey, {
-      mode: 'gcm',
-      iv: Buffer.from(iv, 'base64'),
-      associatedData: utf8(context),
-      tag: Buffer.from(tag, 'base64'),
-      output: 'array',
-    })
     return new TextDecoder('utf-8', { fatal: true }).decode(plain)
   } catch {
     throw new AppError(ErrorCode.FieldDecryptFailed, 'tag mismatch or wrong key')
@@ -56,6 +42,7 @@ const WRAPPED_FILE_KEY = 44
 /** The most of a sealed file's start needed to know how to open it. */
 export const SEALED_FILE_HEAD = 4 + WRAPPED_FILE_KEY + 28
 
+/** SM4-GCM with a fresh random 96-bit IV and the context as associated data: every value and file here is sealed so. */
 function gcmSeal(key: Uint8Array, plaintext: Uint8Array, aad: string) {
   const iv = randomBytes(12)
   const { output, tag } = sm4.encrypt(plaintext, key, { mode: 'gcm', iv, associatedData: utf8(aad), output: 'array', outputTag: true })
