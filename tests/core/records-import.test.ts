@@ -105,12 +105,34 @@ describe('record import', () => {
 
   it('all or nothing also holds when the only problem is a duplicate in the last batch', async () => {
     const { db, item, ctx, opts } = await setup()
-    expect((await importRecords(db, item, await workbook(rowsOf(1, 700)), ctx, { ...opts, mode: 'all' })).imported).toBe(1)
-    // 701 rows: the first 500 are written as a batch, the duplicate (row 702) is in the final one.
-    const r = await importRecords(db, item, await workbook(rowsOf(701)), ctx, { ...opts, mode: 'all' })
-    expect(r).toMatchObject({ imported: 0, preview: { rows: 701, invalidRows: 1 } })
-    expect(r.preview.issues).toEqual([expect.objectContaining({ row: 702, reason: '系统中已有同一主体的同一文书号（重复数据）' })])
+    expect((await importRecords(db, item, await workbook(rowsOf(1, 1000)), ctx, { ...opts, mode: 'all' })).imported).toBe(1)
+    // 1,001 rows: the first 1,000 are written as a batch, the duplicate (row 1,002) is in the final one.
+    const r = await importRecords(db, item, await workbook(rowsOf(1001)), ctx, { ...opts, mode: 'all' })
+    expect(r).toMatchObject({ imported: 0, preview: { rows: 1001, invalidRows: 1 } })
+    expect(r.preview.issues).toEqual([expect.objectContaining({ row: 1002, reason: '系统中已有同一主体的同一文书号（重复数据）' })])
     expect(await count(db, 'records')).toBe(1)
+  })
+
+  it('several batches written while the next are read: every row once, in file order, duplicates in any batch left out', async () => {
+    const { db, item, ctx, opts } = await setup()
+    expect((await importRecords(db, item, await workbook([rowsOf(1, 1499)[0]!]), ctx, { ...opts, mode: 'all' })).imported).toBe(1)
+    const before = (await db.raw<Array<{ cache_size: number }>>('PRAGMA cache_size'))[0]!.cache_size
+    const r = await importRecords(db, item, await workbook(rowsOf(3500)), ctx, { ...opts, mode: 'valid_only' })
+    expect(r.imported).toBe(3499)
+    expect(r.preview.issues).toEqual([expect.objectContaining({ row: 1501, reason: '系统中已有同一主体的同一文书号（重复数据）' })])
+    const stored = await db('records').where('batch_id', r.batchId!).orderBy('id').select('doc_number', 'uid', 'subject_name', 'is_late')
+    const expected = rowsOf(3500)
+      .map((x) => x.CF_WSH)
+      .filter((d) => d !== '罚〔2026〕1500号')
+    expect(stored.map((x) => x.doc_number)).toEqual(expected)
+    expect(stored[0]).toMatchObject({ subject_name: '某某食品有限公司', is_late: 0 })
+    // Time-ordered uids (RFC 9562 version 7): each new record goes to the end of the uid index.
+    expect(stored.every((x) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(x.uid))).toBe(true)
+    expect(stored.map((x) => x.uid)).toEqual(stored.map((x) => x.uid).sort())
+    // The import's larger page cache is handed back, after a success and after a refusal.
+    expect((await db.raw<Array<{ cache_size: number }>>('PRAGMA cache_size'))[0]!.cache_size).toBe(before)
+    await importRecords(db, item, await workbook([{ ...BASE, CF_CFJGDM: 'bad' }]), ctx, { ...opts, mode: 'all' })
+    expect((await db.raw<Array<{ cache_size: number }>>('PRAGMA cache_size'))[0]!.cache_size).toBe(before)
   })
 
   it('never stores a natural person’s ID number in plain text', async () => {

@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto'
+import { v7 as timeOrderedUuid } from 'uuid'
 import type { Knex } from 'knex'
 import type { CatalogItem } from '../../contract/schemas/catalog'
 import { ErrorCode } from '../../contract/errors'
 import type { FieldKeys } from '../security/field-crypto'
 import { blindIndex, maskIdNumber, openField, sealField } from '../security/field-crypto'
 import { AppError } from '../shared/app-error'
+import { bulkInserter, type BulkInserter } from '../shared/insert-many'
 import { disclosureWindow, type DishonestyLevel, type DisclosureRule } from './disclosure'
 import type { CellValue } from './record-check'
 import { previewImport, REPORTING_WORKING_DAYS, type ImportPreview, type PreviewContext } from './record-import'
@@ -88,7 +89,9 @@ export function recordRow(item: CatalogItem, values: Record<string, CellValue>, 
   const level = item.infoClass === 'bad' ? recordLevel(levelField ? values[levelField] : null, item.dishonestyLevel) : null
   const window = level && decision ? disclosureWindow(ctx.disclosureRules, decision, level) : null
   return {
-    uid: randomUUID(),
+    // Time-ordered (RFC 9562 v7): new records land at the end of the uid index instead of all over it, which made
+    // a 100,000-row import spend a fifth of its insert time there. (The time it shows is created_at, sent anyway.)
+    uid: timeOrderedUuid(),
     item_code: item.code,
     item_id: item.id,
     subject_name: subjectName,
@@ -139,7 +142,10 @@ export interface ImportResult {
   preview: ImportPreview
 }
 
-const BATCH = 500
+/** Rows per insert statement (22 columns: within SQLite's 32,766 parameters), and batches queued ahead of the checks. */
+const BATCH = 1000
+const WRITES_AHEAD = 3
+const IMPORT_CACHE_KIB = 64 * 1024
 
 /**
  * Imports a workbook in one transaction: rows are checked and written as they stream in, so memory
@@ -155,6 +161,10 @@ export async function importRecords(
   opts: ImportOptions,
 ): Promise<ImportResult> {
   let outcome: ImportResult | undefined
+  const cacheSize = Number((await db.raw<Array<{ cache_size: number }>>('PRAGMA cache_size'))[0]?.cache_size ?? -2000)
+  // The insert updates the records table's many indexes: within SQLite's default 2 MiB page cache it spills and
+  // re-reads pages all along (a 100,000-row import: 4 s of system time, against under 1 s with 64 MiB).
+  await db.raw(`PRAGMA cache_size = ${-IMPORT_CACHE_KIB}`)
   try {
     await db.transaction(async (trx) => {
       const [batchId] = await trx('import_batches').insert({
@@ -175,11 +185,12 @@ export async function importRecords(
       const inserted = new Map<number, string>()
       type Pending = Array<{ row: number; record: ReturnType<typeof recordRow>; reject: (c: string, m: string) => void }>
       let pending: Pending = []
-      let inFlight: Promise<void> = Promise.resolve()
+      const writing: Array<Promise<void>> = []
+      let inserter: BulkInserter | null = null
       const docField = item.fields.find((f) => f.checkRule === 'document_number')?.code ?? ''
 
-      // In-file duplicates never reach here (the preview rejects them first), so batches are
-      // independent and one can be written while the next is read and checked.
+      // In-file duplicates never reach here (the preview rejects them first), so batches are independent: they are
+      // written in SQLite's thread while the next rows are read and checked.
       const write = async (batch: Pending) => {
         const docs = batch.map((p) => p.record.doc_number).filter((d): d is string => d != null)
         const existing = new Set(
@@ -194,18 +205,27 @@ export async function importRecords(
           if (dup) p.reject(docField, 'record.duplicateInDb')
           return !dup
         })
-        if (fresh.length) await trx('records').insert(fresh.map((p) => p.record)) // 500 rows × 22 columns: within SQLite's 32,766 parameters
+        if (!fresh.length) return
+        inserter ??= await bulkInserter(trx, 'records', Object.keys(fresh[0]!.record), BATCH)
+        await inserter.insert(fresh.map((p) => p.record))
         for (const p of fresh) inserted.set(p.row, p.record.uid)
       }
+      const closeInserter = async () => inserter?.close()
+      // One statement at a time reaches SQLite: node-sqlite3 finalizes statements on the main thread, which then
+      // waits for the database lock whenever a second statement is queued behind a long insert.
+      let last: Promise<void> = Promise.resolve()
       const flush = async () => {
-        await inFlight
         const batch = pending
         pending = []
-        inFlight = write(batch)
+        last = last.then(() => write(batch))
+        last.catch(() => undefined) // awaited below or by drain; a failure meanwhile is not "unhandled"
+        writing.push(last)
+        if (writing.length > WRITES_AHEAD) await writing.shift()
       }
       const drain = async () => {
         await flush()
-        await inFlight
+        while (writing.length) await writing.shift()
+        await closeInserter()
       }
 
       let preview: ImportPreview
@@ -220,9 +240,10 @@ export async function importRecords(
           beforeFinish: drain,
         })
       } catch (err) {
-        // A cancel or a bad file mid-way: let the batch being written settle before the rollback,
-        // so it cannot fail later against a finished transaction.
-        await inFlight.catch(() => undefined)
+        // A cancel or a bad file mid-way: let the batches being written settle before the rollback,
+        // so none can fail later against a finished transaction.
+        await Promise.allSettled(writing)
+        await closeInserter()
         throw err
       }
       if (opts.mode === 'all' && preview.invalidRows > 0) {
@@ -247,6 +268,8 @@ export async function importRecords(
   } catch (err) {
     if (err instanceof AppError && err.code === ErrorCode.ImportHasErrors && outcome) return outcome
     throw err
+  } finally {
+    await db.raw(`PRAGMA cache_size = ${cacheSize}`)
   }
   return outcome!
 }

@@ -40,7 +40,7 @@ export const MAX_PLAN_CHARS = 1_000_000
 
 /** The worker that parses a file from outside: its own heap, a deadline, and what the whole process may grow by. */
 export const WORKER_HEAP_MB = 512
-export const WORKER_YOUNG_MB = 32
+export const WORKER_YOUNG_MB = 64
 export const WORKBOOK_DEADLINE_MS = 10 * 60_000
 export const PLAN_DEADLINE_MS = 60_000
 /** Buffers (inflated streams, pdf.js data) live outside the heap limit: the host watches the process's growth. */
