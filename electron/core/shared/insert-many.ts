@@ -48,7 +48,9 @@ export async function bulkInserter(
     async insert(rows) {
       for (let at = 0; at < rows.length; at += perStatement) {
         const part = rows.slice(at, at + perStatement)
-        const params = part.flatMap((r) => columns.map((c) => r[c] ?? null))
+        const params = new Array<Cell>(part.length * columns.length) // (flatMap took more time than the insert's binding)
+        let k = 0
+        for (const r of part) for (const c of columns) params[k++] = r[c] ?? null
         if (part.length === perStatement) await run((full ??= await prepare(perStatement)), params)
         else {
           const once = await prepare(part.length)
