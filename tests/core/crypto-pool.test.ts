@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../electron/contract/errors'
 import { runCryptoJob } from '../../electron/core/exchange/crypto-jobs'
 import { CryptoPool, OrderedPipeline } from '../../electron/core/exchange/crypto-pool'
-import { randomBytes } from '../../electron/core/exchange/gm'
+import { randomBytes, sm4Ctr } from '../../electron/core/exchange/gm'
+import { ctrInPool } from '../../electron/core/exchange/payload'
 import { SEALED_FILE_HEAD, sealBytes, sealedFileHead } from '../../electron/core/security/field-crypto'
 
 const keys = { enc: randomBytes(16), mac: randomBytes(32) }
@@ -35,6 +36,23 @@ describe('crypto pool', () => {
         (await pool.run({ op: 'open', suite: 'SM2-SM3-SM4', keys, aad: randomBytes(41), index: 8, data: sealed, decrypt: true })).bytes,
       ).toBeNull()
     })
+  })
+
+  it('SM4-CTR spread over the workers equals one pass in this thread, in shared memory decrypted where it lies', async () => {
+    const key = randomBytes(16)
+    const iv = Buffer.concat([randomBytes(12), Buffer.from([0, 0, 0, 2])]) // as SM4-GCM counts: a scan's body
+    const data = randomBytes(2 * 1_048_576 + 1_000_003)
+    const expected = sm4Ctr(key, iv, data, { native: false })
+    expect((await ctrInPool(key, iv, Buffer.from(data))).equals(expected)).toBe(true)
+    // As a scan arrives: its ciphertext 28 bytes into a shared buffer, the bytes around it left alone.
+    const shared = Buffer.from(new SharedArrayBuffer(data.length + 40))
+    shared.fill(7)
+    data.copy(shared, 28)
+    const view = shared.subarray(28, 28 + data.length)
+    const opened = await ctrInPool(key, iv, view)
+    expect(opened).toBe(view)
+    expect(opened.equals(expected)).toBe(true)
+    expect([...shared.subarray(0, 28), ...shared.subarray(28 + data.length)].every((b) => b === 7)).toBe(true)
   })
 
   it('hands results on in submission order with a bounded number in flight', async () => {

@@ -21,6 +21,8 @@ export type CryptoJob =
   | { op: 'open-clear'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array }
   /** SM4-CTR with a 128-bit counter from `iv` (a sealed scan decrypted piece by piece, pieces in parallel). */
   | { op: 'ctr'; key: Uint8Array; iv: Uint8Array; data: Uint8Array }
+  /** The same, over a view of shared memory that is overwritten with the result (nothing is copied across threads). */
+  | { op: 'ctr-in-place'; key: Uint8Array; iv: Uint8Array; data: Uint8Array }
   /** A file sealed at rest (a stamped scan) opened, with the SM3 of its plaintext. */
   | { op: 'open-sealed-file'; encKey: Uint8Array; context: string; data: Uint8Array }
   | { op: 'sm3'; data: Uint8Array }
@@ -100,6 +102,9 @@ export function runCryptoJob(job: CryptoJob): CryptoResult {
     }
     case 'ctr':
       return { bytes: sm4Ctr(job.key, job.iv, job.data) }
+    case 'ctr-in-place':
+      job.data.set(sm4Ctr(job.key, job.iv, job.data))
+      return { bytes: null }
     case 'open-sealed-file': {
       const plain = openBytes({ encKey: job.encKey, indexKey: new Uint8Array(0) }, job.data, job.context)
       return { bytes: plain, sm3: sm3Digest(plain).toString('hex') }

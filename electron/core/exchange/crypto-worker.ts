@@ -27,6 +27,7 @@ async function handle({ id, job }: { id: number; job: CryptoJob }): Promise<void
 
 /** What a job leaves behind per byte: the pure-JS SM4 a few copies; a hash the input alone; a piece sent back, nothing. */
 function garbagePerByte(job: CryptoJob): number {
-  if (job.op === 'seal' || job.op === 'decrypt' || job.op === 'ctr' || (job.op === 'open' && job.decrypt)) return 3
+  if (job.op === 'seal' || job.op === 'decrypt' || job.op === 'ctr' || job.op === 'ctr-in-place' || (job.op === 'open' && job.decrypt))
+    return 3
   return job.op === 'file-piece' ? 0 : 1
 }
