@@ -5,7 +5,7 @@ import { openBytes } from '../security/field-crypto'
 import { SealedFileOpener } from '../security/sealed-file-stream'
 import { AppError } from '../shared/app-error'
 import { asBuffer } from './crypto-buffers'
-import { prepareHmacSm3, sm3Digest, sm3Hasher, sm4Ctr, wasmHashesReady, type Sm3Hasher } from './gm'
+import { prepareHmacSm3, sm3Digest, sm3Hasher, sm4Ctr, counterAt, wasmHashesReady, type Sm3Hasher } from './gm'
 import { suiteOf, type ChunkKeys, type SuiteName } from './suites'
 
 export type CryptoJob =
@@ -67,6 +67,9 @@ function keysOf(k: ChunkKeys): ChunkKeys {
 
 type FileSession =
   { kind: 'gcm'; opener: SealedFileOpener; tag: Uint8Array; decrypt: boolean } | { kind: 'sm3'; hasher: Sm3Hasher; expected: string }
+/** Bytes of a scan decrypted per library call in a worker. */
+const CTR_SLICE = 64 * 1024
+
 const sessions = new Map<number, FileSession>()
 /** Hashers made ready (asynchronously) for digest sessions about to begin. */
 const readyHashers = new Map<number, Sm3Hasher>()
@@ -103,7 +106,12 @@ export function runCryptoJob(job: CryptoJob): CryptoResult {
     case 'ctr':
       return { bytes: sm4Ctr(job.key, job.iv, job.data) }
     case 'ctr-in-place':
-      job.data.set(sm4Ctr(job.key, job.iv, job.data))
+      // In slices: the library's copies of each stay small and die young (a scavenge frees them; a megabyte at a
+      // time, they waited for a full collection).
+      for (let at = 0; at < job.data.length; at += CTR_SLICE) {
+        const slice = job.data.subarray(at, at + CTR_SLICE)
+        job.data.set(sm4Ctr(job.key, counterAt(job.iv, at), slice), at)
+      }
       return { bytes: null }
     case 'open-sealed-file': {
       const plain = openBytes({ encKey: job.encKey, indexKey: new Uint8Array(0) }, job.data, job.context)

@@ -221,4 +221,14 @@ export function sm4Ctr(key: Uint8Array, iv: Uint8Array, data: Uint8Array, option
   return Buffer.from(stream.buffer, stream.byteOffset, data.length)
 }
 
+/**
+ * The counter block for the byte at `offset` (a multiple of 16) of a counter-mode stream starting at `iv`, counting in
+ * the low 32 bits as SM4-GCM does (a stream under 64 GiB never wraps them): lets pieces be processed apart.
+ */
+export function counterAt(iv: Uint8Array, offset: number): Buffer {
+  const counter = Buffer.from(iv)
+  counter.writeUInt32BE((counter.readUInt32BE(12) + offset / 16) >>> 0, 12)
+  return counter
+}
+
 export { randomBytes }

@@ -12,7 +12,7 @@ import { gunzip, gzip } from 'node:zlib'
 import { pack as tarPack, extract as tarExtract, type Header } from 'tar-stream'
 import { bulkBytesHandled } from '../shared/garbage'
 import { cryptoPool } from './crypto-pool'
-import { sm4Ctr } from './gm'
+import { counterAt, sm4Ctr } from './gm'
 import type { BodyPiece } from './record-stream'
 
 export const PART_ROWS = 1000
@@ -276,8 +276,7 @@ export const ctrInPool: CtrRunner = async (key, iv, data) => {
   const shared = data.buffer instanceof SharedArrayBuffer
   const jobs: Array<Promise<Buffer | null>> = []
   for (let at = 0; at < data.length; at += piece) {
-    const counter = Buffer.from(iv)
-    counter.writeUInt32BE((counter.readUInt32BE(12) + at / 16) >>> 0, 12)
+    const counter = counterAt(iv, at)
     const view = data.subarray(at, Math.min(data.length, at + piece))
     const part = shared ? view : Buffer.from(view)
     jobs.push(
