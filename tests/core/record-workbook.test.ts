@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import type { Knex } from 'knex'
@@ -209,5 +210,47 @@ describe('Chinese text survives the streaming reader', () => {
     }
     expect(rows).toBe(30_000)
     expect(damaged).toEqual([])
+  })
+})
+
+describe('no copy of a workbook is left behind', () => {
+  // exceljs's streaming reader writes a worksheet that comes before the shared strings (Excel's own order, and the
+  // streaming writer's) to a temporary file, and removes it only after reading the whole workbook.
+  it('the parse worker’s temporary files go when it does: read whole, stopped part-way, or refused', async () => {
+    const { db } = await freshDb()
+    const item = await licenseItem(db)
+    const path = join(tempDir(), 'stream-written.xlsx')
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path })
+    const ws = wb.addWorksheet('许可')
+    ws.addRow(Object.keys(ROW)).commit()
+    for (let i = 0; i < 3000; i++)
+      ws.addRow(Object.values(ROW).map((v) => (v === '闽食许〔2026〕8号' ? `闽食许〔2026〕${i}号` : v))).commit()
+    await wb.commit()
+
+    const temp = mkdtempSync(join(tmpdir(), 'workbook-temp-'))
+    const saved = process.env.TMPDIR
+    process.env.TMPDIR = temp
+    try {
+      const leftovers = () => readdirSync(temp, { recursive: true })
+      let seenDuringRead: unknown[] = []
+      let rows = 0
+      for await (const e of readRecordRows(path, item.fields)) {
+        if (e.kind !== 'row') continue
+        if (++rows === 1) seenDuringRead = leftovers()
+      }
+      expect(rows).toBe(3000)
+      expect(seenDuringRead.some((f) => /tmp-/.test(String(f)))).toBe(true) // the copy exists while it is read
+      expect(leftovers()).toEqual([])
+      for await (const e of readRecordRows(path, item.fields)) if (e.kind === 'row') break // a cancel
+      expect(leftovers()).toEqual([])
+      const strict = await (async () => {
+        for await (const _ of readRecordRows(path, item.fields, 99)); // no row has 99 matching names: no header
+      })().catch((err: unknown) => err)
+      expect(strict).toMatchObject({ code: 'IMPORT_FILE_REJECTED' })
+      expect(leftovers()).toEqual([])
+    } finally {
+      process.env.TMPDIR = saved
+      if (saved === undefined) delete process.env.TMPDIR
+    }
   })
 })

@@ -2,6 +2,9 @@
 // deadline, and the process's growth is watched (inflated buffers live outside the heap). Whatever the file does
 // to the parser, the worker dies alone and the caller gets a refusal naming the limit; nothing was written, since
 // the caller writes only what the worker handed over, inside its own transaction.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
@@ -27,8 +30,13 @@ function rebuild(e: { code?: ErrorCode; message: string; details?: Record<string
 export async function* parseInWorker<T>(job: ParseJob, deadlineMs: number): AsyncGenerator<T> {
   const script = workerScript('parse-worker', __dirname)
   if (!script) throw new Error('parse-worker script not found')
+  // The worker's temporary folder is its own, removed with it whatever happened: exceljs writes a worksheet that comes
+  // before the shared strings (as in files Excel saves) to a temporary file, plaintext personal data, and deletes it
+  // only when the whole workbook has been read, which a reader of the first sheet, a cancel or a refusal never does.
+  const scratch = mkdtempSync(join(tmpdir(), 'credit-desk-parse-'))
   const worker = new Worker(script.script, {
     eval: script.eval,
+    env: { ...process.env, TMPDIR: scratch, TMP: scratch, TEMP: scratch },
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB, stackSizeMb: 4 },
   })
   const queue: T[][] = []
@@ -79,6 +87,7 @@ export async function* parseInWorker<T>(job: ParseJob, deadlineMs: number): Asyn
     clearTimeout(deadline)
     clearInterval(watch)
     await worker.terminate()
+    rmSync(scratch, { recursive: true, force: true })
   }
 }
 

@@ -2,7 +2,8 @@
 // expands to, and stops at the first limit passed. A 400 KB file that claims a 400 MB shared string, or a docx
 // that inflates to gigabytes, is refused here in bounded memory, with the limit named.
 import { createReadStream } from 'node:fs'
-import { Unzip, UnzipInflate, type UnzipFile } from 'fflate'
+import { createInflateRaw } from 'node:zlib'
+import { Unzip, type AsyncFlateStreamHandler, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
 import { limitExceeded } from './limit-error'
@@ -47,6 +48,42 @@ class PartScanner {
 
 const PUSH = 16 * 1024 // one push inflates to at most ~16 MB (deflate's ratio is about 1000:1)
 
+/**
+ * fflate reads the zip's structure; each deflated part goes through Node's zlib (native, on the thread pool: a third
+ * of the CPU of fflate's JavaScript inflate, and the import parses the same parts again right after). Its output
+ * arrives 64 KiB at a time and is checked as it comes; a part that passes a limit is destroyed there. Input waits
+ * while zlib is behind (`waits`), so a large file is not queued whole.
+ */
+function nativeInflate(track: Set<Promise<void>>, waits: Array<Promise<void>>) {
+  return class NativeInflate implements UnzipDecoder {
+    static readonly compression = 8
+    ondata: AsyncFlateStreamHandler = () => undefined
+    private readonly z = createInflateRaw({ chunkSize: 64 * 1024 })
+
+    constructor() {
+      const settled = new Promise<void>((resolve) => {
+        this.z.on('data', (d: Buffer<ArrayBuffer>) => this.ondata(null, d, false))
+        this.z.on('end', () => this.ondata(null, new Uint8Array(0), true))
+        this.z.on('error', (e: Error) => this.ondata(Object.assign(e, { code: 0 }) as FlateError, new Uint8Array(0), true))
+        this.z.on('close', resolve)
+      })
+      track.add(settled)
+    }
+
+    push(chunk: Uint8Array, final: boolean): void {
+      if (this.z.destroyed) return
+      // A copy: fflate may hand over a view of memory it reuses, and zlib reads it later.
+      if (!this.z.write(Buffer.from(chunk)))
+        waits.push(new Promise<void>((resolve) => (this.z.once('drain', resolve), this.z.once('close', resolve))))
+      if (final) this.z.end()
+    }
+
+    terminate(): void {
+      this.z.destroy()
+    }
+  }
+}
+
 /** Checks every part against the limits; `visit` sees each part's inflated bytes as they come (within limits). */
 export async function inspectZip(
   path: string,
@@ -86,13 +123,19 @@ export async function inspectZip(
       failure = new AppError(ErrorCode.ImportFileRejected, `zip part unsupported: ${(e as Error).message}`, { reason: 'corrupt' })
     }
   })
-  unzip.register(UnzipInflate)
+  const inflating = new Set<Promise<void>>()
+  const waits: Array<Promise<void>> = []
+  unzip.register(nativeInflate(inflating, waits))
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
-      for (let at = 0; at < chunk.length && !failure; at += PUSH) unzip.push(chunk.subarray(at, at + PUSH))
+      for (let at = 0; at < chunk.length && !failure; at += PUSH) {
+        unzip.push(chunk.subarray(at, at + PUSH))
+        while (waits.length && !failure) await waits.shift()
+      }
       if (failure) break
     }
     if (!failure) unzip.push(new Uint8Array(0), true)
+    await Promise.all(inflating)
   } catch (e) {
     failure ??=
       e instanceof AppError
