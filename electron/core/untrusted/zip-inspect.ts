@@ -73,9 +73,21 @@ function nativeInflate(track: Set<Promise<void>>, waits: Array<Promise<void>>) {
     push(chunk: Uint8Array, final: boolean): void {
       if (this.z.destroyed) return
       // A copy: fflate may hand over a view of memory it reuses, and zlib reads it later.
-      if (!this.z.write(Buffer.from(chunk)))
-        waits.push(new Promise<void>((resolve) => (this.z.once('drain', resolve), this.z.once('close', resolve))))
+      if (!this.z.write(Buffer.from(chunk))) waits.push(this.drained())
       if (final) this.z.end()
+    }
+
+    /** Resolves once zlib wants more input, or has been destroyed. */
+    private drained(): Promise<void> {
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          this.z.off('drain', done)
+          this.z.off('close', done)
+          resolve()
+        }
+        this.z.on('drain', done)
+        this.z.on('close', done)
+      })
     }
 
     terminate(): void {
