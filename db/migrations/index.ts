@@ -24,6 +24,7 @@ import * as m20261205090000 from './20261205090000_record_corrections'
 import * as m20261206090000 from './20261206090000_supervision_register'
 import * as m20261207090000 from './20261207090000_record_counters'
 import * as m20261207100000 from './20261207100000_attachment_file_sm3'
+import * as m20261208090000 from './20261208090000_partial_record_indexes'
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261122090000_create_system_tables': m20261122090000,
@@ -48,6 +49,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261206090000_supervision_register': m20261206090000,
   '20261207090000_record_counters': m20261207090000,
   '20261207100000_attachment_file_sm3': m20261207100000,
+  '20261208090000_partial_record_indexes': m20261208090000,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {
