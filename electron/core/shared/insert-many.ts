@@ -30,7 +30,7 @@ export async function bulkInserter(
   columns: readonly string[],
   rowsPerStatement: number,
 ): Promise<BulkInserter> {
-  const conn = (await trx.client.acquireConnection()) as SqliteDatabase // a transaction's client hands out its own connection
+  const conn: SqliteDatabase = await trx.client.acquireConnection() // a transaction's client hands out its own connection
   const perStatement = Math.min(rowsPerStatement, Math.floor(MAX_VARIABLES / columns.length))
   const quote = (name: string) => `"${name.replaceAll('"', '""')}"`
   const head = `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES `

@@ -3,7 +3,7 @@
 // that inflates to gigabytes, is refused here in bounded memory, with the limit named.
 import { createReadStream } from 'node:fs'
 import { createInflateRaw } from 'node:zlib'
-import { Unzip, type AsyncFlateStreamHandler, type FlateError, type UnzipDecoder, type UnzipFile } from 'fflate'
+import { Unzip, type AsyncFlateStreamHandler, type UnzipDecoder, type UnzipFile } from 'fflate'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
 import { limitExceeded } from './limit-error'
@@ -64,7 +64,7 @@ function nativeInflate(track: Set<Promise<void>>, waits: Array<Promise<void>>) {
       const settled = new Promise<void>((resolve) => {
         this.z.on('data', (d: Buffer<ArrayBuffer>) => this.ondata(null, d, false))
         this.z.on('end', () => this.ondata(null, new Uint8Array(0), true))
-        this.z.on('error', (e: Error) => this.ondata(Object.assign(e, { code: 0 }) as FlateError, new Uint8Array(0), true))
+        this.z.on('error', (e: Error) => this.ondata(Object.assign(e, { code: 0 }), new Uint8Array(0), true))
         this.z.on('close', resolve)
       })
       track.add(settled)
