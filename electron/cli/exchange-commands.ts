@@ -2,6 +2,7 @@
 // with plain key files (verify, open, receipt, issue tasks) — the same core the app uses.
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
+import { open as openFile } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
 import type { Knex } from 'knex'
 import { ErrorCode } from '../contract/errors'
@@ -361,18 +362,35 @@ export async function runExchange(command: 'keys' | 'package' | 'archives', a: E
         const temp = `${resolve(dir)}.${randomBytes(4).toString('hex')}.partial`
         const written: string[] = []
         let unsafe: string | null = null
+        const targetOf = (name: string) => {
+          const target = resolve(temp, name)
+          if (!target.startsWith(temp + sep) || /[\\:]/.test(name)) {
+            unsafe = name
+            throw new Error('unsafe entry name')
+          }
+          mkdirSync(dirname(target), { recursive: true })
+          return target
+        }
         const reader = payloadReader(
           (name, data) => {
-            const target = resolve(temp, name)
-            if (!target.startsWith(temp + sep) || /[\\:]/.test(name)) {
-              unsafe = name
-              throw new Error('unsafe entry name')
-            }
-            mkdirSync(dirname(target), { recursive: true })
-            writeFileSync(target, data)
+            writeFileSync(targetOf(name), data)
             written.push(name)
           },
-          { ctr: ctrInPool },
+          {
+            ctr: ctrInPool,
+            // Scans go to their files piece by piece as the workers decrypt them (none is held whole).
+            scans: async (name) => {
+              const file = await openFile(targetOf(name), 'w')
+              return {
+                write: (plain) => file.writeFile(plain),
+                end: async () => {
+                  await file.close()
+                  written.push(name)
+                },
+                abort: () => file.close(),
+              }
+            },
+          },
         )
         try {
           mkdirSync(temp, { recursive: true })
@@ -401,11 +419,14 @@ export async function runExchange(command: 'keys' | 'package' | 'archives', a: E
       }
       let manifestCounts: Record<string, number> = {}
       const carried = new Set<string>()
-      const reader = payloadReader((name, data) => {
-        if (name === 'manifest.json') manifestCounts = (JSON.parse(data.toString('utf8')) as { counts: Record<string, number> }).counts
-        else if (name.startsWith('tables/records/'))
-          for (const line of data.toString('utf8').split('\n')) if (line) carried.add(String(JSON.parse(line).uid))
-      })
+      const reader = payloadReader(
+        (name, data) => {
+          if (name === 'manifest.json') manifestCounts = (JSON.parse(data.toString('utf8')) as { counts: Record<string, number> }).counts
+          else if (name.startsWith('tables/records/'))
+            for (const line of data.toString('utf8').split('\n')) if (line) carried.add(String(JSON.parse(line).uid))
+        },
+        { scans: async () => null }, // a receipt needs the rows, not the scans: they are not decrypted
+      )
       const r = await openPackage(file, keys, (plain) => reader.write(plain))
       await reader.end()
       // The city can only send back what it received.

@@ -55,6 +55,25 @@ describe('crypto pool', () => {
     expect([...shared.subarray(0, 28), ...shared.subarray(28 + data.length)].every((b) => b === 7)).toBe(true)
   })
 
+  it('a job waits in the pool, not in a busy worker: it goes before background pieces queued earlier', async () => {
+    const pool = new CryptoPool(1)
+    try {
+      const done: string[] = []
+      const key = randomBytes(16)
+      const jobs = Array.from({ length: 6 }, (_, i) =>
+        pool
+          .run({ op: 'ctr', key, iv: randomBytes(16), data: randomBytes(1 << 20) }, [], { background: true })
+          .then(() => void done.push(`piece ${i}`)),
+      )
+      const record = pool.run({ op: 'sm3', data: randomBytes(1000) }).then(() => void done.push('record'))
+      await Promise.all([...jobs, record])
+      // The worker held two pieces (the one it ran and the next); the record was posted as soon as one finished.
+      expect(done).toEqual(['piece 0', 'piece 1', 'record', 'piece 2', 'piece 3', 'piece 4', 'piece 5'])
+    } finally {
+      await pool.close()
+    }
+  })
+
   it('hands results on in submission order with a bounded number in flight', async () => {
     const pipeline = new OrderedPipeline<number>(3)
     let inFlight = 0

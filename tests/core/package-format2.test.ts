@@ -35,11 +35,11 @@ async function* from(pieces: BodyPiece[]) {
 }
 
 /** A tar stream of one entry with the given pax records, read back through the payload reader. */
-async function readEntry(name: string, stored: Buffer, pax: Record<string, string>) {
+async function readEntry(name: string, stored: Buffer, pax: Record<string, string>, o: Parameters<typeof payloadReader>[1] = {}) {
   const got: Array<{ name: string; data: Buffer }> = []
   const reader = payloadReader((n, data) => {
     got.push({ name: n, data })
-  })
+  }, o)
   for await (const piece of tarStream(from1([{ name, size: stored.length, pieces: [stored], pax }])))
     await reader.write(Buffer.from(piece instanceof Uint8Array ? piece : piece.bytes))
   await reader.end()
@@ -60,6 +60,17 @@ describe('coded entries are read with limits', () => {
     await expect(
       readEntry(`attachments/${'a'.repeat(64)}`, randomBytes(100), { [PAX_CODING]: 'sm4-gcm', [PAX_KEY]: 'xyz' }),
     ).rejects.toThrow(/usable key/)
+    // Streamed to a sink, the same: no key, or too short to hold the IV and tag, and the sink is never opened.
+    const sinks: string[] = []
+    const streamed = { scans: async (n: string) => (sinks.push(n), null) }
+    const scan = `attachments/${'b'.repeat(64)}`
+    await expect(readEntry(scan, randomBytes(100), { [PAX_CODING]: 'sm4-gcm', [PAX_KEY]: 'xyz' }, streamed)).rejects.toThrow(/usable key/)
+    await expect(readEntry(scan, randomBytes(27), { [PAX_CODING]: 'sm4-gcm', [PAX_KEY]: 'ab'.repeat(16) }, streamed)).rejects.toThrow(
+      /usable key/,
+    )
+    expect(sinks).toEqual([])
+    expect(await readEntry(scan, randomBytes(28), { [PAX_CODING]: 'sm4-gcm', [PAX_KEY]: 'ab'.repeat(16) }, streamed)).toEqual([])
+    expect(sinks).toEqual([scan])
   })
 })
 

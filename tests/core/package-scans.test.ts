@@ -14,7 +14,8 @@ import { openPackage } from '../../electron/core/exchange/envelope'
 import { randomBytes, sm3Digest } from '../../electron/core/exchange/gm'
 import { importPeer } from '../../electron/core/exchange/keyring'
 import { exportPackage } from '../../electron/core/exchange/packages'
-import { payloadReader, type Manifest } from '../../electron/core/exchange/payload'
+import { ctrInPool, payloadReader, type Manifest } from '../../electron/core/exchange/payload'
+import { main } from '../../electron/cli/index'
 import { suiteOf } from '../../electron/core/exchange/suites'
 import { loadFieldKeys, noProtector } from '../../electron/core/security/key-store'
 import { manualClock } from '../../electron/core/shared/clock'
@@ -80,10 +81,22 @@ async function countyWithScans() {
 
 type County = Awaited<ReturnType<typeof countyWithScans>>
 
-/** What the city reads from a package: every entry, and the rows of a table's first part. */
-async function openAsCity(c: County, path: string) {
+/** The county's current public key, trusted on the city's side. */
+async function trustCounty(c: County): Promise<string> {
   const countyPub = (await c.db('exchange_keys').whereNull('retired_at').first('public_pem'))!.public_pem
   c.cityKeys.senders.set(SM.fingerprint(countyPub), { publicPem: countyPub, retired: false })
+  return countyPub
+}
+
+async function exported(c: County): Promise<string> {
+  const path = join(tempDir(), 'county-1.cdpkg')
+  await exportPackage(c.ctx, { path, full: true, userId: null, include: ['archives'], confirmPersonal: true })
+  return path
+}
+
+/** What the city reads from a package: every entry, and the rows of a table's first part. */
+async function openAsCity(c: County, path: string) {
+  await trustCounty(c)
   const entries = new Map<string, Buffer>()
   const reader = payloadReader((name, data) => void entries.set(name, data))
   await openPackage(path, c.cityKeys, (plain) => reader.write(plain))
@@ -172,6 +185,88 @@ describe('scans in a data package', () => {
     const legacyRow = await c.db('attachments').where({ digest: c.digests.legacy }).first('sm3_sealed')
     expect(legacyRow!.sm3_sealed).toMatch(/^f1:/)
     expect(JSON.stringify(await c.db('attachments').select())).not.toContain(bySm3['big.pdf'])
+  })
+
+  it("open on the city's command line into files, byte for byte; a receipt answers without them", async () => {
+    const c = await countyWithScans()
+    const path = await exported(c)
+    const work = tempDir()
+    writeFileSync(join(work, 'city.key.pem'), c.city.privatePem)
+    writeFileSync(join(work, 'county.pub.pem'), await trustCounty(c))
+    const city = ['--key', join(work, 'city.key.pem'), '--sender', join(work, 'county.pub.pem')]
+    const cli = (...args: string[]) => main(args, { log: () => undefined, error: () => undefined })
+    const opened = join(work, 'opened')
+    expect(await cli('package', 'open', path, ...city, '--out', opened)).toBe(0)
+    for (const bytes of Object.values(c.scans))
+      expect(readFileSync(join(opened, 'attachments', sm3Digest(bytes).toString('hex'))).equals(bytes)).toBe(true)
+    expect(await cli('package', 'receipt', path, ...city, '--to', join(work, 'receipt.cdpkg'))).toBe(0)
+  })
+
+  it("stream to the reader's sinks a megabyte at a time, in order among the other entries; a skipped scan is not written", async () => {
+    const c = await countyWithScans()
+    const path = await exported(c)
+    await trustCounty(c)
+    const bySm3 = (name: string) => `attachments/${sm3Digest(c.scans[name]!).toString('hex')}`
+    const order: string[] = []
+    const written = new Map<string, Buffer[]>()
+    const ended: string[] = []
+    let manifest: Manifest | null = null
+    const reader = payloadReader(
+      (name, data) => {
+        order.push(name)
+        if (name === 'manifest.json') manifest = JSON.parse(data.toString()) as Manifest
+      },
+      {
+        ctr: ctrInPool,
+        scans: async (name, coding, size) => {
+          order.push(name)
+          expect(coding).toMatchObject({ coding: 'sm4-gcm', key: expect.stringMatching(/^[0-9a-f]{32}$/) })
+          if (name === bySm3('legacy.pdf')) return null
+          const pieces: Buffer[] = []
+          written.set(name, pieces)
+          expect(size).toBe(c.scans['big.pdf']!.length)
+          return {
+            write: async (plain) => void pieces.push(Buffer.from(plain)), // (lent: copied)
+            end: async () => void ended.push(name),
+            abort: async () => expect.unreachable('nothing failed'),
+          }
+        },
+      },
+    )
+    await openPackage(path, c.cityKeys, (plain) => reader.write(plain))
+    await reader.end()
+    expect(order).toEqual([...manifest!.entries.map((e) => e.name), 'manifest.json'])
+    const big = written.get(bySm3('big.pdf'))!
+    expect(big.map((p) => p.length)).toEqual([1 << 20, 1 << 20, c.scans['big.pdf']!.length - 2 * (1 << 20)])
+    expect(Buffer.concat(big).equals(c.scans['big.pdf']!)).toBe(true)
+    expect([...written.keys()]).toEqual([bySm3('big.pdf')]) // the skipped scan: never written
+    expect(ended).toEqual([bySm3('big.pdf')])
+  })
+
+  it('a sink that fails (a full disk) fails the open and is released; nothing is ended', async () => {
+    const c = await countyWithScans()
+    const path = await exported(c)
+    await trustCounty(c)
+    const aborted: string[] = []
+    const ended: string[] = []
+    const reader = payloadReader(() => undefined, {
+      ctr: ctrInPool,
+      scans: async (name) => ({
+        write: async () => {
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+        },
+        end: async () => void ended.push(name),
+        abort: async () => void aborted.push(name),
+      }),
+    })
+    await expect(
+      (async () => {
+        await openPackage(path, c.cityKeys, (plain) => reader.write(plain))
+        await reader.end()
+      })(),
+    ).rejects.toMatchObject({ code: 'ENOSPC' })
+    expect(aborted).toHaveLength(1)
+    expect(ended).toEqual([])
   })
 
   it.each([

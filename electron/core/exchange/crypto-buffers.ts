@@ -8,3 +8,24 @@ export function transferable(bytes: Uint8Array | null | undefined): ArrayBuffer[
 
 /** A Buffer over the same memory (what arrives from another thread is a plain Uint8Array). */
 export const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)
+
+/**
+ * Reusable shared memory for records on their way through the crypto workers when nothing comes back but a verdict
+ * (a tag checked): slot i serves record i, i + n, …, so a pipeline holding fewer than n records in flight never
+ * reads over one still being checked. Nothing is allocated per record, nothing moves between threads, nothing is
+ * left for a collection.
+ */
+export class SharedRing {
+  private readonly memory: SharedArrayBuffer
+  constructor(
+    private readonly slots: number,
+    private readonly slotBytes: number,
+  ) {
+    this.memory = new SharedArrayBuffer(slots * slotBytes)
+  }
+  /** The first `length` bytes of the slot for record `index`. */
+  slot(index: number, length: number): Buffer {
+    if (length > this.slotBytes) throw new Error('record larger than its slot')
+    return Buffer.from(this.memory, (index % this.slots) * this.slotBytes, length)
+  }
+}

@@ -18,6 +18,16 @@ interface Slot {
 /** A result as it arrives from a worker (a Buffer comes over as a plain Uint8Array). */
 type WireResult = Omit<CryptoResult, 'bytes'> & { bytes: Uint8Array | null }
 
+interface Queued {
+  job: CryptoJob
+  transfer: Uint8Array[]
+  resolve: (r: WireResult) => void
+  reject: (e: Error) => void
+}
+
+/** Jobs a worker holds at once: the one it runs and the next, so it never waits for a message between them. */
+const PER_WORKER = 2
+
 /** The worker's script, unless turned off (jobs then run in this thread). */
 function cryptoWorkerScript(): { script: string; eval: boolean } | null {
   return process.env.CREDIT_DESK_CRYPTO_WORKERS === '0' ? null : workerScript('crypto-worker', __dirname)
@@ -33,6 +43,10 @@ export class CryptoPool {
   private nextId = 1
   private nextSession = 1
   private readonly script = cryptoWorkerScript()
+  // Jobs wait here, not in a worker's message queue, until a worker has room: a job posted now is not stuck behind
+  // twenty pieces of a scan another worker could have taken, and a package's next record goes before those pieces.
+  private readonly waiting: Queued[] = []
+  private readonly background: Queued[] = []
 
   constructor(readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
 
@@ -41,8 +55,17 @@ export class CryptoPool {
     return this.script ? this.size * 2 : 1
   }
 
-  async run(job: CryptoJob, transfer: Uint8Array[] = []): Promise<CryptoResult> {
-    return this.script ? this.runOn(this.slot(), job, transfer) : inThread(job)
+  /**
+   * Runs a job in the first worker with room. A background job (a scan decrypted while the package is read on) runs
+   * only when no other job is waiting.
+   */
+  async run(job: CryptoJob, transfer: Uint8Array[] = [], o: { background?: boolean } = {}): Promise<CryptoResult> {
+    if (!this.script) return inThread(job)
+    const result = await new Promise<WireResult>((resolve, reject) => {
+      ;(o.background ? this.background : this.waiting).push({ job, transfer, resolve, reject })
+      this.dispatch()
+    })
+    return { ...result, bytes: result.bytes && asBuffer(result.bytes) }
   }
 
   /**
@@ -52,34 +75,55 @@ export class CryptoPool {
   pinned(): { session: number; run: (job: CryptoJob, transfer?: Uint8Array[]) => Promise<CryptoResult> } {
     const session = this.nextSession++
     if (!this.script) return { session, run: inThread }
-    const slot = this.slot()
+    const slot = this.slotWithRoom(Infinity)!
     return {
       session,
-      run: (job, transfer = []) =>
-        this.slots.includes(slot) ? this.runOn(slot, job, transfer) : Promise.reject(new Error('crypto worker gone')),
+      run: async (job, transfer = []) => {
+        if (!this.slots.includes(slot)) throw new Error('crypto worker gone')
+        const result = await new Promise<WireResult>((resolve, reject) => this.post(slot, { job, transfer, resolve, reject }))
+        return { ...result, bytes: result.bytes && asBuffer(result.bytes) }
+      },
     }
   }
 
-  private async runOn(slot: Slot, job: CryptoJob, transfer: Uint8Array[]): Promise<CryptoResult> {
+  private dispatch(): void {
+    for (;;) {
+      const queue = this.waiting.length ? this.waiting : this.background
+      if (!queue.length) return
+      const slot = this.slotWithRoom(PER_WORKER)
+      if (!slot) return
+      this.post(slot, queue.shift()!)
+    }
+  }
+
+  private post(slot: Slot, q: Queued): void {
     const id = this.nextId++
     if (slot.busy++ === 0) slot.worker.ref()
-    try {
-      const result = await new Promise<WireResult>((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject })
-        slot.worker.postMessage({ id, job }, transfer.flatMap(transferable))
-      })
-      return { ...result, bytes: result.bytes && asBuffer(result.bytes) }
-    } finally {
+    const settle = () => {
       slot.pending.delete(id)
       if (--slot.busy === 0) slot.worker.unref()
+      this.dispatch()
     }
+    slot.pending.set(id, {
+      resolve: (r) => {
+        settle()
+        q.resolve(r)
+      },
+      reject: (e) => {
+        settle()
+        q.reject(e)
+      },
+    })
+    slot.worker.postMessage({ id, job: q.job }, q.transfer.flatMap(transferable))
   }
 
-  private slot(): Slot {
+  /** An idle worker, a new one while fewer than `size` run, else the least busy one holding fewer than `limit` jobs. */
+  private slotWithRoom(limit: number): Slot | null {
     const idle = this.slots.find((s) => s.busy === 0)
     if (idle) return idle
     if (this.slots.length < this.size) return this.spawn()
-    return this.slots.reduce((a, b) => (b.busy < a.busy ? b : a))
+    const least = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a))
+    return least.busy < limit ? least : null
   }
 
   private spawn(): Slot {
@@ -92,8 +136,8 @@ export class CryptoPool {
       else p?.resolve(m.result!)
     })
     const fail = (err: Error) => {
-      for (const p of slot.pending.values()) p.reject(err)
-      this.slots = this.slots.filter((s) => s !== slot)
+      this.slots = this.slots.filter((s) => s !== slot) // first: the queued jobs that follow go to other workers
+      for (const p of [...slot.pending.values()]) p.reject(err)
     }
     worker.on('error', fail)
     worker.on('exit', (code) => fail(new Error(`crypto worker exited (${code})`)))
@@ -110,6 +154,7 @@ export class CryptoPool {
   async close(): Promise<void> {
     const slots = this.slots
     this.slots = []
+    for (const q of this.waiting.splice(0).concat(this.background.splice(0))) q.reject(new Error('crypto pool closed'))
     await Promise.all(slots.map((s) => s.worker.terminate()))
   }
 }

@@ -25,8 +25,12 @@ async function handle({ id, job }: { id: number; job: CryptoJob }): Promise<void
   bulkBytesHandled('data' in job ? job.data.length * garbagePerByte(job) : 0)
 }
 
-/** What a job leaves behind per byte: the pure-JS SM4 a few copies; a hash the input alone; a piece sent back, nothing. */
+/**
+ * What a job leaves behind per byte: the pure-JS SM4 a few copies; a hash the input alone; a piece sent back, or
+ * bytes in shared memory (read or decrypted where they lie, in slices whose copies die young), nothing.
+ */
 function garbagePerByte(job: CryptoJob): number {
+  if ('data' in job && job.data.buffer instanceof SharedArrayBuffer) return 0
   if (job.op === 'seal' || job.op === 'decrypt' || job.op === 'ctr' || job.op === 'ctr-in-place' || (job.op === 'open' && job.decrypt))
     return 3
   return job.op === 'file-piece' ? 0 : 1

@@ -281,7 +281,7 @@ export const ctrInPool: CtrRunner = async (key, iv, data) => {
     const part = shared ? view : Buffer.from(view)
     jobs.push(
       cryptoPool()
-        .run({ op: shared ? 'ctr-in-place' : 'ctr', key, iv: counter, data: part }, shared ? [] : [part])
+        .run({ op: shared ? 'ctr-in-place' : 'ctr', key, iv: counter, data: part }, shared ? [] : [part], { background: true })
         .then((r) => r.bytes),
     )
   }
@@ -296,9 +296,17 @@ export const ctrInPool: CtrRunner = async (key, iv, data) => {
  * imported.
  */
 async function openPortableScan(keyHex: string | undefined, portable: Buffer, ctr: CtrRunner): Promise<Buffer> {
-  if (!keyHex || !/^[0-9a-f]{32}$/.test(keyHex) || portable.length < 28) throw new Error('sealed entry without a usable key')
-  const counter = Buffer.concat([portable.subarray(0, 12), Buffer.from([0, 0, 0, 2])])
-  return ctr(Buffer.from(keyHex, 'hex'), counter, portable.subarray(28))
+  const { key, counter } = portableKey(keyHex, portable)
+  return ctr(key, counter, portable.subarray(PORTABLE_HEAD))
+}
+
+/** iv (12) ‖ tag (16): what precedes a portable scan's ciphertext. */
+const PORTABLE_HEAD = 28
+
+/** The key and first counter block of a portable scan, from its pax key and the bytes that precede its ciphertext. */
+function portableKey(keyHex: string | undefined, head: Buffer): { key: Buffer; counter: Buffer } {
+  if (!keyHex || !/^[0-9a-f]{32}$/.test(keyHex) || head.length < PORTABLE_HEAD) throw new Error('sealed entry without a usable key')
+  return { key: Buffer.from(keyHex, 'hex'), counter: Buffer.concat([head.subarray(0, 12), Buffer.from([0, 0, 0, 2])]) }
 }
 
 /** An entry's content as stored, decoded as its pax records say. */
@@ -315,46 +323,180 @@ async function decodeEntry(stored: Buffer, pax: Map<string, string>, ctr: CtrRun
 }
 
 /**
+ * Entries read on while earlier ones are decoded: a few table parts (each inflates about 7×, so they are counted
+ * too) or a scan held whole (where its bytes are wanted whole).
+ */
+const DECODE_AHEAD = 24 * 1024 * 1024
+const DECODE_AHEAD_ENTRIES = 8
+
+/** A streamed scan goes through the workers in pieces of this size (a multiple of the block), this many at a time. */
+const SCAN_PIECE = 1 << 20
+const SCAN_PIECES_AHEAD = 6
+
+/** Where a scan's plaintext goes when it is streamed: pieces in order, then the end. */
+export interface ScanSink {
+  write(plain: Buffer): Promise<void>
+  end(): Promise<void>
+  /** The scan will not be finished (the package failed): release what the sink holds. */
+  abort(): Promise<void>
+}
+
+/**
+ * Opens the sink for a scan (its name, how it is stored, its plaintext size), or returns null to skip the scan
+ * without decrypting it.
+ */
+export type ScanSinks = (name: string, coding: EntryCoding, size: number) => Promise<ScanSink | null>
+
+/** Pieces of shared memory lent to streamed scans, a fixed number: taking one waits until one is given back. */
+class PiecePool {
+  private free: Buffer[]
+  private waiting: Array<(b: Buffer) => void> = []
+  constructor(count: number, bytes: number) {
+    this.free = Array.from({ length: count }, () => Buffer.from(new SharedArrayBuffer(bytes)))
+  }
+  take(): Promise<Buffer> {
+    const b = this.free.pop()
+    return b ? Promise.resolve(b) : new Promise((resolve) => this.waiting.push(resolve))
+  }
+  give(b: Buffer): void {
+    const next = this.waiting.shift()
+    if (next) next(b)
+    else this.free.push(b)
+  }
+}
+
+/**
  * Reads the tar stream, handing each entry (whole, decoded, and refused past MAX_ENTRY_BYTES) to `onEntry` with
- * how it was stored.
+ * how it was stored, in order. With `scans`, a scan is not held whole: its ciphertext goes to the crypto workers a
+ * piece at a time as it is read, each piece decrypted in shared memory and written to the scan's sink in order
+ * (memory: a few pieces, whatever the scan's size; the workers start on a scan's first megabyte).
  */
 export function payloadReader(
   onEntry: (name: string, data: Buffer, coding?: EntryCoding) => void | Promise<void>,
-  o: { ctr?: CtrRunner } = {},
+  o: { ctr?: CtrRunner; scans?: ScanSinks } = {},
 ): PayloadReader {
   const extract = tarExtract()
-  // Decoding (a scan decrypted in the workers) runs while the next entries are read, two entries at most (three: 310 MiB peak RSS opening 200 MB of scans); entries
-  // are still handed on in order.
-  const decoding: Array<Promise<unknown>> = []
+  const ctr = o.ctr ?? ctrHere
+  const pieces = o.scans ? new PiecePool(SCAN_PIECES_AHEAD + 2, SCAN_PIECE) : null
+  // Decoding runs while the next entries are read (within DECODE_AHEAD bytes and DECODE_AHEAD_ENTRIES entries);
+  // entries are still handed on in order.
+  const decoding: Array<{ handed: Promise<unknown>; bytes: number }> = []
+  let ahead = 0
   let handing: Promise<unknown> = Promise.resolve()
+  const queue = (handed: Promise<unknown>, bytes: number) => {
+    handing = handed
+    handing.catch(() => undefined) // (a failure surfaces where it is awaited, in order)
+    decoding.push({ handed, bytes })
+    ahead += bytes
+  }
+
+  /** A scan streamed to its sink; resolves once its bytes are read, with what settles once they are written. */
+  async function streamScan(
+    name: string,
+    size: number,
+    pax: Map<string, string>,
+    entry: AsyncIterable<Buffer>,
+  ): Promise<{ written: Promise<void> }> {
+    const head = Buffer.alloc(PORTABLE_HEAD)
+    let headFilled = 0
+    let sink: ScanSink | null = null
+    let start: { key: Buffer; counter: Buffer } | null = null
+    let writes: Promise<void> = Promise.resolve()
+    let failure: unknown = null
+    let piece: Buffer | null = null
+    let filled = 0
+    let offset = 0 // of the ciphertext
+    const send = () => {
+      const view = piece!.subarray(0, filled)
+      const lent = piece!
+      const decrypted = ctr(start!.key, counterAt(start!.counter, offset), view)
+      decrypted.catch(() => undefined) // awaited in turn
+      writes = writes.then(async () => sink!.write(await decrypted)).finally(() => pieces!.give(lent))
+      writes.catch((err: unknown) => (failure ??= err))
+      offset += filled
+      piece = null
+      filled = 0
+    }
+    let total = 0
+    try {
+      for await (const chunk of entry) {
+        if ((total += chunk.length) > size) throw new Error('payload entry longer than its header says')
+        if (failure) throw failure
+        let at = 0
+        if (headFilled < PORTABLE_HEAD) {
+          at = chunk.copy(head, headFilled, 0, PORTABLE_HEAD - headFilled)
+          headFilled += at
+          if (headFilled < PORTABLE_HEAD) continue
+          start = portableKey(pax.get(PAX_KEY), head)
+          const coding: EntryCoding = { coding: 'sm4-gcm', stored: size, key: pax.get(PAX_KEY) }
+          await handing // the entries before it are handed on first
+          sink = await o.scans!(name, coding, size - PORTABLE_HEAD)
+        }
+        if (!sink) continue // skipped: not decrypted
+        while (at < chunk.length) {
+          piece ??= await pieces!.take()
+          const n = chunk.copy(piece, filled, at)
+          filled += n
+          at += n
+          if (filled === SCAN_PIECE) send()
+        }
+      }
+      if (total !== size) throw new Error('payload entry shorter than its header says')
+      if (headFilled < PORTABLE_HEAD) portableKey(pax.get(PAX_KEY), head.subarray(0, headFilled)) // (throws: too short to be a sealed scan)
+      if (filled) send()
+    } catch (err) {
+      if (piece) pieces!.give(piece)
+      await writes.catch(() => undefined)
+      await sink?.abort()
+      throw err
+    }
+    const opened = sink
+    return {
+      written: writes.then(
+        () => opened?.end(),
+        async (err: unknown) => {
+          await opened?.abort()
+          throw err
+        },
+      ),
+    }
+  }
+
   const done = (async () => {
     for await (const entry of extract) {
       const header = entry.header as Header
       // Even an authenticated sender does not get to make this process hold gigabytes.
       if ((header.size ?? 0) > MAX_ENTRY_BYTES) throw new Error(`payload entry larger than ${MAX_ENTRY_BYTES} bytes`)
       const pax = new Map(Object.entries(header.pax ?? {}).map(([k, v]) => [k, String(v)]))
-      // The entry lands in one buffer of its declared size; a scan's in shared memory, which the crypto workers
-      // decrypt in place (no copies of 20 MB going to them and back).
       const size = header.size ?? 0
-      const stored = pax.get(PAX_CODING) === 'sm4-gcm' ? Buffer.from(new SharedArrayBuffer(size)) : Buffer.allocUnsafe(size)
-      let filled = 0
-      for await (const piece of entry as AsyncIterable<Buffer>) {
-        if (filled + piece.length > size) throw new Error('payload entry longer than its header says')
-        piece.copy(stored, filled)
-        filled += piece.length
+      if (o.scans && header.type === 'file' && pax.get(PAX_CODING) === 'sm4-gcm') {
+        queue((await streamScan(header.name, size, pax, entry as AsyncIterable<Buffer>)).written, 0)
+      } else {
+        // The entry lands in one buffer of its declared size.
+        const stored = Buffer.allocUnsafe(size)
+        let filled = 0
+        for await (const piece of entry as AsyncIterable<Buffer>) {
+          if (filled + piece.length > size) throw new Error('payload entry longer than its header says')
+          piece.copy(stored, filled)
+          filled += piece.length
+        }
+        if (header.type !== 'file') continue
+        if (filled !== size) throw new Error('payload entry shorter than its header says')
+        const decoded = decodeEntry(stored, pax, ctr)
+        decoded.catch(() => undefined) // awaited in turn below
+        queue(
+          handing.then(async () => {
+            const { data, coding } = await decoded
+            await onEntry(header.name, data, coding)
+          }),
+          size,
+        )
       }
-      if (header.type !== 'file') continue
-      if (filled !== size) throw new Error('payload entry shorter than its header says')
-      bulkBytesHandled(stored.length * 2) // (its pieces, and soon what it decodes to)
-      const decoded = decodeEntry(stored, pax, o.ctr ?? ctrHere)
-      decoded.catch(() => undefined) // awaited in turn below
-      handing = handing.then(async () => {
-        const { data, coding } = await decoded
-        await onEntry(header.name, data, coding)
-      })
-      handing.catch(() => undefined) // (a failure surfaces where it is awaited, in order)
-      decoding.push(handing)
-      if (decoding.length >= 2) await decoding.shift()
+      while (decoding.length > DECODE_AHEAD_ENTRIES || (decoding.length > 1 && ahead > DECODE_AHEAD)) {
+        const oldest = decoding.shift()!
+        await oldest.handed
+        ahead -= oldest.bytes
+      }
     }
     await handing
   })()

@@ -9,6 +9,7 @@ import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
 import { bulkBytesHandled } from '../shared/garbage'
 import type { ChunkFailure, ChunkPass } from './chunk-stream'
+import { SharedRing } from './crypto-buffers'
 import { cryptoPool, OrderedPipeline } from './crypto-pool'
 import { CHUNK_SIZE } from './package-header'
 import type { ChunkKeys, Suite } from './suites'
@@ -208,15 +209,17 @@ export async function walkRecords(
     for (const { index, plain } of done) {
       if (!plain) throw fail('chunk', { chunk: index + 1 })
       if ('onPlain' in mode) await mode.onPlain(plain, index)
-      bulkBytesHandled(2 * plain.length + 64)
     }
   }
+  // Verifying, a record only has to be read: it goes through shared memory. Decrypting, it is handed on (to a tar
+  // reader that keeps pieces of it for a while), so it gets memory of its own.
+  const ring = 'verify' in mode ? new SharedRing(pool.depth + 1, CHUNK_SIZE + s.suite.tagLength) : null
   const f = await openFile(s.path, 'r')
   try {
     for (let i = 0; i < s.records.length; i++) {
       if (signal?.aborted) throw new AppError(ErrorCode.Cancelled, 'cancelled')
       const { at, length, clear } = s.records[i]!
-      const body = Buffer.allocUnsafe(length + s.suite.tagLength)
+      const body = ring ? ring.slot(i, length + s.suite.tagLength) : Buffer.allocUnsafe(length + s.suite.tagLength)
       if ((await f.read(body, 0, body.length, at)).bytesRead !== body.length) throw fail('truncated')
       const digest = createHash('sha256').update(body).digest()
       const aad = recordAad(headerHash, i, i === s.records.length - 1, clear)
@@ -227,7 +230,7 @@ export async function walkRecords(
         await handle(
           await pipeline.push(async () => ({
             index: i,
-            plain: (await pool.run(clear ? { ...job, op: 'open-clear' } : { ...job, op: 'open', decrypt: false }, [body])).bytes,
+            plain: (await pool.run(clear ? { ...job, op: 'open-clear' } : { ...job, op: 'open', decrypt: false })).bytes,
           })),
         )
       } else {
