@@ -72,6 +72,31 @@ describe('coded entries are read with limits', () => {
     expect(await readEntry(scan, randomBytes(28), { [PAX_CODING]: 'sm4-gcm', [PAX_KEY]: 'ab'.repeat(16) }, streamed)).toEqual([])
     expect(sinks).toEqual([scan])
   })
+
+  it('a scan cut off mid-stream fails the read; its sink is released, never ended', async () => {
+    const events: string[] = []
+    const reader = payloadReader(() => undefined, {
+      scans: async () => ({
+        write: async (plain) => void events.push(`write ${plain.length}`),
+        end: async () => void events.push('end'),
+        abort: async () => void events.push('abort'),
+      }),
+    })
+    const stored = randomBytes(28 + 3 * (1 << 20))
+    const pax = { [PAX_CODING]: 'sm4-gcm', [PAX_KEY]: 'ab'.repeat(16) }
+    const tar: Buffer[] = []
+    for await (const piece of tarStream(from1([{ name: `attachments/${'c'.repeat(64)}`, size: stored.length, pieces: [stored], pax }])))
+      tar.push(Buffer.from(piece instanceof Uint8Array ? piece : piece.bytes))
+    const cut = Buffer.concat(tar).subarray(0, 2 * (1 << 20) + 4096)
+    await expect(
+      (async () => {
+        for (let at = 0; at < cut.length; at += 65536) await reader.write(cut.subarray(at, at + 65536))
+        await reader.end()
+      })(),
+    ).rejects.toThrow()
+    expect(events.at(-1)).toBe('abort')
+    expect(events).not.toContain('end')
+  })
 })
 
 describe('format 2 records', () => {
