@@ -6,6 +6,7 @@
 // fsync, read back and check), `backup verify`, `backup restore` into an empty folder (verify, decrypt, extract,
 // check, swap), and compares `db stats` of the two folders.
 import { spawnSync } from 'node:child_process'
+import { launched } from './launcher'
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -30,9 +31,10 @@ const ROOT = join(__dirname, '..')
 
 function cli(args: string[]): { seconds: number; maxRssMiB: number; stdout: string } {
   const t = Date.now()
-  const r = spawnSync(process.execPath, ['--require', join(ROOT, 'bench/report-rss.cjs'), join(ROOT, 'bin/credit-desk.cjs'), ...args], {
+  const launcher = launched(['--require', join(ROOT, 'bench/report-rss.cjs')])
+  const r = spawnSync(process.execPath, [...launcher.args, ...args], {
     encoding: 'utf8',
-    env: process.env,
+    env: launcher.env,
     maxBuffer: 64 << 20,
   })
   if (r.status !== 0) throw new Error(`credit-desk ${args.join(' ')} failed: ${r.stderr}`)

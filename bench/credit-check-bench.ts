@@ -5,6 +5,7 @@
 // lists), then times `credit-desk check subjects --file` end to end in its own process — the workbook read in the
 // parse worker, the lookups, the 核查登记 written — with its peak RSS. Target: N = 10,000 in < 10 s, < 300 MB.
 import { spawnSync } from 'node:child_process'
+import { launched } from './launcher'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -46,7 +47,9 @@ function idNumber(n: number): string {
 
 function cli(args: string[]): { seconds: number; maxRssMiB: number; stdout: string; stderr: string } {
   const t = Date.now()
-  const r = spawnSync(process.execPath, ['--require', join(ROOT, 'bench/report-rss.cjs'), join(ROOT, 'bin/credit-desk.cjs'), ...args], {
+  const launcher = launched(['--require', join(ROOT, 'bench/report-rss.cjs')])
+  const r = spawnSync(process.execPath, [...launcher.args, ...args], {
+    env: launcher.env,
     encoding: 'utf8',
     maxBuffer: 256 << 20,
   })

@@ -9,6 +9,7 @@
 // a tool encrypting every byte once would do), and, where `7z` is installed, 7-Zip with a password over the same
 // files (default LZMA2 + AES, and store-only).
 import { execFileSync, spawnSync } from 'node:child_process'
+import { launched } from './launcher'
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -33,9 +34,10 @@ const ROOT = join(__dirname, '..')
 /** Runs the built command line; its time (process start included) and peak RSS. */
 function cli(args: string[], mayFail = false): { seconds: number; maxRssMiB: number; stdout: string } {
   const t = Date.now()
-  const r = spawnSync(process.execPath, ['--require', join(ROOT, 'bench/report-rss.cjs'), join(ROOT, 'bin/credit-desk.cjs'), ...args], {
+  const launcher = launched(['--require', join(ROOT, 'bench/report-rss.cjs')])
+  const r = spawnSync(process.execPath, [...launcher.args, ...args], {
     encoding: 'utf8',
-    env: process.env,
+    env: launcher.env,
     maxBuffer: 64 << 20,
   })
   const seconds = (Date.now() - t) / 1000

@@ -29,3 +29,25 @@ export class SharedRing {
     return Buffer.from(this.memory, (index % this.slots) * this.slotBytes, length)
   }
 }
+
+/**
+ * A fixed number of equal pieces of shared memory, lent and given back: taking one waits until one is given back.
+ * What flows through the crypto workers in them is neither copied nor moved between threads, and nothing of it is
+ * left for a collection.
+ */
+export class SharedSlots {
+  private readonly free: Buffer[]
+  private readonly waiting: Array<(b: Buffer) => void> = []
+  constructor(count: number, bytes: number) {
+    this.free = Array.from({ length: count }, () => Buffer.from(new SharedArrayBuffer(bytes)))
+  }
+  take(): Promise<Buffer> {
+    const b = this.free.pop()
+    return b ? Promise.resolve(b) : new Promise((resolve) => this.waiting.push(resolve))
+  }
+  give(b: Buffer): void {
+    const next = this.waiting.shift()
+    if (next) next(b)
+    else this.free.push(b)
+  }
+}

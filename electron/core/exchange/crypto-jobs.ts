@@ -15,6 +15,8 @@ export type CryptoJob =
   | { op: 'open'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array; decrypt: boolean }
   /** One chunk decrypted without its tag: only for a record whose bytes are known to be ones already verified. */
   | { op: 'decrypt'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array }
+  /** One record sealed where it lies (shared memory): the tag comes back. */
+  | { op: 'seal-in-place'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array }
   /** Format 2: a record whose data is already ciphertext, authenticated: its tag. */
   | { op: 'seal-clear'; suite: SuiteName; keys: ChunkKeys; aad: Uint8Array; index: number; data: Uint8Array }
   /** Format 2: a clear record (data ‖ tag) checked: empty when its tag matches, null when not. */
@@ -91,6 +93,8 @@ export function runCryptoJob(job: CryptoJob): CryptoResult {
   switch (job.op) {
     case 'seal':
       return { bytes: suite(job.suite).sealChunk(keysOf(job.keys), job.aad, job.index, job.data) }
+    case 'seal-in-place':
+      return { bytes: suite(job.suite).sealInPlace(keysOf(job.keys), job.aad, job.index, job.data) }
     case 'open':
       return { bytes: suite(job.suite).openChunk(keysOf(job.keys), job.aad, job.index, job.data, job.decrypt) }
     case 'decrypt':

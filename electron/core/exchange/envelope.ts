@@ -4,13 +4,12 @@
 // over the header hash and every chunk tag at the end. Written under a temporary name, fsynced, renamed, then read
 // back and checked; read in two passes (everything verified, then decrypted), in bounded memory either way.
 import { createHash } from 'node:crypto'
-import { close, createReadStream, fsync, open } from 'node:fs'
+import { close, fsync, open } from 'node:fs'
 import { open as openFile, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
-import { bulkBytesHandled } from '../shared/garbage'
 import { readLead, recordCount, walkChunks, type ChunkFailure, type LeadFailure } from './chunk-stream'
 import { recordLayout, sealRecords, walkRecords, type BodyPiece, type RecordSpan } from './record-stream'
 import { randomBytes, suiteOf, type Suite } from './suites'
@@ -145,7 +144,8 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
   // Writes are queued rather than awaited one by one, so the stick's latency overlaps the sealing (a few MiB queued at most).
   let writing: Promise<void> = Promise.resolve()
   let queued = 0
-  const put = async (b: Buffer) => {
+  // `done` runs once the bytes are written, or the write has failed (a record's slot goes back either way).
+  const put = async (b: Buffer, done?: () => void) => {
     if (o.writeLimit !== undefined && written + queued + b.length > o.writeLimit) {
       await writing
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
@@ -156,8 +156,9 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
       written += b.length
       queued -= b.length
     })
+    if (done) writing.then(done, done)
     writing.catch(() => undefined) // surfaced by the next await of `writing`
-    if (queued > 4 * CHUNK_SIZE) await writing
+    if (queued > 2 * CHUNK_SIZE) await writing
   }
   const tags: Buffer[] = []
   let plainBytes = 0
@@ -170,11 +171,11 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     const lead = Buffer.concat([MAGIC, prefix, u32(headerBytes.length), headerBytes])
     sent.update(lead)
     await put(lead)
-    await sealRecords(suite, keys, headerHash, o.payload, o.signal, async (parts, tag, plain) => {
+    await sealRecords(suite, keys, headerHash, o.payload, o.signal, async (parts, tag, plain, release) => {
       tags.push(Buffer.from(tag)) // a copy: a view would keep the whole record alive
-      for (const part of parts) {
+      for (const [i, part] of parts.entries()) {
         sent.update(part)
-        await put(part)
+        await put(part, i === parts.length - 1 ? release : undefined)
       }
       plainBytes += plain
       o.onProgress?.(plainBytes)
@@ -201,14 +202,10 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
   let result: WrittenPackage
   try {
     const check = await readStructure(temp)
-    const onDisk = createHash('sha256')
-    for await (const piece of createReadStream(temp, { highWaterMark: CHUNK_SIZE })) {
-      onDisk.update(piece as Buffer)
-      bulkBytesHandled((piece as Buffer).length)
-    }
+    const onDisk = await fileSha256(temp)
     const signed = Buffer.concat([SIGNATURE_CONTEXT, headerHash, ...tags])
     if (
-      !onDisk.digest().equals(sent.digest()) ||
+      !onDisk.equals(sent.digest()) ||
       !check.headerBytes.equals(headerBytes) ||
       !suite.verify(signed, check.signature, suite.publicFromPrivate(o.senderPrivatePem))
     )
@@ -228,6 +225,22 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
   }
   await fsyncPath(dirname(o.path)).catch(() => undefined) // the rename is done; a folder that cannot be synced changes nothing
   return result
+}
+
+/** SHA-256 of a file, read through one buffer (a stream would leave a megabyte of garbage per megabyte read). */
+async function fileSha256(path: string): Promise<Buffer> {
+  const hash = createHash('sha256')
+  const buffer = Buffer.allocUnsafe(CHUNK_SIZE)
+  const f = await openFile(path, 'r')
+  try {
+    for (;;) {
+      const { bytesRead } = await f.read(buffer, 0, buffer.length, null)
+      if (!bytesRead) return hash.digest()
+      hash.update(buffer.subarray(0, bytesRead))
+    }
+  } finally {
+    await f.close()
+  }
 }
 
 /** Our temporary package names (`.NAME.xxxxxxxx.partial`), left behind by an export that was killed. */

@@ -21,7 +21,9 @@ import { EXPORT_PARTS, type ExportPart } from '../../contract/schemas/exchange'
 import { openSensitiveValue } from '../catalog/records'
 import { monthlyReport, previousMonth } from '../catalog/monthly-report'
 import { beijingDate } from '../catalog/record-context'
+import { SharedSlots } from './crypto-buffers'
 import { cryptoPool, OrderedPipeline, type CryptoPool } from './crypto-pool'
+import { lendPiece } from './record-stream'
 import { interleave, PART_ROWS, RawJson, tableParts, type PayloadEntry } from './payload'
 import { byId } from './by-id'
 import { caseRows, commitmentRows } from './credit-rows'
@@ -587,6 +589,7 @@ class ScanSender {
 }
 
 const PIECE = 1 << 20
+const PIECES_AHEAD = 4
 
 /** A scan that does not open stops the export, naming the file so the office can restore it from a backup. */
 const scanFailed =
@@ -651,7 +654,9 @@ async function* scanPieces(
 ): AsyncGenerator<Buffer> {
   const f = await open(path, 'r')
   const { session, run } = pool.pinned()
-  const pipeline = new OrderedPipeline<Buffer>(4)
+  const pipeline = new OrderedPipeline<Buffer>(PIECES_AHEAD)
+  // (one more than the pipeline holds: the piece being copied into the package body when the next is read)
+  const slots = new SharedSlots(PIECES_AHEAD + 1, PIECE)
   const decrypt = 'open' in mode && mode.open
   let finished = false
   try {
@@ -661,11 +666,18 @@ async function* scanPieces(
     else await run({ op: 'file-begin', session, key: head.key, iv: head.iv, tag: head.tag, context: ATTACHMENT_CONTEXT, length, decrypt })
     if (!decrypt) yield Buffer.concat([head.iv, head.tag])
     for (let at = head.bodyStart; at < size; at += PIECE) {
-      const piece = Buffer.allocUnsafe(Math.min(PIECE, size - at))
-      if ((await f.read(piece, 0, piece.length, at)).bytesRead !== piece.length)
+      const length = Math.min(PIECE, size - at)
+      // Only checked, a piece goes out as it was read: read into a slot, checked where it lies by the worker, and
+      // lent to the package body, which gives the slot back once it has copied it. Opened, it moves to the worker
+      // and its plaintext comes back.
+      const slot = decrypt ? null : await slots.take()
+      const piece = slot ? slot.subarray(0, length) : Buffer.allocUnsafe(length)
+      if ((await f.read(piece, 0, length, at)).bytesRead !== length)
         throw new AppError(ErrorCode.FieldDecryptFailed, 'sealed file changed while read')
-      // (the piece moves to the worker and back: opened, or as it was when only checked)
-      yield* await pipeline.push(async () => (await run({ op: 'file-piece', session, data: piece }, [piece])).bytes!)
+      yield* await pipeline.push(async () => {
+        const back = (await run({ op: 'file-piece', session, data: piece }, slot ? [] : [piece])).bytes!
+        return slot ? lendPiece(back, () => slots.give(slot)) : back
+      })
     }
     yield* await pipeline.drain()
     await run({ op: 'file-end', session })

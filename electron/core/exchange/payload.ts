@@ -11,6 +11,7 @@ import { promisify } from 'node:util'
 import { gunzip, gzip } from 'node:zlib'
 import { pack as tarPack, extract as tarExtract, type Header } from 'tar-stream'
 import { bulkBytesHandled } from '../shared/garbage'
+import { SharedSlots } from './crypto-buffers'
 import { cryptoPool } from './crypto-pool'
 import { counterAt, sm4Ctr } from './gm'
 import type { BodyPiece } from './record-stream'
@@ -85,11 +86,19 @@ export interface TarEntry {
 export async function* tarStream(entries: AsyncIterable<TarEntry>): AsyncGenerator<BodyPiece> {
   const pack = tarPack()
   const clearBuffers = new WeakSet<object>()
+  let lastOut: object | null = null
   function* drain(): Generator<BodyPiece> {
     for (let piece = pack.read(); piece !== null; piece = pack.read()) {
       const bytes = piece as Uint8Array
+      lastOut = bytes
       yield clearBuffers.has(bytes) ? { clear: true, bytes } : bytes
     }
+  }
+  const output = async () => {
+    const stop = new AbortController()
+    // (the timer only guards against a 'readable' that fired between the drain and the wait)
+    await Promise.race([once(pack, 'readable', { signal: stop.signal }).catch(() => undefined), new Promise((r) => setTimeout(r, 20))])
+    stop.abort()
   }
   // The packer accepts an entry only as its output is read: read while the entry goes in.
   for await (const { name, size, pieces, pax, clear } of entries) {
@@ -103,14 +112,18 @@ export async function* tarStream(entries: AsyncIterable<TarEntry>): AsyncGenerat
       if (clear) clearBuffers.add(piece)
       entry.write(piece)
       yield* drain()
+      // A clear piece may be lent memory (record-stream's lendPiece): it is out, and copied by the reader of this
+      // stream, before the next one is asked for.
+      // (the packer takes a write on its next tick)
+      while (clear && piece.length && lastOut !== piece && !settled) {
+        await new Promise((resolve) => setImmediate(resolve))
+        yield* drain()
+      }
     }
     entry.end(undefined as never) // (the typings want an argument streamx does not need)
     while (!settled) {
       yield* drain()
-      const stop = new AbortController()
-      // (the timer only guards against a 'readable' that fired between the drain and the wait)
-      await Promise.race([once(pack, 'readable', { signal: stop.signal }).catch(() => undefined), new Promise((r) => setTimeout(r, 20))])
-      stop.abort()
+      await output()
     }
     if (failure) throw failure
     yield* drain()
@@ -347,24 +360,6 @@ export interface ScanSink {
  */
 export type ScanSinks = (name: string, coding: EntryCoding, size: number) => Promise<ScanSink | null>
 
-/** Pieces of shared memory lent to streamed scans, a fixed number: taking one waits until one is given back. */
-class PiecePool {
-  private free: Buffer[]
-  private waiting: Array<(b: Buffer) => void> = []
-  constructor(count: number, bytes: number) {
-    this.free = Array.from({ length: count }, () => Buffer.from(new SharedArrayBuffer(bytes)))
-  }
-  take(): Promise<Buffer> {
-    const b = this.free.pop()
-    return b ? Promise.resolve(b) : new Promise((resolve) => this.waiting.push(resolve))
-  }
-  give(b: Buffer): void {
-    const next = this.waiting.shift()
-    if (next) next(b)
-    else this.free.push(b)
-  }
-}
-
 /**
  * Reads the tar stream, handing each entry (whole, decoded, and refused past MAX_ENTRY_BYTES) to `onEntry` with
  * how it was stored, in order. With `scans`, a scan is not held whole: its ciphertext goes to the crypto workers a
@@ -377,7 +372,7 @@ export function payloadReader(
 ): PayloadReader {
   const extract = tarExtract()
   const ctr = o.ctr ?? ctrHere
-  const pieces = o.scans ? new PiecePool(SCAN_PIECES_AHEAD + 2, SCAN_PIECE) : null
+  const pieces = o.scans ? new SharedSlots(SCAN_PIECES_AHEAD + 2, SCAN_PIECE) : null
   // Decoding runs while the next entries are read (within DECODE_AHEAD bytes and DECODE_AHEAD_ENTRIES entries);
   // entries are still handed on in order.
   const decoding: Array<{ handed: Promise<unknown>; bytes: number }> = []

@@ -7,9 +7,8 @@ import { createHash } from 'node:crypto'
 import { open as openFile } from 'node:fs/promises'
 import { ErrorCode } from '../../contract/errors'
 import { AppError } from '../shared/app-error'
-import { bulkBytesHandled } from '../shared/garbage'
 import type { ChunkFailure, ChunkPass } from './chunk-stream'
-import { SharedRing } from './crypto-buffers'
+import { SharedRing, SharedSlots } from './crypto-buffers'
 import { cryptoPool, OrderedPipeline } from './crypto-pool'
 import { CHUNK_SIZE } from './package-header'
 import type { ChunkKeys, Suite } from './suites'
@@ -35,75 +34,124 @@ export function recordAad(headerHash: Buffer, index: number, last: boolean, clea
   return b
 }
 
+/** A record being filled: its bytes copied in as they come, into a slot of its own (fresh memory without slots). */
 class Run {
-  parts: Buffer[] = []
+  private memory: Buffer | null = null
+  private release: (() => void) | undefined
   length = 0
-  add(b: Buffer) {
-    this.parts.push(b)
-    this.length += b.length
-  }
-  /** The first n bytes, in memory of their own (moved to a worker next: one copy per byte, no more). */
-  take(n: number): Buffer {
-    const head = Buffer.allocUnsafeSlow(n)
-    let filled = 0
-    while (filled < n) {
-      const part = this.parts[0]!
-      const used = Math.min(part.length, n - filled)
-      part.copy(head, filled, 0, used)
-      filled += used
-      if (used === part.length) this.parts.shift()
-      else this.parts[0] = part.subarray(used)
+  constructor(private readonly slots?: SharedSlots) {}
+
+  /** Copies as much of `b` as the record still holds; returns how many bytes it took. */
+  async add(b: Uint8Array): Promise<number> {
+    if (!this.memory) {
+      const slot = this.slots ? await this.slots.take() : undefined
+      this.memory = slot ?? Buffer.allocUnsafeSlow(CHUNK_SIZE)
+      this.release = slot && (() => this.slots!.give(slot))
     }
-    this.length -= n
-    return head
+    const n = Math.min(b.length, CHUNK_SIZE - this.length)
+    this.memory.set(b.subarray(0, n), this.length)
+    this.length += n
+    return n
   }
+
+  /** The bytes so far, as a record (with its slot's release); the run starts again empty. */
+  cut(): { data: Buffer; release?: () => void } {
+    const record = { data: (this.memory ?? Buffer.alloc(0)).subarray(0, this.length), ...(this.release ? { release: this.release } : {}) }
+    this.memory = null
+    this.release = undefined
+    this.length = 0
+    return record
+  }
+}
+
+/** Clear pieces whose memory is only lent (a slot of a scan being sent): given back once copied into records. */
+const lent = new WeakMap<object, () => void>()
+
+/** Marks `bytes` as lent: the body gives it back (calls `release`) as soon as it has copied it. */
+export function lendPiece<T extends Uint8Array>(bytes: T, release: () => void): T {
+  lent.set(bytes, release)
+  return bytes
+}
+
+export interface BodyRecord {
+  data: Buffer
+  clear: boolean
+  last: boolean
+  /** Gives the record's memory back to its slots (once the record has been written). */
+  release?: () => void
 }
 
 /**
  * Cuts the body into records: sealed bytes into records of CHUNK_SIZE, clear pieces into clear records of
  * CHUNK_SIZE. A sealed run shorter than MIN_RECORD before a clear piece borrows that piece's first bytes (they are
  * sealed as well, which costs nothing in safety); a clear run shorter than MIN_RECORD is sealed. The last record
- * is flagged; an empty body is one empty sealed record.
+ * is flagged; an empty body is one empty sealed record. Every byte is copied into its record as it comes (a lent
+ * piece is given back at once); with `slots`, records live in slots, at most four held here at once.
  */
-export async function* bodyRecords(source: AsyncIterable<BodyPiece>): AsyncGenerator<{ data: Buffer; clear: boolean; last: boolean }> {
-  const sealed = new Run()
-  const clear = new Run()
-  let held: { data: Buffer; clear: boolean } | null = null
-  const ready: Array<{ data: Buffer; clear: boolean }> = []
-  const push = (data: Buffer, isClear: boolean) => {
-    if (held) ready.push(held)
-    held = { data, clear: isClear }
+export async function* bodyRecords(source: AsyncIterable<BodyPiece>, slots?: SharedSlots): AsyncGenerator<BodyRecord> {
+  const sealed = new Run(slots)
+  const clear = new Run(slots)
+  type Cut = Omit<BodyRecord, 'last'>
+  let held: Cut | null = null
+  let ready: Cut | null = null
+  const record = (run: Run, isClear: boolean) => {
+    ready = held
+    held = { ...run.cut(), clear: isClear }
+  }
+  function* handOn(): Generator<BodyRecord> {
+    if (ready) yield { ...ready, last: false }
+    ready = null
+  }
+  async function* fill(run: Run, b: Uint8Array, isClear: boolean): AsyncGenerator<BodyRecord> {
+    for (let at = 0; at < b.length;) {
+      at += await run.add(b.subarray(at))
+      if (run.length === CHUNK_SIZE) {
+        record(run, isClear)
+        yield* handOn()
+      }
+    }
   }
   for await (const piece of source) {
     if (piece instanceof Uint8Array) {
-      if (clear.length >= MIN_RECORD) push(clear.take(clear.length), true)
-      else if (clear.length) sealed.add(clear.take(clear.length))
-      sealed.add(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength))
-      while (sealed.length >= CHUNK_SIZE) push(sealed.take(CHUNK_SIZE), false)
+      if (clear.length >= MIN_RECORD) record(clear, true)
+      else if (clear.length) {
+        const short = clear.cut()
+        yield* fill(sealed, short.data, false)
+        short.release?.()
+      }
+      yield* handOn()
+      yield* fill(sealed, piece, false)
     } else {
-      let b = Buffer.from(piece.bytes.buffer, piece.bytes.byteOffset, piece.bytes.byteLength)
+      let b = piece.bytes
       if (sealed.length) {
         const borrow = Math.min(Math.max(0, MIN_RECORD - sealed.length), b.length)
-        if (borrow) sealed.add(b.subarray(0, borrow))
+        if (borrow) yield* fill(sealed, b.subarray(0, borrow), false)
         b = b.subarray(borrow)
-        if (!b.length) continue
-        push(sealed.take(sealed.length), false)
+        if (b.length) {
+          record(sealed, false)
+          yield* handOn()
+        }
       }
-      clear.add(b)
-      while (clear.length >= CHUNK_SIZE) push(clear.take(CHUNK_SIZE), true)
+      yield* fill(clear, b, true)
+      lent.get(piece.bytes)?.()
     }
-    while (ready.length) yield { ...ready.shift()!, last: false }
   }
-  if (clear.length) push(clear.take(clear.length), true)
-  if (sealed.length) push(sealed.take(sealed.length), false)
-  if (!held) push(Buffer.alloc(0), false)
-  while (ready.length) yield { ...ready.shift()!, last: false }
+  if (clear.length) record(clear, true)
+  yield* handOn()
+  if (sealed.length) record(sealed, false)
+  yield* handOn()
+  if (!held) record(sealed, false)
   yield { ...held!, last: true }
 }
 
+/** Records in slots at once: those being cut (4), those being sealed (the pipeline), those queued for the file (3). */
+const slotsFor = (depth: number) => depth + 7
+
 /**
  * Seals the body record by record in the worker pool and hands each record, in order, to `emit` as its parts
- * (prefix, data, tag: written one after the other, never joined) with its tag and plaintext length.
+ * (prefix, data, tag: written one after the other, never joined) with its tag, plaintext length and, where its
+ * memory is a slot, the release to call once the parts have been written. Records travel in shared slots: the
+ * workers seal them where they lie, and clear ones are only read there.
  */
 export async function sealRecords(
   suite: Suite,
@@ -111,19 +159,17 @@ export async function sealRecords(
   headerHash: Buffer,
   source: AsyncIterable<BodyPiece>,
   signal: AbortSignal | undefined,
-  emit: (parts: Buffer[], tag: Buffer, plainBytes: number) => Promise<void>,
+  emit: (parts: Buffer[], tag: Buffer, plainBytes: number, release?: () => void) => Promise<void>,
 ): Promise<void> {
   const pool = cryptoPool()
-  const pipeline = new OrderedPipeline<{ parts: Buffer[]; tag: Buffer; plain: number }>(pool.depth)
-  const hand = async (done: Array<{ parts: Buffer[]; tag: Buffer; plain: number }>) => {
-    for (const { parts, tag, plain } of done) {
-      await emit(parts, tag, plain)
-      bulkBytesHandled(plain * 2)
-    }
+  type Sealed = { parts: Buffer[]; tag: Buffer; plain: number; release?: () => void }
+  const pipeline = new OrderedPipeline<Sealed>(pool.depth)
+  const hand = async (done: Sealed[]) => {
+    for (const { parts, tag, plain, release } of done) await emit(parts, tag, plain, release)
   }
   try {
     let index = 0
-    for await (const { data, clear, last } of bodyRecords(source)) {
+    for await (const { data, clear, last, release } of bodyRecords(source, new SharedSlots(slotsFor(pool.depth), CHUNK_SIZE))) {
       if (signal?.aborted) throw new AppError(ErrorCode.Cancelled, 'cancelled')
       const i = index++
       const plain = data.length
@@ -133,14 +179,8 @@ export async function sealRecords(
       const job = { suite: suite.name, keys, aad, index: i, data }
       await hand(
         await pipeline.push(async () => {
-          if (clear) {
-            // The data stays here (a copy goes to the worker): only its tag comes back.
-            const tag = (await pool.run({ ...job, op: 'seal-clear' })).bytes!
-            return { parts: [prefix, data, tag], tag, plain }
-          }
-          const sealed = (await pool.run({ ...job, op: 'seal' }, [data])).bytes!
-          const tag = sealed.subarray(sealed.length - suite.tagLength)
-          return { parts: [prefix, sealed], tag, plain }
+          const tag = (await pool.run({ ...job, op: clear ? 'seal-clear' : 'seal-in-place' })).bytes!
+          return { parts: [prefix, data, tag], tag, plain, release }
         }),
       )
     }
