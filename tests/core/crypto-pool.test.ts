@@ -38,6 +38,26 @@ describe('crypto pool', () => {
     })
   })
 
+  it.each(['SM2-SM3-SM4', 'X25519-Ed25519-AES256GCM'] as const)(
+    'seals a record where it lies (%s): the same ciphertext and tag as sealing into new memory, over many slices',
+    async (suiteName) => {
+      const suiteKeys = suiteName === 'SM2-SM3-SM4' ? keys : { enc: randomBytes(32), mac: Buffer.alloc(0) }
+      await withPool(async (pool) => {
+        for (const length of [0, 15, 65_536, 65_537, 1_048_576]) {
+          const plain = randomBytes(length)
+          const expected = runCryptoJob({ op: 'seal', suite: suiteName, keys: suiteKeys, aad, index: 3, data: plain }).bytes!
+          const shared = Buffer.from(new SharedArrayBuffer(length + 8))
+          shared.fill(9)
+          plain.copy(shared, 4)
+          const data = shared.subarray(4, 4 + length)
+          const tag = (await pool.run({ op: 'seal-in-place', suite: suiteName, keys: suiteKeys, aad, index: 3, data })).bytes!
+          expect(Buffer.concat([data, tag]).equals(expected)).toBe(true)
+          expect([...shared.subarray(0, 4), ...shared.subarray(4 + length)].every((b) => b === 9)).toBe(true)
+        }
+      })
+    },
+  )
+
   it('SM4-CTR spread over the workers equals one pass in this thread, in shared memory decrypted where it lies', async () => {
     const key = randomBytes(16)
     const iv = Buffer.concat([randomBytes(12), Buffer.from([0, 0, 0, 2])]) // as SM4-GCM counts: a scan's body

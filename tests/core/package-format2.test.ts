@@ -18,15 +18,15 @@ const STD = suiteOf('X25519-Ed25519-AES256GCM')!
 const clear = (bytes: Buffer): BodyPiece => ({ clear: true, bytes })
 
 /** Sealed and clear pieces around every edge: a sealed run shorter than MIN_RECORD before a clear one, a clear tail under it. */
-function mixedPayload() {
-  const pieces: Array<{ bytes: Buffer; clear: boolean }> = [
+function mixedPayload(rounds = 1) {
+  const pieces: Array<{ bytes: Buffer; clear: boolean }> = Array.from({ length: rounds }, () => [
     { bytes: randomBytes(1000), clear: false },
     { bytes: randomBytes(3 * CHUNK_SIZE + 5), clear: true },
     { bytes: randomBytes(100), clear: false },
     { bytes: randomBytes(10), clear: true },
     { bytes: randomBytes(2 * CHUNK_SIZE), clear: false },
     { bytes: randomBytes(MIN_RECORD + 1), clear: true },
-  ]
+  ]).flat()
   return { pieces, body: pieces.map((p) => (p.clear ? clear(p.bytes) : p.bytes)), all: Buffer.concat(pieces.map((p) => p.bytes)) }
 }
 
@@ -119,38 +119,45 @@ describe('format 2 records', () => {
     expect(empty).toEqual([{ data: Buffer.alloc(0), clear: false, last: true }])
   })
 
-  it.each([SM, STD])('round trip in the $name suite: clear bytes stay as they were, sealed ones do not appear', async (suite) => {
-    const { body, all, pieces } = mixedPayload()
-    const county = suite.generate()
-    const city = suite.generate()
-    const path = join(tempDir(), 'p.cdpkg')
-    await writePackage({
-      path,
-      suite,
-      kind: 'data',
-      sequence: 1,
-      createdAt: '2026-12-02T02:00:00Z',
-      sender: { orgName: '示例县信用办', regionCode: '350102', uscc: '' },
-      senderPrivatePem: county.privatePem,
-      recipientPublicPem: city.publicPem,
-      payload: from(body),
-    })
-    const file = readFileSync(path)
-    expect(file.includes(pieces[1]!.bytes.subarray(MIN_RECORD, MIN_RECORD + 64))).toBe(true) // carried as it is
-    expect(file.includes(pieces[4]!.bytes.subarray(1000, 1064))).toBe(false) // sealed
-    const opened: Buffer[] = []
-    await openPackage(
-      path,
-      {
-        ownKeys: new Map([[suite.fingerprint(city.publicPem), city.privatePem]]),
-        senders: new Map([[suite.fingerprint(county.publicPem), { publicPem: county.publicPem, retired: false }]]),
-      },
-      (p) => {
-        opened.push(Buffer.from(p))
-      },
-    )
-    expect(Buffer.concat(opened).equals(all)).toBe(true)
-  })
+  it.each([
+    { suite: SM, rounds: 1 },
+    { suite: STD, rounds: 1 },
+    { suite: SM, rounds: 5 }, // more records than the slots they are sealed and written from: each reused once written
+  ])(
+    'round trip in the $suite.name suite, $rounds round(s): clear bytes stay as they were, sealed ones do not appear',
+    async ({ suite, rounds }) => {
+      const { body, all, pieces } = mixedPayload(rounds)
+      const county = suite.generate()
+      const city = suite.generate()
+      const path = join(tempDir(), 'p.cdpkg')
+      await writePackage({
+        path,
+        suite,
+        kind: 'data',
+        sequence: 1,
+        createdAt: '2026-12-02T02:00:00Z',
+        sender: { orgName: '示例县信用办', regionCode: '350102', uscc: '' },
+        senderPrivatePem: county.privatePem,
+        recipientPublicPem: city.publicPem,
+        payload: from(body),
+      })
+      const file = readFileSync(path)
+      expect(file.includes(pieces[1]!.bytes.subarray(MIN_RECORD, MIN_RECORD + 64))).toBe(true) // carried as it is
+      expect(file.includes(pieces[4]!.bytes.subarray(1000, 1064))).toBe(false) // sealed
+      const opened: Buffer[] = []
+      await openPackage(
+        path,
+        {
+          ownKeys: new Map([[suite.fingerprint(city.publicPem), city.privatePem]]),
+          senders: new Map([[suite.fingerprint(county.publicPem), { publicPem: county.publicPem, retired: false }]]),
+        },
+        (p) => {
+          opened.push(Buffer.from(p))
+        },
+      )
+      expect(Buffer.concat(opened).equals(all)).toBe(true)
+    },
+  )
 
   it('OpenSSL alone verifies and opens a package with clear records', async () => {
     const { body, all } = mixedPayload()

@@ -24,7 +24,7 @@ import { freshDb, sealFormat1, SETUP, tempDir } from '../helpers'
 
 const SM = suiteOf('SM2-SM3-SM4')!
 
-async function countyWithScans() {
+async function countyWithScans(bigBytes = 2_500_000) {
   const { db, dataDir } = await freshDb()
   const clock = manualClock(Date.parse('2026-11-23T02:00:00Z'))
   await completeSetup(db, clock, SETUP)
@@ -53,7 +53,7 @@ async function countyWithScans() {
     scans[name] = bytes
     return storeAttachment(db, keys, dataDir, join(files, name), 0)
   }
-  const big = await store('big.pdf', Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(2_500_000)])) // several pieces
+  const big = await store('big.pdf', Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(bigBytes)])) // several pieces
   const small = await store('small.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(3000)]))
   const legacy = await store('legacy.pdf', Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(70_000)]))
   await db('attachments').where({ digest: legacy.digest }).update({ sm3_sealed: null }) // stored before SM3s were kept
@@ -185,6 +185,13 @@ describe('scans in a data package', () => {
     const legacyRow = await c.db('attachments').where({ digest: c.digests.legacy }).first('sm3_sealed')
     expect(legacyRow!.sm3_sealed).toMatch(/^f1:/)
     expect(JSON.stringify(await c.db('attachments').select())).not.toContain(bySm3['big.pdf'])
+  })
+
+  it('a scan of more pieces than are lent at once goes out whole: each piece given back once copied into the package', async () => {
+    const c = await countyWithScans(7_500_000) // 8 pieces of a megabyte; 5 are lent at a time
+    const { entries } = await openAsCity(c, await exported(c))
+    const big = c.scans['big.pdf']!
+    expect(entries.get(`attachments/${sm3Digest(big).toString('hex')}`)!.equals(big)).toBe(true)
   })
 
   it("open on the city's command line into files, byte for byte; a receipt answers without them", async () => {

@@ -115,7 +115,8 @@ export async function* tarStream(entries: AsyncIterable<TarEntry>): AsyncGenerat
       // A clear piece may be lent memory (record-stream's lendPiece): it is out, and copied by the reader of this
       // stream, before the next one is asked for.
       // (the packer takes a write on its next tick)
-      while (clear && piece.length && lastOut !== piece && !settled) {
+      for (let ticks = 0; clear && piece.length && lastOut !== piece && !settled; ticks++) {
+        if (ticks === 1000) throw new Error('the tar packer did not pass a clear piece through')
         await new Promise((resolve) => setImmediate(resolve))
         yield* drain()
       }
