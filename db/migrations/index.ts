@@ -25,6 +25,7 @@ import * as m20261206090000 from './20261206090000_supervision_register'
 import * as m20261207090000 from './20261207090000_record_counters'
 import * as m20261207100000 from './20261207100000_attachment_file_sm3'
 import * as m20261208090000 from './20261208090000_partial_record_indexes'
+import * as m20261209090000 from './20261209090000_live_disclosure_covers_repairs'
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261122090000_create_system_tables': m20261122090000,
@@ -50,6 +51,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261207090000_record_counters': m20261207090000,
   '20261207100000_attachment_file_sm3': m20261207100000,
   '20261208090000_partial_record_indexes': m20261208090000,
+  '20261209090000_live_disclosure_covers_repairs': m20261209090000,
 }
 
 export const migrationSource: Knex.MigrationSource<string> = {
