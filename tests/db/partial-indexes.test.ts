@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import * as partial from '../../db/migrations/20261208090000_partial_record_indexes'
 import * as liveDisclosure from '../../db/migrations/20261209090000_live_disclosure_covers_repairs'
 import { recordCountQuery } from '../../electron/core/catalog/record-list'
-import { DISCLOSURE_FILTERS } from '../../electron/contract/schemas/records'
+import { RecordQuery, type DisclosureFilter } from '../../electron/contract/schemas/records'
 import { freshDb } from '../helpers'
 
 async function plan(db: Knex, sql: string, bindings: Knex.RawBinding[] = []): Promise<string> {
@@ -26,23 +26,9 @@ async function readsRecordRows(db: Knex, query: Knex.QueryBuilder): Promise<bool
 }
 
 describe('the index of records in their disclosure period', () => {
-  const query = (disclosure: (typeof DISCLOSURE_FILTERS)[number]) =>
-    ({
-      itemCode: 'SGS_CF',
-      disclosure,
-      keyword: null,
-      supplierUnitId: null,
-      dateFrom: null,
-      dateTo: null,
-      late: null,
-      reportedFrom: null,
-      pendingAction: null,
-      pendingChange: null,
-      rejected: null,
-      batchId: null,
-      sort: 'disclosureEndsOn',
-      order: 'asc',
-    }) as const
+  // As the list asks for it: the item's records in a disclosure state, soonest ending first.
+  const query = (disclosure: DisclosureFilter) =>
+    RecordQuery.parse({ itemCode: 'SGS_CF', disclosure, sort: 'disclosureEndsOn', order: 'asc' })
 
   it("a list's capped count by disclosure state reads the index alone, not the records", async () => {
     const { db } = await freshDb()
