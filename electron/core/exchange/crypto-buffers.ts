@@ -31,19 +31,27 @@ export class SharedRing {
 }
 
 /**
- * A fixed number of equal pieces of shared memory, lent and given back: taking one waits until one is given back.
- * What flows through the crypto workers in them is neither copied nor moved between threads, and nothing of it is
- * left for a collection.
+ * At most `count` equal pieces of shared memory, made as they are first needed, lent and given back: taking one when
+ * all are out waits until one is given back. What flows through the crypto workers in them is neither copied nor
+ * moved between threads, and nothing of it is left for a collection (a SharedArrayBuffer dropped is not counted by
+ * V8 towards its next collection: it would stay until one happens for other reasons).
  */
 export class SharedSlots {
-  private readonly free: Buffer[]
+  private readonly free: Buffer[] = []
   private readonly waiting: Array<(b: Buffer) => void> = []
-  constructor(count: number, bytes: number) {
-    this.free = Array.from({ length: count }, () => Buffer.from(new SharedArrayBuffer(bytes)))
-  }
+  private made = 0
+  constructor(
+    private readonly count: number,
+    private readonly bytes: number,
+  ) {}
   take(): Promise<Buffer> {
     const b = this.free.pop()
-    return b ? Promise.resolve(b) : new Promise((resolve) => this.waiting.push(resolve))
+    if (b) return Promise.resolve(b)
+    if (this.made < this.count) {
+      this.made++
+      return Promise.resolve(Buffer.from(new SharedArrayBuffer(this.bytes)))
+    }
+    return new Promise((resolve) => this.waiting.push(resolve))
   }
   give(b: Buffer): void {
     const next = this.waiting.shift()

@@ -541,6 +541,8 @@ type RowWithScans = Record<string, unknown> & { scans: Array<{ fileName: string;
  */
 class ScanSender {
   private readonly pool = cryptoPool()
+  // Scans go out one after the other (the tar stream reads one entry's pieces at a time): they share these.
+  private readonly pieces = new SharedSlots(PIECES_AHEAD + 1, PIECE)
   private readonly scanSm3 = new Map<string, string>()
   private readonly sentSm3 = new Set<string>()
 
@@ -572,7 +574,8 @@ class ScanSender {
     let sm3 = await attachmentSm3(db, keys, storedAs)
     if (sm3) {
       this.scanSm3.set(storedAs, sm3)
-      if (!this.sentSm3.has(sm3)) yield await scanEntry(this.pool, keys, path, sm3, fileName, await attachmentFileSm3(db, storedAs))
+      if (!this.sentSm3.has(sm3))
+        yield await scanEntry(this.pool, this.pieces, keys, path, sm3, fileName, await attachmentFileSm3(db, storedAs))
     } else {
       // Stored before scans kept their SM3: opened whole once, and the SM3 remembered for next time.
       const sealed = await readFile(path)
@@ -589,6 +592,7 @@ class ScanSender {
 }
 
 const PIECE = 1 << 20
+/** Pieces of a scan checked at once; their slots are one more (the piece being copied into the body as the next is read). */
 const PIECES_AHEAD = 4
 
 /** A scan that does not open stops the export, naming the file so the office can restore it from a backup. */
@@ -607,6 +611,7 @@ const scanFailed =
  */
 async function scanEntry(
   pool: CryptoPool,
+  slots: SharedSlots,
   keys: FieldKeys,
   path: string,
   sm3: string,
@@ -629,14 +634,15 @@ async function scanEntry(
   }
   const name = `attachments/${sm3}`
   const plainSize = size - head.bodyStart
-  if (head.portableStart === null) return { name, size: plainSize, sm3, pieces: scanPieces(pool, head, path, fileName, { open: true }) }
+  if (head.portableStart === null)
+    return { name, size: plainSize, sm3, pieces: scanPieces(pool, slots, head, path, fileName, { open: true }) }
   return {
     name,
     size: plainSize,
     sm3,
     sealed: { key: head.key, stored: size - head.portableStart },
     // Checked against the SM3 it was written with where that is kept (three times cheaper than its GCM tag).
-    pieces: scanPieces(pool, head, path, fileName, fileSm3 ? { fileSm3, headBytes } : { open: false }),
+    pieces: scanPieces(pool, slots, head, path, fileName, fileSm3 ? { fileSm3, headBytes } : { open: false }),
   }
 }
 
@@ -647,6 +653,7 @@ async function scanEntry(
  */
 async function* scanPieces(
   pool: CryptoPool,
+  slots: SharedSlots,
   head: SealedFileHead,
   path: string,
   fileName: string,
@@ -655,8 +662,6 @@ async function* scanPieces(
   const f = await open(path, 'r')
   const { session, run } = pool.pinned()
   const pipeline = new OrderedPipeline<Buffer>(PIECES_AHEAD)
-  // (one more than the pipeline holds: the piece being copied into the package body when the next is read)
-  const slots = new SharedSlots(PIECES_AHEAD + 1, PIECE)
   const decrypt = 'open' in mode && mode.open
   let finished = false
   try {
