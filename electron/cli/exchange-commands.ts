@@ -1,21 +1,20 @@
 // Transfer packages on the command line: the county's data folder (keys, export, import) and the city's side
 // with plain key files (verify, open, receipt, issue tasks) — the same core the app uses.
-import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
-import { open as openFile } from 'node:fs/promises'
-import { dirname, join, resolve, sep } from 'node:path'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Knex } from 'knex'
 import { ErrorCode } from '../contract/errors'
 import { keyFileRejectionText, packageRejectionText } from '../contract/messages.zh-CN'
 import { appendAudit } from '../core/audit/audit-log'
-import { MAX_SEQUENCE, openPackage, reject, writePackage, type PackageKind } from '../core/exchange/envelope'
+import { MAX_SEQUENCE, openPackage, writePackage, type PackageKind } from '../core/exchange/envelope'
 import { currentOwnKey, importPeer, recipientPeer, rotateOwnKey } from '../core/exchange/keyring'
 import { spokenFingerprint } from '../core/exchange/key-files'
 import { exportPackage, importPackage, receiptRows, type RecordRejection } from '../core/exchange/packages'
 import { requireInputFile } from './cli-errors'
 import { exportArchiveTransfer } from '../core/archives/archive-transfer'
 import { beijingDate } from '../core/catalog/record-context'
-import { ctrInPool, payloadReader, tablesPayload } from '../core/exchange/payload'
+import { payloadReader, tablesPayload } from '../core/exchange/payload'
+import { openIntoFolder } from '../core/exchange/open-into-folder'
 import { suiteOf, suiteOfKeyFile, SUITES, type Suite } from '../core/exchange/suites'
 import { EXPORT_PARTS, type ExportPart } from '../contract/schemas/exchange'
 import { loadFieldKeys, noProtector } from '../core/security/key-store'
@@ -356,56 +355,9 @@ export async function runExchange(command: 'keys' | 'package' | 'archives', a: E
           out.error('用法：package open FILE --key KEY.pem --sender PUB.pem --out DIR')
           return 2
         }
-        if (existsSync(dir) && readdirSync(dir).length)
-          throw new AppError(ErrorCode.FileWriteFailed, 'output folder not empty', { reason: 'not_empty', path: dir })
-        // Opened into a temporary folder beside the target and renamed at the end: a refusal halfway leaves nothing.
-        const temp = `${resolve(dir)}.${randomBytes(4).toString('hex')}.partial`
-        const written: string[] = []
-        let unsafe: string | null = null
-        const targetOf = (name: string) => {
-          const target = resolve(temp, name)
-          if (!target.startsWith(temp + sep) || /[\\:]/.test(name)) {
-            unsafe = name
-            throw new Error('unsafe entry name')
-          }
-          mkdirSync(dirname(target), { recursive: true })
-          return target
-        }
-        const reader = payloadReader(
-          (name, data) => {
-            writeFileSync(targetOf(name), data)
-            written.push(name)
-          },
-          {
-            ctr: ctrInPool,
-            // Scans go to their files piece by piece as the workers decrypt them (none is held whole).
-            scans: async (name) => {
-              const file = await openFile(targetOf(name), 'w')
-              return {
-                write: (plain) => file.writeFile(plain),
-                end: async () => {
-                  await file.close()
-                  written.push(name)
-                },
-                abort: () => file.close(),
-              }
-            },
-          },
-        )
-        try {
-          mkdirSync(temp, { recursive: true })
-          const r = await openPackage(file, keys, (plain) => reader.write(plain))
-          await reader.end()
-          writeFileSync(join(temp, 'header.json'), JSON.stringify(r.header, null, 1))
-          if (existsSync(dir)) rmdirSync(dir)
-          renameSync(temp, dir)
-          out.log(`已解开 ${written.length} 个文件到 ${dir}（${r.header.kind} #${r.header.sequence}，发送方 ${r.header.sender.orgName}）`)
-          return 0
-        } catch (err) {
-          rmSync(temp, { recursive: true, force: true })
-          if (unsafe) throw reject('unsafe_name', { name: unsafe })
-          throw err
-        }
+        const { header, files } = await openIntoFolder(file, keys, dir)
+        out.log(`已解开 ${files} 个文件到 ${dir}（${header.kind} #${header.sequence}，发送方 ${header.sender.orgName}）`)
+        return 0
       }
       const to = str(values.to)
       if (!to) {

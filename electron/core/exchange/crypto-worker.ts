@@ -31,7 +31,6 @@ async function handle({ id, job }: { id: number; job: CryptoJob }): Promise<void
  */
 function garbagePerByte(job: CryptoJob): number {
   if ('data' in job && job.data.buffer instanceof SharedArrayBuffer) return 0
-  if (job.op === 'seal' || job.op === 'decrypt' || job.op === 'ctr' || job.op === 'ctr-in-place' || (job.op === 'open' && job.decrypt))
-    return 3
+  if (job.op === 'seal' || job.op === 'decrypt' || job.op === 'ctr' || (job.op === 'open' && job.decrypt)) return 3
   return job.op === 'file-piece' ? 0 : 1
 }
